@@ -1,0 +1,229 @@
+/*
+ * libfocal: focal loss (FL), focal gradient loss (FGL), cross-entropy (CE)
+ * and FL* evaluated to full double precision, from probabilities or logits.
+ *
+ * Every formula here is derived in docs/math.md; section names below refer
+ * to that file.  The library never prints and never exits: functions return
+ * a status (FOCAL_OK or a FOCAL_E* code) and fill caller-owned structs.
+ *
+ * GSL is used for quadrature and special functions.  GSL's default error
+ * handler aborts the process; a program that calls the numeric integration
+ * entry points should install gsl_set_error_handler_off() once at start-up
+ * (the focal CLI does).  libfocal does not change GSL's global state itself.
+ */
+#ifndef FOCAL_FOCAL_H
+#define FOCAL_FOCAL_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FOCAL_VERSION "0.1.0"
+
+/* Status codes.  0 is success; every error is positive. */
+enum {
+	FOCAL_OK = 0,
+	FOCAL_EDOM = 1,     /* an argument is outside the function's domain */
+	FOCAL_ENOMEM = 2,   /* allocation failed */
+	FOCAL_ENOCONV = 3,  /* an iteration did not reach its tolerance */
+	FOCAL_EROUND = 4    /* the result is limited by rounding error */
+};
+
+/* A short, lower-case, static description of a status code. */
+const char *focal_strerror(int status);
+
+/* A value with an estimate of its absolute error, as GSL's gsl_sf_result. */
+typedef struct {
+	double val;
+	double err;
+} focal_result;
+
+/*
+ * A point on the target-class probability axis, carried in the forms the
+ * stable formulas need (docs/math.md, "Stable forms").  Build one with
+ * focal_point_from_p() or focal_point_from_logit(); do not fill it by hand.
+ *
+ *   p    p_t, in [0, 1]
+ *   q    1 - p_t, never formed by cancelling subtraction
+ *   q_lo when the point came from a probability, the rounding error of q:
+ *        1 - p_t = q + q_lo exactly; 0 otherwise
+ *   lp   log p_t (-inf at p_t = 0)
+ *   lq   log(1 - p_t), as lq_hi + lq_lo (a double-double where the source
+ *        allows it exactly; lq_lo is 0 otherwise)
+ *   xt   the target logit x_t when the point came from a logit; NaN when it
+ *        came from a probability
+ *   q_exact  nonzero when q is exactly 1 - p (then pow(q, a) is accurate
+ *        for every exponent)
+ */
+typedef struct {
+	double p;
+	double q;
+	double q_lo;
+	double lp;
+	double lq_hi;
+	double lq_lo;
+	double xt;
+	int q_exact;
+} focal_point;
+
+/*
+ * Make a point from a probability p_t in [0, 1].  Returns FOCAL_EDOM for
+ * NaN or values outside [0, 1] (and leaves *out untouched).
+ */
+int focal_point_from_p(double pt, focal_point *out);
+
+/*
+ * Make a point from the target logit x_t = x (y = 1) or -x (y = 0).  Any
+ * non-NaN double is accepted; x_t = +inf gives p_t = 1, -inf gives p_t = 0.
+ * Returns FOCAL_EDOM for NaN.
+ */
+int focal_point_from_logit(double xt, focal_point *out);
+
+/*
+ * (1 - p_t)^a for a >= 0, accurate to a few ulp for any exponent: the
+ * product a*log(1-p_t) is carried as a double-double, so the rounding of
+ * log(1-p_t) is not magnified by a (docs/math.md, "Powers of 1-p").
+ * 0^0 is 1.  The result underflows gracefully to subnormals and 0.
+ */
+double focal_pow1m(const focal_point *pt, double a);
+
+/* Which loss. */
+typedef enum {
+	FOCAL_CE = 0,   /* cross-entropy, -log p_t */
+	FOCAL_FL,       /* focal loss, -(1-p_t)^γ log p_t */
+	FOCAL_FGL,      /* focal gradient loss; value is the effective loss E_γ */
+	FOCAL_FLSTAR    /* FL*_{γ,β} = -log σ(γ x_t + β) / γ, γ > 0 */
+} focal_kind;
+
+/* Parameters of one loss.  has_alpha = 0 means no class weight (α_t = 1). */
+typedef struct {
+	focal_kind kind;
+	double gamma;    /* >= 0 (> 0 for FOCAL_FLSTAR); ignored for CE */
+	double beta;     /* FL* offset; ignored otherwise */
+	double alpha;    /* in [0, 1], used when has_alpha */
+	int has_alpha;
+} focal_loss;
+
+/*
+ * Everything `focal eval` reports for one loss at one point.
+ *
+ *   value     L(p_t) (for FGL: E_γ(p_t), zero at p_t = 1)
+ *   dpt       dL/dp_t
+ *   dxt       dL/dx_t
+ *   dx        dL/dx for the logit of the positive class (= s · dxt with
+ *             s = +1 for y = 1, -1 for y = 0)
+ *   weight    w = L'(p_t) / CE'(p_t), the effective weight relative to
+ *             unweighted cross-entropy (includes α_t)
+ *   residual  dL/dp_t - (1-p_t)^γ · α_t · CE'(p_t): R_γ(p_t) for FL, 0 for
+ *             CE and FGL, NaN for FL* (not defined there)
+ *   value_err an estimate of the absolute error in value (nonzero mainly
+ *             for FGL, whose value is a special function)
+ */
+typedef struct {
+	double value;
+	double dpt;
+	double dxt;
+	double dx;
+	double weight;
+	double residual;
+	double value_err;
+} focal_eval_out;
+
+/*
+ * Validate a loss description.  FOCAL_EDOM when γ is negative, NaN or
+ * infinite; when FL* has γ = 0; when β is not finite; when has_alpha and α
+ * is outside [0, 1] or NaN.
+ */
+int focal_loss_check(const focal_loss *loss);
+
+/*
+ * Evaluate one loss at one point for label y (0 or 1; y selects α_t and the
+ * sign of dx).  Limits are taken exactly: p_t = 1 gives zero loss and zero
+ * gradient; p_t = 0 gives +inf loss and -inf dpt; γ = 0 is exactly CE
+ * (no 0^0 NaN).  For 0 < γ < 1 near p_t = 1 the FL gradient is finite: the
+ * residual tends to 0 (docs/math.md, "The residual near p = 1").
+ * Returns FOCAL_EDOM for an invalid loss or y not in {0, 1}.
+ */
+int focal_loss_eval(const focal_loss *loss, const focal_point *pt, int y,
+		    focal_eval_out *out);
+
+/*
+ * The residual R_γ(p_t) = γ (1-p_t)^(γ-1) log p_t = -γ FL_{γ-1}(p_t), the
+ * term by which FL's gradient exceeds FGL's.  R_0 = 0; R_γ(1) = 0 for every
+ * γ > 0 (the limit); R_γ(0) = -inf for γ > 0.
+ */
+double focal_residual(const focal_point *pt, double gamma);
+
+/*
+ * Effective weights relative to cross-entropy (docs/math.md, "Weights"):
+ * w_FGL = (1-p)^γ and w_FL = (1-p)^γ (1 + γ p (-log p)/(1-p)).
+ */
+double focal_weight_fgl(const focal_point *pt, double gamma);
+double focal_weight_fl(const focal_point *pt, double gamma);
+
+/*
+ * Focusing ratio S_L(p_h, p_e) = w_L(p_h) / w_L(p_e) for L = FL or FGL
+ * (kind FOCAL_FL or FOCAL_FGL), hard point p_h over easy point p_e, both in
+ * (0, 1).  Returns NaN for other kinds or out-of-range points.
+ */
+double focal_focusing_ratio(focal_kind kind, double gamma, double p_hard,
+			    double p_easy);
+
+/*
+ * The harmonic number H_γ = ψ(γ+1) + γ_Euler for real γ >= 0, with an
+ * error estimate.  FOCAL_EDOM for γ < 0 or not finite.
+ */
+int focal_harmonic_e(double gamma, focal_result *r);
+
+/*
+ * The effective FGL loss E_γ(p) = ∫_p^1 (1-s)^γ / s ds, analytically, for
+ * any real γ >= 0 (docs/math.md, "Evaluating E_γ"):
+ *   p small:  -log p - H_γ + Σ_k (-1)^(k+1) C(γ,k) p^k / k, with the log
+ *             and ψ terms recentred so that they do not cancel;
+ *   otherwise: (1-p)^(γ+1)/(γ+1) times a continued fraction for the
+ *             incomplete beta function B_{1-p}(γ+1, 0).
+ * For integer γ the small-p sum terminates (the closed form).  r->err is a
+ * bound on the absolute error that includes rounding in every step.
+ * E_γ(1) = 0, E_γ(0) = +inf.  Results below DBL_MIN underflow gracefully.
+ * FOCAL_EDOM for a bad γ; FOCAL_ENOCONV if the continued fraction does not
+ * converge (not observed for γ <= 1e6).
+ */
+int focal_fgl_effective_e(const focal_point *pt, double gamma,
+			  focal_result *r);
+
+/* Plain form of focal_fgl_effective_e at a probability; NaN on error. */
+double focal_fgl_effective(double p, double gamma);
+
+/*
+ * E_γ(p) by GSL adaptive quadrature (QAGS, 21-point Gauss–Kronrod with
+ * extrapolation) of the smooth form ∫_0^{-log p} (1 - e^-t)^γ dt.
+ * epsabs and epsrel are the requested tolerances (e.g. 0, 1e-13).  r->err
+ * is GSL's estimate widened by the rounding floor of the integrand.  The
+ * status is FOCAL_OK, or the GSL condition mapped to FOCAL_ENOCONV /
+ * FOCAL_EROUND (r still holds the best estimate).  p = 1 gives 0 exactly,
+ * p = 0 gives +inf.
+ */
+int focal_fgl_effective_numeric_e(const focal_point *pt, double gamma,
+				  double epsabs, double epsrel,
+				  focal_result *r);
+
+/*
+ * The published integer formula -log p - Σ_{i=1..n} C(n,i) (-p)^i / i,
+ * evaluated for real γ as its continuation E_γ(p) + H_γ.  It is not zero at
+ * p = 1: it differs from the effective loss by the constant H_γ
+ * (docs/math.md, "The published integer formula").
+ */
+int focal_fgl_published_e(const focal_point *pt, double gamma,
+			  focal_result *r);
+
+/* Plain scalar forms at a probability p_t (NaN for bad input). */
+double focal_ce(double p);
+double focal_fl(double p, double gamma);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,38 @@
+#!/bin/sh
+# Make sure the Debian packages focal builds and tests with are installed.
+#   scripts/deps.sh          install what is missing (as root), or say exactly
+#                            what to run (otherwise) and exit 1
+#   scripts/deps.sh --check  exit 0 when nothing is missing, 1 otherwise, quietly
+set -u
+
+# Build: compiler, make, pkg-config, GSL.  Tests: cmocka.  Figures: cairo,
+# pango, gnuplot.  Reference-data generator: python3-mpmath (optional: the
+# generated tables are committed).
+PKGS="gcc make pkg-config libgsl-dev libcmocka-dev"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing="$missing $p"
+	fi
+done
+missing=${missing# }
+
+if [ -z "$missing" ]; then
+	exit 0
+fi
+if [ "${1:-}" = "--check" ]; then
+	exit 1
+fi
+if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+	echo "focal: this is not a Debian-like system; install GSL, cmocka and pkg-config by hand" >&2
+	exit 1
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "focal: missing Debian packages: $missing" >&2
+	echo "focal: install them with: sudo apt-get install -y $missing" >&2
+	exit 1
+fi
+echo "focal: installing missing Debian packages: $missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >&2 && apt-get install -y -q $missing >&2

@@ -1,0 +1,281 @@
+/* Option and value parsing shared by every subcommand. */
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cli_error(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("focal: ", c->err);
+	vfprintf(c->err, fmt, ap);
+	fputc('\n', c->err);
+	va_end(ap);
+}
+
+int cli_oom(struct cli *c)
+{
+	cli_error(c, "out of memory");
+	return CLI_USAGE;
+}
+
+int cli_next_opt(struct cli *c, const char *cmd, int argc, char **argv,
+		 const struct opt *opts, int *pos, int *id, const char **val)
+{
+	if (*pos >= argc)
+		return 0;
+	const char *a = argv[*pos];
+	if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
+		cli_error(c, "%s: unexpected argument '%s' (options start with --; see 'focal %s --help')",
+			  cmd, a, cmd);
+		return -1;
+	}
+	const char *name = a + 2;
+	const char *eq = strchr(name, '=');
+	size_t len = eq ? (size_t)(eq - name) : strlen(name);
+	for (const struct opt *o = opts; o->name; o++) {
+		if (strlen(o->name) != len || strncmp(o->name, name, len) != 0)
+			continue;
+		*id = o->id;
+		(*pos)++;
+		if (!o->has_arg) {
+			if (eq) {
+				cli_error(c, "option '--%s' takes no value", o->name);
+				return -1;
+			}
+			*val = NULL;
+			return 1;
+		}
+		if (eq) {
+			*val = eq + 1;
+		} else if (*pos < argc) {
+			*val = argv[(*pos)++];
+		} else {
+			cli_error(c, "option '--%s' needs a value", o->name);
+			return -1;
+		}
+		return 1;
+	}
+	cli_error(c, "%s: unknown option '--%.*s' (see 'focal %s --help')", cmd,
+		  (int)len, name, cmd);
+	return -1;
+}
+
+void dlist_free(struct dlist *l)
+{
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static int strict_double(const char *s, double *out)
+{
+	char *end;
+	if (*s == '\0' || strchr(" \t\n\r\f\v", *s))
+		return -1;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (*end != '\0')
+		return -1;
+	/* Overflow to ±inf is a value the user did not write. */
+	if (errno == ERANGE && isinf(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int cli_parse_double(struct cli *c, const char *what, const char *rule,
+		     const char *s, double *out)
+{
+	if (strict_double(s, out) != 0) {
+		cli_error(c, "invalid %s '%s': %s", what, s, rule);
+		return -1;
+	}
+	return 0;
+}
+
+int cli_check_gamma(double g)
+{
+	return g >= 0.0 && !isinf(g);
+}
+
+int cli_check_prob(double p)
+{
+	return p >= 0.0 && p <= 1.0;
+}
+
+int cli_check_logit(double x)
+{
+	return !isnan(x);
+}
+
+static int list_push(struct dlist *l, size_t *cap, double v)
+{
+	if (l->n == *cap) {
+		size_t nc = *cap ? 2 * *cap : 8;
+		double *nv = realloc(l->v, nc * sizeof *nv);
+		if (nv == NULL)
+			return -1;
+		l->v = nv;
+		*cap = nc;
+	}
+	l->v[l->n++] = v;
+	return 0;
+}
+
+int cli_parse_list(struct cli *c, const char *what, const char *rule,
+		   int (*check)(double), const char *s, struct dlist *out)
+{
+	struct dlist l = {0};
+	size_t cap = 0;
+	const char *p = s;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		char buf[128];
+		double v;
+		if (len == 0 || len >= sizeof buf) {
+			cli_error(c, "invalid %s list '%s': expected numbers separated by commas",
+				  what, s);
+			goto fail;
+		}
+		memcpy(buf, p, len);
+		buf[len] = '\0';
+		if (strict_double(buf, &v) != 0 || (check && !check(v))) {
+			cli_error(c, "invalid %s '%s': %s", what, buf, rule);
+			goto fail;
+		}
+		if (l.n >= CLI_MAX_POINTS) {
+			cli_error(c, "invalid %s list: more than %d values", what,
+				  CLI_MAX_POINTS);
+			goto fail;
+		}
+		if (list_push(&l, &cap, v) != 0) {
+			cli_oom(c);
+			goto fail;
+		}
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	*out = l;
+	return 0;
+fail:
+	dlist_free(&l);
+	return -1;
+}
+
+int cli_parse_grid(struct cli *c, const char *what, const char *rule,
+		   int (*check)(double), const char *s, int logspace,
+		   struct dlist *out)
+{
+	char buf[256];
+	double a, b, nd;
+	if (strlen(s) >= sizeof buf)
+		goto shape;
+	strcpy(buf, s);
+	char *c1 = strchr(buf, ':');
+	char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	if (!c1 || !c2 || strchr(c2 + 1, ':'))
+		goto shape;
+	*c1 = *c2 = '\0';
+	if (strict_double(buf, &a) || strict_double(c1 + 1, &b) ||
+	    strict_double(c2 + 1, &nd))
+		goto shape;
+	if (check && !check(a)) {
+		cli_error(c, "invalid %s grid '%s': START %s", what, s, rule);
+		return -1;
+	}
+	if (check && !check(b)) {
+		cli_error(c, "invalid %s grid '%s': STOP %s", what, s, rule);
+		return -1;
+	}
+	if (!isfinite(a) || !isfinite(b)) {
+		cli_error(c, "invalid %s grid '%s': START and STOP must be finite", what, s);
+		return -1;
+	}
+	if (!(nd >= 1 && nd <= CLI_MAX_POINTS) || nd != floor(nd)) {
+		cli_error(c, "invalid %s grid '%s': N must be an integer in [1, %d]",
+			  what, s, CLI_MAX_POINTS);
+		return -1;
+	}
+	if (logspace && !(a > 0.0 && b > 0.0)) {
+		cli_error(c, "invalid %s grid '%s': --log needs START and STOP > 0",
+			  what, s);
+		return -1;
+	}
+	size_t n = (size_t)nd;
+	double *v = malloc(n * sizeof *v);
+	if (v == NULL)
+		return cli_oom(c), -1;
+	for (size_t i = 0; i < n; i++) {
+		double t = n == 1 ? 0.0 : (double)i / (double)(n - 1);
+		if (logspace)
+			v[i] = exp(log(a) + t * (log(b) - log(a)));
+		else
+			v[i] = a + t * (b - a);
+	}
+	/* The endpoints are exactly what the user wrote. */
+	v[0] = a;
+	if (n > 1)
+		v[n - 1] = b;
+	out->v = v;
+	out->n = n;
+	return 0;
+shape:
+	cli_error(c, "invalid %s grid '%s': expected START:STOP:N", what, s);
+	return -1;
+}
+
+int cli_parse_format(struct cli *c, const char *s, enum cli_format *out)
+{
+	static const struct {
+		const char *name;
+		enum cli_format f;
+	} fm[] = {{"table", FMT_TABLE}, {"tsv", FMT_TSV}, {"csv", FMT_CSV},
+		  {"json", FMT_JSON}};
+	for (size_t i = 0; i < sizeof fm / sizeof fm[0]; i++) {
+		if (strcmp(s, fm[i].name) == 0) {
+			*out = fm[i].f;
+			return 0;
+		}
+	}
+	cli_error(c, "invalid format '%s': must be one of table, tsv, csv, json", s);
+	return -1;
+}
+
+int cli_points(struct cli *c, const struct points_opts *po, int required,
+	       const char *default_grid, struct points *out)
+{
+	int np = (po->p_list != NULL) + (po->p_grid != NULL);
+	int nx = (po->x_list != NULL) + (po->x_grid != NULL);
+	out->v.v = NULL;
+	out->v.n = 0;
+	if (np + nx > 1) {
+		cli_error(c, "give points once: one of --p, --p-grid, --x, --x-grid");
+		return -1;
+	}
+	out->is_logit = nx > 0;
+	if (po->p_list)
+		return cli_parse_list(c, "p", RULE_PROB, cli_check_prob,
+				      po->p_list, &out->v);
+	if (po->x_list)
+		return cli_parse_list(c, "x", RULE_LOGIT, cli_check_logit,
+				      po->x_list, &out->v);
+	if (po->p_grid)
+		return cli_parse_grid(c, "p", RULE_PROB, cli_check_prob,
+				      po->p_grid, po->logspace, &out->v);
+	if (po->x_grid)
+		return cli_parse_grid(c, "x", RULE_LOGIT, cli_check_logit,
+				      po->x_grid, po->logspace, &out->v);
+	if (required || default_grid == NULL) {
+		cli_error(c, "no points given: use --p LIST, --p-grid START:STOP:N, --x LIST or --x-grid START:STOP:N");
+		return -1;
+	}
+	return cli_parse_grid(c, "p", RULE_PROB, cli_check_prob, default_grid,
+			      po->logspace, &out->v);
+}

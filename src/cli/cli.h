@@ -1,0 +1,160 @@
+/*
+ * The focal command line: the command table, option parsing, value
+ * parsing and output formatting shared by every subcommand (and later by
+ * the REPL, which dispatches through the same table).
+ *
+ * Commands never call exit(): they return an exit status (CLI_OK,
+ * CLI_FAIL for a failed check, CLI_USAGE for bad usage or input) and write
+ * only to the streams in struct cli.
+ */
+#ifndef FOCAL_CLI_H
+#define FOCAL_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "focal/focal.h"
+
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+/* Upper bound on the points of one grid or list (documented in focal(1)). */
+#define CLI_MAX_POINTS 1000000
+
+enum cli_format { FMT_DEFAULT = 0, FMT_TABLE, FMT_TSV, FMT_CSV, FMT_JSON };
+
+/* Where a command writes.  err gets one-line "focal: ..." messages. */
+struct cli {
+	FILE *out;
+	FILE *err;
+	int out_is_tty;
+};
+
+struct cmd {
+	const char *name;
+	int (*fn)(struct cli *c, int argc, char **argv);
+	const char *summary;
+	const char *usage;   /* the full --help text */
+};
+
+extern const struct cmd cli_commands[];
+
+/* The subcommands (one file each) and their --help texts. */
+int cmd_eval(struct cli *c, int argc, char **argv);
+int cmd_integrate(struct cli *c, int argc, char **argv);
+int cmd_compare(struct cli *c, int argc, char **argv);
+int cmd_check(struct cli *c, int argc, char **argv);
+extern const char cmd_eval_usage[], cmd_integrate_usage[],
+	cmd_compare_usage[], cmd_check_usage[];
+
+extern const size_t cli_ncommands;
+
+const struct cmd *cli_find(const char *name);
+
+/* Print "focal: <message>\n" on c->err. */
+void cli_error(struct cli *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- option parsing ---- */
+
+/* One option a command accepts: "--name" with or without a value. */
+struct opt {
+	const char *name;   /* without the leading dashes */
+	int has_arg;
+	int id;
+};
+
+/*
+ * Walk argv[1..] for the options in opts (terminated by a NULL name).
+ * "--name value" and "--name=value" are both accepted.  For each option
+ * found, *id and *val are set and 1 is returned; 0 at the end; -1 after
+ * printing an error (unknown option, missing value, stray argument).
+ * *pos is the cursor, start it at 1.
+ */
+int cli_next_opt(struct cli *c, const char *cmd, int argc, char **argv,
+		 const struct opt *opts, int *pos, int *id, const char **val);
+
+/* ---- values ---- */
+
+struct dlist {
+	double *v;
+	size_t n;
+};
+
+void dlist_free(struct dlist *l);
+
+/*
+ * Parse a strict double (whole string, no blanks).  On failure print
+ * "invalid <what> '<s>': must be <rule>" and return -1.
+ */
+int cli_parse_double(struct cli *c, const char *what, const char *rule,
+		     const char *s, double *out);
+
+/* A comma list of doubles; each must satisfy check() (NULL for any). */
+int cli_parse_list(struct cli *c, const char *what, const char *rule,
+		   int (*check)(double), const char *s, struct dlist *out);
+
+/* START:STOP:N, linear or (logspace) geometric, endpoints included. */
+int cli_parse_grid(struct cli *c, const char *what, const char *rule,
+		   int (*check)(double), const char *s, int logspace,
+		   struct dlist *out);
+
+int cli_check_gamma(double g);    /* finite, >= 0 */
+int cli_check_prob(double p);     /* in [0, 1] */
+int cli_check_logit(double x);    /* not NaN */
+
+#define RULE_GAMMA "must be a finite number >= 0"
+#define RULE_PROB "must be a number in [0, 1]"
+#define RULE_LOGIT "must be a number (not nan)"
+
+int cli_parse_format(struct cli *c, const char *s, enum cli_format *out);
+
+/*
+ * Points shared by eval, integrate and compare: --p/--p-grid give p_t,
+ * --x/--x-grid give logits of the positive class (with --y).  The raw
+ * option strings are kept until every option is seen, because --log may
+ * come after the grid.
+ */
+struct points_opts {
+	const char *p_list, *p_grid, *x_list, *x_grid;
+	int logspace;
+};
+
+struct points {
+	struct dlist v;
+	int is_logit;
+};
+
+/* Resolve the point options; required = 1 makes "no points" an error. */
+int cli_points(struct cli *c, const struct points_opts *po, int required,
+	       const char *default_grid, struct points *out);
+
+/* ---- output ---- */
+
+struct cell {
+	const char *str;   /* static string, or NULL for a number */
+	double num;
+};
+
+struct table {
+	size_t ncol;
+	const char *const *cols;
+	struct cell *cells;
+	size_t nrows, cap;
+};
+
+void table_init(struct table *t, const char *const *cols, size_t ncol);
+void table_free(struct table *t);
+
+/* Append a row of ncol cells (copied).  Returns -1 when out of memory. */
+int table_add(struct table *t, const struct cell *row);
+
+#define NUM(x) ((struct cell){NULL, (x)})
+#define STR(s) ((struct cell){(s), 0.0})
+
+/* Write in the given format (FMT_DEFAULT: table on a tty, else tsv). */
+int table_write(struct cli *c, const struct table *t, enum cli_format f);
+
+/* Out-of-memory message and status. */
+int cli_oom(struct cli *c);
+
+#endif

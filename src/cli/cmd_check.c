@@ -1,0 +1,326 @@
+/*
+ * focal check: the identities of docs/math.md over a grid of gamma and p,
+ * one row per identity with the worst error found and pass/fail.
+ */
+#include "cli.h"
+
+#include <float.h>
+#include <gsl/gsl_deriv.h>
+#include <math.h>
+#include <string.h>
+
+const char cmd_check_usage[] =
+	"usage: focal check [--gamma LIST] [--p LIST | --p-grid S:E:N [--log]] [--format F]\n"
+	"\n"
+	"Run the identities of the mathematics over a grid of gamma and p and print\n"
+	"one row per identity: how many cases, the worst error, the tolerance, and\n"
+	"pass or fail.  Exit status 1 when any identity fails.\n"
+	"\n"
+	"  --gamma LIST    gammas to check (default 0,0.25,0.5,1,1.5,2,2.5,3,5,10,20,50)\n"
+	"  --p, --p-grid   probabilities to check (default: 1e-300 to 0.5 geometric,\n"
+	"                  0.5 to 1 linear, and 1 - 2^-k near 1)\n"
+	"  --format F      table, tsv, csv, json\n"
+	"\n"
+	"Identities (errors are relative unless the row says otherwise):\n"
+	"  analytic_vs_numeric     analytic E_gamma against GSL quadrature\n"
+	"  error_bounds            |analytic - numeric| / (abserr_a + abserr_n), must be <= 1\n"
+	"  residual_identity       R_gamma(p) = -gamma FL_{gamma-1}(p)\n"
+	"  gradient_decomposition  FL'(p) = (1-p)^gamma CE'(p) + R_gamma(p)\n"
+	"  fl_derivative_fd        FL'(p) against central differences of FL\n"
+	"  fgl_derivative_fd       E'(p) = -(1-p)^gamma/p against central differences of E\n"
+	"  fgl_le_fl               (E - FL)/FL, must be <= 0 (E_gamma <= FL_gamma)\n"
+	"  gamma0_is_ce            FL_0, E_0 and their derivatives equal CE exactly\n"
+	"  logit_vs_prob           losses from x_t against the same losses from p = sigma(x_t)\n"
+	"  small_p_limit           E_gamma(p) against -log p - H_gamma for p <= 1e-100\n"
+	"  p_to_1_limit            E_gamma(p) against (1-p)^(g+1)/(g+1) (1 + (g+1)(1-p)/(g+2)) near 1\n"
+	"  published_offset        the published integer formula minus E_gamma equals H_gamma\n"
+	"  series_view             E_gamma = sum_k (1-p)^(k+gamma)/(k+gamma) for p >= 0.5\n"
+	"\n"
+	"Columns: identity cases worst tol status worst_gamma worst_p\n";
+
+enum { O_HELP, O_GAMMA, O_P, O_PGRID, O_LOG, O_FORMAT };
+
+static const struct opt chk_opts[] = {
+	{"help", 0, O_HELP}, {"gamma", 1, O_GAMMA}, {"p", 1, O_P},
+	{"p-grid", 1, O_PGRID}, {"log", 0, O_LOG}, {"format", 1, O_FORMAT},
+	{NULL, 0, 0}};
+
+/* The worst case of one identity. */
+struct ident {
+	const char *name;
+	double tol;
+	long cases;
+	double worst, wg, wp;
+};
+
+/* Keep the worst error; a NaN error is the worst of all and stays. */
+static void record(struct ident *id, double err, double g, double p)
+{
+	id->cases++;
+	if (isnan(id->worst))
+		return;
+	if (id->cases == 1 || isnan(err) || err > id->worst) {
+		id->worst = err;
+		id->wg = g;
+		id->wp = p;
+	}
+}
+
+static double relerr(double got, double want)
+{
+	if (got == want)
+		return 0.0;
+	double d = fabs(got - want);
+	double s = fabs(want);
+	return d / (s > DBL_MIN ? s : DBL_MIN);
+}
+
+struct fd_params {
+	double gamma;
+	int fgl;
+};
+
+static double fd_fn(double p, void *vp)
+{
+	const struct fd_params *fp = vp;
+	return fp->fgl ? focal_fgl_effective(p, fp->gamma) : focal_fl(p, fp->gamma);
+}
+
+/* Central difference with GSL's error estimate: error in units of that. */
+static double fd_check(double p, double g, int fgl, double exact)
+{
+	struct fd_params fp = {g, fgl};
+	gsl_function f = {fd_fn, &fp};
+	double h = 1e-3 * fmin(p, 1.0 - p), d, err;
+	gsl_deriv_central(&f, p, h, &d, &err);
+	double tol = fmax(4.0 * err, 1e-9 * fabs(exact));
+	return fabs(d - exact) / tol;
+}
+
+static void default_ps(struct dlist *ps, double *buf, size_t cap)
+{
+	size_t n = 0;
+	for (int e = -300; e <= -10; e += 10)
+		buf[n++] = pow(10.0, e);
+	for (int e = -9; e <= -1; e++) {
+		buf[n++] = pow(10.0, e);
+		buf[n++] = 3.7 * pow(10.0, e);
+	}
+	for (int i = 0; i <= 18; i++)
+		buf[n++] = 0.05 + 0.05 * i;
+	buf[n++] = 0.2385;
+	for (int k = 5; k <= 40; k += 5)
+		buf[n++] = 1.0 - ldexp(1.0, -k);
+	buf[n++] = 1.0;
+	(void)cap;
+	ps->v = buf;
+	ps->n = n;
+}
+
+static void run_checks(struct ident *ids, const struct dlist *gs, const struct dlist *ps)
+{
+	for (size_t gi = 0; gi < gs->n; gi++) {
+		double g = gs->v[gi];
+		focal_result hres;
+		focal_harmonic_e(g, &hres);
+		for (size_t pi = 0; pi < ps->n; pi++) {
+			double p = ps->v[pi];
+			focal_point pt;
+			focal_point_from_p(p, &pt);
+			focal_result a, n;
+			focal_fgl_effective_e(&pt, g, &a);
+			focal_fgl_effective_numeric_e(&pt, g, 0.0, 1e-13, &n);
+			focal_loss lfl = {.kind = FOCAL_FL, .gamma = g};
+			focal_loss lce = {.kind = FOCAL_CE};
+			focal_loss lfg = {.kind = FOCAL_FGL, .gamma = g};
+			focal_eval_out ofl, oce, ofg;
+			focal_loss_eval(&lfl, &pt, 1, &ofl);
+			focal_loss_eval(&lce, &pt, 1, &oce);
+			focal_loss_eval(&lfg, &pt, 1, &ofg);
+
+			if (p > 0.0 && p < 1.0) {
+				record(&ids[0], relerr(n.val, a.val), g, p);
+				double d = fabs(a.val - n.val);
+				record(&ids[1], d == 0.0 ? 0.0 : d / (a.err + n.err), g, p);
+			}
+			if (g > 0.0 && p > 0.0 && p < 1.0) {
+				/* -γ FL_{γ-1}, textbook form: the exponent may be negative */
+				double want = g * pow(1.0 - p, g - 1.0) * log(p);
+				if (g >= 1.0)
+					want = -g * focal_fl(p, g - 1.0);
+				record(&ids[2], relerr(ofl.residual, want), g, p);
+			}
+			if (p > 0.0) {
+				double want = focal_pow1m(&pt, g) * oce.dpt + ofl.residual;
+				record(&ids[3], relerr(ofl.dpt, want), g, p);
+			}
+			if (p >= 1e-6 && p <= 1.0 - 1e-6) {
+				record(&ids[4], fd_check(p, g, 0, ofl.dpt), g, p);
+				record(&ids[5], fd_check(p, g, 1, ofg.dpt), g, p);
+			}
+			if (p > 0.0 && p < 1.0) {
+				/* both may underflow to 0 together near p = 1 */
+				double e = ofl.value > 0.0 ? (a.val - ofl.value) / ofl.value
+					   : a.val > 0.0 ? INFINITY : 0.0;
+				record(&ids[6], e, g, p);
+			}
+			if (g == 0.0) {
+				double e = fmax(relerr(ofl.value, oce.value), relerr(a.val, oce.value));
+				e = fmax(e, relerr(ofl.dpt, oce.dpt));
+				e = fmax(e, relerr(ofg.dpt, oce.dpt));
+				record(&ids[7], e, g, p);
+			}
+			if (p >= 0.5 && p < 1.0) {
+				/* E = Σ_k q^(k+γ)/(k+γ): positive terms, ratio q <= 1/2 */
+				double q = 1.0 - p, qk = pow(q, g), s = 0.0;
+				for (int k = 1; k < 2000; k++) {
+					qk *= q;
+					double term = qk / (k + g);
+					s += term;
+					if (term < 1e-18 * s)
+						break;
+				}
+				record(&ids[12], relerr(a.val, s), g, p);
+			}
+		}
+		/* logit against probability on x_t <= 0, where p = σ(x_t) keeps 1-p */
+		for (int i = 0; i <= 60; i++) {
+			double x = -30.0 + 0.5 * i;
+			focal_point px, pp;
+			focal_point_from_logit(x, &px);
+			focal_point_from_p(px.p, &pp);
+			focal_loss l = {.kind = FOCAL_FL, .gamma = g};
+			focal_loss lf = {.kind = FOCAL_FGL, .gamma = g};
+			focal_eval_out ox, op, fx, fp;
+			focal_loss_eval(&l, &px, 1, &ox);
+			focal_loss_eval(&l, &pp, 1, &op);
+			focal_loss_eval(&lf, &px, 1, &fx);
+			focal_loss_eval(&lf, &pp, 1, &fp);
+			double e = fmax(relerr(ox.value, op.value), relerr(ox.dxt, op.dxt));
+			e = fmax(e, relerr(fx.value, fp.value));
+			e = fmax(e, relerr(fx.dxt, fp.dxt));
+			record(&ids[8], e, g, px.p);
+		}
+		static const double tiny_p[] = {1e-300, 1e-250, 1e-200, 1e-150, 1e-100};
+		for (size_t i = 0; i < sizeof tiny_p / sizeof tiny_p[0]; i++) {
+			double e = focal_fgl_effective(tiny_p[i], g);
+			record(&ids[9], relerr(e, -log(tiny_p[i]) - hres.val), g, tiny_p[i]);
+		}
+		for (int k = 40; k <= 52; k += 4) {
+			double q = ldexp(1.0, -k), a1 = g + 1.0;
+			double want = pow(q, g) * q / a1 * (1.0 + a1 * q / (a1 + 1.0));
+			record(&ids[10], relerr(focal_fgl_effective(1.0 - q, g), want), g, 1.0 - q);
+		}
+		if (g == floor(g) && g >= 1.0 && g <= 10.0) {
+			int nn = (int)g;
+			for (size_t pi = 0; pi < ps->n; pi++) {
+				double p = ps->v[pi];
+				if (p < 0.01)
+					continue;
+				/* the literal finite sum: -log p - Σ C(n,i) (-p)^i / i */
+				double s = -log(p), c = 1.0, pw = 1.0;
+				for (int i = 1; i <= nn; i++) {
+					c = c * (nn - i + 1) / i;
+					pw *= -p;
+					s -= c * pw / i;
+				}
+				focal_result pub;
+				focal_point pt;
+				focal_point_from_p(p, &pt);
+				focal_fgl_published_e(&pt, g, &pub);
+				double e = fabs(pub.val - s) / fmax(fabs(s), hres.val);
+				record(&ids[11], e, g, p);
+			}
+		}
+	}
+}
+
+int cmd_check(struct cli *c, int argc, char **argv)
+{
+	const char *gamma_s = "0,0.25,0.5,1,1.5,2,2.5,3,5,10,20,50";
+	const char *p_list = NULL, *p_grid = NULL;
+	int logspace = 0, pos = 1, id, r, status = CLI_USAGE;
+	enum cli_format fmt = FMT_DEFAULT;
+	const char *val;
+
+	while ((r = cli_next_opt(c, "check", argc, argv, chk_opts, &pos, &id, &val)) > 0) {
+		switch (id) {
+		case O_HELP:
+			fputs(cmd_check_usage, c->out);
+			return CLI_OK;
+		case O_GAMMA: gamma_s = val; break;
+		case O_P: p_list = val; break;
+		case O_PGRID: p_grid = val; break;
+		case O_LOG: logspace = 1; break;
+		case O_FORMAT:
+			if (cli_parse_format(c, val, &fmt) != 0)
+				return CLI_USAGE;
+			break;
+		}
+	}
+	if (r < 0)
+		return CLI_USAGE;
+
+	struct dlist gs = {0}, ps = {0};
+	double pbuf[128];
+	int own_ps = 0;
+	struct table t;
+	static const char *const cols[] = {"identity", "cases", "worst", "tol",
+					   "status", "worst_gamma", "worst_p"};
+	table_init(&t, cols, 7);
+	if (cli_parse_list(c, "gamma", RULE_GAMMA, cli_check_gamma, gamma_s, &gs) != 0)
+		goto out;
+	if (p_list || p_grid) {
+		struct points_opts po = {.p_list = p_list, .p_grid = p_grid, .logspace = logspace};
+		struct points pts;
+		if (cli_points(c, &po, 1, NULL, &pts) != 0)
+			goto out;
+		ps = pts.v;
+		own_ps = 1;
+	} else {
+		default_ps(&ps, pbuf, sizeof pbuf / sizeof pbuf[0]);
+	}
+
+	struct ident ids[] = {
+		{"analytic_vs_numeric", 1e-12, 0, 0, NAN, NAN},
+		{"error_bounds", 1.0, 0, 0, NAN, NAN},
+		{"residual_identity", 1e-13, 0, 0, NAN, NAN},
+		{"gradient_decomposition", 8 * DBL_EPSILON, 0, 0, NAN, NAN},
+		{"fl_derivative_fd", 1.0, 0, 0, NAN, NAN},
+		{"fgl_derivative_fd", 1.0, 0, 0, NAN, NAN},
+		{"fgl_le_fl", 4 * DBL_EPSILON, 0, 0, NAN, NAN},
+		{"gamma0_is_ce", 0.0, 0, 0, NAN, NAN},
+		{"logit_vs_prob", 1e-13, 0, 0, NAN, NAN},
+		{"small_p_limit", 1e-14, 0, 0, NAN, NAN},
+		{"p_to_1_limit", 1e-14, 0, 0, NAN, NAN},
+		{"published_offset", 1e-12, 0, 0, NAN, NAN},
+		{"series_view", 1e-14, 0, 0, NAN, NAN},
+	};
+	size_t nid = sizeof ids / sizeof ids[0];
+	run_checks(ids, &gs, &ps);
+
+	int failed = 0;
+	for (size_t i = 0; i < nid; i++) {
+		/* an identity with no case in the grid is reported, not failed */
+		int ok = ids[i].cases == 0 || ids[i].worst <= ids[i].tol;
+		failed |= !ok;
+		struct cell row[7] = {
+			STR(ids[i].name), NUM((double)ids[i].cases),
+			ids[i].cases ? NUM(ids[i].worst) : STR("none"),
+			NUM(ids[i].tol), STR(ids[i].cases == 0 ? "skip" : ok ? "pass" : "fail"),
+			NUM(ids[i].wg), NUM(ids[i].wp)};
+		if (table_add(&t, row) != 0) {
+			cli_oom(c);
+			goto out;
+		}
+	}
+	if (table_write(c, &t, fmt) != 0)
+		goto out;
+	status = failed ? CLI_FAIL : CLI_OK;
+out:
+	table_free(&t);
+	dlist_free(&gs);
+	if (own_ps)
+		dlist_free(&ps);
+	return status;
+}

@@ -1,0 +1,200 @@
+/* focal eval: losses, derivatives, weights and the residual at points. */
+#include "cli.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char cmd_eval_usage[] =
+	"usage: focal eval [--loss LIST] [--gamma LIST] [--alpha A] [--beta B]\n"
+	"                  (--p LIST | --p-grid START:STOP:N | --x LIST | --x-grid START:STOP:N)\n"
+	"                  [--y 0|1] [--log] [--format table|tsv|csv|json]\n"
+	"\n"
+	"Evaluate CE, FL, FGL and FL* at points given as target probabilities p_t\n"
+	"(--p, --p-grid) or as logits x of the positive class (--x, --x-grid) with\n"
+	"label --y (x_t = x for y = 1, -x for y = 0).\n"
+	"\n"
+	"  --loss LIST     losses: ce, fl, fgl, flstar (default ce,fl,fgl)\n"
+	"  --gamma LIST    focusing parameters, comma list of numbers >= 0 (default 2);\n"
+	"                  ce is reported once, with gamma 0\n"
+	"  --alpha A       class weight in [0, 1]: alpha_t = A for y = 1, 1-A for y = 0\n"
+	"  --beta B        FL* offset (default 0); flstar needs gamma > 0\n"
+	"  --p LIST        target probabilities p_t in [0, 1]\n"
+	"  --p-grid S:E:N  N probabilities from S to E inclusive\n"
+	"  --x LIST        logits of the positive class\n"
+	"  --x-grid S:E:N  N logits from S to E inclusive\n"
+	"  --y 0|1         label (default 1); sets alpha_t and the sign of dx\n"
+	"  --log           geometric spacing for grids (S and E > 0)\n"
+	"  --format F      table (default on a terminal), tsv (default otherwise), csv, json\n"
+	"\n"
+	"Columns: loss gamma alpha beta y x pt qt value dpt dxt dx weight residual value_err\n"
+	"  value     L(p_t); for fgl the effective loss E_gamma(p_t), 0 at p_t = 1\n"
+	"  qt        1 - p_t, computed without cancellation\n"
+	"  dpt, dxt  dL/dp_t and dL/dx_t;  dx = dL/dx (sign follows y)\n"
+	"  weight    dL/dp_t divided by the unweighted CE derivative -1/p_t\n"
+	"  residual  dL/dp_t - (1-p_t)^gamma alpha_t CE'(p_t): R_gamma for fl, 0 for ce\n"
+	"            and fgl, nan for flstar\n"
+	"  x is nan when the point was given as a probability.\n";
+
+enum { O_HELP, O_LOSS, O_GAMMA, O_ALPHA, O_BETA, O_P, O_PGRID, O_X, O_XGRID,
+       O_Y, O_LOG, O_FORMAT };
+
+static const struct opt eval_opts[] = {
+	{"help", 0, O_HELP},   {"loss", 1, O_LOSS},   {"gamma", 1, O_GAMMA},
+	{"alpha", 1, O_ALPHA}, {"beta", 1, O_BETA},   {"p", 1, O_P},
+	{"p-grid", 1, O_PGRID}, {"x", 1, O_X},        {"x-grid", 1, O_XGRID},
+	{"y", 1, O_Y},         {"log", 0, O_LOG},     {"format", 1, O_FORMAT},
+	{NULL, 0, 0}};
+
+static const char *const loss_names[] = {"ce", "fl", "fgl", "flstar"};
+
+/* Parse "ce,fl" into a set; order of output follows the list given. */
+static int parse_losses(struct cli *c, const char *s, int *kinds, int *n)
+{
+	char buf[256];
+	*n = 0;
+	if (strlen(s) >= sizeof buf)
+		goto bad;
+	strcpy(buf, s);
+	for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+		int k = -1;
+		for (int i = 0; i < 4; i++)
+			if (strcmp(tok, loss_names[i]) == 0)
+				k = i;
+		if (k < 0) {
+			cli_error(c, "invalid loss '%s': must be one of ce, fl, fgl, flstar", tok);
+			return -1;
+		}
+		for (int i = 0; i < *n; i++)
+			if (kinds[i] == k)
+				k = -1;
+		if (k >= 0)
+			kinds[(*n)++] = k;
+	}
+	if (*n == 0)
+		goto bad;
+	return 0;
+bad:
+	cli_error(c, "invalid loss list '%s': must be names from ce, fl, fgl, flstar separated by commas", s);
+	return -1;
+}
+
+static const char *const eval_cols[] = {
+	"loss", "gamma", "alpha", "beta", "y", "x", "pt", "qt", "value",
+	"dpt", "dxt", "dx", "weight", "residual", "value_err"};
+#define NCOL (sizeof eval_cols / sizeof eval_cols[0])
+
+int cmd_eval(struct cli *c, int argc, char **argv)
+{
+	struct points_opts po = {0};
+	const char *gamma_s = "2", *alpha_s = NULL, *beta_s = "0", *y_s = "1";
+	const char *loss_s = "ce,fl,fgl";
+	enum cli_format fmt = FMT_DEFAULT;
+	int pos = 1, id, r, status = CLI_USAGE;
+	const char *val;
+
+	while ((r = cli_next_opt(c, "eval", argc, argv, eval_opts, &pos, &id, &val)) > 0) {
+		switch (id) {
+		case O_HELP:
+			fputs(cmd_eval_usage, c->out);
+			return CLI_OK;
+		case O_LOSS: loss_s = val; break;
+		case O_GAMMA: gamma_s = val; break;
+		case O_ALPHA: alpha_s = val; break;
+		case O_BETA: beta_s = val; break;
+		case O_P: po.p_list = val; break;
+		case O_PGRID: po.p_grid = val; break;
+		case O_X: po.x_list = val; break;
+		case O_XGRID: po.x_grid = val; break;
+		case O_Y: y_s = val; break;
+		case O_LOG: po.logspace = 1; break;
+		case O_FORMAT:
+			if (cli_parse_format(c, val, &fmt) != 0)
+				return CLI_USAGE;
+			break;
+		}
+	}
+	if (r < 0)
+		return CLI_USAGE;
+
+	int kinds[4], nk;
+	double alpha = 0.0, beta;
+	int y;
+	struct dlist gammas = {0};
+	struct points pts = {0};
+	struct table t;
+	table_init(&t, eval_cols, NCOL);
+
+	if (parse_losses(c, loss_s, kinds, &nk) != 0)
+		goto out;
+	if (cli_parse_list(c, "gamma", RULE_GAMMA, cli_check_gamma, gamma_s, &gammas) != 0)
+		goto out;
+	if (alpha_s && (cli_parse_double(c, "alpha", "must be a number in [0, 1]", alpha_s, &alpha) != 0))
+		goto out;
+	if (alpha_s && !(alpha >= 0.0 && alpha <= 1.0)) {
+		cli_error(c, "invalid alpha '%s': must be a number in [0, 1]", alpha_s);
+		goto out;
+	}
+	if (cli_parse_double(c, "beta", "must be a finite number", beta_s, &beta) != 0)
+		goto out;
+	if (!isfinite(beta)) {
+		cli_error(c, "invalid beta '%s': must be a finite number", beta_s);
+		goto out;
+	}
+	if (strcmp(y_s, "0") != 0 && strcmp(y_s, "1") != 0) {
+		cli_error(c, "invalid y '%s': must be 0 or 1", y_s);
+		goto out;
+	}
+	y = y_s[0] == '1';
+	for (int k = 0; k < nk; k++) {
+		if (kinds[k] != FOCAL_FLSTAR)
+			continue;
+		for (size_t g = 0; g < gammas.n; g++) {
+			if (gammas.v[g] == 0.0) {
+				cli_error(c, "invalid gamma '0' for flstar: must be > 0");
+				goto out;
+			}
+		}
+	}
+	if (cli_points(c, &po, 1, NULL, &pts) != 0)
+		goto out;
+
+	for (int k = 0; k < nk; k++) {
+		size_t ng = kinds[k] == FOCAL_CE ? 1 : gammas.n;
+		for (size_t g = 0; g < ng; g++) {
+			focal_loss loss = {
+				.kind = (focal_kind)kinds[k],
+				.gamma = kinds[k] == FOCAL_CE ? 0.0 : gammas.v[g],
+				.beta = beta, .alpha = alpha, .has_alpha = alpha_s != NULL};
+			for (size_t i = 0; i < pts.v.n; i++) {
+				focal_point pt;
+				focal_eval_out o;
+				double x = NAN;
+				if (pts.is_logit) {
+					x = pts.v.v[i];
+					focal_point_from_logit(y ? x : -x, &pt);
+				} else {
+					focal_point_from_p(pts.v.v[i], &pt);
+				}
+				focal_loss_eval(&loss, &pt, y, &o);
+				struct cell row[NCOL] = {
+					STR(loss_names[kinds[k]]), NUM(loss.gamma),
+					alpha_s ? NUM(alpha) : STR("none"),
+					kinds[k] == FOCAL_FLSTAR ? NUM(beta) : STR("none"),
+					NUM(y), NUM(x), NUM(pt.p), NUM(pt.q), NUM(o.value),
+					NUM(o.dpt), NUM(o.dxt), NUM(o.dx), NUM(o.weight),
+					NUM(o.residual), NUM(o.value_err)};
+				if (table_add(&t, row) != 0) {
+					cli_oom(c);
+					goto out;
+				}
+			}
+		}
+	}
+	status = table_write(c, &t, fmt) == 0 ? CLI_OK : CLI_USAGE;
+out:
+	table_free(&t);
+	dlist_free(&gammas);
+	dlist_free(&pts.v);
+	return status;
+}

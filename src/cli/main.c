@@ -1,0 +1,106 @@
+/*
+ * focal: the command table and dispatch.  Adding a command is one file
+ * (cmd_<name>.c), one row here and one section in man/focal.1.
+ */
+#include "cli.h"
+
+#include <gsl/gsl_errno.h>
+#include <string.h>
+#include <unistd.h>
+
+const struct cmd cli_commands[] = {
+	{"eval", cmd_eval, "losses, derivatives, weights and the residual at points", cmd_eval_usage},
+	{"integrate", cmd_integrate, "the effective FGL loss E_gamma(p), analytic and numeric", cmd_integrate_usage},
+	{"compare", cmd_compare, "FL against FGL side by side over a grid", cmd_compare_usage},
+	{"check", cmd_check, "run the mathematical identities; exit 1 if one fails", cmd_check_usage},
+};
+const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];
+
+const struct cmd *cli_find(const char *name)
+{
+	for (size_t i = 0; i < cli_ncommands; i++)
+		if (strcmp(cli_commands[i].name, name) == 0)
+			return &cli_commands[i];
+	return NULL;
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: focal COMMAND [OPTIONS]\n"
+	      "       focal --help | --version\n"
+	      "\n"
+	      "Focal loss and focal gradient loss, to full double precision.\n"
+	      "\n"
+	      "Commands:\n", f);
+	for (size_t i = 0; i < cli_ncommands; i++)
+		fprintf(f, "  %-11s  %s\n", cli_commands[i].name, cli_commands[i].summary);
+	fputs("\n'focal COMMAND --help' describes a command; man focal has the details.\n", f);
+}
+
+/* Levenshtein distance, small strings only: for "did you mean". */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t row[64];
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			if (up + 1 < best)
+				best = up + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c = {stdout, stderr, isatty(STDOUT_FILENO)};
+	gsl_set_error_handler_off();
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	const char *name = argv[1];
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
+	    strcmp(name, "help") == 0) {
+		if (argc > 2 && cli_find(argv[2])) {
+			fputs(cli_find(argv[2])->usage, stdout);
+			return CLI_OK;
+		}
+		usage(stdout);
+		return CLI_OK;
+	}
+	if (strcmp(name, "--version") == 0) {
+		printf("focal %s\n", FOCAL_VERSION);
+		return CLI_OK;
+	}
+	const struct cmd *cmd = cli_find(name);
+	if (cmd == NULL) {
+		const char *best = NULL;
+		size_t bd = 3;
+		for (size_t i = 0; i < cli_ncommands; i++) {
+			size_t d = edit_distance(name, cli_commands[i].name);
+			if (d < bd) {
+				bd = d;
+				best = cli_commands[i].name;
+			}
+		}
+		if (best)
+			cli_error(&c, "unknown command '%s' (did you mean '%s'?)", name, best);
+		else
+			cli_error(&c, "unknown command '%s' (see 'focal --help')", name);
+		return CLI_USAGE;
+	}
+	return cmd->fn(&c, argc - 1, argv + 1);
+}

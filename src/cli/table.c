@@ -1,0 +1,155 @@
+/*
+ * Result tables and their formats (focal(1), "OUTPUT FORMATS").
+ *
+ * Machine formats print numbers with %.17g so that they round-trip, spell
+ * non-finite values inf, -inf and nan, and never print a negative zero.
+ * The table format is for people: 6 significant digits, aligned columns.
+ */
+#include "cli.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void table_init(struct table *t, const char *const *cols, size_t ncol)
+{
+	t->ncol = ncol;
+	t->cols = cols;
+	t->cells = NULL;
+	t->nrows = 0;
+	t->cap = 0;
+}
+
+void table_free(struct table *t)
+{
+	free(t->cells);
+	t->cells = NULL;
+	t->nrows = t->cap = 0;
+}
+
+int table_add(struct table *t, const struct cell *row)
+{
+	if (t->nrows == t->cap) {
+		size_t nc = t->cap ? 2 * t->cap : 64;
+		struct cell *n = realloc(t->cells, nc * t->ncol * sizeof *n);
+		if (n == NULL)
+			return -1;
+		t->cells = n;
+		t->cap = nc;
+	}
+	memcpy(t->cells + t->nrows * t->ncol, row, t->ncol * sizeof *row);
+	t->nrows++;
+	return 0;
+}
+
+/* Format one number: %.*g, with inf/-inf/nan spelled out and -0 as 0. */
+static void fmt_num(char *buf, size_t n, double v, int digits)
+{
+	if (isnan(v))
+		snprintf(buf, n, "nan");
+	else if (isinf(v))
+		snprintf(buf, n, v > 0 ? "inf" : "-inf");
+	else
+		snprintf(buf, n, "%.*g", digits, v + 0.0);
+}
+
+static void cell_text(const struct cell *cl, char *buf, size_t n, int digits)
+{
+	if (cl->str)
+		snprintf(buf, n, "%s", cl->str);
+	else
+		fmt_num(buf, n, cl->num, digits);
+}
+
+static void write_sep(struct cli *c, const struct table *t, char sep)
+{
+	char buf[64];
+	for (size_t j = 0; j < t->ncol; j++) {
+		if (j)
+			fputc(sep, c->out);
+		fputs(t->cols[j], c->out);
+	}
+	fputc('\n', c->out);
+	for (size_t i = 0; i < t->nrows; i++) {
+		const struct cell *row = t->cells + i * t->ncol;
+		for (size_t j = 0; j < t->ncol; j++) {
+			if (j)
+				fputc(sep, c->out);
+			cell_text(&row[j], buf, sizeof buf, 17);
+			fputs(buf, c->out);
+		}
+		fputc('\n', c->out);
+	}
+}
+
+static void write_json(struct cli *c, const struct table *t)
+{
+	char buf[64];
+	fputs("[\n", c->out);
+	for (size_t i = 0; i < t->nrows; i++) {
+		const struct cell *row = t->cells + i * t->ncol;
+		fputs("  {", c->out);
+		for (size_t j = 0; j < t->ncol; j++) {
+			cell_text(&row[j], buf, sizeof buf, 17);
+			/* Strings and non-finite numbers are JSON strings. */
+			int quote = row[j].str != NULL || !isfinite(row[j].num);
+			fprintf(c->out, "%s\"%s\": %s%s%s", j ? ", " : "",
+				t->cols[j], quote ? "\"" : "", buf,
+				quote ? "\"" : "");
+		}
+		fprintf(c->out, "}%s\n", i + 1 < t->nrows ? "," : "");
+	}
+	fputs("]\n", c->out);
+}
+
+static void write_table(struct cli *c, const struct table *t)
+{
+	char buf[64];
+	size_t *w = calloc(t->ncol, sizeof *w);
+	if (w == NULL) {
+		write_sep(c, t, '\t');
+		return;
+	}
+	for (size_t j = 0; j < t->ncol; j++)
+		w[j] = strlen(t->cols[j]);
+	for (size_t i = 0; i < t->nrows; i++) {
+		for (size_t j = 0; j < t->ncol; j++) {
+			cell_text(&t->cells[i * t->ncol + j], buf, sizeof buf, 6);
+			if (strlen(buf) > w[j])
+				w[j] = strlen(buf);
+		}
+	}
+	for (size_t j = 0; j < t->ncol; j++)
+		fprintf(c->out, "%s%*s", j ? "  " : "", (int)w[j], t->cols[j]);
+	fputc('\n', c->out);
+	for (size_t i = 0; i < t->nrows; i++) {
+		for (size_t j = 0; j < t->ncol; j++) {
+			const struct cell *cl = &t->cells[i * t->ncol + j];
+			cell_text(cl, buf, sizeof buf, 6);
+			fprintf(c->out, "%s%*s", j ? "  " : "", (int)w[j], buf);
+		}
+		fputc('\n', c->out);
+	}
+	free(w);
+}
+
+int table_write(struct cli *c, const struct table *t, enum cli_format f)
+{
+	if (f == FMT_DEFAULT)
+		f = c->out_is_tty ? FMT_TABLE : FMT_TSV;
+	switch (f) {
+	case FMT_TABLE:
+		write_table(c, t);
+		break;
+	case FMT_CSV:
+		write_sep(c, t, ',');
+		break;
+	case FMT_JSON:
+		write_json(c, t);
+		break;
+	default:
+		write_sep(c, t, '\t');
+		break;
+	}
+	return fflush(c->out) == 0 && !ferror(c->out) ? 0 : -1;
+}

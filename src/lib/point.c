@@ -1,0 +1,126 @@
+/*
+ * Points on the p_t axis and accurate powers of 1 - p_t.
+ *
+ * Every loss below needs p, 1-p, log p and log(1-p).  Forming 1-p by
+ * subtraction after p was rounded loses relative accuracy as p -> 1, so a
+ * point keeps each quantity computed from the source it came from
+ * (docs/math.md, "Stable forms").
+ */
+#include "focal/focal.h"
+#include "internal.h"
+
+#include <math.h>
+
+const char *focal_strerror(int status)
+{
+	switch (status) {
+	case FOCAL_OK:
+		return "success";
+	case FOCAL_EDOM:
+		return "argument outside the domain";
+	case FOCAL_ENOMEM:
+		return "out of memory";
+	case FOCAL_ENOCONV:
+		return "iteration did not converge";
+	case FOCAL_EROUND:
+		return "result limited by rounding error";
+	default:
+		return "unknown status";
+	}
+}
+
+int focal_point_from_p(double pt, focal_point *out)
+{
+	if (!(pt >= 0.0 && pt <= 1.0))
+		return FOCAL_EDOM;
+	out->p = pt;
+	out->q = 1.0 - pt;
+	/* For p >= 1/2, 1 - p is exact (Sterbenz); below, test it. */
+	out->q_exact = (1.0 - out->q) == pt;
+	/* 1 - q is exact for q in [1/2, 1], and so is its difference with p
+	 * (Sterbenz), so q + q_lo is 1 - p without error. */
+	out->q_lo = out->q_exact ? 0.0 : (1.0 - out->q) - pt;
+	out->lp = log(pt);
+	out->lq_hi = pt < 0.5 ? log1p(-pt) : log(out->q);
+	out->lq_lo = 0.0;
+	out->xt = NAN;
+	return FOCAL_OK;
+}
+
+/* softplus(z) = log(1 + e^z) without overflow or cancellation. */
+double focal__softplus(double z)
+{
+	if (z > 0.0)
+		return z + log1p(exp(-z));
+	return log1p(exp(z));
+}
+
+/* σ(z) = 1 / (1 + e^-z), accurate to a few ulp for every z. */
+double focal__sigmoid(double z)
+{
+	if (z >= 0.0)
+		return 1.0 / (1.0 + exp(-z));
+	double e = exp(z);
+	return e / (1.0 + e);
+}
+
+int focal_point_from_logit(double xt, focal_point *out)
+{
+	if (isnan(xt))
+		return FOCAL_EDOM;
+	out->p = focal__sigmoid(xt);
+	out->q = focal__sigmoid(-xt);
+	out->q_exact = 0;
+	out->q_lo = 0.0;
+	out->lp = -focal__softplus(-xt);
+	if (xt > 0.0) {
+		/* log σ(-x) = -x - log1p(e^-x): the -x part is exact, which
+		 * keeps a·log(1-p) accurate for huge exponents. */
+		out->lq_hi = -xt;
+		out->lq_lo = -log1p(exp(-xt));
+	} else {
+		out->lq_hi = -log1p(exp(xt));
+		out->lq_lo = 0.0;
+	}
+	out->xt = xt;
+	return FOCAL_OK;
+}
+
+/*
+ * exp(P + t) for P the rounded product and t a small correction, without
+ * losing bits to an intermediate underflow: when P is far below the
+ * underflow threshold the exponent is split in halves, so the final
+ * multiplication is the only rounding into the subnormal range.
+ */
+static double exp_split(double big, double small)
+{
+	if (big + small > -700.0)
+		return exp(big) * exp(small);
+	double h = 0.5 * big;
+	return (exp(h) * exp(small)) * exp(h);
+}
+
+double focal_pow1m(const focal_point *pt, double a)
+{
+	if (a == 0.0)
+		return 1.0;
+	if (pt->q == 0.0)
+		return 0.0;
+	if (pt->q_exact)
+		return pow(pt->q, a);
+	/* a·lq as a double-double: P + Pe is a·lq_hi exactly. */
+	double P = a * pt->lq_hi;
+	if (isinf(P))
+		return 0.0;
+	double Pe = fma(a, pt->lq_hi, -P);
+	return exp_split(P, Pe + a * pt->lq_lo);
+}
+
+double focal__pow1m_relerr(const focal_point *pt, double a)
+{
+	if (a == 0.0 || pt->q == 0.0)
+		return 0.0;
+	if (pt->q_exact)
+		return 2.0 * DBL_EPSILON;
+	return DBL_EPSILON * (3.0 + fabs(a * (pt->lq_lo != 0.0 ? pt->lq_lo : pt->lq_hi)));
+}
