@@ -68,7 +68,7 @@ int main(int argc, char **argv)
 	struct cli c = {stdout, stderr, isatty(STDOUT_FILENO)};
 	gsl_set_error_handler_off();
 	if (argc < 2) {
-		usage(stderr);
+		cli_error(&c, "no command given (see 'focal --help')");
 		return CLI_USAGE;
 	}
 	const char *name = argv[1];

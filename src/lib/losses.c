@@ -95,7 +95,7 @@ double focal_focusing_ratio(focal_kind kind, double gamma, double p_hard,
 
 static void eval_ce(const focal_point *pt, focal_eval_out *o)
 {
-	o->value = -pt->lp;
+	o->value = 0.0 - pt->lp;
 	o->value_err = DBL_EPSILON * fabs(o->value);
 	o->dpt = -1.0 / pt->p;
 	o->dxt = -pt->q;
@@ -112,7 +112,7 @@ static void eval_fl(const focal_point *pt, double g, focal_eval_out *o)
 	double qg = focal_pow1m(pt, g);
 	double m = ratio_m(pt);
 	double pm = ratio_pm(pt);
-	o->value = qg * -pt->lp;
+	o->value = qg * (0.0 - pt->lp);
 	o->value_err = fabs(o->value) * (focal__pow1m_relerr(pt, g) + DBL_EPSILON);
 	/* FL' = -q^γ/p + R = -q^γ (1/p + γ m) */
 	o->dpt = -qg * (1.0 / pt->p + g * m);
@@ -145,9 +145,24 @@ static void eval_flstar(const focal_point *pt, double g, double beta,
 			focal_eval_out *o)
 {
 	double xt = focal__point_logit(pt);
-	double z = g * xt + beta;
-	double sz = focal__sigmoid(-z);
-	o->value = focal__softplus(-z) / g;
+	/* z = γ x_t + β as zs + zlo: the rounding of γ x_t would otherwise be
+	 * magnified by |z| in e^-z (at z = 600, by 600 ulp). */
+	double zh = g * xt;
+	double ze = isfinite(zh) ? fma(g, xt, -zh) : 0.0;
+	double zs = zh + beta;
+	double bb = zs - zh;
+	double zlo = isfinite(zs) ? ((zh - (zs - bb)) + (beta - bb)) + ze : 0.0;
+	double sz, sp;
+	if (zs >= 0.0) {
+		double e = exp(-zs) * exp(-zlo);
+		sz = e / (1.0 + e);
+		sp = log1p(e);
+	} else {
+		double e = exp(zs) * exp(zlo);
+		sz = 1.0 / (1.0 + e);
+		sp = -zs - zlo + log1p(e);
+	}
+	o->value = sp / g;
 	o->value_err = 2.0 * DBL_EPSILON * fabs(o->value);
 	o->dxt = -sz;
 	if (pt->q > DBL_MIN) {
@@ -157,7 +172,7 @@ static void eval_flstar(const focal_point *pt, double g, double beta,
 		o->weight = g > 1.0 ? 0.0 : g < 1.0 ? INFINITY : exp(-beta);
 	} else {
 		/* both tiny: divide in the log domain */
-		o->weight = exp(-focal__softplus(z) - (pt->lq_hi + pt->lq_lo));
+		o->weight = exp(-focal__softplus(zs + zlo) - (pt->lq_hi + pt->lq_lo));
 	}
 	o->dpt = -o->weight / pt->p;
 	o->residual = NAN;
