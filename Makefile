@@ -39,47 +39,56 @@ deps-check:
 # ---- normal build ----------------------------------------------------------
 $(B)/lib/%.o: src/lib/%.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@echo '  CC      $<'
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(B)/cli/%.o: src/cli/%.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@echo '  CC      $<'
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(B)/libfocal.a: $(LIB_SRC:src/lib/%.c=$(B)/lib/%.o)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(B)/focal: $(CLI_SRC:src/cli/%.c=$(B)/cli/%.o) $(B)/libfocal.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) $(LDFLAGS)
+	@echo '  LINK    $@'
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) $(LDFLAGS)
 
 $(B)/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/libfocal.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(B)/libfocal.a $(LIBS) -lcmocka $(LDFLAGS)
+	@echo '  LINK    $@'
+	@$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(B)/libfocal.a $(LIBS) -lcmocka $(LDFLAGS)
 
 $(B)/bench_focal: tests/bench/bench_focal.c $(B)/libfocal.a
-	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(B)/libfocal.a $(LIBS) $(LDFLAGS)
+	@echo '  LINK    $@'
+	@$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(B)/libfocal.a $(LIBS) $(LDFLAGS)
 
 # ---- sanitizer build (same sources, separate objects) ----------------------
 SAN_CFLAGS = $(CSTD) $(SAN_FLAGS) $(WARN) -Iinclude -Isrc/lib -Isrc/cli $(PKG_CFLAGS)
 
 $(S)/lib/%.o: src/lib/%.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_CFLAGS) -c $< -o $@
+	@echo '  CC/SAN  $<'
+	@$(CC) $(SAN_CFLAGS) -c $< -o $@
 
 $(S)/cli/%.o: src/cli/%.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_CFLAGS) -c $< -o $@
+	@echo '  CC/SAN  $<'
+	@$(CC) $(SAN_CFLAGS) -c $< -o $@
 
 $(S)/libfocal.a: $(LIB_SRC:src/lib/%.c=$(S)/lib/%.o)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(S)/focal: $(CLI_SRC:src/cli/%.c=$(S)/cli/%.o) $(S)/libfocal.a
-	$(CC) $(SAN_CFLAGS) -o $@ $^ $(LIBS)
+	@echo '  LINK/SAN $@'
+	@$(CC) $(SAN_CFLAGS) -o $@ $^ $(LIBS)
 
 $(S)/tests/%: tests/unit/%.c tests/unit/testutil.h $(S)/libfocal.a
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ $< $(S)/libfocal.a $(LIBS) -lcmocka
+	@echo '  LINK/SAN $@'
+	@$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ $< $(S)/libfocal.a $(LIBS) -lcmocka
 
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 SAN_BINS  := $(UNIT_SRC:tests/unit/%.c=$(S)/tests/%)

@@ -87,8 +87,14 @@ int focal_harmonic_e(double gamma, focal_result *r)
 	return FOCAL_OK;
 }
 
-/* Small-p form; requires p (γ+3) <= 1 and p > 0. */
-static int effective_small_p(const focal_point *pt, double g, focal_result *r)
+/*
+ * Small-p form.  With a plan the coefficients (-1)^(k+1) C(γ,k)/k come
+ * from its table; without, from the recurrence.  Requires p > 0 and a p
+ * small enough for the series to converge without cancellation (see the
+ * region tests below).
+ */
+static int effective_small_p(const focal_point *pt, double g,
+			     const focal_fgl_plan *pl, focal_result *r)
 {
 	double p = pt->p;
 	double z = g + 1.0;
@@ -99,26 +105,47 @@ static int effective_small_p(const focal_point *pt, double g, focal_result *r)
 		lead = -log(p * z);
 		lead_err = 2.0 * DBL_EPSILON * (1.0 + fabs(lead));
 	} else {
-		lead = -(pt->lp + log1p(g));
+		lead = -(pt->lp + (pl ? pl->log1p_gamma : log1p(g)));
 		lead_err = 2.0 * DBL_EPSILON * (fabs(pt->lp) + fabs(lead));
 	}
-	double d_err;
-	double d = psi_minus_log(z, &d_err);
-
-	/* S = Σ_{k≥1} c_k / k,  c_k = (-1)^(k+1) C(γ,k) p^k. */
-	double c = g * p, s = 0.0, abs_sum = 0.0;
-	int k;
-	for (k = 1; k < SERIES_MAX_TERMS; k++) {
-		double t = c / k;
-		s += t;
-		abs_sum += fabs(t);
-		if (c == 0.0 || (fabs(t) < 0.125 * DBL_EPSILON * fabs(s) &&
-				 k > g))
-			break;
-		c *= -(g - k) * p / (k + 1);
+	double d_err, d;
+	if (pl) {
+		d = pl->psi_minus_log;
+		d_err = pl->psi_minus_log_err;
+	} else {
+		d = psi_minus_log(z, &d_err);
 	}
-	if (k == SERIES_MAX_TERMS)
-		return FOCAL_ENOCONV;
+
+	/* S = Σ_{k≥1} c_k / k,  c_k = (-1)^(k+1) C(γ,k) p^k.  In this region
+	 * γp < 1, so |c_{k+1}/c_k| = |γ-k| p/(k+1) < 1 for every k: the terms
+	 * shrink monotonically and the first negligible one ends the sum. */
+	double s = 0.0, abs_sum = 0.0;
+	int k;
+	if (pl) {
+		double pk = p;
+		for (k = 1; k <= FOCAL_PLAN_TERMS; k++) {
+			double t = pl->series[k - 1] * pk;
+			s += t;
+			abs_sum += fabs(t);
+			if (fabs(t) <= 0.125 * DBL_EPSILON * fabs(s))
+				break;
+			pk *= p;
+		}
+		if (k > FOCAL_PLAN_TERMS)
+			return FOCAL_ENOCONV;
+	} else {
+		double c = g * p;
+		for (k = 1; k < SERIES_MAX_TERMS; k++) {
+			double t = c / k;
+			s += t;
+			abs_sum += fabs(t);
+			if (fabs(t) <= 0.125 * DBL_EPSILON * fabs(s))
+				break;
+			c *= -(g - k) * p / (k + 1);
+		}
+		if (k == SERIES_MAX_TERMS)
+			return FOCAL_ENOCONV;
+	}
 	r->val = (lead - d) + (s - FOCAL_EULER);
 	r->err = lead_err + d_err + 2.0 * DBL_EPSILON * (fabs(lead) + fabs(d) +
 		FOCAL_EULER + abs_sum + fabs(r->val)) + 4.0 * k * DBL_EPSILON * abs_sum;
@@ -172,12 +199,15 @@ static int beta_cf(double a, double x, double *val, int *iters)
 	return n < CF_MAX_TERMS ? FOCAL_OK : FOCAL_ENOCONV;
 }
 
-static int effective_cf(const focal_point *pt, double g, focal_result *r)
+/*
+ * E = x^a/a · K with x = 1-p, a = γ+1, given K evaluated at the rounded q
+ * with relative error rel.  Applies the correction for q's rounding,
+ * forms the power and the error bound.
+ */
+static void effective_from_k(const focal_point *pt, double g, double k,
+			     double rel, focal_result *r)
 {
 	double a = g + 1.0;
-	double k;
-	int iters;
-	int st = beta_cf(a, pt->q, &k, &iters);
 	double q_fix = 1.0;
 	if (pt->q_lo != 0.0) {
 		/* K was evaluated at the rounded q; 1-p = q + q_lo exactly.
@@ -198,14 +228,111 @@ static int effective_cf(const focal_point *pt, double g, focal_result *r)
 		xa = (focal_pow1m(pt, g) * scale) * pt->q;
 	}
 	r->val = xa;
-	/* Rounding: the power, Lentz's products, and q's own rounding when
-	 * it is not exact (K depends on x with sensitivity up to about a).
-	 * Results in the subnormal range carry their absolute rounding. */
-	double rel = focal__pow1m_relerr(pt, g) + DBL_EPSILON * (6.0 + 0.25 * iters);
+	/* Rounding: the power, K's own, and q's rounding when it is not
+	 * exact and not known (K depends on x with sensitivity up to about
+	 * a).  Results in the subnormal range carry their absolute rounding. */
+	rel += focal__pow1m_relerr(pt, g) + 6.0 * DBL_EPSILON;
 	if (!pt->q_exact && pt->q_lo == 0.0)
 		rel += 2.0 * DBL_EPSILON * a;
 	r->err = rel * fabs(xa) + 4.0 * DBL_TRUE_MIN;
+}
+
+static int effective_cf(const focal_point *pt, double g, focal_result *r)
+{
+	double k;
+	int iters;
+	int st = beta_cf(g + 1.0, pt->q, &k, &iters);
+	effective_from_k(pt, g, k, 0.25 * iters * DBL_EPSILON, r);
 	return st;
+}
+
+/*
+ * Tail series K = a Σ_{j≥0} x^j/(a+j) from the plan's table, x <= 0.85
+ * (0.85^256 < 1e-18).
+ * Four interleaved partial sums (terms j, j+1, j+2, j+3 advance by x^4)
+ * keep the loop from waiting on one long chain of dependent additions.
+ */
+static int effective_tail(const focal_point *pt, const focal_fgl_plan *pl,
+			  focal_result *r)
+{
+	double x = pt->q, x2 = x * x;
+	double x4 = x2 * x2;
+	double w0 = 1.0, w1 = x, w2 = x2, w3 = x2 * x;
+	double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+	int j;
+	for (j = 0; j + 3 < FOCAL_PLAN_TERMS; j += 4) {
+		s0 += w0 * pl->tail[j];
+		s1 += w1 * pl->tail[j + 1];
+		s2 += w2 * pl->tail[j + 2];
+		double t = w3 * pl->tail[j + 3];
+		s3 += t;
+		if (t < 0.03125 * DBL_EPSILON * s0)
+			break;
+		w0 *= x4;
+		w1 *= x4;
+		w2 *= x4;
+		w3 *= x4;
+	}
+	if (j + 3 >= FOCAL_PLAN_TERMS)
+		return FOCAL_ENOCONV;
+	double s = (s0 + s1) + (s2 + s3);
+	effective_from_k(pt, pl->gamma, pl->a * s, (2.0 + 0.5 * j) * DBL_EPSILON, r);
+	return FOCAL_OK;
+}
+
+/* Shared edge cases; returns 1 when r is filled. */
+static int effective_edges(const focal_point *pt, double gamma, focal_result *r)
+{
+	if (pt->p == 0.0) {
+		r->val = INFINITY;
+		r->err = 0.0;
+		return 1;
+	}
+	if (pt->q == 0.0) {
+		r->val = 0.0;
+		r->err = 0.0;
+		return 1;
+	}
+	if (gamma == 0.0) {
+		r->val = 0.0 - pt->lp;
+		r->err = DBL_EPSILON * fabs(r->val);
+		return 1;
+	}
+	return 0;
+}
+
+int focal_fgl_plan_init(focal_fgl_plan *pl, double gamma)
+{
+	if (!gamma_ok(gamma))
+		return FOCAL_EDOM;
+	pl->gamma = gamma;
+	pl->a = gamma + 1.0;
+	pl->log1p_gamma = log1p(gamma);
+	pl->psi_minus_log = psi_minus_log(pl->a, &pl->psi_minus_log_err);
+	double c = gamma;
+	for (int k = 1; k <= FOCAL_PLAN_TERMS; k++) {
+		pl->series[k - 1] = c / k;
+		c *= -(gamma - k) / (k + 1);
+	}
+	for (int j = 0; j < FOCAL_PLAN_TERMS; j++)
+		pl->tail[j] = 1.0 / (pl->a + j);
+	/* The small-p series tolerates p (γ+3) up to 1.5 for γ <= 3 (the
+	 * alternating terms stay small); above, 1 is where it meets the
+	 * continued fraction's fast region.  See docs/math.md. */
+	pl->p_small = (gamma <= 3.0 ? 1.5 : 1.0) / (gamma + 3.0);
+	return FOCAL_OK;
+}
+
+int focal_fgl_effective_plan_e(const focal_fgl_plan *pl, const focal_point *pt,
+			       focal_result *r)
+{
+	if (effective_edges(pt, pl->gamma, r))
+		return FOCAL_OK;
+	if (pt->p <= pl->p_small)
+		return effective_small_p(pt, pl->gamma, pl, r);
+	if (pt->q <= 0.85)
+		return effective_tail(pt, pl, r);
+	return effective_cf(pt, pl->gamma, r);
 }
 
 int focal_fgl_effective_e(const focal_point *pt, double gamma,
@@ -213,23 +340,10 @@ int focal_fgl_effective_e(const focal_point *pt, double gamma,
 {
 	if (!gamma_ok(gamma))
 		return FOCAL_EDOM;
-	if (pt->p == 0.0) {
-		r->val = INFINITY;
-		r->err = 0.0;
+	if (effective_edges(pt, gamma, r))
 		return FOCAL_OK;
-	}
-	if (pt->q == 0.0) {
-		r->val = 0.0;
-		r->err = 0.0;
-		return FOCAL_OK;
-	}
-	if (gamma == 0.0) {
-		r->val = 0.0 - pt->lp;
-		r->err = DBL_EPSILON * fabs(r->val);
-		return FOCAL_OK;
-	}
 	if (pt->p * (gamma + 3.0) <= 1.0)
-		return effective_small_p(pt, gamma, r);
+		return effective_small_p(pt, gamma, NULL, r);
 	return effective_cf(pt, gamma, r);
 }
 

@@ -33,20 +33,28 @@ static int bound_covers(double got, double err, double want)
 	return fabs(got - want) <= err + 0.5 * DBL_EPSILON * fabs(want) + DBL_TRUE_MIN;
 }
 
-static void test_effective_analytic(void **state)
+/* Both analytic entry points: per call, and with a per-gamma plan. */
+static void effective_analytic(int use_plan)
 {
-	(void)state;
 	struct tsv t;
 	tsv_load(&t, "effective_ref.tsv");
 	int cg = tsv_col(&t, "gamma"), cp = tsv_col(&t, "p"), ce = tsv_col(&t, "E");
 	struct worst w = {0};
 	size_t uncovered = 0;
+	focal_fgl_plan pl;
+	pl.gamma = NAN;
 	for (size_t i = 0; i < t.nrow; i++) {
 		double g = tsv_get(&t, i, cg), p = tsv_get(&t, i, cp), want = tsv_get(&t, i, ce);
 		focal_point pt;
 		focal_result r;
 		assert_int_equal(focal_point_from_p(p, &pt), FOCAL_OK);
-		assert_int_equal(focal_fgl_effective_e(&pt, g, &r), FOCAL_OK);
+		if (use_plan) {
+			if (!(pl.gamma == g))
+				assert_int_equal(focal_fgl_plan_init(&pl, g), FOCAL_OK);
+			assert_int_equal(focal_fgl_effective_plan_e(&pl, &pt, &r), FOCAL_OK);
+		} else {
+			assert_int_equal(focal_fgl_effective_e(&pt, g, &r), FOCAL_OK);
+		}
 		worst_add(&w, err_eps(r.val, want), g, p, TOL_ANALYTIC);
 		if (!bound_covers(r.val, r.err, want)) {
 			uncovered++;
@@ -54,10 +62,23 @@ static void test_effective_analytic(void **state)
 			       g, p, r.val, r.err, want);
 		}
 	}
-	worst_print("E analytic (from p)", &w, TOL_ANALYTIC);
+	worst_print(use_plan ? "E analytic with plan (from p)" : "E analytic (from p)", &w,
+		    TOL_ANALYTIC);
 	assert_int_equal(w.bad, 0);
 	assert_int_equal(uncovered, 0);
 	tsv_free(&t);
+}
+
+static void test_effective_analytic(void **state)
+{
+	(void)state;
+	effective_analytic(0);
+}
+
+static void test_effective_plan(void **state)
+{
+	(void)state;
+	effective_analytic(1);
 }
 
 static void test_effective_numeric(void **state)
@@ -142,6 +163,12 @@ static void eval_all(const focal_point *pt, double g, double got[K_N])
 	got[K_E] = ofgl.value;
 	got[K_WFL] = ofl.weight;
 	got[K_WFGL] = ofgl.weight;
+	/* the plan gives the same E within the same tolerance */
+	focal_fgl_plan pl;
+	focal_result rp;
+	assert_int_equal(focal_fgl_plan_init(&pl, g), FOCAL_OK);
+	assert_int_equal(focal_fgl_effective_plan_e(&pl, pt, &rp), FOCAL_OK);
+	assert_true(err_eps(rp.val, ofgl.value) <= 2.0 * TOL_ANALYTIC);
 	/* the standalone entry points agree with focal_loss_eval */
 	assert_true(focal_residual(pt, g) == ofl.residual);
 	assert_true(focal_weight_fl(pt, g) == ofl.weight);
@@ -240,6 +267,7 @@ int main(void)
 	gsl_set_error_handler_off();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_effective_analytic),
+		cmocka_unit_test(test_effective_plan),
 		cmocka_unit_test(test_effective_numeric),
 		cmocka_unit_test(test_harmonic_and_published),
 		cmocka_unit_test(test_losses_from_logit),
