@@ -174,7 +174,9 @@ static double cf_coef(int n, double a, double x)
 static int beta_cf(double a, double x, double *val, int *iters)
 {
 	const double tiny = 1e-300;
-	double c = 1.0, d = 1.0 / (1.0 + cf_coef(1, a, x)), h = d;
+	/* Lentz's ratios only: their product (the forward value) is not
+	 * needed, just the depth at which they reach 1 to working precision. */
+	double c = 1.0, d = 1.0 / (1.0 + cf_coef(1, a, x));
 	int n;
 	for (n = 2; n < CF_MAX_TERMS; n++) {
 		double aa = cf_coef(n, a, x);
@@ -186,7 +188,6 @@ static int beta_cf(double a, double x, double *val, int *iters)
 			c = tiny;
 		d = 1.0 / d;
 		double del = d * c;
-		h *= del;
 		if (fabs(del - 1.0) < 0.5 * DBL_EPSILON)
 			break;
 	}
