@@ -25,7 +25,7 @@ HDRS     := $(wildcard include/focal/*.h src/lib/*.h src/cli/*.h)
 B := build
 S := build/san
 
-.PHONY: all check check-unit check-cli check-san demo bench install uninstall clean deps deps-check refdata
+.PHONY: all check check-unit check-cli check-install check-san demo bench install uninstall clean deps deps-check refdata
 
 all: $(B)/focal
 
@@ -95,7 +95,7 @@ SAN_BINS  := $(UNIT_SRC:tests/unit/%.c=$(S)/tests/%)
 
 # ---- tests -----------------------------------------------------------------
 check: deps-check
-	@$(MAKE) --no-print-directory check-unit check-cli check-san
+	@$(MAKE) --no-print-directory check-unit check-cli check-install check-san
 	@echo "make check: all test suites passed"
 
 check-unit: $(UNIT_BINS)
@@ -103,6 +103,13 @@ check-unit: $(UNIT_BINS)
 
 check-cli: $(B)/focal
 	@tests/cli/run.sh $(B)/focal
+
+# make install honours DESTDIR and PREFIX, and the installed program runs.
+check-install: $(B)/focal
+	@d=$$(mktemp -d) && $(MAKE) --no-print-directory install DESTDIR=$$d PREFIX=/opt/focal >/dev/null && \
+	test -x $$d/opt/focal/bin/focal && test -f $$d/opt/focal/lib/libfocal.a && \
+	test -f $$d/opt/focal/include/focal/focal.h && test -f $$d/opt/focal/share/man/man1/focal.1 && \
+	$$d/opt/focal/bin/focal --version >/dev/null && rm -rf $$d && echo "install: 1 passed, 0 failed"
 
 check-san: $(SAN_BINS) $(S)/focal
 	@set -e; for t in $(SAN_BINS); do echo "== $$t (asan+ubsan)"; \

@@ -273,8 +273,15 @@ int main(int argc, char **argv)
 			char path[1024];
 			snprintf(path, sizeof path, "%s/%s.%s", argv[1], figs[i].name,
 				 ext[e]);
+			/* the gnuplot script writes NAME_gnuplot.png beside
+			 * itself, not over the cairo PNG */
+			char gpout[256];
+			snprintf(gpout, sizeof gpout, "%s_gnuplot.png", figs[i].name);
+			fig_render_opts opts;
+			memset(&opts, 0, sizeof opts);
+			opts.gp_output = gpout;
 			double t0 = now();
-			int rc = fig_render(figs[i].f, path, NULL, NULL);
+			int rc = fig_render(figs[i].f, path, NULL, &opts);
 			double dt = now() - t0;
 			total += dt;
 			if (rc != FIG_OK) {
