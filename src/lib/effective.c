@@ -168,8 +168,9 @@ static double cf_coef(int n, double a, double x)
  *   d_{2m+1} = -(a+m)^2 x / ((a+2m)(a+2m+1)),  d_{2m} = -m^2 x / ((a+2m-1)(a+2m)).
  * The modified Lentz method finds how deep the fraction must go; the value
  * is then taken by evaluating that many terms backwards (plus a margin),
- * which does not accumulate the forward method's rounding: at γ = 50 near
- * p = 1/(γ+3) forward Lentz is off by ~40 ulp, the backward sum by ~2.
+ * which does not accumulate the forward method's rounding: at γ = 50 just
+ * above p = 1/(γ+3) forward Lentz was measured up to ~60 ulp off, the
+ * backward sum up to ~20 (docs/accuracy.md).
  */
 static int beta_cf(double a, double x, double *val, int *iters)
 {
