@@ -5,27 +5,30 @@
 CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
-PKGS    := gsl
+PKGS    := gsl pangocairo cairo-pdf cairo-svg libpng
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CSTD    := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 OPT     ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS = $(CSTD) $(OPT) $(WARN) -Iinclude -Isrc/lib -Isrc/cli $(PKG_CFLAGS) $(CFLAGS)
+DEFS       = -DFOCAL_DATADIR='"$(PREFIX)/share/focal"'
+INCS       = -Iinclude -Isrc/lib -Isrc/cli -Isrc/fig -Isrc/plot
+ALL_CFLAGS = $(CSTD) $(OPT) $(WARN) $(INCS) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
 LIBS       = $(PKG_LIBS) -lm
 
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 LIB_SRC  := $(wildcard src/lib/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)
+FIG_SRC  := $(wildcard src/fig/*.c) $(wildcard src/plot/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
-HDRS     := $(wildcard include/focal/*.h src/lib/*.h src/cli/*.h)
+HDRS     := $(wildcard include/focal/*.h src/lib/*.h src/cli/*.h src/fig/*.h src/plot/*.h)
 
 B := build
 S := build/san
 
-.PHONY: all check check-unit check-cli check-install check-san demo bench install uninstall clean deps deps-check refdata
+.PHONY: golden fig-demo all check check-unit check-cli check-install check-san demo bench install uninstall clean deps deps-check refdata
 
 all: $(B)/focal
 
@@ -47,25 +50,52 @@ $(B)/cli/%.o: src/cli/%.c $(HDRS)
 	@echo '  CC      $<'
 	@$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+$(B)/fig/%.o: src/fig/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@echo '  CC      $<'
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/plot/%.o: src/plot/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@echo '  CC      $<'
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
+
 $(B)/libfocal.a: $(LIB_SRC:src/lib/%.c=$(B)/lib/%.o)
 	@rm -f $@
 	@ar rcs $@ $^
 
-$(B)/focal: $(CLI_SRC:src/cli/%.c=$(B)/cli/%.o) $(B)/libfocal.a
+FIG_OBJ = $(patsubst src/%.c,$(B)/%.o,$(FIG_SRC))
+SAN_FIG_OBJ = $(patsubst src/%.c,$(S)/%.o,$(FIG_SRC))
+
+# Figures (src/fig, src/plot) are a separate archive: libfocal stays pure numerics.
+$(B)/libfocalfig.a: $(FIG_OBJ)
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(B)/focal: $(CLI_SRC:src/cli/%.c=$(B)/cli/%.o) $(B)/libfocalfig.a $(B)/libfocal.a
 	@echo '  LINK    $@'
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) $(LDFLAGS)
 
-$(B)/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/libfocal.a
+$(B)/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/libfocalfig.a $(B)/libfocal.a
 	@mkdir -p $(dir $@)
 	@echo '  LINK    $@'
-	@$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(B)/libfocal.a $(LIBS) -lcmocka $(LDFLAGS)
+	@$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(B)/libfocalfig.a $(B)/libfocal.a $(LIBS) -lcmocka $(LDFLAGS)
+
+$(B)/tests/test_fig: tests/fig/test_fig.c $(B)/libfocalfig.a
+	@mkdir -p $(dir $@)
+	@echo '  LINK    $@'
+	@$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libfocalfig.a $(LIBS) -lcmocka $(LDFLAGS)
+
+$(B)/fig_demo: tests/fig/fig_demo.c $(B)/libfocalfig.a
+	@echo '  LINK    $@'
+	@$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libfocalfig.a $(LIBS) $(LDFLAGS)
 
 $(B)/bench_focal: tests/bench/bench_focal.c $(B)/libfocal.a
 	@echo '  LINK    $@'
 	@$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(B)/libfocal.a $(LIBS) $(LDFLAGS)
 
 # ---- sanitizer build (same sources, separate objects) ----------------------
-SAN_CFLAGS = $(CSTD) $(SAN_FLAGS) $(WARN) -Iinclude -Isrc/lib -Isrc/cli $(PKG_CFLAGS)
+SAN_CFLAGS = $(CSTD) $(SAN_FLAGS) $(WARN) $(INCS) $(DEFS) $(PKG_CFLAGS)
 
 $(S)/lib/%.o: src/lib/%.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -77,21 +107,42 @@ $(S)/cli/%.o: src/cli/%.c $(HDRS)
 	@echo '  CC/SAN  $<'
 	@$(CC) $(SAN_CFLAGS) -c $< -o $@
 
+$(S)/fig/%.o: src/fig/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@echo '  CC/SAN  $<'
+	@$(CC) $(SAN_CFLAGS) -c $< -o $@
+
+$(S)/plot/%.o: src/plot/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@echo '  CC/SAN  $<'
+	@$(CC) $(SAN_CFLAGS) -c $< -o $@
+
 $(S)/libfocal.a: $(LIB_SRC:src/lib/%.c=$(S)/lib/%.o)
 	@rm -f $@
 	@ar rcs $@ $^
 
-$(S)/focal: $(CLI_SRC:src/cli/%.c=$(S)/cli/%.o) $(S)/libfocal.a
+$(S)/libfocalfig.a: $(SAN_FIG_OBJ)
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(S)/focal: $(CLI_SRC:src/cli/%.c=$(S)/cli/%.o) $(S)/libfocalfig.a $(S)/libfocal.a
 	@echo '  LINK/SAN $@'
 	@$(CC) $(SAN_CFLAGS) -o $@ $^ $(LIBS)
 
-$(S)/tests/%: tests/unit/%.c tests/unit/testutil.h $(S)/libfocal.a
+$(S)/tests/%: tests/unit/%.c tests/unit/testutil.h $(S)/libfocalfig.a $(S)/libfocal.a
 	@mkdir -p $(dir $@)
 	@echo '  LINK/SAN $@'
-	@$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ $< $(S)/libfocal.a $(LIBS) -lcmocka
+	@$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ $< $(S)/libfocalfig.a $(S)/libfocal.a $(LIBS) -lcmocka
 
-UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
-SAN_BINS  := $(UNIT_SRC:tests/unit/%.c=$(S)/tests/%)
+$(S)/tests/test_fig: tests/fig/test_fig.c $(S)/libfocalfig.a
+	@mkdir -p $(dir $@)
+	@echo '  LINK/SAN $@'
+	@$(CC) $(SAN_CFLAGS) -o $@ $< $(S)/libfocalfig.a $(LIBS) -lcmocka
+
+UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%) $(B)/tests/test_fig
+SAN_BINS  := $(UNIT_SRC:tests/unit/%.c=$(S)/tests/%) $(S)/tests/test_fig
+# fontconfig, pango and glib keep process-wide caches they never free.
+SAN_ENV   := ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fig/lsan.supp:print_suppressions=0
 
 # ---- tests -----------------------------------------------------------------
 check: deps-check
@@ -113,8 +164,8 @@ check-install: $(B)/focal
 
 check-san: $(SAN_BINS) $(S)/focal
 	@set -e; for t in $(SAN_BINS); do echo "== $$t (asan+ubsan)"; \
-		FOCAL_TEST_DATA=tests/data ASAN_OPTIONS=detect_leaks=1 $$t; done
-	@ASAN_OPTIONS=detect_leaks=1 tests/cli/run.sh $(S)/focal
+		FOCAL_TEST_DATA=tests/data $(SAN_ENV) $$t; done
+	@$(SAN_ENV) tests/cli/run.sh $(S)/focal
 
 # ---- the main job ----------------------------------------------------------
 demo: deps-check
@@ -127,13 +178,26 @@ demo: deps-check
 	@echo
 	@echo "== focal check: the identities of docs/math.md"
 	@$(B)/focal check --format table
+	@echo
+	@echo "== focal figures: the comparison figure set (PDF, PNG, SVG, gnuplot)"
+	@$(B)/focal figures -o plots/out
+	@echo "   open plots/out/*.pdf; each figure's spec is plots/NAME.spec (docs/figures.md)"
 
 bench: $(B)/bench_focal
 	@$(B)/bench_focal
 
+# Regenerate the golden drawing logs of the figure set after an intended change.
+golden: $(B)/focal
+	@mkdir -p tests/fig/golden/specs
+	@for s in plots/*.spec; do $(B)/focal plot $$s -o tests/fig/golden/specs/$$(basename $$s .spec).rec; done
+	@echo "rewrote tests/fig/golden/specs/*.rec; review with git diff"
+
 # Regenerate the high-precision reference tables (needs python3-mpmath).
 refdata:
 	/usr/bin/python3 tests/data/gen_reference.py
+
+fig-demo: $(B)/fig_demo
+	@mkdir -p build/fig-demo && $(B)/fig_demo build/fig-demo
 
 install: $(B)/focal $(B)/libfocal.a
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
@@ -142,11 +206,13 @@ install: $(B)/focal $(B)/libfocal.a
 	install -m 644 $(B)/libfocal.a $(DESTDIR)$(PREFIX)/lib/libfocal.a
 	install -m 644 include/focal/*.h $(DESTDIR)$(PREFIX)/include/focal/
 	install -m 644 man/focal.1 $(DESTDIR)$(PREFIX)/share/man/man1/focal.1
+	install -d $(DESTDIR)$(PREFIX)/share/focal/plots
+	install -m 644 plots/*.spec $(DESTDIR)$(PREFIX)/share/focal/plots/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/focal $(DESTDIR)$(PREFIX)/lib/libfocal.a \
 		$(DESTDIR)$(PREFIX)/share/man/man1/focal.1
-	rm -rf $(DESTDIR)$(PREFIX)/include/focal
+	rm -rf $(DESTDIR)$(PREFIX)/include/focal $(DESTDIR)$(PREFIX)/share/focal
 
 clean:
 	rm -rf $(B)

@@ -6,9 +6,11 @@
 set -u
 
 # Build: compiler, make, pkg-config, GSL.  Tests: cmocka.  Figures: cairo,
-# pango, gnuplot.  Reference-data generator: python3-mpmath (optional: the
-# generated tables are committed).
-PKGS="gcc make pkg-config libgsl-dev libcmocka-dev"
+# pango, libpng, the Computer Modern fonts (fonts-cmu: figures typeset like
+# LaTeX; without it pango falls back to Liberation/DejaVu Serif) and gnuplot
+# (to run the generated .gp scripts in the tests).  The reference-data
+# generator needs python3-mpmath (optional: the tables are committed).
+PKGS="gcc make pkg-config libgsl-dev libcmocka-dev libcairo2-dev libpango1.0-dev libpng-dev fonts-cmu gnuplot-nox"
 
 missing=""
 for p in $PKGS; do
@@ -25,7 +27,7 @@ if [ "${1:-}" = "--check" ]; then
 	exit 1
 fi
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
-	echo "focal: this is not a Debian-like system; install GSL, cmocka and pkg-config by hand" >&2
+	echo "focal: this is not a Debian-like system; install GSL, cmocka, cairo, pango, libpng and pkg-config by hand" >&2
 	exit 1
 fi
 if [ "$(id -u)" -ne 0 ]; then

@@ -29,16 +29,30 @@ int cli_next_opt(struct cli *c, const char *cmd, int argc, char **argv,
 	if (*pos >= argc)
 		return 0;
 	const char *a = argv[*pos];
-	if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
+	const char *name;
+	if (a[0] == '-' && a[1] != '-' && a[1] != '\0' && a[2] == '\0') {
+		name = a + 1; /* a one-letter option such as -o */
+	} else if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
+		/* a positional argument, where the command takes one */
+		for (const struct opt *o = opts; o->name; o++) {
+			if (o->name[0] == '\0') {
+				*id = o->id;
+				*val = a;
+				(*pos)++;
+				return 1;
+			}
+		}
 		cli_error(c, "%s: unexpected argument '%s' (options start with --; see 'focal %s --help')",
 			  cmd, a, cmd);
 		return -1;
+	} else {
+		name = a + 2;
 	}
-	const char *name = a + 2;
 	const char *eq = strchr(name, '=');
 	size_t len = eq ? (size_t)(eq - name) : strlen(name);
 	for (const struct opt *o = opts; o->name; o++) {
-		if (strlen(o->name) != len || strncmp(o->name, name, len) != 0)
+		if (o->name[0] == '\0' || strlen(o->name) != len ||
+		    strncmp(o->name, name, len) != 0)
 			continue;
 		*id = o->id;
 		(*pos)++;
@@ -60,8 +74,8 @@ int cli_next_opt(struct cli *c, const char *cmd, int argc, char **argv,
 		}
 		return 1;
 	}
-	cli_error(c, "%s: unknown option '--%.*s' (see 'focal %s --help')", cmd,
-		  (int)len, name, cmd);
+	cli_error(c, "%s: unknown option '%s%.*s' (see 'focal %s --help')", cmd,
+		  name == a + 1 ? "-" : "--", (int)len, name, cmd);
 	return -1;
 }
 

@@ -43,8 +43,11 @@ int cmd_eval(struct cli *c, int argc, char **argv);
 int cmd_integrate(struct cli *c, int argc, char **argv);
 int cmd_compare(struct cli *c, int argc, char **argv);
 int cmd_check(struct cli *c, int argc, char **argv);
+int cmd_plot(struct cli *c, int argc, char **argv);
+int cmd_figures(struct cli *c, int argc, char **argv);
 extern const char cmd_eval_usage[], cmd_integrate_usage[],
-	cmd_compare_usage[], cmd_check_usage[];
+	cmd_compare_usage[], cmd_check_usage[], cmd_plot_usage[],
+	cmd_figures_usage[];
 
 extern const size_t cli_ncommands;
 
@@ -56,7 +59,9 @@ void cli_error(struct cli *c, const char *fmt, ...)
 
 /* ---- option parsing ---- */
 
-/* One option a command accepts: "--name" with or without a value. */
+/* One option a command accepts: "--name" with or without a value; a
+ * one-letter name is written "-n"; the empty name "" takes a positional
+ * argument. */
 struct opt {
 	const char *name;   /* without the leading dashes */
 	int has_arg;

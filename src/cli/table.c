@@ -53,12 +53,13 @@ static void fmt_num(char *buf, size_t n, double v, int digits)
 		snprintf(buf, n, "%.*g", digits, v + 0.0);
 }
 
-static void cell_text(const struct cell *cl, char *buf, size_t n, int digits)
+/* The text of a cell: strings as they are (any length), numbers into buf. */
+static const char *cell_text(const struct cell *cl, char *buf, size_t n, int digits)
 {
 	if (cl->str)
-		snprintf(buf, n, "%s", cl->str);
-	else
-		fmt_num(buf, n, cl->num, digits);
+		return cl->str;
+	fmt_num(buf, n, cl->num, digits);
+	return buf;
 }
 
 static void write_sep(struct cli *c, const struct table *t, char sep)
@@ -75,11 +76,26 @@ static void write_sep(struct cli *c, const struct table *t, char sep)
 		for (size_t j = 0; j < t->ncol; j++) {
 			if (j)
 				fputc(sep, c->out);
-			cell_text(&row[j], buf, sizeof buf, 17);
-			fputs(buf, c->out);
+			fputs(cell_text(&row[j], buf, sizeof buf, 17), c->out);
 		}
 		fputc('\n', c->out);
 	}
+}
+
+/* A JSON string literal: quotes, backslashes and control bytes escaped. */
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
 }
 
 static void write_json(struct cli *c, const struct table *t)
@@ -90,12 +106,14 @@ static void write_json(struct cli *c, const struct table *t)
 		const struct cell *row = t->cells + i * t->ncol;
 		fputs("  {", c->out);
 		for (size_t j = 0; j < t->ncol; j++) {
-			cell_text(&row[j], buf, sizeof buf, 17);
+			const char *txt = cell_text(&row[j], buf, sizeof buf, 17);
 			/* Strings and non-finite numbers are JSON strings. */
 			int quote = row[j].str != NULL || !isfinite(row[j].num);
-			fprintf(c->out, "%s\"%s\": %s%s%s", j ? ", " : "",
-				t->cols[j], quote ? "\"" : "", buf,
-				quote ? "\"" : "");
+			fprintf(c->out, "%s\"%s\": ", j ? ", " : "", t->cols[j]);
+			if (quote)
+				json_string(c->out, txt);
+			else
+				fputs(txt, c->out);
 		}
 		fprintf(c->out, "}%s\n", i + 1 < t->nrows ? "," : "");
 	}
@@ -114,9 +132,9 @@ static void write_table(struct cli *c, const struct table *t)
 		w[j] = strlen(t->cols[j]);
 	for (size_t i = 0; i < t->nrows; i++) {
 		for (size_t j = 0; j < t->ncol; j++) {
-			cell_text(&t->cells[i * t->ncol + j], buf, sizeof buf, 6);
-			if (strlen(buf) > w[j])
-				w[j] = strlen(buf);
+			size_t len = strlen(cell_text(&t->cells[i * t->ncol + j], buf, sizeof buf, 6));
+			if (len > w[j])
+				w[j] = len;
 		}
 	}
 	for (size_t j = 0; j < t->ncol; j++)
@@ -125,8 +143,8 @@ static void write_table(struct cli *c, const struct table *t)
 	for (size_t i = 0; i < t->nrows; i++) {
 		for (size_t j = 0; j < t->ncol; j++) {
 			const struct cell *cl = &t->cells[i * t->ncol + j];
-			cell_text(cl, buf, sizeof buf, 6);
-			fprintf(c->out, "%s%*s", j ? "  " : "", (int)w[j], buf);
+			fprintf(c->out, "%s%*s", j ? "  " : "", (int)w[j],
+				cell_text(cl, buf, sizeof buf, 6));
 		}
 		fputc('\n', c->out);
 	}

@@ -79,6 +79,71 @@ if [ "$(printf '%.17g' "$v")" = "$v" ]; then ok; else bad "integrate value round
 "$focal" eval --p-grid 0:1:100000 --format tsv 2>"$tmp/err" | head -1 >/dev/null
 if [ ! -s "$tmp/err" ]; then ok; else bad "broken pipe is quiet" "$(cat "$tmp/err")"; fi
 
+# ---- figures ---------------------------------------------------------------
+cd "$top"
+# Golden record (drawing-call log) of every spec in plots/.
+for spec in plots/*.spec; do
+	n=$(basename "$spec" .spec)
+	if "$focal" plot "$spec" -o "$tmp/$n.rec" 2>"$tmp/err" && diff -q "$tmp/$n.rec" "tests/fig/golden/specs/$n.rec" >/dev/null 2>&1; then ok; else
+		bad "golden record of $n (regenerate with 'make golden' after an intended change)" "$(cat "$tmp/err")" "$(diff "$tmp/$n.rec" "tests/fig/golden/specs/$n.rec" 2>&1 | head -5)"; fi
+done
+# The whole set in every format: valid files of the right size.
+if "$focal" figures -o "$tmp/figs" --formats pdf,svg,png,gp --dpi 100 >"$tmp/out" 2>"$tmp/err" && grep -q "^focal: wrote [0-9]* figures as [0-9]* files to $tmp/figs" "$tmp/out"; then ok; else bad "focal figures" "$(cat "$tmp/err")"; fi
+nspec=$(ls plots/*.spec | wc -l)
+if [ "$(ls "$tmp/figs" | wc -l)" -eq $((4 * nspec)) ]; then ok; else bad "figures wrote 4 files per spec"; fi
+for f in "$tmp"/figs/*.pdf; do
+	if head -c 5 "$f" | grep -q '%PDF-'; then ok; else bad "PDF header of $f"; fi
+done
+for f in "$tmp"/figs/*.png; do
+	sig=$(head -c 8 "$f" | od -An -tx1 | tr -d ' \n')
+	if [ "$sig" = 89504e470d0a1a0a ]; then ok; else bad "PNG signature of $f"; fi
+done
+# PNG size is inches x dpi: loss.spec is 3.4 x 2.6 in, rendered at 100 dpi
+wh=$(od -An -tu1 -j16 -N8 "$tmp/figs/loss.png" | awk '{print $1*16777216+$2*65536+$3*256+$4, $5*16777216+$6*65536+$7*256+$8}')
+if [ "$wh" = "340 260" ]; then ok; else bad "loss.png is 340 x 260 at 100 dpi (got $wh)"; fi
+if command -v python3 >/dev/null 2>&1; then
+	if python3 -c 'import sys, xml.dom.minidom as m
+for f in sys.argv[1:]: m.parse(f)' "$tmp"/figs/*.svg 2>"$tmp/err"; then ok; else bad "SVG files parse as XML" "$(cat "$tmp/err")"; fi
+fi
+if command -v gnuplot >/dev/null 2>&1; then
+	for f in "$tmp"/figs/*.gp; do
+		n=$(basename "$f" .gp)
+		if (cd "$tmp/figs" && gnuplot "$n.gp" >/dev/null 2>"$tmp/gperr") && [ -s "$tmp/figs/$n.png" ] && [ ! -s "$tmp/gperr" ]; then ok; else bad "gnuplot runs $n.gp" "$(head -3 "$tmp/gperr")"; fi
+	done
+else
+	echo "SKIP: gnuplot not installed; the .gp scripts were not run"
+fi
+# Deterministic: the same spec gives byte-identical PDF and SVG.
+"$focal" plot effective -o "$tmp/a.pdf" && "$focal" plot effective -o "$tmp/b.pdf"
+"$focal" plot effective -o "$tmp/a.svg" && "$focal" plot effective -o "$tmp/b.svg"
+if cmp -s "$tmp/a.pdf" "$tmp/b.pdf" && cmp -s "$tmp/a.svg" "$tmp/b.svg"; then ok; else bad "PDF and SVG are byte-identical across runs"; fi
+SOURCE_DATE_EPOCH=1700000000 "$focal" plot loss -o "$tmp/d.pdf"
+if grep -aq "CreationDate (20231114221320Z)" "$tmp/d.pdf"; then ok; else bad "SOURCE_DATE_EPOCH dates the PDF"; fi
+# The terminal view draws text.
+if "$focal" plot loss --cols 60 --rows 20 >"$tmp/out" 2>"$tmp/err" && [ "$(wc -l <"$tmp/out")" -ge 15 ] && [ ! -s "$tmp/err" ]; then ok; else bad "plot --term draws text" "$(cat "$tmp/err")"; fi
+# --gamma replaces the γ lists.
+"$focal" plot loss --gamma 3 -o "$tmp/g.rec"
+if grep -q 'gamma = 3' "$tmp/g.rec" && ! grep -q 'gamma = 0.5' "$tmp/g.rec"; then ok; else bad "plot --gamma overrides"; fi
+# Bad input: one line, exit 2, no file left behind.
+printf 'curve value\nx pt 0 1\ncurve valu\n' >"$tmp/bad.spec"
+"$focal" plot "$tmp/bad.spec" -o "$tmp/bad.pdf" >"$tmp/out" 2>"$tmp/err"; rc=$?
+if [ $rc -eq 2 ] && grep -q "^focal: $tmp/bad.spec:3: unknown quantity 'valu'" "$tmp/err" && [ ! -e "$tmp/bad.pdf" ] && [ ! -s "$tmp/out" ]; then ok; else bad "malformed spec: file:line error" "$(cat "$tmp/err")"; fi
+mkdir "$tmp/isdir.pdf"
+"$focal" plot loss -o "$tmp/isdir.pdf" 2>"$tmp/err"; rc=$?
+if [ $rc -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && [ -z "$(ls -A "$tmp/isdir.pdf")" ] && [ -z "$(ls -a "$tmp" | grep -v '^isdir.pdf$' | grep -i isdir)" ]; then ok; else bad "failed write leaves no temporary file" "$(cat "$tmp/err")" "$(ls -a "$tmp")"; fi
+"$focal" plot nosuchfigure -o "$tmp/x.pdf" 2>"$tmp/err"; rc=$?
+if [ $rc -eq 2 ] && grep -q "^focal: unknown figure 'nosuchfigure'" "$tmp/err"; then ok; else bad "unknown figure" "$(cat "$tmp/err")"; fi
+"$focal" plot loss -o "$tmp/x.jpg" 2>"$tmp/err"; rc=$?
+if [ $rc -eq 2 ] && grep -q "^focal: unknown output format for '$tmp/x.jpg'" "$tmp/err" && [ ! -e "$tmp/x.jpg" ]; then ok; else bad "unknown extension" "$(cat "$tmp/err")"; fi
+"$focal" plot loss -o /nonexistent-dir/x.pdf 2>"$tmp/err"; rc=$?
+if [ $rc -eq 2 ] && grep -q "^focal: cannot write '/nonexistent-dir/x.pdf'" "$tmp/err"; then ok; else bad "unwritable output path" "$(cat "$tmp/err")"; fi
+"$focal" figures --formats pdf,jpg -o "$tmp/nf" 2>"$tmp/err"; rc=$?
+if [ $rc -eq 2 ] && grep -q "^focal: invalid format 'jpg'" "$tmp/err" && [ ! -e "$tmp/nf" ]; then ok; else bad "figures: bad format" "$(cat "$tmp/err")"; fi
+if "$focal" figures --list | awk -F'\t' 'NR==1 && $0!="name\tcaption"{exit 1} NR>1 && $2==""{exit 1}' ; then ok; else bad "figures --list has a caption for every figure"; fi
+if FOCAL_PLOTS=/nonexistent "$focal" figures 2>"$tmp/err"; then bad "figures with no specs fails"; elif grep -q "^focal: no figure specs found in '/nonexistent'" "$tmp/err"; then ok; else bad "figures with no specs message" "$(cat "$tmp/err")"; fi
+env -u DISPLAY -u WAYLAND_DISPLAY "$focal" plot loss --window 2>"$tmp/err"; rc=$?
+if [ $rc -eq 2 ] && grep -q "^focal: --window needs a display" "$tmp/err"; then ok; else bad "--window without a display" "$(cat "$tmp/err")"; fi
+
 # The man page renders without warnings.
 if command -v groff >/dev/null 2>&1; then
 	if groff -man -Tutf8 -ww -z "$top/man/focal.1" 2>"$tmp/err" && [ ! -s "$tmp/err" ]; then ok; else bad "man page renders cleanly" "$(cat "$tmp/err")"; fi

@@ -4,13 +4,14 @@
  * directory given on the command line, printing the time per figure per
  * format.
  *
- *   fig_demo OUTDIR
+ *   fig_demo OUTDIR [FONT-FAMILIES]
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include "fig.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,12 +74,17 @@ static fig_figure *fig_family(double width_in)
 	return f;
 }
 
-/* Two panels: effective weights on log y; ratio vs gamma. */
-static fig_figure *fig_weights(void)
+/* Two panels: effective weights on log y; ratio vs gamma.  Side by side
+ * at double-column width, or stacked in a single column. */
+static fig_figure *fig_weights(bool column)
 {
 	fig_figure *f;
-	check(fig_new(&f, 7.0, 2.6, FIG_UNIT_IN, 1, 2), "new");
-	fig_panel *a = fig_panel_at(f, 0, 0), *b = fig_panel_at(f, 0, 1);
+	if (column)
+		check(fig_new(&f, 3.4, 4.6, FIG_UNIT_IN, 2, 1), "new");
+	else
+		check(fig_new(&f, 7.0, 2.6, FIG_UNIT_IN, 1, 2), "new");
+	fig_panel *a = fig_panel_at(f, 0, 0);
+	fig_panel *b = column ? fig_panel_at(f, 1, 0) : fig_panel_at(f, 0, 1);
 	static const double gam[] = {0.5, 2, 5};
 	double x[N], y[N];
 	for (size_t g = 0; g < 3; g++) {
@@ -145,6 +151,8 @@ static fig_figure *fig_coeffs(void)
 	check(fig_axis_set_range(&p->y, 0, NAN), "r");
 	check(fig_axis_set_label(&p->x, "power $k$ of $(1-p_t)$"), "l");
 	check(fig_axis_set_label(&p->y, "coefficient"), "l");
+	check(fig_note_add(p, 3.6, 0.62, "$E_2$ = CE minus its first two terms",
+			   FIG_LEFT, FIG_MIDDLE, NULL), "note");
 	p->x.tick_step = 1;
 	return f;
 }
@@ -246,8 +254,8 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: fig_demo OUTDIR\n");
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: fig_demo OUTDIR [FONT-FAMILIES]\n");
 		return 2;
 	}
 	struct {
@@ -256,7 +264,8 @@ int main(int argc, char **argv)
 	} figs[] = {
 		{"fl_family", fig_family(3.4)},
 		{"fl_family_wide", fig_family(7.0)},
-		{"weights", fig_weights()},
+		{"weights", fig_weights(false)},
+		{"weights_column", fig_weights(true)},
 		{"coeffs", fig_coeffs()},
 		{"grad", fig_grad()},
 		{"relerr", fig_relerr()},
@@ -280,6 +289,7 @@ int main(int argc, char **argv)
 			fig_render_opts opts;
 			memset(&opts, 0, sizeof opts);
 			opts.gp_output = gpout;
+			opts.font_family = argc == 3 ? argv[2] : NULL;
 			double t0 = now();
 			int rc = fig_render(figs[i].f, path, NULL, &opts);
 			double dt = now() - t0;

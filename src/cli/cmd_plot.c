@@ -1,0 +1,459 @@
+/* focal plot and focal figures: render figure specifications. */
+#include "cli.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fig.h"
+#include "spec.h"
+
+#ifndef FOCAL_DATADIR
+#define FOCAL_DATADIR "/usr/local/share/focal"
+#endif
+
+const char cmd_plot_usage[] =
+	"usage: focal plot SPEC|NAME [-o FILE] [--gamma LIST] [--dpi N]\n"
+	"                  [--term [--cols N] [--rows N]] [--window]\n"
+	"\n"
+	"Render one figure.  SPEC is a spec file; NAME is a figure of the set\n"
+	"(plots/NAME.spec; 'focal figures --list' names them).\n"
+	"\n"
+	"  -o, --output FILE  write FILE; the format follows the extension:\n"
+	"                     .pdf .svg .png (cairo/pango), .gp (a gnuplot script that\n"
+	"                     reproduces the figure), .rec (the drawing calls as text),\n"
+	"                     .txt (the text rendering).  Written atomically.\n"
+	"  --gamma LIST       replace the gamma list of every curve\n"
+	"  --dpi N            PNG resolution (default 300)\n"
+	"  --term             draw the figure as text on standard output (the default\n"
+	"                     when no -o or --window is given)\n"
+	"  --cols N, --rows N size of the text drawing (default 80 x 24)\n"
+	"  --window           open a live gnuplot window (needs a display and gnuplot\n"
+	"                     with a window terminal)\n"
+	"\n"
+	"Spec search path for NAME: $FOCAL_PLOTS, ./plots, " FOCAL_DATADIR "/plots.\n";
+
+const char cmd_figures_usage[] =
+	"usage: focal figures [-o DIR] [--formats LIST] [--dpi N] [--list]\n"
+	"\n"
+	"Render every figure spec of the set (every *.spec in the plots directory)\n"
+	"into DIR as NAME.FORMAT.\n"
+	"\n"
+	"  -o, --output DIR  where to write (default plots/out; created if missing)\n"
+	"  --formats LIST    comma list of pdf, svg, png, gp (default pdf,png,svg,gp)\n"
+	"  --dpi N           PNG resolution (default 300)\n"
+	"  --list            print the figure names and captions instead (tsv:\n"
+	"                    columns name, caption)\n";
+
+/* Directory holding the figure set: the first of the search path that exists. */
+static const char *plots_dir(void)
+{
+	const char *env = getenv("FOCAL_PLOTS");
+	struct stat st;
+	if (env && *env)
+		return env;
+	if (stat("plots", &st) == 0 && S_ISDIR(st.st_mode))
+		return "plots";
+	return FOCAL_DATADIR "/plots";
+}
+
+/* SPEC path for NAME or SPEC; -1 (message printed) when there is none. */
+static int resolve_spec(struct cli *c, const char *name, char *path, size_t cap)
+{
+	struct stat st;
+	size_t n = strlen(name);
+	if (strchr(name, '/') || (n > 5 && strcmp(name + n - 5, ".spec") == 0)) {
+		snprintf(path, cap, "%s", name);
+		return 0;
+	}
+	for (const char *p = name; *p; p++) {
+		if (!(*p == '-' || *p == '_' || (*p >= '0' && *p <= '9') ||
+		      (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) {
+			cli_error(c, "invalid figure name '%s': use a spec path or a name from 'focal figures --list'", name);
+			return -1;
+		}
+	}
+	snprintf(path, cap, "%s/%s.spec", plots_dir(), name);
+	if (stat(path, &st) != 0) {
+		cli_error(c, "unknown figure '%s' (no %s; see 'focal figures --list')", name, path);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_positive_int(struct cli *c, const char *what, const char *s, int lo, int hi, int *out)
+{
+	double v;
+	char rule[64];
+	snprintf(rule, sizeof rule, "must be an integer in [%d, %d]", lo, hi);
+	if (cli_parse_double(c, what, rule, s, &v) != 0)
+		return -1;
+	if (v != floor(v) || v < lo || v > hi) {
+		cli_error(c, "invalid %s '%s': %s", what, s, rule);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+static int render_error(struct cli *c, const char *path, int st)
+{
+	if (st == FIG_EIO)
+		cli_error(c, "cannot write '%s': %s", path, errno ? strerror(errno) : "write failed");
+	else
+		cli_error(c, "cannot render '%s': %s", path, fig_strerror(st));
+	return CLI_USAGE;
+}
+
+/* A live window: a gnuplot script run with an interactive terminal. */
+static int show_window(struct cli *c, const fig_figure *f, const fig_render_opts *ro)
+{
+	if (getenv("DISPLAY") == NULL && getenv("WAYLAND_DISPLAY") == NULL) {
+		cli_error(c, "--window needs a display (DISPLAY is not set); use --term or -o FILE");
+		return CLI_USAGE;
+	}
+	if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
+		cli_error(c, "--window needs gnuplot, which is not installed; use --term or -o FILE");
+		return CLI_USAGE;
+	}
+	char dir[] = "/tmp/focal-window-XXXXXX";
+	if (mkdtemp(dir) == NULL) {
+		cli_error(c, "cannot create a temporary directory: %s", strerror(errno));
+		return CLI_USAGE;
+	}
+	char gp[128], cmd[512];
+	snprintf(gp, sizeof gp, "%s/figure.gp", dir);
+	int st = fig_render(f, gp, "gp", ro);
+	if (st != FIG_OK)
+		return render_error(c, gp, st);
+	/* Re-run the script with the first window terminal gnuplot has. */
+	snprintf(cmd, sizeof cmd,
+		 "cd %s && for t in qt wxt x11; do "
+		 "if gnuplot -e \"set terminal $t\" </dev/null >/dev/null 2>&1; then "
+		 "sed -e \"s/^set terminal .*/set terminal $t/\" -e '/^set output/d' figure.gp > window.gp; "
+		 "exec gnuplot -persist window.gp; fi; done; exit 3", dir);
+	int rc = system(cmd);
+	if (rc != 0) {
+		cli_error(c, "--window: gnuplot has no window terminal (qt, wxt or x11) here; use --term or -o FILE");
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
+enum { P_POS, P_HELP, P_OUT, P_OUT_LONG, P_GAMMA, P_DPI, P_TERM, P_COLS, P_ROWS, P_WINDOW };
+
+static const struct opt plot_opts[] = {
+	{"", 1, P_POS},       {"help", 0, P_HELP},   {"o", 1, P_OUT},
+	{"output", 1, P_OUT}, {"gamma", 1, P_GAMMA}, {"dpi", 1, P_DPI},
+	{"term", 0, P_TERM},  {"cols", 1, P_COLS},   {"rows", 1, P_ROWS},
+	{"window", 0, P_WINDOW}, {NULL, 0, 0}};
+
+int cmd_plot(struct cli *c, int argc, char **argv)
+{
+	const char *name = NULL, *out = NULL, *gamma_s = NULL;
+	int term = 0, window = 0, pos = 1, id, r;
+	fig_render_opts ro = {0};
+	const char *val;
+
+	while ((r = cli_next_opt(c, "plot", argc, argv, plot_opts, &pos, &id, &val)) > 0) {
+		switch (id) {
+		case P_HELP:
+			fputs(cmd_plot_usage, c->out);
+			return CLI_OK;
+		case P_POS:
+			if (name) {
+				cli_error(c, "plot: one figure at a time (got '%s' and '%s')", name, val);
+				return CLI_USAGE;
+			}
+			name = val;
+			break;
+		case P_OUT: out = val; break;
+		case P_GAMMA: gamma_s = val; break;
+		case P_DPI:
+			{
+				int dpi;
+				if (parse_positive_int(c, "dpi", val, 10, 2400, &dpi) != 0)
+					return CLI_USAGE;
+				ro.dpi = dpi;
+			}
+			break;
+		case P_TERM: term = 1; break;
+		case P_COLS:
+			if (parse_positive_int(c, "cols", val, 20, 1000, &ro.term_cols) != 0)
+				return CLI_USAGE;
+			break;
+		case P_ROWS:
+			if (parse_positive_int(c, "rows", val, 8, 1000, &ro.term_rows) != 0)
+				return CLI_USAGE;
+			break;
+		case P_WINDOW: window = 1; break;
+		}
+	}
+	if (r < 0)
+		return CLI_USAGE;
+	if (name == NULL) {
+		cli_error(c, "plot: which figure? give a spec file or a name (see 'focal figures --list')");
+		return CLI_USAGE;
+	}
+	if ((out != NULL) + term + window > 1) {
+		cli_error(c, "plot: choose one of -o FILE, --term and --window");
+		return CLI_USAGE;
+	}
+	if (out && fig_format_for_path(out) == NULL) {
+		cli_error(c, "unknown output format for '%s': use .pdf, .svg, .png, .gp, .rec or .txt", out);
+		return CLI_USAGE;
+	}
+
+	char path[1024], err[SPEC_ERRLEN];
+	static struct spec s;
+	struct dlist gammas = {0};
+	fig_figure *f = NULL;
+	int status = CLI_USAGE;
+	if (resolve_spec(c, name, path, sizeof path) != 0)
+		return CLI_USAGE;
+	if (spec_parse(path, &s, err) != 0) {
+		cli_error(c, "%s", err);
+		return CLI_USAGE;
+	}
+	if (gamma_s) {
+		if (cli_parse_list(c, "gamma", RULE_GAMMA, cli_check_gamma, gamma_s, &gammas) != 0)
+			return CLI_USAGE;
+		if (gammas.n > SPEC_MAX_GAMMAS) {
+			cli_error(c, "invalid gamma list: at most %d values in a figure", SPEC_MAX_GAMMAS);
+			goto done;
+		}
+		spec_override_gammas(&s, gammas.v, (int)gammas.n);
+	}
+	if (spec_build(&s, &f, err) != 0) {
+		cli_error(c, "%s", err);
+		goto done;
+	}
+	if (window) {
+		status = show_window(c, f, &ro);
+	} else if (out) {
+		errno = 0;
+		int st = fig_render(f, out, NULL, &ro);
+		status = st == FIG_OK ? CLI_OK : render_error(c, out, st);
+	} else {
+		int st = fig_render_stream(f, c->out, "term", &ro);
+		status = st == FIG_OK ? CLI_OK : render_error(c, "standard output", st);
+	}
+done:
+	fig_free(f);
+	dlist_free(&gammas);
+	return status;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The sorted names of *.spec files in dir; NULL-terminated, caller frees. */
+static char **list_specs(const char *dir, size_t *n)
+{
+	DIR *d = opendir(dir);
+	*n = 0;
+	if (d == NULL)
+		return NULL;
+	size_t cap = 16;
+	char **v = malloc(cap * sizeof *v);
+	struct dirent *e;
+	while (v && (e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		if (len <= 5 || strcmp(e->d_name + len - 5, ".spec") != 0)
+			continue;
+		if (*n + 1 == cap) {
+			cap *= 2;
+			char **nv = realloc(v, cap * sizeof *nv);
+			if (nv == NULL)
+				break;
+			v = nv;
+		}
+		v[(*n)++] = strndup(e->d_name, len - 5);
+	}
+	closedir(d);
+	if (v) {
+		qsort(v, *n, sizeof *v, cmp_str);
+		v[*n] = NULL;
+	}
+	return v;
+}
+
+static void free_list(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* mkdir -p */
+static int make_dirs(const char *path)
+{
+	char buf[1024];
+	if (strlen(path) >= sizeof buf)
+		return -1;
+	strcpy(buf, path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+				return -1;
+			*p = '/';
+		}
+	}
+	if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+enum { F_HELP, F_OUT, F_FORMATS, F_DPI, F_LIST };
+
+static const struct opt fig_opts[] = {
+	{"help", 0, F_HELP}, {"o", 1, F_OUT}, {"output", 1, F_OUT},
+	{"formats", 1, F_FORMATS}, {"dpi", 1, F_DPI}, {"list", 0, F_LIST},
+	{NULL, 0, 0}};
+
+int cmd_figures(struct cli *c, int argc, char **argv)
+{
+	const char *outdir = "plots/out", *formats_s = "pdf,png,svg,gp";
+	int list = 0, pos = 1, id, r, status = CLI_USAGE;
+	fig_render_opts ro = {0};
+	const char *val;
+
+	while ((r = cli_next_opt(c, "figures", argc, argv, fig_opts, &pos, &id, &val)) > 0) {
+		switch (id) {
+		case F_HELP:
+			fputs(cmd_figures_usage, c->out);
+			return CLI_OK;
+		case F_OUT: outdir = val; break;
+		case F_FORMATS: formats_s = val; break;
+		case F_DPI:
+			{
+				int dpi;
+				if (parse_positive_int(c, "dpi", val, 10, 2400, &dpi) != 0)
+					return CLI_USAGE;
+				ro.dpi = dpi;
+			}
+			break;
+		case F_LIST: list = 1; break;
+		}
+	}
+	if (r < 0)
+		return CLI_USAGE;
+
+	const char *fmts[4];
+	int nf = 0;
+	{
+		char buf[128];
+		if (strlen(formats_s) >= sizeof buf) {
+			cli_error(c, "invalid formats '%s': expected a comma list of pdf, png, svg, gp", formats_s);
+			return CLI_USAGE;
+		}
+		strcpy(buf, formats_s);
+		char *save = NULL;
+		for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			static const char *const known[] = {"pdf", "png", "svg", "gp"};
+			int k = -1;
+			for (int i = 0; i < 4; i++)
+				if (strcmp(t, known[i]) == 0)
+					k = i;
+			if (k < 0) {
+				cli_error(c, "invalid format '%s': must be one of pdf, png, svg, gp", t);
+				return CLI_USAGE;
+			}
+			int dup = 0;
+			for (int i = 0; i < nf; i++)
+				dup |= fmts[i] == known[k];
+			if (!dup)
+				fmts[nf++] = known[k];
+		}
+		if (nf == 0) {
+			cli_error(c, "invalid formats '%s': expected a comma list of pdf, png, svg, gp", formats_s);
+			return CLI_USAGE;
+		}
+	}
+
+	const char *dir = plots_dir();
+	size_t n;
+	char **names = list_specs(dir, &n);
+	if (names == NULL || n == 0) {
+		cli_error(c, "no figure specs found in '%s'", dir);
+		free_list(names);
+		return CLI_USAGE;
+	}
+	static struct spec specs[64];
+	if (n > 64)
+		n = 64;
+	char err[SPEC_ERRLEN], path[1024];
+	/* Parse every spec before writing anything. */
+	for (size_t i = 0; i < n; i++) {
+		if (snprintf(path, sizeof path, "%s/%s.spec", dir, names[i]) >= (int)sizeof path) {
+			cli_error(c, "plots directory name too long: '%s'", dir);
+			goto done;
+		}
+		if (spec_parse(path, &specs[i], err) != 0) {
+			cli_error(c, "%s", err);
+			goto done;
+		}
+	}
+	if (list) {
+		static const char *const cols[] = {"name", "caption"};
+		struct table t;
+		table_init(&t, cols, 2);
+		for (size_t i = 0; i < n; i++) {
+			struct cell row[2] = {STR(specs[i].name), STR(specs[i].caption)};
+			if (table_add(&t, row) != 0) {
+				table_free(&t);
+				cli_oom(c);
+				goto done;
+			}
+		}
+		status = table_write(c, &t, FMT_TSV) == 0 ? CLI_OK : CLI_USAGE;
+		table_free(&t);
+		goto done;
+	}
+	if (make_dirs(outdir) != 0) {
+		cli_error(c, "cannot create output directory '%s': %s", outdir, strerror(errno));
+		goto done;
+	}
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	size_t files = 0;
+	for (size_t i = 0; i < n; i++) {
+		fig_figure *f;
+		if (spec_build(&specs[i], &f, err) != 0) {
+			cli_error(c, "%s", err);
+			goto done;
+		}
+		for (int k = 0; k < nf; k++) {
+			if (snprintf(path, sizeof path, "%s/%s.%s", outdir, specs[i].name,
+				     fmts[k]) >= (int)sizeof path) {
+				cli_error(c, "output directory name too long: '%s'", outdir);
+				fig_free(f);
+				goto done;
+			}
+			errno = 0;
+			int st = fig_render(f, path, fmts[k], &ro);
+			if (st != FIG_OK) {
+				render_error(c, path, st);
+				fig_free(f);
+				goto done;
+			}
+			files++;
+		}
+		fig_free(f);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	fprintf(c->out, "focal: wrote %zu figures as %zu files to %s in %.2f s\n", n, files, outdir,
+		(double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
+	status = CLI_OK;
+done:
+	free_list(names);
+	return status;
+}

@@ -1,0 +1,368 @@
+/*
+ * From a parsed spec to a figure model: every curve is computed here with
+ * libfocal, then handed to src/fig as plain arrays.
+ */
+#include "spec.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "focal/focal.h"
+
+#define DEFAULT_POINTS 400
+/* Errors below this are drawn at it on log axes (exact results). */
+#define RELERR_FLOOR 1e-18
+
+static const char *const loss_label[] = {"CE", "FL", "FGL", "FL*"};
+
+/* Expand {gamma} {beta} {alpha} {loss} in a label template. */
+static void expand_label(const struct spec_curve *cv, double g, char *out, size_t cap)
+{
+	char def[128];
+	const char *t = cv->label;
+	if (t[0] == '\0') {
+		if (cv->loss == FOCAL_CE)
+			snprintf(def, sizeof def, "CE");
+		else if (cv->loss == FOCAL_FLSTAR)
+			snprintf(def, sizeof def, "FL* (\\gamma = {gamma}, \\beta = {beta})");
+		else
+			snprintf(def, sizeof def, "%s, \\gamma = {gamma}", loss_label[cv->loss]);
+		t = def;
+	}
+	size_t n = 0;
+	while (*t && n + 1 < cap) {
+		char val[32] = "";
+		size_t skip = 0;
+		if (strncmp(t, "{gamma}", 7) == 0) {
+			snprintf(val, sizeof val, "%g", g);
+			skip = 7;
+		} else if (strncmp(t, "{beta}", 6) == 0) {
+			snprintf(val, sizeof val, "%g", cv->beta);
+			skip = 6;
+		} else if (strncmp(t, "{alpha}", 7) == 0) {
+			snprintf(val, sizeof val, "%g", cv->alpha);
+			skip = 7;
+		} else if (strncmp(t, "{loss}", 6) == 0) {
+			snprintf(val, sizeof val, "%s", loss_label[cv->loss]);
+			skip = 6;
+		}
+		if (skip) {
+			for (const char *v = val; *v && n + 1 < cap; v++)
+				out[n++] = *v;
+			t += skip;
+		} else {
+			out[n++] = *t++;
+		}
+	}
+	out[n] = '\0';
+}
+
+static double *grid(double lo, double hi, int n, int logspace)
+{
+	double *v = malloc((size_t)n * sizeof *v);
+	if (v == NULL)
+		return NULL;
+	for (int i = 0; i < n; i++) {
+		double t = (double)i / (n - 1);
+		v[i] = logspace ? exp(log(lo) + t * (log(hi) - log(lo))) : lo + t * (hi - lo);
+	}
+	v[0] = lo;
+	v[n - 1] = hi;
+	return v;
+}
+
+/* -γ FL_{γ-1}(p) written out directly: γ (1-p)^(γ-1) log p. */
+static double residual_identity(const focal_point *pt, double g)
+{
+	if (g == 0.0)
+		return 0.0;
+	if (pt->q == 0.0)
+		return g >= 1.0 ? 0.0 : NAN;
+	return g * exp((g - 1.0) * (pt->lq_hi + pt->lq_lo)) * pt->lp;
+}
+
+/* One y value at one x for a pointwise quantity. */
+static double pointwise(const struct spec_curve *cv, enum spec_xvar xv, double x, double g)
+{
+	focal_point pt;
+	if (xv == SPEC_X_XT)
+		focal_point_from_logit(x, &pt);
+	else if (focal_point_from_p(x, &pt) != FOCAL_OK)
+		return NAN;
+	focal_loss l = {.kind = (focal_kind)cv->loss, .gamma = g, .beta = cv->beta,
+			.alpha = isnan(cv->alpha) ? 0.0 : cv->alpha,
+			.has_alpha = !isnan(cv->alpha)};
+	focal_eval_out o;
+	focal_result a, n, h;
+	switch (cv->q) {
+	case Q_RESIDUAL_ID:
+		return residual_identity(&pt, g);
+	case Q_PUBLISHED:
+		if (focal_fgl_published_e(&pt, g, &h) != FOCAL_OK)
+			return NAN;
+		return h.val;
+	case Q_RELERR_NUMERIC:
+		if (focal_fgl_effective_e(&pt, g, &a) != FOCAL_OK ||
+		    focal_fgl_effective_numeric_e(&pt, g, 0.0, 1e-13, &n) == FOCAL_EDOM || a.val == 0.0)
+			return NAN;
+		return fmax(fabs(a.val - n.val) / fabs(a.val), RELERR_FLOOR);
+	default:
+		break;
+	}
+	if (focal_loss_eval(&l, &pt, 1, &o) != FOCAL_OK)
+		return NAN;
+	switch (cv->q) {
+	case Q_VALUE: return o.value;
+	case Q_DPT: return o.dpt;
+	case Q_DXT: return o.dxt;
+	case Q_WEIGHT: return o.weight;
+	case Q_RESIDUAL: return o.residual;
+	default: return NAN;
+	}
+}
+
+/* Rows (p, E) of a reference table for one γ. */
+static int ref_points(const char *path, double g, double **xs, double **ys, size_t *n, char *err)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		snprintf(err, SPEC_ERRLEN, "cannot read reference table '%.400s'", path);
+		return -1;
+	}
+	char line[1024];
+	size_t cap = 0;
+	*n = 0;
+	*xs = *ys = NULL;
+	int cg = -1, cp = -1, ce = -1;
+	if (fgets(line, sizeof line, f)) {
+		int col = 0;
+		for (char *t = strtok(line, "\t\r\n"); t; t = strtok(NULL, "\t\r\n"), col++) {
+			if (strcmp(t, "gamma") == 0) cg = col;
+			if (strcmp(t, "p") == 0) cp = col;
+			if (strcmp(t, "E") == 0) ce = col;
+		}
+	}
+	if (cg < 0 || cp < 0 || ce < 0) {
+		fclose(f);
+		snprintf(err, SPEC_ERRLEN, "%.400s: expected a header with columns gamma, p and E", path);
+		return -1;
+	}
+	while (fgets(line, sizeof line, f)) {
+		double v[16];
+		int col = 0;
+		char *s = line, *end;
+		while (col < 16) {
+			v[col] = strtod(s, &end);
+			if (end == s)
+				break;
+			col++;
+			if (*end != '\t')
+				break;
+			s = end + 1;
+		}
+		if (col <= cg || col <= cp || col <= ce || v[cg] != g)
+			continue;
+		focal_point pt;
+		focal_result r;
+		if (v[cp] <= 0.0 || v[cp] >= 1.0 || v[ce] < 1e-300 ||
+		    focal_point_from_p(v[cp], &pt) != FOCAL_OK ||
+		    focal_fgl_effective_e(&pt, g, &r) != FOCAL_OK)
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 64;
+			double *nx = realloc(*xs, cap * sizeof *nx), *ny;
+			if (nx == NULL) {
+				fclose(f);
+				return -1;
+			}
+			*xs = nx;
+			ny = realloc(*ys, cap * sizeof *ny);
+			if (ny == NULL) {
+				fclose(f);
+				return -1;
+			}
+			*ys = ny;
+		}
+		(*xs)[*n] = v[cp];
+		(*ys)[*n] = fmax(fabs(r.val - v[ce]) / v[ce], RELERR_FLOOR);
+		(*n)++;
+	}
+	fclose(f);
+	/* sort by p so the curve is drawn left to right */
+	for (size_t i = 1; i < *n; i++)
+		for (size_t j = i; j > 0 && (*xs)[j - 1] > (*xs)[j]; j--) {
+			double t = (*xs)[j]; (*xs)[j] = (*xs)[j - 1]; (*xs)[j - 1] = t;
+			t = (*ys)[j]; (*ys)[j] = (*ys)[j - 1]; (*ys)[j - 1] = t;
+		}
+	return 0;
+}
+
+/* Series view: exponents and coefficients of (1-p)^k for one loss and γ. */
+static size_t coefficients(const struct spec_curve *cv, double g, double lo, double hi,
+			   double *xs, double *ys, size_t cap)
+{
+	size_t n = 0;
+	for (int k = 1; k <= 10000 && n < cap; k++) {
+		double e = cv->loss == FOCAL_CE ? k : k + g;
+		double c = cv->loss == FOCAL_FGL ? 1.0 / (k + g) : 1.0 / k;
+		if (e > hi)
+			break;
+		if (e < lo)
+			continue;
+		xs[n] = e;
+		ys[n] = c;
+		n++;
+	}
+	return n;
+}
+
+static int add_series(fig_panel *p, const struct spec_panel *pn, const struct spec_curve *cv,
+		      int curve_idx, int gamma_idx, double g, const double *xs, const double *ys,
+		      size_t n, char *err)
+{
+	char label[160];
+	fig_series *s;
+	expand_label(cv, g, label, sizeof label);
+	int st = fig_series_add(p, (enum fig_kind)cv->kind, xs, ys, n, label, &s);
+	if (st != FIG_OK) {
+		snprintf(err, SPEC_ERRLEN, "curve at line %d: %s", cv->line, fig_strerror(st));
+		return -1;
+	}
+	/* One curve with many γ: colour and dash both follow γ.  Several
+	 * curves: colour follows γ, dash follows the curve, so "same γ, same
+	 * colour; same loss, same dash" reads at a glance. */
+	int ci = pn->ncurves == 1 ? gamma_idx : cv->ngammas > 1 ? gamma_idx : curve_idx;
+	fig_style st_auto = fig_style_auto(ci);
+	s->style.color = cv->color >= 0 ? fig_palette[cv->color] : st_auto.color;
+	if (cv->kind == FIG_LINE || cv->kind == FIG_LINE_MARKERS || cv->kind == FIG_STEPS) {
+		int dash = pn->ncurves == 1 ? gamma_idx % FIG_DASH_COUNT : curve_idx % FIG_DASH_COUNT;
+		s->style.dash = (enum fig_dash)(cv->dash >= 0 ? cv->dash : dash);
+	}
+	if (cv->negate)
+		fig_series_negate(s);
+	return 0;
+}
+
+static int build_curve(fig_panel *p, const struct spec *sp, const struct spec_panel *pn,
+		       int ci, char *err)
+{
+	const struct spec_curve *cv = &pn->curves[ci];
+	int npts = cv->npoints ? cv->npoints : pn->npoints ? pn->npoints : DEFAULT_POINTS;
+	int ng = cv->loss == FOCAL_CE || cv->q == Q_FOCUS ? 1 : cv->ngammas;
+	if (cv->q == Q_FOCUS) {
+		double *xs = grid(pn->xlo, pn->xhi, npts, pn->xlog);
+		double *ys = malloc((size_t)npts * sizeof *ys);
+		if (!xs || !ys) {
+			free(xs);
+			free(ys);
+			snprintf(err, SPEC_ERRLEN, "out of memory");
+			return -1;
+		}
+		for (int i = 0; i < npts; i++)
+			ys[i] = focal_focusing_ratio((focal_kind)cv->loss, xs[i], cv->hard, cv->easy);
+		int rc = add_series(p, pn, cv, ci, 0, NAN, xs, ys, (size_t)npts, err);
+		free(xs);
+		free(ys);
+		return rc;
+	}
+	for (int gi = 0; gi < ng; gi++) {
+		double g = cv->loss == FOCAL_CE ? 0.0 : cv->gammas[gi];
+		double *xs = NULL, *ys = NULL;
+		size_t n = 0;
+		if (cv->q == Q_RELERR_REF) {
+			char path[1024];
+			if (cv->ref[0] == '/')
+				snprintf(path, sizeof path, "%s", cv->ref);
+			else
+				snprintf(path, sizeof path, "%s/%s", sp->dir, cv->ref);
+			if (ref_points(path, g, &xs, &ys, &n, err) != 0)
+				return -1;
+		} else if (cv->q == Q_COEF) {
+			xs = malloc(256 * sizeof *xs);
+			ys = malloc(256 * sizeof *ys);
+			if (xs && ys)
+				n = coefficients(cv, g, pn->xlo, pn->xhi, xs, ys, 256);
+		} else {
+			xs = grid(pn->xlo, pn->xhi, npts, pn->xlog);
+			ys = malloc((size_t)npts * sizeof *ys);
+			if (xs && ys)
+				for (int i = 0; i < npts; i++)
+					ys[i] = pointwise(cv, pn->xvar, xs[i], g);
+			n = (size_t)npts;
+		}
+		if (!xs || !ys) {
+			free(xs);
+			free(ys);
+			snprintf(err, SPEC_ERRLEN, "out of memory");
+			return -1;
+		}
+		int rc = add_series(p, pn, cv, ci, gi, g, xs, ys, n, err);
+		free(xs);
+		free(ys);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int build_panel(fig_panel *p, const struct spec *sp, const struct spec_panel *pn,
+		       char *err)
+{
+	int st = fig_axis_set_scale(&p->x, pn->xlog ? FIG_SCALE_LOG10 : FIG_SCALE_LINEAR);
+	if (st == FIG_OK)
+		st = fig_axis_set_scale(&p->y, pn->ylog ? FIG_SCALE_LOG10 : FIG_SCALE_LINEAR);
+	if (st == FIG_OK)
+		st = pn->xvar != SPEC_X_EXPONENT ? fig_axis_set_range(&p->x, pn->xlo, pn->xhi)
+						  : fig_axis_set_range(&p->x, NAN, NAN);
+	if (st == FIG_OK)
+		st = fig_axis_set_range(&p->y, pn->ylo, pn->yhi);
+	p->y.negate = pn->ynegate;
+	if (st == FIG_OK && pn->title[0])
+		st = fig_panel_set_title(p, pn->title);
+	if (st == FIG_OK && pn->xlabel[0])
+		st = fig_axis_set_label(&p->x, pn->xlabel);
+	if (st == FIG_OK && pn->ylabel[0])
+		st = fig_axis_set_label(&p->y, pn->ylabel);
+	p->legend = (enum fig_legend_pos)pn->legend;
+	for (int i = 0; i < pn->ndecor && st == FIG_OK; i++) {
+		const struct spec_decor *d = &pn->decor[i];
+		const char *text = d->text[0] ? d->text : NULL;
+		if (d->what == 's')
+			st = fig_span_add(p, d->dir == 'x' ? FIG_DIR_X : FIG_DIR_Y, d->a, d->b, text, NULL);
+		else if (d->what == 'h')
+			st = fig_refline_add(p, FIG_DIR_Y, d->a, text, NULL);
+		else if (d->what == 'v')
+			st = fig_refline_add(p, FIG_DIR_X, d->a, text, NULL);
+		else
+			st = fig_note_add(p, d->a, d->b, d->text, FIG_LEFT, FIG_MIDDLE, NULL);
+	}
+	if (st != FIG_OK) {
+		snprintf(err, SPEC_ERRLEN, "panel '%s': %s", pn->title, fig_strerror(st));
+		return -1;
+	}
+	for (int i = 0; i < pn->ncurves; i++)
+		if (build_curve(p, sp, pn, i, err) != 0)
+			return -1;
+	return 0;
+}
+
+int spec_build(const struct spec *s, fig_figure **out, char *err)
+{
+	fig_figure *f;
+	int st = fig_new(&f, s->width, s->height, FIG_UNIT_IN, s->rows, s->cols);
+	if (st != FIG_OK) {
+		snprintf(err, SPEC_ERRLEN, "%s: %s", s->name, fig_strerror(st));
+		return -1;
+	}
+	for (int i = 0; i < s->npanels; i++) {
+		fig_panel *p = fig_panel_at(f, i / s->cols, i % s->cols);
+		if (build_panel(p, s, &s->panels[i], err) != 0) {
+			fig_free(f);
+			return -1;
+		}
+	}
+	*out = f;
+	return 0;
+}

@@ -1,0 +1,588 @@
+/*
+ * Parser for figure specifications (docs/figures.md).  One directive per
+ * line: a keyword, positional values, then key=value options.  Double
+ * quotes group words ("well-classified examples", label="γ = {gamma}");
+ * '#' starts a comment outside quotes.
+ */
+#include "spec.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "focal/focal.h"
+
+#define MAXTOK 32
+#define TOKLEN 256
+#define MAX_SPEC_BYTES (1 << 20)
+
+struct ctx {
+	const char *name;
+	int line;
+	char *err;
+};
+
+static int fail(struct ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int fail(struct ctx *c, const char *fmt, ...)
+{
+	int k = snprintf(c->err, SPEC_ERRLEN, "%s:%d: ", c->name, c->line);
+	if (k < 0 || k >= SPEC_ERRLEN)
+		return -1;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->err + k, (size_t)(SPEC_ERRLEN - k), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Split a line into tokens; returns the count or -1 (message set). */
+static int tokenize(struct ctx *c, const char *line, char tok[MAXTOK][TOKLEN])
+{
+	int n = 0;
+	const char *p = line;
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\r')
+			p++;
+		if (*p == '\0' || *p == '\n' || *p == '#')
+			return n;
+		if (n == MAXTOK)
+			return fail(c, "too many words on one line (at most %d)", MAXTOK);
+		size_t len = 0;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') {
+			if (*p == '"') {
+				p++;
+				while (*p && *p != '"' && *p != '\n') {
+					if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
+						p++;
+					if (len + 1 >= TOKLEN)
+						return fail(c, "word or quoted text longer than %d bytes", TOKLEN - 1);
+					tok[n][len++] = *p++;
+				}
+				if (*p != '"')
+					return fail(c, "unterminated quoted text (expected a closing \")");
+				p++;
+				continue;
+			}
+			if (*p == '#')
+				break;
+			if (len + 1 >= TOKLEN)
+				return fail(c, "word longer than %d bytes", TOKLEN - 1);
+			tok[n][len++] = *p++;
+		}
+		tok[n][len] = '\0';
+		n++;
+	}
+}
+
+static int num(struct ctx *c, const char *s, const char *what, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (*s == '\0' || *end != '\0' || (errno == ERANGE && isinf(v)) || isnan(v))
+		return fail(c, "invalid %s '%s': expected a number", what, s);
+	*out = v;
+	return 0;
+}
+
+/* A number, or "auto" for NAN. */
+static int num_or_auto(struct ctx *c, const char *s, const char *what, double *out)
+{
+	if (strcmp(s, "auto") == 0) {
+		*out = NAN;
+		return 0;
+	}
+	return num(c, s, what, out);
+}
+
+static int copy_text(struct ctx *c, char *dst, size_t cap, const char *src)
+{
+	if (strlen(src) >= cap)
+		return fail(c, "text longer than %zu bytes", cap - 1);
+	strcpy(dst, src);
+	return 0;
+}
+
+static const char *const quantity_names[Q_COUNT] = {
+	"value", "dpt", "dxt", "weight", "residual", "residual_identity",
+	"published", "focus", "coef", "relerr_numeric", "relerr_reference"};
+
+static const char *const loss_names[] = {"ce", "fl", "fgl", "flstar"};
+
+struct named {
+	const char *name;
+	int v;
+};
+
+static const struct named legend_names[] = {
+	{"best", FIG_LEGEND_BEST}, {"none", FIG_LEGEND_NONE},
+	{"upper-right", FIG_LEGEND_UPPER_RIGHT}, {"upper-left", FIG_LEGEND_UPPER_LEFT},
+	{"lower-left", FIG_LEGEND_LOWER_LEFT}, {"lower-right", FIG_LEGEND_LOWER_RIGHT},
+	{"right", FIG_LEGEND_RIGHT}, {"left", FIG_LEGEND_LEFT},
+	{"lower-center", FIG_LEGEND_LOWER_CENTER}, {"upper-center", FIG_LEGEND_UPPER_CENTER},
+	{"center", FIG_LEGEND_CENTER}, {"outside", FIG_LEGEND_OUTSIDE_RIGHT}};
+
+static const struct named kind_names[] = {{"line", FIG_LINE}, {"line-markers", FIG_LINE_MARKERS},
+		  {"markers", FIG_MARKERS}, {"stems", FIG_STEMS},
+		  {"bars", FIG_BARS}, {"steps", FIG_STEPS}};
+
+static const struct named dash_names[] = {{"solid", FIG_DASH_SOLID}, {"dashed", FIG_DASH_DASHED},
+		  {"dashdot", FIG_DASH_DASHDOT}, {"dotted", FIG_DASH_DOTTED},
+		  {"long", FIG_DASH_LONG}, {"dashdotdot", FIG_DASH_DASHDOTDOT}};
+
+/* Find s in a name table; 1 and *out set when found. */
+static int lookup(const struct named *t, size_t n, const char *s, int *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(t[i].name, s) == 0) {
+			*out = t[i].v;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+#define LOOKUP(table, s, out) lookup(table, sizeof table / sizeof table[0], s, out)
+
+static int parse_gammas(struct ctx *c, const char *s, struct spec_curve *cv)
+{
+	cv->ngammas = 0;
+	const char *p = s;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		char item[64];
+		double g;
+		if (len == 0 || len >= sizeof item)
+			return fail(c, "invalid gamma list '%s': expected numbers separated by commas", s);
+		memcpy(item, p, len);
+		item[len] = '\0';
+		if (num(c, item, "gamma", &g) != 0)
+			return -1;
+		if (!(g >= 0.0) || isinf(g))
+			return fail(c, "invalid gamma '%s': must be a finite number >= 0", item);
+		if (cv->ngammas == SPEC_MAX_GAMMAS)
+			return fail(c, "too many gamma values (at most %d)", SPEC_MAX_GAMMAS);
+		cv->gammas[cv->ngammas++] = g;
+		if (!comma)
+			return 0;
+		p = comma + 1;
+	}
+}
+
+static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN], int n)
+{
+	if (pn->ncurves == SPEC_MAX_CURVES)
+		return fail(c, "too many curves in one panel (at most %d)", SPEC_MAX_CURVES);
+	struct spec_curve *cv = &pn->curves[pn->ncurves];
+	memset(cv, 0, sizeof *cv);
+	cv->line = c->line;
+	cv->loss = FOCAL_FL;
+	cv->gammas[0] = 2.0;
+	cv->ngammas = 1;
+	cv->alpha = NAN;
+	cv->kind = FIG_LINE;
+	cv->dash = -1;
+	cv->color = -1;
+	cv->hard = 0.1;
+	cv->easy = 0.9;
+	if (n < 2)
+		return fail(c, "curve needs a quantity (value, dpt, dxt, weight, residual, residual_identity, published, focus, coef, relerr_numeric, relerr_reference)");
+	int q = -1;
+	for (int i = 0; i < Q_COUNT; i++)
+		if (strcmp(tok[1], quantity_names[i]) == 0)
+			q = i;
+	if (q < 0)
+		return fail(c, "unknown quantity '%s' (expected value, dpt, dxt, weight, residual, residual_identity, published, focus, coef, relerr_numeric or relerr_reference)", tok[1]);
+	cv->q = (enum spec_quantity)q;
+	for (int i = 2; i < n; i++) {
+		char *eq = strchr(tok[i], '=');
+		if (strcmp(tok[i], "negate") == 0) {
+			cv->negate = 1;
+			continue;
+		}
+		if (eq == NULL)
+			return fail(c, "unexpected '%s' in curve (expected key=value or negate)", tok[i]);
+		*eq = '\0';
+		const char *k = tok[i], *v = eq + 1;
+		if (strcmp(k, "loss") == 0) {
+			int found = -1;
+			for (int j = 0; j < 4; j++)
+				if (strcmp(v, loss_names[j]) == 0)
+					found = j;
+			if (found < 0)
+				return fail(c, "unknown loss '%s' (expected ce, fl, fgl or flstar)", v);
+			cv->loss = found;
+		} else if (strcmp(k, "gamma") == 0) {
+			if (parse_gammas(c, v, cv) != 0)
+				return -1;
+		} else if (strcmp(k, "alpha") == 0) {
+			if (num(c, v, "alpha", &cv->alpha) != 0)
+				return -1;
+			if (!(cv->alpha >= 0.0 && cv->alpha <= 1.0))
+				return fail(c, "invalid alpha '%s': must be a number in [0, 1]", v);
+		} else if (strcmp(k, "beta") == 0) {
+			if (num(c, v, "beta", &cv->beta) != 0)
+				return -1;
+		} else if (strcmp(k, "label") == 0) {
+			if (copy_text(c, cv->label, sizeof cv->label, v) != 0)
+				return -1;
+		} else if (strcmp(k, "kind") == 0) {
+			if (!LOOKUP(kind_names, v, &cv->kind))
+				return fail(c, "unknown kind '%s' (expected line, line-markers, markers, stems, bars or steps)", v);
+		} else if (strcmp(k, "dash") == 0) {
+			if (!LOOKUP(dash_names, v, &cv->dash))
+				return fail(c, "unknown dash '%s' (expected solid, dashed, dashdot, dotted, long or dashdotdot)", v);
+		} else if (strcmp(k, "color") == 0) {
+			double ci;
+			if (num(c, v, "color", &ci) != 0)
+				return -1;
+			if (ci != floor(ci) || ci < 1 || ci > FIG_PALETTE_SIZE)
+				return fail(c, "invalid color '%s': expected a palette index 1..%d", v, FIG_PALETTE_SIZE);
+			cv->color = (int)ci - 1;
+		} else if (strcmp(k, "hard") == 0 || strcmp(k, "easy") == 0) {
+			double pnt;
+			if (num(c, v, k, &pnt) != 0)
+				return -1;
+			if (!(pnt > 0.0 && pnt < 1.0))
+				return fail(c, "invalid %s point '%s': must be in (0, 1)", k, v);
+			*(k[0] == 'h' ? &cv->hard : &cv->easy) = pnt;
+		} else if (strcmp(k, "points") == 0) {
+			double np;
+			if (num(c, v, "points", &np) != 0)
+				return -1;
+			if (np != floor(np) || np < 2 || np > 100000)
+				return fail(c, "invalid points '%s': expected an integer in [2, 100000]", v);
+			cv->npoints = (int)np;
+		} else if (strcmp(k, "ref") == 0) {
+			if (copy_text(c, cv->ref, sizeof cv->ref, v) != 0)
+				return -1;
+		} else {
+			return fail(c, "unknown curve option '%s' (expected loss, gamma, alpha, beta, label, kind, dash, color, points, hard, easy, ref or negate)", k);
+		}
+	}
+	if (cv->loss == FOCAL_FLSTAR) {
+		for (int j = 0; j < cv->ngammas; j++)
+			if (cv->gammas[j] == 0.0)
+				return fail(c, "invalid gamma '0' for flstar: must be > 0");
+	}
+	if (cv->q == Q_RELERR_REF && cv->ref[0] == '\0')
+		return fail(c, "relerr_reference needs ref=PATH (a table with columns gamma, p, E)");
+	pn->ncurves++;
+	return 0;
+}
+
+static int parse_x(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN], int n)
+{
+	static const struct named xv[] = {{"pt", SPEC_X_PT}, {"xt", SPEC_X_XT}, {"gamma", SPEC_X_GAMMA},
+		  {"exponent", SPEC_X_EXPONENT}};
+	int var;
+	if (n < 4)
+		return fail(c, "x needs VARIABLE LO HI (VARIABLE is pt, xt, gamma or exponent)");
+	if (!LOOKUP(xv, tok[1], &var))
+		return fail(c, "unknown x variable '%s' (expected pt, xt, gamma or exponent)", tok[1]);
+	pn->xvar = (enum spec_xvar)var;
+	if (num(c, tok[2], "x range start", &pn->xlo) || num(c, tok[3], "x range end", &pn->xhi))
+		return -1;
+	for (int i = 4; i < n; i++) {
+		if (strcmp(tok[i], "log") == 0) {
+			pn->xlog = 1;
+		} else if (strcmp(tok[i], "linear") == 0) {
+			pn->xlog = 0;
+		} else if (strncmp(tok[i], "points=", 7) == 0) {
+			double np;
+			if (num(c, tok[i] + 7, "points", &np) != 0)
+				return -1;
+			if (np != floor(np) || np < 2 || np > 100000)
+				return fail(c, "invalid points '%s': expected an integer in [2, 100000]", tok[i] + 7);
+			pn->npoints = (int)np;
+		} else {
+			return fail(c, "unexpected '%s' in x (expected log, linear or points=N)", tok[i]);
+		}
+	}
+	if (!(pn->xlo < pn->xhi) || !isfinite(pn->xlo) || !isfinite(pn->xhi))
+		return fail(c, "invalid x range %s..%s: expected finite LO < HI", tok[2], tok[3]);
+	if (pn->xlog && pn->xlo <= 0.0)
+		return fail(c, "invalid x range %s..%s: a log axis needs LO > 0", tok[2], tok[3]);
+	if (pn->xvar == SPEC_X_PT && (pn->xlo < 0.0 || pn->xhi > 1.0))
+		return fail(c, "invalid p_t range %s..%s: must lie in [0, 1]", tok[2], tok[3]);
+	if (pn->xvar == SPEC_X_GAMMA && pn->xlo < 0.0)
+		return fail(c, "invalid gamma range %s..%s: gamma must be >= 0", tok[2], tok[3]);
+	return 0;
+}
+
+static int parse_y(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN], int n)
+{
+	if (n < 3)
+		return fail(c, "y needs LO HI (numbers or auto)");
+	if (num_or_auto(c, tok[1], "y range start", &pn->ylo) ||
+	    num_or_auto(c, tok[2], "y range end", &pn->yhi))
+		return -1;
+	for (int i = 3; i < n; i++) {
+		if (strcmp(tok[i], "log") == 0)
+			pn->ylog = 1;
+		else if (strcmp(tok[i], "linear") == 0)
+			pn->ylog = 0;
+		else if (strcmp(tok[i], "negate") == 0)
+			pn->ynegate = 1;
+		else
+			return fail(c, "unexpected '%s' in y (expected log, linear or negate)", tok[i]);
+	}
+	if (!isnan(pn->ylo) && !isnan(pn->yhi) && !(pn->ylo < pn->yhi))
+		return fail(c, "invalid y range %s..%s: expected LO < HI", tok[1], tok[2]);
+	if (pn->ylog && ((!isnan(pn->ylo) && pn->ylo <= 0.0) || (!isnan(pn->yhi) && pn->yhi <= 0.0)))
+		return fail(c, "invalid y range %s..%s: a log axis needs positive ends", tok[1], tok[2]);
+	return 0;
+}
+
+static int parse_decor(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN], int n)
+{
+	if (pn->ndecor == SPEC_MAX_DECOR)
+		return fail(c, "too many shades, lines and notes in one panel (at most %d)", SPEC_MAX_DECOR);
+	struct spec_decor *d = &pn->decor[pn->ndecor];
+	memset(d, 0, sizeof *d);
+	const char *kw = tok[0];
+	int first = 1;
+	if (strcmp(kw, "shade") == 0) {
+		d->what = 's';
+		if (n < 4 || (strcmp(tok[1], "x") != 0 && strcmp(tok[1], "y") != 0))
+			return fail(c, "shade needs x|y LO HI [\"label\"]");
+		d->dir = tok[1][0];
+		if (num(c, tok[2], "shade start", &d->a) || num(c, tok[3], "shade end", &d->b))
+			return -1;
+		first = 4;
+	} else if (strcmp(kw, "hline") == 0 || strcmp(kw, "vline") == 0) {
+		d->what = kw[0];
+		if (n < 2)
+			return fail(c, "%s needs a position", kw);
+		if (num(c, tok[1], "line position", &d->a))
+			return -1;
+		first = 2;
+	} else {
+		d->what = 'n';
+		if (n < 4)
+			return fail(c, "note needs X Y \"text\"");
+		if (num(c, tok[1], "note x", &d->a) || num(c, tok[2], "note y", &d->b))
+			return -1;
+		first = 3;
+	}
+	if (n > first + 1)
+		return fail(c, "too many values for %s (quote text with spaces)", kw);
+	if (n == first + 1 && copy_text(c, d->text, sizeof d->text, tok[first]) != 0)
+		return -1;
+	pn->ndecor++;
+	return 0;
+}
+
+static void panel_defaults(struct spec_panel *pn)
+{
+	memset(pn, 0, sizeof *pn);
+	pn->xvar = SPEC_X_PT;
+	pn->xlo = 0.0;
+	pn->xhi = 1.0;
+	pn->npoints = 0;
+	pn->ylo = pn->yhi = NAN;
+	pn->legend = FIG_LEGEND_BEST;
+}
+
+/* The current panel, creating the first one on demand. */
+static struct spec_panel *cur_panel(struct spec *s)
+{
+	if (s->npanels == 0) {
+		panel_defaults(&s->panels[0]);
+		s->npanels = 1;
+	}
+	return &s->panels[s->npanels - 1];
+}
+
+static int check_spec(struct ctx *c, struct spec *s)
+{
+	if (s->npanels == 0)
+		return fail(c, "no panel and no curve: nothing to plot");
+	if (s->rows == 0) {
+		s->rows = 1;
+		s->cols = s->npanels;
+	}
+	if (s->npanels > s->rows * s->cols)
+		return fail(c, "%d panels do not fit the %dx%d layout", s->npanels, s->rows, s->cols);
+	for (int i = 0; i < s->npanels; i++) {
+		struct spec_panel *pn = &s->panels[i];
+		if (pn->ncurves == 0) {
+			c->line = 0;
+			return fail(c, "panel %d has no curve", i + 1);
+		}
+		for (int j = 0; j < pn->ncurves; j++) {
+			struct spec_curve *cv = &pn->curves[j];
+			c->line = cv->line;
+			int want_gamma = cv->q == Q_FOCUS, want_exp = cv->q == Q_COEF;
+			if (want_gamma != (pn->xvar == SPEC_X_GAMMA))
+				return fail(c, "quantity '%s' %s x gamma", quantity_names[cv->q],
+					    want_gamma ? "needs" : "cannot be plotted against");
+			if (want_exp != (pn->xvar == SPEC_X_EXPONENT))
+				return fail(c, "quantity '%s' %s x exponent", quantity_names[cv->q],
+					    want_exp ? "needs" : "cannot be plotted against");
+			if ((cv->q == Q_FOCUS) && cv->loss != FOCAL_FL && cv->loss != FOCAL_FGL)
+				return fail(c, "quantity 'focus' is defined for loss=fl and loss=fgl only");
+			if ((cv->q == Q_RESIDUAL_ID || cv->q == Q_PUBLISHED || cv->q == Q_RELERR_NUMERIC ||
+			     cv->q == Q_RELERR_REF) && cv->loss != FOCAL_FGL && cv->loss != FOCAL_FL)
+				return fail(c, "quantity '%s' needs loss=fl or loss=fgl", quantity_names[cv->q]);
+		}
+	}
+	return 0;
+}
+
+int spec_parse_text(const char *name, const char *text, struct spec *s, char *err)
+{
+	struct ctx c = {name, 0, err};
+	char tok[MAXTOK][TOKLEN];
+	memset(s, 0, sizeof *s);
+	s->width = 3.4;
+	s->height = 2.6;
+	s->rows = s->cols = 0; /* no layout directive: one row of all panels */
+	const char *base = strrchr(name, '/');
+	base = base ? base + 1 : name;
+	snprintf(s->name, sizeof s->name, "%.*s", (int)strcspn(base, "."), base);
+	if (base != name)
+		snprintf(s->dir, sizeof s->dir, "%.*s", (int)(base - name - 1), name);
+	else
+		snprintf(s->dir, sizeof s->dir, ".");
+
+	const char *p = text;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char line[2048];
+		c.line++;
+		if (len >= sizeof line)
+			return fail(&c, "line longer than %zu bytes", sizeof line - 1);
+		memcpy(line, p, len);
+		line[len] = '\0';
+		if (memchr(line, '\0', len) != NULL || strlen(line) != len)
+			return fail(&c, "NUL byte in the file");
+		p = nl ? nl + 1 : p + len;
+		int n = tokenize(&c, line, tok);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			continue;
+		const char *kw = tok[0];
+		if (strcmp(kw, "caption") == 0) {
+			if (n != 2)
+				return fail(&c, "caption needs one quoted sentence");
+			if (copy_text(&c, s->caption, sizeof s->caption, tok[1]))
+				return -1;
+		} else if (strcmp(kw, "size") == 0) {
+			if (n != 3)
+				return fail(&c, "size needs WIDTH HEIGHT in inches");
+			if (num(&c, tok[1], "width", &s->width) || num(&c, tok[2], "height", &s->height))
+				return -1;
+			if (!(s->width >= 1.0 && s->width <= 20.0 && s->height >= 1.0 && s->height <= 20.0))
+				return fail(&c, "invalid size %s x %s: width and height must be in [1, 20] inches", tok[1], tok[2]);
+		} else if (strcmp(kw, "layout") == 0) {
+			double r, co;
+			if (n != 3)
+				return fail(&c, "layout needs ROWS COLS");
+			if (num(&c, tok[1], "rows", &r) || num(&c, tok[2], "cols", &co))
+				return -1;
+			if (r != floor(r) || co != floor(co) || r < 1 || co < 1 || r * co > SPEC_MAX_PANELS)
+				return fail(&c, "invalid layout %s x %s: whole numbers with ROWS*COLS <= %d", tok[1], tok[2], SPEC_MAX_PANELS);
+			s->rows = (int)r;
+			s->cols = (int)co;
+		} else if (strcmp(kw, "panel") == 0) {
+			if (n != 1)
+				return fail(&c, "panel takes no values");
+			if (s->npanels == SPEC_MAX_PANELS)
+				return fail(&c, "too many panels (at most %d)", SPEC_MAX_PANELS);
+			panel_defaults(&s->panels[s->npanels++]);
+		} else if (strcmp(kw, "title") == 0 || strcmp(kw, "xlabel") == 0 || strcmp(kw, "ylabel") == 0) {
+			struct spec_panel *pn = cur_panel(s);
+			if (n != 2)
+				return fail(&c, "%s needs one quoted text", kw);
+			char *dst = kw[0] == 't' ? pn->title : kw[0] == 'x' ? pn->xlabel : pn->ylabel;
+			if (copy_text(&c, dst, 128, tok[1]))
+				return -1;
+		} else if (strcmp(kw, "x") == 0) {
+			if (parse_x(&c, cur_panel(s), tok, n))
+				return -1;
+		} else if (strcmp(kw, "y") == 0) {
+			if (parse_y(&c, cur_panel(s), tok, n))
+				return -1;
+		} else if (strcmp(kw, "legend") == 0) {
+			if (n != 2 || !LOOKUP(legend_names, tok[1], &cur_panel(s)->legend))
+				return fail(&c, "legend needs one of best, none, upper-right, upper-left, lower-left, lower-right, right, left, lower-center, upper-center, center, outside");
+		} else if (strcmp(kw, "shade") == 0 || strcmp(kw, "hline") == 0 ||
+			   strcmp(kw, "vline") == 0 || strcmp(kw, "note") == 0) {
+			if (parse_decor(&c, cur_panel(s), tok, n))
+				return -1;
+		} else if (strcmp(kw, "curve") == 0) {
+			if (parse_curve(&c, cur_panel(s), tok, n))
+				return -1;
+		} else {
+			return fail(&c, "unknown directive '%s' (expected caption, size, layout, panel, title, x, y, xlabel, ylabel, legend, shade, hline, vline, note or curve)", kw);
+		}
+	}
+	return check_spec(&c, s);
+}
+
+int spec_parse(const char *path, struct spec *s, char *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL) {
+		snprintf(err, SPEC_ERRLEN, "cannot read figure spec '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	char *buf = malloc(MAX_SPEC_BYTES + 1);
+	if (buf == NULL) {
+		fclose(f);
+		snprintf(err, SPEC_ERRLEN, "out of memory");
+		return -1;
+	}
+	size_t n = fread(buf, 1, MAX_SPEC_BYTES + 1, f);
+	int bad = ferror(f);
+	fclose(f);
+	if (bad || n > MAX_SPEC_BYTES) {
+		free(buf);
+		snprintf(err, SPEC_ERRLEN, "cannot read figure spec '%s': %s", path,
+			 bad ? "read error" : "larger than 1 MiB");
+		return -1;
+	}
+	buf[n] = '\0';
+	int rc;
+	if (strlen(buf) != n) {
+		struct ctx c = {path, 1, err};
+		for (size_t i = 0; i < n && buf[i]; i++)
+			c.line += buf[i] == '\n';
+		rc = fail(&c, "NUL byte in the file");
+	} else {
+		rc = spec_parse_text(path, buf, s, err);
+	}
+	free(buf);
+	return rc;
+}
+
+void spec_override_gammas(struct spec *s, const double *g, int n)
+{
+	if (n > SPEC_MAX_GAMMAS)
+		n = SPEC_MAX_GAMMAS;
+	for (int i = 0; i < s->npanels; i++) {
+		struct spec_panel *pn = &s->panels[i];
+		if (pn->xvar == SPEC_X_GAMMA)
+			continue;
+		for (int j = 0; j < pn->ncurves; j++) {
+			struct spec_curve *cv = &pn->curves[j];
+			if (cv->loss == FOCAL_CE)
+				continue;
+			int k = 0;
+			for (int m = 0; m < n; m++)
+				if (!(cv->loss == FOCAL_FLSTAR && g[m] == 0.0))
+					cv->gammas[k++] = g[m];
+			if (k > 0)
+				cv->ngammas = k;
+		}
+	}
+}

@@ -1,0 +1,120 @@
+/*
+ * Figure specifications: the small text files in plots/ that say WHAT to
+ * plot (quantities, losses, γ lists, ranges, scales, titles), not how to
+ * draw it.  The format is documented in docs/figures.md and focal(1).
+ *
+ * spec_parse() reads a file into plain data; spec_build() (build.c)
+ * computes the curves with libfocal and fills a figure model (src/fig).
+ * Neither prints: errors come back as a message "FILE:LINE: what".
+ */
+#ifndef FOCAL_PLOT_SPEC_H
+#define FOCAL_PLOT_SPEC_H
+
+#include <stddef.h>
+
+#include "fig.h"
+
+#define SPEC_MAX_PANELS 16
+#define SPEC_MAX_CURVES 32
+#define SPEC_MAX_DECOR 16
+#define SPEC_MAX_GAMMAS 16
+#define SPEC_ERRLEN 512
+
+/* What a curve's x axis runs over. */
+enum spec_xvar {
+	SPEC_X_PT = 0,   /* target probability p_t */
+	SPEC_X_XT,       /* target logit x_t */
+	SPEC_X_GAMMA,    /* the focusing parameter γ */
+	SPEC_X_EXPONENT  /* the power k of (1-p_t)^k in the series view */
+};
+
+/* What a curve's y value is (see docs/figures.md, "Quantities"). */
+enum spec_quantity {
+	Q_VALUE = 0,      /* L(p_t); E_γ for fgl */
+	Q_DPT,            /* dL/dp_t */
+	Q_DXT,            /* dL/dx_t */
+	Q_WEIGHT,         /* L'/CE' */
+	Q_RESIDUAL,       /* R_γ(p_t) */
+	Q_RESIDUAL_ID,    /* -γ FL_{γ-1}(p_t), the identity's other side */
+	Q_PUBLISHED,      /* the published integer formula E_γ + H_γ */
+	Q_FOCUS,          /* focusing ratio w(hard)/w(easy), x = γ */
+	Q_COEF,           /* series coefficient of (1-p)^k, x = k */
+	Q_RELERR_NUMERIC, /* |analytic - quadrature| / analytic */
+	Q_RELERR_REF,     /* |analytic - 80-digit reference| / reference */
+	Q_COUNT
+};
+
+struct spec_curve {
+	enum spec_quantity q;
+	int loss;                 /* focal_kind */
+	double gammas[SPEC_MAX_GAMMAS];
+	int ngammas;
+	double alpha;             /* NAN = none */
+	double beta;
+	char label[128];          /* markup template: {gamma} {beta} {loss} {alpha} */
+	int kind;                 /* enum fig_kind */
+	int dash;                 /* enum fig_dash, or -1 for automatic */
+	int color;                /* palette index, or -1 for automatic */
+	int negate;               /* plot -y (magnitudes on a log axis) */
+	int npoints;              /* 0 = the panel's */
+	double hard, easy;        /* Q_FOCUS points */
+	char ref[256];            /* Q_RELERR_REF: reference table, relative to the spec */
+	int line;                 /* source line, for messages */
+};
+
+struct spec_decor {
+	char what;                /* 's' shade, 'h' hline, 'v' vline, 'n' note */
+	char dir;                 /* 'x' or 'y' for shades */
+	double a, b;
+	char text[128];
+};
+
+struct spec_panel {
+	char title[128];
+	enum spec_xvar xvar;
+	double xlo, xhi;
+	int xlog;
+	int npoints;
+	double ylo, yhi;          /* NAN = automatic */
+	int ylog;
+	int ynegate;
+	char xlabel[128], ylabel[128];
+	int legend;               /* enum fig_legend_pos */
+	struct spec_curve curves[SPEC_MAX_CURVES];
+	int ncurves;
+	struct spec_decor decor[SPEC_MAX_DECOR];
+	int ndecor;
+};
+
+struct spec {
+	char name[64];            /* from the file name, without .spec */
+	char dir[512];            /* the spec's directory: ref= paths are relative to it */
+	char caption[256];        /* one sentence: what the figure shows */
+	double width, height;     /* inches */
+	int rows, cols;
+	struct spec_panel panels[SPEC_MAX_PANELS];
+	int npanels;
+};
+
+/*
+ * Parse the spec file at path into *s.  Returns 0, or -1 with a one-line
+ * message "PATH:LINE: ..." in err (SPEC_ERRLEN bytes) for an unreadable
+ * file, an unknown directive or option, a malformed value, or limits
+ * exceeded.
+ */
+int spec_parse(const char *path, struct spec *s, char *err);
+
+/* Parse spec text held in memory (name used in messages). */
+int spec_parse_text(const char *name, const char *text, struct spec *s,
+		    char *err);
+
+/* Replace the γ list of every curve whose x axis is not γ itself. */
+void spec_override_gammas(struct spec *s, const double *g, int n);
+
+/*
+ * Compute every curve and build the figure.  Returns 0 and *out (owned by
+ * the caller, free with fig_free), or -1 with a message in err.
+ */
+int spec_build(const struct spec *s, fig_figure **out, char *err);
+
+#endif
