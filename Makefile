@@ -183,8 +183,9 @@ demo: deps-check
 	@$(B)/focal figures -o plots/out
 	@echo "   open plots/out/*.pdf; each figure's spec is plots/NAME.spec (docs/figures.md)"
 
-bench: $(B)/bench_focal
+bench: $(B)/bench_focal $(B)/focal
 	@$(B)/bench_focal
+	@sh tests/bench/figures.sh $(B)/focal
 
 # Regenerate the golden drawing logs of the figure set after an intended change.
 golden: $(B)/focal
