@@ -126,17 +126,25 @@ static int show_window(struct cli *c, const fig_figure *f, const fig_render_opts
 		cli_error(c, "cannot create a temporary directory: %s", strerror(errno));
 		return CLI_USAGE;
 	}
-	char gp[128], cmd[512];
+	char gp[128], cmd[1024];
 	snprintf(gp, sizeof gp, "%s/figure.gp", dir);
 	int st = fig_render(f, gp, "gp", ro);
 	if (st != FIG_OK)
 		return render_error(c, gp, st);
-	/* Re-run the script with the first window terminal gnuplot has. */
+	/* Run the script with the first window terminal gnuplot has (qt, then
+	 * x11: Debian's wxt drops curves from later multiplot panels), in the
+	 * background: gnuplot stays alive until the window is closed (so the
+	 * window keeps redrawing), then removes the temporary directory. */
 	snprintf(cmd, sizeof cmd,
-		 "cd %s && for t in qt wxt x11; do "
+		 "cd %s && for t in qt x11 wxt; do "
 		 "if gnuplot -e \"set terminal $t\" </dev/null >/dev/null 2>&1; then "
-		 "sed -e \"s/^set terminal .*/set terminal $t/\" -e '/^set output/d' figure.gp > window.gp; "
-		 "exec gnuplot -persist window.gp; fi; done; exit 3", dir);
+		 "sed -e \"s/^set terminal .*/set terminal $t size 1000,700 enhanced/\" -e '/^set output/d' figure.gp > window.gp || exit 3; "
+		 /* x11 keeps its window in gnuplot_x11 (-persist); qt and wxt
+		  * need gnuplot alive, waiting for the window to close. */
+		 "if [ $t = x11 ]; then run='gnuplot -persist window.gp'; "
+		 "else echo 'pause mouse close' >> window.gp; run='gnuplot window.gp'; fi; "
+		 "( $run >/dev/null 2>&1; sleep 2; rm -rf %s ) </dev/null >/dev/null 2>&1 & exit 0; fi; done; "
+		 "rm -rf %s; exit 3", dir, dir, dir);
 	int rc = system(cmd);
 	if (rc != 0) {
 		cli_error(c, "--window: gnuplot has no window terminal (qt, wxt or x11) here; use --term or -o FILE");
