@@ -5,7 +5,7 @@
 CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
-PKGS    := gsl pangocairo cairo-pdf cairo-svg libpng
+PKGS    := gsl jansson pangocairo cairo-pdf cairo-svg libpng
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CSTD    := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
@@ -15,7 +15,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 DEFS       = -DFOCAL_DATADIR='"$(PREFIX)/share/focal"'
 INCS       = -Iinclude -Isrc/lib -Isrc/cli -Isrc/fig -Isrc/plot
 ALL_CFLAGS = $(CSTD) $(OPT) $(WARN) $(INCS) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
-LIBS       = $(PKG_LIBS) -lm
+LIBS       = $(PKG_LIBS) -lpthread -lm
 
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 

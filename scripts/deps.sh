@@ -10,7 +10,7 @@ set -u
 # LaTeX; without it pango falls back to Liberation/DejaVu Serif) and gnuplot
 # (to run the generated .gp scripts in the tests).  The reference-data
 # generator needs python3-mpmath (optional: the tables are committed).
-PKGS="gcc make pkg-config libgsl-dev libcmocka-dev libcairo2-dev libpango1.0-dev libpng-dev fonts-cmu gnuplot-nox"
+PKGS="gcc make pkg-config libgsl-dev libjansson-dev libcmocka-dev libcairo2-dev libpango1.0-dev libpng-dev fonts-cmu gnuplot-nox"
 
 missing=""
 for p in $PKGS; do

@@ -45,9 +45,11 @@ int cmd_compare(struct cli *c, int argc, char **argv);
 int cmd_check(struct cli *c, int argc, char **argv);
 int cmd_plot(struct cli *c, int argc, char **argv);
 int cmd_figures(struct cli *c, int argc, char **argv);
+int cmd_simulate(struct cli *c, int argc, char **argv);
+int cmd_spread(struct cli *c, int argc, char **argv);
 extern const char cmd_eval_usage[], cmd_integrate_usage[],
 	cmd_compare_usage[], cmd_check_usage[], cmd_plot_usage[],
-	cmd_figures_usage[];
+	cmd_figures_usage[], cmd_simulate_usage[], cmd_spread_usage[];
 
 extern const size_t cli_ncommands;
 

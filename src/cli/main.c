@@ -13,6 +13,8 @@ const struct cmd cli_commands[] = {
 	{"integrate", cmd_integrate, "the effective FGL loss E_gamma(p), analytic and numeric", cmd_integrate_usage},
 	{"compare", cmd_compare, "FL against FGL side by side over a grid", cmd_compare_usage},
 	{"check", cmd_check, "run the mathematical identities; exit 1 if one fails", cmd_check_usage},
+	{"simulate", cmd_simulate, "populations of anchors: who carries the loss and the gradient", cmd_simulate_usage},
+	{"spread", cmd_spread, "focusing ratio and spread differential as functions of gamma", cmd_spread_usage},
 	{"plot", cmd_plot, "render one figure from a spec in plots/", cmd_plot_usage},
 	{"figures", cmd_figures, "render the whole figure set", cmd_figures_usage},
 };

@@ -125,6 +125,9 @@ typedef struct fig_axis {
 	bool grid;         /* light major grid lines */
 	double tick_step;  /* linear axes: forced major step (> 0), 0 = auto */
 	char *label;       /* markup, owned; NULL = none */
+	char **cats;       /* categorical axis: labels of the ticks at 1..ncats
+	                      (markup, owned); NULL = numeric ticks */
+	size_t ncats;
 } fig_axis;
 
 /* -------------------------------------------------------------- series */
@@ -277,6 +280,15 @@ int fig_axis_set_label(fig_axis *a, const char *markup);
  * FIG_ERANGE, since the scale may be changed after the range.
  */
 int fig_axis_set_range(fig_axis *a, double lo, double hi);
+
+/*
+ * fig_axis_set_categories - make a linear axis categorical: ticks at
+ * 1, 2, ..., n labelled with the given markup strings (copied), e.g. loss
+ * names under bars placed at x = 1..n.  n == 0 or labels == NULL goes back
+ * to numeric ticks.  FIG_EINVAL (n > 64 or a NULL label), FIG_EMARKUP,
+ * FIG_ENOMEM; on error the axis is unchanged.
+ */
+int fig_axis_set_categories(fig_axis *a, const char *const *labels, size_t n);
 
 /*
  * fig_axis_set_scale - linear or log10.  FIG_EINVAL on an unknown scale.

@@ -248,6 +248,21 @@ static int axis_ticks(const fig_axis *a, fig_axis_layout *al, double len,
 		maxm = 2;
 	if (maxm > 10) /* as matplotlib's default of at most 9 intervals */
 		maxm = 10;
+	if (a->ncats > 0 && !al->log) {
+		/* categorical: one labelled major tick per category at 1..n */
+		fig_tickset *t = &al->ticks;
+		memset(t, 0, sizeof *t);
+		for (size_t i = 0; i < a->ncats && i < FIG_MAX_TICKS; i++) {
+			double v = al->neg ? -(double)(i + 1) : (double)(i + 1);
+			t->t[t->n].v = v;
+			t->t[t->n].major = true;
+			t->t[t->n].labeled = true;
+			snprintf(t->t[t->n].label, FIG_LABEL_BYTES, "%s", a->cats[i]);
+			t->n++;
+		}
+		t->step = 1.0;
+		return FIG_OK;
+	}
 	if (al->log)
 		return fig_ticks_log(al->lo, al->hi, maxm, al->neg, &al->ticks);
 	return fig_ticks_linear(al->lo, al->hi, maxm, a->tick_step, al->neg,

@@ -152,6 +152,12 @@ static void panel_free(fig_panel *p)
 	free(p->notes);
 	free(p->x.label);
 	free(p->y.label);
+	for (size_t i = 0; i < p->x.ncats; i++)
+		free(p->x.cats[i]);
+	free(p->x.cats);
+	for (size_t i = 0; i < p->y.ncats; i++)
+		free(p->y.cats[i]);
+	free(p->y.cats);
 	free(p->title);
 }
 
@@ -184,6 +190,35 @@ int fig_axis_set_label(fig_axis *a, const char *markup)
 	if (!a)
 		return FIG_EINVAL;
 	return set_markup(&a->label, markup);
+}
+
+int fig_axis_set_categories(fig_axis *a, const char *const *labels, size_t n)
+{
+	if (!a || n > 64 || (n > 0 && !labels))
+		return FIG_EINVAL;
+	char **v = NULL;
+	if (n > 0) {
+		v = calloc(n, sizeof *v);
+		if (!v)
+			return FIG_ENOMEM;
+		for (size_t i = 0; i < n; i++) {
+			int rc = labels[i] ? fig_markup_check(labels[i]) : FIG_EINVAL;
+			if (rc == FIG_OK && (v[i] = dup_str(labels[i])) == NULL)
+				rc = FIG_ENOMEM;
+			if (rc != FIG_OK) {
+				for (size_t k = 0; k < i; k++)
+					free(v[k]);
+				free(v);
+				return rc;
+			}
+		}
+	}
+	for (size_t i = 0; i < a->ncats; i++)
+		free(a->cats[i]);
+	free(a->cats);
+	a->cats = v;
+	a->ncats = n;
+	return FIG_OK;
 }
 
 int fig_axis_set_range(fig_axis *a, double lo, double hi)

@@ -207,7 +207,7 @@ static int beta_cf(double a, double x, double *val, int *iters)
  * forms the power and the error bound.
  */
 static void effective_from_k(const focal_point *pt, double g, double k,
-			     double rel, focal_result *r)
+			     double rel, double qg, focal_result *r)
 {
 	double a = g + 1.0;
 	double q_fix = 1.0;
@@ -227,7 +227,8 @@ static void effective_from_k(const focal_point *pt, double g, double k,
 		double h = focal_pow1m(pt, 0.5 * g);
 		xa = ((h * scale) * pt->q) * h;
 	} else {
-		xa = (focal_pow1m(pt, g) * scale) * pt->q;
+		/* qg: (1-p)^γ when the caller already has it, else NaN */
+		xa = ((isnan(qg) ? focal_pow1m(pt, g) : qg) * scale) * pt->q;
 	}
 	r->val = xa;
 	/* Rounding: the power, K's own, and q's rounding when it is not
@@ -239,12 +240,12 @@ static void effective_from_k(const focal_point *pt, double g, double k,
 	r->err = rel * fabs(xa) + 4.0 * DBL_TRUE_MIN;
 }
 
-static int effective_cf(const focal_point *pt, double g, focal_result *r)
+static int effective_cf(const focal_point *pt, double g, double qg, focal_result *r)
 {
 	double k;
 	int iters;
 	int st = beta_cf(g + 1.0, pt->q, &k, &iters);
-	effective_from_k(pt, g, k, 0.25 * iters * DBL_EPSILON, r);
+	effective_from_k(pt, g, k, 0.25 * iters * DBL_EPSILON, qg, r);
 	return st;
 }
 
@@ -255,7 +256,7 @@ static int effective_cf(const focal_point *pt, double g, focal_result *r)
  * keep the loop from waiting on one long chain of dependent additions.
  */
 static int effective_tail(const focal_point *pt, const focal_fgl_plan *pl,
-			  focal_result *r)
+			  double qg, focal_result *r)
 {
 	double x = pt->q, x2 = x * x;
 	double x4 = x2 * x2;
@@ -278,7 +279,7 @@ static int effective_tail(const focal_point *pt, const focal_fgl_plan *pl,
 	if (j + 3 >= FOCAL_PLAN_TERMS)
 		return FOCAL_ENOCONV;
 	double s = (s0 + s1) + (s2 + s3);
-	effective_from_k(pt, pl->gamma, pl->a * s, (2.0 + 0.5 * j) * DBL_EPSILON, r);
+	effective_from_k(pt, pl->gamma, pl->a * s, (2.0 + 0.5 * j) * DBL_EPSILON, qg, r);
 	return FOCAL_OK;
 }
 
@@ -325,16 +326,22 @@ int focal_fgl_plan_init(focal_fgl_plan *pl, double gamma)
 	return FOCAL_OK;
 }
 
-int focal_fgl_effective_plan_e(const focal_fgl_plan *pl, const focal_point *pt,
-			       focal_result *r)
+int focal__fgl_effective_plan_qg(const focal_fgl_plan *pl, const focal_point *pt,
+				 double qg, focal_result *r)
 {
 	if (effective_edges(pt, pl->gamma, r))
 		return FOCAL_OK;
 	if (pt->p <= pl->p_small)
 		return effective_small_p(pt, pl->gamma, pl, r);
 	if (pt->q <= 0.85)
-		return effective_tail(pt, pl, r);
-	return effective_cf(pt, pl->gamma, r);
+		return effective_tail(pt, pl, qg, r);
+	return effective_cf(pt, pl->gamma, qg, r);
+}
+
+int focal_fgl_effective_plan_e(const focal_fgl_plan *pl, const focal_point *pt,
+			       focal_result *r)
+{
+	return focal__fgl_effective_plan_qg(pl, pt, NAN, r);
 }
 
 int focal_fgl_effective_e(const focal_point *pt, double gamma,
@@ -346,7 +353,7 @@ int focal_fgl_effective_e(const focal_point *pt, double gamma,
 		return FOCAL_OK;
 	if (pt->p * (gamma + 3.0) <= 1.0)
 		return effective_small_p(pt, gamma, NULL, r);
-	return effective_cf(pt, gamma, r);
+	return effective_cf(pt, gamma, NAN, r);
 }
 
 double focal_fgl_effective(double p, double gamma)

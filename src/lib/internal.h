@@ -18,6 +18,10 @@ double focal__pow1m_relerr(const focal_point *pt, double a);
 /* The target logit x_t of a point, recovered from p when it came from one. */
 double focal__point_logit(const focal_point *pt);
 
+/* focal_fgl_effective_plan_e with (1-p)^γ supplied (qg), or NaN to compute it. */
+int focal__fgl_effective_plan_qg(const focal_fgl_plan *pl, const focal_point *pt,
+				 double qg, focal_result *r);
+
 /* Euler's constant γ_E. */
 #define FOCAL_EULER 0.57721566490153286060651209008240243
 

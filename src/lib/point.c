@@ -68,21 +68,31 @@ int focal_point_from_logit(double xt, focal_point *out)
 {
 	if (isnan(xt))
 		return FOCAL_EDOM;
-	out->p = focal__sigmoid(xt);
-	out->q = focal__sigmoid(-xt);
+	/* One exponential and one logarithm serve all four quantities:
+	 * with e = e^-|x|, σ(|x|) = 1/(1+e), σ(-|x|) = e/(1+e), and
+	 * log σ(±|x|) = -log1p(e) and -|x| - log1p(e). */
+	double ax = fabs(xt);
+	double e = exp(-ax);
+	double l1 = log1p(e);
+	double big = 1.0 / (1.0 + e), small = e * big;
 	out->q_exact = 0;
 	out->q_lo = 0.0;
-	out->lp = -focal__softplus(-xt);
-	if (xt > 0.0) {
+	out->xt = xt;
+	if (xt >= 0.0) {
+		out->p = big;
+		out->q = small;
+		out->lp = -l1;
 		/* log σ(-x) = -x - log1p(e^-x): the -x part is exact, which
 		 * keeps a·log(1-p) accurate for huge exponents. */
 		out->lq_hi = -xt;
-		out->lq_lo = -log1p(exp(-xt));
+		out->lq_lo = -l1;
 	} else {
-		out->lq_hi = -log1p(exp(xt));
+		out->p = small;
+		out->q = big;
+		out->lp = xt - l1;
+		out->lq_hi = -l1;
 		out->lq_lo = 0.0;
 	}
-	out->xt = xt;
 	return FOCAL_OK;
 }
 

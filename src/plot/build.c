@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "focal/focal.h"
+#include "focal/pop.h"
 
 #define DEFAULT_POINTS 400
 /* Errors below this are drawn at it on log axes (exact results). */
@@ -245,6 +246,161 @@ static int add_series(fig_panel *p, const struct spec_panel *pn, const struct sp
 	return 0;
 }
 
+
+/* ---- population curves --------------------------------------------------- */
+
+struct popdata {
+	int8_t *label;
+	double *logit;
+	size_t n;
+};
+
+static int population(const struct spec_population *pp, struct popdata *d, char *err)
+{
+	if (pp->source == 1) {
+		d->n = 245;
+		d->label = malloc(245);
+		d->logit = malloc(245 * sizeof *d->logit);
+		if (!d->label || !d->logit)
+			goto oom;
+		for (size_t i = 0; i < 245; i++) {
+			d->label[i] = i < 10;
+			d->logit[i] = i < 10 ? log(0.02) - log1p(-0.02) : log(0.4) - log1p(-0.4);
+		}
+		return 0;
+	}
+	focal_score_model m;
+	if (focal_score_model_preset(pp->state, pp->prior, &m) != FOCAL_OK) {
+		snprintf(err, SPEC_ERRLEN, "invalid population state '%s'", pp->state);
+		return -1;
+	}
+	d->n = (size_t)pp->anchors;
+	d->label = malloc(d->n);
+	d->logit = malloc(d->n * sizeof *d->logit);
+	if (!d->label || !d->logit)
+		goto oom;
+	focal_pop_draw_labels(d->n, pp->pos_frac, (uint64_t)pp->seed, d->label);
+	focal_score_model_draw(&m, d->label, NULL, d->n, (uint64_t)pp->seed, d->logit);
+	return 0;
+oom:
+	snprintf(err, SPEC_ERRLEN, "out of memory");
+	return -1;
+}
+
+static void popdata_free(struct popdata *d)
+{
+	free(d->label);
+	free(d->logit);
+	memset(d, 0, sizeof *d);
+}
+
+static int pop_curve(fig_panel *p, const struct spec_panel *pn, int ci,
+		     const struct popdata *d, char *err)
+{
+	const struct spec_curve *cv = &pn->curves[ci];
+	if (cv->q == Q_CDF) {
+		size_t npts = pn->npoints ? (size_t)pn->npoints : 201;
+		double *xs = grid(0.0, 1.0, (int)npts, 0), *ys = malloc(npts * sizeof *ys);
+		int rc = 0;
+		if (!xs || !ys) {
+			snprintf(err, SPEC_ERRLEN, "out of memory");
+			rc = -1;
+		}
+		for (int gi = 0; rc == 0 && gi < cv->ngammas; gi++) {
+			focal_pop_spec sp = {cv->loss == FOCAL_FGL ? FOCAL_POP_FGL :
+					     cv->loss == FOCAL_CE ? FOCAL_POP_CE : FOCAL_POP_FL,
+					     cv->gammas[gi], NAN};
+			if (focal_pop_cdf(d->label, d->logit, d->n, &sp, cv->group, ys, npts) != FOCAL_OK) {
+				snprintf(err, SPEC_ERRLEN, "curve at line %d: cannot compute the CDF", cv->line);
+				rc = -1;
+				break;
+			}
+			rc = add_series(p, pn, cv, ci, gi, cv->gammas[gi], xs, ys, npts, err);
+		}
+		free(xs);
+		free(ys);
+		return rc;
+	}
+	if (cv->q == Q_GRADNORM) {
+		size_t nb = (size_t)cv->bins;
+		uint64_t *cnt = calloc(3 * nb, sizeof *cnt);
+		/* bin edges 0, 1/nb, ..., 1 with the last value repeated: a
+		 * post-step staircase draws each bin over its own width */
+		double *xs = malloc((nb + 1) * sizeof *xs), *ys = malloc((nb + 1) * sizeof *ys);
+		int rc = -1;
+		if (cnt && xs && ys && focal_pop_gradnorm_hist(d->label, d->logit, d->n, nb, cnt) == FOCAL_OK) {
+			int g = cv->group == FOCAL_GROUP_POS ? 0 : cv->group == FOCAL_GROUP_NEG ? 1 : 2;
+			uint64_t tot = 0;
+			for (size_t b = 0; b < nb; b++)
+				tot += cnt[g * nb + b];
+			for (size_t b = 0; b <= nb; b++) {
+				size_t k = b < nb ? b : nb - 1;
+				xs[b] = (double)b / (double)nb;
+				ys[b] = tot ? (double)cnt[g * nb + k] / (double)tot : NAN;
+			}
+			rc = add_series(p, pn, cv, ci, 0, NAN, xs, ys, nb + 1, err);
+		} else {
+			snprintf(err, SPEC_ERRLEN, "out of memory");
+		}
+		free(cnt);
+		free(xs);
+		free(ys);
+		return rc;
+	}
+	/* shares: one stacked bar per loss, segments pos / hard / easy negatives */
+	double g = cv->ngammas > 0 ? cv->gammas[0] : 2.0;
+	focal_pop_opts o;
+	focal_pop_opts_default(&o);
+	focal_pop_opts_add(&o, FOCAL_POP_CE, 0, NAN);
+	focal_pop_opts_add(&o, FOCAL_POP_CE, 0, pn->pop.alpha);
+	focal_pop_opts_add(&o, FOCAL_POP_FL, g, NAN);
+	focal_pop_opts_add(&o, FOCAL_POP_FGL, g, NAN);
+	focal_pop_opts_add(&o, FOCAL_POP_OHEM, 0, NAN);
+	focal_pop_opts_add(&o, FOCAL_POP_SAMPLED, 0, NAN);
+	o.seed = (uint64_t)pn->pop.seed;
+	focal_pop_result *r = malloc(sizeof *r);
+	if (r == NULL || focal_pop_eval_arrays(d->label, d->logit, d->n, &o, r) != FOCAL_OK) {
+		free(r);
+		snprintf(err, SPEC_ERRLEN, "curve at line %d: cannot evaluate the population", cv->line);
+		return -1;
+	}
+	char ga[32], gb[32], la[48], lb[48];
+	snprintf(ga, sizeof ga, "%g", g);
+	snprintf(gb, sizeof gb, "%g", pn->pop.alpha);
+	snprintf(la, sizeof la, "FL_{%s}", ga);
+	snprintf(lb, sizeof lb, "FGL_{%s}", ga);
+	char lc[48];
+	snprintf(lc, sizeof lc, "CE, $\\alpha = %s$", gb);
+	const char *cats[6] = {"CE", lc, la, lb, "OHEM", "1:3"};
+	int st = fig_axis_set_categories(&p->x, cats, 6);
+	static const int groups[3] = {FOCAL_GROUP_POS, FOCAL_GROUP_HARD_NEG, FOCAL_GROUP_EASY_NEG};
+	static const char *const names[3] = {"positives", "hard negatives", "easy negatives"};
+	double xs[6], ys[6], base[6] = {0};
+	for (int k = 0; k < 6; k++)
+		xs[k] = k + 1;
+	for (int gi = 0; gi < 3 && st == FIG_OK; gi++) {
+		for (int k = 0; k < 6; k++) {
+			const focal_pop_stats *x = &r->stats[k][groups[gi]];
+			double v = cv->what ? x->grad_share : x->loss_share;
+			ys[k] = base[k] + (isnan(v) ? 0.0 : v);
+		}
+		fig_series *s;
+		st = fig_series_add(p, FIG_BARS, xs, ys, 6, names[gi], &s);
+		if (st == FIG_OK) {
+			st = fig_series_set_base(s, base);
+			s->bar_width = 0.7;
+		}
+		for (int k = 0; k < 6; k++)
+			base[k] = ys[k];
+	}
+	free(r);
+	if (st != FIG_OK) {
+		snprintf(err, SPEC_ERRLEN, "curve at line %d: %s", cv->line, fig_strerror(st));
+		return -1;
+	}
+	return 0;
+}
+
 static int build_curve(fig_panel *p, const struct spec *sp, const struct spec_panel *pn,
 		       int ci, char *err)
 {
@@ -342,10 +498,21 @@ static int build_panel(fig_panel *p, const struct spec *sp, const struct spec_pa
 		snprintf(err, SPEC_ERRLEN, "panel '%s': %s", pn->title, fig_strerror(st));
 		return -1;
 	}
-	for (int i = 0; i < pn->ncurves; i++)
-		if (build_curve(p, sp, pn, i, err) != 0)
-			return -1;
-	return 0;
+	struct popdata pd = {0};
+	int rc = 0;
+	for (int i = 0; i < pn->ncurves && rc == 0; i++) {
+		enum spec_quantity q = pn->curves[i].q;
+		if (q == Q_CDF || q == Q_SHARES || q == Q_GRADNORM) {
+			if (pd.n == 0 && population(&pn->pop, &pd, err) != 0)
+				rc = -1;
+			else
+				rc = pop_curve(p, pn, i, &pd, err);
+		} else {
+			rc = build_curve(p, sp, pn, i, err);
+		}
+	}
+	popdata_free(&pd);
+	return rc;
 }
 
 int spec_build(const struct spec *s, fig_figure **out, char *err)

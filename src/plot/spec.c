@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "focal/focal.h"
+#include "focal/pop.h"
 
 #define MAXTOK 32
 #define TOKLEN 256
@@ -110,7 +111,8 @@ static int copy_text(struct ctx *c, char *dst, size_t cap, const char *src)
 
 static const char *const quantity_names[Q_COUNT] = {
 	"value", "dpt", "dxt", "weight", "residual", "residual_identity",
-	"published", "focus", "coef", "relerr_numeric", "relerr_reference"};
+	"published", "focus", "coef", "relerr_numeric", "relerr_reference",
+	"cdf", "shares", "gradnorm"};
 
 static const char *const loss_names[] = {"ce", "fl", "fgl", "flstar"};
 
@@ -191,14 +193,16 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 	cv->color = -1;
 	cv->hard = 0.1;
 	cv->easy = 0.9;
+	cv->group = FOCAL_GROUP_NEG;
+	cv->bins = 20;
 	if (n < 2)
-		return fail(c, "curve needs a quantity (value, dpt, dxt, weight, residual, residual_identity, published, focus, coef, relerr_numeric, relerr_reference)");
+		return fail(c, "curve needs a quantity (value, dpt, dxt, weight, residual, residual_identity, published, focus, coef, relerr_numeric, relerr_reference, cdf, shares, gradnorm)");
 	int q = -1;
 	for (int i = 0; i < Q_COUNT; i++)
 		if (strcmp(tok[1], quantity_names[i]) == 0)
 			q = i;
 	if (q < 0)
-		return fail(c, "unknown quantity '%s' (expected value, dpt, dxt, weight, residual, residual_identity, published, focus, coef, relerr_numeric or relerr_reference)", tok[1]);
+		return fail(c, "unknown quantity '%s' (expected value, dpt, dxt, weight, residual, residual_identity, published, focus, coef, relerr_numeric, relerr_reference, cdf, shares or gradnorm)", tok[1]);
 	cv->q = (enum spec_quantity)q;
 	for (int i = 2; i < n; i++) {
 		char *eq = strchr(tok[i], '=');
@@ -259,11 +263,27 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 			if (np != floor(np) || np < 2 || np > 100000)
 				return fail(c, "invalid points '%s': expected an integer in [2, 100000]", v);
 			cv->npoints = (int)np;
+		} else if (strcmp(k, "group") == 0) {
+			static const struct named groups[] = {
+				{"pos", FOCAL_GROUP_POS}, {"neg", FOCAL_GROUP_NEG}, {"all", FOCAL_GROUP_ALL}};
+			if (!LOOKUP(groups, v, &cv->group))
+				return fail(c, "unknown group '%s' (expected pos, neg or all)", v);
+		} else if (strcmp(k, "what") == 0) {
+			static const struct named whats[] = {{"loss", 0}, {"grad", 1}};
+			if (!LOOKUP(whats, v, &cv->what))
+				return fail(c, "unknown share '%s' (expected loss or grad)", v);
+		} else if (strcmp(k, "bins") == 0) {
+			double nb;
+			if (num(c, v, "bins", &nb) != 0)
+				return -1;
+			if (nb != floor(nb) || nb < 1 || nb > 1000)
+				return fail(c, "invalid bins '%s': expected an integer in [1, 1000]", v);
+			cv->bins = (int)nb;
 		} else if (strcmp(k, "ref") == 0) {
 			if (copy_text(c, cv->ref, sizeof cv->ref, v) != 0)
 				return -1;
 		} else {
-			return fail(c, "unknown curve option '%s' (expected loss, gamma, alpha, beta, label, kind, dash, color, points, hard, easy, ref or negate)", k);
+			return fail(c, "unknown curve option '%s' (expected loss, gamma, alpha, beta, label, kind, dash, color, points, hard, easy, group, what, bins, ref or negate)", k);
 		}
 	}
 	if (cv->loss == FOCAL_FLSTAR) {
@@ -280,13 +300,24 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 static int parse_x(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN], int n)
 {
 	static const struct named xv[] = {{"pt", SPEC_X_PT}, {"xt", SPEC_X_XT}, {"gamma", SPEC_X_GAMMA},
-		  {"exponent", SPEC_X_EXPONENT}};
+		  {"exponent", SPEC_X_EXPONENT}, {"fraction", SPEC_X_FRACTION},
+		  {"loss", SPEC_X_LOSS}, {"gradnorm", SPEC_X_GRADNORM}};
 	int var;
-	if (n < 4)
-		return fail(c, "x needs VARIABLE LO HI (VARIABLE is pt, xt, gamma or exponent)");
-	if (!LOOKUP(xv, tok[1], &var))
-		return fail(c, "unknown x variable '%s' (expected pt, xt, gamma or exponent)", tok[1]);
+	if (n < 2 || !LOOKUP(xv, tok[1], &var))
+		return fail(c, n < 2 ? "x needs VARIABLE LO HI (VARIABLE is pt, xt, gamma, exponent, fraction, loss or gradnorm)"
+				     : "unknown x variable '%s' (expected pt, xt, gamma, exponent, fraction, loss or gradnorm)",
+			    n < 2 ? "" : tok[1]);
 	pn->xvar = (enum spec_xvar)var;
+	if (var == SPEC_X_LOSS) {
+		/* categorical: the range follows the bars */
+		if (n != 2)
+			return fail(c, "x loss takes no range (one bar per loss)");
+		pn->xlo = 0.4;
+		pn->xhi = 6.6;
+		return 0;
+	}
+	if (n < 4)
+		return fail(c, "x needs VARIABLE LO HI (VARIABLE is pt, xt, gamma, exponent, fraction, loss or gradnorm)");
 	if (num(c, tok[2], "x range start", &pn->xlo) || num(c, tok[3], "x range end", &pn->xhi))
 		return -1;
 	for (int i = 4; i < n; i++) {
@@ -379,6 +410,47 @@ static int parse_decor(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 	return 0;
 }
 
+static int parse_population(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN], int n)
+{
+	struct spec_population *pp = &pn->pop;
+	pp->set = 1;
+	for (int i = 1; i < n; i++) {
+		char *eq = strchr(tok[i], '=');
+		if (eq == NULL)
+			return fail(c, "unexpected '%s' in population (expected key=value)", tok[i]);
+		*eq = '\0';
+		const char *k = tok[i], *v = eq + 1;
+		if (strcmp(k, "source") == 0) {
+			static const struct named src[] = {{"model", 0}, {"toy-245", 1}};
+			if (!LOOKUP(src, v, &pp->source))
+				return fail(c, "unknown population source '%s' (expected model or toy-245)", v);
+		} else if (strcmp(k, "state") == 0) {
+			if (strcmp(v, "init") && strcmp(v, "early") && strcmp(v, "converged"))
+				return fail(c, "unknown state '%s' (expected init, early or converged)", v);
+			snprintf(pp->state, sizeof pp->state, "%s", v);
+		} else if (strcmp(k, "anchors") == 0) {
+			if (num(c, v, "anchors", &pp->anchors) != 0)
+				return -1;
+			if (pp->anchors != floor(pp->anchors) || pp->anchors < 10 || pp->anchors > 1e7)
+				return fail(c, "invalid anchors '%s': expected an integer in [10, 10000000]", v);
+		} else if (strcmp(k, "pos-frac") == 0 || strcmp(k, "prior") == 0 || strcmp(k, "alpha") == 0) {
+			double *dst = k[0] == 'p' && k[1] == 'o' ? &pp->pos_frac : k[0] == 'p' ? &pp->prior : &pp->alpha;
+			if (num(c, v, k, dst) != 0)
+				return -1;
+			if (!(*dst > 0.0 && *dst < 1.0))
+				return fail(c, "invalid %s '%s': must be in (0, 1)", k, v);
+		} else if (strcmp(k, "seed") == 0) {
+			if (num(c, v, "seed", &pp->seed) != 0)
+				return -1;
+			if (pp->seed != floor(pp->seed) || pp->seed < 0 || pp->seed > 9007199254740992.0)
+				return fail(c, "invalid seed '%s': expected a whole number >= 0", v);
+		} else {
+			return fail(c, "unknown population option '%s' (expected source, state, anchors, pos-frac, prior, alpha or seed)", k);
+		}
+	}
+	return 0;
+}
+
 static void panel_defaults(struct spec_panel *pn)
 {
 	memset(pn, 0, sizeof *pn);
@@ -388,6 +460,13 @@ static void panel_defaults(struct spec_panel *pn)
 	pn->npoints = 0;
 	pn->ylo = pn->yhi = NAN;
 	pn->legend = FIG_LEGEND_BEST;
+	pn->pop.source = 0;
+	snprintf(pn->pop.state, sizeof pn->pop.state, "converged");
+	pn->pop.anchors = 200000;
+	pn->pop.pos_frac = 1.0 / 1001.0;
+	pn->pop.prior = 0.01;
+	pn->pop.seed = 1;
+	pn->pop.alpha = 0.25;
 }
 
 /* The current panel, creating the first one on demand. */
@@ -419,6 +498,16 @@ static int check_spec(struct ctx *c, struct spec *s)
 		for (int j = 0; j < pn->ncurves; j++) {
 			struct spec_curve *cv = &pn->curves[j];
 			c->line = cv->line;
+			static const int need_x[Q_COUNT] = {
+				[Q_FOCUS] = SPEC_X_GAMMA, [Q_COEF] = SPEC_X_EXPONENT,
+				[Q_CDF] = SPEC_X_FRACTION, [Q_SHARES] = SPEC_X_LOSS,
+				[Q_GRADNORM] = SPEC_X_GRADNORM};
+			int special_x = pn->xvar >= SPEC_X_FRACTION;
+			if (need_x[cv->q] >= SPEC_X_FRACTION || special_x) {
+				if ((int)pn->xvar != need_x[cv->q])
+					return fail(c, "quantity '%s' cannot be plotted against this x (population quantities pair cdf with x fraction, shares with x loss, gradnorm with x gradnorm)", quantity_names[cv->q]);
+				continue;
+			}
 			int want_gamma = cv->q == Q_FOCUS, want_exp = cv->q == Q_COEF;
 			if (want_gamma != (pn->xvar == SPEC_X_GAMMA))
 				return fail(c, "quantity '%s' %s x gamma", quantity_names[cv->q],
@@ -519,11 +608,14 @@ int spec_parse_text(const char *name, const char *text, struct spec *s, char *er
 			   strcmp(kw, "vline") == 0 || strcmp(kw, "note") == 0) {
 			if (parse_decor(&c, cur_panel(s), tok, n))
 				return -1;
+		} else if (strcmp(kw, "population") == 0) {
+			if (parse_population(&c, cur_panel(s), tok, n))
+				return -1;
 		} else if (strcmp(kw, "curve") == 0) {
 			if (parse_curve(&c, cur_panel(s), tok, n))
 				return -1;
 		} else {
-			return fail(&c, "unknown directive '%s' (expected caption, size, layout, panel, title, x, y, xlabel, ylabel, legend, shade, hline, vline, note or curve)", kw);
+			return fail(&c, "unknown directive '%s' (expected caption, size, layout, panel, title, x, y, xlabel, ylabel, legend, shade, hline, vline, note, population or curve)", kw);
 		}
 	}
 	return check_spec(&c, s);

@@ -25,7 +25,10 @@ enum spec_xvar {
 	SPEC_X_PT = 0,   /* target probability p_t */
 	SPEC_X_XT,       /* target logit x_t */
 	SPEC_X_GAMMA,    /* the focusing parameter γ */
-	SPEC_X_EXPONENT  /* the power k of (1-p_t)^k in the series view */
+	SPEC_X_EXPONENT, /* the power k of (1-p_t)^k in the series view */
+	SPEC_X_FRACTION, /* fraction of a group's anchors (loss CDFs) */
+	SPEC_X_LOSS,     /* categorical: one bar per loss (population shares) */
+	SPEC_X_GRADNORM  /* the gradient norm |p - y| (GHM histogram) */
 };
 
 /* What a curve's y value is (see docs/figures.md, "Quantities"). */
@@ -41,6 +44,9 @@ enum spec_quantity {
 	Q_COEF,           /* series coefficient of (1-p)^k, x = k */
 	Q_RELERR_NUMERIC, /* |analytic - quadrature| / analytic */
 	Q_RELERR_REF,     /* |analytic - 80-digit reference| / reference */
+	Q_CDF,            /* population: CDF of normalised loss, x = fraction */
+	Q_SHARES,         /* population: stacked shares by group, x = loss */
+	Q_GRADNORM,       /* population: gradient-norm histogram, x = gradnorm */
 	Q_COUNT
 };
 
@@ -59,6 +65,9 @@ struct spec_curve {
 	int npoints;              /* 0 = the panel's */
 	double hard, easy;        /* Q_FOCUS points */
 	char ref[256];            /* Q_RELERR_REF: reference table, relative to the spec */
+	int group;                /* Q_CDF, Q_GRADNORM: focal_pop group */
+	int what;                 /* Q_SHARES: 0 loss, 1 gradient */
+	int bins;                 /* Q_GRADNORM */
 	int line;                 /* source line, for messages */
 };
 
@@ -69,8 +78,17 @@ struct spec_decor {
 	char text[128];
 };
 
+/* The population a panel's population curves are computed on. */
+struct spec_population {
+	int set;                  /* a population directive was given */
+	int source;               /* 0 model, 1 toy-245 */
+	char state[16];           /* init, early, converged */
+	double anchors, pos_frac, prior, seed, alpha;
+};
+
 struct spec_panel {
 	char title[128];
+	struct spec_population pop;
 	enum spec_xvar xvar;
 	double xlo, xhi;
 	int xlog;

@@ -1,0 +1,203 @@
+/*
+ * Imbalanced anchor populations: training-state score models and the
+ * statistics of who carries the loss and the gradient (docs/simulate.md).
+ *
+ * A population is a list of anchors, each with a label (1 positive, 0
+ * negative) and the logit x of the positive class.  It comes either from
+ * arrays (geometry + a score model, a score file, a preset) or is drawn
+ * on the fly from a score model ("streaming": memory independent of the
+ * number of anchors).  Evaluation splits the anchors into a fixed number
+ * of partitions that depends only on n, gives each partition its own
+ * random stream, and combines partition sums in partition order with
+ * compensated summation, so the results are bit-identical whatever the
+ * number of threads.
+ */
+#ifndef FOCAL_POP_H
+#define FOCAL_POP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "focal/focal.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- score models ---------------------------------------------------- */
+
+/*
+ * Logits per anchor, by label and by the anchor's best IoU u with a
+ * ground-truth box (docs/simulate.md, "Score models"):
+ *   positive:  x = bias + pos_mean + pos_sd · Z
+ *   negative:  x = bias + neg_mean + neg_iou_slope · u + neg_sd · Z
+ * with Z standard normal (pos_dist: 0 normal, 1 logistic scaled to unit
+ * variance) and bias = log(prior / (1 - prior)), the classifier's prior
+ * initialisation.  Without geometry, a share hard_share of negatives gets
+ * u uniform in [0, hard_iou_max) and the rest u = 0.
+ */
+typedef struct {
+	double prior;          /* π in (0, 1); 0.01 as in RetinaNet */
+	double pos_mean, pos_sd;
+	int pos_dist;          /* 0 normal, 1 logistic */
+	double neg_mean, neg_sd, neg_iou_slope;
+	double hard_share, hard_iou_max;
+} focal_score_model;
+
+/*
+ * The named training states: "init" (every logit at the prior bias, p ≈ π;
+ * spread 0.01), "early" and "converged" (docs/simulate.md gives the
+ * numbers).  prior sets π.  FOCAL_EDOM for an unknown name or π outside
+ * (0, 1).
+ */
+int focal_score_model_preset(const char *state, double prior,
+			     focal_score_model *m);
+
+/* Validate: finite values, sds >= 0, shares in [0, 1], prior in (0, 1). */
+int focal_score_model_check(const focal_score_model *m);
+
+/*
+ * Draw logits for n anchors with known labels and IoUs (iou may be NULL:
+ * then the no-geometry rule above).  Reproducible from seed; the stream of
+ * anchor i does not depend on n's other anchors beyond its partition.
+ */
+int focal_score_model_draw(const focal_score_model *m, const int8_t *label,
+			   const double *iou, size_t n, uint64_t seed,
+			   double *logit);
+
+/*
+ * Labels for n anchors without geometry: each positive with probability
+ * pos_frac, reproducible from seed (the same rule as the streaming mode,
+ * though not the same stream).
+ */
+int focal_pop_draw_labels(size_t n, double pos_frac, uint64_t seed, int8_t *label);
+
+/* ---- what to evaluate -------------------------------------------------- */
+
+enum {
+	FOCAL_POP_CE = 0,      /* cross-entropy (alpha column: none or A) */
+	FOCAL_POP_FL,
+	FOCAL_POP_FGL,         /* loss is the effective loss E_γ */
+	FOCAL_POP_OHEM,        /* CE on all positives + top negatives by loss */
+	FOCAL_POP_SAMPLED,     /* CE on a 1:3 style random minibatch */
+	FOCAL_POP_NLOSS
+};
+
+enum {
+	FOCAL_GROUP_POS = 0,
+	FOCAL_GROUP_NEG,
+	FOCAL_GROUP_HARD_NEG,  /* negatives with p_t < hard_pt */
+	FOCAL_GROUP_EASY_NEG,
+	FOCAL_GROUP_ALL,
+	FOCAL_NGROUP
+};
+
+#define FOCAL_POP_MAX_GAMMAS 16
+#define FOCAL_POP_MAX_ROWS 64  /* (loss, gamma, alpha) combinations */
+
+/* One evaluated loss configuration: a row block of the report. */
+typedef struct {
+	int loss;              /* FOCAL_POP_* */
+	double gamma;          /* 0 for CE, OHEM, sampled */
+	double alpha;          /* NaN = none */
+} focal_pop_spec;
+
+typedef struct {
+	focal_pop_spec specs[FOCAL_POP_MAX_ROWS];
+	int nspecs;
+	double hard_pt;        /* hard negative: p_t below this (0.5) */
+	double ohem_ratio;     /* negatives per positive kept by OHEM (3) */
+	size_t batch;          /* sampled: minibatch size (256) */
+	double batch_pos_frac; /* sampled: at most this share positives (0.25) */
+	uint64_t seed;         /* for the sampled minibatch */
+	int threads;           /* 0 = all cores */
+	int histogram_only;    /* arrays: skip the exact (sorting) pass for
+	                          Gini and fractions; use the histogram */
+	/* Called from the evaluating thread now and then with the fraction
+	 * done in [0, 1]; may be NULL.  A nonzero return cancels (the
+	 * evaluation then returns FOCAL_ECANCELED). */
+	int (*progress)(double done, void *ctx);
+	void *progress_ctx;
+} focal_pop_opts;
+
+#define FOCAL_ECANCELED 8
+
+/* Defaults above, no specs. */
+void focal_pop_opts_default(focal_pop_opts *o);
+
+/* Add a (loss, gamma, alpha) row block; FOCAL_EDOM when full or invalid. */
+int focal_pop_opts_add(focal_pop_opts *o, int loss, double gamma, double alpha);
+
+/* ---- results ----------------------------------------------------------- */
+
+/* The statistics of one (spec, group). */
+typedef struct {
+	uint64_t count;        /* anchors in the group (for OHEM / sampled: selected) */
+	double loss_sum;       /* Σ ℓ_i */
+	double loss_share;     /* loss_sum / loss_sum(all) */
+	double grad_sum;       /* Σ |dL/dx_i| */
+	double grad_share;     /* grad_sum / grad_sum(all) */
+	double loss_per_pos;   /* loss_sum / (number of positives in the population) */
+	double ess;            /* (Σg)² / Σg² : effective number of anchors */
+	double gini;           /* Gini coefficient of g over the group */
+	double frac50, frac90; /* fraction of the group's anchors carrying 50 % /
+	                          90 % of its Σg (the largest first) */
+	int exact;             /* 1: gini/frac from sorted values; 0: from the
+	                          log histogram (docs/simulate.md, "Accuracy") */
+} focal_pop_stats;
+
+typedef struct {
+	focal_pop_opts opts;
+	size_t n;              /* anchors evaluated (ignored ones excluded) */
+	size_t npos, nneg;
+	focal_pop_stats stats[FOCAL_POP_MAX_ROWS][FOCAL_NGROUP];
+} focal_pop_result;
+
+/*
+ * Evaluate a population held in arrays (label 0/1, logit of the positive
+ * class; labels < 0 mean "ignored" and are skipped).  Gini and the
+ * fractions are exact (from sorted values) when n <= FOCAL_POP_EXACT_MAX.
+ */
+#define FOCAL_POP_EXACT_MAX ((size_t)50000000)
+
+int focal_pop_eval_arrays(const int8_t *label, const double *logit, size_t n,
+			  const focal_pop_opts *o, focal_pop_result *r);
+
+/*
+ * Evaluate n anchors drawn on the fly from a score model: each anchor is
+ * positive with probability pos_frac.  Memory does not grow with n.
+ * OHEM's top negatives and the spread statistics come from log histograms
+ * (docs/simulate.md, "Accuracy").
+ */
+int focal_pop_eval_model(size_t n, double pos_frac, const focal_score_model *m,
+			 uint64_t model_seed, const focal_pop_opts *o,
+			 focal_pop_result *r);
+
+/* Names used in reports: "ce", "fl", ...; "pos", "neg", ... */
+const char *focal_pop_loss_name(int loss);
+const char *focal_pop_group_name(int group);
+
+/* ---- distributions ----------------------------------------------------- */
+
+/*
+ * The CDF of normalised loss (the focal loss paper's figure 4): for the
+ * anchors of one group (pos or neg), losses sorted ascending and divided by
+ * their sum; out[k] = cumulative normalised loss of the lowest fraction
+ * k/(npoints-1) of anchors, k = 0..npoints-1.  spec picks the loss.
+ */
+int focal_pop_cdf(const int8_t *label, const double *logit, size_t n,
+		  const focal_pop_spec *spec, int group, double *out,
+		  size_t npoints);
+
+/*
+ * Histogram of the gradient norm |p - y| (the GHM paper's view) over
+ * nbins equal bins of [0, 1], per group (pos, neg, all): counts[g·nbins+b].
+ */
+int focal_pop_gradnorm_hist(const int8_t *label, const double *logit,
+			    size_t n, size_t nbins, uint64_t *counts);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

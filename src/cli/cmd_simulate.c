@@ -1,0 +1,845 @@
+/* focal simulate and focal spread: populations of anchors and spread measures. */
+#include "cli.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "focal/anchors.h"
+#include "focal/io.h"
+#include "focal/pop.h"
+
+const char cmd_simulate_usage[] =
+	"usage: focal simulate [SOURCE] [MODEL] [--loss LIST] [--gamma LIST] [--alpha A]\n"
+	"                      [--table summary|cdf|hist] [--format F] [--threads N]\n"
+	"\n"
+	"Build a population of anchors and report, per loss, gamma and group of\n"
+	"anchors, who carries the loss and who carries the gradient.\n"
+	"\n"
+	"Source (default: RetinaNet geometry):\n"
+	"  --image WxH           image size in pixels for the anchor set (default 1333x800)\n"
+	"  --boxes N             random ground-truth boxes (default 7)\n"
+	"  --box-size MIN:MAX    their sqrt(area) range in pixels (default 32:512)\n"
+	"  --box-aspect A        their aspect ratio range [1/A, A] (default 3)\n"
+	"  --boxes-file FILE     boxes from CSV/TSV (columns x1,y1,x2,y2 or x,y,w,h)\n"
+	"  --coco FILE --coco-image ID|NAME   boxes of one image of a COCO annotation file\n"
+	"  --pos-iou T, --neg-iou T   assignment thresholds (default 0.5, 0.4)\n"
+	"  --low-quality         also make each box's best anchor positive\n"
+	"  --anchors N           N anchors drawn from the model, no geometry, streaming\n"
+	"  --pos-frac F          their positive share (default 1/1001, i.e. 1:1000)\n"
+	"  --scores FILE         real scores: label and logit (or prob) per anchor from\n"
+	"                        CSV/TSV or NumPy .npy\n"
+	"  --preset NAME         toy-245 (245 anchors: 10 positives at p_t = 0.02, 235\n"
+	"                        negatives at p_t = 0.6) or retinanet (the paper's\n"
+	"                        setting: 1333x800, 7 boxes, gamma 2, alpha 0.25)\n"
+	"\n"
+	"Score model (geometry and --anchors):\n"
+	"  --state LIST          init, early, converged (default init,converged)\n"
+	"  --prior P             prior probability of the bias initialisation (0.01)\n"
+	"  --pos-mean M, --pos-sd S, --pos-dist normal|logistic\n"
+	"  --neg-mean M, --neg-sd S, --neg-iou-slope K, --hard-share H\n"
+	"  --seed N              random seed (default 1)\n"
+	"\n"
+	"Evaluation:\n"
+	"  --loss LIST           ce, fl, fgl, ohem, sampled (default all)\n"
+	"  --gamma LIST          gammas for fl and fgl (default 2)\n"
+	"  --alpha A             alpha for fl, fgl and the alpha-balanced ce row (default:\n"
+	"                        fl and fgl unweighted, balanced ce with 0.25)\n"
+	"  --hard P              a negative is hard when p_t < P (default 0.5)\n"
+	"  --ohem-ratio R        OHEM keeps R negatives per positive (default 3)\n"
+	"  --batch B             sampled minibatch size, at most 1/4 positives (default 256)\n"
+	"  --threads N           worker threads (default: all cores; results do not depend on it)\n"
+	"  --table T             summary (default), cdf (normalised loss CDF), hist\n"
+	"                        (gradient norm |p - y| histogram)\n"
+	"  --points N            cdf points (default 101);  --bins N  hist bins (default 20)\n"
+	"  --format F            table, tsv, csv, json\n"
+	"\n"
+	"Columns (summary): state loss gamma alpha group count loss_sum loss_share\n"
+	"  grad_sum grad_share loss_per_pos ess gini frac50 frac90 exact\n"
+	"Columns (cdf): state loss gamma alpha group fraction cum_loss\n"
+	"Columns (hist): state group bin_lo bin_hi count fraction\n";
+
+const char cmd_spread_usage[] =
+	"usage: focal spread [--gamma LIST | --gamma-grid S:E:N] [--hard P] [--easy P]\n"
+	"                    [--format F]\n"
+	"\n"
+	"Pointwise spread measures as functions of gamma: effective weights at a\n"
+	"hard and an easy point, the focusing ratio w(hard)/w(easy) of FL and FGL,\n"
+	"and the spread differential log10 S_FL - log10 S_FGL.\n"
+	"\n"
+	"  --gamma LIST          gammas (default: --gamma-grid 0:5:11)\n"
+	"  --gamma-grid S:E:N    N gammas from S to E\n"
+	"  --hard P, --easy P    the points (default 0.1 and 0.9)\n"
+	"\n"
+	"Columns: gamma hard easy w_fl_hard w_fl_easy w_fgl_hard w_fgl_easy focus_fl\n"
+	"         focus_fgl spread_diff\n";
+
+/* Limits (documented in focal(1)). */
+#define MAX_STREAM_ANCHORS 1e12
+#define MAX_MEMORY_ANCHORS 200000000.0
+#define MAX_CDF_ANCHORS 20000000.0
+
+enum {
+	S_HELP, S_IMAGE, S_BOXES, S_BOXSIZE, S_BOXASPECT, S_BOXFILE, S_COCO, S_COCOIMG,
+	S_POSIOU, S_NEGIOU, S_LOWQ, S_ANCHORS, S_POSFRAC, S_SCORES, S_PRESET, S_STATE,
+	S_PRIOR, S_POSMEAN, S_POSSD, S_POSDIST, S_NEGMEAN, S_NEGSD, S_NEGSLOPE,
+	S_HARDSHARE, S_SEED, S_LOSS, S_GAMMA, S_ALPHA, S_HARD, S_OHEM, S_BATCH,
+	S_THREADS, S_TABLE, S_POINTS, S_BINS, S_FORMAT
+};
+
+static const struct opt sim_opts[] = {
+	{"help", 0, S_HELP}, {"image", 1, S_IMAGE}, {"boxes", 1, S_BOXES},
+	{"box-size", 1, S_BOXSIZE}, {"box-aspect", 1, S_BOXASPECT},
+	{"boxes-file", 1, S_BOXFILE}, {"coco", 1, S_COCO}, {"coco-image", 1, S_COCOIMG},
+	{"pos-iou", 1, S_POSIOU}, {"neg-iou", 1, S_NEGIOU}, {"low-quality", 0, S_LOWQ},
+	{"anchors", 1, S_ANCHORS}, {"pos-frac", 1, S_POSFRAC}, {"scores", 1, S_SCORES},
+	{"preset", 1, S_PRESET}, {"state", 1, S_STATE}, {"prior", 1, S_PRIOR},
+	{"pos-mean", 1, S_POSMEAN}, {"pos-sd", 1, S_POSSD}, {"pos-dist", 1, S_POSDIST},
+	{"neg-mean", 1, S_NEGMEAN}, {"neg-sd", 1, S_NEGSD},
+	{"neg-iou-slope", 1, S_NEGSLOPE}, {"hard-share", 1, S_HARDSHARE},
+	{"seed", 1, S_SEED}, {"loss", 1, S_LOSS}, {"gamma", 1, S_GAMMA},
+	{"alpha", 1, S_ALPHA}, {"hard", 1, S_HARD}, {"ohem-ratio", 1, S_OHEM},
+	{"batch", 1, S_BATCH}, {"threads", 1, S_THREADS}, {"table", 1, S_TABLE},
+	{"points", 1, S_POINTS}, {"bins", 1, S_BINS}, {"format", 1, S_FORMAT},
+	{NULL, 0, 0}};
+
+/* A number in [lo, hi] (NaN bounds mean open); integer when want_int. */
+static int num_in(struct cli *c, const char *what, const char *s, double lo, double hi,
+		  int want_int, double *out)
+{
+	char rule[96];
+	if (want_int)
+		snprintf(rule, sizeof rule, "must be an integer in [%.15g, %.15g]", lo, hi);
+	else
+		snprintf(rule, sizeof rule, "must be a number in [%.15g, %.15g]", lo, hi);
+	double v;
+	if (cli_parse_double(c, what, rule, s, &v) != 0)
+		return -1;
+	if (!(v >= lo && v <= hi) || (want_int && v != floor(v))) {
+		cli_error(c, "invalid %s '%s': %s", what, s, rule);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Progress on stderr for runs longer than a second, on a terminal only. */
+struct progress {
+	int tty;
+	struct timespec start;
+	int shown;
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static int progress_cb(double done, void *ctx)
+{
+	struct progress *p = ctx;
+	if (interrupted)
+		return 1;
+	if (!p->tty)
+		return 0;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double el = (double)(now.tv_sec - p->start.tv_sec) + 1e-9 * (double)(now.tv_nsec - p->start.tv_nsec);
+	if (el < 1.0)
+		return 0;
+	int w = 40, k = (int)(done * w);
+	fprintf(stderr, "\r  [%.*s%*s] %3.0f%%  %.1f s", k, "########################################",
+		w - k, "", 100.0 * done, el);
+	p->shown = 1;
+	return 0;
+}
+
+static void progress_end(struct progress *p)
+{
+	if (p->shown)
+		fputs("\r\033[K", stderr);
+	p->shown = 0;
+}
+
+/* An in-memory population: labels (−1 ignored) and logits. */
+struct popn {
+	int8_t *label;
+	double *logit;
+	double *iou;
+	size_t n;
+};
+
+static void popn_free(struct popn *p)
+{
+	free(p->label);
+	free(p->logit);
+	free(p->iou);
+	memset(p, 0, sizeof *p);
+}
+
+static const char *const state_names[] = {"init", "early", "converged"};
+
+struct simargs {
+	const char *image, *boxfile, *coco, *cocoimg, *scores, *preset, *states;
+	double nboxes, box_min, box_max, box_aspect;
+	double pos_iou, neg_iou;
+	int low_quality;
+	double anchors, pos_frac;
+	double prior, seed;
+	const char *pos_dist;
+	double pos_mean, pos_sd, neg_mean, neg_sd, neg_slope, hard_share; /* NaN = preset */
+	const char *loss, *gamma, *alpha;
+	double hard, ohem_ratio, batch, threads, points, bins;
+	const char *table;
+	enum cli_format fmt;
+};
+
+static int parse_image(struct cli *c, const char *s, int *w, int *h)
+{
+	char *x = strchr(s, 'x');
+	double a, b;
+	char buf[64];
+	if (x == NULL || strlen(s) >= sizeof buf)
+		goto bad;
+	memcpy(buf, s, (size_t)(x - s));
+	buf[x - s] = '\0';
+	char *end;
+	a = strtod(buf, &end);
+	if (*buf == '\0' || *end)
+		goto bad;
+	b = strtod(x + 1, &end);
+	if (x[1] == '\0' || *end)
+		goto bad;
+	if (!(a >= 1 && a <= 100000 && b >= 1 && b <= 100000) || a != floor(a) || b != floor(b)) {
+		cli_error(c, "invalid image size '%s': width and height must be integers in [1, 100000]", s);
+		return -1;
+	}
+	*w = (int)a;
+	*h = (int)b;
+	return 0;
+bad:
+	cli_error(c, "invalid image size '%s': expected WIDTHxHEIGHT, e.g. 1333x800", s);
+	return -1;
+}
+
+/* The anchors of an image assigned against boxes: labels and IoUs. */
+static int geometry_population(struct cli *c, const struct simargs *a, struct popn *p)
+{
+	int w = 1333, h = 800;
+	focal_anchor_cfg cfg;
+	focal_anchor_cfg_default(&cfg);
+	cfg.pos_iou = a->pos_iou;
+	cfg.neg_iou = a->neg_iou;
+	cfg.low_quality = a->low_quality;
+	if (focal_anchor_cfg_check(&cfg) != FOCAL_OK) {
+		cli_error(c, "invalid IoU thresholds %g and %g: need 0 < --neg-iou <= --pos-iou <= 1",
+			  a->neg_iou, a->pos_iou);
+		return -1;
+	}
+	focal_box *boxes = NULL;
+	size_t nb = 0;
+	focal_ioerr err;
+	if (a->coco) {
+		if (focal_boxes_read_coco(a->coco, a->cocoimg, &boxes, &nb, &w, &h, &err) != FOCAL_OK) {
+			cli_error(c, "%s", err.msg);
+			return -1;
+		}
+	} else {
+		if (a->image && parse_image(c, a->image, &w, &h) != 0)
+			return -1;
+		if (a->boxfile) {
+			if (focal_boxes_read_csv(a->boxfile, &boxes, &nb, &err) != FOCAL_OK) {
+				cli_error(c, "%s", err.msg);
+				return -1;
+			}
+		} else {
+			focal_box_random_cfg bc = {(size_t)a->nboxes, a->box_min, a->box_max,
+						   a->box_aspect, (uint64_t)a->seed};
+			boxes = malloc((bc.count ? bc.count : 1) * sizeof *boxes);
+			if (boxes == NULL)
+				return cli_oom(c), -1;
+			if (focal_boxes_random(&bc, w, h, boxes) != FOCAL_OK) {
+				free(boxes);
+				cli_error(c, "invalid random boxes: need 0 < MIN <= MAX for --box-size and --box-aspect >= 1");
+				return -1;
+			}
+			nb = bc.count;
+		}
+	}
+	size_t n = focal_anchor_count(&cfg, w, h);
+	if ((double)n > MAX_MEMORY_ANCHORS) {
+		free(boxes);
+		cli_error(c, "image %dx%d has %zu anchors, over the in-memory limit of %.0f", w, h, n,
+			  MAX_MEMORY_ANCHORS);
+		return -1;
+	}
+	focal_box *anchors = malloc((n ? n : 1) * sizeof *anchors);
+	p->label = malloc(n ? n : 1);
+	p->iou = malloc((n ? n : 1) * sizeof *p->iou);
+	p->logit = malloc((n ? n : 1) * sizeof *p->logit);
+	p->n = n;
+	size_t got = 0;
+	int st = FOCAL_ENOMEM;
+	if (anchors && p->label && p->iou && p->logit) {
+		st = focal_anchors_generate(&cfg, w, h, anchors, n, &got);
+		if (st == FOCAL_OK)
+			st = focal_assign(&cfg, anchors, n, boxes, nb, p->label, NULL, p->iou);
+	}
+	free(anchors);
+	free(boxes);
+	if (st != FOCAL_OK) {
+		popn_free(p);
+		cli_error(c, "cannot build the anchors of a %dx%d image: %s", w, h, focal_strerror(st));
+		return -1;
+	}
+	return 0;
+}
+
+static int toy_population(struct popn *p)
+{
+	p->n = 245;
+	p->label = malloc(245);
+	p->logit = malloc(245 * sizeof *p->logit);
+	if (!p->label || !p->logit)
+		return -1;
+	/* positives at p_t = 0.02, negatives at p_t = 0.6 (p = 0.4) */
+	for (size_t i = 0; i < 245; i++) {
+		p->label[i] = i < 10;
+		p->logit[i] = i < 10 ? log(0.02) - log1p(-0.02) : log(0.4) - log1p(-0.4);
+	}
+	return 0;
+}
+
+/* Build the model of one state with the user's overrides. */
+static int make_model(struct cli *c, const struct simargs *a, const char *state,
+		      focal_score_model *m)
+{
+	if (focal_score_model_preset(state, a->prior, m) != FOCAL_OK) {
+		cli_error(c, "invalid state '%s': must be init, early or converged", state);
+		return -1;
+	}
+	if (!isnan(a->pos_mean)) m->pos_mean = a->pos_mean;
+	if (!isnan(a->pos_sd)) m->pos_sd = a->pos_sd;
+	if (!isnan(a->neg_mean)) m->neg_mean = a->neg_mean;
+	if (!isnan(a->neg_sd)) m->neg_sd = a->neg_sd;
+	if (!isnan(a->neg_slope)) m->neg_iou_slope = a->neg_slope;
+	if (!isnan(a->hard_share)) m->hard_share = a->hard_share;
+	if (a->pos_dist)
+		m->pos_dist = strcmp(a->pos_dist, "logistic") == 0;
+	return 0;
+}
+
+static const char *const sum_cols[] = {
+	"state", "loss", "gamma", "alpha", "group", "count", "loss_sum", "loss_share",
+	"grad_sum", "grad_share", "loss_per_pos", "ess", "gini", "frac50", "frac90", "exact"};
+static const char *const cdf_cols[] = {"state", "loss", "gamma", "alpha", "group",
+				       "fraction", "cum_loss"};
+static const char *const hist_cols[] = {"state", "group", "bin_lo", "bin_hi", "count",
+					"fraction"};
+
+static struct cell alpha_cell(double a)
+{
+	return isnan(a) ? STR("none") : NUM(a);
+}
+
+static int add_summary(struct table *t, const char *state, const focal_pop_result *r)
+{
+	for (int s = 0; s < r->opts.nspecs; s++) {
+		const focal_pop_spec *sp = &r->opts.specs[s];
+		for (int g = 0; g < FOCAL_NGROUP; g++) {
+			const focal_pop_stats *x = &r->stats[s][g];
+			struct cell row[16] = {
+				STR(state), STR(focal_pop_loss_name(sp->loss)), NUM(sp->gamma),
+				alpha_cell(sp->alpha), STR(focal_pop_group_name(g)),
+				NUM((double)x->count), NUM(x->loss_sum), NUM(x->loss_share),
+				NUM(x->grad_sum), NUM(x->grad_share), NUM(x->loss_per_pos),
+				NUM(x->ess), NUM(x->gini), NUM(x->frac50), NUM(x->frac90),
+				STR(x->exact ? "yes" : "no")};
+			if (table_add(t, row) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int add_cdf(struct table *t, const char *state, const struct popn *p,
+		   const focal_pop_opts *o, size_t npoints)
+{
+	double *v = malloc(npoints * sizeof *v);
+	if (v == NULL)
+		return -1;
+	for (int s = 0; s < o->nspecs; s++) {
+		const focal_pop_spec *sp = &o->specs[s];
+		if (sp->loss == FOCAL_POP_OHEM || sp->loss == FOCAL_POP_SAMPLED)
+			continue;
+		for (int g = FOCAL_GROUP_POS; g <= FOCAL_GROUP_NEG; g++) {
+			if (focal_pop_cdf(p->label, p->logit, p->n, sp, g, v, npoints) != FOCAL_OK) {
+				free(v);
+				return -1;
+			}
+			for (size_t k = 0; k < npoints; k++) {
+				struct cell row[7] = {STR(state), STR(focal_pop_loss_name(sp->loss)),
+						      NUM(sp->gamma), alpha_cell(sp->alpha),
+						      STR(focal_pop_group_name(g)),
+						      NUM((double)k / (double)(npoints - 1)), NUM(v[k])};
+				if (table_add(t, row) != 0) {
+					free(v);
+					return -1;
+				}
+			}
+		}
+	}
+	free(v);
+	return 0;
+}
+
+static int add_hist(struct table *t, const char *state, const struct popn *p, size_t nbins)
+{
+	uint64_t *cnt = calloc(3 * nbins, sizeof *cnt);
+	if (cnt == NULL || focal_pop_gradnorm_hist(p->label, p->logit, p->n, nbins, cnt) != FOCAL_OK) {
+		free(cnt);
+		return -1;
+	}
+	static const int groups[3] = {FOCAL_GROUP_POS, FOCAL_GROUP_NEG, FOCAL_GROUP_ALL};
+	for (int g = 0; g < 3; g++) {
+		uint64_t tot = 0;
+		for (size_t b = 0; b < nbins; b++)
+			tot += cnt[g * nbins + b];
+		for (size_t b = 0; b < nbins; b++) {
+			uint64_t k = cnt[g * nbins + b];
+			struct cell row[6] = {STR(state), STR(focal_pop_group_name(groups[g])),
+					      NUM((double)b / (double)nbins), NUM((double)(b + 1) / (double)nbins),
+					      NUM((double)k), NUM(tot ? (double)k / (double)tot : NAN)};
+			if (table_add(t, row) != 0) {
+				free(cnt);
+				return -1;
+			}
+		}
+	}
+	free(cnt);
+	return 0;
+}
+
+/* Parse "ce,fl,..." and the gammas into evaluation specs. */
+static int build_specs(struct cli *c, const struct simargs *a, focal_pop_opts *o)
+{
+	static const char *const names[] = {"ce", "fl", "fgl", "ohem", "sampled"};
+	int want[FOCAL_POP_NLOSS] = {0};
+	char buf[256];
+	if (strlen(a->loss) >= sizeof buf) {
+		cli_error(c, "invalid loss list '%s'", a->loss);
+		return -1;
+	}
+	strcpy(buf, a->loss);
+	int any = 0;
+	char *save = NULL;
+	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int k = -1;
+		for (int i = 0; i < FOCAL_POP_NLOSS; i++)
+			if (strcmp(tok, names[i]) == 0)
+				k = i;
+		if (k < 0) {
+			cli_error(c, "invalid loss '%s': must be one of ce, fl, fgl, ohem, sampled", tok);
+			return -1;
+		}
+		want[k] = any = 1;
+	}
+	if (!any) {
+		cli_error(c, "invalid loss list '%s': expected names separated by commas", a->loss);
+		return -1;
+	}
+	struct dlist gs = {0};
+	if (cli_parse_list(c, "gamma", RULE_GAMMA, cli_check_gamma, a->gamma, &gs) != 0)
+		return -1;
+	double alpha = NAN;
+	if (a->alpha && num_in(c, "alpha", a->alpha, 0.0, 1.0, 0, &alpha) != 0) {
+		dlist_free(&gs);
+		return -1;
+	}
+	int rc = 0;
+	if (want[FOCAL_POP_CE]) {
+		rc |= focal_pop_opts_add(o, FOCAL_POP_CE, 0.0, NAN);
+		rc |= focal_pop_opts_add(o, FOCAL_POP_CE, 0.0, isnan(alpha) ? 0.25 : alpha);
+	}
+	for (int l = FOCAL_POP_FL; l <= FOCAL_POP_FGL; l++)
+		if (want[l])
+			for (size_t i = 0; i < gs.n; i++)
+				rc |= focal_pop_opts_add(o, l, gs.v[i], alpha);
+	if (want[FOCAL_POP_OHEM])
+		rc |= focal_pop_opts_add(o, FOCAL_POP_OHEM, 0.0, NAN);
+	if (want[FOCAL_POP_SAMPLED])
+		rc |= focal_pop_opts_add(o, FOCAL_POP_SAMPLED, 0.0, NAN);
+	dlist_free(&gs);
+	if (rc) {
+		cli_error(c, "too many losses and gammas: at most %d rows of losses", FOCAL_POP_MAX_ROWS);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_simargs(struct cli *c, int argc, char **argv, struct simargs *a, int *help)
+{
+	int pos = 1, id, r;
+	const char *val;
+	*help = 0;
+	while ((r = cli_next_opt(c, "simulate", argc, argv, sim_opts, &pos, &id, &val)) > 0) {
+		int e = 0;
+		switch (id) {
+		case S_HELP: *help = 1; return 0;
+		case S_IMAGE: a->image = val; break;
+		case S_BOXES: e = num_in(c, "box count", val, 0, 10000, 1, &a->nboxes); break;
+		case S_BOXSIZE: {
+			char buf[64], *colon = strchr(val, ':');
+			if (!colon || strlen(val) >= sizeof buf) {
+				cli_error(c, "invalid box size '%s': expected MIN:MAX in pixels", val);
+				return -1;
+			}
+			memcpy(buf, val, (size_t)(colon - val));
+			buf[colon - val] = '\0';
+			e = num_in(c, "box size minimum", buf, 1, 100000, 0, &a->box_min) ||
+			    num_in(c, "box size maximum", colon + 1, 1, 100000, 0, &a->box_max);
+			if (!e && a->box_min > a->box_max) {
+				cli_error(c, "invalid box size '%s': MIN must not exceed MAX", val);
+				return -1;
+			}
+			break;
+		}
+		case S_BOXASPECT: e = num_in(c, "box aspect", val, 1, 100, 0, &a->box_aspect); break;
+		case S_BOXFILE: a->boxfile = val; break;
+		case S_COCO: a->coco = val; break;
+		case S_COCOIMG: a->cocoimg = val; break;
+		case S_POSIOU: e = num_in(c, "positive IoU threshold", val, 0, 1, 0, &a->pos_iou); break;
+		case S_NEGIOU: e = num_in(c, "negative IoU threshold", val, 0, 1, 0, &a->neg_iou); break;
+		case S_LOWQ: a->low_quality = 1; break;
+		case S_ANCHORS: e = num_in(c, "anchor count", val, 1, MAX_STREAM_ANCHORS, 1, &a->anchors); break;
+		case S_POSFRAC: e = num_in(c, "positive share", val, 0, 1, 0, &a->pos_frac); break;
+		case S_SCORES: a->scores = val; break;
+		case S_PRESET: a->preset = val; break;
+		case S_STATE: a->states = val; break;
+		case S_PRIOR: e = num_in(c, "prior", val, 1e-12, 1 - 1e-12, 0, &a->prior); break;
+		case S_POSMEAN: e = num_in(c, "positive mean", val, -1000, 1000, 0, &a->pos_mean); break;
+		case S_POSSD: e = num_in(c, "positive sd", val, 0, 1000, 0, &a->pos_sd); break;
+		case S_POSDIST:
+			if (strcmp(val, "normal") && strcmp(val, "logistic")) {
+				cli_error(c, "invalid positive distribution '%s': must be normal or logistic", val);
+				return -1;
+			}
+			a->pos_dist = val;
+			break;
+		case S_NEGMEAN: e = num_in(c, "negative mean", val, -1000, 1000, 0, &a->neg_mean); break;
+		case S_NEGSD: e = num_in(c, "negative sd", val, 0, 1000, 0, &a->neg_sd); break;
+		case S_NEGSLOPE: e = num_in(c, "negative IoU slope", val, -1000, 1000, 0, &a->neg_slope); break;
+		case S_HARDSHARE: e = num_in(c, "hard share", val, 0, 1, 0, &a->hard_share); break;
+		case S_SEED: e = num_in(c, "seed", val, 0, 9007199254740992.0, 1, &a->seed); break;
+		case S_LOSS: a->loss = val; break;
+		case S_GAMMA: a->gamma = val; break;
+		case S_ALPHA: a->alpha = val; break;
+		case S_HARD: e = num_in(c, "hard threshold", val, 1e-12, 1 - 1e-12, 0, &a->hard); break;
+		case S_OHEM: e = num_in(c, "OHEM ratio", val, 1e-6, 1e6, 0, &a->ohem_ratio); break;
+		case S_BATCH: e = num_in(c, "batch size", val, 1, 1e9, 1, &a->batch); break;
+		case S_THREADS: e = num_in(c, "thread count", val, 1, 64, 1, &a->threads); break;
+		case S_TABLE:
+			if (strcmp(val, "summary") && strcmp(val, "cdf") && strcmp(val, "hist")) {
+				cli_error(c, "invalid table '%s': must be summary, cdf or hist", val);
+				return -1;
+			}
+			a->table = val;
+			break;
+		case S_POINTS: e = num_in(c, "cdf points", val, 2, 100000, 1, &a->points); break;
+		case S_BINS: e = num_in(c, "histogram bins", val, 1, 100000, 1, &a->bins); break;
+		case S_FORMAT: e = cli_parse_format(c, val, &a->fmt); break;
+		}
+		if (e)
+			return -1;
+	}
+	return r < 0 ? -1 : 0;
+}
+
+int cmd_simulate(struct cli *c, int argc, char **argv)
+{
+	struct simargs a = {
+		.states = NULL, .nboxes = 7, .box_min = 32, .box_max = 512, .box_aspect = 3,
+		.pos_iou = 0.5, .neg_iou = 0.4, .anchors = 0, .pos_frac = 1.0 / 1001.0,
+		.prior = 0.01, .seed = 1, .pos_mean = NAN, .pos_sd = NAN, .neg_mean = NAN,
+		.neg_sd = NAN, .neg_slope = NAN, .hard_share = NAN,
+		.loss = "ce,fl,fgl,ohem,sampled", .gamma = "2", .hard = 0.5, .ohem_ratio = 3,
+		.batch = 256, .threads = 0, .points = 101, .bins = 20, .table = "summary"};
+	int help;
+	if (parse_simargs(c, argc, argv, &a, &help) != 0)
+		return CLI_USAGE;
+	if (help) {
+		fputs(cmd_simulate_usage, c->out);
+		return CLI_OK;
+	}
+	int nsrc = (a.anchors > 0) + (a.scores != NULL) + (a.preset != NULL) +
+		   (a.boxfile != NULL) + (a.coco != NULL);
+	if (nsrc > 1) {
+		cli_error(c, "choose one source: --anchors, --scores, --preset, --boxes-file or --coco");
+		return CLI_USAGE;
+	}
+	if (a.coco && !a.cocoimg) {
+		cli_error(c, "--coco needs --coco-image ID|NAME (which image's boxes)");
+		return CLI_USAGE;
+	}
+	if (a.cocoimg && !a.coco) {
+		cli_error(c, "--coco-image needs --coco FILE");
+		return CLI_USAGE;
+	}
+	if (a.neg_iou > a.pos_iou || a.neg_iou <= 0.0) {
+		cli_error(c, "invalid IoU thresholds: need 0 < --neg-iou (%g) <= --pos-iou (%g)", a.neg_iou, a.pos_iou);
+		return CLI_USAGE;
+	}
+	int is_toy = 0, is_retina = 0;
+	if (a.preset) {
+		if (strcmp(a.preset, "toy-245") == 0) {
+			is_toy = 1;
+		} else if (strcmp(a.preset, "retinanet") == 0) {
+			is_retina = 1;
+			if (a.alpha == NULL)
+				a.alpha = "0.25";
+		} else {
+			cli_error(c, "invalid preset '%s': must be toy-245 or retinanet", a.preset);
+			return CLI_USAGE;
+		}
+	}
+	int fixed_scores = is_toy || a.scores;
+	if (fixed_scores && a.states) {
+		cli_error(c, "--state applies to model-drawn scores, not to %s", a.scores ? "--scores" : "--preset toy-245");
+		return CLI_USAGE;
+	}
+	if (!strcmp(a.table, "cdf") && a.anchors > MAX_CDF_ANCHORS) {
+		cli_error(c, "--table cdf keeps every anchor: at most %.0f with --anchors", MAX_CDF_ANCHORS);
+		return CLI_USAGE;
+	}
+
+	focal_pop_opts o;
+	focal_pop_opts_default(&o);
+	o.hard_pt = a.hard;
+	o.ohem_ratio = a.ohem_ratio;
+	o.batch = (size_t)a.batch;
+	o.seed = (uint64_t)a.seed;
+	o.threads = (int)a.threads;
+	if (build_specs(c, &a, &o) != 0)
+		return CLI_USAGE;
+
+	/* the list of states (model sources) or a single fixed population */
+	const char *states[3];
+	int nstates = 0;
+	char sbuf[64];
+	if (fixed_scores) {
+		states[nstates++] = is_toy ? "preset" : "file";
+	} else {
+		const char *sl = a.states ? a.states : is_retina ? "init" : "init,converged";
+		if (strlen(sl) >= sizeof sbuf) {
+			cli_error(c, "invalid state list '%s'", sl);
+			return CLI_USAGE;
+		}
+		strcpy(sbuf, sl);
+		char *save = NULL;
+		for (char *t = strtok_r(sbuf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			int k = -1;
+			for (int i = 0; i < 3; i++)
+				if (!strcmp(t, state_names[i]))
+					k = i;
+			if (k < 0 || nstates == 3) {
+				cli_error(c, "invalid state '%s': must be init, early or converged", t);
+				return CLI_USAGE;
+			}
+			states[nstates++] = state_names[k];
+		}
+		/* validate the model overrides once, before any work */
+		focal_score_model m;
+		if (nstates == 0 || make_model(c, &a, states[0], &m) != 0)
+			return CLI_USAGE;
+		if (focal_score_model_check(&m) != FOCAL_OK) {
+			cli_error(c, "invalid score model parameters");
+			return CLI_USAGE;
+		}
+	}
+
+	/* the population (geometry, file or preset) when it lives in memory */
+	struct popn p = {0};
+	if (is_toy) {
+		if (toy_population(&p) != 0)
+			return cli_oom(c);
+	} else if (a.scores) {
+		focal_scores sc;
+		focal_ioerr err;
+		if (focal_scores_read(a.scores, &sc, &err) != FOCAL_OK) {
+			cli_error(c, "%s", err.msg);
+			return CLI_USAGE;
+		}
+		p.label = sc.label;
+		p.logit = sc.logit;
+		p.n = sc.n;
+	} else if (a.anchors == 0) {
+		if (geometry_population(c, &a, &p) != 0)
+			return CLI_USAGE;
+	}
+
+	struct table t;
+	if (!strcmp(a.table, "summary"))
+		table_init(&t, sum_cols, 16);
+	else if (!strcmp(a.table, "cdf"))
+		table_init(&t, cdf_cols, 7);
+	else
+		table_init(&t, hist_cols, 6);
+
+	struct progress pr = {isatty(STDERR_FILENO), {0, 0}, 0};
+	clock_gettime(CLOCK_MONOTONIC, &pr.start);
+	o.progress = progress_cb;
+	o.progress_ctx = &pr;
+	interrupted = 0;
+	struct sigaction sa, old;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_sigint;
+	sigaction(SIGINT, &sa, &old);
+
+	int status = CLI_USAGE;
+	static focal_pop_result res;
+	for (int si = 0; si < nstates; si++) {
+		focal_score_model m;
+		if (!fixed_scores)
+			make_model(c, &a, states[si], &m);
+		uint64_t mseed = (uint64_t)a.seed * 1000003ull + (uint64_t)si;
+		/* draw the logits of an in-memory model population */
+		if (!fixed_scores && p.n > 0) {
+			if (focal_score_model_draw(&m, p.label, p.iou, p.n, mseed, p.logit) != FOCAL_OK) {
+				cli_error(c, "cannot draw scores");
+				goto done;
+			}
+		}
+		/* --anchors with a table that needs every anchor: materialise */
+		if (a.anchors > 0 && strcmp(a.table, "summary") != 0) {
+			popn_free(&p);
+			p.n = (size_t)a.anchors;
+			p.label = malloc(p.n);
+			p.logit = malloc(p.n * sizeof *p.logit);
+			if (!p.label || !p.logit) {
+				cli_oom(c);
+				goto done;
+			}
+			focal_pop_draw_labels(p.n, a.pos_frac, (uint64_t)a.seed, p.label);
+			if (focal_score_model_draw(&m, p.label, NULL, p.n, mseed, p.logit) != FOCAL_OK) {
+				cli_error(c, "cannot draw scores");
+				goto done;
+			}
+		}
+		int st = FOCAL_OK, bad = 0;
+		if (!strcmp(a.table, "summary")) {
+			if (a.anchors > 0)
+				st = focal_pop_eval_model((size_t)a.anchors, a.pos_frac, &m, mseed, &o, &res);
+			else
+				st = focal_pop_eval_arrays(p.label, p.logit, p.n, &o, &res);
+			progress_end(&pr);
+			if (st == FOCAL_OK)
+				bad = add_summary(&t, states[si], &res);
+		} else if (!strcmp(a.table, "cdf")) {
+			bad = add_cdf(&t, states[si], &p, &o, (size_t)a.points);
+		} else {
+			bad = add_hist(&t, states[si], &p, (size_t)a.bins);
+		}
+		if (st == FOCAL_ECANCELED) {
+			cli_error(c, "interrupted");
+			status = 130;
+			goto done;
+		}
+		if (st != FOCAL_OK) {
+			cli_error(c, "cannot evaluate the population: %s", focal_strerror(st));
+			goto done;
+		}
+		if (bad) {
+			cli_oom(c);
+			goto done;
+		}
+	}
+	status = table_write(c, &t, a.fmt) == 0 ? CLI_OK : CLI_USAGE;
+done:
+	sigaction(SIGINT, &old, NULL);
+	table_free(&t);
+	popn_free(&p);
+	return status;
+}
+
+/* ---- focal spread ------------------------------------------------------- */
+
+enum { P_HELP, P_GAMMA, P_GGRID, P_HARD, P_EASY, P_FORMAT };
+
+static const struct opt spread_opts[] = {
+	{"help", 0, P_HELP}, {"gamma", 1, P_GAMMA}, {"gamma-grid", 1, P_GGRID},
+	{"hard", 1, P_HARD}, {"easy", 1, P_EASY}, {"format", 1, P_FORMAT}, {NULL, 0, 0}};
+
+int cmd_spread(struct cli *c, int argc, char **argv)
+{
+	const char *gamma_s = NULL, *grid_s = NULL;
+	double hard = 0.1, easy = 0.9;
+	enum cli_format fmt = FMT_DEFAULT;
+	int pos = 1, id, r;
+	const char *val;
+	while ((r = cli_next_opt(c, "spread", argc, argv, spread_opts, &pos, &id, &val)) > 0) {
+		switch (id) {
+		case P_HELP:
+			fputs(cmd_spread_usage, c->out);
+			return CLI_OK;
+		case P_GAMMA: gamma_s = val; break;
+		case P_GGRID: grid_s = val; break;
+		case P_HARD:
+			if (num_in(c, "hard point", val, 1e-300, 1 - 1e-16, 0, &hard))
+				return CLI_USAGE;
+			break;
+		case P_EASY:
+			if (num_in(c, "easy point", val, 1e-300, 1 - 1e-16, 0, &easy))
+				return CLI_USAGE;
+			break;
+		case P_FORMAT:
+			if (cli_parse_format(c, val, &fmt))
+				return CLI_USAGE;
+			break;
+		}
+	}
+	if (r < 0)
+		return CLI_USAGE;
+	if (gamma_s && grid_s) {
+		cli_error(c, "give gammas once: --gamma or --gamma-grid");
+		return CLI_USAGE;
+	}
+	struct dlist gs = {0};
+	int rc = gamma_s ? cli_parse_list(c, "gamma", RULE_GAMMA, cli_check_gamma, gamma_s, &gs)
+			 : cli_parse_grid(c, "gamma", RULE_GAMMA, cli_check_gamma,
+					  grid_s ? grid_s : "0:5:11", 0, &gs);
+	if (rc != 0)
+		return CLI_USAGE;
+	static const char *const cols[] = {"gamma", "hard", "easy", "w_fl_hard", "w_fl_easy",
+					   "w_fgl_hard", "w_fgl_easy", "focus_fl", "focus_fgl",
+					   "spread_diff"};
+	struct table t;
+	table_init(&t, cols, 10);
+	focal_point ph, pe;
+	focal_point_from_p(hard, &ph);
+	focal_point_from_p(easy, &pe);
+	int status = CLI_USAGE;
+	for (size_t i = 0; i < gs.n; i++) {
+		double g = gs.v[i];
+		double sfl = focal_focusing_ratio(FOCAL_FL, g, hard, easy);
+		double sfgl = focal_focusing_ratio(FOCAL_FGL, g, hard, easy);
+		struct cell row[10] = {NUM(g), NUM(hard), NUM(easy),
+				       NUM(focal_weight_fl(&ph, g)), NUM(focal_weight_fl(&pe, g)),
+				       NUM(focal_weight_fgl(&ph, g)), NUM(focal_weight_fgl(&pe, g)),
+				       NUM(sfl), NUM(sfgl), NUM(log10(sfl) - log10(sfgl))};
+		if (table_add(&t, row) != 0) {
+			cli_oom(c);
+			goto out;
+		}
+	}
+	status = table_write(c, &t, fmt) == 0 ? CLI_OK : CLI_USAGE;
+out:
+	table_free(&t);
+	dlist_free(&gs);
+	return status;
+}

@@ -1,0 +1,147 @@
+/*
+ * Training-state score models and their reproducible random streams
+ * (docs/simulate.md, "Score models").
+ */
+#include "focal/pop.h"
+#include "internal.h"
+#include "pop_internal.h"
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <string.h>
+
+/* Logistic with unit variance: scale s = sqrt(3)/π. */
+#define LOGISTIC_UNIT_SCALE 0.55132889542179204
+
+uint64_t focal__splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+void *focal__rng_new(uint64_t seed, uint64_t stream)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	if (r == NULL)
+		return NULL;
+	uint64_t s = seed ^ (stream * 0xd1342543de82ef95ull);
+	uint64_t v = focal__splitmix64(&s);
+	/* mt19937 takes an unsigned long seed; 0 means its default seed */
+	gsl_rng_set(r, (unsigned long)(v ? v : 1));
+	return r;
+}
+
+void focal__rng_free(void *r)
+{
+	gsl_rng_free(r);
+}
+
+double focal__rng_uniform(void *r)
+{
+	return gsl_rng_uniform(r);
+}
+
+size_t focal__npartitions(size_t n)
+{
+	size_t p = (n + FOCAL__PART_MIN - 1) / FOCAL__PART_MIN;
+	if (p > FOCAL__PART_MAX)
+		p = FOCAL__PART_MAX;
+	return p ? p : 1;
+}
+
+int focal_score_model_preset(const char *state, double prior, focal_score_model *m)
+{
+	if (!(prior > 0.0 && prior < 1.0) || state == NULL)
+		return FOCAL_EDOM;
+	memset(m, 0, sizeof *m);
+	m->prior = prior;
+	m->hard_share = 0.01;
+	m->hard_iou_max = 0.4;
+	if (strcmp(state, "init") == 0) {
+		/* prior initialisation: every anchor at p ≈ π */
+		m->pos_sd = m->neg_sd = 0.01;
+	} else if (strcmp(state, "early") == 0) {
+		/* positives rising, negatives falling; near-object negatives lag */
+		m->pos_mean = 3.0;
+		m->pos_sd = 1.5;
+		m->neg_mean = -1.0;
+		m->neg_sd = 1.0;
+		m->neg_iou_slope = 6.0;
+	} else if (strcmp(state, "converged") == 0) {
+		m->pos_mean = 6.5;
+		m->pos_sd = 1.5;
+		m->neg_mean = -3.0;
+		m->neg_sd = 1.5;
+		m->neg_iou_slope = 10.0;
+	} else {
+		return FOCAL_EDOM;
+	}
+	return FOCAL_OK;
+}
+
+int focal_score_model_check(const focal_score_model *m)
+{
+	if (!(m->prior > 0.0 && m->prior < 1.0))
+		return FOCAL_EDOM;
+	if (!isfinite(m->pos_mean) || !isfinite(m->neg_mean) || !isfinite(m->neg_iou_slope))
+		return FOCAL_EDOM;
+	if (!(m->pos_sd >= 0.0 && isfinite(m->pos_sd)) || !(m->neg_sd >= 0.0 && isfinite(m->neg_sd)))
+		return FOCAL_EDOM;
+	if (!(m->hard_share >= 0.0 && m->hard_share <= 1.0))
+		return FOCAL_EDOM;
+	if (!(m->hard_iou_max >= 0.0 && m->hard_iou_max <= 1.0))
+		return FOCAL_EDOM;
+	if (m->pos_dist != 0 && m->pos_dist != 1)
+		return FOCAL_EDOM;
+	return FOCAL_OK;
+}
+
+double focal__model_logit(const focal_score_model *m, void *rng, int label, double iou)
+{
+	double bias = log(m->prior) - log1p(-m->prior);
+	if (label == 1) {
+		double z = m->pos_dist == 1 ? gsl_ran_logistic(rng, LOGISTIC_UNIT_SCALE)
+					    : gsl_ran_gaussian_ziggurat(rng, 1.0);
+		return bias + m->pos_mean + m->pos_sd * z;
+	}
+	if (iou < 0.0) {
+		/* no geometry: a share of negatives sits near objects */
+		iou = 0.0;
+		if (gsl_rng_uniform(rng) < m->hard_share)
+			iou = m->hard_iou_max * gsl_rng_uniform(rng);
+	}
+	return bias + m->neg_mean + m->neg_iou_slope * iou +
+	       m->neg_sd * gsl_ran_gaussian_ziggurat(rng, 1.0);
+}
+
+int focal_score_model_draw(const focal_score_model *m, const int8_t *label,
+			   const double *iou, size_t n, uint64_t seed, double *logit)
+{
+	if (focal_score_model_check(m) != FOCAL_OK || (n > 0 && (label == NULL || logit == NULL)))
+		return FOCAL_EDOM;
+	size_t parts = focal__npartitions(n);
+	for (size_t p = 0; p < parts; p++) {
+		size_t lo = n * p / parts, hi = n * (p + 1) / parts;
+		void *rng = focal__rng_new(seed, p);
+		if (rng == NULL)
+			return FOCAL_ENOMEM;
+		for (size_t i = lo; i < hi; i++)
+			logit[i] = label[i] < 0 ? NAN
+				   : focal__model_logit(m, rng, label[i], iou ? iou[i] : -1.0);
+		focal__rng_free(rng);
+	}
+	return FOCAL_OK;
+}
+
+int focal_pop_draw_labels(size_t n, double pos_frac, uint64_t seed, int8_t *label)
+{
+	if (!(pos_frac >= 0.0 && pos_frac <= 1.0) || (n > 0 && label == NULL))
+		return FOCAL_EDOM;
+	uint64_t s = seed ^ 0x6c62272e07bb0142ull;
+	for (size_t i = 0; i < n; i++)
+		label[i] = (double)(focal__splitmix64(&s) >> 11) * 0x1.0p-53 < pos_frac;
+	return FOCAL_OK;
+}

@@ -1,0 +1,911 @@
+/*
+ * Population statistics: who carries the loss and the gradient
+ * (docs/simulate.md, "Statistics").
+ *
+ * Determinism.  Anchors are split into partitions that depend only on n;
+ * each partition has its own random streams.  Sums are accumulated in
+ * 128-bit fixed point (units of 2^-64), which is exact and associative,
+ * so per-thread accumulators can be merged in any order and the results
+ * are bit-identical for every thread count.  The quantisation is 5.4e-20
+ * absolute per term (docs/simulate.md, "Accuracy").
+ */
+#include "focal/pop.h"
+#include "internal.h"
+#include "pop_internal.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+__extension__ typedef __int128 fix128;
+
+#define FIX_SCALE 18446744073709551616.0 /* 2^64 */
+
+/* Log histogram of gradient magnitudes: HIST_PER_OCT bins per octave (the
+ * top 4 bits of the mantissa, so each bin is at most 6.25 % wide) over
+ * [2^HIST_LO_OCT, 2^HIST_HI_OCT); bin 0 holds zero and anything below. */
+#define HIST_PER_OCT 16
+#define HIST_LO_OCT (-64)
+#define HIST_HI_OCT 2
+#define HIST_NBINS (1 + (HIST_HI_OCT - HIST_LO_OCT) * HIST_PER_OCT)
+
+/* OHEM in streaming mode: negatives binned by logit. */
+#define OHEM_BINS 65536
+#define OHEM_XLO (-40.0)
+#define OHEM_XHI 40.0
+
+static fix128 to_fix(double v)
+{
+	/* values are bounded (losses < 800, gradients <= 2); clamp anyway */
+	if (!(v < 1e15))
+		v = 1e15;
+	return (fix128)(v * FIX_SCALE + 0.5);
+}
+
+static double from_fix(fix128 f)
+{
+	return (double)f / FIX_SCALE;
+}
+
+/* Merged accumulators: exact fixed point. */
+struct acc {
+	uint64_t count;
+	fix128 loss, grad, grad2;
+	uint64_t hist[HIST_NBINS];
+};
+
+/* A partition's running sums: doubles with Neumaier compensation, added
+ * in a fixed order, converted to fixed point when the partition ends. */
+struct psum {
+	double s, c;
+};
+
+struct pacc {
+	uint64_t count;
+	struct psum loss, grad, grad2;
+};
+
+/* Accumulation happens on the three disjoint groups; neg and all are
+ * their sums, formed at the end. */
+#define NFINE 3
+static const int fine_group[NFINE] = {FOCAL_GROUP_POS, FOCAL_GROUP_HARD_NEG,
+				      FOCAL_GROUP_EASY_NEG};
+
+struct ohem_bins {
+	uint64_t count[OHEM_BINS + 2];
+	fix128 loss[OHEM_BINS + 2], grad[OHEM_BINS + 2];
+};
+
+/* Everything one thread accumulates. */
+struct tacc {
+	struct acc a[FOCAL_POP_MAX_ROWS][FOCAL_NGROUP];
+	struct pacc cur[FOCAL_POP_MAX_ROWS][NFINE];
+	struct ohem_bins *ohem;   /* streaming mode only */
+	uint64_t npos, nneg;
+};
+
+/* The bin of g from its IEEE-754 bits: no logarithm on the hot path. */
+static int hist_bin(double g)
+{
+	if (!(g > 0.0))
+		return 0;
+	uint64_t u;
+	memcpy(&u, &g, sizeof u);
+	int e = (int)((u >> 52) & 0x7ff) - 1023; /* g = 1.m · 2^e */
+	if (e < HIST_LO_OCT)
+		return 0;
+	if (e >= HIST_HI_OCT)
+		return HIST_NBINS - 1;
+	int sub = (int)((u >> 48) & 15);
+	return 1 + (e - HIST_LO_OCT) * HIST_PER_OCT + sub;
+}
+
+/* The representative value of a histogram bin (its midpoint). */
+static double hist_value(int k)
+{
+	if (k == 0)
+		return 0.0;
+	int e = (k - 1) / HIST_PER_OCT + HIST_LO_OCT, sub = (k - 1) % HIST_PER_OCT;
+	return ldexp(1.0 + (sub + 0.5) / HIST_PER_OCT, e);
+}
+
+void focal_pop_opts_default(focal_pop_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->hard_pt = 0.5;
+	o->ohem_ratio = 3.0;
+	o->batch = 256;
+	o->batch_pos_frac = 0.25;
+	o->seed = 1;
+}
+
+int focal_pop_opts_add(focal_pop_opts *o, int loss, double gamma, double alpha)
+{
+	if (o->nspecs >= FOCAL_POP_MAX_ROWS || loss < 0 || loss >= FOCAL_POP_NLOSS)
+		return FOCAL_EDOM;
+	if (!(gamma >= 0.0) || isinf(gamma))
+		return FOCAL_EDOM;
+	if (!isnan(alpha) && !(alpha >= 0.0 && alpha <= 1.0))
+		return FOCAL_EDOM;
+	if (loss != FOCAL_POP_FL && loss != FOCAL_POP_FGL)
+		gamma = 0.0;
+	o->specs[o->nspecs++] = (focal_pop_spec){loss, gamma, alpha};
+	return FOCAL_OK;
+}
+
+const char *focal_pop_loss_name(int loss)
+{
+	static const char *const names[] = {"ce", "fl", "fgl", "ohem", "sampled"};
+	return loss >= 0 && loss < FOCAL_POP_NLOSS ? names[loss] : "?";
+}
+
+const char *focal_pop_group_name(int group)
+{
+	static const char *const names[] = {"pos", "neg", "hard_neg", "easy_neg", "all"};
+	return group >= 0 && group < FOCAL_NGROUP ? names[group] : "?";
+}
+
+/* Loss and |dL/dx| of one spec at one anchor; CE for OHEM and sampled. */
+struct evalctx {
+	const focal_pop_opts *o;
+	focal_fgl_plan *plans; /* one per spec (used for FGL) */
+};
+
+static void loss_grad(const struct evalctx *e, int s, const focal_point *pt, int y,
+		      double *loss, double *grad)
+{
+	const focal_pop_spec *sp = &e->o->specs[s];
+	double g = sp->gamma, l, d;
+	switch (sp->loss) {
+	case FOCAL_POP_FL: {
+		focal_loss fl = {.kind = FOCAL_FL, .gamma = g};
+		focal_eval_out o;
+		focal_loss_eval(&fl, pt, 1, &o);
+		l = o.value;
+		d = -o.dxt;
+		break;
+	}
+	case FOCAL_POP_FGL: {
+		focal_result r;
+		focal_fgl_effective_plan_e(&e->plans[s], pt, &r);
+		l = r.val;
+		d = focal_pow1m(pt, g) * pt->q;
+		break;
+	}
+	default:
+		l = 0.0 - pt->lp;
+		d = pt->q;
+		break;
+	}
+	if (!isnan(sp->alpha)) {
+		double at = y ? sp->alpha : 1.0 - sp->alpha;
+		l *= at;
+		d *= at;
+	}
+	*loss = l;
+	*grad = d;
+}
+
+static void psum_add(struct psum *p, double v)
+{
+	double t = p->s + v;
+	if (fabs(p->s) >= fabs(v))
+		p->c += (p->s - t) + v;
+	else
+		p->c += (v - t) + p->s;
+	p->s = t;
+}
+
+static void acc_add(struct tacc *t, int s, int fine, double loss, double grad)
+{
+	struct pacc *p = &t->cur[s][fine];
+	p->count++;
+	psum_add(&p->loss, loss);
+	psum_add(&p->grad, grad);
+	psum_add(&p->grad2, grad * grad);
+	t->a[s][fine_group[fine]].hist[hist_bin(grad)]++;
+}
+
+/* End of a partition: move its sums into the exact accumulators. */
+static void acc_flush(struct tacc *t, int nspecs)
+{
+	for (int s = 0; s < nspecs; s++)
+		for (int f = 0; f < NFINE; f++) {
+			struct pacc *p = &t->cur[s][f];
+			struct acc *a = &t->a[s][fine_group[f]];
+			a->count += p->count;
+			a->loss += to_fix(p->loss.s + p->loss.c);
+			a->grad += to_fix(p->grad.s + p->grad.c);
+			a->grad2 += to_fix(p->grad2.s + p->grad2.c);
+			memset(p, 0, sizeof *p);
+		}
+}
+
+/* ---- the parallel pass -------------------------------------------------- */
+
+struct job {
+	const focal_pop_opts *o;
+	struct evalctx ectx;
+	/* source: arrays, or a model */
+	const int8_t *label;
+	const double *logit;
+	size_t n;
+	const focal_score_model *model;
+	double pos_frac;
+	uint64_t model_seed;
+	/* OHEM (arrays): which negatives are kept, one byte per anchor */
+	const uint8_t *ohem_keep;
+	/* sampled: keep probabilities, and whether a sampler is needed */
+	double keep_pos, keep_neg;
+	int need_sampler;
+	size_t nparts;
+	atomic_size_t next_part;
+	atomic_size_t parts_done;
+	atomic_int cancel;
+	struct tacc **accs;
+	int nthreads;
+	int err;
+	pthread_mutex_t lock;
+};
+
+/* The group of a negative by its p_t. */
+static int neg_group(const focal_pop_opts *o, const focal_point *pt)
+{
+	return pt->p < o->hard_pt ? FOCAL_GROUP_HARD_NEG : FOCAL_GROUP_EASY_NEG;
+}
+
+static void eval_anchor(struct job *j, struct tacc *t, int y, double x, int ohem_keep,
+			void *srng)
+{
+	focal_point pt;
+	focal_point_from_logit(y ? x : -x, &pt);
+	int fine = y ? 0 : pt.p < j->o->hard_pt ? 1 : 2;
+	int keep_sampled = srng && focal__rng_uniform(srng) < (y ? j->keep_pos : j->keep_neg);
+	if (y)
+		t->npos++;
+	else
+		t->nneg++;
+	double ce_l = 0.0 - pt.lp, ce_g = pt.q;
+	/* p·(-log p)/(1-p), the ratio in FL's gradient: 0 at p = 0, 1 at p = 1 */
+	double pm = pt.p == 0.0 ? 0.0 : pt.q == 0.0 ? 1.0 : pt.p * ce_l / pt.q;
+	double last_g = NAN, qg = 0.0;
+	for (int s = 0; s < j->o->nspecs; s++) {
+		const focal_pop_spec *sp = &j->o->specs[s];
+		double l, d, g = sp->gamma;
+		switch (sp->loss) {
+		case FOCAL_POP_OHEM:
+		case FOCAL_POP_SAMPLED:
+			if (!(sp->loss == FOCAL_POP_OHEM ? (y || ohem_keep) : keep_sampled))
+				continue;
+			l = ce_l;
+			d = ce_g;
+			break;
+		case FOCAL_POP_FL:
+		case FOCAL_POP_FGL:
+			/* (1-p)^γ once per γ: FL and FGL of one γ share it */
+			if (!(g == last_g)) {
+				qg = focal_pow1m(&pt, g);
+				last_g = g;
+			}
+			if (sp->loss == FOCAL_POP_FL) {
+				l = qg * ce_l;
+				d = qg * pt.q * (1.0 + g * pm);
+			} else {
+				focal_result r;
+				focal__fgl_effective_plan_qg(&j->ectx.plans[s], &pt, qg, &r);
+				l = r.val;
+				d = qg * pt.q;
+			}
+			break;
+		default:
+			l = ce_l;
+			d = ce_g;
+			break;
+		}
+		if (!isnan(sp->alpha)) {
+			double at = y ? sp->alpha : 1.0 - sp->alpha;
+			l *= at;
+			d *= at;
+		}
+		acc_add(t, s, fine, l, d);
+	}
+	if (t->ohem && !y) {
+		/* streaming OHEM: bin negatives by logit, with their CE sums */
+		double b = (x - OHEM_XLO) / (OHEM_XHI - OHEM_XLO) * OHEM_BINS;
+		size_t k = b < 0.0 ? 0 : b >= OHEM_BINS ? OHEM_BINS + 1 : 1 + (size_t)b;
+		t->ohem->count[k]++;
+		t->ohem->loss[k] += to_fix(ce_l);
+		t->ohem->grad[k] += to_fix(ce_g);
+	}
+}
+
+static void run_partition(struct job *j, struct tacc *t, size_t p)
+{
+	size_t lo = j->n * p / j->nparts, hi = j->n * (p + 1) / j->nparts;
+	void *mrng = j->model ? focal__rng_new(j->model_seed, p) : NULL;
+	/* the minibatch sampler has its own stream, independent of the model */
+	void *srng = j->need_sampler ? focal__rng_new(j->o->seed ^ 0x5a5a5a5a5a5a5a5aull, p) : NULL;
+	if ((j->model && mrng == NULL) || (j->need_sampler && srng == NULL)) {
+		pthread_mutex_lock(&j->lock);
+		j->err = FOCAL_ENOMEM;
+		pthread_mutex_unlock(&j->lock);
+		if (mrng)
+			focal__rng_free(mrng);
+		if (srng)
+			focal__rng_free(srng);
+		return;
+	}
+	for (size_t i = lo; i < hi; i++) {
+		int y;
+		double x;
+		if (j->model) {
+			y = focal__rng_uniform(mrng) < j->pos_frac;
+			x = focal__model_logit(j->model, mrng, y, -1.0);
+		} else {
+			if (j->label[i] < 0)
+				continue;
+			y = j->label[i];
+			x = j->logit[i];
+		}
+		int ohem_keep = !j->model && !y && j->ohem_keep[i];
+		eval_anchor(j, t, y, x, ohem_keep, srng);
+	}
+	acc_flush(t, j->o->nspecs);
+	if (mrng)
+		focal__rng_free(mrng);
+	if (srng)
+		focal__rng_free(srng);
+}
+
+struct wctx {
+	struct job *j;
+	struct tacc *t;
+};
+
+static void *worker_main(void *arg)
+{
+	struct wctx *w = arg;
+	struct job *j = w->j;
+	for (;;) {
+		if (atomic_load(&j->cancel))
+			break;
+		size_t p = atomic_fetch_add(&j->next_part, 1);
+		if (p >= j->nparts)
+			break;
+		run_partition(j, w->t, p);
+		atomic_fetch_add(&j->parts_done, 1);
+	}
+	return NULL;
+}
+
+static int nthreads_for(const focal_pop_opts *o, size_t nparts)
+{
+	long n = o->threads > 0 ? o->threads : sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	if (n > 64)
+		n = 64;
+	if ((size_t)n > nparts)
+		n = (long)nparts;
+	return (int)n;
+}
+
+/* Run the pass over all partitions with the threads; accumulate into *sum. */
+static int run_job(struct job *j, struct tacc *sum, int streaming)
+{
+	int nt = nthreads_for(j->o, j->nparts);
+	struct tacc **accs = calloc((size_t)nt, sizeof *accs);
+	struct wctx *w = calloc((size_t)nt, sizeof *w);
+	pthread_t *th = calloc((size_t)nt, sizeof *th);
+	int st = FOCAL_OK;
+	if (!accs || !w || !th) {
+		st = FOCAL_ENOMEM;
+		goto out;
+	}
+	for (int i = 0; i < nt; i++) {
+		accs[i] = calloc(1, sizeof **accs);
+		if (accs[i] == NULL || (streaming && (accs[i]->ohem = calloc(1, sizeof *accs[i]->ohem)) == NULL)) {
+			st = FOCAL_ENOMEM;
+			goto out;
+		}
+	}
+	j->accs = accs;
+	j->nthreads = nt;
+	int started = 0;
+	for (int i = 0; i < nt; i++) {
+		w[i] = (struct wctx){j, accs[i]};
+		if (i == 0)
+			continue; /* the calling thread is worker 0 */
+		if (pthread_create(&th[i], NULL, worker_main, &w[i]) != 0)
+			break;
+		started = i;
+	}
+	/* worker 0 runs here, reporting progress between partitions */
+	for (;;) {
+		if (atomic_load(&j->cancel))
+			break;
+		size_t p = atomic_fetch_add(&j->next_part, 1);
+		if (p >= j->nparts)
+			break;
+		run_partition(j, accs[0], p);
+		size_t done = atomic_fetch_add(&j->parts_done, 1) + 1;
+		if (j->o->progress && j->o->progress((double)done / (double)j->nparts, j->o->progress_ctx))
+			atomic_store(&j->cancel, 1);
+	}
+	for (int i = 1; i <= started; i++)
+		pthread_join(th[i], NULL);
+	if (atomic_load(&j->cancel))
+		st = FOCAL_ECANCELED;
+	else if (j->err)
+		st = j->err;
+	/* merge: exact fixed-point and integer sums, so order does not matter */
+	for (int i = 0; i < nt && st == FOCAL_OK; i++) {
+		struct tacc *t = accs[i];
+		sum->npos += t->npos;
+		sum->nneg += t->nneg;
+		for (int s = 0; s < j->o->nspecs; s++)
+			for (int g = 0; g < FOCAL_NGROUP; g++) {
+				struct acc *a = &sum->a[s][g], *b = &t->a[s][g];
+				a->count += b->count;
+				a->loss += b->loss;
+				a->grad += b->grad;
+				a->grad2 += b->grad2;
+				for (int k = 0; k < HIST_NBINS; k++)
+					a->hist[k] += b->hist[k];
+			}
+		if (streaming)
+			for (size_t k = 0; k < OHEM_BINS + 2; k++) {
+				sum->ohem->count[k] += t->ohem->count[k];
+				sum->ohem->loss[k] += t->ohem->loss[k];
+				sum->ohem->grad[k] += t->ohem->grad[k];
+			}
+	}
+out:
+	if (accs)
+		for (int i = 0; i < nt; i++)
+			if (accs[i]) {
+				free(accs[i]->ohem);
+				free(accs[i]);
+			}
+	free(accs);
+	free(w);
+	free(th);
+	return st;
+}
+
+/* ---- spread statistics ---------------------------------------------------- */
+
+/* Gini and top fractions from a sorted (ascending) array. */
+static void spread_sorted(const double *g, size_t m, double *gini, double *f50, double *f90)
+{
+	long double s = 0.0L, w = 0.0L;
+	for (size_t i = 0; i < m; i++) {
+		s += g[i];
+		w += (long double)(i + 1) * g[i];
+	}
+	*gini = s > 0.0L ? fmax(0.0, (double)(2.0L * w / ((long double)m * s) - ((long double)m + 1.0L) / m)) : 0.0;
+	*f50 = *f90 = 0.0;
+	if (!(s > 0.0L))
+		return;
+	long double acc = 0.0L;
+	int have50 = 0;
+	for (size_t k = 0; k < m; k++) {
+		acc += g[m - 1 - k];
+		if (!have50 && acc >= 0.5L * s) {
+			*f50 = (double)(k + 1) / (double)m;
+			have50 = 1;
+		}
+		if (acc >= 0.9L * s) {
+			*f90 = (double)(k + 1) / (double)m;
+			return;
+		}
+	}
+	*f90 = 1.0;
+}
+
+/* The same from a log histogram (every value of a bin at its centre). */
+static void spread_hist(const uint64_t *h, double *gini, double *f50, double *f90)
+{
+	long double s = 0.0L, w = 0.0L, m = 0.0L;
+	for (int k = 0; k < HIST_NBINS; k++) {
+		long double c = h[k], v = hist_value(k);
+		/* ranks m+1 .. m+c hold v: Σ i·v = v (c·m + c(c+1)/2) */
+		w += v * (c * m + c * (c + 1.0L) / 2.0L);
+		s += c * v;
+		m += c;
+	}
+	*gini = s > 0.0L ? fmax(0.0, (double)(2.0L * w / (m * s) - (m + 1.0L) / m)) : 0.0;
+	*f50 = *f90 = 0.0;
+	if (!(s > 0.0L))
+		return;
+	long double acc = 0.0L, cnt = 0.0L;
+	int have50 = 0;
+	for (int k = HIST_NBINS - 1; k >= 0; k--) {
+		long double c = h[k], v = hist_value(k);
+		for (int t = 0; t < 2; t++) {
+			long double target = (t == 0 ? 0.5L : 0.9L) * s;
+			if ((t == 0 && have50) || acc + c * v < target || v <= 0.0L)
+				continue;
+			long double need = ceill((target - acc) / v);
+			double f = (double)((cnt + need) / m);
+			if (t == 0) {
+				*f50 = f;
+				have50 = 1;
+			} else {
+				*f90 = f;
+				return;
+			}
+		}
+		acc += c * v;
+		cnt += c;
+	}
+	*f90 = 1.0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Fill the derived columns of r from the accumulators. */
+/* neg = hard + easy, all = pos + neg: counts, sums and histograms. */
+static void derive_groups(struct tacc *sum, int nspecs)
+{
+	for (int s = 0; s < nspecs; s++) {
+		struct acc *a = sum->a[s];
+		const int parts[2][3] = {{FOCAL_GROUP_NEG, FOCAL_GROUP_HARD_NEG, FOCAL_GROUP_EASY_NEG},
+					 {FOCAL_GROUP_ALL, FOCAL_GROUP_POS, FOCAL_GROUP_NEG}};
+		for (int k = 0; k < 2; k++) {
+			struct acc *d = &a[parts[k][0]], *x = &a[parts[k][1]], *y = &a[parts[k][2]];
+			d->count = x->count + y->count;
+			d->loss = x->loss + y->loss;
+			d->grad = x->grad + y->grad;
+			d->grad2 = x->grad2 + y->grad2;
+			for (int b = 0; b < HIST_NBINS; b++)
+				d->hist[b] = x->hist[b] + y->hist[b];
+		}
+	}
+}
+
+static void finish(focal_pop_result *r, struct tacc *sum)
+{
+	derive_groups(sum, r->opts.nspecs);
+	r->npos = sum->npos;
+	r->nneg = sum->nneg;
+	r->n = sum->npos + sum->nneg;
+	for (int s = 0; s < r->opts.nspecs; s++) {
+		double lall = from_fix(sum->a[s][FOCAL_GROUP_ALL].loss);
+		double gall = from_fix(sum->a[s][FOCAL_GROUP_ALL].grad);
+		for (int g = 0; g < FOCAL_NGROUP; g++) {
+			const struct acc *a = &sum->a[s][g];
+			focal_pop_stats *st = &r->stats[s][g];
+			st->count = a->count;
+			st->loss_sum = from_fix(a->loss);
+			st->grad_sum = from_fix(a->grad);
+			st->loss_share = lall > 0.0 ? st->loss_sum / lall : NAN;
+			st->grad_share = gall > 0.0 ? st->grad_sum / gall : NAN;
+			st->loss_per_pos = r->npos ? st->loss_sum / (double)r->npos : NAN;
+			double g2 = from_fix(a->grad2);
+			st->ess = g2 > 0.0 ? st->grad_sum * st->grad_sum / g2 : 0.0;
+			spread_hist(a->hist, &st->gini, &st->frac50, &st->frac90);
+			st->exact = 0;
+		}
+	}
+}
+
+/* Exact Gini and fractions for arrays, by sorting each group's gradients. */
+static int exact_spread(const int8_t *label, const double *logit, size_t n,
+			const struct job *j, focal_pop_result *r)
+{
+	double *buf = malloc((n ? n : 1) * sizeof *buf);
+	if (buf == NULL)
+		return FOCAL_ENOMEM;
+	for (int s = 0; s < r->opts.nspecs; s++) {
+		const focal_pop_spec *sp = &r->opts.specs[s];
+		if (sp->loss == FOCAL_POP_SAMPLED)
+			continue; /* a random subset: the histogram figures stand */
+		for (int g = 0; g < FOCAL_NGROUP; g++) {
+			size_t m = 0;
+			for (size_t i = 0; i < n; i++) {
+				if (label[i] < 0)
+					continue;
+				int y = label[i];
+				focal_point pt;
+				focal_point_from_logit(y ? logit[i] : -logit[i], &pt);
+				int grp = y ? FOCAL_GROUP_POS : neg_group(&r->opts, &pt);
+				int in = g == FOCAL_GROUP_ALL || g == grp || (g == FOCAL_GROUP_NEG && !y);
+				if (!in)
+					continue;
+				if (sp->loss == FOCAL_POP_OHEM && !y && !j->ohem_keep[i])
+					continue;
+				double l, d;
+				if (sp->loss == FOCAL_POP_OHEM) {
+					double at = isnan(sp->alpha) ? 1.0 : y ? sp->alpha : 1.0 - sp->alpha;
+					d = at * pt.q;
+				} else {
+					loss_grad(&j->ectx, s, &pt, y, &l, &d);
+				}
+				buf[m++] = d;
+			}
+			qsort(buf, m, sizeof *buf, cmp_double);
+			focal_pop_stats *st = &r->stats[s][g];
+			spread_sorted(buf, m, &st->gini, &st->frac50, &st->frac90);
+			st->exact = 1;
+		}
+	}
+	free(buf);
+	return FOCAL_OK;
+}
+
+static int check_opts(const focal_pop_opts *o)
+{
+	if (o->nspecs < 1 || o->nspecs > FOCAL_POP_MAX_ROWS)
+		return FOCAL_EDOM;
+	if (!(o->hard_pt > 0.0 && o->hard_pt < 1.0) || !(o->ohem_ratio > 0.0) ||
+	    o->batch < 1 || !(o->batch_pos_frac > 0.0 && o->batch_pos_frac <= 1.0))
+		return FOCAL_EDOM;
+	return FOCAL_OK;
+}
+
+static int make_plans(struct job *j)
+{
+	j->ectx.o = j->o;
+	j->ectx.plans = calloc((size_t)j->o->nspecs, sizeof *j->ectx.plans);
+	if (j->ectx.plans == NULL)
+		return FOCAL_ENOMEM;
+	for (int s = 0; s < j->o->nspecs; s++)
+		if (j->o->specs[s].loss == FOCAL_POP_FGL)
+			focal_fgl_plan_init(&j->ectx.plans[s], j->o->specs[s].gamma);
+	return FOCAL_OK;
+}
+
+/* Sampled minibatch keep probabilities for npos positives, nneg negatives. */
+static void sample_rates(struct job *j, double npos, double nneg)
+{
+	j->need_sampler = 0;
+	for (int s = 0; s < j->o->nspecs; s++)
+		j->need_sampler |= j->o->specs[s].loss == FOCAL_POP_SAMPLED;
+	double want_pos = fmin(npos, j->o->batch_pos_frac * (double)j->o->batch);
+	double want_neg = fmin(nneg, (double)j->o->batch - want_pos);
+	j->keep_pos = npos > 0 ? want_pos / npos : 0.0;
+	j->keep_neg = nneg > 0 ? want_neg / nneg : 0.0;
+}
+
+int focal_pop_eval_arrays(const int8_t *label, const double *logit, size_t n,
+			  const focal_pop_opts *o, focal_pop_result *r)
+{
+	if (check_opts(o) != FOCAL_OK || (n > 0 && (!label || !logit)))
+		return FOCAL_EDOM;
+	memset(r, 0, sizeof *r);
+	r->opts = *o;
+	struct job j;
+	memset(&j, 0, sizeof j);
+	j.o = &r->opts;
+	j.label = label;
+	j.logit = logit;
+	j.n = n;
+	j.nparts = focal__npartitions(n);
+	pthread_mutex_init(&j.lock, NULL);
+	struct tacc *sum = calloc(1, sizeof *sum);
+	int st = sum ? make_plans(&j) : FOCAL_ENOMEM;
+	/* counts, NaN logits, and OHEM's choice: the k highest-loss negatives,
+	 * i.e. the k largest negative logits (CE grows with them); among
+	 * equal logits at the boundary the first in index order are kept */
+	size_t npos = 0, nneg = 0;
+	double *negs = NULL;
+	uint8_t *keep = NULL;
+	for (size_t i = 0; i < n && st == FOCAL_OK; i++) {
+		if (label[i] < 0)
+			continue;
+		if (label[i] > 1 || isnan(logit[i]))
+			st = FOCAL_EDOM;
+		else if (label[i])
+			npos++;
+		else
+			nneg++;
+	}
+	if (st == FOCAL_OK && ((negs = malloc((nneg ? nneg : 1) * sizeof *negs)) == NULL ||
+			       (keep = calloc(n ? n : 1, 1)) == NULL))
+		st = FOCAL_ENOMEM;
+	if (st == FOCAL_OK) {
+		size_t m = 0;
+		for (size_t i = 0; i < n; i++)
+			if (label[i] == 0)
+				negs[m++] = logit[i];
+		size_t k = (size_t)fmin((double)nneg, ceil(o->ohem_ratio * (double)npos));
+		if (k > 0) {
+			qsort(negs, nneg, sizeof *negs, cmp_double);
+			double thr = negs[nneg - k];
+			size_t above = 0;
+			for (size_t t = 0; t < nneg; t++)
+				above += negs[t] > thr;
+			size_t ties = k - above;
+			for (size_t i = 0; i < n; i++) {
+				if (label[i] != 0)
+					continue;
+				if (logit[i] > thr)
+					keep[i] = 1;
+				else if (logit[i] == thr && ties > 0) {
+					keep[i] = 1;
+					ties--;
+				}
+			}
+		}
+		j.ohem_keep = keep;
+		sample_rates(&j, (double)npos, (double)nneg);
+		st = run_job(&j, sum, 0);
+	}
+	if (st == FOCAL_OK) {
+		finish(r, sum);
+		if (n <= FOCAL_POP_EXACT_MAX && !o->histogram_only)
+			st = exact_spread(label, logit, n, &j, r);
+	}
+	free(negs);
+	free(keep);
+	free(sum);
+	free(j.ectx.plans);
+	pthread_mutex_destroy(&j.lock);
+	return st;
+}
+
+int focal_pop_eval_model(size_t n, double pos_frac, const focal_score_model *m,
+			 uint64_t model_seed, const focal_pop_opts *o,
+			 focal_pop_result *r)
+{
+	if (check_opts(o) != FOCAL_OK || focal_score_model_check(m) != FOCAL_OK ||
+	    !(pos_frac >= 0.0 && pos_frac <= 1.0))
+		return FOCAL_EDOM;
+	memset(r, 0, sizeof *r);
+	r->opts = *o;
+	struct job j;
+	memset(&j, 0, sizeof j);
+	j.o = &r->opts;
+	j.n = n;
+	j.model = m;
+	j.pos_frac = pos_frac;
+	j.model_seed = model_seed;
+	j.nparts = focal__npartitions(n);
+	pthread_mutex_init(&j.lock, NULL);
+	struct tacc *sum = calloc(1, sizeof *sum);
+	int st = FOCAL_ENOMEM;
+	if (sum && (sum->ohem = calloc(1, sizeof *sum->ohem)) != NULL)
+		st = make_plans(&j);
+	if (st == FOCAL_OK) {
+		/* the minibatch rates use the expected counts */
+		sample_rates(&j, pos_frac * (double)n, (1.0 - pos_frac) * (double)n);
+		st = run_job(&j, sum, 1);
+	}
+	if (st == FOCAL_OK) {
+		finish(r, sum);
+		/* OHEM: negatives from the highest logit bin down until k are
+		 * taken; the boundary bin is taken in proportion. */
+		double k = fmin((double)r->nneg, ceil(o->ohem_ratio * (double)r->npos));
+		for (int s = 0; s < r->opts.nspecs; s++) {
+			if (r->opts.specs[s].loss != FOCAL_POP_OHEM)
+				continue;
+			double at = isnan(r->opts.specs[s].alpha) ? 1.0 : 1.0 - r->opts.specs[s].alpha;
+			double got = 0.0, ls = 0.0, gs = 0.0;
+			for (long b = OHEM_BINS + 1; b >= 0 && got < k; b--) {
+				double c = (double)sum->ohem->count[b];
+				if (c == 0.0)
+					continue;
+				double take = fmin(c, k - got) / c;
+				got += take * c;
+				ls += take * from_fix(sum->ohem->loss[b]);
+				gs += take * from_fix(sum->ohem->grad[b]);
+			}
+			focal_pop_stats *pos = &r->stats[s][FOCAL_GROUP_POS];
+			focal_pop_stats *neg = &r->stats[s][FOCAL_GROUP_NEG];
+			focal_pop_stats *all = &r->stats[s][FOCAL_GROUP_ALL];
+			/* the pass counted no negative for OHEM; fill them in */
+			neg->count = (uint64_t)llround(got);
+			neg->loss_sum = at * ls;
+			neg->grad_sum = at * gs;
+			all->count = pos->count + neg->count;
+			all->loss_sum = pos->loss_sum + neg->loss_sum;
+			all->grad_sum = pos->grad_sum + neg->grad_sum;
+			for (int g = 0; g < FOCAL_NGROUP; g++) {
+				focal_pop_stats *x = &r->stats[s][g];
+				x->loss_share = all->loss_sum > 0 ? x->loss_sum / all->loss_sum : NAN;
+				x->grad_share = all->grad_sum > 0 ? x->grad_sum / all->grad_sum : NAN;
+				x->loss_per_pos = r->npos ? x->loss_sum / (double)r->npos : NAN;
+				if (g != FOCAL_GROUP_POS) {
+					/* no per-anchor record of which negatives */
+					x->ess = x->gini = x->frac50 = x->frac90 = NAN;
+				}
+			}
+			/* hard/easy split of the kept negatives is not tracked */
+			r->stats[s][FOCAL_GROUP_HARD_NEG].count = 0;
+			r->stats[s][FOCAL_GROUP_EASY_NEG].count = 0;
+			r->stats[s][FOCAL_GROUP_HARD_NEG].loss_sum = NAN;
+			r->stats[s][FOCAL_GROUP_EASY_NEG].loss_sum = NAN;
+			r->stats[s][FOCAL_GROUP_HARD_NEG].grad_sum = NAN;
+			r->stats[s][FOCAL_GROUP_EASY_NEG].grad_sum = NAN;
+			r->stats[s][FOCAL_GROUP_HARD_NEG].loss_share = NAN;
+			r->stats[s][FOCAL_GROUP_EASY_NEG].loss_share = NAN;
+			r->stats[s][FOCAL_GROUP_HARD_NEG].grad_share = NAN;
+			r->stats[s][FOCAL_GROUP_EASY_NEG].grad_share = NAN;
+		}
+	}
+	if (sum)
+		free(sum->ohem);
+	free(sum);
+	free(j.ectx.plans);
+	pthread_mutex_destroy(&j.lock);
+	return st;
+}
+
+/* ---- distributions -------------------------------------------------------- */
+
+int focal_pop_cdf(const int8_t *label, const double *logit, size_t n,
+		  const focal_pop_spec *spec, int group, double *out, size_t npoints)
+{
+	if ((group != FOCAL_GROUP_POS && group != FOCAL_GROUP_NEG) || npoints < 2 || !spec)
+		return FOCAL_EDOM;
+	focal_pop_opts o;
+	focal_pop_opts_default(&o);
+	o.specs[0] = *spec;
+	o.nspecs = 1;
+	focal_fgl_plan plan;
+	if (spec->loss == FOCAL_POP_FGL)
+		focal_fgl_plan_init(&plan, spec->gamma);
+	struct evalctx e = {&o, &plan};
+	int want = group == FOCAL_GROUP_POS;
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		m += label[i] == want;
+	double *v = malloc((m ? m : 1) * sizeof *v);
+	if (v == NULL)
+		return FOCAL_ENOMEM;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (label[i] != want)
+			continue;
+		focal_point pt;
+		double l, d;
+		focal_point_from_logit(want ? logit[i] : -logit[i], &pt);
+		loss_grad(&e, 0, &pt, want, &l, &d);
+		v[k++] = l;
+	}
+	qsort(v, m, sizeof *v, cmp_double);
+	long double total = 0.0L;
+	for (size_t i = 0; i < m; i++)
+		total += v[i];
+	/* cumulative normalised loss at fractions 0, 1/(npoints-1), ..., 1 */
+	long double acc = 0.0L;
+	size_t i = 0;
+	for (size_t t = 0; t < npoints; t++) {
+		double frac = (double)t / (double)(npoints - 1);
+		size_t upto = (size_t)llround(frac * (double)m);
+		while (i < upto)
+			acc += v[i++];
+		out[t] = total > 0.0L ? (double)(acc / total) : NAN;
+	}
+	free(v);
+	return FOCAL_OK;
+}
+
+int focal_pop_gradnorm_hist(const int8_t *label, const double *logit, size_t n,
+			    size_t nbins, uint64_t *counts)
+{
+	if (nbins < 1 || !counts)
+		return FOCAL_EDOM;
+	memset(counts, 0, 3 * nbins * sizeof *counts);
+	for (size_t i = 0; i < n; i++) {
+		if (label[i] < 0)
+			continue;
+		focal_point pt;
+		focal_point_from_logit(label[i] ? logit[i] : -logit[i], &pt);
+		/* |p - y| = 1 - p_t */
+		size_t b = (size_t)(pt.q * (double)nbins);
+		if (b >= nbins)
+			b = nbins - 1;
+		counts[(label[i] ? 0 : 1) * nbins + b]++;
+		counts[2 * nbins + b]++;
+	}
+	return FOCAL_OK;
+}
