@@ -183,8 +183,13 @@ demo: deps-check
 	@$(B)/focal figures -o plots/out
 	@echo "   open plots/out/*.pdf; each figure's spec is plots/NAME.spec (docs/figures.md)"
 
-bench: $(B)/bench_focal $(B)/focal
+$(B)/bench_pop: tests/bench/bench_pop.c $(B)/libfocal.a
+	@echo '  LINK    $@'
+	@$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(B)/libfocal.a $(LIBS) $(LDFLAGS)
+
+bench: $(B)/bench_focal $(B)/bench_pop $(B)/focal
 	@$(B)/bench_focal
+	@sh tests/bench/pop.sh $(B)/bench_pop
 	@sh tests/bench/figures.sh $(B)/focal
 
 # Regenerate the golden drawing logs of the figure set after an intended change.

@@ -358,6 +358,7 @@ static int pop_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 	focal_pop_opts_add(&o, FOCAL_POP_OHEM, 0, NAN);
 	focal_pop_opts_add(&o, FOCAL_POP_SAMPLED, 0, NAN);
 	o.seed = (uint64_t)pn->pop.seed;
+	o.histogram_only = 1; /* shares only: no need to sort for Gini */
 	focal_pop_result *r = malloc(sizeof *r);
 	if (r == NULL || focal_pop_eval_arrays(d->label, d->logit, d->n, &o, r) != FOCAL_OK) {
 		free(r);
@@ -463,8 +464,22 @@ static int build_curve(fig_panel *p, const struct spec *sp, const struct spec_pa
 	return 0;
 }
 
+/* Panels of one figure often share a population: keep the last one. */
+struct popcache {
+	struct spec_population key;
+	struct popdata d;
+	int valid;
+};
+
+static int same_population(const struct spec_population *a, const struct spec_population *b)
+{
+	return a->source == b->source && strcmp(a->state, b->state) == 0 &&
+	       a->anchors == b->anchors && a->pos_frac == b->pos_frac &&
+	       a->prior == b->prior && a->seed == b->seed;
+}
+
 static int build_panel(fig_panel *p, const struct spec *sp, const struct spec_panel *pn,
-		       char *err)
+		       struct popcache *pc, char *err)
 {
 	int st = fig_axis_set_scale(&p->x, pn->xlog ? FIG_SCALE_LOG10 : FIG_SCALE_LINEAR);
 	if (st == FIG_OK)
@@ -498,20 +513,23 @@ static int build_panel(fig_panel *p, const struct spec *sp, const struct spec_pa
 		snprintf(err, SPEC_ERRLEN, "panel '%s': %s", pn->title, fig_strerror(st));
 		return -1;
 	}
-	struct popdata pd = {0};
 	int rc = 0;
 	for (int i = 0; i < pn->ncurves && rc == 0; i++) {
 		enum spec_quantity q = pn->curves[i].q;
 		if (q == Q_CDF || q == Q_SHARES || q == Q_GRADNORM) {
-			if (pd.n == 0 && population(&pn->pop, &pd, err) != 0)
-				rc = -1;
-			else
-				rc = pop_curve(p, pn, i, &pd, err);
+			if (!pc->valid || !same_population(&pc->key, &pn->pop)) {
+				popdata_free(&pc->d);
+				pc->valid = 0;
+				if (population(&pn->pop, &pc->d, err) != 0)
+					return -1;
+				pc->key = pn->pop;
+				pc->valid = 1;
+			}
+			rc = pop_curve(p, pn, i, &pc->d, err);
 		} else {
 			rc = build_curve(p, sp, pn, i, err);
 		}
 	}
-	popdata_free(&pd);
 	return rc;
 }
 
@@ -523,13 +541,17 @@ int spec_build(const struct spec *s, fig_figure **out, char *err)
 		snprintf(err, SPEC_ERRLEN, "%s: %s", s->name, fig_strerror(st));
 		return -1;
 	}
+	struct popcache pc;
+	memset(&pc, 0, sizeof pc);
 	for (int i = 0; i < s->npanels; i++) {
 		fig_panel *p = fig_panel_at(f, i / s->cols, i % s->cols);
-		if (build_panel(p, s, &s->panels[i], err) != 0) {
+		if (build_panel(p, s, &s->panels[i], &pc, err) != 0) {
+			popdata_free(&pc.d);
 			fig_free(f);
 			return -1;
 		}
 	}
+	popdata_free(&pc.d);
 	*out = f;
 	return 0;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The focal figure set drawn with matplotlib, for `make bench`.
 
-Draws the same nine figures as plots/*.spec (same curves, sizes, ranges,
+Draws the same twelve figures as plots/*.spec (same curves, sizes, ranges,
 scales and number of samples; numpy for the losses, scipy.special.hyp2f1 for
 the effective FGL loss, scipy.integrate.quad for the accuracy panel) and
 writes each as PDF, PNG (300 dpi) and SVG into the directory given.  Only
@@ -145,6 +145,56 @@ def main():
             a.loglog(pl, np.maximum(abs(e - nq) / e, 1e-18), "o")
             b.loglog(pl, np.maximum(abs(e - nq) / e, 1e-18), "s")
         save(fig, "accuracy")
+
+        # populations: 100k anchors at 1:1000, converged and init states
+        rng = np.random.default_rng(1)
+        n = 100_000
+        b = np.log(0.01 / 0.99)
+
+        def draw(pm, ps, nm, ns):
+            y = rng.random(n) < 1 / 1001
+            x = np.where(y, b + pm + ps * rng.normal(size=n), b + nm + ns * rng.normal(size=n))
+            return y, x
+
+        y, x = draw(6.5, 1.5, -3.0, 1.5)
+        xt = np.where(y, x, -x)
+        pt = sig(xt)
+        fig, axs = plt.subplots(2, 2, figsize=(7, 5.2))
+        for row, loss in enumerate(("fl", "fgl")):
+            for col, grp in enumerate((y, ~y)):
+                ax = axs[row][col]
+                for g in (0, 0.5, 1, 2):
+                    p = pt[grp]
+                    l = fl(p, g) if loss == "fl" else np.where(p < 1, eff(p, g), 0)
+                    l = np.sort(l)
+                    c = np.cumsum(l) / l.sum()
+                    ax.plot(np.linspace(0, 1, len(c)), c, label=f"$\\gamma = {g}$")
+                ax.legend()
+        save(fig, "pop_cdf")
+
+        fig, axs = plt.subplots(2, 2, figsize=(7, 5.2))
+        for row, st in enumerate(((0, 0.01, 0, 0.01), (6.5, 1.5, -3.0, 1.5))):
+            yy, xx = draw(*st)
+            p = sig(np.where(yy, xx, -xx))
+            for col in range(2):
+                shares = []
+                for w in (lambda p: -np.log(p), lambda p: fl(p, 2), lambda p: eff(p, 2)):
+                    v = w(p)
+                    shares.append([v[yy].sum(), v[~yy & (p < 0.5)].sum(), v[~yy & (p >= 0.5)].sum()])
+                shares = np.array(shares) / np.array(shares).sum(axis=1, keepdims=True)
+                bottom = np.zeros(len(shares))
+                for k in range(3):
+                    axs[row][col].bar(np.arange(len(shares)), shares[:, k], bottom=bottom)
+                    bottom += shares[:, k]
+        save(fig, "pop_shares")
+
+        fig, ax = plt.subplots(figsize=(3.4, 2.6))
+        gn = 1 - pt
+        for grp in (~y, y):
+            h, e = np.histogram(gn[grp], bins=20, range=(0, 1))
+            ax.step(e[:-1], h / h.sum(), where="post")
+        ax.set_yscale("log")
+        save(fig, "pop_gradnorm")
 
 
 if __name__ == "__main__":
