@@ -29,11 +29,15 @@ struct cli {
 	int out_is_tty;
 };
 
+struct opt;
+
 struct cmd {
 	const char *name;
 	int (*fn)(struct cli *c, int argc, char **argv);
 	const char *summary;
-	const char *usage;   /* the full --help text */
+	const char *usage;        /* the full --help text */
+	const struct opt *opts;   /* the options it accepts (for the REPL's
+	                             session defaults and completion) */
 };
 
 extern const struct cmd cli_commands[];
@@ -79,6 +83,12 @@ struct opt {
  */
 int cli_next_opt(struct cli *c, const char *cmd, int argc, char **argv,
 		 const struct opt *opts, int *pos, int *id, const char **val);
+
+/* The option tables of the subcommands (struct cmd.opts). */
+extern const struct opt cmd_eval_opts[], cmd_integrate_opts[], cmd_compare_opts[],
+	cmd_check_opts[], cmd_plot_opts[], cmd_figures_opts[], cmd_simulate_opts[],
+	cmd_spread_opts[];
+
 
 /* ---- values ---- */
 

@@ -40,7 +40,7 @@ const char cmd_check_usage[] =
 
 enum { O_HELP, O_GAMMA, O_P, O_PGRID, O_LOG, O_FORMAT };
 
-static const struct opt chk_opts[] = {
+const struct opt cmd_check_opts[] = {
 	{"help", 0, O_HELP}, {"gamma", 1, O_GAMMA}, {"p", 1, O_P},
 	{"p-grid", 1, O_PGRID}, {"log", 0, O_LOG}, {"format", 1, O_FORMAT},
 	{NULL, 0, 0}};
@@ -243,7 +243,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
 	enum cli_format fmt = FMT_DEFAULT;
 	const char *val;
 
-	while ((r = cli_next_opt(c, "check", argc, argv, chk_opts, &pos, &id, &val)) > 0) {
+	while ((r = cli_next_opt(c, "check", argc, argv, cmd_check_opts, &pos, &id, &val)) > 0) {
 		switch (id) {
 		case O_HELP:
 			fputs(cmd_check_usage, c->out);

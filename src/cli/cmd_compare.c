@@ -31,7 +31,7 @@ const char cmd_compare_usage[] =
 enum { O_HELP, O_GAMMA, O_P, O_PGRID, O_X, O_XGRID, O_Y, O_LOG, O_HARD,
        O_EASY, O_FORMAT };
 
-static const struct opt cmp_opts[] = {
+const struct opt cmd_compare_opts[] = {
 	{"help", 0, O_HELP},    {"gamma", 1, O_GAMMA},  {"p", 1, O_P},
 	{"p-grid", 1, O_PGRID}, {"x", 1, O_X},          {"x-grid", 1, O_XGRID},
 	{"y", 1, O_Y},          {"log", 0, O_LOG},      {"hard", 1, O_HARD},
@@ -64,7 +64,7 @@ int cmd_compare(struct cli *c, int argc, char **argv)
 	int pos = 1, id, r, status = CLI_USAGE;
 	const char *val;
 
-	while ((r = cli_next_opt(c, "compare", argc, argv, cmp_opts, &pos, &id, &val)) > 0) {
+	while ((r = cli_next_opt(c, "compare", argc, argv, cmd_compare_opts, &pos, &id, &val)) > 0) {
 		switch (id) {
 		case O_HELP:
 			fputs(cmd_compare_usage, c->out);

@@ -39,7 +39,7 @@ const char cmd_eval_usage[] =
 enum { O_HELP, O_LOSS, O_GAMMA, O_ALPHA, O_BETA, O_P, O_PGRID, O_X, O_XGRID,
        O_Y, O_LOG, O_FORMAT };
 
-static const struct opt eval_opts[] = {
+const struct opt cmd_eval_opts[] = {
 	{"help", 0, O_HELP},   {"loss", 1, O_LOSS},   {"gamma", 1, O_GAMMA},
 	{"alpha", 1, O_ALPHA}, {"beta", 1, O_BETA},   {"p", 1, O_P},
 	{"p-grid", 1, O_PGRID}, {"x", 1, O_X},        {"x-grid", 1, O_XGRID},
@@ -93,7 +93,7 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 	int pos = 1, id, r, status = CLI_USAGE;
 	const char *val;
 
-	while ((r = cli_next_opt(c, "eval", argc, argv, eval_opts, &pos, &id, &val)) > 0) {
+	while ((r = cli_next_opt(c, "eval", argc, argv, cmd_eval_opts, &pos, &id, &val)) > 0) {
 		switch (id) {
 		case O_HELP:
 			fputs(cmd_eval_usage, c->out);

@@ -32,7 +32,7 @@ const char cmd_integrate_usage[] =
 enum { O_HELP, O_GAMMA, O_P, O_PGRID, O_X, O_XGRID, O_Y, O_LOG, O_METHOD,
        O_EPSREL, O_EPSABS, O_PUBLISHED, O_FORMAT };
 
-static const struct opt int_opts[] = {
+const struct opt cmd_integrate_opts[] = {
 	{"help", 0, O_HELP},     {"gamma", 1, O_GAMMA},   {"p", 1, O_P},
 	{"p-grid", 1, O_PGRID},  {"x", 1, O_X},           {"x-grid", 1, O_XGRID},
 	{"y", 1, O_Y},           {"log", 0, O_LOG},       {"method", 1, O_METHOD},
@@ -57,7 +57,7 @@ int cmd_integrate(struct cli *c, int argc, char **argv)
 	enum cli_format fmt = FMT_DEFAULT;
 	const char *val;
 
-	while ((r = cli_next_opt(c, "integrate", argc, argv, int_opts, &pos, &id, &val)) > 0) {
+	while ((r = cli_next_opt(c, "integrate", argc, argv, cmd_integrate_opts, &pos, &id, &val)) > 0) {
 		switch (id) {
 		case O_HELP:
 			fputs(cmd_integrate_usage, c->out);

@@ -155,7 +155,7 @@ static int show_window(struct cli *c, const fig_figure *f, const fig_render_opts
 
 enum { P_POS, P_HELP, P_OUT, P_OUT_LONG, P_GAMMA, P_DPI, P_TERM, P_COLS, P_ROWS, P_WINDOW };
 
-static const struct opt plot_opts[] = {
+const struct opt cmd_plot_opts[] = {
 	{"", 1, P_POS},       {"help", 0, P_HELP},   {"o", 1, P_OUT},
 	{"output", 1, P_OUT}, {"gamma", 1, P_GAMMA}, {"dpi", 1, P_DPI},
 	{"term", 0, P_TERM},  {"cols", 1, P_COLS},   {"rows", 1, P_ROWS},
@@ -168,7 +168,7 @@ int cmd_plot(struct cli *c, int argc, char **argv)
 	fig_render_opts ro = {0};
 	const char *val;
 
-	while ((r = cli_next_opt(c, "plot", argc, argv, plot_opts, &pos, &id, &val)) > 0) {
+	while ((r = cli_next_opt(c, "plot", argc, argv, cmd_plot_opts, &pos, &id, &val)) > 0) {
 		switch (id) {
 		case P_HELP:
 			fputs(cmd_plot_usage, c->out);
@@ -322,7 +322,7 @@ static int make_dirs(const char *path)
 
 enum { F_HELP, F_OUT, F_FORMATS, F_DPI, F_LIST };
 
-static const struct opt fig_opts[] = {
+const struct opt cmd_figures_opts[] = {
 	{"help", 0, F_HELP}, {"o", 1, F_OUT}, {"output", 1, F_OUT},
 	{"formats", 1, F_FORMATS}, {"dpi", 1, F_DPI}, {"list", 0, F_LIST},
 	{NULL, 0, 0}};
@@ -334,7 +334,7 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 	fig_render_opts ro = {0};
 	const char *val;
 
-	while ((r = cli_next_opt(c, "figures", argc, argv, fig_opts, &pos, &id, &val)) > 0) {
+	while ((r = cli_next_opt(c, "figures", argc, argv, cmd_figures_opts, &pos, &id, &val)) > 0) {
 		switch (id) {
 		case F_HELP:
 			fputs(cmd_figures_usage, c->out);

@@ -90,7 +90,7 @@ enum {
 	S_THREADS, S_TABLE, S_POINTS, S_BINS, S_FORMAT
 };
 
-static const struct opt sim_opts[] = {
+const struct opt cmd_simulate_opts[] = {
 	{"help", 0, S_HELP}, {"image", 1, S_IMAGE}, {"boxes", 1, S_BOXES},
 	{"box-size", 1, S_BOXSIZE}, {"box-aspect", 1, S_BOXASPECT},
 	{"boxes-file", 1, S_BOXFILE}, {"coco", 1, S_COCO}, {"coco-image", 1, S_COCOIMG},
@@ -488,7 +488,7 @@ static int parse_simargs(struct cli *c, int argc, char **argv, struct simargs *a
 	int pos = 1, id, r;
 	const char *val;
 	*help = 0;
-	while ((r = cli_next_opt(c, "simulate", argc, argv, sim_opts, &pos, &id, &val)) > 0) {
+	while ((r = cli_next_opt(c, "simulate", argc, argv, cmd_simulate_opts, &pos, &id, &val)) > 0) {
 		int e = 0;
 		switch (id) {
 		case S_HELP: *help = 1; return 0;
@@ -771,7 +771,7 @@ done:
 
 enum { P_HELP, P_GAMMA, P_GGRID, P_HARD, P_EASY, P_FORMAT };
 
-static const struct opt spread_opts[] = {
+const struct opt cmd_spread_opts[] = {
 	{"help", 0, P_HELP}, {"gamma", 1, P_GAMMA}, {"gamma-grid", 1, P_GGRID},
 	{"hard", 1, P_HARD}, {"easy", 1, P_EASY}, {"format", 1, P_FORMAT}, {NULL, 0, 0}};
 
@@ -782,7 +782,7 @@ int cmd_spread(struct cli *c, int argc, char **argv)
 	enum cli_format fmt = FMT_DEFAULT;
 	int pos = 1, id, r;
 	const char *val;
-	while ((r = cli_next_opt(c, "spread", argc, argv, spread_opts, &pos, &id, &val)) > 0) {
+	while ((r = cli_next_opt(c, "spread", argc, argv, cmd_spread_opts, &pos, &id, &val)) > 0) {
 		switch (id) {
 		case P_HELP:
 			fputs(cmd_spread_usage, c->out);

@@ -140,11 +140,16 @@ int focal__boxes_parse_coco(const char *name, const void *data, size_t len,
 			    const char *image, focal_box **out, size_t *n,
 			    int *width, int *height, focal_ioerr *err);
 
-/* Scores from a .npy stream; `name` for messages. */
+/*
+ * Scores from a .npy stream; `name` for messages.  `regular` says that the
+ * stream holds exactly `size` bytes (a file or a buffer), which is checked
+ * against the shape before any data is read.  *out is zeroed first; on
+ * error it may hold partial arrays: free them with focal_scores_free().
+ */
 int focal__scores_npy(const char *name, focal__src *src, int regular,
 		      size_t size, focal_scores *out, focal_ioerr *err);
 
-/* Scores from delimited text; `name` for messages. */
+/* Scores from delimited text; `name` for messages; *out as above. */
 int focal__scores_csv(const char *name, focal__src *src, focal_scores *out,
 		      focal_ioerr *err);
 

@@ -695,6 +695,7 @@ int focal__scores_npy(const char *name, focal__src *src, int regular,
 {
 	static const unsigned char magic[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
 	unsigned char pre[12];
+	memset(out, 0, sizeof *out);
 	size_t got = focal__src_read(src, pre, 8);
 	if (src->error != 0)
 		return focal__ioerr(err, FOCAL_EIO, "%s: read error: %s", name,

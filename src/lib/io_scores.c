@@ -112,6 +112,7 @@ int focal__scores_csv(const char *name, focal__src *src, focal_scores *out,
 	static const char *const want[] = {"label", "logit", "prob"};
 	int idx[3];
 	focal__csv c;
+	memset(out, 0, sizeof *out);
 	int st = focal__csv_open(&c, src, name, want, 3, idx, SCORES_EXPECT, err);
 	if (st != FOCAL_OK)
 		return st;
