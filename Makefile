@@ -5,7 +5,7 @@
 CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
-PKGS    := gsl jansson pangocairo cairo-pdf cairo-svg libpng
+PKGS    := gsl jansson pangocairo cairo-pdf cairo-svg libpng libedit
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CSTD    := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
@@ -28,7 +28,7 @@ HDRS     := $(wildcard include/focal/*.h src/lib/*.h src/cli/*.h src/fig/*.h src
 B := build
 S := build/san
 
-.PHONY: golden fig-demo all check check-unit check-cli check-install check-san demo bench install uninstall clean deps deps-check refdata
+.PHONY: fuzz check-fuzz-replay check-valgrind check-fault golden fig-demo all check check-unit check-cli check-install check-san demo bench install uninstall clean deps deps-check refdata
 
 all: $(B)/focal
 
@@ -146,7 +146,7 @@ SAN_ENV   := ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tes
 
 # ---- tests -----------------------------------------------------------------
 check: deps-check
-	@$(MAKE) --no-print-directory check-unit check-cli check-install check-san
+	@$(MAKE) --no-print-directory check-unit check-cli check-install check-fault check-fuzz-replay check-san
 	@echo "make check: all test suites passed"
 
 check-unit: $(UNIT_BINS)
@@ -154,6 +154,61 @@ check-unit: $(UNIT_BINS)
 
 check-cli: $(B)/focal
 	@tests/cli/run.sh $(B)/focal
+
+# valgrind memcheck over the unit tests and the CLI suite: zero errors,
+# zero definite leaks (docs/reliability.md).
+VG = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+	--show-leak-kinds=definite --suppressions=$(CURDIR)/tests/fault/valgrind.supp
+
+check-valgrind: $(UNIT_BINS) $(B)/focal
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t (valgrind)"; \
+		FOCAL_TEST_DATA=tests/data $(VG) $$t; done
+	@printf '#!/bin/sh\nexec $(VG) $(CURDIR)/$(B)/focal "$$@"\n' > $(B)/focal-vg && chmod +x $(B)/focal-vg
+	@tests/cli/run.sh $(B)/focal-vg
+	@echo "check-valgrind: passed"
+
+# Fuzz harnesses (libFuzzer, clang): `make fuzz FUZZ_TIME=60` runs each for
+# FUZZ_TIME seconds on its corpus.  `make check` replays every corpus input
+# through the same harnesses built without libFuzzer.
+FUZZ_TIME ?= 60
+FUZZERS   := fuzz_scores fuzz_coco fuzz_spec
+IO_SRC    := $(wildcard src/lib/io*.c)
+FUZZ_SRC_fuzz_scores = $(IO_SRC)
+FUZZ_SRC_fuzz_coco   = $(IO_SRC)
+
+$(B)/replay/%: tests/fuzz/%.c tests/fuzz/fuzz_replay.h $(B)/libfocalfig.a $(B)/libfocal.a
+	@mkdir -p $(dir $@)
+	@echo '  LINK    $@'
+	@$(CC) $(ALL_CFLAGS) -DFOCAL_FUZZ_REPLAY -DFOCAL_IO_FUZZ_LIMITS -o $@ $< \
+		$(FUZZ_SRC_$*) $(B)/libfocalfig.a $(B)/libfocal.a $(LIBS) $(LDFLAGS)
+
+check-fuzz-replay: $(FUZZERS:%=$(B)/replay/%)
+	@set -e; for f in $(FUZZERS); do echo "== replay $$f"; \
+		$(B)/replay/$$f tests/fuzz/corpus/$${f#fuzz_}; done
+
+fuzz:
+	@command -v clang >/dev/null || { echo "focal: make fuzz needs clang (apt-get install clang libclang-rt-14-dev)"; exit 1; }
+	@mkdir -p $(B)/fuzz
+	@set -e; for f in $(FUZZERS); do \
+		clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -DFOCAL_IO_FUZZ_LIMITS \
+			$(INCS) $(DEFS) $(PKG_CFLAGS) tests/fuzz/$$f.c $(wildcard src/lib/*.c) $(wildcard src/fig/*.c) \
+			$(wildcard src/plot/*.c) $$(ls src/cli/*.c | grep -v main.c) $(LIBS) -o $(B)/fuzz/$$f; \
+		mkdir -p $(B)/fuzz/$$f-corpus; \
+		d=tests/fuzz/$${f#fuzz_}.dict; [ -f $$d ] && dict=-dict=$$d || dict=; \
+		TMPDIR=/dev/shm $(B)/fuzz/$$f -max_total_time=$(FUZZ_TIME) $$dict $(B)/fuzz/$$f-corpus tests/fuzz/corpus/$${f#fuzz_}; \
+	done
+
+# Fault injection: full disks, closed streams, SIGINT, failing allocations.
+$(B)/failalloc.so: tests/fault/failalloc.c
+	@echo '  CC      $<'
+	@$(CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -shared -fPIC $< -o $@ -ldl
+
+$(B)/alloc_driver: tests/fault/alloc_driver.c $(B)/libfocalfig.a $(B)/libfocal.a
+	@echo '  LINK    $@'
+	@$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libfocalfig.a $(B)/libfocal.a $(LIBS) -ldl $(LDFLAGS)
+
+check-fault: $(B)/focal $(B)/failalloc.so $(B)/alloc_driver
+	@tests/fault/run.sh $(B)/focal $(B)
 
 # make install honours DESTDIR and PREFIX, and the installed program runs.
 check-install: $(B)/focal

@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <gsl/gsl_errno.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -71,6 +72,9 @@ int main(int argc, char **argv)
 {
 	struct cli c = {stdout, stderr, isatty(STDOUT_FILENO)};
 	gsl_set_error_handler_off();
+	/* Over a file-size limit, write() should fail with EFBIG (reported,
+	 * temporary file removed) rather than kill the process. */
+	signal(SIGXFSZ, SIG_IGN);
 	if (argc < 2) {
 		cli_error(&c, "no command given (see 'focal --help')");
 		return CLI_USAGE;

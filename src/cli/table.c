@@ -7,6 +7,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,5 +170,10 @@ int table_write(struct cli *c, const struct table *t, enum cli_format f)
 		write_sep(c, t, '\t');
 		break;
 	}
-	return fflush(c->out) == 0 && !ferror(c->out) ? 0 : -1;
+	if (fflush(c->out) == 0 && !ferror(c->out))
+		return 0;
+	/* a full disk or a closed stdout: say so (a broken pipe never gets
+	 * here, SIGPIPE ends the program quietly first) */
+	cli_error(c, "cannot write the output: %s", strerror(errno ? errno : EIO));
+	return -1;
 }

@@ -570,39 +570,50 @@ static double load_float(const unsigned char *b, const dtype *t)
 	return d;
 }
 
+/* A label as 0 or 1, or -1 when it is neither. */
+static int label_value(const dtype *t, const unsigned char *b)
+{
+	if (t->kind == 'f') {
+		double v = load_float(b, t);
+		return v == 0.0 ? 0 : v == 1.0 ? 1 : -1;
+	}
+	uint64_t u = load_uint(b, t->size, t->big);
+	return u <= 1 ? (int)u : -1;
+}
+
+/* A label as the file holds it, for a message. */
+static char *label_text(const dtype *t, const unsigned char *b, char *buf,
+			size_t cap)
+{
+	if (t->kind == 'f')
+		return focal__fmt_double(buf, cap, load_float(b, t));
+	uint64_t u = load_uint(b, t->size, t->big);
+	if (t->kind != 'i') {
+		snprintf(buf, cap, "%llu", (unsigned long long)u);
+		return buf;
+	}
+	/* Sign-extend by hand: shifting a negative value is undefined. */
+	if (t->size < 8 && ((u >> (8 * t->size - 1)) & 1))
+		u |= ~(uint64_t)0 << (8 * t->size);
+	int64_t v;
+	memcpy(&v, &u, sizeof v);
+	snprintf(buf, cap, "%lld", (long long)v);
+	return buf;
+}
+
 /* Decode one row; 0 on success, otherwise an error was filled. */
 static int decode_row(const header *hd, const unsigned char *row, size_t i,
 		      size_t at, int8_t *label, double *logit, focal_ioerr *err)
 {
-	const dtype *lt = &hd->label.t;
-	const unsigned char *lb = row + hd->label.offset;
-	size_t lat = at + hd->label.offset;
 	char val[48];
-	int ok;
-	if (lt->kind == 'f') {
-		double v = load_float(lb, lt);
-		ok = v == 0.0 || v == 1.0;
-		*label = (int8_t)(v == 1.0);
-		focal__fmt_double(val, sizeof val, v);
-	} else if (lt->kind == 'i') {
-		uint64_t u = load_uint(lb, lt->size, lt->big);
-		if (lt->size < 8 && ((u >> (8 * lt->size - 1)) & 1))
-			u |= ~(uint64_t)0 << (8 * lt->size);
-		int64_t v;
-		memcpy(&v, &u, sizeof v);
-		ok = v == 0 || v == 1;
-		*label = (int8_t)(v == 1);
-		snprintf(val, sizeof val, "%lld", (long long)v);
-	} else {
-		uint64_t v = load_uint(lb, lt->size, lt->big);
-		ok = v == 0 || v == 1;
-		*label = (int8_t)(v == 1);
-		snprintf(val, sizeof val, "%llu", (unsigned long long)v);
-	}
-	if (!ok)
+	const unsigned char *lb = row + hd->label.offset;
+	int y = label_value(&hd->label.t, lb);
+	if (y < 0)
 		return focal__ioerr(err, FOCAL_EFORMAT,
 				    "%s: byte %zu: row %zu: invalid label %s: expected 0 or 1",
-				    hd->name, lat, i, val);
+				    hd->name, at + hd->label.offset, i,
+				    label_text(&hd->label.t, lb, val, sizeof val));
+	*label = (int8_t)y;
 	const field *s = hd->prob.found ? &hd->prob : &hd->logit;
 	double v = load_float(row + s->offset, &s->t);
 	size_t sat = at + s->offset;
@@ -621,13 +632,16 @@ static int decode_row(const header *hd, const unsigned char *row, size_t i,
 	return FOCAL_OK;
 }
 
-static int grow(focal_scores *out, size_t *cap, size_t want)
+/* Room for `want` rows: exactly, or by doubling (want <= FOCAL_SCORES_MAX). */
+static int grow(focal_scores *out, size_t *cap, size_t want, int exact)
 {
 	if (want <= *cap)
 		return 0;
-	size_t c = *cap ? *cap : 4096;
+	size_t c = exact ? want : *cap ? *cap : 4096;
 	while (c < want)
 		c *= 2;
+	if (c > FOCAL_SCORES_MAX)
+		c = FOCAL_SCORES_MAX;
 	int8_t *l = realloc(out->label, c * sizeof *l);
 	if (l == NULL)
 		return -1;
@@ -640,15 +654,22 @@ static int grow(focal_scores *out, size_t *cap, size_t want)
 	return 0;
 }
 
-static int read_data(header *hd, focal__src *src, size_t n, focal_scores *out,
-		     focal_ioerr *err)
+/*
+ * Read and decode n rows.  With `sized` the data is known to be there, so
+ * the arrays are allocated once; otherwise (a pipe) they grow with what
+ * arrives, so a header that lies costs only the bytes really sent.
+ */
+static int read_data(header *hd, focal__src *src, size_t n, int sized,
+		     focal_scores *out, focal_ioerr *err)
 {
 	size_t isz = hd->itemsize;
 	size_t per = FOCAL__NPY_CHUNK / isz ? FOCAL__NPY_CHUNK / isz : 1;
+	size_t cap = 0, done = 0, at = hd->base + hd->len;
+	if (sized && grow(out, &cap, n, 1) != 0)
+		return focal__ioerr(err, FOCAL_ENOMEM, "%s: out of memory", hd->name);
 	unsigned char *buf = malloc(per * isz);
 	if (buf == NULL)
 		return focal__ioerr(err, FOCAL_ENOMEM, "%s: out of memory", hd->name);
-	size_t cap = 0, done = 0, at = hd->base + hd->len;
 	int st = FOCAL_OK;
 	while (done < n && st == FOCAL_OK) {
 		size_t k = n - done < per ? n - done : per;
@@ -665,7 +686,7 @@ static int read_data(header *hd, focal__src *src, size_t n, focal_scores *out,
 					  n * isz);
 			break;
 		}
-		if (grow(out, &cap, done + k) != 0) {
+		if (grow(out, &cap, done + k, 0) != 0) {
 			st = focal__ioerr(err, FOCAL_ENOMEM, "%s: out of memory", hd->name);
 			break;
 		}
@@ -771,7 +792,7 @@ int focal__scores_npy(const char *name, focal__src *src, int regular,
 				  "%s: byte %zu: no rows: expected at least one score",
 				  name, data_at);
 	if (st == FOCAL_OK)
-		st = read_data(&hd, src, n, out, err);
+		st = read_data(&hd, src, n, regular, out, err);
 	free(h);
 	return st;
 }

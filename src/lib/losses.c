@@ -200,6 +200,13 @@ int focal_loss_eval(const focal_loss *loss, const focal_point *pt, int y,
 	}
 	if (loss->has_alpha) {
 		double at = y ? loss->alpha : 1.0 - loss->alpha;
+		if (at == 0.0) {
+			/* a class weighted 0 contributes nothing, also where the
+			 * unweighted loss is infinite (no 0·inf) */
+			*out = (focal_eval_out){0.0, 0.0, 0.0, 0.0, 0.0,
+					       loss->kind == FOCAL_FLSTAR ? NAN : 0.0, 0.0};
+			return st;
+		}
 		out->value *= at;
 		out->value_err *= at;
 		out->dpt *= at;

@@ -24,6 +24,14 @@ const char *focal_strerror(int status)
 		return "iteration did not converge";
 	case FOCAL_EROUND:
 		return "result limited by rounding error";
+	case 5: /* FOCAL_EFORMAT (io.h) */
+		return "malformed input";
+	case 6: /* FOCAL_EIO */
+		return "cannot read the file";
+	case 7: /* FOCAL_ELIMIT */
+		return "input over a size limit";
+	case 8: /* FOCAL_ECANCELED (pop.h) */
+		return "canceled";
 	default:
 		return "unknown status";
 	}

@@ -75,6 +75,21 @@ fi
 v=$("$focal" integrate --gamma 2.5 --p 0.3 --format tsv | awk -F'\t' 'NR==2{print $5}')
 if [ "$(printf '%.17g' "$v")" = "$v" ]; then ok; else bad "integrate value round-trips ($v)"; fi
 
+# The edge-value matrix through the CLI: no nan in any computed column
+# (x is nan for probability inputs, residual is nan for flstar by definition).
+for pts in "--p 0,4.9406564584124654e-324,1e-300,1e-16,0.5,0.99999999999999989,1" \
+	   "--x -745,-700,-40,-1e-300,0,1e-300,40,700,745"; do
+	for y in 0 1; do
+		for a in "" "--alpha 0" "--alpha 0.25" "--alpha 1"; do
+			# shellcheck disable=SC2086
+			"$focal" eval --loss ce,fl,fgl,flstar --gamma 1e-12,0.5,1,2,5,50,1000 $pts --y $y $a --format tsv >"$tmp/m.tsv" 2>"$tmp/err"
+			if [ $? -eq 0 ] && awk -F'\t' 'NR>1 { for (i = 7; i <= NF; i++) { if (i == 14 && $1 == "flstar") continue; if ($i == "nan") exit 1 } }' "$tmp/m.tsv"; then ok; else bad "no nan in eval $pts --y $y $a" "$(cat "$tmp/err")" "$(grep -m2 nan "$tmp/m.tsv")"; fi
+		done
+	done
+done
+"$focal" integrate --gamma 0,1e-12,0.5,1,2,5,50,1000 --p 0,4.9406564584124654e-324,1e-300,1e-16,0.5,0.99999999999999989,1 --method both --published --format tsv >"$tmp/m.tsv"
+if ! cut -f5- "$tmp/m.tsv" | grep -q nan; then ok; else bad "no nan in integrate over the edge matrix" "$(grep -m2 nan "$tmp/m.tsv")"; fi
+
 # A broken pipe ends the program quietly.
 "$focal" eval --p-grid 0:1:100000 --format tsv 2>"$tmp/err" | head -1 >/dev/null
 if [ ! -s "$tmp/err" ]; then ok; else bad "broken pipe is quiet" "$(cat "$tmp/err")"; fi

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Fault injection (docs/reliability.md): missing and read-only output
+# locations, a full disk, a closed stdout, a broken pipe, SIGINT during a
+# long simulation, and allocation failures inside libfocal.
+# Usage: tests/fault/run.sh path/to/focal build-dir
+set -u
+focal=${1:?usage: run.sh path/to/focal build-dir}
+bdir=${2:?usage: run.sh path/to/focal build-dir}
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$1"; shift; printf '  %s\n' "$@"; }
+# only complete files (no temporary leftovers) may remain in a directory
+clean_dir() { [ -z "$(ls -A "$1" | grep -E '\.tmp|^\.' )" ]; }
+
+# missing output directory
+"$focal" plot loss -o "$tmp/no/such/dir/x.pdf" 2>"$tmp/err"; rc=$?
+if [ $rc -eq 2 ] && grep -q "^focal: cannot write '$tmp/no/such/dir/x.pdf'" "$tmp/err" && [ ! -e "$tmp/no" ]; then ok; else bad "missing output directory" "$(cat "$tmp/err")"; fi
+# read-only location
+"$focal" plot loss -o /proc/focal-test.pdf 2>"$tmp/err"; rc=$?
+if [ $rc -eq 2 ] && grep -q "^focal: cannot write '/proc/focal-test.pdf'" "$tmp/err"; then ok; else bad "read-only location" "$(cat "$tmp/err")"; fi
+"$focal" figures -o /proc/focal-test-dir 2>"$tmp/err"; rc=$?
+if [ $rc -eq 2 ] && grep -q "^focal: cannot create output directory '/proc/focal-test-dir'" "$tmp/err"; then ok; else bad "figures into a read-only location" "$(cat "$tmp/err")"; fi
+# a full disk: a file-size limit of 8 KiB while rendering
+mkdir "$tmp/full"
+(ulimit -f 16; "$focal" plot effective -o "$tmp/full/x.pdf") 2>"$tmp/err"; rc=$?
+if [ $rc -eq 2 ] && grep -q "^focal: cannot write '$tmp/full/x.pdf'" "$tmp/err" && [ -z "$(ls -A "$tmp/full")" ]; then ok; else bad "disk full while rendering leaves nothing" "rc=$rc $(cat "$tmp/err")" "$(ls -A "$tmp/full")"; fi
+(ulimit -f 16; "$focal" figures -o "$tmp/full/set" --formats pdf,png) >/dev/null 2>"$tmp/err"; rc=$?
+if [ $rc -eq 2 ] && grep -q "^focal: cannot write" "$tmp/err" && clean_dir "$tmp/full/set"; then ok; else bad "disk full during focal figures" "rc=$rc $(cat "$tmp/err")" "$(ls -A "$tmp/full/set")"; fi
+# a full disk on standard output
+"$focal" eval --p 0.5 >/dev/full 2>"$tmp/err"; rc=$?
+if [ $rc -eq 2 ] && grep -q "^focal: cannot write the output: No space left on device$" "$tmp/err"; then ok; else bad "stdout on a full disk" "$(cat "$tmp/err")"; fi
+# standard output closed
+"$focal" compare >&- 2>"$tmp/err"; rc=$?
+if [ $rc -eq 2 ] && grep -q "^focal: cannot write the output: " "$tmp/err"; then ok; else bad "stdout closed" "rc=$rc $(cat "$tmp/err")"; fi
+# a broken pipe ends quietly
+"$focal" eval --p-grid 0:1:200000 --format tsv 2>"$tmp/err" | head -1 >/dev/null
+if [ ! -s "$tmp/err" ]; then ok; else bad "broken pipe is quiet" "$(cat "$tmp/err")"; fi
+# SIGINT during a long simulation: status 130, nothing on stdout
+"$focal" simulate --anchors 1e10 --loss fl,fgl --gamma 2.5 >"$tmp/sim.out" 2>"$tmp/err" &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid; rc=$?
+if [ $rc -eq 130 ] && [ ! -s "$tmp/sim.out" ] && grep -q "^focal: interrupted$" "$tmp/err"; then ok; else bad "SIGINT during simulate" "rc=$rc $(cat "$tmp/err")"; fi
+# allocation failures inside the library
+if [ -x "$bdir/alloc_driver" ] && [ -f "$bdir/failalloc.so" ]; then
+	if LD_PRELOAD="$bdir/failalloc.so" "$bdir/alloc_driver" >"$tmp/alloc" 2>&1; then ok; else bad "allocation failures" "$(cat "$tmp/alloc")"; fi
+	grep -v '^alloc:' "$tmp/alloc"
+else
+	bad "allocation-failure driver not built"
+fi
+echo "fault: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
