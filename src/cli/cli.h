@@ -54,10 +54,40 @@ int cmd_spread(struct cli *c, int argc, char **argv);
 extern const char cmd_eval_usage[], cmd_integrate_usage[],
 	cmd_compare_usage[], cmd_check_usage[], cmd_plot_usage[],
 	cmd_figures_usage[], cmd_simulate_usage[], cmd_spread_usage[];
+int cmd_train(struct cli *c, int argc, char **argv);
+extern const char cmd_train_usage[];
+int cmd_repl(struct cli *c, int argc, char **argv);
+extern const char cmd_repl_usage[];
 
 extern const size_t cli_ncommands;
 
 const struct cmd *cli_find(const char *name);
+
+/*
+ * Levenshtein distance between two short strings, for "did you mean":
+ * 99 when either has 63 bytes or more.
+ */
+size_t cli_edit_distance(const char *a, const char *b);
+
+/*
+ * The directory of the figure set: $FOCAL_PLOTS, else ./plots when it
+ * exists, else the installed FOCAL_DATADIR/plots.  Static or environment
+ * string; the caller must not free it.
+ */
+const char *cli_plots_dir(void);
+
+/*
+ * Ctrl-C as a request rather than a kill.  A SIGINT handler (the REPL's,
+ * or simulate's in the plain CLI) calls cli_interrupt_set(), which is
+ * async-signal-safe; long work polls cli_interrupted() (the number of
+ * requests since the last clear) and stops cleanly, leaving no
+ * half-written file.  A command that stops this way prints "interrupted"
+ * and returns CLI_INTERRUPTED.  Table output stops between rows.
+ */
+#define CLI_INTERRUPTED 130
+void cli_interrupt_set(void);
+int cli_interrupted(void);
+void cli_interrupt_clear(void);
 
 /* Print "focal: <message>\n" on c->err. */
 void cli_error(struct cli *c, const char *fmt, ...)
@@ -88,6 +118,8 @@ int cli_next_opt(struct cli *c, const char *cmd, int argc, char **argv,
 extern const struct opt cmd_eval_opts[], cmd_integrate_opts[], cmd_compare_opts[],
 	cmd_check_opts[], cmd_plot_opts[], cmd_figures_opts[], cmd_simulate_opts[],
 	cmd_spread_opts[];
+extern const struct opt cmd_train_opts[];
+extern const struct opt cmd_repl_opts[];
 
 
 /* ---- values ---- */

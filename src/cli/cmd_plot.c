@@ -51,7 +51,7 @@ const char cmd_figures_usage[] =
 	"                    columns name, caption)\n";
 
 /* Directory holding the figure set: the first of the search path that exists. */
-static const char *plots_dir(void)
+const char *cli_plots_dir(void)
 {
 	const char *env = getenv("FOCAL_PLOTS");
 	struct stat st;
@@ -78,7 +78,7 @@ static int resolve_spec(struct cli *c, const char *name, char *path, size_t cap)
 			return -1;
 		}
 	}
-	snprintf(path, cap, "%s/%s.spec", plots_dir(), name);
+	snprintf(path, cap, "%s/%s.spec", cli_plots_dir(), name);
 	if (stat(path, &st) != 0) {
 		cli_error(c, "unknown figure '%s' (no %s; see 'focal figures --list')", name, path);
 		return -1;
@@ -387,7 +387,7 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 		}
 	}
 
-	const char *dir = plots_dir();
+	const char *dir = cli_plots_dir();
 	size_t n;
 	char **names = list_specs(dir, &n);
 	if (names == NULL || n == 0) {

@@ -133,18 +133,16 @@ struct progress {
 	int shown;
 };
 
-static volatile sig_atomic_t interrupted;
-
 static void on_sigint(int sig)
 {
 	(void)sig;
-	interrupted = 1;
+	cli_interrupt_set();
 }
 
 static int progress_cb(double done, void *ctx)
 {
 	struct progress *p = ctx;
-	if (interrupted)
+	if (cli_interrupted())
 		return 1;
 	if (!p->tty)
 		return 0;
@@ -695,7 +693,8 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &pr.start);
 	o.progress = progress_cb;
 	o.progress_ctx = &pr;
-	interrupted = 0;
+	/* No clear here: the REPL clears the request before each command, so
+	 * a Ctrl-C typed while this one was starting is not lost. */
 	struct sigaction sa, old;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_sigint;
@@ -747,7 +746,7 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 		}
 		if (st == FOCAL_ECANCELED) {
 			cli_error(c, "interrupted");
-			status = 130;
+			status = CLI_INTERRUPTED;
 			goto done;
 		}
 		if (st != FOCAL_OK) {

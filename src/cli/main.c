@@ -16,8 +16,10 @@ const struct cmd cli_commands[] = {
 	{"check", cmd_check, "run the mathematical identities; exit 1 if one fails", cmd_check_usage, cmd_check_opts},
 	{"simulate", cmd_simulate, "populations of anchors: who carries the loss and the gradient", cmd_simulate_usage, cmd_simulate_opts},
 	{"spread", cmd_spread, "focusing ratio and spread differential as functions of gamma", cmd_spread_usage, cmd_spread_opts},
+	{"train", cmd_train, "train with each loss over many seeds: AP with confidence intervals", cmd_train_usage, cmd_train_opts},
 	{"plot", cmd_plot, "render one figure from a spec in plots/", cmd_plot_usage, cmd_plot_opts},
 	{"figures", cmd_figures, "render the whole figure set", cmd_figures_usage, cmd_figures_opts},
+	{"repl", cmd_repl, "interactive session with live plots (plain 'focal' on a terminal)", cmd_repl_usage, cmd_repl_opts},
 };
 const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];
 
@@ -42,32 +44,6 @@ static void usage(FILE *f)
 	fputs("\n'focal COMMAND --help' describes a command; man focal has the details.\n", f);
 }
 
-/* Levenshtein distance, small strings only: for "did you mean". */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t row[64];
-	if (la >= 63 || lb >= 63)
-		return 99;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			if (up + 1 < best)
-				best = up + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
-
 int main(int argc, char **argv)
 {
 	struct cli c = {stdout, stderr, isatty(STDOUT_FILENO)};
@@ -76,6 +52,11 @@ int main(int argc, char **argv)
 	 * temporary file removed) rather than kill the process. */
 	signal(SIGXFSZ, SIG_IGN);
 	if (argc < 2) {
+		if (isatty(STDIN_FILENO)) {
+			char repl_name[] = "repl";
+			char *repl_argv[] = {repl_name, NULL};
+			return cmd_repl(&c, 1, repl_argv);
+		}
 		cli_error(&c, "no command given (see 'focal --help')");
 		return CLI_USAGE;
 	}
@@ -98,7 +79,7 @@ int main(int argc, char **argv)
 		const char *best = NULL;
 		size_t bd = 3;
 		for (size_t i = 0; i < cli_ncommands; i++) {
-			size_t d = edit_distance(name, cli_commands[i].name);
+			size_t d = cli_edit_distance(name, cli_commands[i].name);
 			if (d < bd) {
 				bd = d;
 				best = cli_commands[i].name;

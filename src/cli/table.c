@@ -72,7 +72,7 @@ static void write_sep(struct cli *c, const struct table *t, char sep)
 		fputs(t->cols[j], c->out);
 	}
 	fputc('\n', c->out);
-	for (size_t i = 0; i < t->nrows; i++) {
+	for (size_t i = 0; i < t->nrows && !cli_interrupted(); i++) {
 		const struct cell *row = t->cells + i * t->ncol;
 		for (size_t j = 0; j < t->ncol; j++) {
 			if (j)
@@ -103,7 +103,7 @@ static void write_json(struct cli *c, const struct table *t)
 {
 	char buf[64];
 	fputs("[\n", c->out);
-	for (size_t i = 0; i < t->nrows; i++) {
+	for (size_t i = 0; i < t->nrows && !cli_interrupted(); i++) {
 		const struct cell *row = t->cells + i * t->ncol;
 		fputs("  {", c->out);
 		for (size_t j = 0; j < t->ncol; j++) {
@@ -141,7 +141,7 @@ static void write_table(struct cli *c, const struct table *t)
 	for (size_t j = 0; j < t->ncol; j++)
 		fprintf(c->out, "%s%*s", j ? "  " : "", (int)w[j], t->cols[j]);
 	fputc('\n', c->out);
-	for (size_t i = 0; i < t->nrows; i++) {
+	for (size_t i = 0; i < t->nrows && !cli_interrupted(); i++) {
 		for (size_t j = 0; j < t->ncol; j++) {
 			const struct cell *cl = &t->cells[i * t->ncol + j];
 			fprintf(c->out, "%s%*s", j ? "  " : "", (int)w[j],
@@ -156,6 +156,8 @@ int table_write(struct cli *c, const struct table *t, enum cli_format f)
 {
 	if (f == FMT_DEFAULT)
 		f = c->out_is_tty ? FMT_TABLE : FMT_TSV;
+	if (cli_interrupted())
+		return -1; /* a Ctrl-C in the REPL came during the computation */
 	switch (f) {
 	case FMT_TABLE:
 		write_table(c, t);
@@ -170,6 +172,9 @@ int table_write(struct cli *c, const struct table *t, enum cli_format f)
 		write_sep(c, t, '\t');
 		break;
 	}
+	/* A Ctrl-C in the REPL stopped the rows: the caller reports it. */
+	if (cli_interrupted())
+		return fflush(c->out), -1;
 	if (fflush(c->out) == 0 && !ferror(c->out))
 		return 0;
 	/* a full disk or a closed stdout: say so (a broken pipe never gets

@@ -18,8 +18,7 @@
 
 static const char *const loss_label[] = {"CE", "FL", "FGL", "FL*"};
 
-/* Expand {gamma} {beta} {alpha} {loss} in a label template. */
-static void expand_label(const struct spec_curve *cv, double g, char *out, size_t cap)
+void spec_expand_label(const struct spec_curve *cv, double g, char *out, size_t cap)
 {
 	char def[128];
 	const char *t = cv->label;
@@ -225,7 +224,7 @@ static int add_series(fig_panel *p, const struct spec_panel *pn, const struct sp
 {
 	char label[160];
 	fig_series *s;
-	expand_label(cv, g, label, sizeof label);
+	spec_expand_label(cv, g, label, sizeof label);
 	int st = fig_series_add(p, (enum fig_kind)cv->kind, xs, ys, n, label, &s);
 	if (st != FIG_OK) {
 		snprintf(err, SPEC_ERRLEN, "curve at line %d: %s", cv->line, fig_strerror(st));
@@ -479,7 +478,7 @@ static int same_population(const struct spec_population *a, const struct spec_po
 }
 
 static int build_panel(fig_panel *p, const struct spec *sp, const struct spec_panel *pn,
-		       struct popcache *pc, char *err)
+		       struct popcache *pc, const struct spec_train_cache *tc, char *err)
 {
 	int st = fig_axis_set_scale(&p->x, pn->xlog ? FIG_SCALE_LOG10 : FIG_SCALE_LINEAR);
 	if (st == FIG_OK)
@@ -516,7 +515,9 @@ static int build_panel(fig_panel *p, const struct spec *sp, const struct spec_pa
 	int rc = 0;
 	for (int i = 0; i < pn->ncurves && rc == 0; i++) {
 		enum spec_quantity q = pn->curves[i].q;
-		if (q == Q_CDF || q == Q_SHARES || q == Q_GRADNORM) {
+		if (spec_is_training(q)) {
+			rc = spec_train_curve(p, pn, i, tc, err);
+		} else if (q == Q_CDF || q == Q_SHARES || q == Q_GRADNORM) {
 			if (!pc->valid || !same_population(&pc->key, &pn->pop)) {
 				popdata_free(&pc->d);
 				pc->valid = 0;
@@ -541,17 +542,24 @@ int spec_build(const struct spec *s, fig_figure **out, char *err)
 		snprintf(err, SPEC_ERRLEN, "%s: %s", s->name, fig_strerror(st));
 		return -1;
 	}
+	struct spec_train_cache *tc;
+	if (spec_train_prepare(s, &tc, err) != 0) {
+		fig_free(f);
+		return -1;
+	}
 	struct popcache pc;
 	memset(&pc, 0, sizeof pc);
 	for (int i = 0; i < s->npanels; i++) {
 		fig_panel *p = fig_panel_at(f, i / s->cols, i % s->cols);
-		if (build_panel(p, s, &s->panels[i], &pc, err) != 0) {
+		if (build_panel(p, s, &s->panels[i], &pc, tc, err) != 0) {
 			popdata_free(&pc.d);
+			spec_train_cache_free(tc);
 			fig_free(f);
 			return -1;
 		}
 	}
 	popdata_free(&pc.d);
+	spec_train_cache_free(tc);
 	*out = f;
 	return 0;
 }

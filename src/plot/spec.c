@@ -15,6 +15,7 @@
 
 #include "focal/focal.h"
 #include "focal/pop.h"
+#include "focal/train.h"
 
 #define MAXTOK 32
 #define TOKLEN 256
@@ -112,7 +113,7 @@ static int copy_text(struct ctx *c, char *dst, size_t cap, const char *src)
 static const char *const quantity_names[Q_COUNT] = {
 	"value", "dpt", "dxt", "weight", "residual", "residual_identity",
 	"published", "focus", "coef", "relerr_numeric", "relerr_reference",
-	"cdf", "shares", "gradnorm"};
+	"cdf", "shares", "gradnorm", "ap_vs_gamma", "grad_race", "train_curve"};
 
 static const char *const loss_names[] = {"ce", "fl", "fgl", "flstar"};
 
@@ -196,14 +197,16 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 	cv->group = FOCAL_GROUP_NEG;
 	cv->bins = 20;
 	if (n < 2)
-		return fail(c, "curve needs a quantity (value, dpt, dxt, weight, residual, residual_identity, published, focus, coef, relerr_numeric, relerr_reference, cdf, shares, gradnorm)");
+		return fail(c, "curve needs a quantity (value, dpt, dxt, weight, residual, residual_identity, published, focus, coef, relerr_numeric, relerr_reference, cdf, shares, gradnorm, ap_vs_gamma, grad_race, train_curve)");
 	int q = -1;
 	for (int i = 0; i < Q_COUNT; i++)
 		if (strcmp(tok[1], quantity_names[i]) == 0)
 			q = i;
 	if (q < 0)
-		return fail(c, "unknown quantity '%s' (expected value, dpt, dxt, weight, residual, residual_identity, published, focus, coef, relerr_numeric, relerr_reference, cdf, shares or gradnorm)", tok[1]);
+		return fail(c, "unknown quantity '%s' (expected value, dpt, dxt, weight, residual, residual_identity, published, focus, coef, relerr_numeric, relerr_reference, cdf, shares, gradnorm, ap_vs_gamma, grad_race or train_curve)", tok[1]);
 	cv->q = (enum spec_quantity)q;
+	if (cv->q == Q_TRAIN_CURVE)
+		cv->what = 2; /* held-out AP unless what=loss */
 	for (int i = 2; i < n; i++) {
 		char *eq = strchr(tok[i], '=');
 		if (strcmp(tok[i], "negate") == 0) {
@@ -269,9 +272,9 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 			if (!LOOKUP(groups, v, &cv->group))
 				return fail(c, "unknown group '%s' (expected pos, neg or all)", v);
 		} else if (strcmp(k, "what") == 0) {
-			static const struct named whats[] = {{"loss", 0}, {"grad", 1}};
+			static const struct named whats[] = {{"loss", 0}, {"grad", 1}, {"ap", 2}};
 			if (!LOOKUP(whats, v, &cv->what))
-				return fail(c, "unknown share '%s' (expected loss or grad)", v);
+				return fail(c, "unknown what '%s' (expected loss or grad for shares, loss or ap for train_curve)", v);
 		} else if (strcmp(k, "bins") == 0) {
 			double nb;
 			if (num(c, v, "bins", &nb) != 0)
@@ -301,11 +304,11 @@ static int parse_x(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN
 {
 	static const struct named xv[] = {{"pt", SPEC_X_PT}, {"xt", SPEC_X_XT}, {"gamma", SPEC_X_GAMMA},
 		  {"exponent", SPEC_X_EXPONENT}, {"fraction", SPEC_X_FRACTION},
-		  {"loss", SPEC_X_LOSS}, {"gradnorm", SPEC_X_GRADNORM}};
+		  {"loss", SPEC_X_LOSS}, {"gradnorm", SPEC_X_GRADNORM}, {"step", SPEC_X_STEP}};
 	int var;
 	if (n < 2 || !LOOKUP(xv, tok[1], &var))
-		return fail(c, n < 2 ? "x needs VARIABLE LO HI (VARIABLE is pt, xt, gamma, exponent, fraction, loss or gradnorm)"
-				     : "unknown x variable '%s' (expected pt, xt, gamma, exponent, fraction, loss or gradnorm)",
+		return fail(c, n < 2 ? "x needs VARIABLE LO HI (VARIABLE is pt, xt, gamma, exponent, fraction, loss, gradnorm or step)"
+				     : "unknown x variable '%s' (expected pt, xt, gamma, exponent, fraction, loss, gradnorm or step)",
 			    n < 2 ? "" : tok[1]);
 	pn->xvar = (enum spec_xvar)var;
 	if (var == SPEC_X_LOSS) {
@@ -317,7 +320,7 @@ static int parse_x(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN
 		return 0;
 	}
 	if (n < 4)
-		return fail(c, "x needs VARIABLE LO HI (VARIABLE is pt, xt, gamma, exponent, fraction, loss or gradnorm)");
+		return fail(c, "x needs VARIABLE LO HI (VARIABLE is pt, xt, gamma, exponent, fraction, loss, gradnorm or step)");
 	if (num(c, tok[2], "x range start", &pn->xlo) || num(c, tok[3], "x range end", &pn->xhi))
 		return -1;
 	for (int i = 4; i < n; i++) {
@@ -344,6 +347,8 @@ static int parse_x(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN
 		return fail(c, "invalid p_t range %s..%s: must lie in [0, 1]", tok[2], tok[3]);
 	if (pn->xvar == SPEC_X_GAMMA && pn->xlo < 0.0)
 		return fail(c, "invalid gamma range %s..%s: gamma must be >= 0", tok[2], tok[3]);
+	if (pn->xvar == SPEC_X_STEP && pn->xlo < 0.0)
+		return fail(c, "invalid step range %s..%s: steps must be >= 0", tok[2], tok[3]);
 	return 0;
 }
 
@@ -451,6 +456,115 @@ static int parse_population(struct ctx *c, struct spec_panel *pn, char tok[MAXTO
 	return 0;
 }
 
+/* A whole number in [lo, hi] for a training key. */
+static int whole(struct ctx *c, const char *k, const char *v, double lo, double hi, double *out)
+{
+	if (num(c, v, k, out) != 0)
+		return -1;
+	if (*out != floor(*out) || *out < lo || *out > hi)
+		return fail(c, "invalid %s '%s': expected an integer in [%.15g, %.15g]", k, v, lo, hi);
+	return 0;
+}
+
+/* A number in [lo, hi] (open at lo when open_lo) for a training key. */
+static int ranged(struct ctx *c, const char *k, const char *v, double lo, double hi,
+		  int open_lo, double *out)
+{
+	if (num(c, v, k, out) != 0)
+		return -1;
+	if (!(*out <= hi) || !(open_lo ? *out > lo : *out >= lo))
+		return fail(c, "invalid %s '%s': expected a number in %s%.15g, %.15g]", k, v,
+			    open_lo ? "(" : "[", lo, hi);
+	return 0;
+}
+
+/* training KEY=VALUE ...: the options of focal train, same names. */
+static int parse_training(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN], int n)
+{
+	struct spec_training *t = &pn->train;
+	for (int i = 1; i < n; i++) {
+		char *eq = strchr(tok[i], '=');
+		if (eq == NULL)
+			return fail(c, "unexpected '%s' in training (expected key=value)", tok[i]);
+		*eq = '\0';
+		const char *k = tok[i], *v = eq + 1;
+		int e = 0;
+		if (strcmp(k, "model") == 0) {
+			static const struct named models[] = {{"mlp", FOCAL_TRAIN_MLP}, {"logistic", FOCAL_TRAIN_LOGISTIC}};
+			if (!LOOKUP(models, v, &t->model))
+				return fail(c, "unknown model '%s' (expected mlp or logistic)", v);
+		} else if (strcmp(k, "optimizer") == 0) {
+			static const struct named opts[] = {{"sgd", FOCAL_TRAIN_SGD}, {"adam", FOCAL_TRAIN_ADAM}};
+			if (!LOOKUP(opts, v, &t->optimizer))
+				return fail(c, "unknown optimizer '%s' (expected sgd or adam)", v);
+		} else if (strcmp(k, "alpha") == 0) {
+			if (strcmp(v, "none") == 0)
+				t->alpha = NAN;
+			else
+				e = ranged(c, k, v, 0, 1, 0, &t->alpha);
+		} else if (strcmp(k, "dim") == 0) {
+			e = whole(c, k, v, 2, 1024, &t->dim);
+		} else if (strcmp(k, "hidden") == 0) {
+			e = whole(c, k, v, 1, 4096, &t->hidden);
+		} else if (strcmp(k, "train-anchors") == 0) {
+			e = whole(c, k, v, 2, 1e8, &t->train_anchors);
+		} else if (strcmp(k, "test-anchors") == 0) {
+			e = whole(c, k, v, 2, 1e8, &t->test_anchors);
+		} else if (strcmp(k, "imbalance") == 0) {
+			e = ranged(c, k, v, 0, 1e12, 0, &t->imbalance);
+		} else if (strcmp(k, "hard-share") == 0) {
+			e = ranged(c, k, v, 0, 1, 0, &t->hard_share);
+		} else if (strcmp(k, "separation") == 0) {
+			e = ranged(c, k, v, 0, 1000, 0, &t->separation);
+		} else if (strcmp(k, "hard-dist") == 0) {
+			e = ranged(c, k, v, 0, 1000, 0, &t->hard_dist);
+		} else if (strcmp(k, "prior") == 0) {
+			e = ranged(c, k, v, 0, 1 - 1e-12, 1, &t->prior);
+		} else if (strcmp(k, "lr") == 0) {
+			e = ranged(c, k, v, 0, 1e300, 1, &t->lr);
+		} else if (strcmp(k, "momentum") == 0) {
+			e = ranged(c, k, v, 0, 0.999999, 0, &t->momentum);
+		} else if (strcmp(k, "batch") == 0) {
+			e = whole(c, k, v, 1, 1e8, &t->batch);
+		} else if (strcmp(k, "steps") == 0) {
+			e = whole(c, k, v, 1, 1e7, &t->steps);
+		} else if (strcmp(k, "seeds") == 0) {
+			e = whole(c, k, v, 1, 10000, &t->seeds);
+		} else if (strcmp(k, "seed") == 0) {
+			e = whole(c, k, v, 0, 9007199254740992.0, &t->seed);
+		} else if (strcmp(k, "eval-every") == 0) {
+			e = whole(c, k, v, 1, 1e7, &t->eval_every);
+		} else {
+			return fail(c, "unknown training option '%s' (expected model, hidden, dim, train-anchors, test-anchors, imbalance, hard-share, separation, hard-dist, prior, optimizer, lr, momentum, batch, steps, seeds, seed, eval-every or alpha)", k);
+		}
+		if (e)
+			return -1;
+	}
+	/* what focal train would refuse */
+	focal_train_task task = {(int)t->dim, (size_t)t->train_anchors, (size_t)t->test_anchors,
+				 t->imbalance, t->hard_share, t->separation, t->hard_dist};
+	if (focal_train_task_check(&task) != FOCAL_OK)
+		return fail(c, "invalid training task: each split needs a positive and a negative at imbalance %g", t->imbalance);
+	if (t->batch > t->train_anchors)
+		return fail(c, "invalid training batch %.0f: larger than the %.0f training anchors", t->batch, t->train_anchors);
+	return 0;
+}
+
+/* focal train's defaults. */
+static void training_defaults(struct spec_training *t)
+{
+	focal_train_opts o;
+	focal_train_opts_default(&o);
+	*t = (struct spec_training){
+		.model = o.model, .optimizer = o.optimizer, .dim = o.task.dim,
+		.hidden = o.hidden, .train_anchors = (double)o.task.n_train,
+		.test_anchors = (double)o.task.n_test, .imbalance = o.task.neg_per_pos,
+		.hard_share = o.task.hard_share, .separation = o.task.separation,
+		.hard_dist = o.task.hard_dist, .prior = o.prior, .momentum = o.momentum,
+		.batch = (double)o.batch, .steps = (double)o.steps, .seeds = o.nseeds,
+		.seed = (double)o.seed, .lr = NAN, .eval_every = 0, .alpha = 0.25};
+}
+
 static void panel_defaults(struct spec_panel *pn)
 {
 	memset(pn, 0, sizeof *pn);
@@ -467,6 +581,7 @@ static void panel_defaults(struct spec_panel *pn)
 	pn->pop.prior = 0.01;
 	pn->pop.seed = 1;
 	pn->pop.alpha = 0.25;
+	training_defaults(&pn->train);
 }
 
 /* The current panel, creating the first one on demand. */
@@ -501,14 +616,25 @@ static int check_spec(struct ctx *c, struct spec *s)
 			static const int need_x[Q_COUNT] = {
 				[Q_FOCUS] = SPEC_X_GAMMA, [Q_COEF] = SPEC_X_EXPONENT,
 				[Q_CDF] = SPEC_X_FRACTION, [Q_SHARES] = SPEC_X_LOSS,
-				[Q_GRADNORM] = SPEC_X_GRADNORM};
+				[Q_GRADNORM] = SPEC_X_GRADNORM, [Q_AP_GAMMA] = SPEC_X_GAMMA,
+				[Q_GRAD_RACE] = SPEC_X_STEP, [Q_TRAIN_CURVE] = SPEC_X_STEP};
+			if (spec_is_training(cv->q)) {
+				if (cv->loss == FOCAL_FLSTAR)
+					return fail(c, "quantity '%s' trains with loss=ce, fl or fgl", quantity_names[cv->q]);
+				if (cv->q == Q_TRAIN_CURVE && cv->what == 1)
+					return fail(c, "quantity 'train_curve' plots what=ap or what=loss");
+				if (cv->q == Q_AP_GAMMA && cv->loss == FOCAL_CE)
+					return fail(c, "quantity 'ap_vs_gamma' needs loss=fl or loss=fgl");
+			}
+			if (cv->q == Q_SHARES && cv->what == 2)
+				return fail(c, "quantity 'shares' plots what=loss or what=grad");
 			int special_x = pn->xvar >= SPEC_X_FRACTION;
 			if (need_x[cv->q] >= SPEC_X_FRACTION || special_x) {
 				if ((int)pn->xvar != need_x[cv->q])
-					return fail(c, "quantity '%s' cannot be plotted against this x (population quantities pair cdf with x fraction, shares with x loss, gradnorm with x gradnorm)", quantity_names[cv->q]);
+					return fail(c, "quantity '%s' cannot be plotted against this x (population quantities pair cdf with x fraction, shares with x loss, gradnorm with x gradnorm; training curves grad_race and train_curve need x step)", quantity_names[cv->q]);
 				continue;
 			}
-			int want_gamma = cv->q == Q_FOCUS, want_exp = cv->q == Q_COEF;
+			int want_gamma = cv->q == Q_FOCUS || cv->q == Q_AP_GAMMA, want_exp = cv->q == Q_COEF;
 			if (want_gamma != (pn->xvar == SPEC_X_GAMMA))
 				return fail(c, "quantity '%s' %s x gamma", quantity_names[cv->q],
 					    want_gamma ? "needs" : "cannot be plotted against");
@@ -611,11 +737,14 @@ int spec_parse_text(const char *name, const char *text, struct spec *s, char *er
 		} else if (strcmp(kw, "population") == 0) {
 			if (parse_population(&c, cur_panel(s), tok, n))
 				return -1;
+		} else if (strcmp(kw, "training") == 0) {
+			if (parse_training(&c, cur_panel(s), tok, n))
+				return -1;
 		} else if (strcmp(kw, "curve") == 0) {
 			if (parse_curve(&c, cur_panel(s), tok, n))
 				return -1;
 		} else {
-			return fail(&c, "unknown directive '%s' (expected caption, size, layout, panel, title, x, y, xlabel, ylabel, legend, shade, hline, vline, note, population or curve)", kw);
+			return fail(&c, "unknown directive '%s' (expected caption, size, layout, panel, title, x, y, xlabel, ylabel, legend, shade, hline, vline, note, population, training or curve)", kw);
 		}
 	}
 	return check_spec(&c, s);

@@ -28,7 +28,8 @@ enum spec_xvar {
 	SPEC_X_EXPONENT, /* the power k of (1-p_t)^k in the series view */
 	SPEC_X_FRACTION, /* fraction of a group's anchors (loss CDFs) */
 	SPEC_X_LOSS,     /* categorical: one bar per loss (population shares) */
-	SPEC_X_GRADNORM  /* the gradient norm |p - y| (GHM histogram) */
+	SPEC_X_GRADNORM, /* the gradient norm |p - y| (GHM histogram) */
+	SPEC_X_STEP      /* training steps (training curves) */
 };
 
 /* What a curve's y value is (see docs/figures.md, "Quantities"). */
@@ -47,6 +48,9 @@ enum spec_quantity {
 	Q_CDF,            /* population: CDF of normalised loss, x = fraction */
 	Q_SHARES,         /* population: stacked shares by group, x = loss */
 	Q_GRADNORM,       /* population: gradient-norm histogram, x = gradnorm */
+	Q_AP_GAMMA,       /* training: final held-out AP ± 95 % CI, x = gamma */
+	Q_GRAD_RACE,      /* training: gradient shares by group ± CI, x = step */
+	Q_TRAIN_CURVE,    /* training: held-out AP or minibatch loss ± CI, x = step */
 	Q_COUNT
 };
 
@@ -66,7 +70,8 @@ struct spec_curve {
 	double hard, easy;        /* Q_FOCUS points */
 	char ref[256];            /* Q_RELERR_REF: reference table, relative to the spec */
 	int group;                /* Q_CDF, Q_GRADNORM: focal_pop group */
-	int what;                 /* Q_SHARES: 0 loss, 1 gradient */
+	int what;                 /* Q_SHARES: 0 loss, 1 gradient;
+	                             Q_TRAIN_CURVE: 0 loss, 2 AP */
 	int bins;                 /* Q_GRADNORM */
 	int line;                 /* source line, for messages */
 };
@@ -86,9 +91,25 @@ struct spec_population {
 	double anchors, pos_frac, prior, seed, alpha;
 };
 
+/*
+ * The experiment of a panel's training quantities: the options of
+ * `focal train`, with its defaults (src/lib train.h; docs/train.md).
+ * Panels with the same settings share one experiment.
+ */
+struct spec_training {
+	int model;                /* FOCAL_TRAIN_LOGISTIC or _MLP */
+	int optimizer;            /* FOCAL_TRAIN_SGD or _ADAM */
+	double dim, hidden, train_anchors, test_anchors, imbalance, hard_share;
+	double separation, hard_dist, prior, momentum, batch, steps, seeds, seed;
+	double lr;                /* NAN = the optimiser's default */
+	double eval_every;        /* 0 = steps / 20 */
+	double alpha;             /* FL and FGL; NAN = none */
+};
+
 struct spec_panel {
 	char title[128];
 	struct spec_population pop;
+	struct spec_training train;
 	enum spec_xvar xvar;
 	double xlo, xhi;
 	int xlog;
@@ -134,5 +155,29 @@ void spec_override_gammas(struct spec *s, const double *g, int n);
  * the caller, free with fig_free), or -1 with a message in err.
  */
 int spec_build(const struct spec *s, fig_figure **out, char *err);
+
+/* ---- inside src/plot: the training quantities (build_train.c) ---- */
+
+struct spec_train_cache;
+
+/*
+ * Run the experiments of every panel's training quantities, one per
+ * distinct struct spec_training, with the union of the (loss, gamma,
+ * alpha) the panels need.  *out is NULL when the spec has none.  Returns 0
+ * or -1 with a message in err.
+ */
+int spec_train_prepare(const struct spec *s, struct spec_train_cache **out, char *err);
+void spec_train_cache_free(struct spec_train_cache *c);
+
+/* Add the series of training curve ci of panel pn to p. */
+int spec_train_curve(fig_panel *p, const struct spec_panel *pn, int ci,
+		     const struct spec_train_cache *c, char *err);
+
+/* A curve's legend label: its label= template with {gamma} {beta}
+ * {alpha} {loss} filled in, or the default "FL, γ = 2" style. */
+void spec_expand_label(const struct spec_curve *cv, double g, char *out, size_t cap);
+
+/* 1 for Q_AP_GAMMA, Q_GRAD_RACE and Q_TRAIN_CURVE. */
+int spec_is_training(enum spec_quantity q);
 
 #endif

@@ -94,6 +94,26 @@ if ! cut -f5- "$tmp/m.tsv" | grep -q nan; then ok; else bad "no nan in integrate
 "$focal" eval --p-grid 0:1:100000 --format tsv 2>"$tmp/err" | head -1 >/dev/null
 if [ ! -s "$tmp/err" ]; then ok; else bad "broken pipe is quiet" "$(cat "$tmp/err")"; fi
 
+# ---- train: the curves file, thread-count invariance, Ctrl-C ---------------
+small="--train-anchors 4000 --test-anchors 3000 --imbalance 100 --steps 30 --batch 256 --seeds 3 --hidden 8 --format tsv"
+# shellcheck disable=SC2086
+"$focal" train $small --threads 1 --curves "$tmp/c1.tsv" >"$tmp/t1" 2>"$tmp/err"
+# shellcheck disable=SC2086
+"$focal" train $small --threads 3 --curves "$tmp/c3.tsv" >"$tmp/t3" 2>>"$tmp/err"
+if [ -s "$tmp/t1" ] && cmp -s "$tmp/t1" "$tmp/t3" && cmp -s "$tmp/c1.tsv" "$tmp/c3.tsv" && [ ! -s "$tmp/err" ]; then ok; else bad "train: the same numbers for 1 and 3 threads" "$(cat "$tmp/err")"; fi
+if [ "$(head -1 "$tmp/c1.tsv")" = "$(printf 'loss\tgamma\tseed\tstep\tloss_value\tap\tgrad_share_pos\tgrad_share_hard_neg\tgrad_share_easy_neg')" ] &&
+	[ "$(wc -l <"$tmp/c1.tsv")" -eq $((1 + 2 * 3 * 31)) ] &&
+	awk -F'\t' 'NR>1 && ($7+$8+$9 < 0.999999 || $7+$8+$9 > 1.000001) {exit 1}' "$tmp/c1.tsv"; then ok; else bad "train --curves: header, one row per loss, seed and step, shares add to 1" "$(head -3 "$tmp/c1.tsv")"; fi
+if [ -z "$(ls "$tmp" | grep '\.tmp$')" ]; then ok; else bad "train --curves leaves no temporary file" "$(ls "$tmp")"; fi
+# Ctrl-C: status 130, "interrupted", nothing on stdout, no curves file
+"$focal" train --steps 10000000 --seeds 2 --curves "$tmp/int.tsv" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+sleep 1
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+if [ $rc -eq 130 ] && grep -q '^focal: interrupted$' "$tmp/err" && [ ! -s "$tmp/out" ] && [ -z "$(ls "$tmp" | grep '^int\.tsv')" ]; then ok; else bad "train: Ctrl-C stops with 130 and no files" "rc $rc" "$(cat "$tmp/err")" "$(ls "$tmp")"; fi
+
 # ---- figures ---------------------------------------------------------------
 cd "$top"
 # Golden record (drawing-call log) of every spec in plots/.

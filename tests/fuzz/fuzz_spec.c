@@ -3,7 +3,8 @@
  * (src/plot/spec.c); a spec that parses is built into a figure model with
  * libfocal (src/plot/build.c) and laid out by the record backend into
  * memory.  A failure must leave a one-line message naming the input.
- * Population panels are capped small so each input stays fast.
+ * Population panels and training experiments are capped small so each
+ * input stays fast.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -45,6 +46,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (s.panels[i].npoints > 200)
 			s.panels[i].npoints = 200;
+		/* training panels: a tiny experiment, whatever the spec asks */
+		struct spec_training *t = &s.panels[i].train;
+		t->train_anchors = t->train_anchors > 3000 ? 3000 : t->train_anchors;
+		t->test_anchors = t->test_anchors > 2000 ? 2000 : t->test_anchors;
+		t->batch = t->batch > 256 ? 256 : t->batch;
+		t->batch = t->batch > t->train_anchors ? t->train_anchors : t->batch;
+		t->steps = t->steps > 20 ? 20 : t->steps;
+		t->seeds = t->seeds > 3 ? 3 : t->seeds;
+		t->dim = t->dim > 16 ? 16 : t->dim;
+		t->hidden = t->hidden > 16 ? 16 : t->hidden;
 	}
 	fig_figure *f;
 	if (spec_build(&s, &f, err) == 0) {

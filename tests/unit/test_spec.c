@@ -223,6 +223,56 @@ static void test_file_errors(void **state)
 	assert_non_null(strstr(err, "missing.tsv"));
 }
 
+/* The training directive and quantities: parsed, checked, and built into
+ * a mean line and a band per curve from one shared experiment. */
+static void test_training(void **state)
+{
+	(void)state;
+	const char *small = "training model=logistic train-anchors=3000 test-anchors=2000 imbalance=50 "
+			    "batch=256 steps=12 seeds=3 eval-every=4 alpha=none\n";
+	char text[1024];
+	snprintf(text, sizeof text, "%sx gamma 0 2\ncurve ap_vs_gamma loss=fl gamma=0,2\n"
+		 "curve ap_vs_gamma loss=fgl gamma=2,0\npanel\n%sx step 0 12\n"
+		 "curve train_curve loss=fgl gamma=2\ncurve grad_race loss=ce\n", small, small);
+	parses(text);
+	assert_int_equal(s.panels[0].train.steps, 12);
+	assert_true(isnan(s.panels[0].train.alpha));
+	assert_int_equal(s.panels[1].curves[0].what, 2); /* AP by default */
+	fig_figure *f;
+	char err[SPEC_ERRLEN];
+	assert_int_equal(spec_build(&s, &f, err), 0);
+	/* a band and a mean per curve; the race has three groups */
+	assert_int_equal(f->panels[0].nseries, 4);
+	assert_int_equal(f->panels[1].nseries, 2 + 6);
+	const fig_series *m = f->panels[0].series[1];
+	assert_int_equal(m->n, 2);
+	assert_true(m->x[0] == 0.0 && m->x[1] == 2.0);
+	assert_true(m->y[0] > 0.0 && m->y[0] <= 1.0);
+	/* FL and FGL at γ = 0 are the same runs (sorted by γ) */
+	assert_true(f->panels[0].series[3]->y[0] == m->y[0]);
+	const fig_series *c = f->panels[1].series[1];
+	assert_int_equal(c->n, 4); /* steps 0, 4, 8, 12 */
+	assert_true(c->x[3] == 12.0);
+	fig_free(f);
+
+	rejects("training steps=0\ncurve value\n", "t.spec:1: invalid steps '0'");
+	rejects("training lr=-1\ncurve value\n", "invalid lr '-1'");
+	rejects("training optimizer=rmsprop\n", "unknown optimizer 'rmsprop'");
+	rejects("training model=cnn\n", "unknown model 'cnn'");
+	rejects("training epochs=3\n", "unknown training option 'epochs'");
+	rejects("training 12\n", "unexpected '12' in training");
+	rejects("training imbalance=1e6\n", "invalid training task");
+	rejects("training train-anchors=5000 imbalance=10 batch=6000\n", "invalid training batch 6000");
+	rejects("x pt 0 1\ncurve ap_vs_gamma\n", "quantity 'ap_vs_gamma' needs x gamma");
+	rejects("x gamma 0 5\ncurve grad_race\n", "quantity 'grad_race' cannot be plotted against this x");
+	rejects("x step 0 5\ncurve value\n", "quantity 'value' cannot be plotted against this x");
+	rejects("x step -1 5\ncurve train_curve\n", "invalid step range -1..5");
+	rejects("x step 0 5\ncurve train_curve loss=flstar\n", "trains with loss=ce, fl or fgl");
+	rejects("x step 0 5\ncurve train_curve what=grad\n", "plots what=ap or what=loss");
+	rejects("x gamma 0 5\ncurve ap_vs_gamma loss=ce\n", "needs loss=fl or loss=fgl");
+	rejects("x loss\ncurve shares what=ap\n", "plots what=loss or what=grad");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +282,7 @@ int main(void)
 		cmocka_unit_test(test_gamma_override),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_file_errors),
+		cmocka_unit_test(test_training),
 	};
 	return cmocka_run_group_tests_name("spec", tests, NULL, NULL);
 }

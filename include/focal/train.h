@@ -1,0 +1,357 @@
+/*
+ * Training experiments: does focal gradient loss train like focal loss?
+ * (docs/train.md)
+ *
+ * A small classifier with shared parameters (logistic regression or a
+ * one-hidden-layer ReLU network) is trained on a synthetic dense-detection
+ * task: anchors with feature vectors drawn from class-conditional Gaussians,
+ * extremely imbalanced (1:1000 by default), with a share of hard negatives
+ * that sit close to the positives.  Every selected loss is trained with the
+ * same seeds, the same data, the same initial parameters, the same minibatch
+ * order and the same optimiser, so runs can be compared seed by seed
+ * (paired).  Per-anchor losses and gradients come from libfocal itself
+ * (focal.h), so the trained losses are exactly the ones the tool analyses.
+ *
+ * Determinism.  Each run (one loss, one seed) is single-threaded and draws
+ * its data, initial parameters and minibatch order from streams that depend
+ * only on the seed; runs are distributed over threads, and results are
+ * stored by (loss, seed), so every number is bit-identical whatever the
+ * number of threads.
+ *
+ * The library never prints; errors come back as status codes (focal.h).
+ */
+#ifndef FOCAL_TRAIN_H
+#define FOCAL_TRAIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "focal/focal.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Cancelled through the progress callback (the same code as pop.h). */
+#ifndef FOCAL_ECANCELED
+#define FOCAL_ECANCELED 8
+#endif
+
+/* ---- the task ----------------------------------------------------------- */
+
+/* Groups of anchors, known by construction. */
+enum {
+	FOCAL_TRAIN_POS = 0,     /* positive anchors */
+	FOCAL_TRAIN_HARD_NEG,    /* negatives drawn near the positives */
+	FOCAL_TRAIN_EASY_NEG,    /* the other negatives */
+	FOCAL_TRAIN_NGROUP
+};
+
+/*
+ * The synthetic dense-detection task (docs/train.md, "The task").  Features
+ * are x = μ_g + z with z ~ N(0, I_dim) and a mean per group:
+ *   easy negative  μ = 0
+ *   positive       μ = separation · e1
+ *   hard negative  μ = separation · e1 + hard_dist · e2
+ * so hard negatives are hard_dist standard deviations from the positives,
+ * in a direction orthogonal to the one that separates positives from easy
+ * negatives (no single linear score ranks both kinds of negative below the
+ * positives; the network can do better than logistic regression).
+ * Counts per split are exact, not random: npos = round(n / (1 + neg_per_pos)),
+ * nhard = round((n - npos) · hard_share).
+ */
+typedef struct {
+	int dim;               /* feature dimension, 2..1024 (default 8) */
+	size_t n_train;        /* training anchors (default 500000) */
+	size_t n_test;         /* held-out anchors (default 100000) */
+	double neg_per_pos;    /* imbalance: negatives per positive (1000) */
+	double hard_share;     /* share of negatives that are hard, [0, 1] (0.01) */
+	double separation;     /* distance of positives from easy negatives (4) */
+	double hard_dist;      /* distance of hard negatives from positives (2) */
+} focal_train_task;
+
+/*
+ * Validate a task: dim in [2, 1024], splits of at least 2 anchors, finite
+ * non-negative imbalance, shares in [0, 1], finite distances >= 0, and at
+ * least one positive and one negative in each split.  FOCAL_EDOM otherwise.
+ */
+int focal_train_task_check(const focal_train_task *t);
+
+/*
+ * The exact number of positives and hard negatives in a split of n anchors
+ * (the rule above).  Either output may be NULL.  FOCAL_EDOM for a bad
+ * imbalance or share.
+ */
+int focal_train_task_counts(const focal_train_task *t, size_t n, size_t *npos,
+			    size_t *nhard);
+
+/* One split of anchors.  Owned by the caller; free with focal_train_data_free. */
+typedef struct {
+	size_t n;
+	int dim;
+	double *x;             /* n × dim features, row-major */
+	int8_t *label;         /* 1 positive, 0 negative */
+	int8_t *group;         /* FOCAL_TRAIN_POS, _HARD_NEG or _EASY_NEG */
+	size_t npos, nhard;
+} focal_train_data;
+
+/*
+ * Draw a split of n anchors from the task, reproducibly from (seed,
+ * stream): positives first, then hard, then easy negatives.  FOCAL_EDOM for
+ * an invalid task or n < 2, FOCAL_ENOMEM (then *d holds nothing to free).
+ */
+int focal_train_data_make(const focal_train_task *t, size_t n, uint64_t seed,
+			  uint64_t stream, focal_train_data *d);
+
+void focal_train_data_free(focal_train_data *d);
+
+/* ---- the model ------------------------------------------------------------ */
+
+enum {
+	FOCAL_TRAIN_LOGISTIC = 0, /* logit = w·x + b */
+	FOCAL_TRAIN_MLP           /* logit = w2·relu(W1 x + b1) + b2 */
+};
+
+/*
+ * A classifier with shared parameters: the same parameters score every
+ * anchor, as a detector's classification head does.  Parameters, in w:
+ *   logistic  w[0..dim-1], then b
+ *   mlp       W1 (dim × hidden, row-major: W1[k·hidden + j] carries
+ *             feature k into unit j), b1 (hidden), w2 (hidden), b2
+ */
+typedef struct {
+	int kind;
+	int dim, hidden;
+	size_t nparams;
+	double *w;             /* nparams values, owned */
+} focal_train_model;
+
+/*
+ * Allocate and initialise a model.  The final bias is the prior
+ * initialisation b = log(π / (1 - π)) (π = 0.5 gives b = 0); output weights
+ * are N(0, 0.01²) as in RetinaNet's classification head, so every anchor
+ * starts at p ≈ π; the hidden layer is He-initialised, N(0, 2/dim), with
+ * zero biases.  Reproducible from seed.  hidden is ignored for logistic
+ * (must be in [1, 4096] for mlp).  FOCAL_EDOM for bad sizes or π outside
+ * (0, 1); FOCAL_ENOMEM.
+ */
+int focal_train_model_init(focal_train_model *m, int kind, int dim, int hidden,
+			   double prior, uint64_t seed);
+
+void focal_train_model_free(focal_train_model *m);
+
+/* The logit of the positive class for one feature vector (dim values). */
+double focal_train_model_logit(const focal_train_model *m, const double *x);
+
+/* ---- losses --------------------------------------------------------------- */
+
+enum {
+	FOCAL_TRAIN_CE = 0,      /* cross-entropy */
+	FOCAL_TRAIN_CE_ALPHA,    /* α-balanced cross-entropy */
+	FOCAL_TRAIN_FL,          /* focal loss, -(1-p_t)^γ log p_t */
+	FOCAL_TRAIN_FGL,         /* focal gradient loss: CE's gradient weighted by
+	                            sg[(1-p_t)^γ], i.e. dL/dx_t = -(1-p_t)^(γ+1);
+	                            its value is the effective loss E_γ(p_t) */
+	FOCAL_TRAIN_OHEM,        /* CE on all positives and the highest-loss
+	                            negatives, ohem_ratio per positive */
+	FOCAL_TRAIN_NLOSS
+};
+
+/* One loss to train with. */
+typedef struct {
+	int loss;              /* FOCAL_TRAIN_* */
+	double gamma;          /* FL, FGL: finite >= 0; ignored otherwise */
+	double alpha;          /* weight α of positives (1-α of negatives), in
+	                          [0, 1]; NaN = none.  Required for CE_ALPHA;
+	                          optional for FL and FGL; ignored otherwise */
+	double ohem_ratio;     /* OHEM: negatives kept per positive (> 0) */
+} focal_train_loss;
+
+/* FOCAL_EDOM for an unknown loss, a bad γ or α, or a bad OHEM ratio. */
+int focal_train_loss_check(const focal_train_loss *l);
+
+/* Name used in reports: "ce", "ce_alpha", "fl", "fgl", "ohem". */
+const char *focal_train_loss_name(int loss);
+
+/* What one minibatch gives. */
+typedef struct {
+	double loss;           /* (1 / max(1, npos)) Σ ℓ_i over the kept anchors */
+	size_t npos;           /* positives in the batch */
+	double grad_group[FOCAL_TRAIN_NGROUP]; /* Σ |dℓ_i/dx_i| per group, where
+	                          x_i is anchor i's logit (not normalised) */
+} focal_train_batch_out;
+
+/*
+ * The loss of a minibatch and its gradient with respect to every
+ * parameter (grad: nparams values, overwritten).  The batch is the anchors
+ * idx[0..n-1] of d.  Per anchor, ℓ_i is the loss of its target logit x_t
+ * (focal_loss_eval; for FGL the effective loss E_γ, whose derivative is
+ * exactly FGL's stop-gradient gradient -(1-p_t)^(γ+1)).  The sum is
+ * normalised by the number of positives in the batch (at least 1), as in
+ * RetinaNet.  OHEM keeps every positive and the ceil(ratio · npos)
+ * negatives with the highest CE loss (ties: first in batch order).  The
+ * gradient is exactly d(loss)/d(parameters), which the unit tests check
+ * against finite differences.  FOCAL_EDOM for bad arguments or a data set
+ * of another dimension; FOCAL_ENOMEM.  Non-finite parameters give
+ * non-finite results, not an error.
+ */
+int focal_train_batch(const focal_train_model *m, const focal_train_loss *l,
+		      const focal_train_data *d, const size_t *idx, size_t n,
+		      double *grad, focal_train_batch_out *out);
+
+/* ---- average precision ------------------------------------------------- */
+
+/*
+ * Average precision of scores against labels (1 positive, 0 negative):
+ * AP = Σ_t (R_t - R_{t-1}) P_t over the distinct score thresholds t taken
+ * from high to low, with precision P_t and recall R_t counting every anchor
+ * scored >= t (tied scores form one threshold, as scikit-learn's
+ * average_precision_score).  Without ties it is the mean over positives of
+ * the precision at each positive's rank.  Cost O(n log npos).  FOCAL_EDOM
+ * when there is no positive, a label is not 0 or 1, or a score is NaN;
+ * FOCAL_ENOMEM.
+ */
+int focal_train_ap(const double *score, const int8_t *label, size_t n,
+		   double *ap);
+
+/* ---- experiments -------------------------------------------------------- */
+
+enum { FOCAL_TRAIN_SGD = 0, FOCAL_TRAIN_ADAM };
+
+#define FOCAL_TRAIN_MAX_LOSSES 64
+
+typedef struct {
+	focal_train_task task;
+	int model;             /* FOCAL_TRAIN_LOGISTIC or _MLP (mlp) */
+	int hidden;            /* mlp hidden units (32) */
+	double prior;          /* π of the bias initialisation (0.01) */
+	int optimizer;         /* FOCAL_TRAIN_SGD (momentum) or _ADAM (sgd) */
+	double lr;             /* learning rate > 0 (0.01) */
+	double momentum;       /* SGD: v = μ v + g, θ -= lr v; μ in [0, 1) (0.9) */
+	double beta1, beta2, eps; /* Adam (0.9, 0.999, 1e-8) */
+	size_t batch;          /* anchors per step, 1..n_train (4096) */
+	size_t steps;          /* parameter updates >= 1 (1000) */
+	size_t eval_every;     /* a curve point every this many steps; 0 =
+	                          steps / 20 (at least 1) */
+	focal_train_loss losses[FOCAL_TRAIN_MAX_LOSSES];
+	int nlosses;
+	uint64_t seed;         /* seeds seed, seed + 1, ..., seed + nseeds - 1 (1) */
+	int nseeds;            /* 1..100000 (10) */
+	int fixed_data;        /* nonzero: every seed trains on the data of
+	                          data_seed (only initialisation and order vary) */
+	uint64_t data_seed;
+	int threads;           /* 0 = all cores */
+	/* Called from the calling thread about every 50 ms with the fraction
+	 * of steps done, in [0, 1]; may be NULL.  A nonzero return cancels
+	 * (focal_train_experiment then returns FOCAL_ECANCELED). */
+	int (*progress)(double done, void *ctx);
+	void *progress_ctx;
+} focal_train_opts;
+
+/* The defaults above, no losses. */
+void focal_train_opts_default(focal_train_opts *o);
+
+/* Add a loss; FOCAL_EDOM when full or invalid. */
+int focal_train_opts_add(focal_train_opts *o, int loss, double gamma,
+			 double alpha);
+
+/* Validate everything (the task, sizes, optimiser, losses); FOCAL_EDOM. */
+int focal_train_opts_check(const focal_train_opts *o);
+
+/* One point of a training curve. */
+typedef struct {
+	size_t step;           /* parameter updates done */
+	double loss;           /* mean minibatch loss over the steps since the
+	                          previous point (step 0: the first minibatch at
+	                          the initial parameters) */
+	double ap;             /* held-out AP of the parameters after `step` updates */
+	double share[FOCAL_TRAIN_NGROUP]; /* mean share of Σ|dℓ/dx| carried by
+	                          each group over the same steps */
+} focal_train_point;
+
+/* The outcome of one (loss, seed) run. */
+typedef struct {
+	uint64_t seed;
+	double ap;             /* final held-out AP; NaN when diverged */
+	double noise;          /* sd of the successive differences of the
+	                          held-out AP at the curve points of the second
+	                          half of training (step >= steps/2); NaN with
+	                          fewer than two differences or when diverged */
+	double loss_noise;     /* sd of the successive differences of log
+	                          (minibatch loss) over the steps of the second
+	                          half; NaN when diverged */
+	double final_loss;     /* the last curve point's loss */
+	long diverged_step;    /* -1, or the step at which the loss, the
+	                          parameters or the held-out scores stopped
+	                          being finite */
+	size_t npoints;        /* curve points recorded (fewer if diverged) */
+} focal_train_run;
+
+typedef struct {
+	focal_train_opts opts;
+	size_t npoints;        /* curve points per run: steps / eval_every + 1,
+	                          + 1 more when eval_every does not divide steps */
+	focal_train_run *runs; /* nlosses × nseeds: runs[l * nseeds + k] */
+	focal_train_point *curves; /* nlosses × nseeds × npoints */
+} focal_train_result;
+
+/*
+ * Run every (loss, seed) of o, in parallel over o->threads threads.  On
+ * FOCAL_OK, *r holds the runs (free with focal_train_result_free).  A run
+ * that diverges is recorded as such and does not fail the experiment.
+ * FOCAL_EDOM for invalid options, FOCAL_ENOMEM, FOCAL_ECANCELED (then *r
+ * holds nothing to free).
+ */
+int focal_train_experiment(const focal_train_opts *o, focal_train_result *r);
+
+void focal_train_result_free(focal_train_result *r);
+
+/* The curve of (loss l, seed index k): r->runs[...].npoints points. */
+const focal_train_point *focal_train_curve(const focal_train_result *r, int l,
+					   int k);
+
+/* ---- statistics over seeds -------------------------------------------- */
+
+enum {
+	FOCAL_TRAIN_M_AP = 0,  /* final held-out AP */
+	FOCAL_TRAIN_M_NOISE,   /* focal_train_run.noise */
+	FOCAL_TRAIN_M_LOSS_NOISE,
+	FOCAL_TRAIN_M_FINAL_LOSS
+};
+
+/*
+ * Mean, standard deviation (n - 1 in the denominator) and a two-sided
+ * confidence interval of the mean at the given level (0.95) from Student's
+ * t with n - 1 degrees of freedom; p_value is the two-sided t-test of
+ * "mean = 0" (meaningful for paired differences).  NaN values are skipped
+ * and n counts the others.  n = 0 gives NaN everywhere; n = 1 gives the
+ * mean and NaN for the rest; sd = 0 gives the interval [mean, mean] and
+ * p = 1 when mean = 0, else 0.
+ */
+typedef struct {
+	size_t n;
+	double mean, sd, ci_lo, ci_hi, p_value;
+} focal_train_stat;
+
+int focal_train_stat_of(const double *v, size_t n, double level,
+			focal_train_stat *s);
+
+/* The metric of loss l over the seeds that did not diverge. */
+int focal_train_summary(const focal_train_result *r, int l, int metric,
+			double level, focal_train_stat *s);
+
+/*
+ * The paired difference metric(a) - metric(b), seed by seed, over the
+ * seeds where neither run diverged.
+ */
+int focal_train_paired(const focal_train_result *r, int a, int b, int metric,
+		       double level, focal_train_stat *s);
+
+/* Number of runs of loss l that diverged. */
+int focal_train_diverged(const focal_train_result *r, int l);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,475 @@
+/*
+ * The classifier of the training experiments and the loss and gradient of
+ * a minibatch (docs/train.md, "The model" and "The losses").  Per-anchor
+ * losses and their derivatives with respect to the logit come from
+ * focal.h, so training uses exactly the losses the rest of focal analyses.
+ */
+#include "focal/train.h"
+#include "internal.h"
+#include "pop_internal.h"
+#include "train_internal.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* RetinaNet initialises its classification head with N(0, 0.01²). */
+#define OUTPUT_INIT_SD 0.01
+
+/* Largest hidden layer; focal_train_model_logit keeps its activations on
+ * the stack. */
+#define MAX_HIDDEN 4096
+
+int focal_train_model_init(focal_train_model *m, int kind, int dim, int hidden,
+			   double prior, uint64_t seed)
+{
+	memset(m, 0, sizeof *m);
+	if ((kind != FOCAL_TRAIN_LOGISTIC && kind != FOCAL_TRAIN_MLP) || dim < 1 || dim > 1024 ||
+	    (kind == FOCAL_TRAIN_MLP && (hidden < 1 || hidden > MAX_HIDDEN)) ||
+	    !(prior > 0.0 && prior < 1.0))
+		return FOCAL_EDOM;
+	size_t d = (size_t)dim, h = kind == FOCAL_TRAIN_MLP ? (size_t)hidden : 0;
+	size_t np = kind == FOCAL_TRAIN_MLP ? h * d + h + h + 1 : d + 1;
+	double *w = malloc(np * sizeof *w);
+	void *rng = focal__rng_new(seed, FOCAL__STREAM_INIT);
+	if (!w || !rng) {
+		free(w);
+		focal__rng_free(rng);
+		return FOCAL_ENOMEM;
+	}
+	double bias = log(prior) - log1p(-prior);
+	if (kind == FOCAL_TRAIN_LOGISTIC) {
+		for (size_t k = 0; k < d; k++)
+			w[k] = gsl_ran_gaussian_ziggurat(rng, OUTPUT_INIT_SD);
+		w[d] = bias;
+	} else {
+		double he = sqrt(2.0 / (double)d);
+		for (size_t k = 0; k < d * h; k++)
+			w[k] = gsl_ran_gaussian_ziggurat(rng, he);
+		for (size_t j = 0; j < h; j++)
+			w[d * h + j] = 0.0;
+		for (size_t j = 0; j < h; j++)
+			w[d * h + h + j] = gsl_ran_gaussian_ziggurat(rng, OUTPUT_INIT_SD);
+		w[np - 1] = bias;
+	}
+	focal__rng_free(rng);
+	m->kind = kind;
+	m->dim = dim;
+	m->hidden = kind == FOCAL_TRAIN_MLP ? hidden : 0;
+	m->nparams = np;
+	m->w = w;
+	return FOCAL_OK;
+}
+
+void focal_train_model_free(focal_train_model *m)
+{
+	free(m->w);
+	memset(m, 0, sizeof *m);
+}
+
+/*
+ * v where cond holds, else +0, by masking the bits: whether a ReLU unit is
+ * active is a coin toss that a branch predictor loses, and compilers turn
+ * both a ?: and a product with a 0/1 factor back into a branch.
+ */
+static double keep_if(double v, int cond)
+{
+	uint64_t u, keep = (uint64_t)0 - (uint64_t)(cond != 0);
+	memcpy(&u, &v, sizeof u);
+	u &= keep;
+	memcpy(&v, &u, sizeof v);
+	return v;
+}
+
+/* max(a, 0); NaN gives 0 (a model with NaN logits has non-finite
+ * parameters, which the training loop reports as divergence). */
+static double relu(double a)
+{
+	return keep_if(a, a > 0.0);
+}
+
+/*
+ * The logit of x.  For mlp, hid receives the hidden activations (hidden
+ * values).  Each unit sums b1 + Σ_k W1[k][j] x_k in the order of k, and
+ * the output sums units j ≡ 0, 1, 2, 3 (mod 4) separately; four units at a
+ * time, so the additions do not wait on each other.
+ */
+static double logit_of(const focal_train_model *m, const double *x, double *hid)
+{
+	size_t d = (size_t)m->dim;
+	const double *w = m->w;
+	if (m->kind == FOCAL_TRAIN_LOGISTIC) {
+		double s = w[d];
+		for (size_t k = 0; k < d; k++)
+			s += w[k] * x[k];
+		return s;
+	}
+	size_t h = (size_t)m->hidden;
+	const double *b1 = w + d * h, *w2 = b1 + h;
+	double o0 = 0.0, o1 = 0.0, o2 = 0.0, o3 = 0.0;
+	size_t j = 0;
+	for (; j + 4 <= h; j += 4) {
+		double a0 = b1[j], a1 = b1[j + 1], a2 = b1[j + 2], a3 = b1[j + 3];
+		for (size_t k = 0; k < d; k++) {
+			const double *r = w + k * h + j;
+			double xk = x[k];
+			a0 += r[0] * xk;
+			a1 += r[1] * xk;
+			a2 += r[2] * xk;
+			a3 += r[3] * xk;
+		}
+		hid[j] = a0 = relu(a0);
+		hid[j + 1] = a1 = relu(a1);
+		hid[j + 2] = a2 = relu(a2);
+		hid[j + 3] = a3 = relu(a3);
+		o0 += w2[j] * a0;
+		o1 += w2[j + 1] * a1;
+		o2 += w2[j + 2] * a2;
+		o3 += w2[j + 3] * a3;
+	}
+	for (; j < h; j++) {
+		double a = b1[j];
+		for (size_t k = 0; k < d; k++)
+			a += w[k * h + j] * x[k];
+		hid[j] = a = relu(a);
+		o0 += w2[j] * a;
+	}
+	return w2[h] + ((o0 + o1) + (o2 + o3));
+}
+
+double focal_train_model_logit(const focal_train_model *m, const double *x)
+{
+	double hid[MAX_HIDDEN];
+	return logit_of(m, x, hid);
+}
+
+void focal__train_scores(const focal_train_model *m, const focal_train_data *d,
+			 double *out)
+{
+	double hid[MAX_HIDDEN];
+	size_t dim = (size_t)d->dim;
+	for (size_t i = 0; i < d->n; i++)
+		out[i] = logit_of(m, d->x + i * dim, hid);
+}
+
+/* ---- losses -------------------------------------------------------------- */
+
+const char *focal_train_loss_name(int loss)
+{
+	static const char *const names[] = {"ce", "ce_alpha", "fl", "fgl", "ohem"};
+	return loss >= 0 && loss < FOCAL_TRAIN_NLOSS ? names[loss] : "?";
+}
+
+int focal_train_loss_check(const focal_train_loss *l)
+{
+	if (l->loss < 0 || l->loss >= FOCAL_TRAIN_NLOSS)
+		return FOCAL_EDOM;
+	if ((l->loss == FOCAL_TRAIN_FL || l->loss == FOCAL_TRAIN_FGL) &&
+	    (!(l->gamma >= 0.0) || isinf(l->gamma)))
+		return FOCAL_EDOM;
+	int uses_alpha = l->loss == FOCAL_TRAIN_CE_ALPHA || l->loss == FOCAL_TRAIN_FL ||
+			 l->loss == FOCAL_TRAIN_FGL;
+	if (l->loss == FOCAL_TRAIN_CE_ALPHA && isnan(l->alpha))
+		return FOCAL_EDOM;
+	if (uses_alpha && !isnan(l->alpha) && !(l->alpha >= 0.0 && l->alpha <= 1.0))
+		return FOCAL_EDOM;
+	if (l->loss == FOCAL_TRAIN_OHEM && (!(l->ohem_ratio > 0.0) || isinf(l->ohem_ratio)))
+		return FOCAL_EDOM;
+	return FOCAL_OK;
+}
+
+int focal__train_ws_init(struct focal__train_ws *ws, const focal_train_model *m,
+			 size_t cap)
+{
+	memset(ws, 0, sizeof *ws);
+	size_t c = cap ? cap : 1, h = m->kind == FOCAL_TRAIN_MLP ? (size_t)m->hidden : 1;
+	ws->logit = malloc(c * sizeof *ws->logit);
+	ws->dlogit = malloc(c * sizeof *ws->dlogit);
+	ws->hid = malloc(c * h * sizeof *ws->hid);
+	ws->xb = malloc(c * (size_t)m->dim * sizeof *ws->xb);
+	ws->sel = malloc(c * sizeof *ws->sel);
+	ws->plan = malloc(sizeof *ws->plan);
+	ws->plan_gamma = NAN;
+	ws->cap = c;
+	if (!ws->logit || !ws->dlogit || !ws->hid || !ws->xb || !ws->sel || !ws->plan) {
+		focal__train_ws_free(ws);
+		return FOCAL_ENOMEM;
+	}
+	return FOCAL_OK;
+}
+
+void focal__train_ws_free(struct focal__train_ws *ws)
+{
+	free(ws->logit);
+	free(ws->dlogit);
+	free(ws->hid);
+	free(ws->xb);
+	free(ws->sel);
+	free(ws->plan);
+	memset(ws, 0, sizeof *ws);
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x < y) - (x > y);
+}
+
+/*
+ * ℓ and dℓ/dx (x the logit of the positive class) of one anchor.  The
+ * target logit is x_t = x for y = 1 and -x for y = 0 (docs/math.md,
+ * "Notation").
+ */
+static void anchor_loss(const focal_train_loss *l, const focal_fgl_plan *plan,
+			double x, int y, double *loss, double *dx)
+{
+	focal_point pt;
+	if (focal_point_from_logit(y ? x : -x, &pt) != FOCAL_OK) {
+		*loss = *dx = NAN;
+		return;
+	}
+	int has_alpha = !isnan(l->alpha) && (l->loss == FOCAL_TRAIN_CE_ALPHA ||
+					     l->loss == FOCAL_TRAIN_FL || l->loss == FOCAL_TRAIN_FGL);
+	double lv, dxt;
+	if (l->loss == FOCAL_TRAIN_FGL) {
+		/* stop-gradient weight: dℓ/dx_t = -(1-p_t)^γ (1-p_t); the value
+		 * is the effective loss E_γ, whose derivative this is */
+		focal_result r;
+		focal_fgl_effective_plan_e(plan, &pt, &r);
+		lv = r.val;
+		dxt = -(focal_pow1m(&pt, l->gamma) * pt.q);
+	} else {
+		focal_loss fl = {.kind = l->loss == FOCAL_TRAIN_FL ? FOCAL_FL : FOCAL_CE,
+				 .gamma = l->loss == FOCAL_TRAIN_FL ? l->gamma : 0.0};
+		focal_eval_out o;
+		focal_loss_eval(&fl, &pt, y, &o);
+		lv = o.value;
+		dxt = o.dxt;
+	}
+	if (has_alpha) {
+		double at = y ? l->alpha : 1.0 - l->alpha;
+		/* α_t = 0 contributes nothing, also where ℓ is infinite */
+		lv = at == 0.0 ? 0.0 : at * lv;
+		dxt = at == 0.0 ? 0.0 : at * dxt;
+	}
+	*loss = lv;
+	*dx = y ? dxt : -dxt;
+}
+
+/*
+ * The network's gradient for the batch, given dℓ_b/dx_b in ws->dlogit and
+ * the hidden activations in ws->hid.  With g_b = norm · dℓ_b/dx_b and
+ * c_bj = g_b w2_j [a_bj > 0] (ReLU' taken as 0 at 0):
+ *   dL/db2 = Σ g_b,  dL/dw2_j = Σ g_b a_bj,  dL/db1_j = Σ c_bj,
+ *   dL/dW1[k][j] = Σ_b x_bk c_bj.
+ * Anchors with g_b = 0 (OHEM's dropped negatives) are skipped; the others'
+ * c rows are packed in place over ws->hid, so the last sum is a small
+ * matrix product, computed 2 features × 4 units at a time with the sums in
+ * registers.  Every sum runs over the anchors in batch order.
+ */
+static void mlp_backward(const focal_train_model *m, struct focal__train_ws *ws, size_t n,
+			 double norm, double *grad)
+{
+	size_t dim = (size_t)m->dim, h = (size_t)m->hidden;
+	const double *w2 = m->w + dim * h + h;
+	double *gb1 = grad + dim * h, *gw2 = gb1 + h;
+	double *c = ws->hid, *xc = ws->xb;
+	size_t r = 0;
+	for (size_t b = 0; b < n; b++) {
+		double g = ws->dlogit[b] * norm;
+		if (g == 0.0)
+			continue;
+		const double *a = ws->hid + b * h;
+		double *cr = c + r * h; /* r <= b: row b is read before row r is written */
+		for (size_t j = 0; j < h; j++) {
+			double aj = a[j];
+			double cj = keep_if(g * w2[j], aj > 0.0);
+			gw2[j] += g * aj;
+			gb1[j] += cj;
+			cr[j] = cj;
+		}
+		gw2[h] += g;
+		if (r != b)
+			for (size_t k = 0; k < dim; k++)
+				xc[r * dim + k] = ws->xb[b * dim + k];
+		r++;
+	}
+	size_t k = 0;
+	for (; k + 2 <= dim; k += 2) {
+		size_t j = 0;
+		for (; j + 4 <= h; j += 4) {
+			double s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+			for (size_t q = 0; q < r; q++) {
+				const double *cq = c + q * h + j, *xq = xc + q * dim + k;
+				double x0 = xq[0], x1 = xq[1];
+				s00 += x0 * cq[0];
+				s01 += x0 * cq[1];
+				s02 += x0 * cq[2];
+				s03 += x0 * cq[3];
+				s10 += x1 * cq[0];
+				s11 += x1 * cq[1];
+				s12 += x1 * cq[2];
+				s13 += x1 * cq[3];
+			}
+			double *g0 = grad + k * h + j, *g1 = g0 + h;
+			g0[0] = s00;
+			g0[1] = s01;
+			g0[2] = s02;
+			g0[3] = s03;
+			g1[0] = s10;
+			g1[1] = s11;
+			g1[2] = s12;
+			g1[3] = s13;
+		}
+		for (; j < h; j++) {
+			double s0 = 0, s1 = 0;
+			for (size_t q = 0; q < r; q++) {
+				s0 += xc[q * dim + k] * c[q * h + j];
+				s1 += xc[q * dim + k + 1] * c[q * h + j];
+			}
+			grad[k * h + j] = s0;
+			grad[(k + 1) * h + j] = s1;
+		}
+	}
+	for (; k < dim; k++)
+		for (size_t j = 0; j < h; j++) {
+			double s0 = 0;
+			for (size_t q = 0; q < r; q++)
+				s0 += xc[q * dim + k] * c[q * h + j];
+			grad[k * h + j] = s0;
+		}
+}
+
+int focal__train_batch_ws(const focal_train_model *m, const focal_train_loss *l,
+			  const focal_train_data *d, const size_t *idx, size_t n,
+			  double *grad, focal_train_batch_out *out,
+			  struct focal__train_ws *ws)
+{
+	if (focal_train_loss_check(l) != FOCAL_OK || d->dim != m->dim || n > ws->cap ||
+	    (n > 0 && idx == NULL))
+		return FOCAL_EDOM;
+	for (size_t b = 0; b < n; b++)
+		if (idx[b] >= d->n)
+			return FOCAL_EDOM;
+	if (l->loss == FOCAL_TRAIN_FGL && !(ws->plan_gamma == l->gamma)) {
+		if (focal_fgl_plan_init(ws->plan, l->gamma) != FOCAL_OK)
+			return FOCAL_EDOM;
+		ws->plan_gamma = l->gamma;
+	}
+	size_t dim = (size_t)m->dim, h = (size_t)m->hidden;
+	int mlp = m->kind == FOCAL_TRAIN_MLP;
+
+	/* forward: logits (and hidden activations) of the batch */
+	size_t npos = 0, nneg = 0;
+	int finite = 1;
+	for (size_t b = 0; b < n; b++) {
+		size_t i = idx[b];
+		/* the batch is a random sample of rows: fetch ahead, and gather
+		 * the rows so the backward pass reads them in order */
+		if (b + 16 < n) {
+			const double *ahead = d->x + idx[b + 16] * dim;
+			__builtin_prefetch(ahead);
+			__builtin_prefetch(ahead + dim - 1);
+			__builtin_prefetch(d->label + idx[b + 16]);
+		}
+		const double *from = d->x + i * dim;
+		double *to = ws->xb + b * dim;
+		for (size_t k = 0; k < dim; k++) /* rows are short: no memcpy call */
+			to[k] = from[k];
+		ws->logit[b] = logit_of(m, ws->xb + b * dim, ws->hid + b * h);
+		finite &= !isnan(ws->logit[b]);
+		if (d->label[i])
+			npos++;
+		else
+			ws->sel[nneg++] = ws->logit[b];
+	}
+	if (!finite) {
+		/* parameters gone bad (a diverged run): say so, do not sort NaN */
+		for (size_t k = 0; k < m->nparams; k++)
+			grad[k] = NAN;
+		out->loss = NAN;
+		out->npos = npos;
+		for (int g = 0; g < FOCAL_TRAIN_NGROUP; g++)
+			out->grad_group[g] = NAN;
+		return FOCAL_OK;
+	}
+
+	/* OHEM: the k highest-loss negatives are the k largest logits (CE of a
+	 * negative grows with its logit); at the boundary, batch order */
+	double thr = -INFINITY;
+	size_t ties = 0;
+	int ohem = l->loss == FOCAL_TRAIN_OHEM;
+	if (ohem) {
+		size_t k = (size_t)fmin((double)nneg, ceil(l->ohem_ratio * (double)npos));
+		if (k == 0) {
+			thr = INFINITY; /* nothing kept */
+		} else {
+			qsort(ws->sel, nneg, sizeof *ws->sel, cmp_desc);
+			thr = ws->sel[k - 1];
+			size_t above = 0;
+			while (above < k && ws->sel[above] > thr)
+				above++;
+			ties = k - above;
+		}
+	}
+
+	/* per-anchor losses, in batch order (a fixed summation order) */
+	double sum = 0.0, gs[FOCAL_TRAIN_NGROUP] = {0.0, 0.0, 0.0};
+	for (size_t b = 0; b < n; b++) {
+		size_t i = idx[b];
+		int y = d->label[i];
+		if (ohem && !y) {
+			double x = ws->logit[b];
+			int keep = x > thr || (x == thr && ties > 0);
+			if (x == thr && keep)
+				ties--;
+			if (!keep) {
+				ws->dlogit[b] = 0.0;
+				continue;
+			}
+		}
+		double lv, dx;
+		anchor_loss(l, ws->plan, ws->logit[b], y, &lv, &dx);
+		sum += lv;
+		ws->dlogit[b] = dx;
+		gs[d->group[i]] += fabs(dx);
+	}
+	double norm = 1.0 / (double)(npos > 0 ? npos : 1);
+
+	/* backward: d(loss)/d(parameters) */
+	memset(grad, 0, m->nparams * sizeof *grad);
+	if (!mlp) {
+		for (size_t b = 0; b < n; b++) {
+			double g = ws->dlogit[b] * norm;
+			if (g == 0.0)
+				continue;
+			const double *x = ws->xb + b * dim;
+			for (size_t k = 0; k < dim; k++)
+				grad[k] += g * x[k];
+			grad[dim] += g;
+		}
+	} else {
+		mlp_backward(m, ws, n, norm, grad);
+	}
+	out->loss = sum * norm;
+	out->npos = npos;
+	for (int g = 0; g < FOCAL_TRAIN_NGROUP; g++)
+		out->grad_group[g] = gs[g];
+	return FOCAL_OK;
+}
+
+int focal_train_batch(const focal_train_model *m, const focal_train_loss *l,
+		      const focal_train_data *d, const size_t *idx, size_t n,
+		      double *grad, focal_train_batch_out *out)
+{
+	struct focal__train_ws ws;
+	if (m->w == NULL || d->x == NULL)
+		return FOCAL_EDOM;
+	int st = focal__train_ws_init(&ws, m, n);
+	if (st != FOCAL_OK)
+		return st;
+	st = focal__train_batch_ws(m, l, d, idx, n, grad, out, &ws);
+	focal__train_ws_free(&ws);
+	return st;
+}

@@ -1,0 +1,396 @@
+/*
+ * The training quantities of figure specs (docs/figures.md): held-out AP
+ * against γ, the race of gradient shares over steps, and training curves,
+ * each a mean over seeds with its 95 % confidence band.  The experiments
+ * are libfocal's (focal/train.h); panels with the same `training` settings
+ * share one experiment, run once per figure.
+ */
+#include "spec.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "focal/train.h"
+
+#define LEVEL 0.95
+/* A band is drawn as this many adjacent translucent bars between the
+ * curve's first and last x, its ends interpolated linearly in between. */
+#define BAND_SLICES 80
+#define BAND_ALPHA 0.2
+/* Seeds held on the stack for a figure's AP against γ. */
+#define FOCAL_TRAIN_MAX_SEEDS_SHOWN 64
+
+struct spec_train_cache {
+	struct spec_training key[SPEC_MAX_PANELS];
+	focal_train_opts opts[SPEC_MAX_PANELS];
+	focal_train_result res[SPEC_MAX_PANELS];
+	int n;
+};
+
+int spec_is_training(enum spec_quantity q)
+{
+	return q == Q_AP_GAMMA || q == Q_GRAD_RACE || q == Q_TRAIN_CURVE;
+}
+
+static int same_num(double a, double b)
+{
+	return a == b || (isnan(a) && isnan(b));
+}
+
+static int same_training(const struct spec_training *a, const struct spec_training *b)
+{
+	return a->model == b->model && a->optimizer == b->optimizer && a->dim == b->dim &&
+	       a->hidden == b->hidden && a->train_anchors == b->train_anchors &&
+	       a->test_anchors == b->test_anchors && a->imbalance == b->imbalance &&
+	       a->hard_share == b->hard_share && a->separation == b->separation &&
+	       a->hard_dist == b->hard_dist && a->prior == b->prior &&
+	       a->momentum == b->momentum && a->batch == b->batch && a->steps == b->steps &&
+	       a->seeds == b->seeds && a->seed == b->seed && a->eval_every == b->eval_every &&
+	       same_num(a->lr, b->lr) && same_num(a->alpha, b->alpha);
+}
+
+/* The experiment's options from a panel's settings (no losses yet). */
+static void opts_of(const struct spec_training *t, focal_train_opts *o)
+{
+	focal_train_opts_default(o);
+	o->task = (focal_train_task){(int)t->dim, (size_t)t->train_anchors,
+				     (size_t)t->test_anchors, t->imbalance, t->hard_share,
+				     t->separation, t->hard_dist};
+	o->model = t->model;
+	o->hidden = (int)t->hidden;
+	o->prior = t->prior;
+	o->optimizer = t->optimizer;
+	o->lr = !isnan(t->lr) ? t->lr : t->optimizer == FOCAL_TRAIN_ADAM ? 0.001 : 0.01;
+	o->momentum = t->momentum;
+	o->batch = (size_t)t->batch;
+	o->steps = (size_t)t->steps;
+	o->eval_every = (size_t)t->eval_every;
+	o->nseeds = (int)t->seeds;
+	o->seed = (uint64_t)t->seed;
+}
+
+/* The (loss, γ, α) a curve trains at its γ number gi. */
+static void curve_loss(const struct spec_panel *pn, const struct spec_curve *cv, int gi,
+		       int *loss, double *gamma, double *alpha)
+{
+	if (cv->loss == FOCAL_CE) {
+		*loss = isnan(cv->alpha) ? FOCAL_TRAIN_CE : FOCAL_TRAIN_CE_ALPHA;
+		*gamma = 0.0;
+		*alpha = cv->alpha;
+		return;
+	}
+	*loss = cv->loss == FOCAL_FGL ? FOCAL_TRAIN_FGL : FOCAL_TRAIN_FL;
+	*gamma = cv->gammas[gi];
+	*alpha = !isnan(cv->alpha) ? cv->alpha : pn->train.alpha;
+}
+
+static int find_loss(const focal_train_opts *o, int loss, double gamma, double alpha)
+{
+	for (int i = 0; i < o->nlosses; i++) {
+		const focal_train_loss *l = &o->losses[i];
+		if (l->loss == loss && l->gamma == gamma && same_num(l->alpha, alpha))
+			return i;
+	}
+	return -1;
+}
+
+static int ngammas(const struct spec_curve *cv)
+{
+	return cv->loss == FOCAL_CE ? 1 : cv->ngammas;
+}
+
+void spec_train_cache_free(struct spec_train_cache *c)
+{
+	if (c == NULL)
+		return;
+	for (int i = 0; i < c->n; i++)
+		focal_train_result_free(&c->res[i]);
+	free(c);
+}
+
+int spec_train_prepare(const struct spec *s, struct spec_train_cache **out, char *err)
+{
+	*out = NULL;
+	struct spec_train_cache *c = NULL;
+	for (int i = 0; i < s->npanels; i++) {
+		const struct spec_panel *pn = &s->panels[i];
+		for (int j = 0; j < pn->ncurves; j++) {
+			const struct spec_curve *cv = &pn->curves[j];
+			if (!spec_is_training(cv->q))
+				continue;
+			if (c == NULL && (c = calloc(1, sizeof *c)) == NULL) {
+				snprintf(err, SPEC_ERRLEN, "out of memory");
+				return -1;
+			}
+			int e = 0;
+			while (e < c->n && !same_training(&c->key[e], &pn->train))
+				e++;
+			if (e == c->n) {
+				c->key[e] = pn->train;
+				opts_of(&pn->train, &c->opts[e]);
+				c->n++;
+			}
+			for (int gi = 0; gi < ngammas(cv); gi++) {
+				int loss;
+				double g, a;
+				curve_loss(pn, cv, gi, &loss, &g, &a);
+				if (find_loss(&c->opts[e], loss, g, a) < 0 &&
+				    focal_train_opts_add(&c->opts[e], loss, g, a) != FOCAL_OK) {
+					spec_train_cache_free(c);
+					snprintf(err, SPEC_ERRLEN, "curve at line %d: at most %d losses and gammas per training experiment",
+						 cv->line, FOCAL_TRAIN_MAX_LOSSES);
+					return -1;
+				}
+			}
+		}
+	}
+	for (int e = 0; c && e < c->n; e++) {
+		int st = focal_train_experiment(&c->opts[e], &c->res[e]);
+		if (st != FOCAL_OK) {
+			c->n = e; /* the ones before hold results */
+			spec_train_cache_free(c);
+			snprintf(err, SPEC_ERRLEN, "cannot run the training experiment: %s", focal_strerror(st));
+			return -1;
+		}
+	}
+	*out = c;
+	return 0;
+}
+
+/* ---- drawing -------------------------------------------------------------- */
+
+/* Linear interpolation of y at x over points sorted by x. */
+static double interp(const double *xs, const double *ys, size_t n, double x)
+{
+	if (n == 1)
+		return ys[0];
+	size_t k = 0;
+	while (k + 2 < n && xs[k + 1] < x)
+		k++;
+	double t = (x - xs[k]) / (xs[k + 1] - xs[k]);
+	return ys[k] + t * (ys[k + 1] - ys[k]);
+}
+
+/* A translucent band lo..hi over the points, out of the legend. */
+static int add_band(fig_panel *p, const double *xs, const double *lo, const double *hi,
+		    size_t n, double xspan, fig_rgb color)
+{
+	double bx[BAND_SLICES], by[BAND_SLICES], bb[BAND_SLICES];
+	size_t m;
+	double w;
+	if (n == 0)
+		return FIG_OK;
+	if (n == 1 || xs[n - 1] <= xs[0]) {
+		m = 1; /* one point: an error bar */
+		w = 0.02 * xspan;
+		bx[0] = xs[0];
+		bb[0] = lo[0];
+		by[0] = hi[0];
+	} else {
+		m = BAND_SLICES;
+		w = (xs[n - 1] - xs[0]) / (double)m;
+		for (size_t k = 0; k < m; k++) {
+			bx[k] = xs[0] + ((double)k + 0.5) * w;
+			bb[k] = interp(xs, lo, n, bx[k]);
+			by[k] = interp(xs, hi, n, bx[k]);
+		}
+	}
+	fig_series *s;
+	int st = fig_series_add(p, FIG_BARS, bx, by, m, NULL, &s);
+	if (st == FIG_OK)
+		st = fig_series_set_base(s, bb);
+	if (st == FIG_OK) {
+		s->bar_width = w;
+		s->style.color = color;
+		s->style.fill_alpha = BAND_ALPHA;
+	}
+	return st;
+}
+
+/* The mean line over the band, in the legend. */
+static int add_mean(fig_panel *p, enum fig_kind kind, const double *xs, const double *ys,
+		    size_t n, const char *label, fig_rgb color, int dash)
+{
+	fig_series *s;
+	int st = fig_series_add(p, kind, xs, ys, n, label, &s);
+	if (st == FIG_OK) {
+		s->style.color = color;
+		s->style.dash = (enum fig_dash)(dash % FIG_DASH_COUNT);
+	}
+	return st;
+}
+
+static const char *const loss_names[] = {"CE", "FL", "FGL", "FL*"};
+
+/* The legend text of a curve at γ number gi. */
+static void curve_label(const struct spec_curve *cv, double g, int by_gamma, char *out, size_t cap)
+{
+	if (cv->label[0] || (by_gamma && cv->loss != FOCAL_CE)) {
+		spec_expand_label(cv, g, out, cap);
+	} else if (cv->loss == FOCAL_CE && !isnan(cv->alpha)) {
+		snprintf(out, cap, "CE, \\alpha = %g", cv->alpha);
+	} else {
+		snprintf(out, cap, "%s", loss_names[cv->loss]);
+	}
+}
+
+/*
+ * Mean and interval over the seeds of one value per run (NaN skipped).
+ * With one seed the band collapses onto the mean.  AP and shares live in
+ * [0, 1] (unit = 1): their bands are clipped to it, since a t-interval
+ * from few seeds can reach past the ends.
+ */
+static void over_seeds(const double *v, size_t n, int unit, double *mean, double *lo, double *hi)
+{
+	focal_train_stat st;
+	focal_train_stat_of(v, n, LEVEL, &st);
+	*mean = st.mean;
+	*lo = st.n >= 2 ? st.ci_lo : st.mean;
+	*hi = st.n >= 2 ? st.ci_hi : st.mean;
+	if (unit) {
+		*lo = fmax(*lo, 0.0);
+		*hi = fmin(*hi, 1.0);
+	}
+}
+
+/* The value of one curve point: AP, loss, or a group's share. */
+static double point_value(const focal_train_point *p, int what)
+{
+	if (what == 2)
+		return p->ap;
+	if (what == 0)
+		return p->loss;
+	return p->share[what - 3];
+}
+
+/* Mean ± band of a curve quantity over steps for loss l. */
+static int step_series(fig_panel *p, const struct spec_panel *pn, const focal_train_result *r,
+		       int l, int what, const char *label, fig_rgb color, int dash, char *err,
+		       int line)
+{
+	size_t np = r->npoints, ns = (size_t)r->opts.nseeds, every = r->opts.eval_every;
+	double *xs = malloc(np * sizeof *xs), *m = malloc(np * sizeof *m);
+	double *lo = malloc(np * sizeof *lo), *hi = malloc(np * sizeof *hi);
+	double *v = malloc(ns * sizeof *v);
+	int st = FIG_ENOMEM;
+	if (xs && m && lo && hi && v) {
+		for (size_t j = 0; j < np; j++) {
+			size_t step = j * every;
+			xs[j] = (double)(step < r->opts.steps ? step : r->opts.steps);
+			for (size_t k = 0; k < ns; k++) {
+				const focal_train_run *run = &r->runs[(size_t)l * ns + k];
+				const focal_train_point *pt = focal_train_curve(r, l, (int)k);
+				/* diverged runs are left out, as in the summary */
+				v[k] = run->diverged_step < 0 && j < run->npoints ? point_value(&pt[j], what) : NAN;
+			}
+			over_seeds(v, ns, what != 0, &m[j], &lo[j], &hi[j]);
+		}
+		st = add_band(p, xs, lo, hi, np, pn->xhi - pn->xlo, color);
+		if (st == FIG_OK)
+			st = add_mean(p, FIG_LINE, xs, m, np, label, color, dash);
+	}
+	free(xs);
+	free(m);
+	free(lo);
+	free(hi);
+	free(v);
+	if (st != FIG_OK) {
+		snprintf(err, SPEC_ERRLEN, "curve at line %d: %s", line, fig_strerror(st));
+		return -1;
+	}
+	return 0;
+}
+
+int spec_train_curve(fig_panel *p, const struct spec_panel *pn, int ci,
+		     const struct spec_train_cache *c, char *err)
+{
+	const struct spec_curve *cv = &pn->curves[ci];
+	int e = 0;
+	while (c && e < c->n && !same_training(&c->key[e], &pn->train))
+		e++;
+	if (c == NULL || e == c->n) {
+		snprintf(err, SPEC_ERRLEN, "curve at line %d: no training experiment", cv->line);
+		return -1;
+	}
+	const focal_train_result *r = &c->res[e];
+	int ng = ngammas(cv);
+	char label[192];
+
+	if (cv->q == Q_AP_GAMMA) {
+		/* one point per γ: mean AP with its interval */
+		double xs[SPEC_MAX_GAMMAS], m[SPEC_MAX_GAMMAS], lo[SPEC_MAX_GAMMAS], hi[SPEC_MAX_GAMMAS];
+		int order[SPEC_MAX_GAMMAS];
+		for (int gi = 0; gi < ng; gi++)
+			order[gi] = gi;
+		for (int a = 1; a < ng; a++) /* by γ, for the band */
+			for (int b = a; b > 0 && cv->gammas[order[b - 1]] > cv->gammas[order[b]]; b--) {
+				int t = order[b];
+				order[b] = order[b - 1];
+				order[b - 1] = t;
+			}
+		for (int k = 0; k < ng; k++) {
+			int loss, l;
+			double g, a;
+			curve_loss(pn, cv, order[k], &loss, &g, &a);
+			l = find_loss(&r->opts, loss, g, a);
+			double v[FOCAL_TRAIN_MAX_SEEDS_SHOWN];
+			size_t ns = (size_t)r->opts.nseeds;
+			double *vv = ns <= FOCAL_TRAIN_MAX_SEEDS_SHOWN ? v : malloc(ns * sizeof *vv);
+			if (vv == NULL) {
+				snprintf(err, SPEC_ERRLEN, "out of memory");
+				return -1;
+			}
+			for (size_t k2 = 0; k2 < ns; k2++) {
+				const focal_train_run *run = &r->runs[(size_t)l * ns + k2];
+				vv[k2] = run->diverged_step < 0 ? run->ap : NAN;
+			}
+			xs[k] = g;
+			over_seeds(vv, ns, 1, &m[k], &lo[k], &hi[k]);
+			if (vv != v)
+				free(vv);
+		}
+		fig_rgb color = fig_palette[(cv->color >= 0 ? cv->color : ci) % FIG_PALETTE_SIZE];
+		curve_label(cv, NAN, 0, label, sizeof label);
+		int st = add_band(p, xs, lo, hi, (size_t)ng, pn->xhi - pn->xlo, color);
+		if (st == FIG_OK)
+			st = add_mean(p, FIG_LINE_MARKERS, xs, m, (size_t)ng, label, color,
+				      cv->dash >= 0 ? cv->dash : ci);
+		if (st != FIG_OK) {
+			snprintf(err, SPEC_ERRLEN, "curve at line %d: %s", cv->line, fig_strerror(st));
+			return -1;
+		}
+		return 0;
+	}
+
+	for (int gi = 0; gi < ng; gi++) {
+		int loss;
+		double g, a;
+		curve_loss(pn, cv, gi, &loss, &g, &a);
+		int l = find_loss(&r->opts, loss, g, a);
+		curve_label(cv, g, ng > 1, label, sizeof label);
+		if (cv->q == Q_TRAIN_CURVE) {
+			int idx = ng > 1 ? gi : ci;
+			fig_rgb color = fig_palette[(cv->color >= 0 ? cv->color : idx) % FIG_PALETTE_SIZE];
+			if (step_series(p, pn, r, l, cv->what, label, color, cv->dash >= 0 ? cv->dash : idx,
+					err, cv->line) != 0)
+				return -1;
+			continue;
+		}
+		/* the race: one line per group, coloured by group, dashed by curve */
+		static const char *const groups[FOCAL_TRAIN_NGROUP] = {"positives", "hard negatives",
+								      "easy negatives"};
+		for (int grp = 0; grp < FOCAL_TRAIN_NGROUP; grp++) {
+			char gl[256];
+			if (pn->ncurves == 1 && ng == 1)
+				snprintf(gl, sizeof gl, "%s", groups[grp]);
+			else
+				snprintf(gl, sizeof gl, "%s: %s", label, groups[grp]);
+			int dash = cv->dash >= 0 ? cv->dash : ci * ng + gi;
+			if (step_series(p, pn, r, l, 3 + grp, gl, fig_palette[grp], dash, err, cv->line) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
