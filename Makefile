@@ -28,7 +28,7 @@ HDRS     := $(wildcard include/focal/*.h src/lib/*.h src/cli/*.h src/fig/*.h src
 B := build
 S := build/san
 
-.PHONY: fuzz check-fuzz-replay check-valgrind check-fault golden fig-demo all check check-unit check-cli check-install check-san demo bench install uninstall clean deps deps-check refdata
+.PHONY: check-repl fuzz check-fuzz-replay check-valgrind check-fault golden fig-demo all check check-unit check-cli check-install check-san demo bench install uninstall clean deps deps-check refdata
 
 all: $(B)/focal
 
@@ -146,7 +146,7 @@ SAN_ENV   := ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tes
 
 # ---- tests -----------------------------------------------------------------
 check: deps-check
-	@$(MAKE) --no-print-directory check-unit check-cli check-install check-fault check-fuzz-replay check-san
+	@$(MAKE) --no-print-directory check-unit check-cli check-repl check-install check-fault check-fuzz-replay check-san
 	@echo "make check: all test suites passed"
 
 check-unit: $(UNIT_BINS)
@@ -216,6 +216,11 @@ check-install: $(B)/focal
 	test -x $$d/opt/focal/bin/focal && test -f $$d/opt/focal/lib/libfocal.a && \
 	test -f $$d/opt/focal/include/focal/focal.h && test -f $$d/opt/focal/share/man/man1/focal.1 && \
 	$$d/opt/focal/bin/focal --version >/dev/null && rm -rf $$d && echo "install: 1 passed, 0 failed"
+
+# The REPL: piped sessions, and the interactive prompt under tmux when installed.
+check-repl: $(B)/focal
+	@tests/repl/run.sh $(B)/focal
+	@tests/repl/tmux.sh $(B)/focal
 
 check-san: $(SAN_BINS) $(S)/focal
 	@set -e; for t in $(SAN_BINS); do echo "== $$t (asan+ubsan)"; \
