@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -320,6 +321,12 @@ static int make_dirs(const char *path)
 	return 0;
 }
 
+static void on_sigint_figures(int sig)
+{
+	(void)sig;
+	cli_interrupt_set();
+}
+
 enum { F_HELP, F_OUT, F_FORMATS, F_DPI, F_LIST };
 
 const struct opt cmd_figures_opts[] = {
@@ -433,9 +440,22 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	size_t files = 0;
+	/* Ctrl-C: finish the file being written (each is atomic), then stop,
+	 * so only complete figures are left behind */
+	struct sigaction sa, old;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_sigint_figures;
+	sigaction(SIGINT, &sa, &old);
 	for (size_t i = 0; i < n; i++) {
 		fig_figure *f;
+		if (cli_interrupted()) {
+			cli_error(c, "interrupted");
+			status = 130;
+			sigaction(SIGINT, &old, NULL);
+			goto done;
+		}
 		if (spec_build(&specs[i], &f, err) != 0) {
+			sigaction(SIGINT, &old, NULL);
 			cli_error(c, "%s", err);
 			goto done;
 		}
@@ -444,6 +464,7 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 				     fmts[k]) >= (int)sizeof path) {
 				cli_error(c, "output directory name too long: '%s'", outdir);
 				fig_free(f);
+				sigaction(SIGINT, &old, NULL);
 				goto done;
 			}
 			errno = 0;
@@ -451,11 +472,18 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 			if (st != FIG_OK) {
 				render_error(c, path, st);
 				fig_free(f);
+				sigaction(SIGINT, &old, NULL);
 				goto done;
 			}
 			files++;
 		}
 		fig_free(f);
+	}
+	sigaction(SIGINT, &old, NULL);
+	if (cli_interrupted()) {
+		cli_error(c, "interrupted");
+		status = 130;
+		goto done;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	fprintf(c->out, "focal: wrote %zu figures as %zu files to %s in %.2f s\n", n, files, outdir,

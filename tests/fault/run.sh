@@ -45,6 +45,16 @@ sleep 1
 kill -INT $pid
 wait $pid; rc=$?
 if [ $rc -eq 130 ] && [ ! -s "$tmp/sim.out" ] && grep -q "^focal: interrupted$" "$tmp/err"; then ok; else bad "SIGINT during simulate" "rc=$rc $(cat "$tmp/err")"; fi
+# SIGINT during a figure render: status 130 and only complete files
+"$focal" figures -o "$tmp/int" --formats png,pdf --dpi 600 >"$tmp/fig.out" 2>"$tmp/err" &
+pid=$!
+sleep 0.7
+kill -INT $pid
+wait $pid; rc=$?
+complete=1
+for f in "$tmp"/int/*.png; do [ -e "$f" ] || continue; tail -c 12 "$f" | od -An -c | grep -q 'I   E   N   D' || complete=0; done
+for f in "$tmp"/int/*.pdf; do [ -e "$f" ] || continue; tail -c 8 "$f" | grep -aq '%%EOF' || complete=0; done
+if [ $rc -eq 130 ] && grep -q "^focal: interrupted$" "$tmp/err" && [ $complete -eq 1 ] && clean_dir "$tmp/int"; then ok; else bad "SIGINT during focal figures" "rc=$rc $(cat "$tmp/err")" "$(ls -A "$tmp/int" | head)"; fi
 # allocation failures inside the library
 if [ -x "$bdir/alloc_driver" ] && [ -f "$bdir/failalloc.so" ]; then
 	if LD_PRELOAD="$bdir/failalloc.so" "$bdir/alloc_driver" >"$tmp/alloc" 2>&1; then ok; else bad "allocation failures" "$(cat "$tmp/alloc")"; fi
