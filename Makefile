@@ -171,10 +171,11 @@ check-valgrind: $(UNIT_BINS) $(B)/focal
 # FUZZ_TIME seconds on its corpus.  `make check` replays every corpus input
 # through the same harnesses built without libFuzzer.
 FUZZ_TIME ?= 60
-FUZZERS   := fuzz_scores fuzz_coco fuzz_spec
+FUZZERS   := fuzz_scores fuzz_coco fuzz_spec fuzz_repl
 IO_SRC    := $(wildcard src/lib/io*.c)
 FUZZ_SRC_fuzz_scores = $(IO_SRC)
 FUZZ_SRC_fuzz_coco   = $(IO_SRC)
+FUZZ_SRC_fuzz_repl   = $(filter-out src/cli/main.c,$(CLI_SRC))
 
 $(B)/replay/%: tests/fuzz/%.c tests/fuzz/fuzz_replay.h $(B)/libfocalfig.a $(B)/libfocal.a
 	@mkdir -p $(dir $@)
@@ -226,6 +227,7 @@ check-san: $(SAN_BINS) $(S)/focal
 	@set -e; for t in $(SAN_BINS); do echo "== $$t (asan+ubsan)"; \
 		FOCAL_TEST_DATA=tests/data $(SAN_ENV) $$t; done
 	@$(SAN_ENV) tests/cli/run.sh $(S)/focal
+	@$(SAN_ENV) tests/repl/run.sh $(S)/focal
 
 # ---- the main job ----------------------------------------------------------
 demo: deps-check
@@ -251,6 +253,7 @@ bench: $(B)/bench_focal $(B)/bench_pop $(B)/focal
 	@$(B)/bench_focal
 	@sh tests/bench/pop.sh $(B)/bench_pop
 	@sh tests/bench/figures.sh $(B)/focal
+	@sh tests/bench/repl.sh $(B)/focal
 
 # Regenerate the golden drawing logs of the figure set after an intended change.
 golden: $(B)/focal

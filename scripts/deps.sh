@@ -14,6 +14,11 @@ set -u
 PKGS="gcc make pkg-config libgsl-dev libjansson-dev libcmocka-dev libcairo2-dev libpango1.0-dev libpng-dev libedit-dev fonts-cmu gnuplot-nox"
 
 missing=""
+# gnuplot: any of Debian's builds will do (they conflict with each other,
+# so never replace one that is installed)
+if command -v gnuplot >/dev/null 2>&1; then
+	PKGS=$(echo "$PKGS" | sed 's/ gnuplot-nox//')
+fi
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
 		missing="$missing $p"

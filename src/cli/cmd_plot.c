@@ -132,14 +132,16 @@ static int show_window(struct cli *c, const fig_figure *f, const fig_render_opts
 	int st = fig_render(f, gp, "gp", ro);
 	if (st != FIG_OK)
 		return render_error(c, gp, st);
-	/* Run the script with the first window terminal gnuplot has (qt, then
-	 * x11: Debian's wxt drops curves from later multiplot panels), in the
+	/* Run the script with the first window terminal gnuplot has (qt, wxt,
+	 * then x11, whose core fonts garble Greek).  The key's opaque box is
+	 * dropped: with it, wxt and x11 lose curves of multiplot panels.  In the
 	 * background: gnuplot stays alive until the window is closed (so the
 	 * window keeps redrawing), then removes the temporary directory. */
 	snprintf(cmd, sizeof cmd,
-		 "cd %s && for t in qt x11 wxt; do "
+		 "cd %s && for t in qt wxt x11; do "
 		 "if gnuplot -e \"set terminal $t\" </dev/null >/dev/null 2>&1; then "
-		 "sed -e \"s/^set terminal .*/set terminal $t size 1000,700 enhanced/\" -e '/^set output/d' figure.gp > window.gp || exit 3; "
+		 "sed -e \"s/^set terminal .*/set terminal $t size 1000,700 enhanced/\" -e '/^set output/d' "
+		 "-e '/^set key/s/ opaque//' figure.gp > window.gp || exit 3; "
 		 /* x11 keeps its window in gnuplot_x11 (-persist); qt and wxt
 		  * need gnuplot alive, waiting for the window to close. */
 		 "if [ $t = x11 ]; then run='gnuplot -persist window.gp'; "
