@@ -9,12 +9,21 @@
 
 void cli_error(struct cli *c, const char *fmt, ...)
 {
+	/* Messages quote what the user typed, which may hold newlines or
+	 * other control bytes: escape them, so an error stays one line. */
+	char buf[2048];
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("focal: ", c->err);
-	vfprintf(c->err, fmt, ap);
-	fputc('\n', c->err);
+	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
+	fputs("focal: ", c->err);
+	for (const unsigned char *p = (const unsigned char *)buf; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(c->err, "\\x%02x", *p);
+		else
+			fputc(*p, c->err);
+	}
+	fputc('\n', c->err);
 }
 
 int cli_oom(struct cli *c)
