@@ -327,3 +327,40 @@ int cli_points(struct cli *c, const struct points_opts *po, int required,
 	return cli_parse_grid(c, "p", RULE_PROB, cli_check_prob, default_grid,
 			      po->logspace, &out->v);
 }
+
+int cli_parse_names(struct cli *c, const char *what, const char *s,
+		    const char *const *names, int n, int *want)
+{
+	char oneof[256] = "";
+	size_t used = 0;
+	for (int i = 0; i < n && used < sizeof oneof; i++)
+		used += (size_t)snprintf(oneof + used, sizeof oneof - used, "%s%s",
+					 i ? ", " : "", names[i]);
+	for (int i = 0; i < n; i++)
+		want[i] = 0;
+	if (strlen(s) >= 256) {
+		cli_error(c, "invalid %s list '%.40s...': too long", what, s);
+		return -1;
+	}
+	const char *p = s;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		int k = -1;
+		for (int i = 0; i < n; i++)
+			if (strlen(names[i]) == len && strncmp(p, names[i], len) == 0)
+				k = i;
+		if (len == 0) {
+			cli_error(c, "invalid %s list '%s': expected names separated by commas", what, s);
+			return -1;
+		}
+		if (k < 0) {
+			cli_error(c, "invalid %s '%.*s': must be one of %s", what, (int)len, p, oneof);
+			return -1;
+		}
+		want[k] = 1;
+		if (!comma)
+			return 0;
+		p = comma + 1;
+	}
+}

@@ -158,6 +158,14 @@ int cli_check_logit(double x);    /* not NaN */
 int cli_parse_format(struct cli *c, const char *s, enum cli_format *out);
 
 /*
+ * A comma list of names from names[0..n-1] into want[] (1 = listed).
+ * Empty items, unknown names and lists over 255 bytes are errors with a
+ * one-line message naming "what" (e.g. "loss").
+ */
+int cli_parse_names(struct cli *c, const char *what, const char *s,
+		    const char *const *names, int n, int *want);
+
+/*
  * Points shared by eval, integrate and compare: --p/--p-grid give p_t,
  * --x/--x-grid give logits of the positive class (with --y).  The raw
  * option strings are kept until every option is seen, because --log may

@@ -428,30 +428,9 @@ static int add_hist(struct table *t, const char *state, const struct popn *p, si
 static int build_specs(struct cli *c, const struct simargs *a, focal_pop_opts *o)
 {
 	static const char *const names[] = {"ce", "fl", "fgl", "ohem", "sampled"};
-	int want[FOCAL_POP_NLOSS] = {0};
-	char buf[256];
-	if (strlen(a->loss) >= sizeof buf) {
-		cli_error(c, "invalid loss list '%s'", a->loss);
+	int want[FOCAL_POP_NLOSS];
+	if (cli_parse_names(c, "loss", a->loss, names, FOCAL_POP_NLOSS, want) != 0)
 		return -1;
-	}
-	strcpy(buf, a->loss);
-	int any = 0;
-	char *save = NULL;
-	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int k = -1;
-		for (int i = 0; i < FOCAL_POP_NLOSS; i++)
-			if (strcmp(tok, names[i]) == 0)
-				k = i;
-		if (k < 0) {
-			cli_error(c, "invalid loss '%s': must be one of ce, fl, fgl, ohem, sampled", tok);
-			return -1;
-		}
-		want[k] = any = 1;
-	}
-	if (!any) {
-		cli_error(c, "invalid loss list '%s': expected names separated by commas", a->loss);
-		return -1;
-	}
 	struct dlist gs = {0};
 	if (cli_parse_list(c, "gamma", RULE_GAMMA, cli_check_gamma, a->gamma, &gs) != 0)
 		return -1;

@@ -198,30 +198,9 @@ static int parse_args(struct cli *c, int argc, char **argv, struct trainargs *a,
 static int build_losses(struct cli *c, const struct trainargs *a, focal_train_opts *o)
 {
 	static const char *const names[] = {"ce", "ce_alpha", "fl", "fgl", "ohem"};
-	int want[FOCAL_TRAIN_NLOSS] = {0};
-	char buf[256];
-	if (strlen(a->loss) >= sizeof buf) {
-		cli_error(c, "invalid loss list '%.40s...': too long", a->loss);
+	int want[FOCAL_TRAIN_NLOSS];
+	if (cli_parse_names(c, "loss", a->loss, names, FOCAL_TRAIN_NLOSS, want) != 0)
 		return -1;
-	}
-	strcpy(buf, a->loss);
-	int any = 0;
-	char *save = NULL;
-	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int k = -1;
-		for (int i = 0; i < FOCAL_TRAIN_NLOSS; i++)
-			if (strcmp(tok, names[i]) == 0)
-				k = i;
-		if (k < 0) {
-			cli_error(c, "invalid loss '%s': must be one of ce, ce_alpha, fl, fgl, ohem", tok);
-			return -1;
-		}
-		want[k] = any = 1;
-	}
-	if (!any || a->loss[0] == ',' || a->loss[strlen(a->loss) - 1] == ',' || strstr(a->loss, ",,")) {
-		cli_error(c, "invalid loss list '%s': expected names separated by commas", a->loss);
-		return -1;
-	}
 	double alpha = 0.25;
 	if (a->alpha && strcmp(a->alpha, "none") == 0)
 		alpha = NAN;
