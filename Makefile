@@ -40,10 +40,15 @@ deps-check:
 	@scripts/deps.sh --check || scripts/deps.sh
 
 # ---- normal build ----------------------------------------------------------
+# The population kernels (src/lib/kernel.c) are loops for the vectoriser:
+# errno-free math lets GCC call glibc's vector exp/log (libmvec).
+$(B)/lib/kernel.o: KFLAGS := -O3 -fno-math-errno
+$(S)/lib/kernel.o: KFLAGS := -fno-math-errno
+
 $(B)/lib/%.o: src/lib/%.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@echo '  CC      $<'
-	@$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@$(CC) $(ALL_CFLAGS) $(KFLAGS) -c $< -o $@
 
 $(B)/cli/%.o: src/cli/%.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -100,7 +105,7 @@ SAN_CFLAGS = $(CSTD) $(SAN_FLAGS) $(WARN) $(INCS) $(DEFS) $(PKG_CFLAGS)
 $(S)/lib/%.o: src/lib/%.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@echo '  CC/SAN  $<'
-	@$(CC) $(SAN_CFLAGS) -c $< -o $@
+	@$(CC) $(SAN_CFLAGS) $(KFLAGS) -c $< -o $@
 
 $(S)/cli/%.o: src/cli/%.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -155,8 +160,8 @@ check-unit: $(UNIT_BINS)
 check-cli: $(B)/focal
 	@tests/cli/run.sh $(B)/focal
 
-# valgrind memcheck over the unit tests and the CLI suite: zero errors,
-# zero definite leaks (docs/reliability.md).
+# valgrind memcheck over the unit tests, the CLI suite and the REPL's
+# scripted sessions: zero errors, zero definite leaks (docs/reliability.md).
 VG = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
 	--show-leak-kinds=definite --suppressions=$(CURDIR)/tests/fault/valgrind.supp
 
@@ -165,6 +170,7 @@ check-valgrind: $(UNIT_BINS) $(B)/focal
 		FOCAL_TEST_DATA=tests/data $(VG) $$t; done
 	@printf '#!/bin/sh\nexec $(VG) $(CURDIR)/$(B)/focal "$$@"\n' > $(B)/focal-vg && chmod +x $(B)/focal-vg
 	@tests/cli/run.sh $(B)/focal-vg
+	@tests/repl/run.sh $(B)/focal-vg
 	@echo "check-valgrind: passed"
 
 # Fuzz harnesses (libFuzzer, clang): `make fuzz FUZZ_TIME=60` runs each for

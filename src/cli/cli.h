@@ -88,6 +88,10 @@ const char *cli_plots_dir(void);
 void cli_interrupt_set(void);
 int cli_interrupted(void);
 void cli_interrupt_clear(void);
+/* Catch SIGINT with handler unless it is ignored, which it then stays;
+ * *old gets the disposition to put back with sigaction. */
+struct sigaction;
+void cli_sigint_catch(void (*handler)(int), struct sigaction *old);
 
 /* Print "focal: <message>\n" on c->err. */
 void cli_error(struct cli *c, const char *fmt, ...)

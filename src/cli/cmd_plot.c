@@ -444,10 +444,8 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 	size_t files = 0;
 	/* Ctrl-C: finish the file being written (each is atomic), then stop,
 	 * so only complete figures are left behind */
-	struct sigaction sa, old;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_sigint_figures;
-	sigaction(SIGINT, &sa, &old);
+	struct sigaction old;
+	cli_sigint_catch(on_sigint_figures, &old);
 	for (size_t i = 0; i < n; i++) {
 		fig_figure *f;
 		if (cli_interrupted()) {

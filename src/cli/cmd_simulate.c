@@ -674,10 +674,8 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 	o.progress_ctx = &pr;
 	/* No clear here: the REPL clears the request before each command, so
 	 * a Ctrl-C typed while this one was starting is not lost. */
-	struct sigaction sa, old;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_sigint;
-	sigaction(SIGINT, &sa, &old);
+	struct sigaction old;
+	cli_sigint_catch(on_sigint, &old);
 
 	int status = CLI_USAGE;
 	static focal_pop_result res;

@@ -6,6 +6,7 @@
 #include "cli.h"
 
 #include <signal.h>
+#include <string.h>
 
 static volatile sig_atomic_t requests;
 
@@ -24,4 +25,16 @@ int cli_interrupted(void)
 void cli_interrupt_clear(void)
 {
 	requests = 0;
+}
+
+void cli_sigint_catch(void (*handler)(int), struct sigaction *old)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = handler;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, old);
+	/* ignored on entry (nohup, a background job of a script): stays so */
+	if (old->sa_handler == SIG_IGN)
+		sigaction(SIGINT, old, NULL);
 }

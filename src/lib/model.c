@@ -6,13 +6,9 @@
 #include "internal.h"
 #include "pop_internal.h"
 
-#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <string.h>
-
-/* Logistic with unit variance: scale s = sqrt(3)/π. */
-#define LOGISTIC_UNIT_SCALE 0.55132889542179204
 
 uint64_t focal__splitmix64(uint64_t *state)
 {
@@ -99,39 +95,23 @@ int focal_score_model_check(const focal_score_model *m)
 	return FOCAL_OK;
 }
 
-double focal__model_logit(const focal_score_model *m, void *rng, int label, double iou)
-{
-	double bias = log(m->prior) - log1p(-m->prior);
-	if (label == 1) {
-		double z = m->pos_dist == 1 ? gsl_ran_logistic(rng, LOGISTIC_UNIT_SCALE)
-					    : gsl_ran_gaussian_ziggurat(rng, 1.0);
-		return bias + m->pos_mean + m->pos_sd * z;
-	}
-	if (iou < 0.0) {
-		/* no geometry: a share of negatives sits near objects */
-		iou = 0.0;
-		if (gsl_rng_uniform(rng) < m->hard_share)
-			iou = m->hard_iou_max * gsl_rng_uniform(rng);
-	}
-	return bias + m->neg_mean + m->neg_iou_slope * iou +
-	       m->neg_sd * gsl_ran_gaussian_ziggurat(rng, 1.0);
-}
-
 int focal_score_model_draw(const focal_score_model *m, const int8_t *label,
 			   const double *iou, size_t n, uint64_t seed, double *logit)
 {
 	if (focal_score_model_check(m) != FOCAL_OK || (n > 0 && (label == NULL || logit == NULL)))
 		return FOCAL_EDOM;
+	struct focal__kmodel km;
+	focal__kmodel_init(m, 0.0, &km);
+	int8_t y[FOCAL__KBLOCK];
 	size_t parts = focal__npartitions(n);
 	for (size_t p = 0; p < parts; p++) {
 		size_t lo = n * p / parts, hi = n * (p + 1) / parts;
-		void *rng = focal__rng_new(seed, p);
-		if (rng == NULL)
-			return FOCAL_ENOMEM;
-		for (size_t i = lo; i < hi; i++)
-			logit[i] = label[i] < 0 ? NAN
-				   : focal__model_logit(m, rng, label[i], iou ? iou[i] : -1.0);
-		focal__rng_free(rng);
+		uint64_t key = focal__stream_key(seed, p);
+		for (size_t i = lo; i < hi; i += FOCAL__KBLOCK) {
+			size_t k = hi - i < FOCAL__KBLOCK ? hi - i : FOCAL__KBLOCK;
+			focal__k_model(&km, key, i - lo, k, label + i, iou ? iou + i : NULL, y,
+				       logit + i);
+		}
 	}
 	return FOCAL_OK;
 }

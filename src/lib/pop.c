@@ -24,13 +24,8 @@ __extension__ typedef __int128 fix128;
 
 #define FIX_SCALE 18446744073709551616.0 /* 2^64 */
 
-/* Log histogram of gradient magnitudes: HIST_PER_OCT bins per octave (the
- * top 4 bits of the mantissa, so each bin is at most 6.25 % wide) over
- * [2^HIST_LO_OCT, 2^HIST_HI_OCT); bin 0 holds zero and anything below. */
-#define HIST_PER_OCT 16
-#define HIST_LO_OCT (-64)
-#define HIST_HI_OCT 2
-#define HIST_NBINS (1 + (HIST_HI_OCT - HIST_LO_OCT) * HIST_PER_OCT)
+/* Populations from this size on evaluate E_γ from a table. */
+#define TABLE_MIN_ANCHORS 65536
 
 /* OHEM in streaming mode: negatives binned by logit. */
 #define OHEM_BINS 65536
@@ -86,22 +81,6 @@ struct tacc {
 	struct ohem_bins *ohem;   /* streaming mode only */
 	uint64_t npos, nneg;
 };
-
-/* The bin of g from its IEEE-754 bits: no logarithm on the hot path. */
-static int hist_bin(double g)
-{
-	if (!(g > 0.0))
-		return 0;
-	uint64_t u;
-	memcpy(&u, &g, sizeof u);
-	int e = (int)((u >> 52) & 0x7ff) - 1023; /* g = 1.m · 2^e */
-	if (e < HIST_LO_OCT)
-		return 0;
-	if (e >= HIST_HI_OCT)
-		return HIST_NBINS - 1;
-	int sub = (int)((u >> 48) & 15);
-	return 1 + (e - HIST_LO_OCT) * HIST_PER_OCT + sub;
-}
 
 /* The representative value of a histogram bin (its midpoint). */
 static double hist_value(int k)
@@ -199,14 +178,33 @@ static void psum_add(struct psum *p, double v)
 	p->s = t;
 }
 
-static void acc_add(struct tacc *t, int s, int fine, double loss, double grad)
+/* Block scratch: the kernels' inputs and outputs. */
+struct blockbuf {
+	int8_t y[FOCAL__KBLOCK];
+	double x[FOCAL__KBLOCK], xt[FOCAL__KBLOCK];
+	uint8_t fine[FOCAL__KBLOCK], ohem[FOCAL__KBLOCK], samp[FOCAL__KBLOCK], inc[FOCAL__KBLOCK];
+	uint16_t bin[FOCAL__KBLOCK];
+	double pm[FOCAL__KBLOCK], qg[FOCAL__KBLOCK], l[FOCAL__KBLOCK], d[FOCAL__KBLOCK];
+	struct focal__kpts k;
+};
+
+/* A block's terms of spec s into the partition's sums (inc: which
+ * anchors count; NULL = all). */
+static void acc_block(struct tacc *t, int s, struct blockbuf *b, size_t n, const uint8_t *inc)
 {
-	struct pacc *p = &t->cur[s][fine];
-	p->count++;
-	psum_add(&p->loss, loss);
-	psum_add(&p->grad, grad);
-	psum_add(&p->grad2, grad * grad);
-	t->a[s][fine_group[fine]].hist[hist_bin(grad)]++;
+	double sum[NFINE][3];
+	uint64_t count[NFINE];
+	focal__k_accumulate(b->fine, inc, b->l, b->d, n, sum, count, b->bin);
+	for (int f = 0; f < NFINE; f++) {
+		struct pacc *p = &t->cur[s][f];
+		p->count += count[f];
+		psum_add(&p->loss, sum[f][0]);
+		psum_add(&p->grad, sum[f][1]);
+		psum_add(&p->grad2, sum[f][2]);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (inc == NULL || inc[i])
+			t->a[s][fine_group[b->fine[i]]].hist[b->bin[i]]++;
 }
 
 /* End of a partition: move its sums into the exact accumulators. */
@@ -234,8 +232,10 @@ struct job {
 	const double *logit;
 	size_t n;
 	const focal_score_model *model;
-	double pos_frac;
+	struct focal__kmodel km;
 	uint64_t model_seed;
+	focal__etable *etabs;  /* one per spec (FGL only) */
+	int has_ohem;
 	/* OHEM (arrays): which negatives are kept, one byte per anchor */
 	const uint8_t *ohem_keep;
 	/* sampled: keep probabilities, and whether a sampler is needed */
@@ -257,107 +257,121 @@ static int neg_group(const focal_pop_opts *o, const focal_point *pt)
 	return pt->p < o->hard_pt ? FOCAL_GROUP_HARD_NEG : FOCAL_GROUP_EASY_NEG;
 }
 
-static void eval_anchor(struct job *j, struct tacc *t, int y, double x, int ohem_keep,
-			void *srng)
+/* Every spec over a block of n anchors with labels y and logits x. */
+static void eval_block(struct job *j, struct tacc *t, struct blockbuf *b, size_t n, void *srng)
 {
-	focal_point pt;
-	focal_point_from_logit(y ? x : -x, &pt);
-	int fine = y ? 0 : pt.p < j->o->hard_pt ? 1 : 2;
-	int keep_sampled = srng && focal__rng_uniform(srng) < (y ? j->keep_pos : j->keep_neg);
-	if (y)
-		t->npos++;
-	else
-		t->nneg++;
-	double ce_l = 0.0 - pt.lp, ce_g = pt.q;
-	/* p·(-log p)/(1-p), the ratio in FL's gradient: 0 at p = 0, 1 at p = 1 */
-	double pm = pt.p == 0.0 ? 0.0 : pt.q == 0.0 ? 1.0 : pt.p * ce_l / pt.q;
-	double last_g = NAN, qg = 0.0;
-	for (int s = 0; s < j->o->nspecs; s++) {
-		const focal_pop_spec *sp = &j->o->specs[s];
-		double l, d, g = sp->gamma;
+	const focal_pop_opts *o = j->o;
+	struct focal__kpts *k = &b->k;
+	for (size_t i = 0; i < n; i++)
+		b->xt[i] = b->y[i] ? b->x[i] : -b->x[i];
+	focal__k_points(b->xt, n, k);
+	focal__k_groups(k, b->y, n, o->hard_pt, b->fine, b->pm);
+	size_t npos = 0;
+	for (size_t i = 0; i < n; i++)
+		npos += b->y[i];
+	t->npos += npos;
+	t->nneg += n - npos;
+	if (srng)
+		for (size_t i = 0; i < n; i++)
+			b->samp[i] = focal__rng_uniform(srng) < (b->y[i] ? j->keep_pos : j->keep_neg);
+	double last_g = NAN;
+	for (int s = 0; s < o->nspecs; s++) {
+		const focal_pop_spec *sp = &o->specs[s];
+		double g = sp->gamma;
+		const uint8_t *keep = NULL;
 		switch (sp->loss) {
-		case FOCAL_POP_OHEM:
-		case FOCAL_POP_SAMPLED:
-			if (!(sp->loss == FOCAL_POP_OHEM ? (y || ohem_keep) : keep_sampled))
-				continue;
-			l = ce_l;
-			d = ce_g;
-			break;
 		case FOCAL_POP_FL:
 		case FOCAL_POP_FGL:
 			/* (1-p)^γ once per γ: FL and FGL of one γ share it */
 			if (!(g == last_g)) {
-				qg = focal_pow1m(&pt, g);
+				focal__k_pow(k, n, g, b->qg);
 				last_g = g;
 			}
 			if (sp->loss == FOCAL_POP_FL) {
-				l = qg * ce_l;
-				d = qg * pt.q * (1.0 + g * pm);
+				for (size_t i = 0; i < n; i++) {
+					b->l[i] = b->qg[i] * k->t[i];
+					b->d[i] = b->qg[i] * k->q[i] * (1.0 + g * b->pm[i]);
+				}
 			} else {
-				focal_result r;
-				focal__fgl_effective_plan_qg(&j->ectx.plans[s], &pt, qg, &r);
-				l = r.val;
-				d = qg * pt.q;
+				focal__k_effective(&j->etabs[s], k, b->qg, n, b->l);
+				for (size_t i = 0; i < n; i++)
+					b->d[i] = b->qg[i] * k->q[i];
 			}
 			break;
+		case FOCAL_POP_OHEM:
+		case FOCAL_POP_SAMPLED:
+			keep = sp->loss == FOCAL_POP_OHEM ? b->inc : b->samp;
+			/* fall through */
 		default:
-			l = ce_l;
-			d = ce_g;
+			memcpy(b->l, k->t, n * sizeof *b->l);
+			memcpy(b->d, k->q, n * sizeof *b->d);
 			break;
 		}
-		if (!isnan(sp->alpha)) {
-			double at = y ? sp->alpha : 1.0 - sp->alpha;
-			l *= at;
-			d *= at;
+		if (!isnan(sp->alpha))
+			for (size_t i = 0; i < n; i++) {
+				double at = b->y[i] ? sp->alpha : 1.0 - sp->alpha;
+				b->l[i] *= at;
+				b->d[i] *= at;
+			}
+		if (sp->loss == FOCAL_POP_OHEM)
+			for (size_t i = 0; i < n; i++)
+				b->inc[i] = b->y[i] || b->ohem[i];
+		acc_block(t, s, b, n, keep);
+	}
+	if (t->ohem && j->has_ohem)
+		for (size_t i = 0; i < n; i++) {
+			if (b->y[i])
+				continue;
+			/* streaming OHEM: bin negatives by logit, with their CE sums */
+			double v = (b->x[i] - OHEM_XLO) / (OHEM_XHI - OHEM_XLO) * OHEM_BINS;
+			size_t kb = v < 0.0 ? 0 : v >= OHEM_BINS ? OHEM_BINS + 1 : 1 + (size_t)v;
+			t->ohem->count[kb]++;
+			t->ohem->loss[kb] += to_fix(k->t[i]);
+			t->ohem->grad[kb] += to_fix(k->q[i]);
 		}
-		acc_add(t, s, fine, l, d);
-	}
-	if (t->ohem && !y) {
-		/* streaming OHEM: bin negatives by logit, with their CE sums */
-		double b = (x - OHEM_XLO) / (OHEM_XHI - OHEM_XLO) * OHEM_BINS;
-		size_t k = b < 0.0 ? 0 : b >= OHEM_BINS ? OHEM_BINS + 1 : 1 + (size_t)b;
-		t->ohem->count[k]++;
-		t->ohem->loss[k] += to_fix(ce_l);
-		t->ohem->grad[k] += to_fix(ce_g);
-	}
 }
 
 static void run_partition(struct job *j, struct tacc *t, size_t p)
 {
 	size_t lo = j->n * p / j->nparts, hi = j->n * (p + 1) / j->nparts;
-	void *mrng = j->model ? focal__rng_new(j->model_seed, p) : NULL;
 	/* the minibatch sampler has its own stream, independent of the model */
 	void *srng = j->need_sampler ? focal__rng_new(j->o->seed ^ 0x5a5a5a5a5a5a5a5aull, p) : NULL;
-	if ((j->model && mrng == NULL) || (j->need_sampler && srng == NULL)) {
+	struct blockbuf *b = malloc(sizeof *b);
+	if ((j->need_sampler && srng == NULL) || b == NULL) {
 		pthread_mutex_lock(&j->lock);
 		j->err = FOCAL_ENOMEM;
 		pthread_mutex_unlock(&j->lock);
-		if (mrng)
-			focal__rng_free(mrng);
 		if (srng)
 			focal__rng_free(srng);
+		free(b);
 		return;
 	}
-	for (size_t i = lo; i < hi; i++) {
-		int y;
-		double x;
+	uint64_t key = j->model ? focal__stream_key(j->model_seed, p) : 0;
+	for (size_t i0 = lo; i0 < hi;) {
+		size_t n = 0;
 		if (j->model) {
-			y = focal__rng_uniform(mrng) < j->pos_frac;
-			x = focal__model_logit(j->model, mrng, y, -1.0);
+			n = hi - i0 < FOCAL__KBLOCK ? hi - i0 : FOCAL__KBLOCK;
+			focal__k_model(&j->km, key, i0 - lo, n, NULL, NULL, b->y, b->x);
+			memset(b->ohem, 0, n);
+			i0 += n;
 		} else {
-			if (j->label[i] < 0)
-				continue;
-			y = j->label[i];
-			x = j->logit[i];
+			/* the next block of anchors that are not ignored */
+			for (; i0 < hi && n < FOCAL__KBLOCK; i0++) {
+				if (j->label[i0] < 0)
+					continue;
+				b->y[n] = j->label[i0];
+				b->x[n] = j->logit[i0];
+				b->ohem[n] = j->ohem_keep[i0];
+				n++;
+			}
 		}
-		int ohem_keep = !j->model && !y && j->ohem_keep[i];
-		eval_anchor(j, t, y, x, ohem_keep, srng);
+		if (n > 0)
+			eval_block(j, t, b, n, srng);
 	}
 	acc_flush(t, j->o->nspecs);
-	if (mrng)
-		focal__rng_free(mrng);
 	if (srng)
 		focal__rng_free(srng);
+	free(b);
 }
 
 struct wctx {
@@ -657,10 +671,32 @@ static int make_plans(struct job *j)
 	j->ectx.plans = calloc((size_t)j->o->nspecs, sizeof *j->ectx.plans);
 	if (j->ectx.plans == NULL)
 		return FOCAL_ENOMEM;
-	for (int s = 0; s < j->o->nspecs; s++)
-		if (j->o->specs[s].loss == FOCAL_POP_FGL)
-			focal_fgl_plan_init(&j->ectx.plans[s], j->o->specs[s].gamma);
+	j->etabs = calloc((size_t)j->o->nspecs, sizeof *j->etabs);
+	if (j->etabs == NULL)
+		return FOCAL_ENOMEM;
+	for (int s = 0; s < j->o->nspecs; s++) {
+		const focal_pop_spec *sp = &j->o->specs[s];
+		j->has_ohem |= sp->loss == FOCAL_POP_OHEM;
+		if (sp->loss != FOCAL_POP_FGL)
+			continue;
+		focal_fgl_plan_init(&j->ectx.plans[s], sp->gamma);
+		/* a table pays for its construction (a few ms) only on large
+		 * populations; small ones use the exact evaluator */
+		int st = j->n >= TABLE_MIN_ANCHORS ? focal__etable_init(&j->etabs[s], sp->gamma)
+						   : focal__etable_exact(&j->etabs[s], sp->gamma);
+		if (st != FOCAL_OK)
+			return st;
+	}
 	return FOCAL_OK;
+}
+
+static void free_plans(struct job *j)
+{
+	if (j->etabs)
+		for (int s = 0; s < j->o->nspecs; s++)
+			focal__etable_free(&j->etabs[s]);
+	free(j->etabs);
+	free(j->ectx.plans);
 }
 
 /* Sampled minibatch keep probabilities for npos positives, nneg negatives. */
@@ -747,7 +783,7 @@ int focal_pop_eval_arrays(const int8_t *label, const double *logit, size_t n,
 	free(negs);
 	free(keep);
 	free(sum);
-	free(j.ectx.plans);
+	free_plans(&j);
 	pthread_mutex_destroy(&j.lock);
 	return st;
 }
@@ -766,7 +802,7 @@ int focal_pop_eval_model(size_t n, double pos_frac, const focal_score_model *m,
 	j.o = &r->opts;
 	j.n = n;
 	j.model = m;
-	j.pos_frac = pos_frac;
+	focal__kmodel_init(m, pos_frac, &j.km);
 	j.model_seed = model_seed;
 	j.nparts = focal__npartitions(n);
 	pthread_mutex_init(&j.lock, NULL);
@@ -834,7 +870,7 @@ int focal_pop_eval_model(size_t n, double pos_frac, const focal_score_model *m,
 	if (sum)
 		free(sum->ohem);
 	free(sum);
-	free(j.ectx.plans);
+	free_plans(&j);
 	pthread_mutex_destroy(&j.lock);
 	return st;
 }

@@ -22,7 +22,85 @@ void *focal__rng_new(uint64_t seed, uint64_t stream);
 void focal__rng_free(void *rng);
 double focal__rng_uniform(void *rng);
 
-/* One logit from the model; iou < 0 means "no geometry". */
-double focal__model_logit(const focal_score_model *m, void *rng, int label, double iou);
+
+/* ---- block kernels (kernel.c) ---------------------------------------------- */
+
+#include "focal/focal.h"
+
+/* Anchors per block: the kernels work on arrays of at most this many. */
+#define FOCAL__KBLOCK 256
+/* Degree of the Chebyshev pieces of the E_γ table. */
+#define FOCAL__KDEG 13
+
+/* A block of points from logits x_t: t = -log p_t, p_t, q = 1 - p_t and
+ * log q = lqh + lql (lqh exact), as focal_point_from_logit has them. */
+struct focal__kpts {
+	double xt[FOCAL__KBLOCK], t[FOCAL__KBLOCK], p[FOCAL__KBLOCK], q[FOCAL__KBLOCK];
+	double lqh[FOCAL__KBLOCK], lql[FOCAL__KBLOCK];
+};
+
+/* E_γ for one γ: a table of F(t) = E_γ / (1-p_t)^(γ+1) when one meets
+ * the tolerance (use = 1), else the exact plan. */
+typedef struct {
+	double gamma, harm, tmax, inv_h;
+	int nseg, use;
+	double *coef;
+	focal_fgl_plan plan;
+} focal__etable;
+
+int focal__etable_init(focal__etable *tb, double gamma);
+/* The same without a table: always the exact evaluator. */
+int focal__etable_exact(focal__etable *tb, double gamma);
+void focal__etable_free(focal__etable *tb);
+
+void focal__k_points(const double *xt, size_t n, struct focal__kpts *k);
+void focal__k_pow(const struct focal__kpts *k, size_t n, double g, double *qg);
+void focal__k_effective(const focal__etable *tb, const struct focal__kpts *k,
+			const double *qg, size_t n, double *out);
+
+/* Each anchor's group (0 positive, 1 hard negative: p_t < hard_pt, 2
+ * easy negative) and FL's gradient ratio p·(-log p)/(1-p) (0 at p = 0,
+ * 1 at p = 1). */
+void focal__k_groups(const struct focal__kpts *k, const int8_t *y, size_t n, double hard_pt,
+		     uint8_t *fine, double *pm);
+
+/* Log histogram of gradient magnitudes: HIST_PER_OCT bins per octave (the
+ * top 4 bits of the mantissa, so each bin is at most 6.25 % wide) over
+ * [2^HIST_LO_OCT, 2^HIST_HI_OCT); bin 0 holds zero and anything below. */
+#define HIST_PER_OCT 16
+#define HIST_LO_OCT (-64)
+#define HIST_HI_OCT 2
+#define HIST_NBINS (1 + (HIST_HI_OCT - HIST_LO_OCT) * HIST_PER_OCT)
+
+/*
+ * A block's sums by group (fine[i] in 0..2): sum[g] = {Σ loss, Σ grad,
+ * Σ grad²} over the anchors with inc[i] (inc NULL: all), compensated;
+ * count[g]; and every anchor's histogram bin of its gradient.
+ */
+void focal__k_accumulate(const uint8_t *fine, const uint8_t *inc, const double *l,
+			 const double *d, size_t n, double sum[3][3], uint64_t count[3],
+			 uint16_t *bin);
+
+/* The score model's constants, computed once. */
+struct focal__kmodel {
+	double pos_frac;            /* label draw (when no labels are given) */
+	double pos_base, pos_sd;    /* bias + pos_mean, pos_sd */
+	double neg_base, neg_sd, neg_slope;
+	double hard_share, hard_iou_max;
+	int pos_logistic;
+};
+
+void focal__kmodel_init(const focal_score_model *m, double pos_frac, struct focal__kmodel *km);
+
+/* The key of stream (seed, part) of the counter-based generator. */
+uint64_t focal__stream_key(uint64_t seed, uint64_t part);
+
+/*
+ * Labels and logits of anchors a0 .. a0+n-1 of a stream: labels drawn
+ * (lab NULL) or given (-1 = ignored: logit NaN); iou NULL or per anchor
+ * (< 0: no geometry).  Every anchor's values depend only on (key, index).
+ */
+void focal__k_model(const struct focal__kmodel *km, uint64_t key, uint64_t a0, size_t n,
+		    const int8_t *lab, const double *iou, int8_t *y, double *x);
 
 #endif

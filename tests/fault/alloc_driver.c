@@ -57,10 +57,11 @@ static int sc_pop_model(void)
 	focal_pop_opts o;
 	focal_pop_opts_default(&o);
 	focal_pop_opts_add(&o, FOCAL_POP_FL, 2, NAN);
+	focal_pop_opts_add(&o, FOCAL_POP_FGL, 2.5, NAN); /* large enough for an E_γ table */
 	focal_pop_opts_add(&o, FOCAL_POP_OHEM, 0, NAN);
 	o.threads = 2;
 	static focal_pop_result r;
-	return focal_pop_eval_model(9000, 0.01, &m, 3, &o, &r);
+	return focal_pop_eval_model(70000, 0.01, &m, 3, &o, &r);
 }
 
 static int sc_model_cdf(void)

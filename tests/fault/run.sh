@@ -38,19 +38,30 @@ if [ $rc -eq 2 ] && grep -q "^focal: cannot write the output: " "$tmp/err"; then
 # a broken pipe ends quietly
 "$focal" eval --p-grid 0:1:200000 --format tsv 2>"$tmp/err" | head -1 >/dev/null
 if [ ! -s "$tmp/err" ]; then ok; else bad "broken pipe is quiet" "$(cat "$tmp/err")"; fi
-# SIGINT during a long simulation: status 130, nothing on stdout
+# SIGINT during a long simulation: status 130, nothing on stdout.  Job
+# control on, so that background jobs keep SIGINT (a script's '&' would
+# start them with it ignored, which focal respects: see below).
+set -m
 "$focal" simulate --anchors 1e10 --loss fl,fgl --gamma 2.5 >"$tmp/sim.out" 2>"$tmp/err" &
 pid=$!
 sleep 1
 kill -INT $pid
 wait $pid; rc=$?
 if [ $rc -eq 130 ] && [ ! -s "$tmp/sim.out" ] && grep -q "^focal: interrupted$" "$tmp/err"; then ok; else bad "SIGINT during simulate" "rc=$rc $(cat "$tmp/err")"; fi
+set +m
+# SIGINT ignored on entry (nohup, '&' in a script) stays ignored: the
+# simulation goes on until SIGTERM ends it
+( trap '' INT; "$focal" simulate --anchors 1e10 >/dev/null 2>"$tmp/err" & p=$!; sleep 1; kill -INT $p; sleep 0.5
+  if kill -0 $p 2>/dev/null; then echo alive; fi; kill -TERM $p; wait $p; echo "rc=$?" ) >"$tmp/ign" 2>&1
+if grep -q '^alive$' "$tmp/ign" && grep -q '^rc=143$' "$tmp/ign" && [ ! -s "$tmp/err" ]; then ok; else bad "an ignored SIGINT stays ignored during simulate" "$(cat "$tmp/ign" "$tmp/err")"; fi
 # SIGINT during a figure render: status 130 and only complete files
+set -m
 "$focal" figures -o "$tmp/int" --formats png,pdf --dpi 600 >"$tmp/fig.out" 2>"$tmp/err" &
 pid=$!
 sleep 0.7
 kill -INT $pid
 wait $pid; rc=$?
+set +m
 complete=1
 for f in "$tmp"/int/*.png; do [ -e "$f" ] || continue; tail -c 12 "$f" | od -An -c | grep -q 'I   E   N   D' || complete=0; done
 for f in "$tmp"/int/*.pdf; do [ -e "$f" ] || continue; tail -c 8 "$f" | grep -aq '%%EOF' || complete=0; done

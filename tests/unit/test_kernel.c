@@ -1,0 +1,287 @@
+/*
+ * The population block kernels (src/lib/kernel.c) against the exact point
+ * functions: points, (1-p_t)^γ, the E_γ tables (and their fallback), the
+ * block sums, and whole populations summed both ways.  Tolerances are in
+ * units of DBL_EPSILON and are the contract docs/simulate.md states.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "focal/focal.h"
+#include "focal/pop.h"
+#include "internal.h"
+#include "pop_internal.h"
+#include "testutil.h"
+
+/* Logits over the whole double range that matters, dense near 0. */
+static size_t logit_grid(double *x, size_t max)
+{
+	size_t n = 0;
+	static const double ends[] = {-745.0, -700.0, -40.0, -1e-300, 0.0, 1e-300, 40.0, 700.0, 745.0};
+	for (size_t i = 0; i < sizeof ends / sizeof *ends && n < max; i++)
+		x[n++] = ends[i];
+	for (int i = 0; n < max; i++) {
+		double u = (double)i / 997.0;            /* wraps: 0 .. 1 */
+		u -= floor(u);
+		double mag = pow(10.0, -6.0 + 8.0 * u); /* 1e-6 .. 1e2 */
+		x[n++] = (i & 1) ? mag : -mag;
+	}
+	return n;
+}
+
+static void test_points(void **state)
+{
+	(void)state;
+	static struct focal__kpts k;
+	double x[FOCAL__KBLOCK];
+	size_t n = logit_grid(x, FOCAL__KBLOCK);
+	focal__k_points(x, n, &k);
+	struct worst w = {0};
+	for (size_t i = 0; i < n; i++) {
+		focal_point pt;
+		focal_point_from_logit(x[i], &pt);
+		worst_add(&w, err_eps(k.p[i], pt.p), x[i], 0, 8);
+		worst_add(&w, err_eps(k.q[i], pt.q), x[i], 1, 8);
+		worst_add(&w, err_eps(k.t[i], 0.0 - pt.lp), x[i], 2, 8);
+		worst_add(&w, err_eps(k.lqh[i] + k.lql[i], pt.lq_hi + pt.lq_lo), x[i], 3, 8);
+	}
+	worst_print("points (p, q, -log p, log q)", &w, 8);
+	assert_int_equal(w.bad, 0);
+}
+
+static const double gammas[] = {0.0, 1e-12, 0.5, 1.0, 2.0, 2.5, 5.0, 10.0, 20.0, 50.0, 1000.0};
+#define NGAMMA (sizeof gammas / sizeof *gammas)
+
+static void test_pow(void **state)
+{
+	(void)state;
+	static struct focal__kpts k;
+	double x[FOCAL__KBLOCK], qg[FOCAL__KBLOCK];
+	size_t n = logit_grid(x, FOCAL__KBLOCK);
+	focal__k_points(x, n, &k);
+	struct worst w = {0};
+	for (size_t g = 0; g < NGAMMA; g++) {
+		focal__k_pow(&k, n, gammas[g], qg);
+		for (size_t i = 0; i < n; i++) {
+			focal_point pt;
+			focal_point_from_logit(x[i], &pt);
+			/* libmvec's log1p (<= 4 ulp) is magnified by γ in the power */
+			worst_add(&w, err_eps(qg[i], focal_pow1m(&pt, gammas[g])), x[i], gammas[g],
+				  16.0 + 4.0 * gammas[g]);
+		}
+	}
+	worst_print("(1-p)^gamma (tol 16 + 4 gamma)", &w, 16);
+	assert_int_equal(w.bad, 0);
+}
+
+static void test_effective(void **state)
+{
+	(void)state;
+	static struct focal__kpts k;
+	double x[FOCAL__KBLOCK], qg[FOCAL__KBLOCK], e[FOCAL__KBLOCK];
+	struct worst w = {0}, w5 = {0};
+	for (size_t g = 0; g < NGAMMA; g++) {
+		focal__etable tb;
+		assert_int_equal(focal__etable_init(&tb, gammas[g]), FOCAL_OK);
+		/* a table for every γ in (0, 20]; above, the exact evaluator */
+		if (gammas[g] > 0.0 && gammas[g] <= 20.0)
+			assert_true(tb.use);
+		/* blocks of logits: the grid, then dense sweeps of t */
+		for (int rep = 0; rep < 40; rep++) {
+			size_t n;
+			if (rep == 0) {
+				n = logit_grid(x, FOCAL__KBLOCK);
+			} else {
+				n = FOCAL__KBLOCK;
+				for (size_t i = 0; i < n; i++)
+					x[i] = -60.0 + 100.0 * ((double)(rep - 1) * FOCAL__KBLOCK + (double)i) /
+							       (39.0 * FOCAL__KBLOCK);
+			}
+			focal__k_points(x, n, &k);
+			focal__k_pow(&k, n, gammas[g], qg);
+			focal__k_effective(&tb, &k, qg, n, e);
+			for (size_t i = 0; i < n; i++) {
+				focal_point pt;
+				focal_result r;
+				focal_point_from_logit(x[i], &pt);
+				focal_fgl_effective_e(&pt, gammas[g], &r);
+				worst_add(&w, err_eps(e[i], r.val), x[i], gammas[g], 64.0 + 4.0 * gammas[g]);
+				if (gammas[g] <= 5.0)
+					worst_add(&w5, err_eps(e[i], r.val), x[i], gammas[g], 32.0);
+			}
+		}
+		focal__etable_free(&tb);
+	}
+	worst_print("E_gamma, table or exact (64 + 4 gamma)", &w, 64);
+	worst_print("E_gamma, gamma <= 5", &w5, 32);
+	assert_int_equal(w.bad, 0);
+	assert_int_equal(w5.bad, 0);
+}
+
+static void test_accumulate(void **state)
+{
+	(void)state;
+	uint8_t fine[FOCAL__KBLOCK], inc[FOCAL__KBLOCK];
+	double l[FOCAL__KBLOCK], d[FOCAL__KBLOCK], sum[3][3];
+	uint64_t count[3];
+	uint16_t bin[FOCAL__KBLOCK];
+	uint64_t s = 12345;
+	struct worst w = {0};
+	for (int rep = 0; rep < 200; rep++) {
+		size_t n = 1 + (size_t)(focal__splitmix64(&s) % FOCAL__KBLOCK);
+		int masked = rep & 1;
+		for (size_t i = 0; i < n; i++) {
+			uint64_t r = focal__splitmix64(&s);
+			fine[i] = (uint8_t)(r % 3);
+			inc[i] = (uint8_t)((r >> 8) % 4 != 0);
+			/* terms over many magnitudes, to make plain summation lose digits */
+			l[i] = ldexp((double)(r >> 40) + 1.0, (int)((r >> 16) % 80) - 60);
+			d[i] = ldexp((double)(r >> 44) + 1.0, -(int)((r >> 24) % 70));
+		}
+		focal__k_accumulate(fine, masked ? inc : NULL, l, d, n, sum, count, bin);
+		long double want[3][3] = {{0}};
+		uint64_t wc[3] = {0};
+		for (size_t i = 0; i < n; i++) {
+			if (masked && !inc[i])
+				continue;
+			wc[fine[i]]++;
+			want[fine[i]][0] += l[i];
+			want[fine[i]][1] += d[i];
+			want[fine[i]][2] += (long double)d[i] * d[i];
+		}
+		for (int g = 0; g < 3; g++) {
+			assert_int_equal(count[g], wc[g]);
+			for (int q = 0; q < 3; q++)
+				worst_add(&w, err_eps(sum[g][q], (double)want[g][q]), (double)n, g * 3 + q, 2);
+		}
+		/* every bin holds its value: 2^e·(1 + k/16) <= d < 2^e·(1 + (k+1)/16) */
+		for (size_t i = 0; i < n; i++) {
+			int b = bin[i], e = (b - 1) / HIST_PER_OCT + HIST_LO_OCT, sub = (b - 1) % HIST_PER_OCT;
+			double lo = ldexp(1.0 + sub / 16.0, e), hi = ldexp(1.0 + (sub + 1) / 16.0, e);
+			if (d[i] < ldexp(1.0, HIST_LO_OCT))
+				assert_int_equal(b, 0);
+			else if (d[i] >= ldexp(1.0, HIST_HI_OCT))
+				assert_int_equal(b, HIST_NBINS - 1);
+			else
+				assert_true(lo <= d[i] && d[i] < hi);
+		}
+	}
+	worst_print("block sums (long double reference)", &w, 2);
+	assert_int_equal(w.bad, 0);
+}
+
+/* A whole population through focal_pop_eval_arrays (kernels, table) and
+ * the same sums formed anchor by anchor from the point functions. */
+static void test_population(void **state)
+{
+	(void)state;
+	size_t n = 200000;
+	int8_t *lab = malloc(n);
+	double *x = malloc(n * sizeof *x);
+	focal_score_model m;
+	focal_score_model_preset("early", 0.01, &m);
+	assert_int_equal(focal_pop_draw_labels(n, 0.01, 9, lab), FOCAL_OK);
+	assert_int_equal(focal_score_model_draw(&m, lab, NULL, n, 9, x), FOCAL_OK);
+	focal_pop_opts o;
+	focal_pop_opts_default(&o);
+	focal_pop_opts_add(&o, FOCAL_POP_FL, 2.5, NAN);
+	focal_pop_opts_add(&o, FOCAL_POP_FGL, 2.5, 0.25);
+	focal_pop_opts_add(&o, FOCAL_POP_FGL, 50.0, NAN);
+	static focal_pop_result r;
+	assert_int_equal(focal_pop_eval_arrays(lab, x, n, &o, &r), FOCAL_OK);
+	struct worst w = {0};
+	for (int s = 0; s < o.nspecs; s++) {
+		const focal_pop_spec *sp = &o.specs[s];
+		long double ls[2] = {0, 0}, gs[2] = {0, 0};
+		for (size_t i = 0; i < n; i++) {
+			focal_point pt;
+			focal_point_from_logit(lab[i] ? x[i] : -x[i], &pt);
+			double at = isnan(sp->alpha) ? 1.0 : lab[i] ? sp->alpha : 1.0 - sp->alpha;
+			double l, g;
+			if (sp->loss == FOCAL_POP_FL) {
+				focal_loss fl = {.kind = FOCAL_FL, .gamma = sp->gamma};
+				focal_eval_out e;
+				focal_loss_eval(&fl, &pt, 1, &e);
+				l = e.value;
+				g = -e.dxt;
+			} else {
+				focal_result e;
+				focal_fgl_effective_e(&pt, sp->gamma, &e);
+				l = e.val;
+				g = focal_pow1m(&pt, sp->gamma) * pt.q;
+			}
+			ls[lab[i] ? 0 : 1] += at * l;
+			gs[lab[i] ? 0 : 1] += at * g;
+		}
+		/* relative, except that sums are kept in units of 2^-64 per term */
+		double got[4] = {r.stats[s][FOCAL_GROUP_POS].loss_sum, r.stats[s][FOCAL_GROUP_NEG].loss_sum,
+				 r.stats[s][FOCAL_GROUP_POS].grad_sum, r.stats[s][FOCAL_GROUP_NEG].grad_sum};
+		long double want[4] = {ls[0], ls[1], gs[0], gs[1]};
+		for (int q = 0; q < 4; q++) {
+			double quant = (double)n * 0x1p-64, e = fabs(got[q] - (double)want[q]);
+			worst_add(&w, e <= quant ? 0.0 : err_eps(got[q], (double)want[q]), s, q, 64);
+		}
+	}
+	worst_print("population sums vs point functions", &w, 64);
+	assert_int_equal(w.bad, 0);
+	free(lab);
+	free(x);
+}
+
+/* The generator: labels at the asked rate, logits with the model's moments,
+ * every anchor the same whatever the block it falls in. */
+static void test_model_stream(void **state)
+{
+	(void)state;
+	focal_score_model m;
+	focal_score_model_preset("converged", 0.01, &m);
+	struct focal__kmodel km;
+	focal__kmodel_init(&m, 0.3, &km);
+	uint64_t key = focal__stream_key(7, 3);
+	int8_t y[FOCAL__KBLOCK], y2[FOCAL__KBLOCK];
+	double x[FOCAL__KBLOCK], x2[FOCAL__KBLOCK];
+	focal__k_model(&km, key, 1000, FOCAL__KBLOCK, NULL, NULL, y, x);
+	focal__k_model(&km, key, 1100, 50, NULL, NULL, y2, x2);
+	assert_memory_equal(y + 100, y2, 50);
+	assert_memory_equal(x + 100, x2, 50 * sizeof *x);
+	/* moments of the normal source: 2^20 negatives' logits, no near-object share */
+	m.hard_share = 0.0;
+	focal__kmodel_init(&m, 0.0, &km);
+	double s1 = 0.0, s2 = 0.0, s4 = 0.0, nn = 0.0;
+	for (uint64_t a = 0; a < (1u << 20); a += FOCAL__KBLOCK) {
+		focal__k_model(&km, key, a, FOCAL__KBLOCK, NULL, NULL, y, x);
+		for (int i = 0; i < FOCAL__KBLOCK; i++) {
+			assert_int_equal(y[i], 0);
+			double z = (x[i] - km.neg_base) / km.neg_sd;
+			s1 += z;
+			s2 += z * z;
+			s4 += z * z * z * z;
+			nn += 1.0;
+		}
+	}
+	double mean = s1 / nn, var = s2 / nn - mean * mean, kurt = s4 / nn;
+	printf("  normal source: mean %.5f  var %.5f  E z^4 %.4f (n = %.0f)\n", mean, var, kurt, nn);
+	assert_true(fabs(mean) < 5.0 / sqrt(nn));
+	assert_true(fabs(var - 1.0) < 5.0 * sqrt(2.0 / nn));
+	assert_true(fabs(kurt - 3.0) < 5.0 * sqrt(96.0 / nn));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_points),
+		cmocka_unit_test(test_pow),
+		cmocka_unit_test(test_effective),
+		cmocka_unit_test(test_accumulate),
+		cmocka_unit_test(test_population),
+		cmocka_unit_test(test_model_stream),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
