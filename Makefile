@@ -41,9 +41,10 @@ deps-check:
 
 # ---- normal build ----------------------------------------------------------
 # The population kernels (src/lib/kernel.c) are loops for the vectoriser:
-# errno-free math lets GCC call glibc's vector exp/log (libmvec).
-$(B)/lib/kernel.o: KFLAGS := -O3 -fno-math-errno
-$(S)/lib/kernel.o: KFLAGS := -fno-math-errno
+# errno-free math lets GCC call glibc's vector exp/log (libmvec), and
+# without FP traps selects vectorise on AVX2 and SSE2 as well as AVX-512.
+$(B)/lib/kernel.o: KFLAGS := -O3 -fno-math-errno -fno-trapping-math
+$(S)/lib/kernel.o: KFLAGS := -fno-math-errno -fno-trapping-math
 
 $(B)/lib/%.o: src/lib/%.c $(HDRS)
 	@mkdir -p $(dir $@)

@@ -6,6 +6,9 @@
  * widest the CPU has; exp, log1p, log, sin and cos then come from glibc's
  * vector math library (libmvec, at most 4 ulp) rather than being written
  * here.  Other compilers get the same loops calling the scalar functions.
+ * Built with -fno-math-errno -fno-trapping-math (Makefile): no errno, and
+ * both sides of a select may be computed, which is what lets the AVX2 and
+ * baseline builds vectorise at all.
  *
  * Accuracy contract (tested in tests/unit/test_kernel.c against the exact
  * point functions): every per-anchor loss and gradient within 64 eps
@@ -19,14 +22,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(FOCAL_NO_CLONES)
-#define KERNEL __attribute__((target_clones("avx512f", "avx2", "default")))
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 double exp(double) __attribute__((simd("notinbranch")));
 double log(double) __attribute__((simd("notinbranch")));
 double log1p(double) __attribute__((simd("notinbranch")));
-double sin(double) __attribute__((simd("notinbranch")));
 double cos(double) __attribute__((simd("notinbranch")));
-#else
+#ifndef FOCAL_NO_CLONES /* one ISA only: what -m flags say (benchmarks) */
+#define KERNEL __attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+#endif
+#ifndef KERNEL
 #define KERNEL
 #endif
 
@@ -371,57 +376,48 @@ static inline int hist_bin(double g)
 	return g > 0.0 && e >= HIST_LO_OCT ? b : 0;
 }
 
-/* Eight lanes in GCC/Clang vector types: the same operations in the same
- * order on every instruction set, so sums are identical across CPUs. */
-typedef double v8d __attribute__((vector_size(64)));
-typedef long long v8l __attribute__((vector_size(64)));
-
-/* m ? a : b lane by lane (m all ones or all zeros); |a|. */
-#define VSEL(m, a, b) ((v8d)(((v8l)(a) & (m)) | ((v8l)(b) & ~(m))))
-#define VABS(a) ((v8d)((v8l)(a) & 0x7fffffffffffffffLL))
-
-/* Neumaier's compensated step in every lane: s += v, error into c. */
-#define VNEUMAIER(s, c, v)                                                  \
-	do {                                                                \
-		v8d v_ = (v), t_ = (s) + v_;                                \
-		(c) += VSEL(VABS(s) >= VABS(v_), ((s) - t_) + v_, (v_ - t_) + (s)); \
-		(s) = t_;                                                   \
+/* Neumaier's compensated step, branch-free: s += v, error into c. */
+#define NEUMAIER(s, c, v)                                                       \
+	do {                                                                    \
+		double v_ = (v), t_ = (s) + v_;                                 \
+		(c) += fabs(s) >= fabs(v_) ? ((s) - t_) + v_ : (v_ - t_) + (s); \
+		(s) = t_;                                                       \
 	} while (0)
+
+#define LANES 8
 
 KERNEL void focal__k_accumulate(const uint8_t *restrict fine, const uint8_t *restrict inc,
 				const double *restrict l, const double *restrict d, size_t n,
 				double sum[3][3], uint64_t count[3], uint16_t *restrict bin)
 {
-	v8d s[3][3], c[3][3];
+	/* LANES interleaved compensated sums per group and quantity, combined
+	 * in a fixed order: the same operations whatever the vector width */
+	double s[3][3][LANES], c[3][3][LANES];
 	memset(s, 0, sizeof s);
 	memset(c, 0, sizeof c);
 	uint64_t cnt[3] = {0, 0, 0};
-	/* whole lanes; the last partial one is padded with group 3 (none) */
-	for (size_t i = 0; i < n; i += 8) {
-		v8l f;
-		v8d lv, dv;
-		if (i + 8 <= n && inc == NULL) {
-			for (int k = 0; k < 8; k++) {
-				f[k] = fine[i + k];
-				lv[k] = l[i + k];
-				dv[k] = d[i + k];
-			}
-		} else {
-			for (int k = 0; k < 8; k++) {
-				int in = i + k < n && (inc == NULL || inc[i + k]);
-				f[k] = in ? fine[i + k] : 3;
-				lv[k] = in ? l[i + k] : 0.0;
-				dv[k] = in ? d[i + k] : 0.0;
-			}
-		}
-		v8d d2 = dv * dv, zero = {0};
-		for (int g = 0; g < 3; g++) {
-			v8l m = f == g;
-			VNEUMAIER(s[g][0], c[g][0], VSEL(m, lv, zero));
-			VNEUMAIER(s[g][1], c[g][1], VSEL(m, dv, zero));
-			VNEUMAIER(s[g][2], c[g][2], VSEL(m, d2, zero));
-		}
+	/* each anchor's group as a double, 3 (none) when not counted, padded
+	 * to whole lanes */
+	double gm[FOCAL__KBLOCK + LANES], lp[FOCAL__KBLOCK + LANES], dp[FOCAL__KBLOCK + LANES];
+	size_t nl = (n + LANES - 1) / LANES * LANES;
+	for (size_t i = 0; i < n; i++) {
+		gm[i] = inc == NULL || inc[i] ? (double)fine[i] : 3.0;
+		lp[i] = l[i];
+		dp[i] = d[i];
 	}
+	for (size_t i = n; i < nl; i++) {
+		gm[i] = 3.0;
+		lp[i] = dp[i] = 0.0;
+	}
+	for (size_t i = 0; i < nl; i += LANES)
+		for (int g = 0; g < 3; g++)
+			for (int k = 0; k < LANES; k++) {
+				int on = gm[i + k] == (double)g;
+				double lv = on ? lp[i + k] : 0.0, dv = on ? dp[i + k] : 0.0;
+				NEUMAIER(s[g][0][k], c[g][0][k], lv);
+				NEUMAIER(s[g][1][k], c[g][1][k], dv);
+				NEUMAIER(s[g][2][k], c[g][2][k], dv * dv);
+			}
 	for (size_t j = 0; j < n; j++) {
 		int in = inc == NULL || inc[j];
 		cnt[0] += in && fine[j] == 0;
