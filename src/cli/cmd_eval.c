@@ -48,35 +48,24 @@ const struct opt cmd_eval_opts[] = {
 
 static const char *const loss_names[] = {"ce", "fl", "fgl", "flstar"};
 
-/* Parse "ce,fl" into a set; order of output follows the list given. */
+/* Parse "ce,fl" into a set (strictly, as simulate and train do); the
+ * output follows the order of the list given. */
 static int parse_losses(struct cli *c, const char *s, int *kinds, int *n)
 {
-	char buf[256];
+	int want[4];
+	if (cli_parse_names(c, "loss", s, loss_names, 4, want) != 0)
+		return -1;
 	*n = 0;
-	if (strlen(s) >= sizeof buf)
-		goto bad;
-	strcpy(buf, s);
-	for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-		int k = -1;
-		for (int i = 0; i < 4; i++)
-			if (strcmp(tok, loss_names[i]) == 0)
-				k = i;
-		if (k < 0) {
-			cli_error(c, "invalid loss '%s': must be one of ce, fl, fgl, flstar", tok);
-			return -1;
-		}
-		for (int i = 0; i < *n; i++)
-			if (kinds[i] == k)
-				k = -1;
-		if (k >= 0)
-			kinds[(*n)++] = k;
+	for (const char *p = s; *p;) {
+		size_t len = strcspn(p, ",");
+		for (int k = 0; k < 4; k++)
+			if (want[k] && strlen(loss_names[k]) == len && strncmp(p, loss_names[k], len) == 0) {
+				kinds[(*n)++] = k;
+				want[k] = 0; /* a repeated name counts once */
+			}
+		p += len + (p[len] == ',');
 	}
-	if (*n == 0)
-		goto bad;
 	return 0;
-bad:
-	cli_error(c, "invalid loss list '%s': must be names from ce, fl, fgl, flstar separated by commas", s);
-	return -1;
 }
 
 static const char *const eval_cols[] = {

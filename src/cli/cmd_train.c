@@ -593,10 +593,8 @@ int cmd_train(struct cli *c, int argc, char **argv)
 	o.progress_ctx = &pr;
 	/* No clear here: the REPL clears the request before each command, so
 	 * a Ctrl-C typed while this one was starting is not lost. */
-	struct sigaction sa, old;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_sigint;
-	sigaction(SIGINT, &sa, &old);
+	struct sigaction old;
+	cli_sigint_catch(on_sigint, &old);
 	focal_train_result res;
 	int st = focal_train_experiment(&o, &res);
 	progress_end(&pr);

@@ -105,13 +105,17 @@ if [ "$(head -1 "$tmp/c1.tsv")" = "$(printf 'loss\tgamma\tseed\tstep\tloss_value
 	[ "$(wc -l <"$tmp/c1.tsv")" -eq $((1 + 2 * 3 * 31)) ] &&
 	awk -F'\t' 'NR>1 && ($7+$8+$9 < 0.999999 || $7+$8+$9 > 1.000001) {exit 1}' "$tmp/c1.tsv"; then ok; else bad "train --curves: header, one row per loss, seed and step, shares add to 1" "$(head -3 "$tmp/c1.tsv")"; fi
 if [ -z "$(ls "$tmp" | grep '\.tmp$')" ]; then ok; else bad "train --curves leaves no temporary file" "$(ls "$tmp")"; fi
-# Ctrl-C: status 130, "interrupted", nothing on stdout, no curves file
+# Ctrl-C: status 130, "interrupted", nothing on stdout, no curves file.
+# Job control on: a script's '&' would start the job with SIGINT ignored,
+# which focal respects.
+set -m
 "$focal" train --steps 10000000 --seeds 2 --curves "$tmp/int.tsv" >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 sleep 1
 kill -INT "$pid"
 wait "$pid"
 rc=$?
+set +m
 if [ $rc -eq 130 ] && grep -q '^focal: interrupted$' "$tmp/err" && [ ! -s "$tmp/out" ] && [ -z "$(ls "$tmp" | grep '^int\.tsv')" ]; then ok; else bad "train: Ctrl-C stops with 130 and no files" "rc $rc" "$(cat "$tmp/err")" "$(ls "$tmp")"; fi
 
 # ---- figures ---------------------------------------------------------------

@@ -1,7 +1,9 @@
 /*
  * The population block kernels (src/lib/kernel.c) against the exact point
  * functions: points, (1-p_t)^γ, the E_γ tables (and their fallback), the
- * block sums, and whole populations summed both ways.  Tolerances are in
+ * block sums, and whole populations summed both ways.  References are
+ * double-double, not long double, so that the test means the same under
+ * valgrind.  Tolerances are in
  * units of DBL_EPSILON and are the contract docs/simulate.md states.
  */
 #include <stdarg.h>
@@ -125,6 +127,32 @@ static void test_effective(void **state)
 	assert_int_equal(w5.bad, 0);
 }
 
+/* A double-double running sum (Knuth's two-sum, Dekker's fast-two-sum):
+ * a reference that keeps about 106 bits on every machine, valgrind
+ * included (which runs long double at double precision). */
+struct dd {
+	double hi, lo;
+};
+
+static void dd_add(struct dd *a, double v)
+{
+	double s = a->hi + v, bv = s - a->hi, e = (a->hi - (s - bv)) + (v - bv);
+	e += a->lo;
+	a->hi = s + e;
+	a->lo = e - (a->hi - s);
+}
+
+/* v·w exactly as a double-double, by Veltkamp's split. */
+static void dd_add_prod(struct dd *a, double v, double w)
+{
+	double p = v * w, c = 134217729.0 * v, vh = c - (c - v), vl = v - vh;
+	c = 134217729.0 * w;
+	double wh = c - (c - w), wl = w - wh;
+	double e = ((vh * wh - p) + vh * wl + vl * wh) + vl * wl;
+	dd_add(a, p);
+	dd_add(a, e);
+}
+
 static void test_accumulate(void **state)
 {
 	(void)state;
@@ -146,20 +174,22 @@ static void test_accumulate(void **state)
 			d[i] = ldexp((double)(r >> 44) + 1.0, -(int)((r >> 24) % 70));
 		}
 		focal__k_accumulate(fine, masked ? inc : NULL, l, d, n, sum, count, bin);
-		long double want[3][3] = {{0}};
+		struct dd want[3][3];
+		memset(want, 0, sizeof want);
 		uint64_t wc[3] = {0};
 		for (size_t i = 0; i < n; i++) {
 			if (masked && !inc[i])
 				continue;
 			wc[fine[i]]++;
-			want[fine[i]][0] += l[i];
-			want[fine[i]][1] += d[i];
-			want[fine[i]][2] += (long double)d[i] * d[i];
+			dd_add(&want[fine[i]][0], l[i]);
+			dd_add(&want[fine[i]][1], d[i]);
+			dd_add_prod(&want[fine[i]][2], d[i], d[i]);
 		}
 		for (int g = 0; g < 3; g++) {
 			assert_int_equal(count[g], wc[g]);
 			for (int q = 0; q < 3; q++)
-				worst_add(&w, err_eps(sum[g][q], (double)want[g][q]), (double)n, g * 3 + q, 2);
+				worst_add(&w, err_eps(sum[g][q], want[g][q].hi + want[g][q].lo), (double)n,
+					  g * 3 + q, 2);
 		}
 		/* every bin holds its value: 2^e·(1 + k/16) <= d < 2^e·(1 + (k+1)/16) */
 		for (size_t i = 0; i < n; i++) {
@@ -173,7 +203,7 @@ static void test_accumulate(void **state)
 				assert_true(lo <= d[i] && d[i] < hi);
 		}
 	}
-	worst_print("block sums (long double reference)", &w, 2);
+	worst_print("block sums (double-double reference)", &w, 2);
 	assert_int_equal(w.bad, 0);
 }
 
@@ -199,7 +229,9 @@ static void test_population(void **state)
 	struct worst w = {0};
 	for (int s = 0; s < o.nspecs; s++) {
 		const focal_pop_spec *sp = &o.specs[s];
-		long double ls[2] = {0, 0}, gs[2] = {0, 0};
+		struct dd ls[2], gs[2];
+		memset(ls, 0, sizeof ls);
+		memset(gs, 0, sizeof gs);
 		for (size_t i = 0; i < n; i++) {
 			focal_point pt;
 			focal_point_from_logit(lab[i] ? x[i] : -x[i], &pt);
@@ -217,16 +249,17 @@ static void test_population(void **state)
 				l = e.val;
 				g = focal_pow1m(&pt, sp->gamma) * pt.q;
 			}
-			ls[lab[i] ? 0 : 1] += at * l;
-			gs[lab[i] ? 0 : 1] += at * g;
+			dd_add(&ls[lab[i] ? 0 : 1], at * l);
+			dd_add(&gs[lab[i] ? 0 : 1], at * g);
 		}
 		/* relative, except that sums are kept in units of 2^-64 per term */
 		double got[4] = {r.stats[s][FOCAL_GROUP_POS].loss_sum, r.stats[s][FOCAL_GROUP_NEG].loss_sum,
 				 r.stats[s][FOCAL_GROUP_POS].grad_sum, r.stats[s][FOCAL_GROUP_NEG].grad_sum};
-		long double want[4] = {ls[0], ls[1], gs[0], gs[1]};
+		double want[4] = {ls[0].hi + ls[0].lo, ls[1].hi + ls[1].lo, gs[0].hi + gs[0].lo,
+				  gs[1].hi + gs[1].lo};
 		for (int q = 0; q < 4; q++) {
-			double quant = (double)n * 0x1p-64, e = fabs(got[q] - (double)want[q]);
-			worst_add(&w, e <= quant ? 0.0 : err_eps(got[q], (double)want[q]), s, q, 64);
+			double quant = (double)n * 0x1p-64, e = fabs(got[q] - want[q]);
+			worst_add(&w, e <= quant ? 0.0 : err_eps(got[q], want[q]), s, q, 64);
 		}
 	}
 	worst_print("population sums vs point functions", &w, 64);
