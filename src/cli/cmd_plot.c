@@ -7,7 +7,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,7 +42,7 @@ const char cmd_plot_usage[] =
 	"Spec search path for NAME: $FOCAL_PLOTS, ./plots, " FOCAL_DATADIR "/plots.\n";
 
 const char cmd_figures_usage[] =
-	"usage: focal figures [-o DIR] [--formats LIST] [--dpi N] [--list]\n"
+	"usage: focal figures [-o DIR] [--formats LIST] [--dpi N] [--jobs N] [--list]\n"
 	"\n"
 	"Render every figure spec of the set (every *.spec in the plots directory)\n"
 	"into DIR as NAME.FORMAT.\n"
@@ -48,6 +50,8 @@ const char cmd_figures_usage[] =
 	"  -o, --output DIR  where to write (default plots/out; created if missing)\n"
 	"  --formats LIST    comma list of pdf, svg, png, gp (default pdf,png,svg,gp)\n"
 	"  --dpi N           PNG resolution (default 300)\n"
+	"  --jobs N          render N figures at a time in worker processes\n"
+	"                    (default: one per CPU, at most 8; 1 = in this process)\n"
 	"  --list            print the figure names and captions instead (tsv:\n"
 	"                    columns name, caption)\n";
 
@@ -329,17 +333,253 @@ static void on_sigint_figures(int sig)
 	cli_interrupt_set();
 }
 
-enum { F_HELP, F_OUT, F_FORMATS, F_DPI, F_LIST };
+enum { F_HELP, F_OUT, F_FORMATS, F_DPI, F_LIST, F_JOBS };
 
 const struct opt cmd_figures_opts[] = {
 	{"help", 0, F_HELP}, {"o", 1, F_OUT}, {"output", 1, F_OUT},
 	{"formats", 1, F_FORMATS}, {"dpi", 1, F_DPI}, {"list", 0, F_LIST},
-	{NULL, 0, 0}};
+	{"jobs", 1, F_JOBS}, {NULL, 0, 0}};
+
+/* What rendering one figure of the set needs. */
+struct figjob {
+	struct spec *specs;
+	size_t n;
+	const char *outdir;
+	const char **fmts;
+	int nf;
+	const fig_render_opts *ro;
+};
+
+/* Build spec i and write it in every format; messages through c. */
+static int render_one(struct cli *c, const struct figjob *fj, size_t i, size_t *files)
+{
+	char err[SPEC_ERRLEN], path[1024];
+	fig_figure *f;
+	if (spec_build(&fj->specs[i], &f, err) != 0) {
+		cli_error(c, "%s", err);
+		return CLI_USAGE;
+	}
+	for (int k = 0; k < fj->nf; k++) {
+		if (snprintf(path, sizeof path, "%s/%s.%s", fj->outdir, fj->specs[i].name,
+			     fj->fmts[k]) >= (int)sizeof path) {
+			cli_error(c, "output directory name too long: '%s'", fj->outdir);
+			fig_free(f);
+			return CLI_USAGE;
+		}
+		errno = 0;
+		int st = fig_render(f, path, fj->fmts[k], fj->ro);
+		if (st != FIG_OK) {
+			render_error(c, path, st);
+			fig_free(f);
+			return CLI_USAGE;
+		}
+		(*files)++;
+	}
+	fig_free(f);
+	return CLI_OK;
+}
+
+/* The set in this process, in order; stops at the first error. */
+static int render_serial(struct cli *c, const struct figjob *fj, size_t *files)
+{
+	for (size_t i = 0; i < fj->n; i++) {
+		if (cli_interrupted())
+			return CLI_INTERRUPTED;
+		int st = render_one(c, fj, i, files);
+		if (st != CLI_OK)
+			return st;
+	}
+	return cli_interrupted() ? CLI_INTERRUPTED : CLI_OK;
+}
+
+/*
+ * A worker process: takes figure numbers from the work pipe (one byte
+ * each) until it is empty, renders them, and reports on its result pipe:
+ * "F<files>\n" at the end, or "E<i>\t<messages>" on an error, or "I" when
+ * interrupted.  It leaves with _exit: the parent's stdio buffers and exit
+ * handlers are the parent's.
+ */
+static void worker(struct cli *c, const struct figjob *fj, int work, int res)
+{
+	char *msg = NULL;
+	size_t msglen = 0, files = 0;
+	FILE *m = open_memstream(&msg, &msglen);
+	struct cli wc = {c->out, m ? m : stderr, 0};
+	unsigned char i;
+	int code = 0;
+	while (code == 0 && read(work, &i, 1) == 1) {
+		if (cli_interrupted()) {
+			code = 130;
+			break;
+		}
+		if (render_one(&wc, fj, i, &files) != CLI_OK) {
+			code = 2;
+			if (m)
+				fflush(m);
+			dprintf(res, "E%u\t%.*s", (unsigned)i, (int)msglen, msg ? msg : "");
+		}
+	}
+	if (code == 0 && cli_interrupted())
+		code = 130;
+	if (code == 130)
+		dprintf(res, "I");
+	else if (code == 0)
+		dprintf(res, "F%zu\n", files);
+	_exit(code);
+}
+
+/* A rough cost, to hand out the slow figures first: training runs an
+ * experiment, a population evaluates many anchors, the rest are curves. */
+static int spec_cost(const struct spec *sp)
+{
+	int cost = 1;
+	for (int p = 0; p < sp->npanels; p++)
+		for (int k = 0; k < sp->panels[p].ncurves; k++) {
+			enum spec_quantity q = sp->panels[p].curves[k].q;
+			if (spec_is_training(q))
+				cost = 3;
+			else if ((q == Q_CDF || q == Q_SHARES || q == Q_GRADNORM) && cost < 2)
+				cost = 2;
+		}
+	return cost;
+}
+
+/* The set over nw worker processes, slowest first; the lowest-numbered
+ * error wins. */
+static int render_parallel(struct cli *c, const struct figjob *fj, int nw, size_t *files)
+{
+	int work[2];
+	if (pipe(work) != 0)
+		return render_serial(c, fj, files);
+	unsigned char order[64];
+	size_t m = 0;
+	for (int cost = 3; cost >= 1; cost--)
+		for (size_t i = 0; i < fj->n; i++)
+			if (spec_cost(&fj->specs[i]) == cost)
+				order[m++] = (unsigned char)i;
+	for (size_t i = 0; i < m; i++) {
+		if (write(work[1], &order[i], 1) != 1) {
+			close(work[0]);
+			close(work[1]);
+			return render_serial(c, fj, files);
+		}
+	}
+	close(work[1]);
+	fflush(c->out);
+	fflush(c->err);
+	pid_t pid[8];
+	int res[8], live = 0;
+	for (int w = 0; w < nw; w++) {
+		int fd[2];
+		if (pipe(fd) != 0)
+			break;
+		pid_t p = fork();
+		if (p == 0) {
+			close(fd[0]);
+			for (int k = 0; k < live; k++)
+				close(res[k]);
+			worker(c, fj, work[0], fd[1]);
+		}
+		close(fd[1]);
+		if (p < 0) {
+			close(fd[0]);
+			break;
+		}
+		pid[live] = p;
+		res[live++] = fd[0];
+	}
+	close(work[0]);
+	if (live == 0)
+		return render_serial(c, fj, files); /* no process could start */
+	/* read every report until each worker closes its pipe; on an error or
+	 * a Ctrl-C, ask the others to stop after the file they are writing */
+	char *rep[8] = {0};
+	size_t replen[8] = {0};
+	int open_fds = live, stopping = 0;
+	while (open_fds > 0) {
+		struct pollfd pf[8];
+		for (int k = 0; k < live; k++)
+			pf[k] = (struct pollfd){res[k], POLLIN, 0};
+		int r = poll(pf, (nfds_t)live, 200);
+		if (r < 0 && errno != EINTR)
+			break;
+		for (int k = 0; k < live && r > 0; k++) {
+			if (res[k] < 0 || !(pf[k].revents & (POLLIN | POLLHUP)))
+				continue;
+			char buf[512];
+			ssize_t got = read(res[k], buf, sizeof buf);
+			if (got <= 0) {
+				close(res[k]);
+				res[k] = -1;
+				pf[k].fd = -1;
+				open_fds--;
+				continue;
+			}
+			char *grown = realloc(rep[k], replen[k] + (size_t)got + 1);
+			if (grown) {
+				memcpy(grown + replen[k], buf, (size_t)got);
+				replen[k] += (size_t)got;
+				grown[replen[k]] = '\0';
+				rep[k] = grown;
+			}
+			if (rep[k] && rep[k][0] == 'E')
+				stopping = 1;
+		}
+		for (int k = 0; k < live; k++)
+			if (res[k] < 0)
+				pf[k].fd = -1;
+		if ((stopping || cli_interrupted()) && stopping != 2) {
+			for (int k = 0; k < live; k++)
+				kill(pid[k], SIGINT);
+			stopping = 2;
+		}
+	}
+	int interrupted = cli_interrupted() > 0, failed = 0;
+	for (int k = 0; k < live; k++) {
+		int ws;
+		while (waitpid(pid[k], &ws, 0) < 0 && errno == EINTR)
+			;
+		if (!WIFEXITED(ws) || (WEXITSTATUS(ws) != 0 && WEXITSTATUS(ws) != 2 &&
+				       WEXITSTATUS(ws) != 130))
+			failed = 1; /* died on a signal or an unexpected status */
+	}
+	/* the report of the error on the lowest-numbered figure */
+	long best = -1;
+	const char *best_msg = NULL;
+	for (int k = 0; k < live; k++) {
+		if (rep[k] == NULL)
+			continue;
+		if (rep[k][0] == 'F')
+			*files += (size_t)strtoull(rep[k] + 1, NULL, 10);
+		else if (rep[k][0] == 'E') {
+			long i = strtol(rep[k] + 1, NULL, 10);
+			if (best < 0 || i < best) {
+				best = i;
+				best_msg = strchr(rep[k], '\t');
+			}
+		} else if (rep[k][0] == 'I') {
+			interrupted = 1;
+		}
+	}
+	int st = CLI_OK;
+	if (best_msg) {
+		fputs(best_msg + 1, c->err);
+		st = CLI_USAGE;
+	} else if (interrupted) {
+		st = CLI_INTERRUPTED;
+	} else if (failed) {
+		cli_error(c, "a figure worker process failed");
+		st = CLI_USAGE;
+	}
+	for (int k = 0; k < live; k++)
+		free(rep[k]);
+	return st;
+}
 
 int cmd_figures(struct cli *c, int argc, char **argv)
 {
 	const char *outdir = "plots/out", *formats_s = "pdf,png,svg,gp";
-	int list = 0, pos = 1, id, r, status = CLI_USAGE;
+	int list = 0, pos = 1, id, r, status = CLI_USAGE, jobs = 0;
 	fig_render_opts ro = {0};
 	const char *val;
 
@@ -359,6 +599,10 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 			}
 			break;
 		case F_LIST: list = 1; break;
+		case F_JOBS:
+			if (parse_positive_int(c, "jobs", val, 1, 64, &jobs) != 0)
+				return CLI_USAGE;
+			break;
 		}
 	}
 	if (r < 0)
@@ -442,49 +686,26 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	size_t files = 0;
+	struct figjob fj = {specs, n, outdir, fmts, nf, &ro};
+	if (jobs == 0) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus;
+	}
+	if ((size_t)jobs > n)
+		jobs = (int)n;
 	/* Ctrl-C: finish the file being written (each is atomic), then stop,
 	 * so only complete figures are left behind */
 	struct sigaction old;
 	cli_sigint_catch(on_sigint_figures, &old);
-	for (size_t i = 0; i < n; i++) {
-		fig_figure *f;
-		if (cli_interrupted()) {
-			cli_error(c, "interrupted");
-			status = 130;
-			sigaction(SIGINT, &old, NULL);
-			goto done;
-		}
-		if (spec_build(&specs[i], &f, err) != 0) {
-			sigaction(SIGINT, &old, NULL);
-			cli_error(c, "%s", err);
-			goto done;
-		}
-		for (int k = 0; k < nf; k++) {
-			if (snprintf(path, sizeof path, "%s/%s.%s", outdir, specs[i].name,
-				     fmts[k]) >= (int)sizeof path) {
-				cli_error(c, "output directory name too long: '%s'", outdir);
-				fig_free(f);
-				sigaction(SIGINT, &old, NULL);
-				goto done;
-			}
-			errno = 0;
-			int st = fig_render(f, path, fmts[k], &ro);
-			if (st != FIG_OK) {
-				render_error(c, path, st);
-				fig_free(f);
-				sigaction(SIGINT, &old, NULL);
-				goto done;
-			}
-			files++;
-		}
-		fig_free(f);
-	}
+	int st = jobs > 1 ? render_parallel(c, &fj, jobs, &files) : render_serial(c, &fj, &files);
 	sigaction(SIGINT, &old, NULL);
-	if (cli_interrupted()) {
+	if (st == CLI_INTERRUPTED || (st == CLI_OK && cli_interrupted())) {
 		cli_error(c, "interrupted");
 		status = 130;
 		goto done;
 	}
+	if (st != CLI_OK)
+		goto done;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	fprintf(c->out, "focal: wrote %zu figures as %zu files to %s in %.2f s\n", n, files, outdir,
 		(double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));

@@ -130,6 +130,20 @@ done
 if "$focal" figures -o "$tmp/figs" --formats pdf,svg,png,gp --dpi 100 >"$tmp/out" 2>"$tmp/err" && grep -q "^focal: wrote [0-9]* figures as [0-9]* files to $tmp/figs" "$tmp/out"; then ok; else bad "focal figures" "$(cat "$tmp/err")"; fi
 nspec=$(ls plots/*.spec | wc -l)
 if [ "$(ls "$tmp/figs" | wc -l)" -eq $((4 * nspec)) ]; then ok; else bad "figures wrote 4 files per spec"; fi
+# worker processes change nothing: the same bytes from 1 and from 3 at a time
+"$focal" figures --jobs 1 -o "$tmp/figs1" --formats pdf,svg,png,gp --dpi 100 >/dev/null 2>"$tmp/err"
+"$focal" figures --jobs 3 -o "$tmp/figs3" --formats pdf,svg,png,gp --dpi 100 >/dev/null 2>>"$tmp/err"
+same=1
+for f in "$tmp"/figs1/*; do cmp -s "$f" "$tmp/figs3/$(basename "$f")" || same=0; done
+if [ $same -eq 1 ] && [ "$(ls "$tmp/figs3" | wc -l)" -eq $((4 * nspec)) ] && [ ! -s "$tmp/err" ]; then ok; else bad "figures --jobs 1 and --jobs 3 write the same files" "$(cat "$tmp/err")"; fi
+# a figure that fails to build in a worker: one line naming it, exit 2,
+# the other files complete and no temporary file left
+mkdir -p "$tmp/badset"
+cp plots/loss.spec plots/weights.spec "$tmp/badset/"
+sed 's|ref="[^"]*"|ref="no/such/table.tsv"|' plots/accuracy.spec >"$tmp/badset/accuracy.spec"
+FOCAL_PLOTS="$tmp/badset" "$focal" figures --jobs 2 -o "$tmp/badout" --formats pdf >"$tmp/out" 2>"$tmp/err"; rc=$?
+if [ $rc -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "^focal: .*no/such/table.tsv" "$tmp/err" && [ ! -s "$tmp/out" ] &&
+	[ -z "$(ls "$tmp/badout" | grep -v '\.pdf$')" ]; then ok; else bad "figures: an error in a worker" "rc $rc" "$(cat "$tmp/err")" "$(ls "$tmp/badout")"; fi
 for f in "$tmp"/figs/*.pdf; do
 	if head -c 5 "$f" | grep -q '%PDF-'; then ok; else bad "PDF header of $f"; fi
 done
