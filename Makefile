@@ -178,12 +178,13 @@ check-valgrind: $(UNIT_BINS) $(B)/focal
 # FUZZ_TIME seconds on its corpus.  `make check` replays every corpus input
 # through the same harnesses built without libFuzzer.
 FUZZ_TIME ?= 60
-FUZZERS   := fuzz_scores fuzz_coco fuzz_spec fuzz_repl fuzz_args
+FUZZERS   := fuzz_scores fuzz_coco fuzz_spec fuzz_repl fuzz_args fuzz_lists
 IO_SRC    := $(wildcard src/lib/io*.c)
 FUZZ_SRC_fuzz_scores = $(IO_SRC)
 FUZZ_SRC_fuzz_coco   = $(IO_SRC)
 FUZZ_SRC_fuzz_repl   = $(filter-out src/cli/main.c,$(CLI_SRC))
 FUZZ_SRC_fuzz_args   = $(filter-out src/cli/main.c,$(CLI_SRC))
+FUZZ_SRC_fuzz_lists  = $(filter-out src/cli/main.c,$(CLI_SRC))
 
 $(B)/replay/%: tests/fuzz/%.c tests/fuzz/fuzz_replay.h $(B)/libfocalfig.a $(B)/libfocal.a
 	@mkdir -p $(dir $@)
