@@ -150,6 +150,8 @@ typedef struct {
 	focal_pop_opts opts;
 	size_t n;              /* anchors evaluated (ignored ones excluded) */
 	size_t npos, nneg;
+	size_t ninf;           /* most anchors with an infinite loss (p_t = 0) in
+	                          any row; their rows' loss sums read inf */
 	focal_pop_stats stats[FOCAL_POP_MAX_ROWS][FOCAL_NGROUP];
 } focal_pop_result;
 

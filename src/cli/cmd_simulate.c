@@ -678,6 +678,7 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 	cli_sigint_catch(on_sigint, &old);
 
 	int status = CLI_USAGE;
+	size_t ninf = 0;
 	static focal_pop_result res;
 	for (int si = 0; si < nstates; si++) {
 		focal_score_model m;
@@ -716,6 +717,8 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 			progress_end(&pr);
 			if (st == FOCAL_OK)
 				bad = add_summary(&t, states[si], &res);
+			if (st == FOCAL_OK && res.ninf > ninf)
+				ninf = res.ninf;
 		} else if (!strcmp(a.table, "cdf")) {
 			bad = add_cdf(&t, states[si], &p, &o, (size_t)a.points);
 		} else {
@@ -735,6 +738,11 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 			goto done;
 		}
 	}
+	if (ninf > 0)
+		fprintf(c->err, "focal: warning: %zu anchor%s p_t = 0 (a probability of exactly 0 or "
+			"1, or an infinite logit, against %s label): the loss is infinite, so the "
+			"loss sums that include %s read inf\n", ninf, ninf == 1 ? " has" : "s have",
+			ninf == 1 ? "its" : "their", ninf == 1 ? "it" : "them");
 	status = table_write(c, &t, a.fmt) == 0 ? CLI_OK : CLI_USAGE;
 done:
 	sigaction(SIGINT, &old, NULL);

@@ -48,6 +48,7 @@ static double from_fix(fix128 f)
 /* Merged accumulators: exact fixed point. */
 struct acc {
 	uint64_t count;
+	uint64_t ninf;          /* terms whose loss is +inf (p_t = 0): not in loss */
 	fix128 loss, grad, grad2;
 	uint64_t hist[HIST_NBINS];
 };
@@ -59,7 +60,7 @@ struct psum {
 };
 
 struct pacc {
-	uint64_t count;
+	uint64_t count, ninf;
 	struct psum loss, grad, grad2;
 };
 
@@ -194,6 +195,15 @@ static void acc_block(struct tacc *t, int s, struct blockbuf *b, size_t n, const
 {
 	double sum[NFINE][3];
 	uint64_t count[NFINE];
+	/* p_t = 0 (a logit of ∓inf, a probability of exactly 0 or 1) makes the
+	 * loss +inf: counted apart, so the sum reads inf instead of being
+	 * clamped, and left out of the finite sums */
+	for (size_t i = 0; i < n; i++)
+		if (b->l[i] == INFINITY) {
+			if (inc == NULL || inc[i])
+				t->cur[s][b->fine[i]].ninf++;
+			b->l[i] = 0.0;
+		}
 	focal__k_accumulate(b->fine, inc, b->l, b->d, n, sum, count, b->bin);
 	for (int f = 0; f < NFINE; f++) {
 		struct pacc *p = &t->cur[s][f];
@@ -215,6 +225,7 @@ static void acc_flush(struct tacc *t, int nspecs)
 			struct pacc *p = &t->cur[s][f];
 			struct acc *a = &t->a[s][fine_group[f]];
 			a->count += p->count;
+			a->ninf += p->ninf;
 			a->loss += to_fix(p->loss.s + p->loss.c);
 			a->grad += to_fix(p->grad.s + p->grad.c);
 			a->grad2 += to_fix(p->grad2.s + p->grad2.c);
@@ -464,6 +475,7 @@ static int run_job(struct job *j, struct tacc *sum, int streaming)
 			for (int g = 0; g < FOCAL_NGROUP; g++) {
 				struct acc *a = &sum->a[s][g], *b = &t->a[s][g];
 				a->count += b->count;
+				a->ninf += b->ninf;
 				a->loss += b->loss;
 				a->grad += b->grad;
 				a->grad2 += b->grad2;
@@ -576,6 +588,7 @@ static void derive_groups(struct tacc *sum, int nspecs)
 		for (int k = 0; k < 2; k++) {
 			struct acc *d = &a[parts[k][0]], *x = &a[parts[k][1]], *y = &a[parts[k][2]];
 			d->count = x->count + y->count;
+			d->ninf = x->ninf + y->ninf;
 			d->loss = x->loss + y->loss;
 			d->grad = x->grad + y->grad;
 			d->grad2 = x->grad2 + y->grad2;
@@ -594,13 +607,20 @@ static void finish(focal_pop_result *r, struct tacc *sum)
 	for (int s = 0; s < r->opts.nspecs; s++) {
 		double lall = from_fix(sum->a[s][FOCAL_GROUP_ALL].loss);
 		double gall = from_fix(sum->a[s][FOCAL_GROUP_ALL].grad);
+		uint64_t iall = sum->a[s][FOCAL_GROUP_ALL].ninf;
+		r->ninf = r->ninf > iall ? r->ninf : iall;
 		for (int g = 0; g < FOCAL_NGROUP; g++) {
 			const struct acc *a = &sum->a[s][g];
 			focal_pop_stats *st = &r->stats[s][g];
 			st->count = a->count;
-			st->loss_sum = from_fix(a->loss);
+			st->loss_sum = a->ninf ? INFINITY : from_fix(a->loss);
 			st->grad_sum = from_fix(a->grad);
-			st->loss_share = lall > 0.0 ? st->loss_sum / lall : NAN;
+			/* with infinite terms a share is 0 for a group without any
+			 * and undefined (NaN) for one with them */
+			if (iall)
+				st->loss_share = a->ninf ? NAN : 0.0;
+			else
+				st->loss_share = lall > 0.0 ? st->loss_sum / lall : NAN;
 			st->grad_share = gall > 0.0 ? st->grad_sum / gall : NAN;
 			st->loss_per_pos = r->npos ? st->loss_sum / (double)r->npos : NAN;
 			double g2 = from_fix(a->grad2);

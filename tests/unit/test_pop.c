@@ -318,6 +318,38 @@ static void test_validation(void **state)
 	assert_int_equal(focal_pop_eval_model(10, 1.5, &m, 1, &o, &r1), FOCAL_EDOM);
 }
 
+/* p_t = 0 gives an infinite loss: the sums that include it read inf, its
+ * group's share is undefined, the others' 0; gradients stay finite. */
+static void test_infinite_loss(void **state)
+{
+	(void)state;
+	int8_t lab[6] = {1, 1, 0, 0, 0, -1};
+	double x[6] = {-INFINITY, 2.0, INFINITY, -3.0, 1.0, NAN};
+	focal_pop_opts o;
+	focal_pop_opts_default(&o);
+	focal_pop_opts_add(&o, FOCAL_POP_CE, 0, NAN);
+	focal_pop_opts_add(&o, FOCAL_POP_FGL, 2.5, 0.25);
+	assert_int_equal(focal_pop_eval_arrays(lab, x, 6, &o, &r1), FOCAL_OK);
+	assert_int_equal(r1.ninf, 2);
+	for (int s = 0; s < 2; s++) {
+		const focal_pop_stats *st = r1.stats[s];
+		assert_true(isinf(st[FOCAL_GROUP_POS].loss_sum) && isnan(st[FOCAL_GROUP_POS].loss_share));
+		assert_true(isinf(st[FOCAL_GROUP_HARD_NEG].loss_sum));
+		assert_true(isinf(st[FOCAL_GROUP_ALL].loss_sum));
+		assert_true(isfinite(st[FOCAL_GROUP_EASY_NEG].loss_sum) &&
+			    st[FOCAL_GROUP_EASY_NEG].loss_share == 0.0);
+		for (int g = 0; g < FOCAL_NGROUP; g++)
+			assert_true(isfinite(st[g].grad_sum));
+		assert_true(fabs(st[FOCAL_GROUP_ALL].grad_share - 1.0) < 1e-15);
+	}
+	/* the finite part of the positives: CE of the logit-2 anchor */
+	int8_t lab2[1] = {1};
+	double x2[1] = {2.0};
+	assert_int_equal(focal_pop_eval_arrays(lab2, x2, 1, &o, &r2), FOCAL_OK);
+	assert_int_equal(r2.ninf, 0);
+	assert_true(fabs(r2.stats[0][FOCAL_GROUP_POS].loss_sum - log1p(exp(-2.0))) < 1e-15);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -328,6 +360,7 @@ int main(void)
 		cmocka_unit_test(test_sampled_and_ohem),
 		cmocka_unit_test(test_distributions),
 		cmocka_unit_test(test_validation),
+		cmocka_unit_test(test_infinite_loss),
 	};
 	return cmocka_run_group_tests_name("pop", tests, NULL, NULL);
 }
