@@ -159,8 +159,12 @@ typedef struct {
  * Evaluate a population held in arrays (label 0/1, logit of the positive
  * class; labels < 0 mean "ignored" and are skipped).  Gini and the
  * fractions are exact (from sorted values) when n <= FOCAL_POP_EXACT_MAX.
+ * Logits are ±inf or finite with |x| <= FOCAL_POP_LOGIT_MAX (beyond ±745
+ * p_t is already 0 or 1 in double; the bound keeps every loss term within
+ * the exact fixed-point sums); NaN or a larger finite logit is FOCAL_EDOM.
  */
 #define FOCAL_POP_EXACT_MAX ((size_t)50000000)
+#define FOCAL_POP_LOGIT_MAX 1e9
 
 int focal_pop_eval_arrays(const int8_t *label, const double *logit, size_t n,
 			  const focal_pop_opts *o, focal_pop_result *r);

@@ -287,8 +287,17 @@ static int effective_tail(const focal_point *pt, const focal_fgl_plan *pl,
 static int effective_edges(const focal_point *pt, double gamma, focal_result *r)
 {
 	if (pt->p == 0.0) {
-		r->val = INFINITY;
-		r->err = 0.0;
+		if (pt->lp == -INFINITY || gamma == 0.0) {
+			r->val = 0.0 - pt->lp;
+			r->err = 0.0;
+			return 1;
+		}
+		/* p underflowed but log p is known (a logit below -745): E_γ =
+		 * -log p - H_γ + O(γ p), and γ p < 1e-300 is below any rounding */
+		focal_result h;
+		focal_harmonic_e(gamma, &h);
+		r->val = (0.0 - pt->lp) - h.val;
+		r->err = DBL_EPSILON * fabs(r->val) + h.err;
 		return 1;
 	}
 	if (pt->q == 0.0) {

@@ -122,7 +122,9 @@ double focal_pow1m(const focal_point *pt, double a)
 {
 	if (a == 0.0)
 		return 1.0;
-	if (pt->q == 0.0)
+	/* q = 0 is exact from a probability; from a logit above 745 it is an
+	 * underflow, and log q (finite) still gives (1-p)^a */
+	if (pt->q == 0.0 && (pt->q_exact || !(pt->lq_hi > -INFINITY)))
 		return 0.0;
 	if (pt->q_exact)
 		return pow(pt->q, a);
@@ -136,7 +138,7 @@ double focal_pow1m(const focal_point *pt, double a)
 
 double focal__pow1m_relerr(const focal_point *pt, double a)
 {
-	if (a == 0.0 || pt->q == 0.0)
+	if (a == 0.0 || (pt->q == 0.0 && (pt->q_exact || !(pt->lq_hi > -INFINITY))))
 		return 0.0;
 	if (pt->q_exact)
 		return 2.0 * DBL_EPSILON;

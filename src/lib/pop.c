@@ -757,7 +757,8 @@ int focal_pop_eval_arrays(const int8_t *label, const double *logit, size_t n,
 	for (size_t i = 0; i < n && st == FOCAL_OK; i++) {
 		if (label[i] < 0)
 			continue;
-		if (label[i] > 1 || isnan(logit[i]))
+		if (label[i] > 1 || isnan(logit[i]) ||
+		    (isfinite(logit[i]) && fabs(logit[i]) > FOCAL_POP_LOGIT_MAX))
 			st = FOCAL_EDOM;
 		else if (label[i])
 			npos++;

@@ -26,7 +26,8 @@
 static size_t logit_grid(double *x, size_t max)
 {
 	size_t n = 0;
-	static const double ends[] = {-745.0, -700.0, -40.0, -1e-300, 0.0, 1e-300, 40.0, 700.0, 745.0};
+	static const double ends[] = {-1e9, -800.0, -745.0, -700.0, -40.0, -1e-300, 0.0,
+				      1e-300, 40.0, 700.0, 745.0, 800.0, 1e9};
 	for (size_t i = 0; i < sizeof ends / sizeof *ends && n < max; i++)
 		x[n++] = ends[i];
 	for (int i = 0; n < max; i++) {
