@@ -583,7 +583,9 @@ static int cmp_double(const void *a, const void *b)
  * qsort's comparisons on the 10^5..10^7 values of a population. */
 static void sort_doubles(double *v, size_t n)
 {
-	uint64_t *a = malloc((n ? n : 1) * sizeof *a), *b = malloc((n ? n : 1) * sizeof *b);
+	if (n < 2)
+		return;
+	uint64_t *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
 	if (a == NULL || b == NULL) {
 		free(a);
 		free(b);
