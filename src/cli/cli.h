@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "focal/focal.h"
 
@@ -88,10 +89,25 @@ const char *cli_plots_dir(void);
 void cli_interrupt_set(void);
 int cli_interrupted(void);
 void cli_interrupt_clear(void);
-/* Catch SIGINT with handler unless it is ignored, which it then stays;
- * *old gets the disposition to put back with sigaction. */
+/* Turn SIGINT into cli_interrupt_set() unless it is ignored, which it then
+ * stays; *old gets the disposition to put back with sigaction. */
 struct sigaction;
-void cli_sigint_catch(void (*handler)(int), struct sigaction *old);
+void cli_sigint_catch(struct sigaction *old);
+
+/*
+ * A progress bar on stderr for long library calls (simulate, train): the
+ * callback stops the work on a Ctrl-C request, and draws only on a
+ * terminal and after the first second; eta adds an estimate of the time
+ * left.  cli_progress_end erases the bar.
+ */
+struct cli_progress {
+	int tty, eta, shown;
+	struct timespec start;
+};
+
+void cli_progress_begin(struct cli_progress *p, int eta);
+int cli_progress_cb(double done, void *ctx);
+void cli_progress_end(struct cli_progress *p);
 
 /* Print "focal: <message>\n" on c->err. */
 void cli_error(struct cli *c, const char *fmt, ...)
@@ -150,6 +166,11 @@ int cli_parse_list(struct cli *c, const char *what, const char *rule,
 int cli_parse_grid(struct cli *c, const char *what, const char *rule,
 		   int (*check)(double), const char *s, int logspace,
 		   struct dlist *out);
+
+/* A number (want_int: an integer) in [lo, hi]; otherwise "invalid <what>
+ * '<s>': must be a number|an integer in [lo, hi]". */
+int cli_parse_range(struct cli *c, const char *what, const char *s, double lo, double hi,
+		    int want_int, double *out);
 
 int cli_check_gamma(double g);    /* finite, >= 0 */
 int cli_check_prob(double p);     /* in [0, 1] */

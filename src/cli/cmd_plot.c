@@ -94,14 +94,8 @@ static int resolve_spec(struct cli *c, const char *name, char *path, size_t cap)
 static int parse_positive_int(struct cli *c, const char *what, const char *s, int lo, int hi, int *out)
 {
 	double v;
-	char rule[64];
-	snprintf(rule, sizeof rule, "must be an integer in [%d, %d]", lo, hi);
-	if (cli_parse_double(c, what, rule, s, &v) != 0)
+	if (cli_parse_range(c, what, s, lo, hi, 1, &v) != 0)
 		return -1;
-	if (v != floor(v) || v < lo || v > hi) {
-		cli_error(c, "invalid %s '%s': %s", what, s, rule);
-		return -1;
-	}
 	*out = (int)v;
 	return 0;
 }
@@ -325,12 +319,6 @@ static int make_dirs(const char *path)
 	if (mkdir(buf, 0777) != 0 && errno != EEXIST)
 		return -1;
 	return 0;
-}
-
-static void on_sigint_figures(int sig)
-{
-	(void)sig;
-	cli_interrupt_set();
 }
 
 enum { F_HELP, F_OUT, F_FORMATS, F_DPI, F_LIST, F_JOBS };
@@ -696,7 +684,7 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 	/* Ctrl-C: finish the file being written (each is atomic), then stop,
 	 * so only complete figures are left behind */
 	struct sigaction old;
-	cli_sigint_catch(on_sigint_figures, &old);
+	cli_sigint_catch(&old);
 	int st = jobs > 1 ? render_parallel(c, &fj, jobs, &files) : render_serial(c, &fj, &files);
 	sigaction(SIGINT, &old, NULL);
 	if (st == CLI_INTERRUPTED || (st == CLI_OK && cli_interrupted())) {

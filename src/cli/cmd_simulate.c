@@ -107,64 +107,6 @@ const struct opt cmd_simulate_opts[] = {
 	{NULL, 0, 0}};
 
 /* A number in [lo, hi] (NaN bounds mean open); integer when want_int. */
-static int num_in(struct cli *c, const char *what, const char *s, double lo, double hi,
-		  int want_int, double *out)
-{
-	char rule[96];
-	if (want_int)
-		snprintf(rule, sizeof rule, "must be an integer in [%.15g, %.15g]", lo, hi);
-	else
-		snprintf(rule, sizeof rule, "must be a number in [%.15g, %.15g]", lo, hi);
-	double v;
-	if (cli_parse_double(c, what, rule, s, &v) != 0)
-		return -1;
-	if (!(v >= lo && v <= hi) || (want_int && v != floor(v))) {
-		cli_error(c, "invalid %s '%s': %s", what, s, rule);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-/* Progress on stderr for runs longer than a second, on a terminal only. */
-struct progress {
-	int tty;
-	struct timespec start;
-	int shown;
-};
-
-static void on_sigint(int sig)
-{
-	(void)sig;
-	cli_interrupt_set();
-}
-
-static int progress_cb(double done, void *ctx)
-{
-	struct progress *p = ctx;
-	if (cli_interrupted())
-		return 1;
-	if (!p->tty)
-		return 0;
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	double el = (double)(now.tv_sec - p->start.tv_sec) + 1e-9 * (double)(now.tv_nsec - p->start.tv_nsec);
-	if (el < 1.0)
-		return 0;
-	int w = 40, k = (int)(done * w);
-	fprintf(stderr, "\r  [%.*s%*s] %3.0f%%  %.1f s", k, "########################################",
-		w - k, "", 100.0 * done, el);
-	p->shown = 1;
-	return 0;
-}
-
-static void progress_end(struct progress *p)
-{
-	if (p->shown)
-		fputs("\r\033[K", stderr);
-	p->shown = 0;
-}
-
 /* An in-memory population: labels (−1 ignored) and logits. */
 struct popn {
 	int8_t *label;
@@ -435,7 +377,7 @@ static int build_specs(struct cli *c, const struct simargs *a, focal_pop_opts *o
 	if (cli_parse_list(c, "gamma", RULE_GAMMA, cli_check_gamma, a->gamma, &gs) != 0)
 		return -1;
 	double alpha = NAN;
-	if (a->alpha && num_in(c, "alpha", a->alpha, 0.0, 1.0, 0, &alpha) != 0) {
+	if (a->alpha && cli_parse_range(c, "alpha", a->alpha, 0.0, 1.0, 0, &alpha) != 0) {
 		dlist_free(&gs);
 		return -1;
 	}
@@ -470,7 +412,7 @@ static int parse_simargs(struct cli *c, int argc, char **argv, struct simargs *a
 		switch (id) {
 		case S_HELP: *help = 1; return 0;
 		case S_IMAGE: a->image = val; break;
-		case S_BOXES: e = num_in(c, "box count", val, 0, 10000, 1, &a->nboxes); break;
+		case S_BOXES: e = cli_parse_range(c, "box count", val, 0, 10000, 1, &a->nboxes); break;
 		case S_BOXSIZE: {
 			char buf[64], *colon = strchr(val, ':');
 			if (!colon || strlen(val) >= sizeof buf) {
@@ -479,29 +421,29 @@ static int parse_simargs(struct cli *c, int argc, char **argv, struct simargs *a
 			}
 			memcpy(buf, val, (size_t)(colon - val));
 			buf[colon - val] = '\0';
-			e = num_in(c, "box size minimum", buf, 1, 100000, 0, &a->box_min) ||
-			    num_in(c, "box size maximum", colon + 1, 1, 100000, 0, &a->box_max);
+			e = cli_parse_range(c, "box size minimum", buf, 1, 100000, 0, &a->box_min) ||
+			    cli_parse_range(c, "box size maximum", colon + 1, 1, 100000, 0, &a->box_max);
 			if (!e && a->box_min > a->box_max) {
 				cli_error(c, "invalid box size '%s': MIN must not exceed MAX", val);
 				return -1;
 			}
 			break;
 		}
-		case S_BOXASPECT: e = num_in(c, "box aspect", val, 1, 100, 0, &a->box_aspect); break;
+		case S_BOXASPECT: e = cli_parse_range(c, "box aspect", val, 1, 100, 0, &a->box_aspect); break;
 		case S_BOXFILE: a->boxfile = val; break;
 		case S_COCO: a->coco = val; break;
 		case S_COCOIMG: a->cocoimg = val; break;
-		case S_POSIOU: e = num_in(c, "positive IoU threshold", val, 0, 1, 0, &a->pos_iou); break;
-		case S_NEGIOU: e = num_in(c, "negative IoU threshold", val, 0, 1, 0, &a->neg_iou); break;
+		case S_POSIOU: e = cli_parse_range(c, "positive IoU threshold", val, 0, 1, 0, &a->pos_iou); break;
+		case S_NEGIOU: e = cli_parse_range(c, "negative IoU threshold", val, 0, 1, 0, &a->neg_iou); break;
 		case S_LOWQ: a->low_quality = 1; break;
-		case S_ANCHORS: e = num_in(c, "anchor count", val, 1, MAX_STREAM_ANCHORS, 1, &a->anchors); break;
-		case S_POSFRAC: e = num_in(c, "positive share", val, 0, 1, 0, &a->pos_frac); break;
+		case S_ANCHORS: e = cli_parse_range(c, "anchor count", val, 1, MAX_STREAM_ANCHORS, 1, &a->anchors); break;
+		case S_POSFRAC: e = cli_parse_range(c, "positive share", val, 0, 1, 0, &a->pos_frac); break;
 		case S_SCORES: a->scores = val; break;
 		case S_PRESET: a->preset = val; break;
 		case S_STATE: a->states = val; break;
-		case S_PRIOR: e = num_in(c, "prior", val, 1e-12, 1 - 1e-12, 0, &a->prior); break;
-		case S_POSMEAN: e = num_in(c, "positive mean", val, -1000, 1000, 0, &a->pos_mean); break;
-		case S_POSSD: e = num_in(c, "positive sd", val, 0, 1000, 0, &a->pos_sd); break;
+		case S_PRIOR: e = cli_parse_range(c, "prior", val, 1e-12, 1 - 1e-12, 0, &a->prior); break;
+		case S_POSMEAN: e = cli_parse_range(c, "positive mean", val, -1000, 1000, 0, &a->pos_mean); break;
+		case S_POSSD: e = cli_parse_range(c, "positive sd", val, 0, 1000, 0, &a->pos_sd); break;
 		case S_POSDIST:
 			if (strcmp(val, "normal") && strcmp(val, "logistic")) {
 				cli_error(c, "invalid positive distribution '%s': must be normal or logistic", val);
@@ -509,18 +451,18 @@ static int parse_simargs(struct cli *c, int argc, char **argv, struct simargs *a
 			}
 			a->pos_dist = val;
 			break;
-		case S_NEGMEAN: e = num_in(c, "negative mean", val, -1000, 1000, 0, &a->neg_mean); break;
-		case S_NEGSD: e = num_in(c, "negative sd", val, 0, 1000, 0, &a->neg_sd); break;
-		case S_NEGSLOPE: e = num_in(c, "negative IoU slope", val, -1000, 1000, 0, &a->neg_slope); break;
-		case S_HARDSHARE: e = num_in(c, "hard share", val, 0, 1, 0, &a->hard_share); break;
-		case S_SEED: e = num_in(c, "seed", val, 0, 9007199254740992.0, 1, &a->seed); break;
+		case S_NEGMEAN: e = cli_parse_range(c, "negative mean", val, -1000, 1000, 0, &a->neg_mean); break;
+		case S_NEGSD: e = cli_parse_range(c, "negative sd", val, 0, 1000, 0, &a->neg_sd); break;
+		case S_NEGSLOPE: e = cli_parse_range(c, "negative IoU slope", val, -1000, 1000, 0, &a->neg_slope); break;
+		case S_HARDSHARE: e = cli_parse_range(c, "hard share", val, 0, 1, 0, &a->hard_share); break;
+		case S_SEED: e = cli_parse_range(c, "seed", val, 0, 9007199254740992.0, 1, &a->seed); break;
 		case S_LOSS: a->loss = val; break;
 		case S_GAMMA: a->gamma = val; break;
 		case S_ALPHA: a->alpha = val; break;
-		case S_HARD: e = num_in(c, "hard threshold", val, 1e-12, 1 - 1e-12, 0, &a->hard); break;
-		case S_OHEM: e = num_in(c, "OHEM ratio", val, 1e-6, 1e6, 0, &a->ohem_ratio); break;
-		case S_BATCH: e = num_in(c, "batch size", val, 1, 1e9, 1, &a->batch); break;
-		case S_THREADS: e = num_in(c, "thread count", val, 1, 64, 1, &a->threads); break;
+		case S_HARD: e = cli_parse_range(c, "hard threshold", val, 1e-12, 1 - 1e-12, 0, &a->hard); break;
+		case S_OHEM: e = cli_parse_range(c, "OHEM ratio", val, 1e-6, 1e6, 0, &a->ohem_ratio); break;
+		case S_BATCH: e = cli_parse_range(c, "batch size", val, 1, 1e9, 1, &a->batch); break;
+		case S_THREADS: e = cli_parse_range(c, "thread count", val, 1, 64, 1, &a->threads); break;
 		case S_TABLE:
 			if (strcmp(val, "summary") && strcmp(val, "cdf") && strcmp(val, "hist")) {
 				cli_error(c, "invalid table '%s': must be summary, cdf or hist", val);
@@ -528,8 +470,8 @@ static int parse_simargs(struct cli *c, int argc, char **argv, struct simargs *a
 			}
 			a->table = val;
 			break;
-		case S_POINTS: e = num_in(c, "cdf points", val, 2, 100000, 1, &a->points); break;
-		case S_BINS: e = num_in(c, "histogram bins", val, 1, 100000, 1, &a->bins); break;
+		case S_POINTS: e = cli_parse_range(c, "cdf points", val, 2, 100000, 1, &a->points); break;
+		case S_BINS: e = cli_parse_range(c, "histogram bins", val, 1, 100000, 1, &a->bins); break;
 		case S_FORMAT: e = cli_parse_format(c, val, &a->fmt); break;
 		}
 		if (e)
@@ -678,14 +620,14 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 	else
 		table_init(&t, hist_cols, 6);
 
-	struct progress pr = {isatty(STDERR_FILENO), {0, 0}, 0};
-	clock_gettime(CLOCK_MONOTONIC, &pr.start);
-	o.progress = progress_cb;
+	struct cli_progress pr;
+	cli_progress_begin(&pr, 0);
+	o.progress = cli_progress_cb;
 	o.progress_ctx = &pr;
 	/* No clear here: the REPL clears the request before each command, so
 	 * a Ctrl-C typed while this one was starting is not lost. */
 	struct sigaction old;
-	cli_sigint_catch(on_sigint, &old);
+	cli_sigint_catch(&old);
 
 	int status = CLI_USAGE;
 	size_t ninf = 0;
@@ -724,7 +666,7 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 				st = focal_pop_eval_model((size_t)a.anchors, a.pos_frac, &m, mseed, &o, &res);
 			else
 				st = focal_pop_eval_arrays(p.label, p.logit, p.n, &o, &res);
-			progress_end(&pr);
+			cli_progress_end(&pr);
 			if (st == FOCAL_OK)
 				bad = add_summary(&t, states[si], &res);
 			if (st == FOCAL_OK && res.ninf > ninf)
@@ -784,11 +726,11 @@ int cmd_spread(struct cli *c, int argc, char **argv)
 		case P_GAMMA: gamma_s = val; break;
 		case P_GGRID: grid_s = val; break;
 		case P_HARD:
-			if (num_in(c, "hard point", val, 1e-300, 1 - 1e-16, 0, &hard))
+			if (cli_parse_range(c, "hard point", val, 1e-300, 1 - 1e-16, 0, &hard))
 				return CLI_USAGE;
 			break;
 		case P_EASY:
-			if (num_in(c, "easy point", val, 1e-300, 1 - 1e-16, 0, &easy))
+			if (cli_parse_range(c, "easy point", val, 1e-300, 1 - 1e-16, 0, &easy))
 				return CLI_USAGE;
 			break;
 		case P_FORMAT:

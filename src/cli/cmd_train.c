@@ -95,25 +95,6 @@ const struct opt cmd_train_opts[] = {
 #define SWEEP_GAMMAS "0,0.5,1,2,5"
 
 /* A number in [lo, hi]; an integer when want_int. */
-static int num_in(struct cli *c, const char *what, const char *s, double lo, double hi,
-		  int want_int, double *out)
-{
-	char rule[96];
-	if (want_int)
-		snprintf(rule, sizeof rule, "must be an integer in [%.15g, %.15g]", lo, hi);
-	else
-		snprintf(rule, sizeof rule, "must be a number in [%.15g, %.15g]", lo, hi);
-	double v;
-	if (cli_parse_double(c, what, rule, s, &v) != 0)
-		return -1;
-	if (!(v >= lo && v <= hi) || (want_int && v != floor(v))) {
-		cli_error(c, "invalid %s '%s': %s", what, s, rule);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 /* A finite number > 0 (learning rates, distances are checked elsewhere). */
 static int positive(struct cli *c, const char *what, const char *s, double *out)
 {
@@ -152,31 +133,31 @@ static int parse_args(struct cli *c, int argc, char **argv, struct trainargs *a,
 		case T_GAMMA: a->gamma = val; break;
 		case T_SWEEP: a->sweep = 1; break;
 		case T_ALPHA: a->alpha = val; break;
-		case T_CEALPHA: e = num_in(c, "ce alpha", val, 0, 1, 0, &a->ce_alpha); break;
-		case T_OHEM: e = num_in(c, "OHEM ratio", val, 1e-6, 1e6, 0, &a->ohem_ratio); break;
-		case T_DIM: e = num_in(c, "dimension", val, 2, 1024, 1, &a->dim); break;
-		case T_NTRAIN: e = num_in(c, "training anchor count", val, 2, MAX_ANCHORS, 1, &a->ntrain); break;
-		case T_NTEST: e = num_in(c, "held-out anchor count", val, 2, MAX_ANCHORS, 1, &a->ntest); break;
+		case T_CEALPHA: e = cli_parse_range(c, "ce alpha", val, 0, 1, 0, &a->ce_alpha); break;
+		case T_OHEM: e = cli_parse_range(c, "OHEM ratio", val, 1e-6, 1e6, 0, &a->ohem_ratio); break;
+		case T_DIM: e = cli_parse_range(c, "dimension", val, 2, 1024, 1, &a->dim); break;
+		case T_NTRAIN: e = cli_parse_range(c, "training anchor count", val, 2, MAX_ANCHORS, 1, &a->ntrain); break;
+		case T_NTEST: e = cli_parse_range(c, "held-out anchor count", val, 2, MAX_ANCHORS, 1, &a->ntest); break;
 		case T_IMBALANCE:
-			e = num_in(c, "imbalance", val, 0, 1e12, 0, &a->imbalance);
+			e = cli_parse_range(c, "imbalance", val, 0, 1e12, 0, &a->imbalance);
 			a->imbalance_s = val;
 			break;
-		case T_HARDSHARE: e = num_in(c, "hard share", val, 0, 1, 0, &a->hard_share); break;
-		case T_SEPARATION: e = num_in(c, "separation", val, 0, 1000, 0, &a->separation); break;
-		case T_HARDDIST: e = num_in(c, "hard distance", val, 0, 1000, 0, &a->hard_dist); break;
-		case T_DATASEED: e = num_in(c, "data seed", val, 0, 9007199254740992.0, 1, &a->data_seed); break;
+		case T_HARDSHARE: e = cli_parse_range(c, "hard share", val, 0, 1, 0, &a->hard_share); break;
+		case T_SEPARATION: e = cli_parse_range(c, "separation", val, 0, 1000, 0, &a->separation); break;
+		case T_HARDDIST: e = cli_parse_range(c, "hard distance", val, 0, 1000, 0, &a->hard_dist); break;
+		case T_DATASEED: e = cli_parse_range(c, "data seed", val, 0, 9007199254740992.0, 1, &a->data_seed); break;
 		case T_MODEL: a->model = val; break;
-		case T_HIDDEN: e = num_in(c, "hidden unit count", val, 1, 4096, 1, &a->hidden); break;
-		case T_PRIOR: e = num_in(c, "prior", val, 1e-12, 1 - 1e-12, 0, &a->prior); break;
+		case T_HIDDEN: e = cli_parse_range(c, "hidden unit count", val, 1, 4096, 1, &a->hidden); break;
+		case T_PRIOR: e = cli_parse_range(c, "prior", val, 1e-12, 1 - 1e-12, 0, &a->prior); break;
 		case T_OPTIMIZER: a->optimizer = val; break;
 		case T_LR: e = positive(c, "learning rate", val, &a->lr); break;
-		case T_MOMENTUM: e = num_in(c, "momentum", val, 0, 0.999999, 0, &a->momentum); break;
-		case T_BATCH: e = num_in(c, "batch size", val, 1, MAX_ANCHORS, 1, &a->batch); break;
-		case T_STEPS: e = num_in(c, "steps", val, 1, MAX_STEPS, 1, &a->steps); break;
-		case T_SEEDS: e = num_in(c, "seed count", val, 1, MAX_SEEDS, 1, &a->seeds); break;
-		case T_SEED: e = num_in(c, "seed", val, 0, 9007199254740992.0, 1, &a->seed); break;
-		case T_THREADS: e = num_in(c, "thread count", val, 1, 256, 1, &a->threads); break;
-		case T_EVAL: e = num_in(c, "evaluation interval", val, 1, MAX_STEPS, 1, &a->eval_every); break;
+		case T_MOMENTUM: e = cli_parse_range(c, "momentum", val, 0, 0.999999, 0, &a->momentum); break;
+		case T_BATCH: e = cli_parse_range(c, "batch size", val, 1, MAX_ANCHORS, 1, &a->batch); break;
+		case T_STEPS: e = cli_parse_range(c, "steps", val, 1, MAX_STEPS, 1, &a->steps); break;
+		case T_SEEDS: e = cli_parse_range(c, "seed count", val, 1, MAX_SEEDS, 1, &a->seeds); break;
+		case T_SEED: e = cli_parse_range(c, "seed", val, 0, 9007199254740992.0, 1, &a->seed); break;
+		case T_THREADS: e = cli_parse_range(c, "thread count", val, 1, 256, 1, &a->threads); break;
+		case T_EVAL: e = cli_parse_range(c, "evaluation interval", val, 1, MAX_STEPS, 1, &a->eval_every); break;
 		case T_CURVES: a->curves = val; break;
 		case T_TABLE:
 			if (strcmp(val, "summary") && strcmp(val, "seeds")) {
@@ -204,7 +185,7 @@ static int build_losses(struct cli *c, const struct trainargs *a, focal_train_op
 	double alpha = 0.25;
 	if (a->alpha && strcmp(a->alpha, "none") == 0)
 		alpha = NAN;
-	else if (a->alpha && num_in(c, "alpha", a->alpha, 0, 1, 0, &alpha) != 0)
+	else if (a->alpha && cli_parse_range(c, "alpha", a->alpha, 0, 1, 0, &alpha) != 0)
 		return -1;
 	struct dlist gs = {0};
 	const char *glist = a->gamma ? a->gamma : a->sweep ? SWEEP_GAMMAS : "2";
@@ -236,54 +217,6 @@ static int build_losses(struct cli *c, const struct trainargs *a, focal_train_op
 	for (int i = 0; i < o->nlosses; i++)
 		o->losses[i].ohem_ratio = a->ohem_ratio;
 	return 0;
-}
-
-/* ---- progress and interruption ------------------------------------------ */
-
-struct progress {
-	int tty;
-	struct timespec start;
-	int shown;
-};
-
-static void on_sigint(int sig)
-{
-	(void)sig;
-	cli_interrupt_set();
-}
-
-static double elapsed(const struct timespec *t0)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t0->tv_sec) + 1e-9 * (double)(now.tv_nsec - t0->tv_nsec);
-}
-
-/* A bar with the time so far and an estimate of the time left, after 1 s. */
-static int progress_cb(double done, void *ctx)
-{
-	struct progress *p = ctx;
-	if (cli_interrupted())
-		return 1;
-	if (!p->tty)
-		return 0;
-	double el = elapsed(&p->start);
-	if (el < 1.0)
-		return 0;
-	int w = 40, k = (int)(done * w);
-	fprintf(stderr, "\r  [%.*s%*s] %3.0f%%  %.1f s", k, "########################################",
-		w - k, "", 100.0 * done, el);
-	if (done > 0.02)
-		fprintf(stderr, ", about %.0f s left ", el * (1.0 - done) / done);
-	p->shown = 1;
-	return 0;
-}
-
-static void progress_end(struct progress *p)
-{
-	if (p->shown)
-		fputs("\r\033[K", stderr);
-	p->shown = 0;
 }
 
 /* ---- output ------------------------------------------------------------------ */
@@ -587,17 +520,17 @@ int cmd_train(struct cli *c, int argc, char **argv)
 	if (a.curves && outfile_open(c, &of, a.curves) != 0)
 		return CLI_USAGE;
 
-	struct progress pr = {isatty(STDERR_FILENO), {0, 0}, 0};
-	clock_gettime(CLOCK_MONOTONIC, &pr.start);
-	o.progress = progress_cb;
+	struct cli_progress pr;
+	cli_progress_begin(&pr, 1);
+	o.progress = cli_progress_cb;
 	o.progress_ctx = &pr;
 	/* No clear here: the REPL clears the request before each command, so
 	 * a Ctrl-C typed while this one was starting is not lost. */
 	struct sigaction old;
-	cli_sigint_catch(on_sigint, &old);
+	cli_sigint_catch(&old);
 	focal_train_result res;
 	int st = focal_train_experiment(&o, &res);
-	progress_end(&pr);
+	cli_progress_end(&pr);
 	sigaction(SIGINT, &old, NULL);
 	if (st != FOCAL_OK) {
 		outfile_abort(&of);
