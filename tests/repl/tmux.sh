@@ -4,7 +4,7 @@
 # prompt, aligned tables, error messages, Tab completion, history across
 # sessions, Ctrl-C at the prompt and during a command, a live text figure
 # that follows 'set gamma', and Ctrl-D.  Skips (and says so) without tmux.
-# Uses a private tmux server (-L focaltest) and a private HOME.
+# Uses a private tmux server (-L focaltest-PID) and a private HOME.
 # Usage: tests/repl/tmux.sh path/to/focal
 set -u
 focal=${1:?usage: tmux.sh path/to/focal}
@@ -16,7 +16,7 @@ fi
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 tmp=$(mktemp -d)
-T="tmux -L focaltest"
+T="tmux -L focaltest-$$"
 trap '$T kill-server >/dev/null 2>&1; rm -rf "$tmp"' EXIT
 $T kill-server >/dev/null 2>&1
 pass=0
