@@ -2,7 +2,7 @@
  * From a parsed spec to a figure model: every curve is computed here with
  * libfocal, then handed to src/fig as plain arrays.
  */
-#include "spec.h"
+#include "plot_internal.h"
 
 #include <math.h>
 #include <stdio.h>
