@@ -91,7 +91,7 @@ $(B)/focal: $(CLI_SRC:src/cli/%.c=$(B)/cli/%.o) $(B)/libfocalfig.a $(B)/libfocal
 $(B)/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/libfocalfig.a $(B)/libfocal.a
 	@mkdir -p $(dir $@)
 	@echo '  LINK    $@'
-	@$(CC) $(ALL_CFLAGS) $(TEST_INCS_$*) -MMD -MP -MF $@.d -o $@ $< $(B)/libfocalfig.a $(B)/libfocal.a $(LIBS) -lcmocka $(LDFLAGS)
+	@$(CC) $(ALL_CFLAGS) $(TEST_INCS_$*) -MMD -MP -MF $@.d -o $@ $< $(filter %.o,$^) $(B)/libfocalfig.a $(B)/libfocal.a $(LIBS) -lcmocka $(LDFLAGS)
 
 $(B)/tests/test_fig: tests/fig/test_fig.c $(B)/libfocalfig.a
 	@mkdir -p $(dir $@)
@@ -122,7 +122,7 @@ $(S)/focal: $(CLI_SRC:src/cli/%.c=$(S)/cli/%.o) $(S)/libfocalfig.a $(S)/libfocal
 $(S)/tests/%: tests/unit/%.c tests/unit/testutil.h $(S)/libfocalfig.a $(S)/libfocal.a
 	@mkdir -p $(dir $@)
 	@echo '  LINK/SAN $@'
-	@$(CC) $(SAN_CFLAGS) $(TEST_INCS_$*) -MMD -MP -MF $@.d -o $@ $< $(S)/libfocalfig.a $(S)/libfocal.a $(LIBS) -lcmocka
+	@$(CC) $(SAN_CFLAGS) $(TEST_INCS_$*) -MMD -MP -MF $@.d -o $@ $< $(filter %.o,$^) $(S)/libfocalfig.a $(S)/libfocal.a $(LIBS) -lcmocka
 
 $(S)/tests/test_fig: tests/fig/test_fig.c $(S)/libfocalfig.a
 	@mkdir -p $(dir $@)
@@ -141,6 +141,10 @@ TEST_INCS_test_pop    = $(TEST_INCS)
 TEST_INCS_test_reference = $(TEST_INCS)
 TEST_INCS_test_spec   = $(TEST_INCS)
 TEST_INCS_test_train  = $(TEST_INCS)
+# test_repro runs `focal simulate` in process: the CLI's objects and cli.h.
+TEST_INCS_test_repro  = $(TEST_INCS) -Isrc/cli
+$(B)/tests/test_repro: $(filter-out %/main.o,$(CLI_SRC:src/cli/%.c=$(B)/cli/%.o))
+$(S)/tests/test_repro: $(filter-out %/main.o,$(CLI_SRC:src/cli/%.c=$(S)/cli/%.o))
 TEST_INCS_fuzz_scores = -Itests/fuzz -Isrc/lib
 TEST_INCS_fuzz_coco   = -Itests/fuzz -Isrc/lib
 TEST_INCS_fuzz_spec   = -Itests/fuzz

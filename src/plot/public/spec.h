@@ -156,6 +156,19 @@ void spec_override_gammas(struct spec *s, const double *g, int n);
  */
 int spec_build(const struct spec *s, fig_figure **out, char *err);
 
+/*
+ * The `focal simulate` command(s) that reproduce the numbers of the
+ * figure's population quantities (cdf, shares, gradnorm), written into buf
+ * (cap bytes; SPEC_CMDLEN is enough), several separated by "; ", or "" when
+ * the figure has none.  Running a command prints, to the last bit, the
+ * values the figure draws (the shares' bars are their running sums).
+ * Returns 0, or -1 with buf "" when no set of commands can reproduce them
+ * (panels whose populations differ other than by state, a shares panel
+ * with alpha other than 0.25, differing points or bins) or cap is short.
+ */
+#define SPEC_CMDLEN 1024
+int spec_command(const struct spec *s, char *buf, size_t cap);
+
 /* 1 for Q_AP_GAMMA, Q_GRAD_RACE and Q_TRAIN_CURVE. */
 int spec_is_training(enum spec_quantity q);
 
