@@ -13,9 +13,21 @@ OPT     ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 DEFS       = -DFOCAL_DATADIR='"$(PREFIX)/share/focal"'
-INCS       = -Iinclude -Isrc/lib -Isrc/cli -Isrc/fig -Isrc/plot
-ALL_CFLAGS = $(CSTD) $(OPT) $(WARN) $(INCS) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
 LIBS       = $(PKG_LIBS) -lpthread -lm
+
+# The walls (docs/architecture.md): each folder sees include/ (libfocal's
+# contract), its own private headers, and the public/ headers of the layers
+# it may call, nothing else: cli -> plot -> lib and fig.  A test that needs
+# internals names them with its own -I (TEST_INCS_*, below).
+INC_lib  = -Iinclude -Isrc/lib
+INC_fig  = -Isrc/fig/public -Isrc/fig
+INC_plot = -Iinclude -Isrc/fig/public -Isrc/plot/public -Isrc/plot
+INC_cli  = -Iinclude -Isrc/fig/public -Isrc/plot/public -Isrc/cli
+# Programs outside src/ (tests, benches) see the public headers only.
+INC_pub  = -Iinclude -Isrc/fig/public -Isrc/plot/public
+
+BASE_CFLAGS = $(CSTD) $(WARN) $(DEFS) $(PKG_CFLAGS)
+ALL_CFLAGS  = $(BASE_CFLAGS) $(OPT) $(INC_pub) $(CFLAGS)
 
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -23,7 +35,7 @@ LIB_SRC  := $(wildcard src/lib/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)
 FIG_SRC  := $(wildcard src/fig/*.c) $(wildcard src/plot/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
-HDRS     := $(wildcard include/focal/*.h src/lib/*.h src/cli/*.h src/fig/*.h src/plot/*.h)
+LAYERS   := lib fig plot cli
 
 B := build
 S := build/san
@@ -39,32 +51,26 @@ deps:
 deps-check:
 	@scripts/deps.sh --check || scripts/deps.sh
 
-# ---- normal build ----------------------------------------------------------
+# ---- objects: one set of rules for the normal and the sanitizer build -----
 # The population kernels (src/lib/kernel.c) are loops for the vectoriser:
 # errno-free math lets GCC call glibc's vector exp/log (libmvec), and
 # without FP traps selects vectorise on AVX2 and SSE2 as well as AVX-512.
 $(B)/lib/kernel.o: KFLAGS := -O3 -fno-math-errno -fno-trapping-math
 $(S)/lib/kernel.o: KFLAGS := -fno-math-errno -fno-trapping-math
 
-$(B)/lib/%.o: src/lib/%.c $(HDRS)
-	@mkdir -p $(dir $@)
-	@echo '  CC      $<'
-	@$(CC) $(ALL_CFLAGS) $(KFLAGS) -c $< -o $@
-
-$(B)/cli/%.o: src/cli/%.c $(HDRS)
-	@mkdir -p $(dir $@)
-	@echo '  CC      $<'
-	@$(CC) $(ALL_CFLAGS) -c $< -o $@
-
-$(B)/fig/%.o: src/fig/%.c $(HDRS)
-	@mkdir -p $(dir $@)
-	@echo '  CC      $<'
-	@$(CC) $(ALL_CFLAGS) -c $< -o $@
-
-$(B)/plot/%.o: src/plot/%.c $(HDRS)
-	@mkdir -p $(dir $@)
-	@echo '  CC      $<'
-	@$(CC) $(ALL_CFLAGS) -c $< -o $@
+# $(call layer_rule,BUILD-DIR,LAYER,FLAGS,LABEL): compile src/LAYER/*.c
+# into BUILD-DIR/LAYER/*.o with LAYER's include path; -MMD -MP writes each
+# object's header dependencies beside it (included at the end).
+define layer_rule
+$(1)/$(2)/%.o: src/$(2)/%.c
+	@mkdir -p $$(dir $$@)
+	@echo '  $(4) $$<'
+	@$$(CC) $$(BASE_CFLAGS) $(3) $$(INC_$(2)) $$(KFLAGS) -MMD -MP -c $$< -o $$@
+endef
+NORMAL_FLAGS = $(OPT) $(CFLAGS)
+SAN_CFLAGS   = $(BASE_CFLAGS) $(SAN_FLAGS) $(INC_pub)
+$(foreach l,$(LAYERS),$(eval $(call layer_rule,$(B),$(l),$$(NORMAL_FLAGS),CC     )))
+$(foreach l,$(LAYERS),$(eval $(call layer_rule,$(S),$(l),$$(SAN_FLAGS),CC/SAN )))
 
 $(B)/libfocal.a: $(LIB_SRC:src/lib/%.c=$(B)/lib/%.o)
 	@rm -f $@
@@ -85,12 +91,12 @@ $(B)/focal: $(CLI_SRC:src/cli/%.c=$(B)/cli/%.o) $(B)/libfocalfig.a $(B)/libfocal
 $(B)/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/libfocalfig.a $(B)/libfocal.a
 	@mkdir -p $(dir $@)
 	@echo '  LINK    $@'
-	@$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(B)/libfocalfig.a $(B)/libfocal.a $(LIBS) -lcmocka $(LDFLAGS)
+	@$(CC) $(ALL_CFLAGS) $(TEST_INCS_$*) -MMD -MP -MF $@.d -o $@ $< $(filter %.o,$^) $(B)/libfocalfig.a $(B)/libfocal.a $(LIBS) -lcmocka $(LDFLAGS)
 
 $(B)/tests/test_fig: tests/fig/test_fig.c $(B)/libfocalfig.a
 	@mkdir -p $(dir $@)
 	@echo '  LINK    $@'
-	@$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libfocalfig.a $(LIBS) -lcmocka $(LDFLAGS)
+	@$(CC) $(ALL_CFLAGS) $(TEST_INCS_test_fig) -MMD -MP -MF $@.d -o $@ $< $(B)/libfocalfig.a $(LIBS) -lcmocka $(LDFLAGS)
 
 $(B)/fig_demo: tests/fig/fig_demo.c $(B)/libfocalfig.a
 	@echo '  LINK    $@'
@@ -101,28 +107,6 @@ $(B)/bench_focal: tests/bench/bench_focal.c $(B)/libfocal.a
 	@$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(B)/libfocal.a $(LIBS) $(LDFLAGS)
 
 # ---- sanitizer build (same sources, separate objects) ----------------------
-SAN_CFLAGS = $(CSTD) $(SAN_FLAGS) $(WARN) $(INCS) $(DEFS) $(PKG_CFLAGS)
-
-$(S)/lib/%.o: src/lib/%.c $(HDRS)
-	@mkdir -p $(dir $@)
-	@echo '  CC/SAN  $<'
-	@$(CC) $(SAN_CFLAGS) $(KFLAGS) -c $< -o $@
-
-$(S)/cli/%.o: src/cli/%.c $(HDRS)
-	@mkdir -p $(dir $@)
-	@echo '  CC/SAN  $<'
-	@$(CC) $(SAN_CFLAGS) -c $< -o $@
-
-$(S)/fig/%.o: src/fig/%.c $(HDRS)
-	@mkdir -p $(dir $@)
-	@echo '  CC/SAN  $<'
-	@$(CC) $(SAN_CFLAGS) -c $< -o $@
-
-$(S)/plot/%.o: src/plot/%.c $(HDRS)
-	@mkdir -p $(dir $@)
-	@echo '  CC/SAN  $<'
-	@$(CC) $(SAN_CFLAGS) -c $< -o $@
-
 $(S)/libfocal.a: $(LIB_SRC:src/lib/%.c=$(S)/lib/%.o)
 	@rm -f $@
 	@ar rcs $@ $^
@@ -138,12 +122,37 @@ $(S)/focal: $(CLI_SRC:src/cli/%.c=$(S)/cli/%.o) $(S)/libfocalfig.a $(S)/libfocal
 $(S)/tests/%: tests/unit/%.c tests/unit/testutil.h $(S)/libfocalfig.a $(S)/libfocal.a
 	@mkdir -p $(dir $@)
 	@echo '  LINK/SAN $@'
-	@$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ $< $(S)/libfocalfig.a $(S)/libfocal.a $(LIBS) -lcmocka
+	@$(CC) $(SAN_CFLAGS) $(TEST_INCS_$*) -MMD -MP -MF $@.d -o $@ $< $(filter %.o,$^) $(S)/libfocalfig.a $(S)/libfocal.a $(LIBS) -lcmocka
 
 $(S)/tests/test_fig: tests/fig/test_fig.c $(S)/libfocalfig.a
 	@mkdir -p $(dir $@)
 	@echo '  LINK/SAN $@'
-	@$(CC) $(SAN_CFLAGS) -o $@ $< $(S)/libfocalfig.a $(LIBS) -lcmocka
+	@$(CC) $(SAN_CFLAGS) $(TEST_INCS_test_fig) -MMD -MP -MF $@.d -o $@ $< $(S)/libfocalfig.a $(LIBS) -lcmocka
+
+# Tests that look behind a wall say which one, here and nowhere else.
+TEST_INCS          = -Itests/unit
+TEST_INCS_test_io     = $(TEST_INCS) -Isrc/lib
+TEST_INCS_test_kernel = $(TEST_INCS) -Isrc/lib
+TEST_INCS_test_fig    = -Isrc/fig
+TEST_INCS_test_anchors = $(TEST_INCS)
+TEST_INCS_test_edges  = $(TEST_INCS)
+TEST_INCS_test_matrix = $(TEST_INCS)
+TEST_INCS_test_pop    = $(TEST_INCS)
+TEST_INCS_test_reference = $(TEST_INCS)
+TEST_INCS_test_spec   = $(TEST_INCS)
+TEST_INCS_test_train  = $(TEST_INCS)
+# test_repro runs `focal simulate` in process: the CLI's objects and cli.h.
+TEST_INCS_test_repro  = $(TEST_INCS) -Isrc/cli
+$(B)/tests/test_repro: $(filter-out %/main.o,$(CLI_SRC:src/cli/%.c=$(B)/cli/%.o))
+$(S)/tests/test_repro: $(filter-out %/main.o,$(CLI_SRC:src/cli/%.c=$(S)/cli/%.o))
+TEST_INCS_fuzz_scores = -Itests/fuzz -Isrc/lib
+TEST_INCS_fuzz_coco   = -Itests/fuzz -Isrc/lib
+TEST_INCS_fuzz_spec   = -Itests/fuzz
+TEST_INCS_fuzz_repl   = -Itests/fuzz -Isrc/cli
+TEST_INCS_fuzz_args   = -Itests/fuzz -Isrc/cli
+TEST_INCS_fuzz_lists  = -Itests/fuzz -Isrc/cli
+# libFuzzer builds compile every folder in one command: the union.
+TEST_INCS_fuzz_all    = -Itests/fuzz -Isrc/lib -Isrc/fig -Isrc/plot -Isrc/cli
 
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%) $(B)/tests/test_fig
 SAN_BINS  := $(UNIT_SRC:tests/unit/%.c=$(S)/tests/%) $(S)/tests/test_fig
@@ -189,7 +198,7 @@ FUZZ_SRC_fuzz_lists  = $(filter-out src/cli/main.c,$(CLI_SRC))
 $(B)/replay/%: tests/fuzz/%.c tests/fuzz/fuzz_replay.h $(B)/libfocalfig.a $(B)/libfocal.a
 	@mkdir -p $(dir $@)
 	@echo '  LINK    $@'
-	@$(CC) $(ALL_CFLAGS) -DFOCAL_FUZZ_REPLAY -DFOCAL_IO_FUZZ_LIMITS -o $@ $< \
+	@$(CC) $(ALL_CFLAGS) $(TEST_INCS_$*) -MMD -MP -MF $@.d -DFOCAL_FUZZ_REPLAY -DFOCAL_IO_FUZZ_LIMITS -o $@ $< \
 		$(FUZZ_SRC_$*) $(B)/libfocalfig.a $(B)/libfocal.a $(LIBS) $(LDFLAGS)
 
 check-fuzz-replay: $(FUZZERS:%=$(B)/replay/%)
@@ -201,7 +210,7 @@ fuzz:
 	@mkdir -p $(B)/fuzz
 	@set -e; for f in $(FUZZERS); do \
 		clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -DFOCAL_IO_FUZZ_LIMITS \
-			$(INCS) $(DEFS) $(PKG_CFLAGS) tests/fuzz/$$f.c $(wildcard src/lib/*.c) $(wildcard src/fig/*.c) \
+			$(INC_pub) $(TEST_INCS_fuzz_all) $(DEFS) $(PKG_CFLAGS) tests/fuzz/$$f.c $(wildcard src/lib/*.c) $(wildcard src/fig/*.c) \
 			$(wildcard src/plot/*.c) $$(ls src/cli/*.c | grep -v main.c) $(LIBS) -o $(B)/fuzz/$$f; \
 		mkdir -p $(B)/fuzz/$$f-corpus; \
 		d=tests/fuzz/$${f#fuzz_}.dict; [ -f $$d ] && dict=-dict=$$d || dict=; \
@@ -294,3 +303,6 @@ uninstall:
 
 clean:
 	rm -rf $(B)
+
+# Header dependencies written by -MMD -MP (see layer_rule).
+-include $(wildcard $(B)/*/*.d $(B)/*/*/*.d)

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "focal/anchors.h"
 #include "focal/focal.h"
 
 #ifdef __cplusplus
@@ -68,9 +69,69 @@ int focal_score_model_draw(const focal_score_model *m, const int8_t *label,
 /*
  * Labels for n anchors without geometry: each positive with probability
  * pos_frac, reproducible from seed (the same rule as the streaming mode,
- * though not the same stream).
+ * though not the same stream: focal_population_model() below gives the
+ * streaming mode's own anchors, and is what focal's front ends use).
  */
 int focal_pop_draw_labels(size_t n, double pos_frac, uint64_t seed, int8_t *label);
+
+/* ---- population sources -------------------------------------------------- */
+
+/*
+ * A population held in memory: n anchors with their labels (1 positive,
+ * 0 negative, -1 ignored), the logit of the positive class, and (with
+ * geometry only) each anchor's best IoU with a box.  The arrays are owned
+ * by the population; focal_population_free() releases them and zeroes it.
+ *
+ * The seed rule (docs/simulate.md, "Seeds"): a population of seed S draws
+ * every random stream it has (random boxes, labels, logits) from S itself,
+ * whatever its training state and whatever other states are evaluated
+ * beside it; the streams are kept apart inside the library by fixed keys,
+ * never by arithmetic on S in a front end.  So `focal simulate --seed S`,
+ * a figure's `population seed=S` and a program calling these functions
+ * with S all draw the same anchors.
+ */
+typedef struct {
+	int8_t *label;
+	double *logit;
+	double *iou;           /* NULL without geometry */
+	size_t n;
+} focal_population;
+
+void focal_population_free(focal_population *p);
+
+/*
+ * The toy-245 preset, the review text's worked example (docs/simulate.md,
+ * "Sources"): 10 positives at p_t = 0.02 followed by 235 negatives at
+ * p_t = 0.6.  FOCAL_ENOMEM when allocation fails (p is then empty).
+ */
+#define FOCAL_TOY245_N 245
+int focal_population_toy245(focal_population *p);
+
+/*
+ * n anchors drawn from the score model m with seed: exactly the anchors
+ * focal_pop_eval_model(n, pos_frac, m, seed, ...) evaluates (the same
+ * labels, the same logits, bit for bit), held in memory for the
+ * statistics that need every anchor (CDFs, histograms).  FOCAL_EDOM for a
+ * bad model or pos_frac outside [0, 1], FOCAL_ENOMEM when allocation fails.
+ */
+int focal_population_model(size_t n, double pos_frac, const focal_score_model *m,
+			   uint64_t seed, focal_population *p);
+
+/*
+ * The anchors of a width × height image (cfg's layout) assigned against
+ * nboxes boxes: labels and IoUs, logits 0 until focal_population_draw().
+ * FOCAL_EDOM for a bad cfg or image, FOCAL_ENOMEM when allocation fails.
+ */
+int focal_population_geometry(const focal_anchor_cfg *cfg, int width, int height,
+			      const focal_box *boxes, size_t nboxes,
+			      focal_population *p);
+
+/*
+ * (Re)draw the logits of a population whose labels (and IoUs, if any) are
+ * set, from the score model m with seed: one call per training state, the
+ * same seed for every state (the seed rule above).
+ */
+int focal_population_draw(focal_population *p, const focal_score_model *m, uint64_t seed);
 
 /* ---- what to evaluate -------------------------------------------------- */
 

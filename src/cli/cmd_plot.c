@@ -53,7 +53,8 @@ const char cmd_figures_usage[] =
 	"  --jobs N          render N figures at a time in worker processes\n"
 	"                    (default: one per CPU, at most 8; 1 = in this process)\n"
 	"  --list            print the figure names and captions instead (tsv:\n"
-	"                    columns name, caption)\n";
+	"                    columns name, caption, command: the focal simulate\n"
+	"                    command that prints a population figure's numbers)\n";
 
 /* Directory holding the figure set: the first of the search path that exists. */
 const char *cli_plots_dir(void)
@@ -416,6 +417,32 @@ static void worker(struct cli *c, const struct figjob *fj, int work, int res)
 	_exit(code);
 }
 
+/* --list: name, caption and the command that reproduces the numbers
+ * (spec_command; empty for figures of pointwise curves). */
+static int list_figures(struct cli *c, const struct spec *specs, size_t n)
+{
+	static const char *const cols[] = {"name", "caption", "command"};
+	char (*cmd)[SPEC_CMDLEN] = calloc(n ? n : 1, sizeof *cmd);
+	struct table t;
+	table_init(&t, cols, 3);
+	int status = CLI_USAGE;
+	for (size_t i = 0; cmd && i < n; i++) {
+		spec_command(&specs[i], cmd[i], sizeof cmd[i]);
+		struct cell row[3] = {STR(specs[i].name), STR(specs[i].caption), STR(cmd[i])};
+		if (table_add(&t, row) != 0)
+			break;
+		if (i + 1 == n)
+			status = CLI_OK;
+	}
+	if (cmd == NULL || (status != CLI_OK && n > 0))
+		cli_oom(c);
+	else
+		status = table_write(c, &t, FMT_TSV) == 0 ? CLI_OK : CLI_USAGE;
+	table_free(&t);
+	free(cmd);
+	return status;
+}
+
 /* A rough cost, to hand out the slow figures first: training runs an
  * experiment, a population evaluates many anchors, the rest are curves. */
 static int spec_cost(const struct spec *sp)
@@ -652,19 +679,7 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 		}
 	}
 	if (list) {
-		static const char *const cols[] = {"name", "caption"};
-		struct table t;
-		table_init(&t, cols, 2);
-		for (size_t i = 0; i < n; i++) {
-			struct cell row[2] = {STR(specs[i].name), STR(specs[i].caption)};
-			if (table_add(&t, row) != 0) {
-				table_free(&t);
-				cli_oom(c);
-				goto done;
-			}
-		}
-		status = table_write(c, &t, FMT_TSV) == 0 ? CLI_OK : CLI_USAGE;
-		table_free(&t);
+		status = list_figures(c, specs, n);
 		goto done;
 	}
 	if (make_dirs(outdir) != 0) {

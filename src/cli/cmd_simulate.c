@@ -106,22 +106,8 @@ const struct opt cmd_simulate_opts[] = {
 	{"points", 1, S_POINTS}, {"bins", 1, S_BINS}, {"format", 1, S_FORMAT},
 	{NULL, 0, 0}};
 
-/* A number in [lo, hi] (NaN bounds mean open); integer when want_int. */
-/* An in-memory population: labels (−1 ignored) and logits. */
-struct popn {
-	int8_t *label;
-	double *logit;
-	double *iou;
-	size_t n;
-};
-
-static void popn_free(struct popn *p)
-{
-	free(p->label);
-	free(p->logit);
-	free(p->iou);
-	memset(p, 0, sizeof *p);
-}
+/* An in-memory population (labels, logits, IoUs) is a focal_population:
+ * its sources and seed rule live in libfocal (include/focal/pop.h). */
 
 static const char *const state_names[] = {"init", "early", "converged"};
 
@@ -169,7 +155,7 @@ bad:
 }
 
 /* The anchors of an image assigned against boxes: labels and IoUs. */
-static int geometry_population(struct cli *c, const struct simargs *a, struct popn *p)
+static int geometry_population(struct cli *c, const struct simargs *a, focal_population *p)
 {
 	int w = 1333, h = 800;
 	focal_anchor_cfg cfg;
@@ -219,39 +205,11 @@ static int geometry_population(struct cli *c, const struct simargs *a, struct po
 			  MAX_MEMORY_ANCHORS);
 		return -1;
 	}
-	focal_box *anchors = malloc((n ? n : 1) * sizeof *anchors);
-	p->label = malloc(n ? n : 1);
-	p->iou = malloc((n ? n : 1) * sizeof *p->iou);
-	p->logit = malloc((n ? n : 1) * sizeof *p->logit);
-	p->n = n;
-	size_t got = 0;
-	int st = FOCAL_ENOMEM;
-	if (anchors && p->label && p->iou && p->logit) {
-		st = focal_anchors_generate(&cfg, w, h, anchors, n, &got);
-		if (st == FOCAL_OK)
-			st = focal_assign(&cfg, anchors, n, boxes, nb, p->label, NULL, p->iou);
-	}
-	free(anchors);
+	int st = focal_population_geometry(&cfg, w, h, boxes, nb, p);
 	free(boxes);
 	if (st != FOCAL_OK) {
-		popn_free(p);
 		cli_error(c, "cannot build the anchors of a %dx%d image: %s", w, h, focal_strerror(st));
 		return -1;
-	}
-	return 0;
-}
-
-static int toy_population(struct popn *p)
-{
-	p->n = 245;
-	p->label = malloc(245);
-	p->logit = malloc(245 * sizeof *p->logit);
-	if (!p->label || !p->logit)
-		return -1;
-	/* positives at p_t = 0.02, negatives at p_t = 0.6 (p = 0.4) */
-	for (size_t i = 0; i < 245; i++) {
-		p->label[i] = i < 10;
-		p->logit[i] = i < 10 ? log(0.02) - log1p(-0.02) : log(0.4) - log1p(-0.4);
 	}
 	return 0;
 }
@@ -308,7 +266,7 @@ static int add_summary(struct table *t, const char *state, const focal_pop_resul
 	return 0;
 }
 
-static int add_cdf(struct table *t, const char *state, const struct popn *p,
+static int add_cdf(struct table *t, const char *state, const focal_population *p,
 		   const focal_pop_opts *o, size_t npoints)
 {
 	double *v = malloc(npoints * sizeof *v);
@@ -339,7 +297,7 @@ static int add_cdf(struct table *t, const char *state, const struct popn *p,
 	return 0;
 }
 
-static int add_hist(struct table *t, const char *state, const struct popn *p, size_t nbins)
+static int add_hist(struct table *t, const char *state, const focal_population *p, size_t nbins)
 {
 	uint64_t *cnt = calloc(3 * nbins, sizeof *cnt);
 	if (cnt == NULL || focal_pop_gradnorm_hist(p->label, p->logit, p->n, nbins, cnt) != FOCAL_OK) {
@@ -583,9 +541,9 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 	}
 
 	/* the population (geometry, file or preset) when it lives in memory */
-	struct popn p = {0};
+	focal_population p = {0};
 	if (is_toy) {
-		if (toy_population(&p) != 0)
+		if (focal_population_toy245(&p) != FOCAL_OK)
 			return cli_oom(c);
 	} else if (a.scores) {
 		focal_scores sc;
@@ -604,7 +562,7 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 					  "[-1e9, 1e9]: p_t is 0 or 1 to double precision past +-745; "
 					  "write inf or -inf for an infinite score",
 					  a.scores, i + 1, i + 1, p.logit[i]);
-				popn_free(&p);
+				focal_population_free(&p);
 				return CLI_USAGE;
 			}
 	} else if (a.anchors == 0) {
@@ -636,34 +594,28 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 		focal_score_model m;
 		if (!fixed_scores)
 			make_model(c, &a, states[si], &m);
-		uint64_t mseed = (uint64_t)a.seed * 1000003ull + (uint64_t)si;
+		/* one seed for every state (the seed rule, include/focal/pop.h) */
+		uint64_t seed = (uint64_t)a.seed;
 		/* draw the logits of an in-memory model population */
 		if (!fixed_scores && p.n > 0) {
-			if (focal_score_model_draw(&m, p.label, p.iou, p.n, mseed, p.logit) != FOCAL_OK) {
+			if (focal_population_draw(&p, &m, seed) != FOCAL_OK) {
 				cli_error(c, "cannot draw scores");
 				goto done;
 			}
 		}
 		/* --anchors with a table that needs every anchor: materialise */
 		if (a.anchors > 0 && strcmp(a.table, "summary") != 0) {
-			popn_free(&p);
-			p.n = (size_t)a.anchors;
-			p.label = malloc(p.n);
-			p.logit = malloc(p.n * sizeof *p.logit);
-			if (!p.label || !p.logit) {
+			/* the anchors the summary streams, held in memory */
+			focal_population_free(&p);
+			if (focal_population_model((size_t)a.anchors, a.pos_frac, &m, seed, &p) != FOCAL_OK) {
 				cli_oom(c);
-				goto done;
-			}
-			focal_pop_draw_labels(p.n, a.pos_frac, (uint64_t)a.seed, p.label);
-			if (focal_score_model_draw(&m, p.label, NULL, p.n, mseed, p.logit) != FOCAL_OK) {
-				cli_error(c, "cannot draw scores");
 				goto done;
 			}
 		}
 		int st = FOCAL_OK, bad = 0;
 		if (!strcmp(a.table, "summary")) {
 			if (a.anchors > 0)
-				st = focal_pop_eval_model((size_t)a.anchors, a.pos_frac, &m, mseed, &o, &res);
+				st = focal_pop_eval_model((size_t)a.anchors, a.pos_frac, &m, seed, &o, &res);
 			else
 				st = focal_pop_eval_arrays(p.label, p.logit, p.n, &o, &res);
 			cli_progress_end(&pr);
@@ -699,7 +651,7 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 done:
 	sigaction(SIGINT, &old, NULL);
 	table_free(&t);
-	popn_free(&p);
+	focal_population_free(&p);
 	return status;
 }
 

@@ -326,7 +326,18 @@ static int g_script(fig_device *d, const fig_figure *f, const fig_layout *L)
 		"# Point sizes below suit the terminal this script was written "
 		"for; focal writes\n# a pdfcairo script when asked for one.\n"
 		"# Ranges, ticks, margins and the legend position come from "
-		"focal's layout.\n\n", outname, wi, hi, fam, f->font_size);
+		"focal's layout.\n", outname, wi, hi, fam, f->font_size);
+	if (f->provenance) {
+		/* one comment line per line of the text */
+		fputs("# The command that prints this figure's numbers, bit for bit:\n#     ", o);
+		for (const char *c = f->provenance; *c; c++) {
+			fputc(*c == '\r' ? ' ' : *c, o);
+			if (*c == '\n' && c[1])
+				fputs("#     ", o);
+		}
+		fputc('\n', o);
+	}
+	fputc('\n', o);
 	fputs("set encoding utf8\n", o);
 	if (pdf) {
 		/* the cairo terminals set text at 96 dpi and lw 1 = 0.5 pt */

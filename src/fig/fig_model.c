@@ -168,7 +168,20 @@ void fig_free(fig_figure *f)
 	for (int i = 0; i < f->rows * f->cols; i++)
 		panel_free(&f->panels[i]);
 	free(f->panels);
+	free(f->provenance);
 	free(f);
+}
+
+int fig_set_provenance(fig_figure *f, const char *text)
+{
+	if (!f)
+		return FIG_EINVAL;
+	char *d = text ? dup_str(text) : NULL;
+	if (text && !d)
+		return FIG_ENOMEM;
+	free(f->provenance);
+	f->provenance = d;
+	return FIG_OK;
 }
 
 fig_panel *fig_panel_at(fig_figure *f, int row, int col)

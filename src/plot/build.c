@@ -2,7 +2,7 @@
  * From a parsed spec to a figure model: every curve is computed here with
  * libfocal, then handed to src/fig as plain arrays.
  */
-#include "spec.h"
+#include "plot_internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -248,53 +248,56 @@ static int add_series(fig_panel *p, const struct spec_panel *pn, const struct sp
 
 /* ---- population curves --------------------------------------------------- */
 
-struct popdata {
-	int8_t *label;
-	double *logit;
-	size_t n;
-};
-
-static int population(const struct spec_population *pp, struct popdata *d, char *err)
+/* The score model of a panel's model population. */
+static int pop_model(const struct spec_population *pp, focal_score_model *m, char *err)
 {
-	if (pp->source == 1) {
-		d->n = 245;
-		d->label = malloc(245);
-		d->logit = malloc(245 * sizeof *d->logit);
-		if (!d->label || !d->logit)
-			goto oom;
-		for (size_t i = 0; i < 245; i++) {
-			d->label[i] = i < 10;
-			d->logit[i] = i < 10 ? log(0.02) - log1p(-0.02) : log(0.4) - log1p(-0.4);
-		}
-		return 0;
-	}
-	focal_score_model m;
-	if (focal_score_model_preset(pp->state, pp->prior, &m) != FOCAL_OK) {
+	if (focal_score_model_preset(pp->state, pp->prior, m) != FOCAL_OK) {
 		snprintf(err, SPEC_ERRLEN, "invalid population state '%s'", pp->state);
 		return -1;
 	}
-	d->n = (size_t)pp->anchors;
-	d->label = malloc(d->n);
-	d->logit = malloc(d->n * sizeof *d->logit);
-	if (!d->label || !d->logit)
-		goto oom;
-	focal_pop_draw_labels(d->n, pp->pos_frac, (uint64_t)pp->seed, d->label);
-	focal_score_model_draw(&m, d->label, NULL, d->n, (uint64_t)pp->seed, d->logit);
 	return 0;
-oom:
-	snprintf(err, SPEC_ERRLEN, "out of memory");
-	return -1;
 }
 
-static void popdata_free(struct popdata *d)
+/* A panel's population in memory, from libfocal's sources under its seed
+ * rule: the anchors `focal simulate` draws for the same settings. */
+static int population(const struct spec_population *pp, focal_population *d, char *err)
 {
-	free(d->label);
-	free(d->logit);
-	memset(d, 0, sizeof *d);
+	int st;
+	if (pp->source == 1) {
+		st = focal_population_toy245(d);
+	} else {
+		focal_score_model m;
+		if (pop_model(pp, &m, err) != 0)
+			return -1;
+		st = focal_population_model((size_t)pp->anchors, pp->pos_frac, &m,
+					    (uint64_t)pp->seed, d);
+	}
+	if (st != FOCAL_OK) {
+		snprintf(err, SPEC_ERRLEN, "cannot build the population: %s", focal_strerror(st));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The shares of a panel's population, evaluated as `focal simulate`'s
+ * summary does: a model population streams (focal_pop_eval_model: its
+ * OHEM and minibatch statistics are the streaming ones), a preset is
+ * evaluated in memory.
+ */
+static int pop_shares_eval(const struct spec_population *pp, const focal_population *d,
+			   const focal_pop_opts *o, focal_pop_result *r, char *err)
+{
+	if (pp->source == 1)
+		return focal_pop_eval_arrays(d->label, d->logit, d->n, o, r);
+	focal_score_model m;
+	if (pop_model(pp, &m, err) != 0)
+		return FOCAL_EDOM;
+	return focal_pop_eval_model((size_t)pp->anchors, pp->pos_frac, &m, (uint64_t)pp->seed, o, r);
 }
 
 static int pop_curve(fig_panel *p, const struct spec_panel *pn, int ci,
-		     const struct popdata *d, char *err)
+		     const focal_population *d, char *err)
 {
 	const struct spec_curve *cv = &pn->curves[ci];
 	if (cv->q == Q_CDF) {
@@ -359,7 +362,7 @@ static int pop_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 	o.seed = (uint64_t)pn->pop.seed;
 	o.histogram_only = 1; /* shares only: no need to sort for Gini */
 	focal_pop_result *r = malloc(sizeof *r);
-	if (r == NULL || focal_pop_eval_arrays(d->label, d->logit, d->n, &o, r) != FOCAL_OK) {
+	if (r == NULL || pop_shares_eval(&pn->pop, d, &o, r, err) != FOCAL_OK) {
 		free(r);
 		snprintf(err, SPEC_ERRLEN, "curve at line %d: cannot evaluate the population", cv->line);
 		return -1;
@@ -466,7 +469,7 @@ static int build_curve(fig_panel *p, const struct spec *sp, const struct spec_pa
 /* Panels of one figure often share a population: keep the last one. */
 struct popcache {
 	struct spec_population key;
-	struct popdata d;
+	focal_population d;
 	int valid;
 };
 
@@ -519,7 +522,7 @@ static int build_panel(fig_panel *p, const struct spec *sp, const struct spec_pa
 			rc = spec_train_curve(p, pn, i, tc, err);
 		} else if (q == Q_CDF || q == Q_SHARES || q == Q_GRADNORM) {
 			if (!pc->valid || !same_population(&pc->key, &pn->pop)) {
-				popdata_free(&pc->d);
+				focal_population_free(&pc->d);
 				pc->valid = 0;
 				if (population(&pn->pop, &pc->d, err) != 0)
 					return -1;
@@ -532,6 +535,24 @@ static int build_panel(fig_panel *p, const struct spec *sp, const struct spec_pa
 		}
 	}
 	return rc;
+}
+
+/* The command that reproduces the figure's numbers, one per line. */
+static int set_provenance(const struct spec *s, fig_figure *f, char *err)
+{
+	char cmd[SPEC_CMDLEN];
+	if (spec_command(s, cmd, sizeof cmd) != 0 || cmd[0] == '\0')
+		return 0;
+	for (char *c = strstr(cmd, "; "); c; c = strstr(c, "; ")) {
+		memmove(c, c + 1, strlen(c + 1) + 1);
+		*c = '\n';
+	}
+	int st = fig_set_provenance(f, cmd);
+	if (st != FIG_OK) {
+		snprintf(err, SPEC_ERRLEN, "%s: %s", s->name, fig_strerror(st));
+		return -1;
+	}
+	return 0;
 }
 
 int spec_build(const struct spec *s, fig_figure **out, char *err)
@@ -552,14 +573,18 @@ int spec_build(const struct spec *s, fig_figure **out, char *err)
 	for (int i = 0; i < s->npanels; i++) {
 		fig_panel *p = fig_panel_at(f, i / s->cols, i % s->cols);
 		if (build_panel(p, s, &s->panels[i], &pc, tc, err) != 0) {
-			popdata_free(&pc.d);
+			focal_population_free(&pc.d);
 			spec_train_cache_free(tc);
 			fig_free(f);
 			return -1;
 		}
 	}
-	popdata_free(&pc.d);
+	focal_population_free(&pc.d);
 	spec_train_cache_free(tc);
+	if (set_provenance(s, f, err) != 0) {
+		fig_free(f);
+		return -1;
+	}
 	*out = f;
 	return 0;
 }

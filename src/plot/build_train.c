@@ -5,7 +5,7 @@
  * are libfocal's (focal/train.h); panels with the same `training` settings
  * share one experiment, run once per figure.
  */
-#include "spec.h"
+#include "plot_internal.h"
 
 #include <math.h>
 #include <stdio.h>

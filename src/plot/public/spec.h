@@ -156,26 +156,18 @@ void spec_override_gammas(struct spec *s, const double *g, int n);
  */
 int spec_build(const struct spec *s, fig_figure **out, char *err);
 
-/* ---- inside src/plot: the training quantities (build_train.c) ---- */
-
-struct spec_train_cache;
-
 /*
- * Run the experiments of every panel's training quantities, one per
- * distinct struct spec_training, with the union of the (loss, gamma,
- * alpha) the panels need.  *out is NULL when the spec has none.  Returns 0
- * or -1 with a message in err.
+ * The `focal simulate` command(s) that reproduce the numbers of the
+ * figure's population quantities (cdf, shares, gradnorm), written into buf
+ * (cap bytes; SPEC_CMDLEN is enough), several separated by "; ", or "" when
+ * the figure has none.  Running a command prints, to the last bit, the
+ * values the figure draws (the shares' bars are their running sums).
+ * Returns 0, or -1 with buf "" when no set of commands can reproduce them
+ * (panels whose populations differ other than by state, a shares panel
+ * with alpha other than 0.25, differing points or bins) or cap is short.
  */
-int spec_train_prepare(const struct spec *s, struct spec_train_cache **out, char *err);
-void spec_train_cache_free(struct spec_train_cache *c);
-
-/* Add the series of training curve ci of panel pn to p. */
-int spec_train_curve(fig_panel *p, const struct spec_panel *pn, int ci,
-		     const struct spec_train_cache *c, char *err);
-
-/* A curve's legend label: its label= template with {gamma} {beta}
- * {alpha} {loss} filled in, or the default "FL, γ = 2" style. */
-void spec_expand_label(const struct spec_curve *cv, double g, char *out, size_t cap);
+#define SPEC_CMDLEN 1024
+int spec_command(const struct spec *s, char *buf, size_t cap);
 
 /* 1 for Q_AP_GAMMA, Q_GRAD_RACE and Q_TRAIN_CURVE. */
 int spec_is_training(enum spec_quantity q);

@@ -233,6 +233,8 @@ typedef struct fig_figure {
 	double font_size;      /* points; default 9 */
 	int rows, cols;
 	fig_panel *panels;     /* rows * cols, row-major */
+	char *provenance;      /* plain text, owned; NULL = none: what reproduces
+	                          the figure's numbers (a command per line) */
 } fig_figure;
 
 /*
@@ -250,6 +252,14 @@ int fig_new(fig_figure **out, double width, double height, enum fig_unit unit,
  * fig_free - release a figure and everything it owns.  NULL is a no-op.
  */
 void fig_free(fig_figure *f);
+
+/*
+ * fig_set_provenance - set (copy) what reproduces the figure's numbers,
+ * plain text with one command per line; NULL clears it.  The gnuplot
+ * backend writes it as comments at the top of the script; the drawing
+ * backends ignore it.  Returns FIG_OK, FIG_EINVAL (f NULL) or FIG_ENOMEM.
+ */
+int fig_set_provenance(fig_figure *f, const char *text);
 
 /*
  * fig_panel_at - the panel at (row, col), 0-based, row 0 on top.
