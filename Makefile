@@ -20,7 +20,7 @@ LIBS       = $(PKG_LIBS) -lpthread -lm
 # it may call, nothing else: cli -> plot -> lib and fig.  A test that needs
 # internals names them with its own -I (TEST_INCS_*, below).
 INC_lib  = -Iinclude -Isrc/lib
-INC_fig  = -Isrc/fig/public -Isrc/fig
+INC_fig  = -Iinclude -Isrc/fig/public -Isrc/fig
 INC_plot = -Iinclude -Isrc/fig/public -Isrc/plot/public -Isrc/plot
 INC_cli  = -Iinclude -Isrc/fig/public -Isrc/plot/public -Isrc/cli
 # Programs outside src/ (tests, benches) see the public headers only.
@@ -141,6 +141,7 @@ TEST_INCS_test_pop    = $(TEST_INCS)
 TEST_INCS_test_reference = $(TEST_INCS)
 TEST_INCS_test_spec   = $(TEST_INCS)
 TEST_INCS_test_train  = $(TEST_INCS)
+TEST_INCS_test_status = $(TEST_INCS)
 # test_repro runs `focal simulate` in process: the CLI's objects and cli.h.
 TEST_INCS_test_repro  = $(TEST_INCS) -Isrc/cli
 $(B)/tests/test_repro: $(filter-out %/main.o,$(CLI_SRC:src/cli/%.c=$(B)/cli/%.o))

@@ -16,23 +16,22 @@
 
 #include <stddef.h>
 
+#include "focal/status.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 #define FOCAL_VERSION "0.1.0"
 
-/* Status codes.  0 is success; every error is positive. */
-enum {
-	FOCAL_OK = 0,
-	FOCAL_EDOM = 1,     /* an argument is outside the function's domain */
-	FOCAL_ENOMEM = 2,   /* allocation failed */
-	FOCAL_ENOCONV = 3,  /* an iteration did not reach its tolerance */
-	FOCAL_EROUND = 4    /* the result is limited by rounding error */
-};
-
-/* A short, lower-case, static description of a status code. */
-const char *focal_strerror(int status);
+/*
+ * Status codes (focal/status.h, the one list for every layer): FOCAL_OK is
+ * 0; FOCAL_EDOM an argument outside the function's domain, FOCAL_ENOMEM
+ * allocation failed, FOCAL_ENOCONV an iteration did not reach its
+ * tolerance, FOCAL_EROUND the result is limited by rounding error, and the
+ * codes of the file readers, the population and training runs and the
+ * figure layer.  focal_strerror() names every one.
+ */
 
 /* A value with an estimate of its absolute error, as GSL's gsl_sf_result. */
 typedef struct {

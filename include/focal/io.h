@@ -25,12 +25,9 @@ typedef struct {
 	char msg[FOCAL_IOERR_LEN];
 } focal_ioerr;
 
-/* Status for malformed input (in addition to focal.h's codes). */
-#define FOCAL_EFORMAT 5
-/* Status for a file that cannot be opened or read. */
-#define FOCAL_EIO 6
-/* Status for input over a documented size limit. */
-#define FOCAL_ELIMIT 7
+/* The readers' statuses (focal/status.h): FOCAL_EFORMAT for malformed
+ * input, FOCAL_EIO for a file that cannot be opened or read, FOCAL_ELIMIT
+ * for input over a documented size limit, FOCAL_ENOMEM. */
 
 /* The most anchors a score file may hold (in-memory mode). */
 #define FOCAL_SCORES_MAX ((size_t)200000000)

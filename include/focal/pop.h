@@ -181,7 +181,7 @@ typedef struct {
 	void *progress_ctx;
 } focal_pop_opts;
 
-#define FOCAL_ECANCELED 8
+/* (FOCAL_ECANCELED is in focal/status.h.) */
 
 /* Defaults above, no specs. */
 void focal_pop_opts_default(focal_pop_opts *o);

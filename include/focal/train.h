@@ -32,10 +32,7 @@
 extern "C" {
 #endif
 
-/* Cancelled through the progress callback (the same code as pop.h). */
-#ifndef FOCAL_ECANCELED
-#define FOCAL_ECANCELED 8
-#endif
+/* Cancelled through the progress callback: FOCAL_ECANCELED (focal/status.h). */
 
 /* ---- the task ----------------------------------------------------------- */
 

@@ -18,19 +18,17 @@ const fig_rgb fig_palette[FIG_PALETTE_SIZE] = {
 	{0xF0 / 255.0, 0xE4 / 255.0, 0x42 / 255.0}, /* yellow */
 };
 
+/* The same list as focal_strerror() (focal/status.h), without linking
+ * libfocal: the figure layer stands alone. */
 const char *fig_strerror(int status)
 {
+#define FIG_STATUS_CASE_(name, value, text) case name: return text;
 	switch (status) {
-	case FIG_OK: return "success";
-	case FIG_ENOMEM: return "out of memory";
-	case FIG_EINVAL: return "invalid argument";
-	case FIG_EMARKUP: return "malformed markup";
-	case FIG_EIO: return "cannot write output";
-	case FIG_EFORMAT: return "unknown output format";
-	case FIG_EBACKEND: return "drawing library error";
-	case FIG_ERANGE: return "no usable data range";
-	default: return "unknown error";
+	FOCAL_STATUS_LIST(FIG_STATUS_CASE_)
+	default: break;
 	}
+#undef FIG_STATUS_CASE_
+	return "unknown error";
 }
 
 fig_style fig_style_auto(int i)

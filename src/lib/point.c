@@ -11,32 +11,6 @@
 
 #include <math.h>
 
-const char *focal_strerror(int status)
-{
-	switch (status) {
-	case FOCAL_OK:
-		return "success";
-	case FOCAL_EDOM:
-		return "argument outside the domain";
-	case FOCAL_ENOMEM:
-		return "out of memory";
-	case FOCAL_ENOCONV:
-		return "iteration did not converge";
-	case FOCAL_EROUND:
-		return "result limited by rounding error";
-	case 5: /* FOCAL_EFORMAT (io.h) */
-		return "malformed input";
-	case 6: /* FOCAL_EIO */
-		return "cannot read the file";
-	case 7: /* FOCAL_ELIMIT */
-		return "input over a size limit";
-	case 8: /* FOCAL_ECANCELED (pop.h) */
-		return "canceled";
-	default:
-		return "unknown status";
-	}
-}
-
 int focal_point_from_p(double pt, focal_point *out)
 {
 	if (!(pt >= 0.0 && pt <= 1.0))

@@ -248,6 +248,11 @@ static int add_series(fig_panel *p, const struct spec_panel *pn, const struct sp
 
 /* ---- population curves --------------------------------------------------- */
 
+int spec_pop_loss(int loss)
+{
+	return loss == FOCAL_FGL ? FOCAL_POP_FGL : loss == FOCAL_CE ? FOCAL_POP_CE : FOCAL_POP_FL;
+}
+
 /* The score model of a panel's model population. */
 static int pop_model(const struct spec_population *pp, focal_score_model *m, char *err)
 {
@@ -309,9 +314,7 @@ static int pop_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 			rc = -1;
 		}
 		for (int gi = 0; rc == 0 && gi < cv->ngammas; gi++) {
-			focal_pop_spec sp = {cv->loss == FOCAL_FGL ? FOCAL_POP_FGL :
-					     cv->loss == FOCAL_CE ? FOCAL_POP_CE : FOCAL_POP_FL,
-					     cv->gammas[gi], NAN};
+			focal_pop_spec sp = {spec_pop_loss(cv->loss), cv->gammas[gi], NAN};
 			if (focal_pop_cdf(d->label, d->logit, d->n, &sp, cv->group, ys, npts) != FOCAL_OK) {
 				snprintf(err, SPEC_ERRLEN, "curve at line %d: cannot compute the CDF", cv->line);
 				rc = -1;

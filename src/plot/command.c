@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "focal/focal.h"
+#include "focal/pop.h"
 
 /* simulate's table for a population quantity, or NULL */
 static const char *table_of(enum spec_quantity q)
@@ -28,7 +29,7 @@ struct want {
 	int nstates;
 	double gammas[SPEC_MAX_GAMMAS];
 	int ngammas;
-	int loss[3];              /* cdf: ce, fl, fgl wanted */
+	int loss[FOCAL_POP_NLOSS]; /* cdf: the population losses wanted */
 	int points, bins;         /* cdf points, hist bins (0 = unset) */
 };
 
@@ -104,10 +105,10 @@ static int gather(struct want *w, const struct spec_panel *pn, const struct spec
 		return 0;
 	}
 	int pts = pn->npoints ? pn->npoints : 201;
-	if ((w->points != 0 && w->points != pts) || cv->loss < 0 || cv->loss > 2)
+	if (w->points != 0 && w->points != pts)
 		return -1;
 	w->points = pts;
-	w->loss[cv->loss] = 1;
+	w->loss[spec_pop_loss(cv->loss)] = 1;
 	for (int i = 0; i < cv->ngammas; i++)
 		add_gamma(w, cv->gammas[i]);
 	return 0;
@@ -137,15 +138,14 @@ static int put_source(const struct want *w, char *buf, size_t cap, size_t *len)
 static int put_command(const struct want *w, const char *table, char *buf, size_t cap,
 		       size_t *len)
 {
-	static const char *const names[3] = {"ce", "fl", "fgl"};
 	char num[40];
 	int rc = put(buf, cap, len, "%sfocal simulate", *len ? "; " : "");
 	rc |= put_source(w, buf, cap, len);
 	if (strcmp(table, "cdf") == 0) {
 		const char *sep = " --loss ";
-		for (int l = 0; l < 3; l++)
+		for (int l = 0; l < FOCAL_POP_NLOSS; l++)
 			if (w->loss[l]) {
-				rc |= put(buf, cap, len, "%s%s", sep, names[l]);
+				rc |= put(buf, cap, len, "%s%s", sep, focal_pop_loss_name(l));
 				sep = ",";
 			}
 	}

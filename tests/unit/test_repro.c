@@ -157,7 +157,7 @@ static const char *state_of(const struct spec_panel *pn)
 static size_t check_cdf(const struct spec_panel *pn, const struct spec_curve *cv,
 			fig_series *const *series, const struct out *o)
 {
-	static const char *const loss[3] = {"ce", "fl", "fgl"};
+	const char *loss = focal_pop_loss_name(spec_pop_loss(cv->loss));
 	size_t *rows = malloc(o->nrow * sizeof *rows), k = 0;
 	assert_non_null(rows);
 	for (int gi = 0; gi < cv->ngammas; gi++, k++) {
@@ -165,7 +165,7 @@ static size_t check_cdf(const struct spec_panel *pn, const struct spec_curve *cv
 		size_t n = 0;
 		for (size_t r = 0; r < o->nrow; r++)
 			if (!strcmp(cell(o, r, "state"), state_of(pn)) &&
-			    !strcmp(cell(o, r, "loss"), loss[cv->loss]) &&
+			    !strcmp(cell(o, r, "loss"), loss) &&
 			    num_is(cell(o, r, "gamma"), cv->loss == FOCAL_CE ? 0.0 : cv->gammas[gi]) &&
 			    !strcmp(cell(o, r, "alpha"), "none") &&
 			    !strcmp(cell(o, r, "group"), focal_pop_group_name(cv->group)))
@@ -174,7 +174,7 @@ static size_t check_cdf(const struct spec_panel *pn, const struct spec_curve *cv
 		for (size_t i = 0; i < n; i++)
 			if (!same(s->y[i], strtod(cell(o, rows[i], "cum_loss"), NULL)))
 				fail_msg("cdf %s gamma %g point %zu: figure %.17g, command %s",
-					 loss[cv->loss], cv->gammas[gi], i, s->y[i],
+					 loss, cv->gammas[gi], i, s->y[i],
 					 cell(o, rows[i], "cum_loss"));
 	}
 	free(rows);

@@ -21,7 +21,8 @@
  * markup validation straight.
  *
  * Errors: every function that can fail returns an int status (FIG_OK = 0,
- * or a negative FIG_E* code; see fig_strerror()).  Nothing in src/fig
+ * or a positive FIG_E* code): the codes of focal/status.h, the one status
+ * list of every layer, under the figure layer's names.  Nothing in src/fig
  * prints, reads the environment other than SOURCE_DATE_EPOCH, or exits.
  *
  * Rendering: fig_render() writes a figure to a path; the format comes from
@@ -35,22 +36,25 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "focal/status.h"
+
 /* ---------------------------------------------------------------- status */
 
 enum {
-	FIG_OK = 0,
-	FIG_ENOMEM = -1,   /* allocation failed */
-	FIG_EINVAL = -2,   /* argument out of its domain */
-	FIG_EMARKUP = -3,  /* malformed markup text */
-	FIG_EIO = -4,      /* could not write the output */
-	FIG_EFORMAT = -5,  /* unknown output format / extension */
-	FIG_EBACKEND = -6, /* the drawing library reported an error */
-	FIG_ERANGE = -7    /* no usable data range (e.g. log axis, no v > 0) */
+	FIG_OK = FOCAL_OK,
+	FIG_ENOMEM = FOCAL_ENOMEM,      /* allocation failed */
+	FIG_EINVAL = FOCAL_EDOM,        /* argument out of its domain */
+	FIG_EMARKUP = FOCAL_EMARKUP,    /* malformed markup text */
+	FIG_EIO = FOCAL_EWRITE,         /* could not write the output */
+	FIG_EFORMAT = FOCAL_EOUTFORMAT, /* unknown output format / extension */
+	FIG_EBACKEND = FOCAL_EBACKEND,  /* the drawing library reported an error */
+	FIG_ERANGE = FOCAL_ERANGE       /* no usable data range (e.g. log axis, no v > 0) */
 };
 
 /*
- * fig_strerror - a short lower-case description of a FIG_* status.
- * Unknown codes give "unknown error".  The string is static.
+ * fig_strerror - focal_strerror() for programs that link the figure layer
+ * alone: the same description of every code of focal/status.h.  Unknown
+ * codes give "unknown error".  The string is static.
  */
 const char *fig_strerror(int status);
 

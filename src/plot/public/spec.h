@@ -169,6 +169,10 @@ int spec_build(const struct spec *s, fig_figure **out, char *err);
 #define SPEC_CMDLEN 1024
 int spec_command(const struct spec *s, char *buf, size_t cap);
 
+/* The population loss (FOCAL_POP_*) of a curve's loss (focal_kind): the
+ * one translation between the two enums in src/plot. */
+int spec_pop_loss(int loss);
+
 /* 1 for Q_AP_GAMMA, Q_GRAD_RACE and Q_TRAIN_CURVE. */
 int spec_is_training(enum spec_quantity q);
 
