@@ -29,7 +29,7 @@ int focal_fgl_effective_numeric_e(const focal_point *pt, double gamma,
 				  double epsabs, double epsrel,
 				  focal_result *r)
 {
-	if (!(gamma >= 0.0) || isinf(gamma) || !(epsabs >= 0.0) ||
+	if (!focal_gamma_ok(gamma) || !(epsabs >= 0.0) ||
 	    !(epsrel >= 0.0) || (epsabs == 0.0 && epsrel == 0.0))
 		return FOCAL_EDOM;
 	if (pt->p == 0.0) {

@@ -106,7 +106,7 @@ int focal_pop_opts_add(focal_pop_opts *o, int loss, double gamma, double alpha)
 {
 	if (o->nspecs >= FOCAL_POP_MAX_ROWS || loss < 0 || loss >= FOCAL_POP_NLOSS)
 		return FOCAL_EDOM;
-	if (!(gamma >= 0.0) || isinf(gamma))
+	if (!focal_gamma_ok(gamma))
 		return FOCAL_EDOM;
 	if (!isnan(alpha) && !(alpha >= 0.0 && alpha <= 1.0))
 		return FOCAL_EDOM;
