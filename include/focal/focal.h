@@ -243,12 +243,15 @@ double focal_fgl_effective(double p, double gamma);
 /*
  * E_γ(p) by GSL adaptive quadrature (QAGS, 21-point Gauss–Kronrod with
  * extrapolation) of the smooth form ∫_0^{-log p} (1 - e^-t)^γ dt.
- * epsabs and epsrel are the requested tolerances (e.g. 0, 1e-13).  r->err
+ * epsabs and epsrel are the requested tolerances (e.g. 0, 1e-13); with
+ * epsabs = 0, epsrel must be at least FOCAL_EPSREL_MIN (50 DBL_EPSILON,
+ * about 1.1e-14, the finest QAGS accepts), else FOCAL_EDOM.  r->err
  * is GSL's estimate widened by the rounding floor of the integrand.  The
  * status is FOCAL_OK, or the GSL condition mapped to FOCAL_ENOCONV /
  * FOCAL_EROUND (r still holds the best estimate).  p = 1 gives 0 exactly,
  * p = 0 gives +inf.
  */
+#define FOCAL_EPSREL_MIN (50.0 * 2.220446049250313080847e-16)
 int focal_fgl_effective_numeric_e(const focal_point *pt, double gamma,
 				  double epsabs, double epsrel,
 				  focal_result *r);
