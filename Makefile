@@ -170,6 +170,7 @@ check-unit: $(UNIT_BINS)
 
 check-cli: $(B)/focal
 	@tests/cli/run.sh $(B)/focal
+	@tests/cli/edges.sh $(B)/focal
 
 # valgrind memcheck over the unit tests, the CLI suite and the REPL's
 # scripted sessions: zero errors, zero definite leaks (docs/reliability.md).

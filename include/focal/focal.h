@@ -88,6 +88,19 @@ int focal_point_from_logit(double xt, focal_point *out);
  */
 double focal_pow1m(const focal_point *pt, double a);
 
+/*
+ * The focusing parameter's range: 0 <= γ <= FOCAL_GAMMA_MAX.  Up to it every
+ * quantity is evaluated to the accuracy docs/accuracy.md states (and
+ * `focal check` passes); above it E_γ's series and quadrature lose digits
+ * (at γ = 1e4 the analytic and numeric paths part by 1e-12) and, near
+ * 1e308, γ·log p overflows.  Every entry point that takes γ returns
+ * FOCAL_EDOM outside [0, FOCAL_GAMMA_MAX] (NaN included).  -0 is 0.
+ */
+#define FOCAL_GAMMA_MAX 1000
+
+/* Nonzero when γ is in [0, FOCAL_GAMMA_MAX]. */
+int focal_gamma_ok(double gamma);
+
 /* Which loss. */
 typedef enum {
 	FOCAL_CE = 0,   /* cross-entropy, -log p_t */
@@ -229,12 +242,15 @@ double focal_fgl_effective(double p, double gamma);
 /*
  * E_γ(p) by GSL adaptive quadrature (QAGS, 21-point Gauss–Kronrod with
  * extrapolation) of the smooth form ∫_0^{-log p} (1 - e^-t)^γ dt.
- * epsabs and epsrel are the requested tolerances (e.g. 0, 1e-13).  r->err
+ * epsabs and epsrel are the requested tolerances (e.g. 0, 1e-13); with
+ * epsabs = 0, epsrel must be at least FOCAL_EPSREL_MIN (50 DBL_EPSILON,
+ * about 1.1e-14, the finest QAGS accepts), else FOCAL_EDOM.  r->err
  * is GSL's estimate widened by the rounding floor of the integrand.  The
  * status is FOCAL_OK, or the GSL condition mapped to FOCAL_ENOCONV /
  * FOCAL_EROUND (r still holds the best estimate).  p = 1 gives 0 exactly,
  * p = 0 gives +inf.
  */
+#define FOCAL_EPSREL_MIN (50.0 * 2.220446049250313080847e-16)
 int focal_fgl_effective_numeric_e(const focal_point *pt, double gamma,
 				  double epsabs, double epsrel,
 				  focal_result *r);
@@ -247,6 +263,33 @@ int focal_fgl_effective_numeric_e(const focal_point *pt, double gamma,
  */
 int focal_fgl_published_e(const focal_point *pt, double gamma,
 			  focal_result *r);
+
+/*
+ * FL against FGL at one point (docs/math.md, "Comparing FL and FGL"), each
+ * with its exact limits, so no 0/0 or inf - inf where the losses
+ * underflow (p_t near 1) or overflow (p_t = 0):
+ *
+ * focal_fl_minus_fgl_e: FL_γ(p) - E_γ(p) >= 0, without cancellation at
+ *   small p (where both are about -log p): H_γ at p = 0, 0 at p = 1.
+ * focal_fgl_over_fl: E_γ(p) / FL_γ(p) in (0, 1]: 1 at p = 0 and γ = 0,
+ *   1/(γ+1) at p = 1 (E ≈ q^(γ+1)/(γ+1), FL ≈ q^(γ+1)).
+ * focal_weight_ratio: w_FL / w_FGL = FL'(p) / FGL'(p)
+ *   = 1 + γ p (-log p)/(1-p) >= 1: 1 at p = 0, 1 + γ at p = 1.
+ * FOCAL_EDOM (NaN for the plain forms) for γ outside [0, FOCAL_GAMMA_MAX].
+ */
+int focal_fl_minus_fgl_e(const focal_point *pt, double gamma, focal_result *r);
+double focal_fgl_over_fl(const focal_point *pt, double gamma);
+double focal_weight_ratio(const focal_point *pt, double gamma);
+
+/*
+ * The grid every front end uses: n >= 1 points from start to stop inclusive
+ * (start alone when n = 1), evenly spaced, or geometrically when logspace
+ * (start and stop > 0).  Formed without overflow for any finite start and
+ * stop (-1e308 to 1e308 has midpoint 0); -0 is written as 0; the end
+ * points are exactly start and stop.  FOCAL_EDOM for n = 0, a start or
+ * stop that is not finite, or logspace with one <= 0.  out holds n doubles.
+ */
+int focal_grid(double start, double stop, size_t n, int logspace, double *out);
 
 /* Plain scalar forms at a probability p_t (NaN for bad input). */
 double focal_ce(double p);

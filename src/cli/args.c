@@ -132,7 +132,9 @@ static int strict_double(const char *s, double *out)
 	/* Overflow to ±inf is a value the user did not write. */
 	if (errno == ERANGE && isinf(v))
 		return -1;
-	*out = v;
+	/* -0 is 0: adding +0 turns -0 into +0 and changes nothing else, so
+	 * no later 1/x or copysign can tell them apart. */
+	*out = v + 0.0;
 	return 0;
 }
 
@@ -165,7 +167,7 @@ int cli_parse_range(struct cli *c, const char *what, const char *s, double lo, d
 
 int cli_check_gamma(double g)
 {
-	return g >= 0.0 && !isinf(g);
+	return focal_gamma_ok(g);
 }
 
 int cli_check_prob(double p)
@@ -277,17 +279,7 @@ int cli_parse_grid(struct cli *c, const char *what, const char *rule,
 	double *v = malloc(n * sizeof *v);
 	if (v == NULL)
 		return cli_oom(c), -1;
-	for (size_t i = 0; i < n; i++) {
-		double t = n == 1 ? 0.0 : (double)i / (double)(n - 1);
-		if (logspace)
-			v[i] = exp(log(a) + t * (log(b) - log(a)));
-		else
-			v[i] = a + t * (b - a);
-	}
-	/* The endpoints are exactly what the user wrote. */
-	v[0] = a;
-	if (n > 1)
-		v[n - 1] = b;
+	focal_grid(a, b, n, logspace, v); /* checked above: cannot fail */
 	out->v = v;
 	out->n = n;
 	return 0;

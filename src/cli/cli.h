@@ -172,11 +172,13 @@ int cli_parse_grid(struct cli *c, const char *what, const char *rule,
 int cli_parse_range(struct cli *c, const char *what, const char *s, double lo, double hi,
 		    int want_int, double *out);
 
-int cli_check_gamma(double g);    /* finite, >= 0 */
+int cli_check_gamma(double g);    /* in [0, FOCAL_GAMMA_MAX] */
 int cli_check_prob(double p);     /* in [0, 1] */
 int cli_check_logit(double x);    /* not NaN */
 
-#define RULE_GAMMA "must be a finite number >= 0"
+#define CLI_STR_(x) #x
+#define CLI_STR(x) CLI_STR_(x)
+#define RULE_GAMMA "must be a number in [0, " CLI_STR(FOCAL_GAMMA_MAX) "]"
 #define RULE_PROB "must be a number in [0, 1]"
 #define RULE_LOGIT "must be a number (not nan)"
 

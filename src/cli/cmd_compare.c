@@ -120,13 +120,15 @@ int cmd_compare(struct cli *c, int argc, char **argv)
 				focal_point_from_p(pts.v.v[i], &pt);
 			focal_loss_eval(&fl, &pt, 1, &a);
 			focal_loss_eval(&fgl, &pt, 1, &b);
-			double diff = a.value - b.value;
-			if (isinf(a.value) && a.value == b.value)
-				diff = NAN;
+			/* the differences and ratios from their own stable
+			 * forms, not from the columns (which may be 0 or inf) */
+			focal_result diff;
+			focal_fl_minus_fgl_e(&pt, gm, &diff);
 			struct cell row[NCOL] = {
 				NUM(gm), NUM(pt.p), NUM(a.value), NUM(b.value),
-				NUM(diff), NUM(b.value / a.value), NUM(a.dpt), NUM(b.dpt),
-				NUM(a.residual), NUM(a.dpt / b.dpt), NUM(a.weight),
+				NUM(diff.val), NUM(focal_fgl_over_fl(&pt, gm)), NUM(a.dpt),
+				NUM(b.dpt), NUM(a.residual), NUM(focal_weight_ratio(&pt, gm)),
+				NUM(a.weight),
 				NUM(b.weight), NUM(sfl), NUM(sfgl),
 				NUM(log10(sfl) - log10(sfgl)),
 				STR(b.value <= a.value ? "yes" : "no")};

@@ -17,7 +17,8 @@ const char cmd_integrate_usage[] =
 	"  --method M      analytic (default): series and continued fraction;\n"
 	"                  numeric: GSL adaptive quadrature (QAGS);\n"
 	"                  both: one row per method plus their difference\n"
-	"  --epsrel R      relative tolerance of the quadrature (default 1e-13)\n"
+	"  --epsrel R      relative tolerance of the quadrature (default 1e-13); with\n"
+	"                  --epsabs 0 at least 1.1102230246251565e-14 (50 DBL_EPSILON)\n"
 	"  --epsabs A      absolute tolerance of the quadrature (default 0)\n"
 	"  --published     add the constant H_gamma and the published integer formula\n"
 	"                  -log p - sum_i C(gamma,i) (-p)^i / i, which equals E + H_gamma\n"
@@ -118,6 +119,13 @@ int cmd_integrate(struct cli *c, int argc, char **argv)
 	}
 	if (epsrel == 0.0 && epsabs == 0.0) {
 		cli_error(c, "invalid tolerances: epsrel and epsabs cannot both be 0");
+		goto out;
+	}
+	if (epsabs == 0.0 && epsrel < FOCAL_EPSREL_MIN) {
+		/* QAGS cannot aim finer; it would return 0 with a tiny error bar */
+		cli_error(c, "invalid epsrel '%s': with --epsabs 0 it must be at least %.17g "
+			  "(50 DBL_EPSILON, the finest the quadrature can reach)",
+			  epsrel_s, FOCAL_EPSREL_MIN);
 		goto out;
 	}
 	if (cli_parse_list(c, "gamma", RULE_GAMMA, cli_check_gamma, gamma_s, &gammas) != 0)

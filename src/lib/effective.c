@@ -27,7 +27,7 @@
 
 static int gamma_ok(double g)
 {
-	return g >= 0.0 && !isinf(g);
+	return focal_gamma_ok(g);
 }
 
 /*

@@ -388,11 +388,11 @@ static inline int hist_bin(double g)
 
 KERNEL void focal__k_accumulate(const uint8_t *restrict fine, const uint8_t *restrict inc,
 				const double *restrict l, const double *restrict d, size_t n,
-				double sum[3][3], uint64_t count[3], uint16_t *restrict bin)
+				double sum[3][4], uint64_t count[3], uint16_t *restrict bin)
 {
 	/* LANES interleaved compensated sums per group and quantity, combined
 	 * in a fixed order: the same operations whatever the vector width */
-	double s[3][3][LANES], c[3][3][LANES];
+	double s[3][4][LANES], c[3][4][LANES];
 	memset(s, 0, sizeof s);
 	memset(c, 0, sizeof c);
 	uint64_t cnt[3] = {0, 0, 0};
@@ -416,7 +416,10 @@ KERNEL void focal__k_accumulate(const uint8_t *restrict fine, const uint8_t *res
 				double lv = on ? lp[i + k] : 0.0, dv = on ? dp[i + k] : 0.0;
 				NEUMAIER(s[g][0][k], c[g][0][k], lv);
 				NEUMAIER(s[g][1][k], c[g][1][k], dv);
-				NEUMAIER(s[g][2][k], c[g][2][k], dv * dv);
+				int tiny = dv < FOCAL__G2_SPLIT;
+				double db = tiny ? 0.0 : dv, ds = tiny ? dv * FOCAL__G2_SCALE : 0.0;
+				NEUMAIER(s[g][2][k], c[g][2][k], db * db);
+				NEUMAIER(s[g][3][k], c[g][3][k], ds * ds);
 			}
 	for (size_t j = 0; j < n; j++) {
 		int in = inc == NULL || inc[j];
@@ -427,7 +430,7 @@ KERNEL void focal__k_accumulate(const uint8_t *restrict fine, const uint8_t *res
 	}
 	for (int g = 0; g < 3; g++) {
 		count[g] = cnt[g];
-		for (int q = 0; q < 3; q++) {
+		for (int q = 0; q < 4; q++) {
 			double ts = 0.0, tc = 0.0;
 			for (int k = 0; k < 8; k++) {
 				double v = s[g][q][k], t = ts + v;

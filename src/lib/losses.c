@@ -39,10 +39,15 @@ double focal__point_logit(const focal_point *pt)
 	return pt->lp - (pt->lq_hi + pt->lq_lo);
 }
 
+int focal_gamma_ok(double gamma)
+{
+	return gamma >= 0.0 && gamma <= FOCAL_GAMMA_MAX;
+}
+
 int focal_loss_check(const focal_loss *loss)
 {
 	if (loss->kind != FOCAL_CE) {
-		if (!(loss->gamma >= 0.0) || isinf(loss->gamma))
+		if (!focal_gamma_ok(loss->gamma))
 			return FOCAL_EDOM;
 	}
 	if (loss->kind == FOCAL_FLSTAR) {
@@ -81,7 +86,7 @@ double focal_focusing_ratio(focal_kind kind, double gamma, double p_hard,
 			    double p_easy)
 {
 	focal_point h, e;
-	if (!(gamma >= 0.0) || isinf(gamma) ||
+	if (!focal_gamma_ok(gamma) ||
 	    !(p_hard > 0.0 && p_hard < 1.0) || !(p_easy > 0.0 && p_easy < 1.0))
 		return NAN;
 	focal_point_from_p(p_hard, &h);
@@ -136,19 +141,88 @@ static int eval_fgl(const focal_point *pt, double g, focal_eval_out *o)
 	return st;
 }
 
+/* log v as hi + lo with an absolute error near 2^-55 whatever |log v|:
+ * v = m 2^k, log v = k ln2 + log m with |log m| <= 0.35, and k·LN2_HI
+ * exact (LN2_HI has 32 significant bits).  -inf at 0, +inf at +inf. */
+#define LN2_HI 6.93147180369123816490e-01
+#define LN2_LO 1.90821492927058770002e-10
+static void log_dd(double v, double *hi, double *lo)
+{
+	if (!(v > 0.0) || isinf(v)) {
+		*hi = log(v);
+		*lo = 0.0;
+		return;
+	}
+	int k;
+	double m = frexp(v, &k);
+	if (m < M_SQRT1_2) {
+		m *= 2.0;
+		k--;
+	}
+	double a = k * LN2_HI, b = log(m) + k * LN2_LO;
+	*hi = a + b;
+	*lo = b - (*hi - a);
+}
+
+/* x_t = log p - log(1-p) as hi + lo: exact when the point came from a
+ * logit, within about 2^-53 absolute from a probability. */
+static void point_logit_dd(const focal_point *pt, double *hi, double *lo)
+{
+	*lo = 0.0;
+	if (!isnan(pt->xt) || (pt->p >= 0.25 && pt->p <= 0.75)) {
+		*hi = focal__point_logit(pt);
+		return;
+	}
+	double ph, pl, qh, ql;
+	log_dd(pt->p, &ph, &pl);
+	log_dd(pt->q, &qh, &ql);
+	ql += pt->q_lo / pt->q; /* 1 - p = q + q_lo */
+	if (isinf(ph) || isinf(qh)) {
+		*hi = ph - qh;
+		return;
+	}
+	double s = ph - qh, bv = s - ph;
+	*hi = s;
+	*lo = ((ph - (s - bv)) + (-qh - bv)) + (pl - ql);
+}
+
+/* exp(h + t), t small, rounded once into the subnormal range. */
+static double exp_dd(double h, double t)
+{
+	if (h + t > -700.0)
+		return exp(h) * exp(t);
+	return (exp(0.5 * h) * exp(t)) * exp(0.5 * h);
+}
+
+/*
+ * w = σ(-z)/σ(-x_t) without underflow of either: log w = softplus(x_t) -
+ * softplus(z), with softplus(u) = max(u, 0) + log1p(e^-|u|).  The difference
+ * of the max terms is formed exactly (z and x_t are double-doubles), the
+ * log1p terms are below log 2, so w carries a few ulp for every x_t.
+ */
+static double flstar_weight(double zh, double zl, double xh, double xl)
+{
+	double a = zh > 0.0 ? zh : 0.0, al = zh > 0.0 ? zl : 0.0;
+	double b = xh > 0.0 ? -xh : 0.0, bl = xh > 0.0 ? -xl : 0.0;
+	double s = a + b, bv = s - a, e = (a - (s - bv)) + (b - bv);
+	double small = log1p(exp(-fabs(zh + zl))) - log1p(exp(-fabs(xh + xl)));
+	return exp_dd(-s, -(e + al + bl) - small);
+}
+
 /*
  * FL*_{γ,β} = softplus(-z)/γ with z = γ x_t + β (docs/math.md, "FL*").
+ * z is carried as a double-double: the rounding of γ x_t (and of x_t
+ * itself when it came from p) would otherwise be magnified by |z| in e^-z.
  * The weight relative to CE is σ(-z)/σ(-x_t); at p = 1 (x_t = +inf) it is
  * taken as its limit.
  */
 static void eval_flstar(const focal_point *pt, double g, double beta,
 			focal_eval_out *o)
 {
-	double xt = focal__point_logit(pt);
-	/* z = γ x_t + β as zs + zlo: the rounding of γ x_t would otherwise be
-	 * magnified by |z| in e^-z (at z = 600, by 600 ulp). */
+	double xt, xl;
+	point_logit_dd(pt, &xt, &xl);
 	double zh = g * xt;
-	double ze = isfinite(zh) ? fma(g, xt, -zh) : 0.0;
+	double ze = isfinite(zh) ? fma(g, xt, -zh) + g * xl : 0.0;
 	double zs = zh + beta;
 	double bb = zs - zh;
 	double zlo = isfinite(zs) ? ((zh - (zs - bb)) + (beta - bb)) + ze : 0.0;
@@ -163,16 +237,18 @@ static void eval_flstar(const focal_point *pt, double g, double beta,
 		sp = -zs - zlo + log1p(e);
 	}
 	o->value = sp / g;
-	o->value_err = 2.0 * DBL_EPSILON * fabs(o->value);
+	/* rounding, and x_t's own error from a probability (about an ulp
+	 * of 1, absolute) times the slope dFL*(x_t) = -σ(-z) dx_t */
+	o->value_err = 3.0 * DBL_EPSILON * fabs(o->value) +
+		       (isnan(pt->xt) ? 2.0 * DBL_EPSILON * sz : 0.0);
 	o->dxt = -sz;
-	if (pt->q > DBL_MIN) {
+	if (isinf(xt)) {
+		/* σ(-γx-β)/σ(-x) ~ e^{(1-γ)x - β} as x -> +inf; 1 at -inf */
+		o->weight = xt < 0.0 ? 1.0 : g > 1.0 ? 0.0 : g < 1.0 ? INFINITY : exp(-beta);
+	} else if (pt->q > DBL_MIN && sz > DBL_MIN) {
 		o->weight = sz / pt->q;
-	} else if (isinf(xt)) {
-		/* σ(-γx-β)/σ(-x) ~ e^{(1-γ)x - β} as x -> +inf */
-		o->weight = g > 1.0 ? 0.0 : g < 1.0 ? INFINITY : exp(-beta);
 	} else {
-		/* both tiny: divide in the log domain */
-		o->weight = exp(-focal__softplus(zs + zlo) - (pt->lq_hi + pt->lq_lo));
+		o->weight = flstar_weight(zs, zlo, xt, xl);
 	}
 	o->dpt = -o->weight / pt->p;
 	o->residual = NAN;
@@ -184,6 +260,12 @@ int focal_loss_eval(const focal_loss *loss, const focal_point *pt, int y,
 	int st = FOCAL_OK;
 	if (focal_loss_check(loss) != FOCAL_OK || (y != 0 && y != 1))
 		return FOCAL_EDOM;
+	/* -0 is 0 in every parameter: adding +0 maps -0 to +0 only */
+	focal_loss l = *loss;
+	l.gamma += 0.0;
+	l.beta += 0.0;
+	l.alpha += 0.0;
+	loss = &l;
 	switch (loss->kind) {
 	case FOCAL_CE:
 		eval_ce(pt, out);

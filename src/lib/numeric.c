@@ -29,9 +29,10 @@ int focal_fgl_effective_numeric_e(const focal_point *pt, double gamma,
 				  double epsabs, double epsrel,
 				  focal_result *r)
 {
-	if (!(gamma >= 0.0) || isinf(gamma) || !(epsabs >= 0.0) ||
-	    !(epsrel >= 0.0) || (epsabs == 0.0 && epsrel == 0.0))
-		return FOCAL_EDOM;
+	if (!focal_gamma_ok(gamma) || !(epsabs >= 0.0) ||
+	    !(epsrel >= 0.0) || isinf(epsabs) ||
+	    (epsabs == 0.0 && !(epsrel >= FOCAL_EPSREL_MIN)))
+		return FOCAL_EDOM; /* QAGS would return 0 with an error of 0 */
 	if (pt->p == 0.0) {
 		r->val = INFINITY;
 		r->err = 0.0;

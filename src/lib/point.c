@@ -15,6 +15,7 @@ int focal_point_from_p(double pt, focal_point *out)
 {
 	if (!(pt >= 0.0 && pt <= 1.0))
 		return FOCAL_EDOM;
+	pt += 0.0; /* -0 is 0 (else log and 1/p see a signed zero) */
 	out->p = pt;
 	out->q = 1.0 - pt;
 	/* For p >= 1/2, 1 - p is exact (Sterbenz); below, test it. */
@@ -50,6 +51,7 @@ int focal_point_from_logit(double xt, focal_point *out)
 {
 	if (isnan(xt))
 		return FOCAL_EDOM;
+	xt += 0.0; /* -0 is 0 */
 	/* One exponential and one logarithm serve all four quantities:
 	 * with e = e^-|x|, σ(|x|) = 1/(1+e), σ(-|x|) = e/(1+e), and
 	 * log σ(±|x|) = -log1p(e) and -|x| - log1p(e). */
@@ -116,5 +118,8 @@ double focal__pow1m_relerr(const focal_point *pt, double a)
 		return 0.0;
 	if (pt->q_exact)
 		return 2.0 * DBL_EPSILON;
-	return DBL_EPSILON * (3.0 + fabs(a * (pt->lq_lo != 0.0 ? pt->lq_lo : pt->lq_hi)));
+	/* capped at 1: where a·log q overflows the power is 0, off by less
+	 * than the smallest subnormal, and 0 · inf must not make a NaN */
+	double r = DBL_EPSILON * (3.0 + fabs(a * (pt->lq_lo != 0.0 ? pt->lq_lo : pt->lq_hi)));
+	return fmin(r, 1.0);
 }

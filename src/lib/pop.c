@@ -49,7 +49,8 @@ static double from_fix(fix128 f)
 struct acc {
 	uint64_t count;
 	uint64_t ninf;          /* terms whose loss is +inf (p_t = 0): not in loss */
-	fix128 loss, grad, grad2;
+	fix128 loss;
+	focal__xsum grad, grad2, grad2s; /* Σg, and Σg² in two parts (FOCAL__G2_SPLIT) */
 	uint64_t hist[HIST_NBINS];
 };
 
@@ -61,7 +62,7 @@ struct psum {
 
 struct pacc {
 	uint64_t count, ninf;
-	struct psum loss, grad, grad2;
+	struct psum loss, grad, grad2, grad2s;
 };
 
 /* Accumulation happens on the three disjoint groups; neg and all are
@@ -106,7 +107,7 @@ int focal_pop_opts_add(focal_pop_opts *o, int loss, double gamma, double alpha)
 {
 	if (o->nspecs >= FOCAL_POP_MAX_ROWS || loss < 0 || loss >= FOCAL_POP_NLOSS)
 		return FOCAL_EDOM;
-	if (!(gamma >= 0.0) || isinf(gamma))
+	if (!focal_gamma_ok(gamma))
 		return FOCAL_EDOM;
 	if (!isnan(alpha) && !(alpha >= 0.0 && alpha <= 1.0))
 		return FOCAL_EDOM;
@@ -193,7 +194,7 @@ struct blockbuf {
  * anchors count; NULL = all). */
 static void acc_block(struct tacc *t, int s, struct blockbuf *b, size_t n, const uint8_t *inc)
 {
-	double sum[NFINE][3];
+	double sum[NFINE][4];
 	uint64_t count[NFINE];
 	/* p_t = 0 (a logit of ∓inf, a probability of exactly 0 or 1) makes the
 	 * loss +inf: counted apart, so the sum reads inf instead of being
@@ -211,6 +212,7 @@ static void acc_block(struct tacc *t, int s, struct blockbuf *b, size_t n, const
 		psum_add(&p->loss, sum[f][0]);
 		psum_add(&p->grad, sum[f][1]);
 		psum_add(&p->grad2, sum[f][2]);
+		psum_add(&p->grad2s, sum[f][3]);
 	}
 	for (size_t i = 0; i < n; i++)
 		if (inc == NULL || inc[i])
@@ -227,8 +229,9 @@ static void acc_flush(struct tacc *t, int nspecs)
 			a->count += p->count;
 			a->ninf += p->ninf;
 			a->loss += to_fix(p->loss.s + p->loss.c);
-			a->grad += to_fix(p->grad.s + p->grad.c);
-			a->grad2 += to_fix(p->grad2.s + p->grad2.c);
+			focal__xsum_add(&a->grad, p->grad.s + p->grad.c);
+			focal__xsum_add(&a->grad2, p->grad2.s + p->grad2.c);
+			focal__xsum_add(&a->grad2s, p->grad2s.s + p->grad2s.c);
 			memset(p, 0, sizeof *p);
 		}
 }
@@ -477,8 +480,9 @@ static int run_job(struct job *j, struct tacc *sum, int streaming)
 				a->count += b->count;
 				a->ninf += b->ninf;
 				a->loss += b->loss;
-				a->grad += b->grad;
-				a->grad2 += b->grad2;
+				focal__xsum_merge(&a->grad, &b->grad);
+				focal__xsum_merge(&a->grad2, &b->grad2);
+				focal__xsum_merge(&a->grad2s, &b->grad2s);
 				for (int k = 0; k < HIST_NBINS; k++)
 					a->hist[k] += b->hist[k];
 			}
@@ -507,12 +511,16 @@ out:
 /* Gini and top fractions from a sorted (ascending) array. */
 static void spread_sorted(const double *g, size_t m, double *gini, double *f50, double *f90)
 {
+	/* G = Σ_{i<j} (g_j - g_i) / (m Σg) over sorted values, paired from
+	 * the ends: Σ_{i < m/2} (m - 1 - 2i)(g_{m-1-i} - g_i).  Every term is
+	 * >= 0 and exactly 0 between equal values, so identical values give
+	 * exactly 0 (the textbook 2Σ i g_i/(m Σg) - (m+1)/m cancels). */
 	long double s = 0.0L, w = 0.0L;
-	for (size_t i = 0; i < m; i++) {
+	for (size_t i = 0; i < m; i++)
 		s += g[i];
-		w += (long double)(i + 1) * g[i];
-	}
-	*gini = s > 0.0L ? fmax(0.0, (double)(2.0L * w / ((long double)m * s) - ((long double)m + 1.0L) / m)) : 0.0;
+	for (size_t i = 0; i < m / 2; i++)
+		w += (long double)(m - 1 - 2 * i) * ((long double)g[m - 1 - i] - g[i]);
+	*gini = s > 0.0L ? (double)(w / ((long double)m * s)) : 0.0;
 	*f50 = *f90 = 0.0;
 	if (!(s > 0.0L))
 		return;
@@ -535,15 +543,19 @@ static void spread_sorted(const double *g, size_t m, double *gini, double *f50, 
 /* The same from a log histogram (every value of a bin at its centre). */
 static void spread_hist(const uint64_t *h, double *gini, double *f50, double *f90)
 {
+	/* G = Σ_{k<l} c_k c_l (v_l - v_k) / (m Σg): bin l against all lower
+	 * bins, c_l (v_l C - V) with C, V the count and sum below it.  Each
+	 * term is >= 0 (v_l C >= V); one occupied bin gives exactly 0. */
 	long double s = 0.0L, w = 0.0L, m = 0.0L;
 	for (int k = 0; k < HIST_NBINS; k++) {
 		long double c = h[k], v = hist_value(k);
-		/* ranks m+1 .. m+c hold v: Σ i·v = v (c·m + c(c+1)/2) */
-		w += v * (c * m + c * (c + 1.0L) / 2.0L);
+		if (c == 0.0L)
+			continue;
+		w += c * fmaxl(v * m - s, 0.0L);
 		s += c * v;
 		m += c;
 	}
-	*gini = s > 0.0L ? fmax(0.0, (double)(2.0L * w / (m * s) - (m + 1.0L) / m)) : 0.0;
+	*gini = s > 0.0L ? (double)(w / (m * s)) : 0.0;
 	*f50 = *f90 = 0.0;
 	if (!(s > 0.0L))
 		return;
@@ -632,12 +644,37 @@ static void derive_groups(struct tacc *sum, int nspecs)
 			d->count = x->count + y->count;
 			d->ninf = x->ninf + y->ninf;
 			d->loss = x->loss + y->loss;
-			d->grad = x->grad + y->grad;
-			d->grad2 = x->grad2 + y->grad2;
+			d->grad = x->grad;
+			focal__xsum_merge(&d->grad, &y->grad);
+			d->grad2 = x->grad2;
+			focal__xsum_merge(&d->grad2, &y->grad2);
+			d->grad2s = x->grad2s;
+			focal__xsum_merge(&d->grad2s, &y->grad2s);
 			for (int b = 0; b < HIST_NBINS; b++)
 				d->hist[b] = x->hist[b] + y->hist[b];
 		}
 	}
+}
+
+/*
+ * (Σg)² / Σg², with Σg² = big + small / FOCAL__G2_SCALE² (FOCAL__G2_SPLIT),
+ * in long double, whose range holds both parts at one scale.
+ * Cauchy–Schwarz puts it in [1, count]; rounding is not let out of that.
+ * A group whose gradients are all 0 reads count (the limit of equal
+ * weights); an empty group 0.
+ */
+static double ess(double gsum, double big, double small, uint64_t count)
+{
+	if (count == 0)
+		return 0.0;
+	/* scaled by FOCAL__G2_SCALE² throughout */
+	long double sc = FOCAL__G2_SCALE;
+	long double g2 = (long double)big * sc * sc + small;
+	if (!(g2 > 0.0L))
+		return (double)count;
+	long double gs = (long double)gsum * sc;
+	double e = (double)(gs * gs / g2);
+	return fmin(fmax(e, 1.0), (double)count);
 }
 
 static void finish(focal_pop_result *r, struct tacc *sum)
@@ -648,7 +685,7 @@ static void finish(focal_pop_result *r, struct tacc *sum)
 	r->n = sum->npos + sum->nneg;
 	for (int s = 0; s < r->opts.nspecs; s++) {
 		double lall = from_fix(sum->a[s][FOCAL_GROUP_ALL].loss);
-		double gall = from_fix(sum->a[s][FOCAL_GROUP_ALL].grad);
+		double gall = focal__xsum_value(&sum->a[s][FOCAL_GROUP_ALL].grad);
 		uint64_t iall = sum->a[s][FOCAL_GROUP_ALL].ninf;
 		r->ninf = r->ninf > iall ? r->ninf : iall;
 		for (int g = 0; g < FOCAL_NGROUP; g++) {
@@ -656,7 +693,7 @@ static void finish(focal_pop_result *r, struct tacc *sum)
 			focal_pop_stats *st = &r->stats[s][g];
 			st->count = a->count;
 			st->loss_sum = a->ninf ? INFINITY : from_fix(a->loss);
-			st->grad_sum = from_fix(a->grad);
+			st->grad_sum = focal__xsum_value(&a->grad);
 			/* with infinite terms a share is 0 for a group without any
 			 * and undefined (NaN) for one with them */
 			if (iall)
@@ -665,8 +702,8 @@ static void finish(focal_pop_result *r, struct tacc *sum)
 				st->loss_share = lall > 0.0 ? st->loss_sum / lall : NAN;
 			st->grad_share = gall > 0.0 ? st->grad_sum / gall : NAN;
 			st->loss_per_pos = r->npos ? st->loss_sum / (double)r->npos : NAN;
-			double g2 = from_fix(a->grad2);
-			st->ess = g2 > 0.0 ? st->grad_sum * st->grad_sum / g2 : 0.0;
+			st->ess = ess(st->grad_sum, focal__xsum_value(&a->grad2),
+				      focal__xsum_value(&a->grad2s), a->count);
 			spread_hist(a->hist, &st->gini, &st->frac50, &st->frac90);
 			st->exact = 0;
 		}

@@ -17,6 +17,24 @@ size_t focal__npartitions(size_t n);
 
 uint64_t focal__splitmix64(uint64_t *state);
 
+/* An exact sum of non-negative doubles (xsum.c): any number of terms
+ * from 2^-1074 up to a total of 2^1040, order-independent. */
+#define FOCAL__XSUM_LIMBS 34
+typedef struct {
+	uint64_t w[FOCAL__XSUM_LIMBS];
+} focal__xsum;
+void focal__xsum_add(focal__xsum *x, double v);
+void focal__xsum_merge(focal__xsum *x, const focal__xsum *y);
+double focal__xsum_value(const focal__xsum *x);
+void focal__xsum_zero(focal__xsum *x);
+
+/* The block kernels sum the squares of gradients in two parts, so that no
+ * square leaves the normal range: g² for g >= FOCAL__G2_SPLIT, and
+ * (g·FOCAL__G2_SCALE)² below it (down to the smallest subnormal g, whose
+ * scaled square is 2^-948).  Σg² = big + small / FOCAL__G2_SCALE². */
+#define FOCAL__G2_SPLIT 0x1p-400
+#define FOCAL__G2_SCALE 0x1p600
+
 /* A seeded stream (GSL mt19937); NULL when out of memory. */
 void *focal__rng_new(uint64_t seed, uint64_t stream);
 void focal__rng_free(void *rng);
@@ -74,11 +92,11 @@ void focal__k_groups(const struct focal__kpts *k, const int8_t *y, size_t n, dou
 
 /*
  * A block's sums by group (fine[i] in 0..2): sum[g] = {Σ loss, Σ grad,
- * Σ grad²} over the anchors with inc[i] (inc NULL: all), compensated;
+ * Σ grad² and Σ (grad·FOCAL__G2_SCALE)² (see FOCAL__G2_SPLIT)} over the anchors with inc[i] (inc NULL: all), compensated;
  * count[g]; and every anchor's histogram bin of its gradient.
  */
 void focal__k_accumulate(const uint8_t *fine, const uint8_t *inc, const double *l,
-			 const double *d, size_t n, double sum[3][3], uint64_t count[3],
+			 const double *d, size_t n, double sum[3][4], uint64_t count[3],
 			 uint16_t *bin);
 
 /* The score model's constants, computed once. */

@@ -166,7 +166,7 @@ int focal_train_loss_check(const focal_train_loss *l)
 	if (l->loss < 0 || l->loss >= FOCAL_TRAIN_NLOSS)
 		return FOCAL_EDOM;
 	if ((l->loss == FOCAL_TRAIN_FL || l->loss == FOCAL_TRAIN_FGL) &&
-	    (!(l->gamma >= 0.0) || isinf(l->gamma)))
+	    !focal_gamma_ok(l->gamma))
 		return FOCAL_EDOM;
 	int uses_alpha = l->loss == FOCAL_TRAIN_CE_ALPHA || l->loss == FOCAL_TRAIN_FL ||
 			 l->loss == FOCAL_TRAIN_FGL;

@@ -64,12 +64,10 @@ static double *grid(double lo, double hi, int n, int logspace)
 	double *v = malloc((size_t)n * sizeof *v);
 	if (v == NULL)
 		return NULL;
-	for (int i = 0; i < n; i++) {
-		double t = (double)i / (n - 1);
-		v[i] = logspace ? exp(log(lo) + t * (log(hi) - log(lo))) : lo + t * (hi - lo);
+	if (focal_grid(lo, hi, (size_t)n, logspace, v) != FOCAL_OK) {
+		free(v);
+		return NULL;
 	}
-	v[0] = lo;
-	v[n - 1] = hi;
 	return v;
 }
 

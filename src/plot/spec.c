@@ -88,7 +88,7 @@ static int num(struct ctx *c, const char *s, const char *what, double *out)
 	double v = strtod(s, &end);
 	if (*s == '\0' || *end != '\0' || (errno == ERANGE && isinf(v)) || isnan(v))
 		return fail(c, "invalid %s '%s': expected a number", what, s);
-	*out = v;
+	*out = v + 0.0; /* -0 is 0 */
 	return 0;
 }
 
@@ -167,8 +167,9 @@ static int parse_gammas(struct ctx *c, const char *s, struct spec_curve *cv)
 		item[len] = '\0';
 		if (num(c, item, "gamma", &g) != 0)
 			return -1;
-		if (!(g >= 0.0) || isinf(g))
-			return fail(c, "invalid gamma '%s': must be a finite number >= 0", item);
+		if (!focal_gamma_ok(g))
+			return fail(c, "invalid gamma '%s': must be a number in [0, %d]", item,
+				    FOCAL_GAMMA_MAX);
 		if (cv->ngammas == SPEC_MAX_GAMMAS)
 			return fail(c, "too many gamma values (at most %d)", SPEC_MAX_GAMMAS);
 		cv->gammas[cv->ngammas++] = g;

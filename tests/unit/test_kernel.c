@@ -158,7 +158,7 @@ static void test_accumulate(void **state)
 {
 	(void)state;
 	uint8_t fine[FOCAL__KBLOCK], inc[FOCAL__KBLOCK];
-	double l[FOCAL__KBLOCK], d[FOCAL__KBLOCK], sum[3][3];
+	double l[FOCAL__KBLOCK], d[FOCAL__KBLOCK], sum[3][4];
 	uint64_t count[3];
 	uint16_t bin[FOCAL__KBLOCK];
 	uint64_t s = 12345;
@@ -172,10 +172,12 @@ static void test_accumulate(void **state)
 			inc[i] = (uint8_t)((r >> 8) % 4 != 0);
 			/* terms over many magnitudes, to make plain summation lose digits */
 			l[i] = ldexp((double)(r >> 40) + 1.0, (int)((r >> 16) % 80) - 60);
-			d[i] = ldexp((double)(r >> 44) + 1.0, -(int)((r >> 24) % 70));
+			/* a quarter far below FOCAL__G2_SPLIT, some subnormal */
+			d[i] = ldexp((double)(r >> 44) + 1.0,
+				     -(int)((r >> 24) % 70) - ((r >> 32) % 4 == 0 ? 1000 : 0));
 		}
 		focal__k_accumulate(fine, masked ? inc : NULL, l, d, n, sum, count, bin);
-		struct dd want[3][3];
+		struct dd want[3][4];
 		memset(want, 0, sizeof want);
 		uint64_t wc[3] = {0};
 		for (size_t i = 0; i < n; i++) {
@@ -184,13 +186,16 @@ static void test_accumulate(void **state)
 			wc[fine[i]]++;
 			dd_add(&want[fine[i]][0], l[i]);
 			dd_add(&want[fine[i]][1], d[i]);
-			dd_add_prod(&want[fine[i]][2], d[i], d[i]);
+			double dt = d[i] < FOCAL__G2_SPLIT ? d[i] * FOCAL__G2_SCALE : 0.0;
+			double db = d[i] < FOCAL__G2_SPLIT ? 0.0 : d[i];
+			dd_add_prod(&want[fine[i]][2], db, db);
+			dd_add_prod(&want[fine[i]][3], dt, dt);
 		}
 		for (int g = 0; g < 3; g++) {
 			assert_int_equal(count[g], wc[g]);
-			for (int q = 0; q < 3; q++)
+			for (int q = 0; q < 4; q++)
 				worst_add(&w, err_eps(sum[g][q], want[g][q].hi + want[g][q].lo), (double)n,
-					  g * 3 + q, 2);
+					  g * 4 + q, 2);
 		}
 		/* every bin holds its value: 2^e·(1 + k/16) <= d < 2^e·(1 + (k+1)/16) */
 		for (size_t i = 0; i < n; i++) {
