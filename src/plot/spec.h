@@ -18,7 +18,8 @@
 #define SPEC_MAX_CURVES 32
 #define SPEC_MAX_DECOR 16
 #define SPEC_MAX_GAMMAS 16
-#define SPEC_ERRLEN 512
+/* Room for a path of PATH_MAX (4096) bytes and the explanation after it. */
+#define SPEC_ERRLEN 6144
 
 /* What a curve's x axis runs over. */
 enum spec_xvar {
