@@ -493,6 +493,10 @@ static int run(struct repl_session *s, const struct cmd *cmd, int argc, char **a
 	if (mem) {
 		fclose(mem);
 		relay(s, msg, msglen);
+		/* every failed line says so on stderr, even when the command
+		 * told only by its exit status */
+		if (msglen == 0 && st != CLI_OK && !stopped)
+			repl_error(s, "%s: failed (exit status %d)", cmd->name, st);
 	}
 	if (st == CLI_USAGE && msg) {
 		for (size_t p = 0; p < repl_nparams; p++) {
