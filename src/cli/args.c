@@ -334,15 +334,10 @@ int cli_parse_format(struct cli *c, const char *s, enum cli_format *out)
 int cli_points(struct cli *c, const struct points_opts *po, int required,
 	       const char *default_grid, struct points *out)
 {
-	int np = (po->p_list != NULL) + (po->p_grid != NULL);
-	int nx = (po->x_list != NULL) + (po->x_grid != NULL);
+	/* One source of points: cli_run refuses two (commands.c). */
 	out->v.v = NULL;
 	out->v.n = 0;
-	if (np + nx > 1) {
-		cli_error(c, "give points once: one of --p, --p-grid, --x, --x-grid");
-		return -1;
-	}
-	out->is_logit = nx > 0;
+	out->is_logit = po->x_list != NULL || po->x_grid != NULL;
 	if (po->p_list)
 		return cli_parse_list(c, "p", RULE_PROB, cli_check_prob,
 				      po->p_list, &out->v);

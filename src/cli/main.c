@@ -79,5 +79,5 @@ int main(int argc, char **argv)
 	const struct cmd *cmd = cli_find(name);
 	if (cmd == NULL)
 		return unknown_command(&c, name);
-	return cmd->fn(&c, argc - 1, argv + 1);
+	return cli_run(&c, cmd, argc - 1, argv + 1);
 }

@@ -482,7 +482,7 @@ static int run(struct repl_session *s, const struct cmd *cmd, int argc, char **a
 	struct cli cc = {s->c->out, mem ? mem : s->c->err, s->c->out_is_tty};
 	cli_interrupt_clear();
 	running = 1;
-	int st = cmd->fn(&cc, n, v);
+	int st = cli_run(&cc, cmd, n, v);
 	running = 0;
 	fflush(s->c->out);
 	int stopped = cli_interrupted() || st == CLI_INTERRUPTED;

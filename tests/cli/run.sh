@@ -59,6 +59,78 @@ for c in $cmds; do
 	done
 done
 
+# Options that do not go together are refused, whichever comes first, with
+# one line naming both (the sources of points, of populations, of scores,
+# of gammas, and where a figure goes); options that do go together still run.
+val() { # a valid value for an option, or nothing for a flag
+	case $1 in
+	anchors) echo 100 ;; image) echo 200x100 ;; boxes) echo 3 ;; box-size) echo 10:20 ;;
+	box-aspect) echo 2 ;; boxes-file | scores) echo "$tmp/none.csv" ;; coco) echo "$tmp/none.json" ;;
+	coco-image) echo 1 ;; pos-iou) echo 0.6 ;; neg-iou) echo 0.3 ;; preset) echo toy-245 ;;
+	pos-frac) echo 0.1 ;; state) echo init ;; prior | hard-share) echo 0.01 ;;
+	pos-mean | neg-mean | neg-iou-slope) echo 1 ;; pos-sd | neg-sd) echo 2 ;; pos-dist) echo normal ;;
+	p) echo 0.5 ;; p-grid) echo 0.1:0.9:3 ;; x) echo 1 ;; x-grid) echo -1:1:3 ;;
+	gamma) echo 1 ;; gamma-grid) echo 0:1:3 ;; o | output) echo "$tmp/f.pdf" ;;
+	formats) echo pdf ;; dpi) echo 72 ;; jobs) echo 1 ;;
+	esac
+}
+dash() { if [ "$1" = o ]; then printf -- '-o'; else printf -- '--%s' "$1"; fi; }
+excl() { # command, option a, options b...: each b with a is refused
+	local cmd=$1 a=$2 b x y pre=()
+	shift 2
+	[ "$cmd" = plot ] && pre=(loss)
+	for b in "$@"; do
+		for order in ab ba; do
+			if [ $order = ab ]; then x=$a y=$b; else x=$b y=$a; fi
+			# shellcheck disable=SC2046
+			"$focal" "$cmd" "${pre[@]}" "$(dash "$x")" $(val "$x") "$(dash "$y")" $(val "$y") >"$tmp/out" 2>"$tmp/err" </dev/null
+			local rc=$?
+			if [ $rc -eq 2 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+				grep -qP "^focal: $cmd: $(dash "$x") and $(dash "$y") cannot be used together \\(.+\\)\$" "$tmp/err"; then ok; else bad "$cmd: $(dash "$x") then $(dash "$y") is refused" "exit $rc" "$(cat "$tmp/err")"; fi
+		done
+	done
+}
+geometry="image boxes box-size box-aspect boxes-file coco coco-image pos-iou neg-iou low-quality"
+model="state prior pos-mean pos-sd pos-dist neg-mean neg-sd neg-iou-slope hard-share"
+# shellcheck disable=SC2086
+{
+	excl simulate anchors $geometry scores preset
+	excl simulate scores $geometry preset pos-frac $model
+	excl simulate preset $geometry pos-frac
+	excl simulate boxes-file boxes box-size box-aspect coco coco-image
+	excl simulate coco image boxes box-size box-aspect
+}
+for c in eval integrate compare; do
+	excl $c p p-grid x x-grid
+	excl $c p-grid x x-grid
+	excl $c x x-grid
+done
+excl check p p-grid
+excl spread gamma gamma-grid
+excl train gamma sweep
+excl plot o term window
+excl plot output term window
+excl plot term window
+excl figures list o output formats dpi jobs
+# ... and what an option needs
+for row in "pos-frac:--pos-frac 0.1:--pos-frac needs --anchors" \
+	   "coco:--coco $tmp/c.json:--coco needs --coco-image" \
+	   "coco-image:--coco-image 3:--coco-image needs --coco"; do
+	IFS=: read -r _ args want <<<"$row"
+	# shellcheck disable=SC2086
+	"$focal" simulate $args >"$tmp/out" 2>"$tmp/err"
+	if [ $? -eq 2 ] && grep -q "^focal: simulate: $want (" "$tmp/err"; then ok; else bad "simulate $args: $want" "$(cat "$tmp/err")"; fi
+done
+# Sources and the options they read still combine.
+printf 'x1,y1,x2,y2\n10,10,100,120\n300,200,420,330\n' >"$tmp/boxes.csv"
+for args in "--boxes-file $tmp/boxes.csv --image 640x480 --pos-iou 0.6 --loss ce" \
+	    "--preset retinanet --state converged --loss ce" \
+	    "--anchors 1000 --pos-frac 0.1 --pos-mean 2 --loss ce" \
+	    "--image 320x200 --boxes 2 --box-size 20:40 --low-quality --loss ce"; do
+	# shellcheck disable=SC2086
+	if "$focal" simulate $args --format tsv >"$tmp/out" 2>"$tmp/err" && [ -s "$tmp/out" ]; then ok; else bad "simulate $args runs" "$(cat "$tmp/err")"; fi
+done
+
 # Machine formats: a header, the same number of fields on every row, and
 # numbers that round-trip (re-reading them with %.17g gives the same text).
 "$focal" eval --loss ce,fl,fgl,flstar --gamma 0.5,2 --x -745,-30,-1e-300,0,1.5,30,745 --format tsv >"$tmp/tsv"
