@@ -141,7 +141,37 @@ if ! grep -qP '(^|\t)-0(\t|$)' "$tmp/tsv"; then ok; else bad "no negative zero p
 if awk -F, 'NR==1{n=NF} NF!=n{exit 1}' "$tmp/csv" && head -1 "$tmp/csv" | grep -q '^loss,gamma,alpha'; then ok; else bad "csv shape"; fi
 "$focal" eval --p 0,0.5 --format json >"$tmp/json"
 if command -v python3 >/dev/null 2>&1; then
-	if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d)==6 and d[0]["loss"]=="ce" and d[0]["value"]=="inf"' "$tmp/json" 2>/dev/null; then ok; else bad "json parses with the expected rows"; fi
+	if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d)==6 and d[0]["loss"]=="ce" and d[0]["value"] is None and d[0]["nonfinite"]["value"]=="inf"' "$tmp/json" 2>/dev/null; then ok; else bad "json parses with the expected rows"; fi
+	# Strict JSON from every command: no NaN/Infinity literals, each column
+	# of one type (numbers, or strings) with null where a value is not a
+	# finite number, and "nonfinite" saying which kind exactly there.
+	cat >"$tmp/strict.py" <<'PY'
+import json, sys
+def reject(name):
+    raise ValueError("non-standard JSON constant " + name)
+rows = json.loads(open(sys.argv[1]).read(), parse_constant=reject)
+assert isinstance(rows, list) and rows, "a non-empty array"
+kinds = {}
+for r in rows:
+    nf = r.pop("nonfinite", {})
+    for k, v in nf.items():
+        assert r[k] is None and v in ("inf", "-inf", "nan"), (k, v)
+    for k, v in r.items():
+        if v is None:
+            continue
+        t = "num" if isinstance(v, (int, float)) and not isinstance(v, bool) else type(v).__name__
+        assert kinds.setdefault(k, t) == t, "column %s mixes %s and %s" % (k, kinds[k], t)
+PY
+	for args in "eval --loss ce,fl,fgl,flstar --gamma 0.5,2 --p 0,1e-300,0.5,1" \
+		    "eval --loss ce,fl --alpha 0.25 --x -800,0,800 --y 0" \
+		    "integrate --gamma 0,2 --p 0,0.5,1 --method both --published" \
+		    "compare --gamma 2 --p 0,0.5,1" "check --gamma 2 --p 0.5 --tol-scale 0" \
+		    "spread" "simulate --preset toy-245" "simulate --preset toy-245 --table cdf --points 5" \
+		    "simulate --preset toy-245 --table hist --bins 4"; do
+		# shellcheck disable=SC2086
+		"$focal" $args --format json >"$tmp/j" 2>/dev/null
+		if python3 "$tmp/strict.py" "$tmp/j" 2>"$tmp/err"; then ok; else bad "strict json: focal $args" "$(tail -1 "$tmp/err")"; fi
+	done
 fi
 # tsv numbers round-trip
 v=$("$focal" integrate --gamma 2.5 --p 0.3 --format tsv | awk -F'\t' 'NR==2{print $5}')
