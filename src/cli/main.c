@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <gsl/gsl_errno.h>
+#include <locale.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -44,6 +45,12 @@ static int unknown_command(struct cli *c, const char *name)
 int main(int argc, char **argv)
 {
 	struct cli c = {stdout, stderr, isatty(STDOUT_FILENO)};
+	/* The user's character set, so that the line editor reads and writes
+	 * UTF-8 ('save café.pdf').  Only LC_CTYPE: numbers are parsed and
+	 * printed the same under every locale (LC_NUMERIC stays "C", so a
+	 * decimal comma never appears), and messages and figures do not
+	 * change with LC_MESSAGES, LC_COLLATE or LC_TIME. */
+	setlocale(LC_CTYPE, "");
 	gsl_set_error_handler_off();
 	/* Over a file-size limit, write() should fail with EFBIG (reported,
 	 * temporary file removed) rather than kill the process. */

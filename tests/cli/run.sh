@@ -131,6 +131,29 @@ for args in "--boxes-file $tmp/boxes.csv --image 640x480 --pos-iou 0.6 --loss ce
 	if "$focal" simulate $args --format tsv >"$tmp/out" 2>"$tmp/err" && [ -s "$tmp/out" ]; then ok; else bad "simulate $args runs" "$(cat "$tmp/err")"; fi
 done
 
+# Numbers read and print the same under a decimal-comma locale (focal sets
+# only LC_CTYPE from the environment).  de_DE.UTF-8 is generated into $tmp
+# with localedef when the system has the locale sources.
+if command -v localedef >/dev/null 2>&1 && mkdir -p "$tmp/loc" && localedef -i de_DE -f UTF-8 "$tmp/loc/de_DE.UTF-8" >/dev/null 2>&1 &&
+	[ "$(LOCPATH=$tmp/loc LC_ALL=de_DE.UTF-8 bash -c 'printf "%.1f" 0')" = "0,0" ]; then
+	printf 'set gamma 0.5,1.5\neval --p 0.25 --format tsv\ncompare --p 0.3 --format json\n' >"$tmp/numbers.focal"
+	for args in "eval --loss ce,fl,fgl --gamma 0.5,1.5 --p 0.25,1e-3 --format tsv" \
+		    "eval --gamma 2.5 --x -1.5,2.25 --alpha 0.25 --format table" \
+		    "integrate --gamma 2.5 --p-grid 0.1:0.9:3 --method both --format csv" \
+		    "compare --gamma 1.5 --p 0.3 --format json" "check --gamma 1.5 --p 0.5" \
+		    "simulate --preset toy-245 --gamma 1.5 --format tsv" "repl"; do
+		# shellcheck disable=SC2086
+		LC_ALL=C "$focal" $args <"$tmp/numbers.focal" >"$tmp/c.out" 2>&1
+		# shellcheck disable=SC2086
+		LOCPATH=$tmp/loc LC_ALL=de_DE.UTF-8 "$focal" $args <"$tmp/numbers.focal" >"$tmp/de.out" 2>&1
+		if [ -s "$tmp/c.out" ] && cmp -s "$tmp/c.out" "$tmp/de.out"; then ok; else bad "the same numbers under de_DE.UTF-8: focal $args" "$(diff "$tmp/c.out" "$tmp/de.out" | head -4)"; fi
+	done
+	LOCPATH=$tmp/loc LC_ALL=de_DE.UTF-8 "$focal" eval --loss fl --gamma 1,5 --p 0.5 >"$tmp/out" 2>"$tmp/err"
+	if [ $? -eq 0 ] && [ "$(grep -c . "$tmp/out")" -eq 3 ]; then ok; else bad "--gamma 1,5 is a list of two under de_DE.UTF-8" "$(cat "$tmp/err")"; fi
+else
+	echo "SKIP: cannot generate de_DE.UTF-8 with localedef; decimal-comma locale not tested"
+fi
+
 # Machine formats: a header, the same number of fields on every row, and
 # numbers that round-trip (re-reading them with %.17g gives the same text).
 "$focal" eval --loss ce,fl,fgl,flstar --gamma 0.5,2 --x -745,-30,-1e-300,0,1.5,30,745 --format tsv >"$tmp/tsv"
