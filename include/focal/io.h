@@ -19,7 +19,8 @@
 extern "C" {
 #endif
 
-#define FOCAL_IOERR_LEN 512
+/* Room for a path of PATH_MAX (4096) bytes and the explanation after it. */
+#define FOCAL_IOERR_LEN 6144
 
 typedef struct {
 	char msg[FOCAL_IOERR_LEN];

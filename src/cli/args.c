@@ -9,13 +9,29 @@
 
 void cli_error(struct cli *c, const char *fmt, ...)
 {
-	/* Messages quote what the user typed, which may hold newlines or
-	 * other control bytes: escape them, so an error stays one line. */
-	char buf[2048];
+	/* The whole message, however long: it is measured first and then
+	 * formatted into a buffer of its size.  Only when that buffer cannot
+	 * be had is it cut, at a word, with a marker saying so. */
+	char small[2048], *buf = small;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
 	va_end(ap);
+	if (n >= (int)sizeof small) {
+		char *big = malloc((size_t)n + 1);
+		if (big) {
+			va_start(ap, fmt);
+			vsnprintf(big, (size_t)n + 1, fmt, ap);
+			va_end(ap);
+			buf = big;
+		} else {
+			char *sp = strrchr(small, ' ');
+			strcpy(sp && sp - small > 1024 ? sp : small + sizeof small - 20,
+			       " [message cut]");
+		}
+	}
+	/* Messages quote what the user typed, which may hold newlines or
+	 * other control bytes: escape them, so an error stays one line. */
 	fputs("focal: ", c->err);
 	for (const unsigned char *p = (const unsigned char *)buf; *p; p++) {
 		if (*p < 0x20 || *p == 0x7f)
@@ -24,6 +40,8 @@ void cli_error(struct cli *c, const char *fmt, ...)
 			fputc(*p, c->err);
 	}
 	fputc('\n', c->err);
+	if (buf != small)
+		free(buf);
 }
 
 int cli_oom(struct cli *c)
@@ -308,15 +326,10 @@ int cli_parse_format(struct cli *c, const char *s, enum cli_format *out)
 int cli_points(struct cli *c, const struct points_opts *po, int required,
 	       const char *default_grid, struct points *out)
 {
-	int np = (po->p_list != NULL) + (po->p_grid != NULL);
-	int nx = (po->x_list != NULL) + (po->x_grid != NULL);
+	/* One source of points: cli_run refuses two (commands.c). */
 	out->v.v = NULL;
 	out->v.n = 0;
-	if (np + nx > 1) {
-		cli_error(c, "give points once: one of --p, --p-grid, --x, --x-grid");
-		return -1;
-	}
-	out->is_logit = nx > 0;
+	out->is_logit = po->x_list != NULL || po->x_grid != NULL;
 	if (po->p_list)
 		return cli_parse_list(c, "p", RULE_PROB, cli_check_prob,
 				      po->p_list, &out->v);

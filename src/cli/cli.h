@@ -32,6 +32,21 @@ struct cli {
 
 struct opt;
 
+/*
+ * Options that do not go together, as data: the option `one` (its name
+ * without dashes) excludes every option named in `others` (names separated
+ * by spaces), or, when needs is set, requires one of them.  why says what
+ * the options mean, for the message.  A command's rules end with a NULL
+ * one.  cli_run() checks them over the options seen, before the command
+ * runs, for the CLI and the REPL alike.
+ */
+struct cli_excl {
+	const char *one;
+	const char *others;
+	int needs;
+	const char *why;
+};
+
 struct cmd {
 	const char *name;
 	int (*fn)(struct cli *c, int argc, char **argv);
@@ -39,6 +54,7 @@ struct cmd {
 	const char *usage;        /* the full --help text */
 	const struct opt *opts;   /* the options it accepts (for the REPL's
 	                             session defaults and completion) */
+	const struct cli_excl *excl; /* options that do not go together */
 };
 
 extern const struct cmd cli_commands[];
@@ -63,6 +79,16 @@ extern const char cmd_repl_usage[];
 extern const size_t cli_ncommands;
 
 const struct cmd *cli_find(const char *name);
+
+/*
+ * Run cmd on argv (argv[0] its name) after checking cmd->excl over the
+ * options given: two options that exclude each other, or one without the
+ * option it needs, is a one-line error naming both, and CLI_USAGE.  A
+ * line with --help, or one the option parser will refuse anyway (an
+ * unknown option, a missing value), goes to the command unchecked so
+ * that its own message wins.
+ */
+int cli_run(struct cli *c, const struct cmd *cmd, int argc, char **argv);
 
 /*
  * Levenshtein distance between two short strings, for "did you mean":

@@ -10,15 +10,20 @@
 #include <string.h>
 
 const char cmd_check_usage[] =
-	"usage: focal check [--gamma LIST] [--p LIST | --p-grid S:E:N [--log]] [--format F]\n"
+	"usage: focal check [--gamma LIST] [--p LIST | --p-grid S:E:N [--log]]\n"
+	"                   [--tol-scale F] [--format F]\n"
 	"\n"
 	"Run the identities of the mathematics over a grid of gamma and p and print\n"
 	"one row per identity: how many cases, the worst error, the tolerance, and\n"
-	"pass or fail.  Exit status 1 when any identity fails.\n"
+	"pass or fail.  Exit status 1 when any identity fails, with a line on\n"
+	"standard error naming the identities that failed.\n"
 	"\n"
 	"  --gamma LIST    gammas to check (default 0,0.25,0.5,1,1.5,2,2.5,3,5,10,20,50)\n"
-	"  --p, --p-grid   probabilities to check (default: 1e-300 to 0.5 geometric,\n"
-	"                  0.5 to 1 linear, and 1 - 2^-k near 1)\n"
+	"  --p, --p-grid   probabilities to check (default: 1e-300 to 1e-10 every ten\n"
+	"                  decades, 1e-9 to 0.37 at 1 and 3.7 per decade, 0.05 to 0.95\n"
+	"                  by 0.05, 0.2385, 1 - 2^-k for k = 5, 10, ..., 40, and 1)\n"
+	"  --tol-scale F   multiply every tolerance by F in [0, 1e6] (default 1; below 1\n"
+	"                  shows which identities hold with room to spare)\n"
 	"  --format F      table, tsv, csv, json\n"
 	"\n"
 	"Identities (errors are relative unless the row says otherwise):\n"
@@ -38,11 +43,12 @@ const char cmd_check_usage[] =
 	"\n"
 	"Columns: identity cases worst tol status worst_gamma worst_p\n";
 
-enum { O_HELP, O_GAMMA, O_P, O_PGRID, O_LOG, O_FORMAT };
+enum { O_HELP, O_GAMMA, O_P, O_PGRID, O_LOG, O_TOLSCALE, O_FORMAT };
 
 const struct opt cmd_check_opts[] = {
 	{"help", 0, O_HELP}, {"gamma", 1, O_GAMMA}, {"p", 1, O_P},
-	{"p-grid", 1, O_PGRID}, {"log", 0, O_LOG}, {"format", 1, O_FORMAT},
+	{"p-grid", 1, O_PGRID}, {"log", 0, O_LOG}, {"tol-scale", 1, O_TOLSCALE},
+	{"format", 1, O_FORMAT},
 	{NULL, 0, 0}};
 
 /* The worst case of one identity. */
@@ -243,6 +249,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
 	const char *gamma_s = "0,0.25,0.5,1,1.5,2,2.5,3,5,10,20,50";
 	const char *p_list = NULL, *p_grid = NULL;
 	int logspace = 0, pos = 1, id, r, status = CLI_USAGE;
+	double tol_scale = 1.0;
 	enum cli_format fmt = FMT_DEFAULT;
 	const char *val;
 
@@ -255,6 +262,10 @@ int cmd_check(struct cli *c, int argc, char **argv)
 		case O_P: p_list = val; break;
 		case O_PGRID: p_grid = val; break;
 		case O_LOG: logspace = 1; break;
+		case O_TOLSCALE:
+			if (cli_parse_range(c, "tolerance scale", val, 0, 1e6, 0, &tol_scale) != 0)
+				return CLI_USAGE;
+			break;
 		case O_FORMAT:
 			if (cli_parse_format(c, val, &fmt) != 0)
 				return CLI_USAGE;
@@ -300,13 +311,20 @@ int cmd_check(struct cli *c, int argc, char **argv)
 		{"series_view", 1e-14, 0, 0, NAN, NAN},
 	};
 	size_t nid = sizeof ids / sizeof ids[0];
+	for (size_t i = 0; i < nid; i++)
+		ids[i].tol *= tol_scale;
 	run_checks(ids, &gs, &ps);
 
 	int failed = 0;
+	char names[512] = "";
+	size_t used = 0;
 	for (size_t i = 0; i < nid; i++) {
 		/* an identity with no case in the grid is reported, not failed */
 		int ok = ids[i].cases == 0 || ids[i].worst <= ids[i].tol;
-		failed |= !ok;
+		if (!ok && used < sizeof names)
+			used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
+						 failed ? ", " : "", ids[i].name);
+		failed += !ok;
 		struct cell row[7] = {
 			STR(ids[i].name), NUM((double)ids[i].cases),
 			ids[i].cases ? NUM(ids[i].worst) : STR("none"),
@@ -319,6 +337,9 @@ int cmd_check(struct cli *c, int argc, char **argv)
 	}
 	if (table_write(c, &t, fmt) != 0)
 		goto out;
+	/* The exit status alone is easy to miss in a script or a session. */
+	if (failed)
+		cli_error(c, "check: %d of %zu identities failed: %s", failed, nid, names);
 	status = failed ? CLI_FAIL : CLI_OK;
 out:
 	table_free(&t);

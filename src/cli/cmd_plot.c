@@ -166,7 +166,7 @@ const struct opt cmd_plot_opts[] = {
 int cmd_plot(struct cli *c, int argc, char **argv)
 {
 	const char *name = NULL, *out = NULL, *gamma_s = NULL;
-	int term = 0, window = 0, pos = 1, id, r;
+	int window = 0, pos = 1, id, r;
 	fig_render_opts ro = {0};
 	const char *val;
 
@@ -192,7 +192,7 @@ int cmd_plot(struct cli *c, int argc, char **argv)
 				ro.dpi = dpi;
 			}
 			break;
-		case P_TERM: term = 1; break;
+		case P_TERM: break; /* the default; -o and --window exclude it (commands.c) */
 		case P_COLS:
 			if (parse_positive_int(c, "cols", val, 20, 1000, &ro.term_cols) != 0)
 				return CLI_USAGE;
@@ -208,10 +208,6 @@ int cmd_plot(struct cli *c, int argc, char **argv)
 		return CLI_USAGE;
 	if (name == NULL) {
 		cli_error(c, "plot: which figure? give a spec file or a name (see 'focal figures --list')");
-		return CLI_USAGE;
-	}
-	if ((out != NULL) + term + window > 1) {
-		cli_error(c, "plot: choose one of -o FILE, --term and --window");
 		return CLI_USAGE;
 	}
 	if (out && fig_format_for_path(out) == NULL) {

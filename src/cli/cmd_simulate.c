@@ -454,20 +454,7 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 		fputs(cmd_simulate_usage, c->out);
 		return CLI_OK;
 	}
-	int nsrc = (a.anchors > 0) + (a.scores != NULL) + (a.preset != NULL) +
-		   (a.boxfile != NULL) + (a.coco != NULL);
-	if (nsrc > 1) {
-		cli_error(c, "choose one source: --anchors, --scores, --preset, --boxes-file or --coco");
-		return CLI_USAGE;
-	}
-	if (a.coco && !a.cocoimg) {
-		cli_error(c, "--coco needs --coco-image ID|NAME (which image's boxes)");
-		return CLI_USAGE;
-	}
-	if (a.cocoimg && !a.coco) {
-		cli_error(c, "--coco-image needs --coco FILE");
-		return CLI_USAGE;
-	}
+	/* Sources that exclude each other: cli_run (commands.c). */
 	if (a.neg_iou > a.pos_iou || a.neg_iou <= 0.0) {
 		cli_error(c, "invalid IoU thresholds: need 0 < --neg-iou (%g) <= --pos-iou (%g)", a.neg_iou, a.pos_iou);
 		return CLI_USAGE;
@@ -693,10 +680,6 @@ int cmd_spread(struct cli *c, int argc, char **argv)
 	}
 	if (r < 0)
 		return CLI_USAGE;
-	if (gamma_s && grid_s) {
-		cli_error(c, "give gammas once: --gamma or --gamma-grid");
-		return CLI_USAGE;
-	}
 	struct dlist gs = {0};
 	int rc = gamma_s ? cli_parse_list(c, "gamma", RULE_GAMMA, cli_check_gamma, gamma_s, &gs)
 			 : cli_parse_grid(c, "gamma", RULE_GAMMA, cli_check_gamma,

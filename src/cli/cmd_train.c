@@ -443,10 +443,6 @@ int cmd_train(struct cli *c, int argc, char **argv)
 	}
 	focal_train_opts o;
 	focal_train_opts_default(&o);
-	if (a.sweep && a.gamma) {
-		cli_error(c, "give gammas once: --gamma or --sweep");
-		return CLI_USAGE;
-	}
 	if (strcmp(a.model, "mlp") == 0) {
 		o.model = FOCAL_TRAIN_MLP;
 	} else if (strcmp(a.model, "logistic") == 0) {

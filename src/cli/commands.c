@@ -5,19 +5,72 @@
  */
 #include "cli.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+/* ---- options that do not go together (struct cli_excl) ---- */
+
+#define POINTS_WHY "points come from one of --p, --p-grid, --x and --x-grid"
+static const struct cli_excl points_excl[] = {
+	{"p", "p-grid x x-grid", 0, POINTS_WHY},
+	{"p-grid", "x x-grid", 0, POINTS_WHY},
+	{"x", "x-grid", 0, POINTS_WHY},
+	{NULL, NULL, 0, NULL}};
+
+static const struct cli_excl check_excl[] = {
+	{"p", "p-grid", 0, "probabilities come from --p or --p-grid"},
+	{NULL, NULL, 0, NULL}};
+
+/* simulate: where the anchors come from (one source), and the options
+ * that only a source's own population reads. */
+#define SIM_GEOMETRY "image boxes box-size box-aspect boxes-file coco coco-image pos-iou neg-iou low-quality"
+#define SIM_MODEL "state prior pos-mean pos-sd pos-dist neg-mean neg-sd neg-iou-slope hard-share"
+static const struct cli_excl simulate_excl[] = {
+	{"anchors", SIM_GEOMETRY " scores preset", 0,
+	 "--anchors draws N scores from the model, with no image geometry"},
+	{"scores", SIM_GEOMETRY " preset pos-frac " SIM_MODEL, 0,
+	 "--scores reads the anchors and their scores from a file"},
+	{"preset", SIM_GEOMETRY " pos-frac", 0, "--preset fixes the population"},
+	{"boxes-file", "boxes box-size box-aspect coco coco-image", 0,
+	 "--boxes-file gives the ground-truth boxes"},
+	{"coco", "image boxes box-size box-aspect", 0,
+	 "--coco gives the ground-truth boxes and the image size"},
+	{"coco", "coco-image", 1, "which image's boxes: --coco-image ID|NAME"},
+	{"coco-image", "coco", 1, "the COCO annotation file: --coco FILE"},
+	{"pos-frac", "anchors", 1, "the positive share of the anchors --anchors draws"},
+	{NULL, NULL, 0, NULL}};
+
+static const struct cli_excl spread_excl[] = {
+	{"gamma", "gamma-grid", 0, "gammas come from --gamma or --gamma-grid"},
+	{NULL, NULL, 0, NULL}};
+
+static const struct cli_excl train_excl[] = {
+	{"gamma", "sweep", 0, "gammas come from --gamma or --sweep"},
+	{NULL, NULL, 0, NULL}};
+
+#define PLOT_WHY "a figure goes to one of -o FILE, --term and --window"
+static const struct cli_excl plot_excl[] = {
+	{"o", "output term window", 0, PLOT_WHY},
+	{"output", "term window", 0, PLOT_WHY},
+	{"term", "window", 0, PLOT_WHY},
+	{NULL, NULL, 0, NULL}};
+
+static const struct cli_excl figures_excl[] = {
+	{"list", "o output formats dpi jobs", 0,
+	 "--list prints the names and captions and renders nothing"},
+	{NULL, NULL, 0, NULL}};
+
 const struct cmd cli_commands[] = {
-	{"eval", cmd_eval, "losses, derivatives, weights and the residual at points", cmd_eval_usage, cmd_eval_opts},
-	{"integrate", cmd_integrate, "the effective FGL loss E_gamma(p), analytic and numeric", cmd_integrate_usage, cmd_integrate_opts},
-	{"compare", cmd_compare, "FL against FGL side by side over a grid", cmd_compare_usage, cmd_compare_opts},
-	{"check", cmd_check, "run the mathematical identities; exit 1 if one fails", cmd_check_usage, cmd_check_opts},
-	{"simulate", cmd_simulate, "populations of anchors: who carries the loss and the gradient", cmd_simulate_usage, cmd_simulate_opts},
-	{"spread", cmd_spread, "focusing ratio and spread differential as functions of gamma", cmd_spread_usage, cmd_spread_opts},
-	{"train", cmd_train, "train with each loss over many seeds: AP with confidence intervals", cmd_train_usage, cmd_train_opts},
-	{"plot", cmd_plot, "render one figure from a spec in plots/", cmd_plot_usage, cmd_plot_opts},
-	{"figures", cmd_figures, "render the whole figure set", cmd_figures_usage, cmd_figures_opts},
-	{"repl", cmd_repl, "interactive session with live plots (plain 'focal' on a terminal)", cmd_repl_usage, cmd_repl_opts},
+	{"eval", cmd_eval, "losses, derivatives, weights and the residual at points", cmd_eval_usage, cmd_eval_opts, points_excl},
+	{"integrate", cmd_integrate, "the effective FGL loss E_gamma(p), analytic and numeric", cmd_integrate_usage, cmd_integrate_opts, points_excl},
+	{"compare", cmd_compare, "FL against FGL side by side over a grid", cmd_compare_usage, cmd_compare_opts, points_excl},
+	{"check", cmd_check, "run the mathematical identities; exit 1 if one fails", cmd_check_usage, cmd_check_opts, check_excl},
+	{"simulate", cmd_simulate, "populations of anchors: who carries the loss and the gradient", cmd_simulate_usage, cmd_simulate_opts, simulate_excl},
+	{"spread", cmd_spread, "focusing ratio and spread differential as functions of gamma", cmd_spread_usage, cmd_spread_opts, spread_excl},
+	{"train", cmd_train, "train with each loss over many seeds: AP with confidence intervals", cmd_train_usage, cmd_train_opts, train_excl},
+	{"plot", cmd_plot, "render one figure from a spec in plots/", cmd_plot_usage, cmd_plot_opts, plot_excl},
+	{"figures", cmd_figures, "render the whole figure set", cmd_figures_usage, cmd_figures_opts, figures_excl},
+	{"repl", cmd_repl, "interactive session with live plots (plain 'focal' on a terminal)", cmd_repl_usage, cmd_repl_opts, NULL},
 };
 const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];
 
@@ -27,4 +80,95 @@ const struct cmd *cli_find(const char *name)
 		if (strcmp(cli_commands[i].name, name) == 0)
 			return &cli_commands[i];
 	return NULL;
+}
+
+/* Which options argv gives: seen[k] is the index in argv of opts[k], as
+ * the user wrote it, or 0.  -1 when the line has --help or an option the
+ * command's parser will refuse. */
+static int options_seen(const struct cmd *cmd, int argc, char **argv, int *seen, size_t n)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *name;
+		if (a[0] == '-' && a[1] && a[1] != '-' && !a[2])
+			name = a + 1;
+		else if (a[0] == '-' && a[1] == '-' && a[2])
+			name = a + 2;
+		else
+			continue; /* a positional argument */
+		const char *eq = strchr(name, '=');
+		size_t len = eq ? (size_t)(eq - name) : strlen(name);
+		size_t k = 0;
+		while (k < n && !(cmd->opts[k].name[0] && strlen(cmd->opts[k].name) == len &&
+				  strncmp(cmd->opts[k].name, name, len) == 0))
+			k++;
+		if (k == n || strcmp(cmd->opts[k].name, "help") == 0)
+			return -1;
+		seen[k] = i;
+		if (cmd->opts[k].has_arg && !eq && ++i >= argc)
+			return -1;
+	}
+	return 0;
+}
+
+/* Where argv gives the option called word (len bytes), or 0. */
+static int seen_at(const struct cmd *cmd, const int *seen, size_t n, const char *word,
+		   size_t len)
+{
+	for (size_t k = 0; k < n; k++)
+		if (seen[k] && strlen(cmd->opts[k].name) == len &&
+		    strncmp(cmd->opts[k].name, word, len) == 0)
+			return seen[k];
+	return 0;
+}
+
+/* The option at argv[i] as written, without any "=VALUE": its length. */
+static int opt_width(const char *a)
+{
+	return (int)strcspn(a, "=");
+}
+
+static int check_rule(struct cli *c, const struct cmd *cmd, char **argv,
+		      const struct cli_excl *r, const int *seen, size_t n)
+{
+	int i = seen_at(cmd, seen, n, r->one, strlen(r->one)), any = 0;
+	if (i == 0)
+		return 0;
+	for (const char *w = r->others; *w;) {
+		size_t len = strcspn(w, " ");
+		int j = seen_at(cmd, seen, n, w, len);
+		if (j && !r->needs) {
+			int a = i < j ? i : j, b = i < j ? j : i;
+			cli_error(c, "%s: %.*s and %.*s cannot be used together (%s)", cmd->name,
+				  opt_width(argv[a]), argv[a], opt_width(argv[b]), argv[b], r->why);
+			return -1;
+		}
+		any |= j != 0;
+		w += len + (w[len] == ' ');
+	}
+	if (r->needs && !any) {
+		cli_error(c, "%s: %.*s needs %s%s (%s)", cmd->name, opt_width(argv[i]), argv[i],
+			  strchr(r->others, ' ') ? "one of --" : "--", r->others, r->why);
+		return -1;
+	}
+	return 0;
+}
+
+int cli_run(struct cli *c, const struct cmd *cmd, int argc, char **argv)
+{
+	size_t n = 0;
+	while (cmd->opts && cmd->opts[n].name)
+		n++;
+	if (cmd->excl && n > 0) {
+		int *seen = calloc(n, sizeof *seen);
+		if (seen == NULL)
+			return cli_oom(c);
+		int bad = 0;
+		if (options_seen(cmd, argc, argv, seen, n) == 0)
+			for (const struct cli_excl *r = cmd->excl; r->one && !bad; r++)
+				bad = check_rule(c, cmd, argv, r, seen, n) != 0;
+		free(seen);
+		if (bad)
+			return CLI_USAGE;
+	}
+	return cmd->fn(c, argc, argv);
 }

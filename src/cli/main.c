@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <gsl/gsl_errno.h>
+#include <locale.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,9 +23,34 @@ static void usage(FILE *f)
 	fputs("\n'focal COMMAND --help' describes a command; man focal has the details.\n", f);
 }
 
+/* "unknown command" with the closest command name when one is near. */
+static int unknown_command(struct cli *c, const char *name)
+{
+	const char *best = NULL;
+	size_t bd = 3;
+	for (size_t i = 0; i < cli_ncommands; i++) {
+		size_t d = cli_edit_distance(name, cli_commands[i].name);
+		if (d < bd) {
+			bd = d;
+			best = cli_commands[i].name;
+		}
+	}
+	if (best)
+		cli_error(c, "unknown command '%s' (did you mean '%s'?)", name, best);
+	else
+		cli_error(c, "unknown command '%s' (see 'focal --help')", name);
+	return CLI_USAGE;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c = {stdout, stderr, isatty(STDOUT_FILENO)};
+	/* The user's character set, so that the line editor reads and writes
+	 * UTF-8 ('save café.pdf').  Only LC_CTYPE: numbers are parsed and
+	 * printed the same under every locale (LC_NUMERIC stays "C", so a
+	 * decimal comma never appears), and messages and figures do not
+	 * change with LC_MESSAGES, LC_COLLATE or LC_TIME. */
+	setlocale(LC_CTYPE, "");
 	gsl_set_error_handler_off();
 	/* Over a file-size limit, write() should fail with EFBIG (reported,
 	 * temporary file removed) rather than kill the process. */
@@ -41,11 +67,16 @@ int main(int argc, char **argv)
 	const char *name = argv[1];
 	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
 	    strcmp(name, "help") == 0) {
-		if (argc > 2 && cli_find(argv[2])) {
-			fputs(cli_find(argv[2])->usage, stdout);
-			return CLI_OK;
+		if (argc > 3) {
+			cli_error(&c, "help: too many arguments (usage: focal help [COMMAND])");
+			return CLI_USAGE;
 		}
-		usage(stdout);
+		if (argc > 2 && cli_find(argv[2]) == NULL)
+			return unknown_command(&c, argv[2]);
+		if (argc > 2)
+			fputs(cli_find(argv[2])->usage, stdout);
+		else
+			usage(stdout);
 		return CLI_OK;
 	}
 	if (strcmp(name, "--version") == 0) {
@@ -53,21 +84,7 @@ int main(int argc, char **argv)
 		return CLI_OK;
 	}
 	const struct cmd *cmd = cli_find(name);
-	if (cmd == NULL) {
-		const char *best = NULL;
-		size_t bd = 3;
-		for (size_t i = 0; i < cli_ncommands; i++) {
-			size_t d = cli_edit_distance(name, cli_commands[i].name);
-			if (d < bd) {
-				bd = d;
-				best = cli_commands[i].name;
-			}
-		}
-		if (best)
-			cli_error(&c, "unknown command '%s' (did you mean '%s'?)", name, best);
-		else
-			cli_error(&c, "unknown command '%s' (see 'focal --help')", name);
-		return CLI_USAGE;
-	}
-	return cmd->fn(&c, argc - 1, argv + 1);
+	if (cmd == NULL)
+		return unknown_command(&c, name);
+	return cli_run(&c, cmd, argc - 1, argv + 1);
 }

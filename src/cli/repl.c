@@ -482,7 +482,7 @@ static int run(struct repl_session *s, const struct cmd *cmd, int argc, char **a
 	struct cli cc = {s->c->out, mem ? mem : s->c->err, s->c->out_is_tty};
 	cli_interrupt_clear();
 	running = 1;
-	int st = cmd->fn(&cc, n, v);
+	int st = cli_run(&cc, cmd, n, v);
 	running = 0;
 	fflush(s->c->out);
 	int stopped = cli_interrupted() || st == CLI_INTERRUPTED;
@@ -493,6 +493,10 @@ static int run(struct repl_session *s, const struct cmd *cmd, int argc, char **a
 	if (mem) {
 		fclose(mem);
 		relay(s, msg, msglen);
+		/* every failed line says so on stderr, even when the command
+		 * told only by its exit status */
+		if (msglen == 0 && st != CLI_OK && !stopped)
+			repl_error(s, "%s: failed (exit status %d)", cmd->name, st);
 	}
 	if (st == CLI_USAGE && msg) {
 		for (size_t p = 0; p < repl_nparams; p++) {

@@ -3,6 +3,9 @@
  *
  * Machine formats print numbers with %.17g so that they round-trip, spell
  * non-finite values inf, -inf and nan, and never print a negative zero.
+ * JSON is strict (RFC 8259): a numeric column holds a number or null;
+ * null for a value that is not finite (the row's "nonfinite" object then
+ * says which: "inf", "-inf" or "nan") or that does not apply ("none").
  * The table format is for people: 6 significant digits, aligned columns.
  */
 #include "cli.h"
@@ -99,22 +102,48 @@ static void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* One JSON member: strings quoted, numbers bare, null for what is not a
+ * finite number (the caller lists the non-finite ones afterwards). */
+static void json_cell(FILE *f, const struct cell *cl, char *buf, size_t n)
+{
+	if (cl->str && strcmp(cl->str, "none") == 0)
+		fputs("null", f);
+	else if (cl->str)
+		json_string(f, cl->str);
+	else if (!isfinite(cl->num))
+		fputs("null", f);
+	else
+		fputs(cell_text(cl, buf, n, 17), f);
+}
+
 static void write_json(struct cli *c, const struct table *t)
 {
 	char buf[64];
 	fputs("[\n", c->out);
 	for (size_t i = 0; i < t->nrows && !cli_interrupted(); i++) {
 		const struct cell *row = t->cells + i * t->ncol;
+		int nonfinite = 0;
 		fputs("  {", c->out);
 		for (size_t j = 0; j < t->ncol; j++) {
-			const char *txt = cell_text(&row[j], buf, sizeof buf, 17);
-			/* Strings and non-finite numbers are JSON strings. */
-			int quote = row[j].str != NULL || !isfinite(row[j].num);
-			fprintf(c->out, "%s\"%s\": ", j ? ", " : "", t->cols[j]);
-			if (quote)
-				json_string(c->out, txt);
-			else
-				fputs(txt, c->out);
+			fprintf(c->out, "%s", j ? ", " : "");
+			json_string(c->out, t->cols[j]);
+			fputs(": ", c->out);
+			json_cell(c->out, &row[j], buf, sizeof buf);
+			nonfinite |= row[j].str == NULL && !isfinite(row[j].num);
+		}
+		if (nonfinite) {
+			const char *sep = "";
+			fputs(", \"nonfinite\": {", c->out);
+			for (size_t j = 0; j < t->ncol; j++) {
+				if (row[j].str || isfinite(row[j].num))
+					continue;
+				fputs(sep, c->out);
+				json_string(c->out, t->cols[j]);
+				fputs(": ", c->out);
+				json_string(c->out, cell_text(&row[j], buf, sizeof buf, 17));
+				sep = ", ";
+			}
+			fputc('}', c->out);
 		}
 		fprintf(c->out, "}%s\n", i + 1 < t->nrows ? "," : "");
 	}

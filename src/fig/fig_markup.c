@@ -133,7 +133,20 @@ typedef struct parser {
 	fig_markup *m;
 	int err;
 	uint32_t last;      /* last code point emitted, 0 at the start */
+	const char *why;    /* what was wrong, for fig_markup_explain */
+	size_t at;          /* and the byte offset where it was seen */
+	size_t span;        /* bytes at 'at' to quote (an unknown command) */
 } parser;
+
+/* Record the first error: what was wrong, and where. */
+static void bad(parser *p, const char *why)
+{
+	if (p->err)
+		return;
+	p->err = FIG_EMARKUP;
+	p->why = why;
+	p->at = p->i;
+}
 
 static bool same_style(const fig_run *r, const style *st, uint8_t flags)
 {
@@ -148,14 +161,14 @@ static void emit_bytes(parser *p, const style *st, uint8_t flags,
 	if (p->err)
 		return;
 	if (m->nbuf + len + 1 > FIG_MARKUP_BYTES) {
-		p->err = FIG_EMARKUP;
+		bad(p, "text too long to draw");
 		return;
 	}
 	fig_run *last = m->n ? &m->run[m->n - 1] : NULL;
 	if (!last || !same_style(last, st, flags) ||
 	    (size_t)last->off + last->len != m->nbuf) {
 		if (m->n == FIG_MARKUP_RUNS) {
-			p->err = FIG_EMARKUP;
+			bad(p, "too many changes of style");
 			return;
 		}
 		last = &m->run[m->n++];
@@ -245,7 +258,7 @@ static int peek(const parser *p)
 static void parse_group(parser *p, style st)
 {
 	if (peek(p) != '{') {
-		p->err = FIG_EMARKUP;
+		bad(p, "a style command needs a {group} after it");
 		return;
 	}
 	p->i++;
@@ -257,7 +270,7 @@ static void parse_command(parser *p, style st)
 	/* the backslash has been consumed */
 	int c = peek(p);
 	if (c < 0) {
-		p->err = FIG_EMARKUP;
+		bad(p, "a backslash at the end (write \\\\ for a backslash)");
 		return;
 	}
 	if (!is_latin((uint32_t)c)) {
@@ -275,7 +288,8 @@ static void parse_command(parser *p, style st)
 			emit_cp(p, &st, ' ');
 			return;
 		default:
-			p->err = FIG_EMARKUP;
+			p->i -= 2;
+			bad(p, "unknown escape after a backslash");
 			return;
 		}
 	}
@@ -319,7 +333,9 @@ static void parse_command(parser *p, style st)
 			return;
 		}
 	}
-	p->err = FIG_EMARKUP;
+	p->i = start - 1;
+	bad(p, "unknown command");
+	p->span = len + 1;
 }
 
 /* One atom after _ or ^: a group, a command or one code point. */
@@ -327,7 +343,7 @@ static void parse_atom(parser *p, style st)
 {
 	int c = peek(p);
 	if (c < 0 || c == '}' || c == '_' || c == '^' || c == '$') {
-		p->err = FIG_EMARKUP;
+		bad(p, "a subscript or superscript needs something after _ or ^");
 		return;
 	}
 	if (c == '{') {
@@ -343,7 +359,7 @@ static void parse_atom(parser *p, style st)
 	uint32_t cp;
 	size_t len = fig_utf8_decode(p->s + p->i, p->n - p->i, &cp);
 	if (len == 0) {
-		p->err = FIG_EMARKUP;
+		bad(p, "bytes that are not UTF-8");
 		return;
 	}
 	p->i += len;
@@ -353,16 +369,22 @@ static void parse_atom(parser *p, style st)
 static void parse_seq(parser *p, style st, bool closing)
 {
 	bool math_open = false;
+	/* where the group's '{' and the last '$' are, for messages */
+	size_t open_at = p->i ? p->i - 1 : 0, math_at = 0;
 	while (!p->err) {
 		int c = peek(p);
 		if (c < 0) {
-			if (closing || math_open)
-				p->err = FIG_EMARKUP;
+			p->i = math_open ? math_at : open_at;
+			if (math_open)
+				bad(p, "a '$' is not closed by '$'");
+			else if (closing)
+				bad(p, "a '{' is not closed by '}'");
 			return;
 		}
 		if (c == '}') {
 			if (!closing || math_open) {
-				p->err = FIG_EMARKUP;
+				bad(p, math_open ? "a '}' inside $...$ that closes a group opened outside it"
+						 : "a '}' without its '{'");
 				return;
 			}
 			p->i++;
@@ -373,13 +395,14 @@ static void parse_seq(parser *p, style st, bool closing)
 			parse_seq(p, st, true);
 		} else if (c == '_' || c == '^') {
 			if (st.depth >= FIG_SCRIPT_MAX) {
-				p->err = FIG_EMARKUP;
+				bad(p, "scripts nested too deep");
 				return;
 			}
 			style sub = st;
 			sub.script[sub.depth++] = (int8_t)(c == '^' ? 1 : -1);
 			parse_atom(p, sub);
 		} else if (c == '$') {
+			math_at = p->i - 1;
 			st.math = !st.math;
 			math_open = !math_open;
 		} else if (c == '\\') {
@@ -389,7 +412,7 @@ static void parse_seq(parser *p, style st, bool closing)
 			p->i--;
 			size_t len = fig_utf8_decode(p->s + p->i, p->n - p->i, &cp);
 			if (len == 0) {
-				p->err = FIG_EMARKUP;
+				bad(p, "bytes that are not UTF-8");
 				return;
 			}
 			p->i += len;
@@ -405,7 +428,7 @@ int fig_markup_parse(const char *src, int mode, fig_markup *out)
 	out->buf[0] = '\0';
 	if (!src)
 		return FIG_OK;
-	parser p = {src, 0, strlen(src), out, FIG_OK, 0};
+	parser p = {src, 0, strlen(src), out, FIG_OK, 0, NULL, 0, 0};
 	style st;
 	memset(&st, 0, sizeof st);
 	parse_seq(&p, st, false);
@@ -418,7 +441,7 @@ int fig_markup_parse(const char *src, int mode, fig_markup *out)
 		return p.err;
 	/* Literal fallback: the source as typed, cut at a code point
 	 * boundary if too long, with invalid bytes replaced by '?'. */
-	parser lit = {src, 0, p.n, out, FIG_OK, 0};
+	parser lit = {src, 0, p.n, out, FIG_OK, 0, NULL, 0, 0};
 	memset(&st, 0, sizeof st);
 	while (lit.i < lit.n && !lit.err) {
 		uint32_t cp;
@@ -439,6 +462,31 @@ int fig_markup_check(const char *src)
 {
 	fig_markup m;
 	return fig_markup_parse(src, FIG_MARKUP_STRICT, &m);
+}
+
+int fig_markup_explain(const char *src, char *msg, size_t cap)
+{
+	fig_markup m;
+	m.nbuf = m.n = 0;
+	m.buf[0] = '\0';
+	if (cap > 0)
+		msg[0] = '\0';
+	if (!src)
+		return FIG_OK;
+	parser p = {src, 0, strlen(src), &m, FIG_OK, 0, NULL, 0, 0};
+	style st;
+	memset(&st, 0, sizeof st);
+	parse_seq(&p, st, false);
+	if (p.err == FIG_OK)
+		return FIG_OK;
+	/* the position in characters (code points), counted from 1 */
+	size_t col = 1;
+	for (size_t i = 0; i < p.at && i < p.n; i++)
+		col += ((unsigned char)src[i] & 0xC0) != 0x80;
+	if (cap > 0)
+		snprintf(msg, cap, "%s%s%.*s%s at character %zu", p.why ? p.why : "malformed",
+			 p.span ? " '" : "", (int)p.span, src + p.at, p.span ? "'," : ",", col);
+	return p.err;
 }
 
 /* ---------------------------------------------------------- plain text */

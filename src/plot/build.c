@@ -437,8 +437,12 @@ static int build_curve(fig_panel *p, const struct spec *sp, const struct spec_pa
 				snprintf(path, sizeof path, "%s", cv->ref);
 			else
 				snprintf(path, sizeof path, "%s/%s", sp->dir, cv->ref);
-			if (ref_points(path, g, &xs, &ys, &n, err) != 0)
+			if (ref_points(path, g, &xs, &ys, &n, err) != 0) {
+				char what[1024]; /* ref_points' messages are short */
+				snprintf(what, sizeof what, "%s", err);
+				snprintf(err, SPEC_ERRLEN, "curve at line %d: %s", cv->line, what);
 				return -1;
+			}
 		} else if (cv->q == Q_COEF) {
 			xs = malloc(256 * sizeof *xs);
 			ys = malloc(256 * sizeof *ys);
@@ -513,7 +517,7 @@ static int build_panel(fig_panel *p, const struct spec *sp, const struct spec_pa
 			st = fig_note_add(p, d->a, d->b, d->text, FIG_LEFT, FIG_MIDDLE, NULL);
 	}
 	if (st != FIG_OK) {
-		snprintf(err, SPEC_ERRLEN, "panel '%s': %s", pn->title, fig_strerror(st));
+		snprintf(err, SPEC_ERRLEN, "%s", fig_strerror(st));
 		return -1;
 	}
 	int rc = 0;
@@ -556,18 +560,37 @@ static int set_provenance(const struct spec *s, fig_figure *f, char *err)
 	return 0;
 }
 
+/*
+ * Put the spec's FILE:LINE in front of a build error: "curve at line N:
+ * what" becomes "FILE:N: what", any other message gets the line of the
+ * panel it came from (or none, for the figure as a whole).
+ */
+static int locate(const struct spec *s, int line, char *err)
+{
+	char what[2000]; /* build messages are short; the path gets the rest */
+	int n = 0, at = 0;
+	if (sscanf(err, "curve at line %d: %n", &at, &n) == 1 && n > 0)
+		line = at;
+	snprintf(what, sizeof what, "%s", err + n);
+	if (line > 0)
+		snprintf(err, SPEC_ERRLEN, "%.4000s:%d: %s", s->path, line, what);
+	else
+		snprintf(err, SPEC_ERRLEN, "%.4000s: %s", s->path, what);
+	return -1;
+}
+
 int spec_build(const struct spec *s, fig_figure **out, char *err)
 {
 	fig_figure *f;
 	int st = fig_new(&f, s->width, s->height, FIG_UNIT_IN, s->rows, s->cols);
 	if (st != FIG_OK) {
-		snprintf(err, SPEC_ERRLEN, "%s: %s", s->name, fig_strerror(st));
-		return -1;
+		snprintf(err, SPEC_ERRLEN, "%s", fig_strerror(st));
+		return locate(s, 0, err);
 	}
 	struct spec_train_cache *tc;
 	if (spec_train_prepare(s, &tc, err) != 0) {
 		fig_free(f);
-		return -1;
+		return locate(s, 0, err);
 	}
 	struct popcache pc;
 	memset(&pc, 0, sizeof pc);
@@ -577,7 +600,7 @@ int spec_build(const struct spec *s, fig_figure **out, char *err)
 			focal_population_free(&pc.d);
 			spec_train_cache_free(tc);
 			fig_free(f);
-			return -1;
+			return locate(s, s->panels[i].line, err);
 		}
 	}
 	focal_population_free(&pc.d);

@@ -110,6 +110,19 @@ static int copy_text(struct ctx *c, char *dst, size_t cap, const char *src)
 	return 0;
 }
 
+/* Text that is drawn as markup: copied, and checked here so that a
+ * mistake is reported at its FILE:LINE with what is wrong. */
+static int copy_markup(struct ctx *c, char *dst, size_t cap, const char *src,
+		       const char *what)
+{
+	char why[160];
+	if (copy_text(c, dst, cap, src) != 0)
+		return -1;
+	if (fig_markup_explain(src, why, sizeof why) != FIG_OK)
+		return fail(c, "invalid markup in %s \"%s\": %s", what, src, why);
+	return 0;
+}
+
 static const char *const quantity_names[Q_COUNT] = {
 	"value", "dpt", "dxt", "weight", "residual", "residual_identity",
 	"published", "focus", "coef", "relerr_numeric", "relerr_reference",
@@ -238,7 +251,7 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 			if (num(c, v, "beta", &cv->beta) != 0)
 				return -1;
 		} else if (strcmp(k, "label") == 0) {
-			if (copy_text(c, cv->label, sizeof cv->label, v) != 0)
+			if (copy_markup(c, cv->label, sizeof cv->label, v, "label") != 0)
 				return -1;
 		} else if (strcmp(k, "kind") == 0) {
 			if (!LOOKUP(kind_names, v, &cv->kind))
@@ -410,7 +423,7 @@ static int parse_decor(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 	}
 	if (n > first + 1)
 		return fail(c, "too many values for %s (quote text with spaces)", kw);
-	if (n == first + 1 && copy_text(c, d->text, sizeof d->text, tok[first]) != 0)
+	if (n == first + 1 && copy_markup(c, d->text, sizeof d->text, tok[first], kw) != 0)
 		return -1;
 	pn->ndecor++;
 	return 0;
@@ -663,6 +676,7 @@ int spec_parse_text(const char *name, const char *text, struct spec *s, char *er
 	const char *base = strrchr(name, '/');
 	base = base ? base + 1 : name;
 	snprintf(s->name, sizeof s->name, "%.*s", (int)strcspn(base, "."), base);
+	snprintf(s->path, sizeof s->path, "%s", name);
 	if (base != name)
 		snprintf(s->dir, sizeof s->dir, "%.*s", (int)(base - name - 1), name);
 	else
@@ -720,7 +734,7 @@ int spec_parse_text(const char *name, const char *text, struct spec *s, char *er
 			if (n != 2)
 				return fail(&c, "%s needs one quoted text", kw);
 			char *dst = kw[0] == 't' ? pn->title : kw[0] == 'x' ? pn->xlabel : pn->ylabel;
-			if (copy_text(&c, dst, 128, tok[1]))
+			if (copy_markup(&c, dst, 128, tok[1], kw))
 				return -1;
 		} else if (strcmp(kw, "x") == 0) {
 			if (parse_x(&c, cur_panel(s), tok, n))
@@ -747,6 +761,9 @@ int spec_parse_text(const char *name, const char *text, struct spec *s, char *er
 		} else {
 			return fail(&c, "unknown directive '%s' (expected caption, size, layout, panel, title, x, y, xlabel, ylabel, legend, shade, hline, vline, note, population, training or curve)", kw);
 		}
+		/* a panel's first line, for the messages of spec_build */
+		if (s->npanels > 0 && s->panels[s->npanels - 1].line == 0)
+			s->panels[s->npanels - 1].line = c.line;
 	}
 	return check_spec(&c, s);
 }

@@ -59,6 +59,101 @@ for c in $cmds; do
 	done
 done
 
+# Options that do not go together are refused, whichever comes first, with
+# one line naming both (the sources of points, of populations, of scores,
+# of gammas, and where a figure goes); options that do go together still run.
+val() { # a valid value for an option, or nothing for a flag
+	case $1 in
+	anchors) echo 100 ;; image) echo 200x100 ;; boxes) echo 3 ;; box-size) echo 10:20 ;;
+	box-aspect) echo 2 ;; boxes-file | scores) echo "$tmp/none.csv" ;; coco) echo "$tmp/none.json" ;;
+	coco-image) echo 1 ;; pos-iou) echo 0.6 ;; neg-iou) echo 0.3 ;; preset) echo toy-245 ;;
+	pos-frac) echo 0.1 ;; state) echo init ;; prior | hard-share) echo 0.01 ;;
+	pos-mean | neg-mean | neg-iou-slope) echo 1 ;; pos-sd | neg-sd) echo 2 ;; pos-dist) echo normal ;;
+	p) echo 0.5 ;; p-grid) echo 0.1:0.9:3 ;; x) echo 1 ;; x-grid) echo -1:1:3 ;;
+	gamma) echo 1 ;; gamma-grid) echo 0:1:3 ;; o | output) echo "$tmp/f.pdf" ;;
+	formats) echo pdf ;; dpi) echo 72 ;; jobs) echo 1 ;;
+	esac
+}
+dash() { if [ "$1" = o ]; then printf -- '-o'; else printf -- '--%s' "$1"; fi; }
+excl() { # command, option a, options b...: each b with a is refused
+	local cmd=$1 a=$2 b x y pre=()
+	shift 2
+	[ "$cmd" = plot ] && pre=(loss)
+	for b in "$@"; do
+		for order in ab ba; do
+			if [ $order = ab ]; then x=$a y=$b; else x=$b y=$a; fi
+			# shellcheck disable=SC2046
+			"$focal" "$cmd" "${pre[@]}" "$(dash "$x")" $(val "$x") "$(dash "$y")" $(val "$y") >"$tmp/out" 2>"$tmp/err" </dev/null
+			local rc=$?
+			if [ $rc -eq 2 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+				grep -qP "^focal: $cmd: $(dash "$x") and $(dash "$y") cannot be used together \\(.+\\)\$" "$tmp/err"; then ok; else bad "$cmd: $(dash "$x") then $(dash "$y") is refused" "exit $rc" "$(cat "$tmp/err")"; fi
+		done
+	done
+}
+geometry="image boxes box-size box-aspect boxes-file coco coco-image pos-iou neg-iou low-quality"
+model="state prior pos-mean pos-sd pos-dist neg-mean neg-sd neg-iou-slope hard-share"
+# shellcheck disable=SC2086
+{
+	excl simulate anchors $geometry scores preset
+	excl simulate scores $geometry preset pos-frac $model
+	excl simulate preset $geometry pos-frac
+	excl simulate boxes-file boxes box-size box-aspect coco coco-image
+	excl simulate coco image boxes box-size box-aspect
+}
+for c in eval integrate compare; do
+	excl $c p p-grid x x-grid
+	excl $c p-grid x x-grid
+	excl $c x x-grid
+done
+excl check p p-grid
+excl spread gamma gamma-grid
+excl train gamma sweep
+excl plot o term window
+excl plot output term window
+excl plot term window
+excl figures list o output formats dpi jobs
+# ... and what an option needs
+for row in "pos-frac:--pos-frac 0.1:--pos-frac needs --anchors" \
+	   "coco:--coco $tmp/c.json:--coco needs --coco-image" \
+	   "coco-image:--coco-image 3:--coco-image needs --coco"; do
+	IFS=: read -r _ args want <<<"$row"
+	# shellcheck disable=SC2086
+	"$focal" simulate $args >"$tmp/out" 2>"$tmp/err"
+	if [ $? -eq 2 ] && grep -q "^focal: simulate: $want (" "$tmp/err"; then ok; else bad "simulate $args: $want" "$(cat "$tmp/err")"; fi
+done
+# Sources and the options they read still combine.
+printf 'x1,y1,x2,y2\n10,10,100,120\n300,200,420,330\n' >"$tmp/boxes.csv"
+for args in "--boxes-file $tmp/boxes.csv --image 640x480 --pos-iou 0.6 --loss ce" \
+	    "--preset retinanet --state converged --loss ce" \
+	    "--anchors 1000 --pos-frac 0.1 --pos-mean 2 --loss ce" \
+	    "--image 320x200 --boxes 2 --box-size 20:40 --low-quality --loss ce"; do
+	# shellcheck disable=SC2086
+	if "$focal" simulate $args --format tsv >"$tmp/out" 2>"$tmp/err" && [ -s "$tmp/out" ]; then ok; else bad "simulate $args runs" "$(cat "$tmp/err")"; fi
+done
+
+# Numbers read and print the same under a decimal-comma locale (focal sets
+# only LC_CTYPE from the environment).  de_DE.UTF-8 is generated into $tmp
+# with localedef when the system has the locale sources.
+if command -v localedef >/dev/null 2>&1 && mkdir -p "$tmp/loc" && localedef -i de_DE -f UTF-8 "$tmp/loc/de_DE.UTF-8" >/dev/null 2>&1 &&
+	[ "$(LOCPATH=$tmp/loc LC_ALL=de_DE.UTF-8 bash -c 'printf "%.1f" 0')" = "0,0" ]; then
+	printf 'set gamma 0.5,1.5\neval --p 0.25 --format tsv\ncompare --p 0.3 --format json\n' >"$tmp/numbers.focal"
+	for args in "eval --loss ce,fl,fgl --gamma 0.5,1.5 --p 0.25,1e-3 --format tsv" \
+		    "eval --gamma 2.5 --x -1.5,2.25 --alpha 0.25 --format table" \
+		    "integrate --gamma 2.5 --p-grid 0.1:0.9:3 --method both --format csv" \
+		    "compare --gamma 1.5 --p 0.3 --format json" "check --gamma 1.5 --p 0.5" \
+		    "simulate --preset toy-245 --gamma 1.5 --format tsv" "repl"; do
+		# shellcheck disable=SC2086
+		LC_ALL=C "$focal" $args <"$tmp/numbers.focal" >"$tmp/c.out" 2>&1
+		# shellcheck disable=SC2086
+		LOCPATH=$tmp/loc LC_ALL=de_DE.UTF-8 "$focal" $args <"$tmp/numbers.focal" >"$tmp/de.out" 2>&1
+		if [ -s "$tmp/c.out" ] && cmp -s "$tmp/c.out" "$tmp/de.out"; then ok; else bad "the same numbers under de_DE.UTF-8: focal $args" "$(diff "$tmp/c.out" "$tmp/de.out" | head -4)"; fi
+	done
+	LOCPATH=$tmp/loc LC_ALL=de_DE.UTF-8 "$focal" eval --loss fl --gamma 1,5 --p 0.5 >"$tmp/out" 2>"$tmp/err"
+	if [ $? -eq 0 ] && [ "$(grep -c . "$tmp/out")" -eq 3 ]; then ok; else bad "--gamma 1,5 is a list of two under de_DE.UTF-8" "$(cat "$tmp/err")"; fi
+else
+	echo "SKIP: cannot generate de_DE.UTF-8 with localedef; decimal-comma locale not tested"
+fi
+
 # Machine formats: a header, the same number of fields on every row, and
 # numbers that round-trip (re-reading them with %.17g gives the same text).
 "$focal" eval --loss ce,fl,fgl,flstar --gamma 0.5,2 --x -745,-30,-1e-300,0,1.5,30,745 --format tsv >"$tmp/tsv"
@@ -69,7 +164,37 @@ if ! grep -qP '(^|\t)-0(\t|$)' "$tmp/tsv"; then ok; else bad "no negative zero p
 if awk -F, 'NR==1{n=NF} NF!=n{exit 1}' "$tmp/csv" && head -1 "$tmp/csv" | grep -q '^loss,gamma,alpha'; then ok; else bad "csv shape"; fi
 "$focal" eval --p 0,0.5 --format json >"$tmp/json"
 if command -v python3 >/dev/null 2>&1; then
-	if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d)==6 and d[0]["loss"]=="ce" and d[0]["value"]=="inf"' "$tmp/json" 2>/dev/null; then ok; else bad "json parses with the expected rows"; fi
+	if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d)==6 and d[0]["loss"]=="ce" and d[0]["value"] is None and d[0]["nonfinite"]["value"]=="inf"' "$tmp/json" 2>/dev/null; then ok; else bad "json parses with the expected rows"; fi
+	# Strict JSON from every command: no NaN/Infinity literals, each column
+	# of one type (numbers, or strings) with null where a value is not a
+	# finite number, and "nonfinite" saying which kind exactly there.
+	cat >"$tmp/strict.py" <<'PY'
+import json, sys
+def reject(name):
+    raise ValueError("non-standard JSON constant " + name)
+rows = json.loads(open(sys.argv[1]).read(), parse_constant=reject)
+assert isinstance(rows, list) and rows, "a non-empty array"
+kinds = {}
+for r in rows:
+    nf = r.pop("nonfinite", {})
+    for k, v in nf.items():
+        assert r[k] is None and v in ("inf", "-inf", "nan"), (k, v)
+    for k, v in r.items():
+        if v is None:
+            continue
+        t = "num" if isinstance(v, (int, float)) and not isinstance(v, bool) else type(v).__name__
+        assert kinds.setdefault(k, t) == t, "column %s mixes %s and %s" % (k, kinds[k], t)
+PY
+	for args in "eval --loss ce,fl,fgl,flstar --gamma 0.5,2 --p 0,1e-300,0.5,1" \
+		    "eval --loss ce,fl --alpha 0.25 --x -800,0,800 --y 0" \
+		    "integrate --gamma 0,2 --p 0,0.5,1 --method both --published" \
+		    "compare --gamma 2 --p 0,0.5,1" "check --gamma 2 --p 0.5 --tol-scale 0" \
+		    "spread" "simulate --preset toy-245" "simulate --preset toy-245 --table cdf --points 5" \
+		    "simulate --preset toy-245 --table hist --bins 4"; do
+		# shellcheck disable=SC2086
+		"$focal" $args --format json >"$tmp/j" 2>/dev/null
+		if python3 "$tmp/strict.py" "$tmp/j" 2>"$tmp/err"; then ok; else bad "strict json: focal $args" "$(tail -1 "$tmp/err")"; fi
+	done
 fi
 # tsv numbers round-trip
 v=$("$focal" integrate --gamma 2.5 --p 0.3 --format tsv | awk -F'\t' 'NR==2{print $5}')

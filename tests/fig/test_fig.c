@@ -340,6 +340,10 @@ static void test_markup_malformed(void **state)
 		assert_int_equal(fig_markup_parse(bad[i], FIG_MARKUP_STRICT, &m),
 				 FIG_EMARKUP);
 		assert_int_equal(fig_markup_check(bad[i]), FIG_EMARKUP);
+		/* and the explanation says where */
+		char why[160];
+		assert_int_equal(fig_markup_explain(bad[i], why, sizeof why), FIG_EMARKUP);
+		assert_non_null(strstr(why, ", at character "));
 		/* lenient: the source, shown literally */
 		assert_int_equal(fig_markup_parse(bad[i], FIG_MARKUP_LENIENT, &m), FIG_OK);
 		assert_true(m.n <= 1);

@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FILE *o = open_memstream(&ob, &ol), *e = open_memstream(&eb, &el);
 		if (o && e) {
 			struct cli c = {o, e, 0};
-			int st = cmd->fn(&c, argc, argv);
+			int st = cli_run(&c, cmd, argc, argv);
 			fflush(o);
 			fflush(e);
 			if (st < 0 || st > 2)

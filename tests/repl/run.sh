@@ -164,6 +164,15 @@ if [ $rc -eq 130 ] && grep -q '^focal: line 2: interrupted$' "$tmp/err" && [ "$(
 ( trap '' INT; "$focal" repl <"$tmp/long" >/dev/null 2>"$tmp/err" & p=$!; sleep 0.5; kill -INT $p; sleep 0.5; kill -TERM $p; wait $p; echo $? >"$tmp/rc" )
 if [ "$(cat "$tmp/rc")" = 143 ]; then ok; else bad "an ignored SIGINT stays ignored; SIGTERM ends the session (143)" "exit $(cat "$tmp/rc")" "$(cat "$tmp/err")"; fi
 
+# ---- a failed check says so on stderr, with its line number, exit 2 ----------
+# (--tol-scale 1e-300 makes every identity with a nonzero error fail)
+printf 'eval --p 0.5 --loss ce\ncheck --gamma 2 --p 0.5 --tol-scale 1e-300\neval --p 0.5 --loss ce\n' >"$tmp/chk"
+"$focal" repl <"$tmp/chk" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+	grep -qP '^focal: line 2: check: \d+ of \d+ identities failed: [a-z0-9_]+(, [a-z0-9_]+)*$' "$tmp/err" &&
+	[ "$(grep -c '^ce' "$tmp/out")" -eq 2 ]; then ok; else bad "a failed check in a session: one line on stderr, exit 2" "exit $rc" "$(cat "$tmp/err")"; fi
+
 # ---- the man page documents the session --------------------------------------
 sed 's/\\-/-/g' "$top/man/focal.1" >"$tmp/man.txt"
 for w in 'set gamma' unset show reset save quit 'stop-on-error' 'no-history' 'XDG_STATE_HOME' 'SESSION FILES'; do

@@ -142,5 +142,17 @@ run "eval --loss ce --p 0.5 --format tsv"
 if wait_for "^focal: history not kept: cannot create '/dev/null/x/focal'" && wait_for "^ce	0|^ce +0" && wait_prompt; then ok; else bad "an unwritable history warns once" "$(screen | tail -4)"; fi
 run "quit"
 
+# Non-ASCII text in a UTF-8 locale: the line editor keeps it ('save café.svg'
+# once wrote caf.svg, the program never called setlocale).
+$T kill-session -t focal >/dev/null 2>&1
+$T new-session -d -s focal -x 200 -y 50 -c "$top" \
+	"env -u DISPLAY -u WAYLAND_DISPLAY LC_ALL=C.UTF-8 HOME=$tmp/home XDG_STATE_HOME=$tmp/state TERM=xterm $focal; echo \"[exit \$?]\"; sleep 600"
+wait_prompt "" 100
+run "plot loss --cols 60 --rows 16"
+wait_for "γ = 2" && wait_prompt
+run "save \"$tmp/café γ.svg\""
+if wait_for "saved .* to $tmp/café γ\.svg" && [ -s "$tmp/café γ.svg" ]; then ok; else bad "save keeps a UTF-8 file name" "$(screen | tail -3)" "$(ls "$tmp")"; fi
+run "quit"
+
 echo "repl-tmux: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -221,6 +221,32 @@ static void test_file_errors(void **state)
 	fig_figure *fig;
 	assert_int_equal(spec_build(&s, &fig, err), -1);
 	assert_non_null(strstr(err, "missing.tsv"));
+	/* ... and names the spec's FILE:LINE, the line of the curve */
+	assert_non_null(strstr(err, "t.spec:2: cannot read reference table"));
+}
+
+/* Bad markup is an error of the spec at its FILE:LINE, saying what is
+ * wrong and where, for every text that is drawn as markup. */
+static void test_markup_errors(void **state)
+{
+	(void)state;
+	rejects("title \"$p_t\"\ncurve value\n",
+		"t.spec:1: invalid markup in title \"$p_t\": a '$' is not closed by '$', at character 1");
+	rejects("curve value\nxlabel \"w_{FL\"\n",
+		"t.spec:2: invalid markup in xlabel \"w_{FL\": a '{' is not closed by '}', at character 3");
+	rejects("curve value\n\nylabel \"a}b\"\n",
+		"t.spec:3: invalid markup in ylabel \"a}b\": a '}' without its '{', at character 2");
+	rejects("curve value label=\"\\gama = {gamma}\"\n",
+		"t.spec:1: invalid markup in label \"\\gama = {gamma}\": unknown command '\\gama', at character 1");
+	rejects("curve value\nshade x 0.5 1 \"x_\"\n",
+		"t.spec:2: invalid markup in shade \"x_\": a subscript or superscript needs something after _ or ^, at character 3");
+	rejects("curve value\nnote 0.5 1 \"\\rm x\"\n",
+		"t.spec:2: invalid markup in note \"\\rm x\": a style command needs a {group} after it, at character 4");
+	rejects("curve value\nvline 0.5 \"\xce\xb3 \\%\\q\"\n",
+		"t.spec:2: invalid markup in vline \"\xce\xb3 \\%\\q\": unknown command '\\q', at character 5");
+	rejects("curve value\nvline 0.5 \"\xce\xb3 \\%\\!\"\n",
+		"t.spec:2: invalid markup in vline \"\xce\xb3 \\%\\!\": unknown escape after a backslash, at character 5");
+	rejects("curve value\nhline 0.5 \"a^^b\"\n", "t.spec:2: invalid markup in hline \"a^^b\"");
 }
 
 /* The training directive and quantities: parsed, checked, and built into
@@ -282,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_gamma_override),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_file_errors),
+		cmocka_unit_test(test_markup_errors),
 		cmocka_unit_test(test_training),
 	};
 	return cmocka_run_group_tests_name("spec", tests, NULL, NULL);

@@ -58,6 +58,15 @@ enum {
  */
 const char *fig_strerror(int status);
 
+/*
+ * fig_markup_explain - check markup text as every fig_*_set / _add
+ * function does.  FIG_OK when src is well-formed (NULL is); otherwise
+ * FIG_EMARKUP and, in msg (cap bytes, always terminated), what is wrong
+ * and the character (code point, from 1) where it was found, e.g.
+ * "a '$' is not closed by '$', at character 12".
+ */
+int fig_markup_explain(const char *src, char *msg, size_t cap);
+
 /* --------------------------------------------------------------- styling */
 
 typedef struct fig_rgb {

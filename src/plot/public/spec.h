@@ -18,7 +18,8 @@
 #define SPEC_MAX_CURVES 32
 #define SPEC_MAX_DECOR 16
 #define SPEC_MAX_GAMMAS 16
-#define SPEC_ERRLEN 512
+/* Room for a path of PATH_MAX (4096) bytes and the explanation after it. */
+#define SPEC_ERRLEN 6144
 
 /* What a curve's x axis runs over. */
 enum spec_xvar {
@@ -123,10 +124,12 @@ struct spec_panel {
 	int ncurves;
 	struct spec_decor decor[SPEC_MAX_DECOR];
 	int ndecor;
+	int line;                 /* its first line in the file, for messages */
 };
 
 struct spec {
 	char name[64];            /* from the file name, without .spec */
+	char path[4096];          /* the file as given, for messages */
 	char dir[512];            /* the spec's directory: ref= paths are relative to it */
 	char caption[256];        /* one sentence: what the figure shows */
 	double width, height;     /* inches */
@@ -152,7 +155,8 @@ void spec_override_gammas(struct spec *s, const double *g, int n);
 
 /*
  * Compute every curve and build the figure.  Returns 0 and *out (owned by
- * the caller, free with fig_free), or -1 with a message in err.
+ * the caller, free with fig_free), or -1 with a message "FILE:LINE: what"
+ * in err (just "FILE: what" for the figure as a whole).
  */
 int spec_build(const struct spec *s, fig_figure **out, char *err);
 
