@@ -596,8 +596,9 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 			make_model(c, &a, states[si], &m);
 		/* one seed for every state (the seed rule, include/focal/pop.h) */
 		uint64_t seed = (uint64_t)a.seed;
-		/* draw the logits of an in-memory model population */
-		if (!fixed_scores && p.n > 0) {
+		/* draw the logits of an in-memory model population (geometry;
+		 * --anchors draws its whole population below) */
+		if (!fixed_scores && p.n > 0 && a.anchors == 0) {
 			if (focal_population_draw(&p, &m, seed) != FOCAL_OK) {
 				cli_error(c, "cannot draw scores");
 				goto done;
