@@ -40,7 +40,7 @@ LAYERS   := lib fig plot cli
 B := build
 S := build/san
 
-.PHONY: check-repl fuzz check-fuzz-replay check-valgrind check-fault golden fig-demo all check check-unit check-cli check-install check-san demo bench install uninstall clean deps deps-check refdata
+.PHONY: check-walls check-repl fuzz check-fuzz-replay check-valgrind check-fault golden fig-demo all check check-unit check-cli check-install check-san demo bench install uninstall clean deps deps-check refdata
 
 all: $(B)/focal
 
@@ -142,6 +142,7 @@ TEST_INCS_test_reference = $(TEST_INCS)
 TEST_INCS_test_spec   = $(TEST_INCS)
 TEST_INCS_test_train  = $(TEST_INCS)
 TEST_INCS_test_status = $(TEST_INCS)
+TEST_INCS_test_population = $(TEST_INCS)
 # test_repro runs `focal simulate` in process: the CLI's objects and cli.h.
 TEST_INCS_test_repro  = $(TEST_INCS) -Isrc/cli
 $(B)/tests/test_repro: $(filter-out %/main.o,$(CLI_SRC:src/cli/%.c=$(B)/cli/%.o))
@@ -161,8 +162,38 @@ SAN_BINS  := $(UNIT_SRC:tests/unit/%.c=$(S)/tests/%) $(S)/tests/test_fig
 SAN_ENV   := ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fig/lsan.supp:print_suppressions=0
 
 # ---- tests -----------------------------------------------------------------
+# The walls hold: each folder's include path reaches no other folder's
+# private header (a probe that includes one must fail to compile), and
+# does reach the public headers it may use.
+WALL_PRIVATE = internal.h pop_internal.h fig_impl.h plot_internal.h cli.h repl.h
+WALLS_OK_lib  = focal/status.h focal/pop.h internal.h
+WALLS_OK_fig  = focal/status.h fig.h fig_impl.h
+WALLS_OK_plot = focal/pop.h fig.h spec.h plot_internal.h
+WALLS_OK_cli  = focal/pop.h fig.h spec.h cli.h repl.h
+WALLS_OWN_lib = internal.h pop_internal.h
+WALLS_OWN_fig = fig_impl.h
+WALLS_OWN_plot = plot_internal.h
+WALLS_OWN_cli = cli.h repl.h
+# and the layers it may not call: lib and fig see neither each other's
+# public/ headers nor plot's
+WALLS_NO_lib  = fig.h spec.h
+WALLS_NO_fig  = spec.h
+check-walls:
+	@set -e; n=0; for l in $(LAYERS); do \
+		case $$l in lib) inc="$(INC_lib)"; ok="$(WALLS_OK_lib)"; own="$(WALLS_OWN_lib)";; \
+		fig) inc="$(INC_fig)"; ok="$(WALLS_OK_fig)"; own="$(WALLS_OWN_fig)";; \
+		plot) inc="$(INC_plot)"; ok="$(WALLS_OK_plot)"; own="$(WALLS_OWN_plot)";; \
+		cli) inc="$(INC_cli)"; ok="$(WALLS_OK_cli)"; own="$(WALLS_OWN_cli)";; esac; \
+		for h in $$ok; do printf '#include "%s"\n' $$h | $(CC) $(BASE_CFLAGS) $$inc -fsyntax-only -x c - \
+			|| { echo "walls: src/$$l cannot include $$h"; exit 1; }; n=$$((n+1)); done; \
+		case $$l in lib) no="$(WALLS_NO_lib)";; fig) no="$(WALLS_NO_fig)";; *) no=;; esac; \
+		for h in $(WALL_PRIVATE) $$no; do case " $$own " in *" $$h "*) continue;; esac; \
+			if printf '#include "%s"\n' $$h | $(CC) $(BASE_CFLAGS) $$inc -fsyntax-only -x c - 2>/dev/null; \
+			then echo "walls: src/$$l can include $$h, behind a wall"; exit 1; fi; n=$$((n+1)); done; \
+	done; echo "walls: $$n passed, 0 failed"
+
 check: deps-check
-	@$(MAKE) --no-print-directory check-unit check-cli check-repl check-install check-fault check-fuzz-replay check-san
+	@$(MAKE) --no-print-directory check-walls check-unit check-cli check-repl check-install check-fault check-fuzz-replay check-san
 	@echo "make check: all test suites passed"
 
 check-unit: $(UNIT_BINS)

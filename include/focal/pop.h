@@ -20,6 +20,7 @@
 
 #include "focal/anchors.h"
 #include "focal/focal.h"
+#include "focal/io.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -125,6 +126,15 @@ int focal_population_model(size_t n, double pos_frac, const focal_score_model *m
 int focal_population_geometry(const focal_anchor_cfg *cfg, int width, int height,
 			      const focal_box *boxes, size_t nboxes,
 			      focal_population *p);
+
+/*
+ * A detector's scores from a file (focal_scores_read: CSV/TSV or .npy),
+ * checked for the population statistics: every logit finite within
+ * ±FOCAL_POP_LOGIT_MAX, or ±inf.  A larger finite logit is FOCAL_EDOM with
+ * a message naming the anchor; the reader's statuses and messages
+ * otherwise.  p is empty on failure.
+ */
+int focal_population_scores(const char *path, focal_population *p, focal_ioerr *err);
 
 /*
  * (Re)draw the logits of a population whose labels (and IoUs, if any) are

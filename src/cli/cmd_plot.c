@@ -421,22 +421,17 @@ static int list_figures(struct cli *c, const struct spec *specs, size_t n)
 	char (*cmd)[SPEC_CMDLEN] = calloc(n ? n : 1, sizeof *cmd);
 	struct table t;
 	table_init(&t, cols, 3);
-	int status = CLI_USAGE;
-	for (size_t i = 0; cmd && i < n; i++) {
+	size_t i = 0;
+	for (; cmd && i < n; i++) {
 		spec_command(&specs[i], cmd[i], sizeof cmd[i]);
 		struct cell row[3] = {STR(specs[i].name), STR(specs[i].caption), STR(cmd[i])};
 		if (table_add(&t, row) != 0)
 			break;
-		if (i + 1 == n)
-			status = CLI_OK;
 	}
-	if (cmd == NULL || (status != CLI_OK && n > 0))
-		cli_oom(c);
-	else
-		status = table_write(c, &t, FMT_TSV) == 0 ? CLI_OK : CLI_USAGE;
+	int st = !cmd || i < n ? cli_oom(c) : table_write(c, &t, FMT_TSV) == 0 ? CLI_OK : CLI_USAGE;
 	table_free(&t);
 	free(cmd);
-	return status;
+	return st;
 }
 
 /* A rough cost, to hand out the slow figures first: training runs an

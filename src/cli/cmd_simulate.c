@@ -533,25 +533,11 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 		if (focal_population_toy245(&p) != FOCAL_OK)
 			return cli_oom(c);
 	} else if (a.scores) {
-		focal_scores sc;
 		focal_ioerr err;
-		if (focal_scores_read(a.scores, &sc, &err) != FOCAL_OK) {
+		if (focal_population_scores(a.scores, &p, &err) != FOCAL_OK) {
 			cli_error(c, "%s", err.msg);
 			return CLI_USAGE;
 		}
-		p.label = sc.label;
-		p.logit = sc.logit;
-		p.n = sc.n;
-		/* the population sums take logits within ±FOCAL_POP_LOGIT_MAX, or ±inf */
-		for (size_t i = 0; i < p.n; i++)
-			if (isfinite(p.logit[i]) && fabs(p.logit[i]) > FOCAL_POP_LOGIT_MAX) {
-				cli_error(c, "%s: anchor %zu (data row %zu): logit %g is beyond "
-					  "[-1e9, 1e9]: p_t is 0 or 1 to double precision past +-745; "
-					  "write inf or -inf for an infinite score",
-					  a.scores, i + 1, i + 1, p.logit[i]);
-				focal_population_free(&p);
-				return CLI_USAGE;
-			}
 	} else if (a.anchors == 0) {
 		if (geometry_population(c, &a, &p) != 0)
 			return CLI_USAGE;
@@ -583,8 +569,9 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 			make_model(c, &a, states[si], &m);
 		/* one seed for every state (the seed rule, include/focal/pop.h) */
 		uint64_t seed = (uint64_t)a.seed;
-		/* draw the logits of an in-memory model population */
-		if (!fixed_scores && p.n > 0) {
+		/* draw the logits of an in-memory model population (geometry;
+		 * --anchors draws its whole population below) */
+		if (!fixed_scores && p.n > 0 && a.anchors == 0) {
 			if (focal_population_draw(&p, &m, seed) != FOCAL_OK) {
 				cli_error(c, "cannot draw scores");
 				goto done;

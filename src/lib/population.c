@@ -8,6 +8,7 @@
 #include "pop_internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,6 +94,29 @@ int focal_population_geometry(const focal_anchor_cfg *cfg, int width, int height
 	if (st != FOCAL_OK)
 		focal_population_free(p);
 	return st;
+}
+
+int focal_population_scores(const char *path, focal_population *p, focal_ioerr *err)
+{
+	focal_scores sc;
+	memset(p, 0, sizeof *p);
+	int st = focal_scores_read(path, &sc, err);
+	if (st != FOCAL_OK)
+		return st;
+	p->label = sc.label;
+	p->logit = sc.logit;
+	p->n = sc.n;
+	/* the population sums take logits within ±FOCAL_POP_LOGIT_MAX, or ±inf */
+	for (size_t i = 0; i < p->n; i++)
+		if (isfinite(p->logit[i]) && fabs(p->logit[i]) > FOCAL_POP_LOGIT_MAX) {
+			snprintf(err->msg, sizeof err->msg,
+				 "%s: anchor %zu (data row %zu): logit %g is beyond [-1e9, 1e9]: "
+				 "p_t is 0 or 1 to double precision past +-745; write inf or -inf "
+				 "for an infinite score", path, i + 1, i + 1, p->logit[i]);
+			focal_population_free(p);
+			return FOCAL_EDOM;
+		}
+	return FOCAL_OK;
 }
 
 int focal_population_draw(focal_population *p, const focal_score_model *m, uint64_t seed)

@@ -299,58 +299,10 @@ static int pop_shares_eval(const struct spec_population *pp, const focal_populat
 	return focal_pop_eval_model((size_t)pp->anchors, pp->pos_frac, &m, (uint64_t)pp->seed, o, r);
 }
 
-static int pop_curve(fig_panel *p, const struct spec_panel *pn, int ci,
-		     const focal_population *d, char *err)
+/* Shares: one stacked bar per loss, segments pos / hard / easy negatives. */
+static int shares_curve(fig_panel *p, const struct spec_panel *pn, const struct spec_curve *cv,
+			const focal_population *d, char *err)
 {
-	const struct spec_curve *cv = &pn->curves[ci];
-	if (cv->q == Q_CDF) {
-		size_t npts = pn->npoints ? (size_t)pn->npoints : 201;
-		double *xs = grid(0.0, 1.0, (int)npts, 0), *ys = malloc(npts * sizeof *ys);
-		int rc = 0;
-		if (!xs || !ys) {
-			snprintf(err, SPEC_ERRLEN, "out of memory");
-			rc = -1;
-		}
-		for (int gi = 0; rc == 0 && gi < cv->ngammas; gi++) {
-			focal_pop_spec sp = {spec_pop_loss(cv->loss), cv->gammas[gi], NAN};
-			if (focal_pop_cdf(d->label, d->logit, d->n, &sp, cv->group, ys, npts) != FOCAL_OK) {
-				snprintf(err, SPEC_ERRLEN, "curve at line %d: cannot compute the CDF", cv->line);
-				rc = -1;
-				break;
-			}
-			rc = add_series(p, pn, cv, ci, gi, cv->gammas[gi], xs, ys, npts, err);
-		}
-		free(xs);
-		free(ys);
-		return rc;
-	}
-	if (cv->q == Q_GRADNORM) {
-		size_t nb = (size_t)cv->bins;
-		uint64_t *cnt = calloc(3 * nb, sizeof *cnt);
-		/* bin edges 0, 1/nb, ..., 1 with the last value repeated: a
-		 * post-step staircase draws each bin over its own width */
-		double *xs = malloc((nb + 1) * sizeof *xs), *ys = malloc((nb + 1) * sizeof *ys);
-		int rc = -1;
-		if (cnt && xs && ys && focal_pop_gradnorm_hist(d->label, d->logit, d->n, nb, cnt) == FOCAL_OK) {
-			int g = cv->group == FOCAL_GROUP_POS ? 0 : cv->group == FOCAL_GROUP_NEG ? 1 : 2;
-			uint64_t tot = 0;
-			for (size_t b = 0; b < nb; b++)
-				tot += cnt[g * nb + b];
-			for (size_t b = 0; b <= nb; b++) {
-				size_t k = b < nb ? b : nb - 1;
-				xs[b] = (double)b / (double)nb;
-				ys[b] = tot ? (double)cnt[g * nb + k] / (double)tot : NAN;
-			}
-			rc = add_series(p, pn, cv, ci, 0, NAN, xs, ys, nb + 1, err);
-		} else {
-			snprintf(err, SPEC_ERRLEN, "out of memory");
-		}
-		free(cnt);
-		free(xs);
-		free(ys);
-		return rc;
-	}
-	/* shares: one stacked bar per loss, segments pos / hard / easy negatives */
 	double g = cv->ngammas > 0 ? cv->gammas[0] : 2.0;
 	focal_pop_opts o;
 	focal_pop_opts_default(&o);
@@ -403,6 +355,60 @@ static int pop_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 		return -1;
 	}
 	return 0;
+}
+
+static int pop_curve(fig_panel *p, const struct spec_panel *pn, int ci,
+		     const focal_population *d, char *err)
+{
+	const struct spec_curve *cv = &pn->curves[ci];
+	if (cv->q == Q_CDF) {
+		size_t npts = pn->npoints ? (size_t)pn->npoints : 201;
+		double *xs = grid(0.0, 1.0, (int)npts, 0), *ys = malloc(npts * sizeof *ys);
+		int rc = 0;
+		if (!xs || !ys) {
+			snprintf(err, SPEC_ERRLEN, "out of memory");
+			rc = -1;
+		}
+		for (int gi = 0; rc == 0 && gi < cv->ngammas; gi++) {
+			focal_pop_spec sp = {spec_pop_loss(cv->loss), cv->gammas[gi], NAN};
+			if (focal_pop_cdf(d->label, d->logit, d->n, &sp, cv->group, ys, npts) != FOCAL_OK) {
+				snprintf(err, SPEC_ERRLEN, "curve at line %d: cannot compute the CDF", cv->line);
+				rc = -1;
+				break;
+			}
+			rc = add_series(p, pn, cv, ci, gi, cv->gammas[gi], xs, ys, npts, err);
+		}
+		free(xs);
+		free(ys);
+		return rc;
+	}
+	if (cv->q == Q_GRADNORM) {
+		size_t nb = (size_t)cv->bins;
+		uint64_t *cnt = calloc(3 * nb, sizeof *cnt);
+		/* bin edges 0, 1/nb, ..., 1 with the last value repeated: a
+		 * post-step staircase draws each bin over its own width */
+		double *xs = malloc((nb + 1) * sizeof *xs), *ys = malloc((nb + 1) * sizeof *ys);
+		int rc = -1;
+		if (cnt && xs && ys && focal_pop_gradnorm_hist(d->label, d->logit, d->n, nb, cnt) == FOCAL_OK) {
+			int g = cv->group == FOCAL_GROUP_POS ? 0 : cv->group == FOCAL_GROUP_NEG ? 1 : 2;
+			uint64_t tot = 0;
+			for (size_t b = 0; b < nb; b++)
+				tot += cnt[g * nb + b];
+			for (size_t b = 0; b <= nb; b++) {
+				size_t k = b < nb ? b : nb - 1;
+				xs[b] = (double)b / (double)nb;
+				ys[b] = tot ? (double)cnt[g * nb + k] / (double)tot : NAN;
+			}
+			rc = add_series(p, pn, cv, ci, 0, NAN, xs, ys, nb + 1, err);
+		} else {
+			snprintf(err, SPEC_ERRLEN, "out of memory");
+		}
+		free(cnt);
+		free(xs);
+		free(ys);
+		return rc;
+	}
+	return shares_curve(p, pn, cv, d, err);
 }
 
 static int build_curve(fig_panel *p, const struct spec *sp, const struct spec_panel *pn,

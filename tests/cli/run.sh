@@ -319,6 +319,8 @@ if [ $rc -eq 2 ] && grep -q "^focal: cannot write '/nonexistent-dir/x.pdf'" "$tm
 if [ $rc -eq 2 ] && grep -q "^focal: invalid format 'jpg'" "$tmp/err" && [ ! -e "$tmp/nf" ]; then ok; else bad "figures: bad format" "$(cat "$tmp/err")"; fi
 if "$focal" figures --list | awk -F'\t' 'NR==1 && $0!="name\tcaption\tcommand"{exit 1} NR>1 && $2==""{exit 1}' ; then ok; else bad "figures --list has a caption for every figure"; fi
 if "$focal" figures --list | awk -F'\t' 'NR>1 && $1 ~ /^pop_/ && $3 !~ /^focal simulate /{exit 1}' ; then ok; else bad "figures --list names a command for every population figure"; fi
+cmd=$("$focal" figures --list | awk -F'\t' '$1=="pop_shares"{print $3}')
+if "$focal" plot pop_shares -o "$tmp/ps.gp" && grep -qxF "#     $cmd" "$tmp/ps.gp"; then ok; else bad "the .gp script names the command --list names"; fi
 if FOCAL_PLOTS=/nonexistent "$focal" figures 2>"$tmp/err"; then bad "figures with no specs fails"; elif grep -q "^focal: no figure specs found in '/nonexistent'" "$tmp/err"; then ok; else bad "figures with no specs message" "$(cat "$tmp/err")"; fi
 env -u DISPLAY -u WAYLAND_DISPLAY "$focal" plot loss --window 2>"$tmp/err"; rc=$?
 if [ $rc -eq 2 ] && grep -q "^focal: --window needs a display" "$tmp/err"; then ok; else bad "--window without a display" "$(cat "$tmp/err")"; fi

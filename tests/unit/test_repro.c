@@ -288,6 +288,20 @@ static void check_figure(const struct spec *s, const fig_figure *f, const char *
 		out_free(&outs[t]);
 }
 
+/* Name the commands of s, build it, and check it against them. */
+static void check_spec(const struct spec *s)
+{
+	char err[SPEC_ERRLEN], cmd[SPEC_CMDLEN];
+	assert_int_equal(spec_command(s, cmd, sizeof cmd), 0);
+	if (cmd[0] == '\0')
+		fail_msg("%s: a population figure names no command", s->name);
+	fig_figure *f;
+	if (spec_build(s, &f, err) != 0)
+		fail_msg("%s", err);
+	check_figure(s, f, cmd);
+	fig_free(f);
+}
+
 static void test_population_figures(void **state)
 {
 	(void)state;
@@ -300,20 +314,13 @@ static void test_population_figures(void **state)
 		size_t len = strlen(e->d_name);
 		if (len < 6 || strcmp(e->d_name + len - 5, ".spec") != 0)
 			continue;
-		char path[1024], err[SPEC_ERRLEN], cmd[SPEC_CMDLEN];
+		char path[1024], err[SPEC_ERRLEN];
 		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
 		if (spec_parse(path, &s, err) != 0)
 			fail_msg("%s", err);
 		if (!has_population(&s))
 			continue;
-		assert_int_equal(spec_command(&s, cmd, sizeof cmd), 0);
-		if (cmd[0] == '\0')
-			fail_msg("%s: a population figure names no command", s.name);
-		fig_figure *f;
-		if (spec_build(&s, &f, err) != 0)
-			fail_msg("%s", err);
-		check_figure(&s, f, cmd);
-		fig_free(f);
+		check_spec(&s);
 		figures++;
 	}
 	closedir(d);
@@ -321,10 +328,42 @@ static void test_population_figures(void **state)
 	assert_true(figures >= 3);
 }
 
+/*
+ * Beyond the shipped set: the toy-245 preset, a model with every setting
+ * away from its default, two states in one command, every CDF loss, and
+ * one command per table.
+ */
+static void test_other_populations(void **state)
+{
+	(void)state;
+	static struct spec s;
+	char err[SPEC_ERRLEN];
+	const char *text =
+		"caption \"t\"\nsize 7 5\nlayout 2 2\n"
+		"panel\npopulation source=toy-245 seed=3\nx loss\n"
+		"curve shares what=grad gamma=1.5\n"
+		"panel\npopulation source=model state=early anchors=5000 pos-frac=0.01 prior=0.02 seed=7\n"
+		"x fraction 0 1 points=51\n"
+		"curve cdf loss=fgl gamma=0.5,3 group=neg\ncurve cdf loss=ce gamma=0 group=pos\n"
+		"panel\npopulation source=model state=early anchors=5000 pos-frac=0.01 prior=0.02 seed=7\n"
+		"x gradnorm 0 1\ncurve gradnorm group=all bins=7\n"
+		"panel\npopulation source=model state=init anchors=5000 pos-frac=0.01 prior=0.02 seed=7\n"
+		"x fraction 0 1 points=51\ncurve cdf loss=fl gamma=2 group=pos\n";
+	if (spec_parse_text("other.spec", text, &s, err) != 0)
+		fail_msg("%s", err);
+	check_spec(&s);
+	/* a shares panel weighting CE by another alpha has no command */
+	s.panels[0].pop.alpha = 0.5;
+	char cmd[SPEC_CMDLEN];
+	assert_int_equal(spec_command(&s, cmd, sizeof cmd), -1);
+	assert_string_equal(cmd, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_population_figures),
+		cmocka_unit_test(test_other_populations),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
