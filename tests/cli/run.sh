@@ -154,6 +154,14 @@ else
 	echo "SKIP: cannot generate de_DE.UTF-8 with localedef; decimal-comma locale not tested"
 fi
 
+# plots/README.md lists exactly the specs of the set.
+listed=$(grep -oP '^\| `\K[a-z0-9_]+(?=\.spec`)' "$top/plots/README.md" | sort)
+present=$(cd "$top/plots" && ls ./*.spec | sed 's|^\./||; s|\.spec$||' | sort)
+if [ -n "$listed" ] && [ "$listed" = "$present" ]; then ok; else bad "plots/README.md lists the specs" "$(diff <(echo "$listed") <(echo "$present"))"; fi
+# A gnuplot script's header names no option that focal does not have.
+"$focal" plot loss -o "$tmp/h.gp" 2>"$tmp/err"
+if [ -s "$tmp/h.gp" ] && ! grep -q 'when asked' "$tmp/h.gp"; then ok; else bad "the .gp header promises only what exists" "$(grep -n 'asked' "$tmp/h.gp")"; fi
+
 # Machine formats: a header, the same number of fields on every row, and
 # numbers that round-trip (re-reading them with %.17g gives the same text).
 "$focal" eval --loss ce,fl,fgl,flstar --gamma 0.5,2 --x -745,-30,-1e-300,0,1.5,30,745 --format tsv >"$tmp/tsv"
