@@ -389,7 +389,7 @@ static void worker(struct cli *c, const struct figjob *fj, int work, int res)
 	char *msg = NULL;
 	size_t msglen = 0, files = 0;
 	FILE *m = open_memstream(&msg, &msglen);
-	struct cli wc = {c->out, m ? m : stderr, 0};
+	struct cli wc = {c->out, m ? m : stderr, 0, NULL};
 	unsigned char i;
 	int code = 0;
 	while (code == 0 && read(work, &i, 1) == 1) {

@@ -57,6 +57,8 @@ const char cmd_simulate_usage[] =
 	"                        (gradient norm |p - y| histogram)\n"
 	"  --points N            cdf points (default 101);  --bins N  hist bins (default 20)\n"
 	"  --format F            table, tsv, csv, json\n"
+	"  --columns LIST        the columns to show, in order (any format)\n"
+	"  --no-pager            never page long output on a terminal\n"
 	"\n"
 	"Columns (summary): state loss gamma alpha group count loss_sum loss_share\n"
 	"  grad_sum grad_share loss_per_pos ess gini frac50 frac90 exact\n"
@@ -74,6 +76,9 @@ const char cmd_spread_usage[] =
 	"  --gamma LIST          gammas (default: --gamma-grid 0:5:11)\n"
 	"  --gamma-grid S:E:N    N gammas from S to E\n"
 	"  --hard P, --easy P    the points (default 0.1 and 0.9)\n"
+	"  --format F            table, tsv, csv, json\n"
+	"  --columns LIST        the columns to show, in order (any format)\n"
+	"  --no-pager            never page long output on a terminal\n"
 	"\n"
 	"Columns: gamma hard easy w_fl_hard w_fl_easy w_fgl_hard w_fgl_easy focus_fl\n"
 	"         focus_fgl spread_diff\n";

@@ -59,6 +59,8 @@ const char cmd_train_usage[] =
 	"  --curves FILE         write the training curves to FILE\n"
 	"  --table T             summary (default) or seeds (one row per run)\n"
 	"  --format F            table, tsv, csv, json\n"
+	"  --columns LIST        the columns to show, in order (any format)\n"
+	"  --no-pager            never page long output on a terminal\n"
 	"\n"
 	"Columns (summary): loss gamma alpha seeds diverged ap_mean ap_std ap_ci_low\n"
 	"  ap_ci_high p_value noise_mean noise_ci_low noise_ci_high loss_noise_mean\n"
@@ -386,7 +388,7 @@ static void outfile_abort(struct outfile *of)
 static int outfile_commit(struct cli *c, struct outfile *of, const struct table *t,
 			  enum cli_format fmt)
 {
-	struct cli fc = {of->f, c->err, 0};
+	struct cli fc = {of->f, c->err, 0, NULL};
 	/* the table format is for terminals: a file gets tsv */
 	if (fmt != FMT_CSV && fmt != FMT_JSON)
 		fmt = FMT_TSV;

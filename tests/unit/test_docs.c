@@ -133,6 +133,14 @@ static void test_options_documented(void **state)
 			disagree("man page: no section .SS %s", cmd->name);
 			continue;
 		}
+		/* the table options cli_run takes for every command with --format */
+		int tables = 0;
+		for (const struct opt *o = cmd->opts; o->name; o++)
+			tables |= strcmp(o->name, "format") == 0;
+		if (tables && !(spells(cmd->usage, "columns") && spells(cmd->usage, "no-pager")))
+			disagree("%s --help lacks --columns or --no-pager", cmd->name);
+		if (tables && !(spells(sec, "columns") && spells(sec, "no-pager")))
+			disagree("man page: %s (or COMMON OPTIONS) lacks --columns or --no-pager", cmd->name);
 		for (const struct opt *o = cmd->opts; o->name; o++) {
 			if (!o->name[0])
 				continue;
