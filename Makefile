@@ -156,6 +156,19 @@ TEST_INCS_fuzz_lists  = -Itests/fuzz -Isrc/cli
 # libFuzzer builds compile every folder in one command: the union.
 TEST_INCS_fuzz_all    = -Itests/fuzz -Isrc/lib -Isrc/fig -Isrc/plot -Isrc/cli
 
+# test_docs checks the command table against --help and the man page, so it
+# links the CLI (without main.c) as well as the libraries.
+DOCS_CLI := $(filter-out src/cli/main.c,$(CLI_SRC))
+$(B)/tests/test_docs: tests/unit/test_docs.c $(DOCS_CLI:src/cli/%.c=$(B)/cli/%.o) $(B)/libfocalfig.a $(B)/libfocal.a
+	@mkdir -p $(dir $@)
+	@echo '  LINK    $@'
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) -lcmocka $(LDFLAGS)
+
+$(S)/tests/test_docs: tests/unit/test_docs.c $(DOCS_CLI:src/cli/%.c=$(S)/cli/%.o) $(S)/libfocalfig.a $(S)/libfocal.a
+	@mkdir -p $(dir $@)
+	@echo '  LINK/SAN $@'
+	@$(CC) $(SAN_CFLAGS) -o $@ $^ $(LIBS) -lcmocka
+
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%) $(B)/tests/test_fig
 SAN_BINS  := $(UNIT_SRC:tests/unit/%.c=$(S)/tests/%) $(S)/tests/test_fig
 # fontconfig, pango and glib keep process-wide caches they never free.

@@ -23,11 +23,26 @@ enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 
 enum cli_format { FMT_DEFAULT = 0, FMT_TABLE, FMT_TSV, FMT_CSV, FMT_JSON };
 
+/*
+ * How result tables are shown, from the options every table command
+ * takes (cli_run strips them before the command parses its own):
+ * --columns LIST picks columns in every format; otherwise the table
+ * format shows the command's compact set (struct cmd.compact) and drops
+ * columns on the right that do not fit the terminal.  page: a long
+ * output on a terminal goes through $PAGER (default less -FRX).
+ */
+struct cli_view {
+	const char *columns;   /* --columns LIST, or NULL */
+	const char *compact;   /* the command's compact set, or NULL */
+	int page;              /* 1: page on a terminal (not --no-pager) */
+};
+
 /* Where a command writes.  err gets one-line "focal: ..." messages. */
 struct cli {
 	FILE *out;
 	FILE *err;
 	int out_is_tty;
+	const struct cli_view *view; /* NULL: every column, no pager */
 };
 
 struct opt;
@@ -55,6 +70,8 @@ struct cmd {
 	const struct opt *opts;   /* the options it accepts (for the REPL's
 	                             session defaults and completion) */
 	const struct cli_excl *excl; /* options that do not go together */
+	const char *compact;      /* the columns the table format shows by
+	                             default (space-separated), NULL: all */
 };
 
 extern const struct cmd cli_commands[];
@@ -89,6 +106,11 @@ const struct cmd *cli_find(const char *name);
  * that its own message wins.
  */
 int cli_run(struct cli *c, const struct cmd *cmd, int argc, char **argv);
+
+/* The text width of the terminal on stdout (TIOCGWINSZ), else $COLUMNS,
+ * else 0 (no limit); rows likewise ($LINES), 0 when unknown. */
+int cli_term_width(void);
+int cli_term_rows(void);
 
 /*
  * Levenshtein distance between two short strings, for "did you mean":

@@ -26,6 +26,8 @@ const char cmd_eval_usage[] =
 	"  --y 0|1         label (default 1); sets alpha_t and the sign of dx\n"
 	"  --log           geometric spacing for grids (S and E > 0)\n"
 	"  --format F      table (default on a terminal), tsv (default otherwise), csv, json\n"
+	"  --columns LIST  the columns to show, in order (any format)\n"
+	"  --no-pager      never page long output on a terminal\n"
 	"\n"
 	"Columns: loss gamma alpha beta y x pt qt value dpt dxt dx weight residual value_err\n"
 	"  value     L(p_t); for fgl the effective loss E_gamma(p_t), 0 at p_t = 1\n"

@@ -32,10 +32,11 @@ const char cmd_plot_usage[] =
 	"                     reproduces the figure), .rec (the drawing calls as text),\n"
 	"                     .txt (the text rendering).  Written atomically.\n"
 	"  --gamma LIST       replace the gamma list of every curve\n"
-	"  --dpi N            PNG resolution (default 300)\n"
+	"  --dpi N            PNG resolution in [10, 2400] (default 300)\n"
 	"  --term             draw the figure as text on standard output (the default\n"
 	"                     when no -o or --window is given)\n"
-	"  --cols N, --rows N size of the text drawing (default 80 x 24)\n"
+	"  --cols N, --rows N size of the text drawing, [20, 1000] x [8, 1000] (default\n"
+	"                     80 x 24)\n"
 	"  --window           open a live gnuplot window (needs a display and gnuplot\n"
 	"                     with a window terminal)\n"
 	"\n"
@@ -49,7 +50,7 @@ const char cmd_figures_usage[] =
 	"\n"
 	"  -o, --output DIR  where to write (default plots/out; created if missing)\n"
 	"  --formats LIST    comma list of pdf, svg, png, gp (default pdf,png,svg,gp)\n"
-	"  --dpi N           PNG resolution (default 300)\n"
+	"  --dpi N           PNG resolution in [10, 2400] (default 300)\n"
 	"  --jobs N          render N figures at a time in worker processes\n"
 	"                    (default: one per CPU, at most 8; 1 = in this process)\n"
 	"  --list            print the figure names and captions instead (tsv:\n"
@@ -389,7 +390,7 @@ static void worker(struct cli *c, const struct figjob *fj, int work, int res)
 	char *msg = NULL;
 	size_t msglen = 0, files = 0;
 	FILE *m = open_memstream(&msg, &msglen);
-	struct cli wc = {c->out, m ? m : stderr, 0};
+	struct cli wc = {c->out, m ? m : stderr, 0, NULL};
 	unsigned char i;
 	int code = 0;
 	while (code == 0 && read(work, &i, 1) == 1) {

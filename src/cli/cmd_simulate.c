@@ -23,13 +23,13 @@ const char cmd_simulate_usage[] =
 	"  --image WxH           image size in pixels for the anchor set (default 1333x800)\n"
 	"  --boxes N             random ground-truth boxes (default 7)\n"
 	"  --box-size MIN:MAX    their sqrt(area) range in pixels (default 32:512)\n"
-	"  --box-aspect A        their aspect ratio range [1/A, A] (default 3)\n"
+	"  --box-aspect A        their aspect ratios in [1/A, A] (default 3)\n"
 	"  --boxes-file FILE     boxes from CSV/TSV (columns x1,y1,x2,y2 or x,y,w,h)\n"
 	"  --coco FILE --coco-image ID|NAME   boxes of one image of a COCO annotation file\n"
-	"  --pos-iou T, --neg-iou T   assignment thresholds (default 0.5, 0.4)\n"
+	"  --pos-iou T, --neg-iou T   assignment thresholds (default 0.5 and 0.4)\n"
 	"  --low-quality         also make each box's best anchor positive\n"
 	"  --anchors N           N anchors drawn from the model, no geometry, streaming\n"
-	"  --pos-frac F          their positive share (default 1/1001, i.e. 1:1000)\n"
+	"  --pos-frac F          their positive share (default 1/1001; 1 in 1001)\n"
 	"  --scores FILE         real scores: label and logit (or prob) per anchor from\n"
 	"                        CSV/TSV or NumPy .npy\n"
 	"  --preset NAME         toy-245 (245 anchors: 10 positives at p_t = 0.02, 235\n"
@@ -46,16 +46,19 @@ const char cmd_simulate_usage[] =
 	"Evaluation:\n"
 	"  --loss LIST           ce, fl, fgl, ohem, sampled (default all)\n"
 	"  --gamma LIST          gammas for fl and fgl (default 2)\n"
-	"  --alpha A             alpha for fl, fgl and the alpha-balanced ce row (default:\n"
+	"  --alpha A             alpha in [0, 1] for fl, fgl and the balanced ce row (default:\n"
 	"                        fl and fgl unweighted, balanced ce with 0.25)\n"
 	"  --hard P              a negative is hard when p_t < P (default 0.5)\n"
 	"  --ohem-ratio R        OHEM keeps R negatives per positive (default 3)\n"
 	"  --batch B             sampled minibatch size, at most 1/4 positives (default 256)\n"
-	"  --threads N           worker threads (default: all cores; results do not depend on it)\n"
+	"  --threads N           worker threads in [1, 256] (default: all cores, at most 64 at\n"
+	"                        once; results do not depend on it)\n"
 	"  --table T             summary (default), cdf (normalised loss CDF), hist\n"
 	"                        (gradient norm |p - y| histogram)\n"
 	"  --points N            cdf points (default 101);  --bins N  hist bins (default 20)\n"
 	"  --format F            table, tsv, csv, json\n"
+	"  --columns LIST        the columns to show, in order (any format)\n"
+	"  --no-pager            never page long output on a terminal\n"
 	"\n"
 	"Columns (summary): state loss gamma alpha group count loss_sum loss_share\n"
 	"  grad_sum grad_share loss_per_pos ess gini frac50 frac90 exact\n"
@@ -73,6 +76,9 @@ const char cmd_spread_usage[] =
 	"  --gamma LIST          gammas (default: --gamma-grid 0:5:11)\n"
 	"  --gamma-grid S:E:N    N gammas from S to E\n"
 	"  --hard P, --easy P    the points (default 0.1 and 0.9)\n"
+	"  --format F            table, tsv, csv, json\n"
+	"  --columns LIST        the columns to show, in order (any format)\n"
+	"  --no-pager            never page long output on a terminal\n"
 	"\n"
 	"Columns: gamma hard easy w_fl_hard w_fl_easy w_fgl_hard w_fgl_easy focus_fl\n"
 	"         focus_fgl spread_diff\n";
@@ -420,7 +426,7 @@ static int parse_simargs(struct cli *c, int argc, char **argv, struct simargs *a
 		case S_HARD: e = cli_parse_range(c, "hard threshold", val, 1e-12, 1 - 1e-12, 0, &a->hard); break;
 		case S_OHEM: e = cli_parse_range(c, "OHEM ratio", val, 1e-6, 1e6, 0, &a->ohem_ratio); break;
 		case S_BATCH: e = cli_parse_range(c, "batch size", val, 1, 1e9, 1, &a->batch); break;
-		case S_THREADS: e = cli_parse_range(c, "thread count", val, 1, 64, 1, &a->threads); break;
+		case S_THREADS: e = cli_parse_range(c, "thread count", val, 1, 256, 1, &a->threads); break;
 		case S_TABLE:
 			if (strcmp(val, "summary") && strcmp(val, "cdf") && strcmp(val, "hist")) {
 				cli_error(c, "invalid table '%s': must be summary, cdf or hist", val);

@@ -25,7 +25,7 @@ const char cmd_train_usage[] =
 	"  --loss LIST           ce, ce_alpha, fl, fgl, ohem (default fl,fgl)\n"
 	"  --gamma LIST          gammas for fl and fgl (default 2)\n"
 	"  --sweep               gammas 0,0.5,1,2,5 (the gamma sweep)\n"
-	"  --alpha A|none        class weight of fl and fgl (default 0.25)\n"
+	"  --alpha A|none        class weight in [0, 1] of fl and fgl (default 0.25)\n"
 	"  --ce-alpha A          alpha of the alpha-balanced ce_alpha (default 0.75)\n"
 	"  --ohem-ratio R        OHEM keeps R negatives per positive (default 3)\n"
 	"\n"
@@ -53,11 +53,14 @@ const char cmd_train_usage[] =
 	"Runs and output:\n"
 	"  --seeds N             seeds per loss (default 10)\n"
 	"  --seed N              first seed (default 1)\n"
-	"  --threads N           worker threads (default: all cores; results do not depend on it)\n"
+	"  --threads N           worker threads in [1, 256] (default: all cores; results do not\n"
+	"                        depend on it)\n"
 	"  --eval-every K        a curve point every K steps (default steps/20)\n"
 	"  --curves FILE         write the training curves to FILE\n"
 	"  --table T             summary (default) or seeds (one row per run)\n"
 	"  --format F            table, tsv, csv, json\n"
+	"  --columns LIST        the columns to show, in order (any format)\n"
+	"  --no-pager            never page long output on a terminal\n"
 	"\n"
 	"Columns (summary): loss gamma alpha seeds diverged ap_mean ap_std ap_ci_low\n"
 	"  ap_ci_high p_value noise_mean noise_ci_low noise_ci_high loss_noise_mean\n"
@@ -385,7 +388,7 @@ static void outfile_abort(struct outfile *of)
 static int outfile_commit(struct cli *c, struct outfile *of, const struct table *t,
 			  enum cli_format fmt)
 {
-	struct cli fc = {of->f, c->err, 0};
+	struct cli fc = {of->f, c->err, 0, NULL};
 	/* the table format is for terminals: a file gets tsv */
 	if (fmt != FMT_CSV && fmt != FMT_JSON)
 		fmt = FMT_TSV;

@@ -60,17 +60,29 @@ static const struct cli_excl figures_excl[] = {
 	 "--list prints the names and captions and renders nothing"},
 	{NULL, NULL, 0, NULL}};
 
+/* ---- the compact column sets of the table format (struct cmd.compact) ----
+ * What fits a terminal of 120 columns and answers the command's question;
+ * --columns or a machine format shows the rest. */
+#define EVAL_COMPACT "loss gamma alpha pt value dpt dxt weight residual"
+#define INTEGRATE_COMPACT "gamma p method value abserr status diff agree published"
+#define COMPARE_COMPACT "gamma pt fl fgl loss_ratio grad_ratio w_fl w_fgl fgl_le_fl"
+#define SIMULATE_COMPACT "state loss gamma group count loss_share grad_share ess gini frac90 " \
+	"fraction cum_loss bin_lo bin_hi"
+#define SPREAD_COMPACT "gamma w_fl_hard w_fl_easy w_fgl_hard w_fgl_easy focus_fl focus_fgl spread_diff"
+#define TRAIN_COMPACT "loss gamma alpha seeds diverged ap_mean ap_ci_low ap_ci_high p_value " \
+	"noise_mean seed ap noise final_loss diverged_step"
+
 const struct cmd cli_commands[] = {
-	{"eval", cmd_eval, "losses, derivatives, weights and the residual at points", cmd_eval_usage, cmd_eval_opts, points_excl},
-	{"integrate", cmd_integrate, "the effective FGL loss E_gamma(p), analytic and numeric", cmd_integrate_usage, cmd_integrate_opts, points_excl},
-	{"compare", cmd_compare, "FL against FGL side by side over a grid", cmd_compare_usage, cmd_compare_opts, points_excl},
-	{"check", cmd_check, "run the mathematical identities; exit 1 if one fails", cmd_check_usage, cmd_check_opts, check_excl},
-	{"simulate", cmd_simulate, "populations of anchors: who carries the loss and the gradient", cmd_simulate_usage, cmd_simulate_opts, simulate_excl},
-	{"spread", cmd_spread, "focusing ratio and spread differential as functions of gamma", cmd_spread_usage, cmd_spread_opts, spread_excl},
-	{"train", cmd_train, "train with each loss over many seeds: AP with confidence intervals", cmd_train_usage, cmd_train_opts, train_excl},
-	{"plot", cmd_plot, "render one figure from a spec in plots/", cmd_plot_usage, cmd_plot_opts, plot_excl},
-	{"figures", cmd_figures, "render the whole figure set", cmd_figures_usage, cmd_figures_opts, figures_excl},
-	{"repl", cmd_repl, "interactive session with live plots (plain 'focal' on a terminal)", cmd_repl_usage, cmd_repl_opts, NULL},
+	{"eval", cmd_eval, "losses, derivatives, weights and the residual at points", cmd_eval_usage, cmd_eval_opts, points_excl, EVAL_COMPACT},
+	{"integrate", cmd_integrate, "the effective FGL loss E_gamma(p), analytic and numeric", cmd_integrate_usage, cmd_integrate_opts, points_excl, INTEGRATE_COMPACT},
+	{"compare", cmd_compare, "FL against FGL side by side over a grid", cmd_compare_usage, cmd_compare_opts, points_excl, COMPARE_COMPACT},
+	{"check", cmd_check, "run the mathematical identities; exit 1 if one fails", cmd_check_usage, cmd_check_opts, check_excl, NULL},
+	{"simulate", cmd_simulate, "populations of anchors: who carries the loss and the gradient", cmd_simulate_usage, cmd_simulate_opts, simulate_excl, SIMULATE_COMPACT},
+	{"spread", cmd_spread, "focusing ratio and spread differential as functions of gamma", cmd_spread_usage, cmd_spread_opts, spread_excl, SPREAD_COMPACT},
+	{"train", cmd_train, "train with each loss over many seeds: AP with confidence intervals", cmd_train_usage, cmd_train_opts, train_excl, TRAIN_COMPACT},
+	{"plot", cmd_plot, "render one figure from a spec in plots/", cmd_plot_usage, cmd_plot_opts, plot_excl, NULL},
+	{"figures", cmd_figures, "render the whole figure set", cmd_figures_usage, cmd_figures_opts, figures_excl, NULL},
+	{"repl", cmd_repl, "interactive session with live plots (plain 'focal' on a terminal)", cmd_repl_usage, cmd_repl_opts, NULL, NULL},
 };
 const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];
 
@@ -153,22 +165,121 @@ static int check_rule(struct cli *c, const struct cmd *cmd, char **argv,
 	return 0;
 }
 
+/* Is text[0..len) a whole word (of [a-z0-9_]) in text? */
+static int has_word(const char *hay, const char *w, size_t len)
+{
+	for (const char *p = hay; *p; p++) {
+		if (strncmp(p, w, len) != 0)
+			continue;
+		int before = p == hay || !(p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z') ||
+					   (p[-1] >= '0' && p[-1] <= '9'));
+		char a = p[len];
+		int after = !(a == '_' || (a >= 'a' && a <= 'z') || (a >= '0' && a <= '9'));
+		if (before && after)
+			return 1;
+	}
+	return 0;
+}
+
+/* Does the command write result tables (it takes --format)? */
+static int writes_tables(const struct cmd *cmd)
+{
+	for (const struct opt *o = cmd->opts; o && o->name; o++)
+		if (strcmp(o->name, "format") == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Take the table options (--columns LIST, --no-pager) out of argv into
+ * *view; the other words keep their order in *out (argc returned, or -1
+ * with a message).  Values of the command's own options are skipped, so
+ * '--gamma --columns' stays the command's to refuse.
+ */
+static int take_view(struct cli *c, const struct cmd *cmd, int argc, char **argv,
+		     char **out, struct cli_view *view)
+{
+	int n = 0;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (i > 0 && strcmp(a, "--no-pager") == 0) {
+			view->page = 0;
+			continue;
+		}
+		if (i > 0 && (strcmp(a, "--columns") == 0 || strncmp(a, "--columns=", 10) == 0)) {
+			if (a[9] == '=') {
+				view->columns = a + 10;
+			} else if (i + 1 < argc) {
+				view->columns = argv[++i];
+			} else {
+				cli_error(c, "option '--columns' needs a value");
+				return -1;
+			}
+			continue;
+		}
+		out[n++] = argv[i];
+		const char *name = a[0] == '-' && a[1] == '-' ? a + 2 : a[0] == '-' && a[1] && !a[2] ? a + 1 : NULL;
+		for (const struct opt *o = cmd->opts; i > 0 && name && !strchr(name, '=') && o->name; o++)
+			if (o->name[0] && o->has_arg && strcmp(o->name, name) == 0 && i + 1 < argc) {
+				out[n++] = argv[++i];
+				break;
+			}
+	}
+	out[n] = NULL;
+	/* A name that no Columns line of --help has is refused before the
+	 * work; table_write checks the exact set of the table written. */
+	for (const char *p = view->columns; p;) {
+		size_t len = strcspn(p, ",");
+		if (len > 0 && !has_word(cmd->usage, p, len)) {
+			cli_error(c, "invalid column '%.*s': %s has no such column (see 'focal %s --help')",
+				  (int)len, p, cmd->name, cmd->name);
+			return -1;
+		}
+		p = p[len] ? p + len + 1 : NULL;
+	}
+	return n;
+}
+
 int cli_run(struct cli *c, const struct cmd *cmd, int argc, char **argv)
 {
 	size_t n = 0;
 	while (cmd->opts && cmd->opts[n].name)
 		n++;
+	/* paging only where the caller allows it (the CLI, not the REPL) */
+	struct cli_view view = {NULL, cmd->compact, c->out_is_tty && c->view && c->view->page};
+	struct cli cv = *c;
+	char **v = NULL;
+	if (writes_tables(cmd)) {
+		v = malloc(((size_t)argc + 1) * sizeof *v);
+		if (v == NULL)
+			return cli_oom(c);
+		int m = take_view(c, cmd, argc, argv, v, &view);
+		if (m < 0) {
+			free(v);
+			return CLI_USAGE;
+		}
+		argc = m;
+		argv = v;
+		cv.view = &view;
+	}
+	int st = CLI_USAGE;
 	if (cmd->excl && n > 0) {
 		int *seen = calloc(n, sizeof *seen);
-		if (seen == NULL)
+		if (seen == NULL) {
+			free(v);
 			return cli_oom(c);
+		}
 		int bad = 0;
 		if (options_seen(cmd, argc, argv, seen, n) == 0)
 			for (const struct cli_excl *r = cmd->excl; r->one && !bad; r++)
 				bad = check_rule(c, cmd, argv, r, seen, n) != 0;
 		free(seen);
-		if (bad)
+		if (bad) {
+			free(v);
 			return CLI_USAGE;
+		}
 	}
-	return cmd->fn(c, argc, argv);
+	st = cmd->fn(&cv, argc, argv);
+	free(v);
+	return st;
 }

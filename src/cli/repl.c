@@ -28,7 +28,7 @@ const char cmd_repl_usage[] =
 	"'compare', 'plot loss' run as 'focal eval --p 0.3' ... would, with the\n"
 	"session's defaults added ('set gamma 0.5,1,2').  Plain 'focal' on a\n"
 	"terminal starts one.  'help' inside lists the session's own commands:\n"
-	"set, unset, show, reset, save, help, quit.\n"
+	"set, unset, show, reset, save, help, quit (or exit).\n"
 	"\n"
 	"When standard input is not a terminal the lines run as a script\n"
 	"('focal repl < analysis.focal'): no prompts, results exactly as the\n"
@@ -146,7 +146,7 @@ static int check_seed(struct cli *c, const char *v)
 
 static int check_threads(struct cli *c, const char *v)
 {
-	return int_in(c, "thread count", v, 1, 64);
+	return int_in(c, "thread count", v, 1, 256);
 }
 
 static int check_dpi(struct cli *c, const char *v)
@@ -172,7 +172,7 @@ const struct repl_param repl_params[] = {
 	{"format", "table, tsv, csv or json", "tsv", format_values, check_format},
 	{"y", "label 0 or 1", "0", y_values, check_y},
 	{"seed", "integer >= 0", "7", NULL, check_seed},
-	{"threads", "integer in [1, 64]", "4", NULL, check_threads},
+	{"threads", "integer in [1, 256]", "4", NULL, check_threads},
 	{"dpi", "integer in [10, 2400] (PNG files)", "150", NULL, check_dpi},
 	{"cols", "integer in [20, 1000] (figures drawn as text)", "120", NULL, check_cols},
 	{"rows", "integer in [8, 1000] (figures drawn as text)", "40", NULL, check_rows},
@@ -479,7 +479,7 @@ static int run(struct repl_session *s, const struct cmd *cmd, int argc, char **a
 	char *msg = NULL;
 	size_t msglen = 0;
 	FILE *mem = open_memstream(&msg, &msglen);
-	struct cli cc = {s->c->out, mem ? mem : s->c->err, s->c->out_is_tty};
+	struct cli cc = {s->c->out, mem ? mem : s->c->err, s->c->out_is_tty, NULL};
 	cli_interrupt_clear();
 	running = 1;
 	int st = cli_run(&cc, cmd, n, v);
@@ -816,7 +816,7 @@ static int do_set(struct repl_session *s, int argc, char **argv)
 		char *msg = NULL;
 		size_t len = 0;
 		FILE *mem = open_memstream(&msg, &len);
-		struct cli cc = {s->c->out, mem ? mem : s->c->err, s->c->out_is_tty};
+		struct cli cc = {s->c->out, mem ? mem : s->c->err, s->c->out_is_tty, NULL};
 		int bad = repl_params[idx[k]].check(&cc, val[k]) != 0;
 		if (mem) {
 			fclose(mem);
@@ -909,7 +909,8 @@ static void help_session(FILE *out)
 	      "  plot NAME|SPEC  draw a figure (a gnuplot window when there is a display,\n"
 	      "                  else text); 'set gamma' redraws it\n"
 	      "  save FILE       write the last figure with the session's gamma (.pdf .svg\n"
-	      "                  .png .gp); plot options may follow (save f.png --dpi 150)\n"
+	      "                  .png .gp .rec .txt); plot options may follow (save f.png\n"
+	      "                  --dpi 150)\n"
 	      "  help [COMMAND]  this list, or a command's options (as 'focal COMMAND --help')\n"
 	      "  quit, exit      leave (also Ctrl-D); Ctrl-C cancels the line or command\n",
 	      out);

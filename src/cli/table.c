@@ -12,8 +12,12 @@
 
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 void table_init(struct table *t, const char *const *cols, size_t ncol)
 {
@@ -66,23 +70,28 @@ static const char *cell_text(const struct cell *cl, char *buf, size_t n, int dig
 	return buf;
 }
 
-static void write_sep(struct cli *c, const struct table *t, char sep)
+/* The columns shown, in table order: sel[0..nsel) index t->cols. */
+struct shown {
+	size_t *sel, nsel;
+};
+
+static void write_sep(FILE *f, const struct table *t, const struct shown *sh, char sep)
 {
 	char buf[64];
-	for (size_t j = 0; j < t->ncol; j++) {
-		if (j)
-			fputc(sep, c->out);
-		fputs(t->cols[j], c->out);
+	for (size_t k = 0; k < sh->nsel; k++) {
+		if (k)
+			fputc(sep, f);
+		fputs(t->cols[sh->sel[k]], f);
 	}
-	fputc('\n', c->out);
+	fputc('\n', f);
 	for (size_t i = 0; i < t->nrows && !cli_interrupted(); i++) {
 		const struct cell *row = t->cells + i * t->ncol;
-		for (size_t j = 0; j < t->ncol; j++) {
-			if (j)
-				fputc(sep, c->out);
-			fputs(cell_text(&row[j], buf, sizeof buf, 17), c->out);
+		for (size_t k = 0; k < sh->nsel; k++) {
+			if (k)
+				fputc(sep, f);
+			fputs(cell_text(&row[sh->sel[k]], buf, sizeof buf, 17), f);
 		}
-		fputc('\n', c->out);
+		fputc('\n', f);
 	}
 }
 
@@ -116,48 +125,46 @@ static void json_cell(FILE *f, const struct cell *cl, char *buf, size_t n)
 		fputs(cell_text(cl, buf, n, 17), f);
 }
 
-static void write_json(struct cli *c, const struct table *t)
+static void write_json(FILE *f, const struct table *t, const struct shown *sh)
 {
 	char buf[64];
-	fputs("[\n", c->out);
+	fputs("[\n", f);
 	for (size_t i = 0; i < t->nrows && !cli_interrupted(); i++) {
 		const struct cell *row = t->cells + i * t->ncol;
 		int nonfinite = 0;
-		fputs("  {", c->out);
-		for (size_t j = 0; j < t->ncol; j++) {
-			fprintf(c->out, "%s", j ? ", " : "");
-			json_string(c->out, t->cols[j]);
-			fputs(": ", c->out);
-			json_cell(c->out, &row[j], buf, sizeof buf);
+		fputs("  {", f);
+		for (size_t k = 0; k < sh->nsel; k++) {
+			size_t j = sh->sel[k];
+			fputs(k ? ", " : "", f);
+			json_string(f, t->cols[j]);
+			fputs(": ", f);
+			json_cell(f, &row[j], buf, sizeof buf);
 			nonfinite |= row[j].str == NULL && !isfinite(row[j].num);
 		}
 		if (nonfinite) {
 			const char *sep = "";
-			fputs(", \"nonfinite\": {", c->out);
-			for (size_t j = 0; j < t->ncol; j++) {
+			fputs(", \"nonfinite\": {", f);
+			for (size_t k = 0; k < sh->nsel; k++) {
+				size_t j = sh->sel[k];
 				if (row[j].str || isfinite(row[j].num))
 					continue;
-				fputs(sep, c->out);
-				json_string(c->out, t->cols[j]);
-				fputs(": ", c->out);
-				json_string(c->out, cell_text(&row[j], buf, sizeof buf, 17));
+				fputs(sep, f);
+				json_string(f, t->cols[j]);
+				fputs(": ", f);
+				json_string(f, cell_text(&row[j], buf, sizeof buf, 17));
 				sep = ", ";
 			}
-			fputc('}', c->out);
+			fputc('}', f);
 		}
-		fprintf(c->out, "}%s\n", i + 1 < t->nrows ? "," : "");
+		fprintf(f, "}%s\n", i + 1 < t->nrows ? "," : "");
 	}
-	fputs("]\n", c->out);
+	fputs("]\n", f);
 }
 
-static void write_table(struct cli *c, const struct table *t)
+/* Column widths of the table format (6 significant digits). */
+static void table_widths(const struct table *t, size_t *w)
 {
 	char buf[64];
-	size_t *w = calloc(t->ncol, sizeof *w);
-	if (w == NULL) {
-		write_sep(c, t, '\t');
-		return;
-	}
 	for (size_t j = 0; j < t->ncol; j++)
 		w[j] = strlen(t->cols[j]);
 	for (size_t i = 0; i < t->nrows; i++) {
@@ -167,18 +174,160 @@ static void write_table(struct cli *c, const struct table *t)
 				w[j] = len;
 		}
 	}
-	for (size_t j = 0; j < t->ncol; j++)
-		fprintf(c->out, "%s%*s", j ? "  " : "", (int)w[j], t->cols[j]);
-	fputc('\n', c->out);
+}
+
+static void write_table(FILE *f, const struct table *t, const struct shown *sh, const size_t *w)
+{
+	char buf[64];
+	for (size_t k = 0; k < sh->nsel; k++)
+		fprintf(f, "%s%*s", k ? "  " : "", (int)w[sh->sel[k]], t->cols[sh->sel[k]]);
+	fputc('\n', f);
 	for (size_t i = 0; i < t->nrows && !cli_interrupted(); i++) {
-		for (size_t j = 0; j < t->ncol; j++) {
-			const struct cell *cl = &t->cells[i * t->ncol + j];
-			fprintf(c->out, "%s%*s", j ? "  " : "", (int)w[j],
+		for (size_t k = 0; k < sh->nsel; k++) {
+			const struct cell *cl = &t->cells[i * t->ncol + sh->sel[k]];
+			fprintf(f, "%s%*s", k ? "  " : "", (int)w[sh->sel[k]],
 				cell_text(cl, buf, sizeof buf, 6));
 		}
-		fputc('\n', c->out);
+		fputc('\n', f);
 	}
-	free(w);
+}
+
+static int env_int(const char *name)
+{
+	const char *s = getenv(name);
+	char *end;
+	long v = s ? strtol(s, &end, 10) : 0;
+	return s && *s && *end == '\0' && v > 0 && v < 100000 ? (int)v : 0;
+}
+
+int cli_term_width(void)
+{
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return env_int("COLUMNS");
+}
+
+int cli_term_rows(void)
+{
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
+		return ws.ws_row;
+	return env_int("LINES");
+}
+
+/* Is the column called name (len bytes) among t's?  Its index, or -1. */
+static long column_index(const struct table *t, const char *name, size_t len)
+{
+	for (size_t j = 0; j < t->ncol; j++)
+		if (strlen(t->cols[j]) == len && strncmp(t->cols[j], name, len) == 0)
+			return (long)j;
+	return -1;
+}
+
+/* --columns LIST: the listed columns in the order given. */
+static int pick_columns(struct cli *c, const struct table *t, const char *list,
+			struct shown *sh)
+{
+	for (const char *p = list;;) {
+		size_t len = strcspn(p, ",");
+		long j = column_index(t, p, len);
+		if (j < 0) {
+			char names[1024] = "";
+			size_t used = 0;
+			for (size_t k = 0; k < t->ncol && used < sizeof names; k++)
+				used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
+							 k ? ", " : "", t->cols[k]);
+			if (len == 0)
+				cli_error(c, "invalid column list '%s': expected names separated by commas (%s)", list, names);
+			else
+				cli_error(c, "invalid column '%.*s': must be one of %s", (int)len, p, names);
+			return -1;
+		}
+		if (sh->nsel < t->ncol)
+			sh->sel[sh->nsel++] = (size_t)j;
+		if (p[len] == '\0')
+			return 0;
+		p += len + 1;
+	}
+}
+
+/*
+ * Which columns to show: --columns in every format; else, in the table
+ * format, the command's compact set (when the table has at least two of
+ * its columns), then as many as fit the terminal, from the left.
+ */
+static int choose_columns(struct cli *c, const struct table *t, enum cli_format f,
+			  const size_t *w, struct shown *sh)
+{
+	const struct cli_view *v = c->view;
+	sh->nsel = 0;
+	if (v && v->columns)
+		return pick_columns(c, t, v->columns, sh);
+	for (size_t j = 0; j < t->ncol; j++) {
+		const char *p = f == FMT_TABLE && v && v->compact ? v->compact : NULL;
+		int in = p == NULL;
+		for (; p && *p && !in; p += strcspn(p, " ") + (p[strcspn(p, " ")] == ' '))
+			in = strcspn(p, " ") == strlen(t->cols[j]) &&
+			     strncmp(p, t->cols[j], strlen(t->cols[j])) == 0;
+		if (in)
+			sh->sel[sh->nsel++] = j;
+	}
+	if (sh->nsel < 2 && sh->nsel < t->ncol)
+		for (sh->nsel = 0; sh->nsel < t->ncol; sh->nsel++)
+			sh->sel[sh->nsel] = sh->nsel;
+	size_t limit = f == FMT_TABLE && v && (c->out_is_tty || getenv("COLUMNS")) ? (size_t)cli_term_width() : 0;
+	size_t width = 0, k = 0;
+	for (; k < sh->nsel; k++) {
+		size_t add = w[sh->sel[k]] + (k ? 2 : 0);
+		if (limit > 0 && width + add > limit)
+			break;
+		width += add;
+	}
+	if (k < sh->nsel && k > 0) {
+		cli_error(c, "note: %zu of %zu columns shown to fit %zu columns of terminal (--columns LIST or --format tsv shows the others)",
+			  k, t->ncol, limit);
+		sh->nsel = k;
+	}
+	return 0;
+}
+
+/* Send text to $PAGER (default "less -FRX", as git does); 0, or -1 when
+ * no pager could run (the caller then writes it itself). */
+static int page(const char *text, size_t len)
+{
+	const char *pager = getenv("PAGER");
+	if (pager == NULL || *pager == '\0')
+		pager = "less -FRX";
+	fflush(stdout);
+	FILE *p = popen(pager, "w");
+	if (p == NULL)
+		return -1;
+	/* quitting the pager early is not an error */
+	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+	fwrite(text, 1, len, p);
+	int st = pclose(p);
+	signal(SIGPIPE, old);
+	return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 127 ? -1 : 0;
+}
+
+static void write_format(FILE *f, const struct table *t, enum cli_format fmt,
+			 const struct shown *sh, const size_t *w)
+{
+	switch (fmt) {
+	case FMT_TABLE:
+		write_table(f, t, sh, w);
+		break;
+	case FMT_CSV:
+		write_sep(f, t, sh, ',');
+		break;
+	case FMT_JSON:
+		write_json(f, t, sh);
+		break;
+	default:
+		write_sep(f, t, sh, '\t');
+		break;
+	}
 }
 
 int table_write(struct cli *c, const struct table *t, enum cli_format f)
@@ -187,20 +336,36 @@ int table_write(struct cli *c, const struct table *t, enum cli_format f)
 		f = c->out_is_tty ? FMT_TABLE : FMT_TSV;
 	if (cli_interrupted())
 		return -1; /* a Ctrl-C in the REPL came during the computation */
-	switch (f) {
-	case FMT_TABLE:
-		write_table(c, t);
-		break;
-	case FMT_CSV:
-		write_sep(c, t, ',');
-		break;
-	case FMT_JSON:
-		write_json(c, t);
-		break;
-	default:
-		write_sep(c, t, '\t');
-		break;
+	struct shown sh = {calloc(t->ncol + 1, sizeof *sh.sel), 0};
+	size_t *w = calloc(t->ncol + 1, sizeof *w);
+	if (sh.sel == NULL || w == NULL) {
+		free(sh.sel);
+		free(w);
+		return cli_oom(c), -1;
 	}
+	table_widths(t, w);
+	int rc = choose_columns(c, t, f, w, &sh);
+	/* On a terminal, a table longer than the screen goes to the pager. */
+	int rows = c->view && c->view->page && c->out_is_tty ? cli_term_rows() : 0;
+	if (rc == 0 && rows > 0 && t->nrows + 1 >= (size_t)rows) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&text, &len);
+		if (m) {
+			write_format(m, t, f, &sh, w);
+			fclose(m);
+			if (!cli_interrupted() && page(text, len) != 0)
+				fwrite(text, 1, len, c->out);
+		}
+		free(text);
+		rc = m ? 1 : 0;
+	}
+	if (rc == 0)
+		write_format(c->out, t, f, &sh, w);
+	free(sh.sel);
+	free(w);
+	if (rc < 0)
+		return -1;
 	/* A Ctrl-C in the REPL stopped the rows: the caller reports it. */
 	if (cli_interrupted())
 		return fflush(c->out), -1;

@@ -324,7 +324,8 @@ static int g_script(fig_device *d, const fig_figure *f, const fig_layout *L)
 		"#     set output _dir.'NAME.pdf'\n"
 		"# or for the screen: set terminal qt (and drop 'set output').\n"
 		"# Point sizes below suit the terminal this script was written "
-		"for; focal writes\n# a pdfcairo script when asked for one.\n"
+		"for (pngcairo);\n# with another terminal, marks may want "
+		"rescaling.\n"
 		"# Ranges, ticks, margins and the legend position come from "
 		"focal's layout.\n", outname, wi, hi, fam, f->font_size);
 	if (f->provenance) {

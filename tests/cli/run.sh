@@ -154,6 +154,46 @@ else
 	echo "SKIP: cannot generate de_DE.UTF-8 with localedef; decimal-comma locale not tested"
 fi
 
+# plots/README.md lists exactly the specs of the set.
+listed=$(grep -oP '^\| `\K[a-z0-9_]+(?=\.spec`)' "$top/plots/README.md" | sort)
+present=$(cd "$top/plots" && ls ./*.spec | sed 's|^\./||; s|\.spec$||' | sort)
+if [ -n "$listed" ] && [ "$listed" = "$present" ]; then ok; else bad "plots/README.md lists the specs" "$(diff <(echo "$listed") <(echo "$present"))"; fi
+# A gnuplot script's header names no option that focal does not have.
+"$focal" plot loss -o "$tmp/h.gp" 2>"$tmp/err"
+if [ -s "$tmp/h.gp" ] && ! grep -q 'when asked' "$tmp/h.gp"; then ok; else bad "the .gp header promises only what exists" "$(grep -n 'asked' "$tmp/h.gp")"; fi
+
+# On a terminal (a pty from script(1)): tables fit its width, long output
+# is paged unless --no-pager, machine formats keep every column.
+if command -v script >/dev/null 2>&1; then
+	tty_run() { # COLS ROWS COMMAND...: stdout and stderr of focal on a pty
+		local cols=$1 rows=$2
+		shift 2
+		script -qec "stty cols $cols rows $rows; $*" /dev/null </dev/null | tr -d '\r'
+	}
+	for c in "compare --gamma 0.5,2 --p-grid 0.01:0.99:5" "simulate --preset toy-245" \
+		 "eval --gamma 0.5,2 --loss ce,fl,fgl,flstar --x -30,0.5,30" \
+		 "train --train-anchors 4000 --test-anchors 3000 --imbalance 100 --steps 30 --batch 256 --seeds 2 --hidden 8"; do
+		tty_run 120 200 "PAGER=cat $focal $c" >"$tmp/tty"
+		if [ "$(grep -v '^focal: note' "$tmp/tty" | awk '{ if (length($0) > w) w = length($0) } END { print w + 0 }')" -le 120 ] &&
+			[ "$(grep -c . "$tmp/tty")" -gt 2 ]; then ok; else bad "focal $c fits 120 columns" "$(head -3 "$tmp/tty")"; fi
+	done
+	tty_run 50 200 "PAGER=cat $focal compare --gamma 2 --p 0.5" >"$tmp/tty"
+	if grep -q '^focal: note: [0-9]* of 16 columns shown to fit 50 columns of terminal' "$tmp/tty" &&
+		[ "$(grep -v '^focal' "$tmp/tty" | awk '{ if (length($0) > w) w = length($0) } END { print w + 0 }')" -le 50 ]; then ok; else bad "a narrow terminal: columns dropped, with a note" "$(cat "$tmp/tty")"; fi
+	tty_run 50 200 "$focal compare --gamma 2 --p 0.5 --format tsv" >"$tmp/tty"
+	if [ "$(head -1 "$tmp/tty" | awk -F'\t' '{print NF}')" = 16 ]; then ok; else bad "tsv on a terminal keeps every column" "$(head -1 "$tmp/tty")"; fi
+	tty_run 200 10 "PAGER='sed s/^/PAGED:/' $focal eval --loss ce --p-grid 0.1:0.9:30" >"$tmp/tty"
+	if [ "$(grep -c '^PAGED:' "$tmp/tty")" -eq 31 ]; then ok; else bad "long output goes through \$PAGER" "$(head -3 "$tmp/tty")"; fi
+	tty_run 200 10 "PAGER='sed s/^/PAGED:/' $focal eval --loss ce --p-grid 0.1:0.9:30 --no-pager" >"$tmp/tty"
+	if ! grep -q '^PAGED:' "$tmp/tty" && [ "$(grep -c . "$tmp/tty")" -eq 31 ]; then ok; else bad "--no-pager" "$(head -3 "$tmp/tty")"; fi
+	tty_run 200 40 "PAGER='sed s/^/PAGED:/' $focal eval --loss ce --p-grid 0.1:0.9:3" >"$tmp/tty"
+	if ! grep -q '^PAGED:' "$tmp/tty" && [ "$(grep -c . "$tmp/tty")" -eq 4 ]; then ok; else bad "short output is not paged" "$(head -3 "$tmp/tty")"; fi
+	PAGER='sed s/^/PAGED:/' "$focal" eval --loss ce --p-grid 0.1:0.9:300 --format table >"$tmp/out"
+	if ! grep -q '^PAGED:' "$tmp/out"; then ok; else bad "output that is not a terminal is never paged"; fi
+else
+	echo "SKIP: script(1) not installed; terminal width and pager not tested"
+fi
+
 # Machine formats: a header, the same number of fields on every row, and
 # numbers that round-trip (re-reading them with %.17g gives the same text).
 "$focal" eval --loss ce,fl,fgl,flstar --gamma 0.5,2 --x -745,-30,-1e-300,0,1.5,30,745 --format tsv >"$tmp/tsv"

@@ -1,0 +1,248 @@
+/*
+ * The documentation agrees with the code: for every command of the table,
+ * every option of its option table is in its --help text and in its
+ * section of man/focal.1; every default and range its --help states for
+ * an option is stated in that man section too; the REPL's builtins are
+ * in its help and its man section, and a session parameter's range is
+ * the range of every command that takes the option.  Run from the top of
+ * the tree (make check-unit does).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "repl.h"
+
+static char *man; /* man/focal.1 with roff's \- made plain */
+
+static int setup(void **state)
+{
+	(void)state;
+	FILE *f = fopen("man/focal.1", "r");
+	if (f == NULL)
+		return -1;
+	static char buf[1 << 18];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	man = malloc(n + 1);
+	if (man == NULL)
+		return -1;
+	size_t j = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (buf[i] == '\\' && buf[i + 1] == '-')
+			i++;
+		man[j++] = buf[i];
+	}
+	man[j] = '\0';
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	free(man);
+	return 0;
+}
+
+/* The text after head up to the next .SS or .SH heading (NULL when head
+ * is not in the page); *len gets its length. */
+static const char *part(const char *head, size_t *len)
+{
+	const char *s = strstr(man, head);
+	if (s == NULL)
+		return NULL;
+	s += strlen(head);
+	const char *e1 = strstr(s, "\n.SS "), *e2 = strstr(s, "\n.SH ");
+	const char *e = e1 && (!e2 || e1 < e2) ? e1 : e2 ? e2 : s + strlen(s);
+	*len = (size_t)(e - s);
+	return s;
+}
+
+/* What the man page says of a command: its section under COMMANDS, and
+ * the COMMON OPTIONS every command refers to (points, --format, --help).
+ * A buffer the caller frees, or NULL when the command has no section. */
+static char *section(const char *name)
+{
+	char head[64];
+	size_t n, nc;
+	snprintf(head, sizeof head, "\n.SS %s\n", name);
+	const char *s = part(head, &n), *common = part("\n.SH COMMON OPTIONS\n", &nc);
+	if (s == NULL)
+		return NULL;
+	assert_non_null(common);
+	char *out = malloc(n + nc + 2);
+	assert_non_null(out);
+	snprintf(out, n + nc + 2, "%.*s\n%.*s", (int)n, s, (int)nc, common);
+	return out;
+}
+
+static int name_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
+}
+
+/* Does text spell the option (--name, or -n for a one-letter name) as a
+ * whole word, so that --p is not found in --p-grid? */
+static int spells(const char *text, const char *name)
+{
+	char want[64];
+	snprintf(want, sizeof want, "%s%s", name[1] ? "--" : "-", name);
+	size_t n = strlen(want);
+	for (const char *p = strstr(text, want); p; p = strstr(p + 1, want))
+		if (!name_char(p[n]) && (p == text || p[-1] != '-'))
+			return 1;
+	/* one-letter options are also written --p */
+	if (!name[1]) {
+		snprintf(want, sizeof want, "--%s", name);
+		n = strlen(want);
+		for (const char *p = strstr(text, want); p; p = strstr(p + 1, want))
+			if (!name_char(p[n]))
+				return 1;
+	}
+	return 0;
+}
+
+static int failures;
+
+static void disagree(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	failures++;
+}
+
+static void test_options_documented(void **state)
+{
+	(void)state;
+	failures = 0;
+	for (size_t i = 0; i < cli_ncommands; i++) {
+		const struct cmd *cmd = &cli_commands[i];
+		char *sec = section(cmd->name);
+		if (sec == NULL) {
+			disagree("man page: no section .SS %s", cmd->name);
+			continue;
+		}
+		/* the table options cli_run takes for every command with --format */
+		int tables = 0;
+		for (const struct opt *o = cmd->opts; o->name; o++)
+			tables |= strcmp(o->name, "format") == 0;
+		if (tables && !(spells(cmd->usage, "columns") && spells(cmd->usage, "no-pager")))
+			disagree("%s --help lacks --columns or --no-pager", cmd->name);
+		if (tables && !(spells(sec, "columns") && spells(sec, "no-pager")))
+			disagree("man page: %s (or COMMON OPTIONS) lacks --columns or --no-pager", cmd->name);
+		for (const struct opt *o = cmd->opts; o->name; o++) {
+			if (!o->name[0])
+				continue;
+			/* --help itself is in COMMON OPTIONS, not in each --help */
+			if (strcmp(o->name, "help") != 0 && !spells(cmd->usage, o->name))
+				disagree("%s --help lacks its option '%s'", cmd->name, o->name);
+			if (!spells(sec, o->name))
+				disagree("man page section %s lacks the option '%s'", cmd->name, o->name);
+		}
+		free(sec);
+	}
+	assert_int_equal(failures, 0);
+}
+
+/* The text of a "(default X)" or "[a, b]" at p, up to its end. */
+static size_t stated(const char *p, char close)
+{
+	size_t n = 0;
+	while (p[n] && p[n] != close && p[n] != ';' && p[n] != '\n')
+		n++;
+	return n;
+}
+
+/* Every default and range an option line of --help states is in the man
+ * section (a default as its value, e.g. "0.25" of "(default 0.25)"). */
+static void test_defaults_agree(void **state)
+{
+	(void)state;
+	failures = 0;
+	for (size_t i = 0; i < cli_ncommands; i++) {
+		const struct cmd *cmd = &cli_commands[i];
+		char *sec = section(cmd->name);
+		assert_non_null(sec);
+		for (const char *line = cmd->usage; *line;) {
+			size_t len = strcspn(line, "\n");
+			int opt_line = strncmp(line, "  -", 3) == 0;
+			for (const char *p = line; opt_line && p < line + len; p++) {
+				const char *v = NULL;
+				size_t n = 0;
+				if (strncmp(p, "(default ", 9) == 0) {
+					v = p + 9;
+					n = stated(v, ')');
+				} else if (*p == '[' && p[1] != '-' && strchr(p, ']') &&
+					   memchr(p, ',', (size_t)(strchr(p, ']') - p))) {
+					v = p;
+					n = stated(v, ']') + 1;
+				}
+				char what[128];
+				snprintf(what, sizeof what, "%.*s", (int)n, v ? v : "");
+				if (v && n > 0 && !strstr(sec, what))
+					disagree("%s: --help states '%.*s' (%.*s), the man page does not",
+						 cmd->name, (int)n, v, (int)len, line);
+			}
+			line += len + (line[len] == '\n');
+		}
+		free(sec);
+	}
+	assert_int_equal(failures, 0);
+}
+
+/* The REPL: its builtins in its help and man section; a parameter's
+ * range is the range of every command that takes the option. */
+static void test_repl_agrees(void **state)
+{
+	(void)state;
+	failures = 0;
+	char *sec = section("repl");
+	assert_non_null(sec);
+	for (size_t i = 0; repl_builtins[i]; i++) {
+		if (!strstr(cmd_repl_usage, repl_builtins[i]))
+			disagree("repl --help lacks the builtin '%s'", repl_builtins[i]);
+		if (!strstr(sec, repl_builtins[i]))
+			disagree("man page section repl lacks the builtin '%s'", repl_builtins[i]);
+	}
+	free(sec);
+	for (size_t p = 0; p < repl_nparams; p++) {
+		const char *range = strchr(repl_params[p].rule, '[');
+		if (range == NULL)
+			continue;
+		size_t rn = stated(range, ']') + 1;
+		char want[64];
+		snprintf(want, sizeof want, "  --%s ", repl_params[p].name);
+		for (size_t i = 0; i < cli_ncommands; i++) {
+			const char *line = strstr(cli_commands[i].usage, want);
+			if (line == NULL)
+				continue;
+			size_t len = strcspn(line + 2, "\n") + 2;
+			const char *r = memchr(line, '[', len);
+			if (r == NULL || strncmp(r, range, rn) != 0)
+				disagree("set %s takes %.*s; %s --help says: %.*s", repl_params[p].name,
+					 (int)rn, range, cli_commands[i].name, (int)len - 2, line + 2);
+		}
+	}
+	assert_int_equal(failures, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_options_documented),
+		cmocka_unit_test(test_defaults_agree),
+		cmocka_unit_test(test_repl_agrees),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
