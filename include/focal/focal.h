@@ -31,6 +31,25 @@ enum {
 	FOCAL_EROUND = 4    /* the result is limited by rounding error */
 };
 
+/* The work was stopped through its progress callback (below). */
+#ifndef FOCAL_ECANCELED
+#define FOCAL_ECANCELED 8
+#endif
+
+/*
+ * Progress and cancellation of long work (the _p functions, and the
+ * progress members of focal_pop_opts and focal_train_opts): fn (NULL:
+ * none) is called now and then, from the calling thread only, with the
+ * fraction done in [0, 1], at most a few thousand anchors (or grid
+ * points) of work apart, whatever the number of threads; a nonzero return
+ * stops the work, which returns FOCAL_ECANCELED with its outputs
+ * unspecified, within one more such stretch of work.
+ */
+typedef struct {
+	int (*fn)(double done, void *ctx);
+	void *ctx;
+} focal_progress;
+
 /* A short, lower-case, static description of a status code. */
 const char *focal_strerror(int status);
 

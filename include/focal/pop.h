@@ -24,6 +24,9 @@
 extern "C" {
 #endif
 
+/* The long functions below have _p forms that take a focal_progress
+ * (focal.h); the forms without _p never stop. */
+
 /* ---- score models ---------------------------------------------------- */
 
 /*
@@ -64,6 +67,9 @@ int focal_score_model_check(const focal_score_model *m);
 int focal_score_model_draw(const focal_score_model *m, const int8_t *label,
 			   const double *iou, size_t n, uint64_t seed,
 			   double *logit);
+int focal_score_model_draw_p(const focal_score_model *m, const int8_t *label,
+			     const double *iou, size_t n, uint64_t seed,
+			     double *logit, const focal_progress *pr);
 
 /*
  * Labels for n anchors without geometry: each positive with probability
@@ -71,6 +77,8 @@ int focal_score_model_draw(const focal_score_model *m, const int8_t *label,
  * though not the same stream).
  */
 int focal_pop_draw_labels(size_t n, double pos_frac, uint64_t seed, int8_t *label);
+int focal_pop_draw_labels_p(size_t n, double pos_frac, uint64_t seed, int8_t *label,
+			    const focal_progress *pr);
 
 /* ---- what to evaluate -------------------------------------------------- */
 
@@ -113,14 +121,12 @@ typedef struct {
 	int threads;           /* 0 = all cores */
 	int histogram_only;    /* arrays: skip the exact (sorting) pass for
 	                          Gini and fractions; use the histogram */
-	/* Called from the evaluating thread now and then with the fraction
-	 * done in [0, 1]; may be NULL.  A nonzero return cancels (the
-	 * evaluation then returns FOCAL_ECANCELED). */
+	/* As focal_progress above (every phase polls it: the pass over the
+	 * anchors, OHEM's sort, the exact spread); may be NULL.  A nonzero
+	 * return cancels (the evaluation then returns FOCAL_ECANCELED). */
 	int (*progress)(double done, void *ctx);
 	void *progress_ctx;
 } focal_pop_opts;
-
-#define FOCAL_ECANCELED 8
 
 /* Defaults above, no specs. */
 void focal_pop_opts_default(focal_pop_opts *o);
@@ -194,6 +200,9 @@ const char *focal_pop_group_name(int group);
 int focal_pop_cdf(const int8_t *label, const double *logit, size_t n,
 		  const focal_pop_spec *spec, int group, double *out,
 		  size_t npoints);
+int focal_pop_cdf_p(const int8_t *label, const double *logit, size_t n,
+		    const focal_pop_spec *spec, int group, double *out,
+		    size_t npoints, const focal_progress *pr);
 
 /*
  * Histogram of the gradient norm |p - y| (the GHM paper's view) over
@@ -201,6 +210,9 @@ int focal_pop_cdf(const int8_t *label, const double *logit, size_t n,
  */
 int focal_pop_gradnorm_hist(const int8_t *label, const double *logit,
 			    size_t n, size_t nbins, uint64_t *counts);
+int focal_pop_gradnorm_hist_p(const int8_t *label, const double *logit,
+			      size_t n, size_t nbins, uint64_t *counts,
+			      const focal_progress *pr);
 
 #ifdef __cplusplus
 }

@@ -16,6 +16,7 @@ void cli_error(struct cli *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
+	cli_progress_clear();
 	fputs("focal: ", c->err);
 	for (const unsigned char *p = (const unsigned char *)buf; *p; p++) {
 		if (*p < 0x20 || *p == 0x7f)

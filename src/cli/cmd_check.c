@@ -309,8 +309,9 @@ int cmd_check(struct cli *c, int argc, char **argv)
 			ids[i].cases ? NUM(ids[i].worst) : STR("none"),
 			NUM(ids[i].tol), STR(ids[i].cases == 0 ? "skip" : ok ? "pass" : "fail"),
 			NUM(ids[i].wg), NUM(ids[i].wp)};
-		if (table_add(&t, row) != 0) {
-			cli_oom(c);
+		int trc = table_add(&t, row);
+		if (trc != 0) {
+			status = table_error(c, trc);
 			goto out;
 		}
 	}

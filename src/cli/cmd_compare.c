@@ -130,8 +130,9 @@ int cmd_compare(struct cli *c, int argc, char **argv)
 				NUM(b.weight), NUM(sfl), NUM(sfgl),
 				NUM(log10(sfl) - log10(sfgl)),
 				STR(b.value <= a.value ? "yes" : "no")};
-			if (table_add(&t, row) != 0) {
-				cli_oom(c);
+			int trc = table_add(&t, row);
+			if (trc != 0) {
+				status = table_error(c, trc);
 				goto out;
 			}
 		}

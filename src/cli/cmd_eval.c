@@ -173,8 +173,9 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 					NUM(y), NUM(x), NUM(pt.p), NUM(pt.q), NUM(o.value),
 					NUM(o.dpt), NUM(o.dxt), NUM(o.dx), NUM(o.weight),
 					NUM(o.residual), NUM(o.value_err)};
-				if (table_add(&t, row) != 0) {
-					cli_oom(c);
+				int trc = table_add(&t, row);
+				if (trc != 0) {
+					status = table_error(c, trc);
 					goto out;
 				}
 			}

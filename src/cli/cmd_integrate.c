@@ -181,8 +181,9 @@ int cmd_integrate(struct cli *c, int argc, char **argv)
 					row[k++] = NUM(h.val);
 					row[k++] = NUM(res->val + h.val);
 				}
-				if (table_add(&t, row) != 0) {
-					cli_oom(c);
+				int trc = table_add(&t, row);
+				if (trc != 0) {
+					status = table_error(c, trc);
 					goto out;
 				}
 			}
