@@ -105,6 +105,7 @@ int cmd_compare(struct cli *c, int argc, char **argv)
 	if (cli_points(c, &po, 0, "0.05:0.95:19", &pts) != 0)
 		goto out;
 
+	table_expect(&t, gammas.n * pts.v.n);
 	for (size_t g = 0; g < gammas.n; g++) {
 		double gm = gammas.v[g];
 		focal_loss fl = {.kind = FOCAL_FL, .gamma = gm};

@@ -148,6 +148,10 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 	if (cli_points(c, &po, 1, NULL, &pts) != 0)
 		goto out;
 
+	size_t nrows = 0;
+	for (int k = 0; k < nk; k++)
+		nrows += (kinds[k] == FOCAL_CE ? 1 : gammas.n) * pts.v.n;
+	table_expect(&t, nrows);
 	for (int k = 0; k < nk; k++) {
 		size_t ng = kinds[k] == FOCAL_CE ? 1 : gammas.n;
 		for (size_t g = 0; g < ng; g++) {

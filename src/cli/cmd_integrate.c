@@ -139,6 +139,7 @@ int cmd_integrate(struct cli *c, int argc, char **argv)
 		cols[nc++] = "published";
 	}
 	table_init(&t, cols, nc);
+	table_expect(&t, gammas.n * pts.v.n * (size_t)(do_a + do_n));
 
 	for (size_t g = 0; g < gammas.n; g++) {
 		double gm = gammas.v[g];

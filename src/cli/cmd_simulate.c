@@ -785,6 +785,7 @@ int cmd_spread(struct cli *c, int argc, char **argv)
 					   "spread_diff"};
 	struct table t;
 	table_init(&t, cols, 10);
+	table_expect(&t, gs.n);
 	focal_point ph, pe;
 	focal_point_from_p(hard, &ph);
 	focal_point_from_p(easy, &pe);
