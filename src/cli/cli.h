@@ -114,6 +114,8 @@ struct cli_progress {
 void cli_progress_begin(struct cli_progress *p, int eta);
 void cli_progress_stage(struct cli_progress *p, size_t k, size_t n);
 int cli_progress_cb(double done, void *ctx);
+/* The poll alone (no bar): for work whose bar another process draws. */
+int cli_stop_cb(double done, void *ctx);
 void cli_progress_end(struct cli_progress *p);
 /* Erase the bar if one is on the terminal (before any other output). */
 void cli_progress_clear(void);

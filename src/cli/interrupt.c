@@ -90,6 +90,13 @@ static void draw(struct cli_progress *p, double done, double el)
 	bar_shown = 1;
 }
 
+int cli_stop_cb(double done, void *ctx)
+{
+	(void)done;
+	(void)ctx;
+	return cli_interrupted() > 0;
+}
+
 int cli_progress_cb(double done, void *ctx)
 {
 	struct cli_progress *p = ctx;

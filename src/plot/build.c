@@ -252,10 +252,20 @@ struct popdata {
 	int8_t *label;
 	double *logit;
 	size_t n;
+	const focal_progress *pr; /* progress and stop of the figure's build */
 };
 
-static int population(const struct spec_population *pp, struct popdata *d, char *err)
+/* The message of a build stopped through its progress callback. */
+static int stopped(char *err)
 {
+	snprintf(err, SPEC_ERRLEN, "interrupted");
+	return -1;
+}
+
+static int population(const struct spec_population *pp, struct popdata *d, char *err,
+		      const focal_progress *pr)
+{
+	d->pr = pr;
 	if (pp->source == 1) {
 		d->n = 245;
 		d->label = malloc(245);
@@ -278,8 +288,9 @@ static int population(const struct spec_population *pp, struct popdata *d, char 
 	d->logit = malloc(d->n * sizeof *d->logit);
 	if (!d->label || !d->logit)
 		goto oom;
-	focal_pop_draw_labels(d->n, pp->pos_frac, (uint64_t)pp->seed, d->label);
-	focal_score_model_draw(&m, d->label, NULL, d->n, (uint64_t)pp->seed, d->logit);
+	if (focal_pop_draw_labels_p(d->n, pp->pos_frac, (uint64_t)pp->seed, d->label, pr) != FOCAL_OK ||
+	    focal_score_model_draw_p(&m, d->label, NULL, d->n, (uint64_t)pp->seed, d->logit, pr) != FOCAL_OK)
+		return stopped(err);
 	return 0;
 oom:
 	snprintf(err, SPEC_ERRLEN, "out of memory");
@@ -309,7 +320,13 @@ static int pop_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 			focal_pop_spec sp = {cv->loss == FOCAL_FGL ? FOCAL_POP_FGL :
 					     cv->loss == FOCAL_CE ? FOCAL_POP_CE : FOCAL_POP_FL,
 					     cv->gammas[gi], NAN};
-			if (focal_pop_cdf(d->label, d->logit, d->n, &sp, cv->group, ys, npts) != FOCAL_OK) {
+			int cst = focal_pop_cdf_p(d->label, d->logit, d->n, &sp, cv->group, ys, npts, d->pr);
+			if (cst == FOCAL_ECANCELED) {
+				free(xs);
+				free(ys);
+				return stopped(err);
+			}
+			if (cst != FOCAL_OK) {
 				snprintf(err, SPEC_ERRLEN, "curve at line %d: cannot compute the CDF", cv->line);
 				rc = -1;
 				break;
@@ -327,7 +344,15 @@ static int pop_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 		 * post-step staircase draws each bin over its own width */
 		double *xs = malloc((nb + 1) * sizeof *xs), *ys = malloc((nb + 1) * sizeof *ys);
 		int rc = -1;
-		if (cnt && xs && ys && focal_pop_gradnorm_hist(d->label, d->logit, d->n, nb, cnt) == FOCAL_OK) {
+		int hst = cnt && xs && ys ? focal_pop_gradnorm_hist_p(d->label, d->logit, d->n, nb, cnt, d->pr)
+					  : FOCAL_ENOMEM;
+		if (hst == FOCAL_ECANCELED) {
+			free(cnt);
+			free(xs);
+			free(ys);
+			return stopped(err);
+		}
+		if (hst == FOCAL_OK) {
 			int g = cv->group == FOCAL_GROUP_POS ? 0 : cv->group == FOCAL_GROUP_NEG ? 1 : 2;
 			uint64_t tot = 0;
 			for (size_t b = 0; b < nb; b++)
@@ -358,9 +383,16 @@ static int pop_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 	focal_pop_opts_add(&o, FOCAL_POP_SAMPLED, 0, NAN);
 	o.seed = (uint64_t)pn->pop.seed;
 	o.histogram_only = 1; /* shares only: no need to sort for Gini */
+	if (d->pr) {
+		o.progress = d->pr->fn;
+		o.progress_ctx = d->pr->ctx;
+	}
 	focal_pop_result *r = malloc(sizeof *r);
-	if (r == NULL || focal_pop_eval_arrays(d->label, d->logit, d->n, &o, r) != FOCAL_OK) {
+	int est = r ? focal_pop_eval_arrays(d->label, d->logit, d->n, &o, r) : FOCAL_ENOMEM;
+	if (est != FOCAL_OK) {
 		free(r);
+		if (est == FOCAL_ECANCELED)
+			return stopped(err);
 		snprintf(err, SPEC_ERRLEN, "curve at line %d: cannot evaluate the population", cv->line);
 		return -1;
 	}
@@ -478,7 +510,8 @@ static int same_population(const struct spec_population *a, const struct spec_po
 }
 
 static int build_panel(fig_panel *p, const struct spec *sp, const struct spec_panel *pn,
-		       struct popcache *pc, const struct spec_train_cache *tc, char *err)
+		       struct popcache *pc, const struct spec_train_cache *tc, char *err,
+		       const focal_progress *pr)
 {
 	int st = fig_axis_set_scale(&p->x, pn->xlog ? FIG_SCALE_LOG10 : FIG_SCALE_LINEAR);
 	if (st == FIG_OK)
@@ -521,7 +554,7 @@ static int build_panel(fig_panel *p, const struct spec *sp, const struct spec_pa
 			if (!pc->valid || !same_population(&pc->key, &pn->pop)) {
 				popdata_free(&pc->d);
 				pc->valid = 0;
-				if (population(&pn->pop, &pc->d, err) != 0)
+				if (population(&pn->pop, &pc->d, err, pr) != 0)
 					return -1;
 				pc->key = pn->pop;
 				pc->valid = 1;
@@ -536,6 +569,11 @@ static int build_panel(fig_panel *p, const struct spec *sp, const struct spec_pa
 
 int spec_build(const struct spec *s, fig_figure **out, char *err)
 {
+	return spec_build_p(s, out, err, NULL);
+}
+
+int spec_build_p(const struct spec *s, fig_figure **out, char *err, const focal_progress *pr)
+{
 	fig_figure *f;
 	int st = fig_new(&f, s->width, s->height, FIG_UNIT_IN, s->rows, s->cols);
 	if (st != FIG_OK) {
@@ -543,7 +581,7 @@ int spec_build(const struct spec *s, fig_figure **out, char *err)
 		return -1;
 	}
 	struct spec_train_cache *tc;
-	if (spec_train_prepare(s, &tc, err) != 0) {
+	if (spec_train_prepare(s, &tc, err, pr) != 0) {
 		fig_free(f);
 		return -1;
 	}
@@ -551,7 +589,7 @@ int spec_build(const struct spec *s, fig_figure **out, char *err)
 	memset(&pc, 0, sizeof pc);
 	for (int i = 0; i < s->npanels; i++) {
 		fig_panel *p = fig_panel_at(f, i / s->cols, i % s->cols);
-		if (build_panel(p, s, &s->panels[i], &pc, tc, err) != 0) {
+		if (build_panel(p, s, &s->panels[i], &pc, tc, err, pr) != 0) {
 			popdata_free(&pc.d);
 			spec_train_cache_free(tc);
 			fig_free(f);

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "fig.h"
+#include "focal/focal.h"
 
 #define SPEC_MAX_PANELS 16
 #define SPEC_MAX_CURVES 32
@@ -155,6 +156,9 @@ void spec_override_gammas(struct spec *s, const double *g, int n);
  * the caller, free with fig_free), or -1 with a message in err.
  */
 int spec_build(const struct spec *s, fig_figure **out, char *err);
+/* The same, with progress and cancellation (focal.h): a build stopped
+ * through pr returns -1 with the message "interrupted". */
+int spec_build_p(const struct spec *s, fig_figure **out, char *err, const focal_progress *pr);
 
 /* ---- inside src/plot: the training quantities (build_train.c) ---- */
 
@@ -166,7 +170,8 @@ struct spec_train_cache;
  * alpha) the panels need.  *out is NULL when the spec has none.  Returns 0
  * or -1 with a message in err.
  */
-int spec_train_prepare(const struct spec *s, struct spec_train_cache **out, char *err);
+int spec_train_prepare(const struct spec *s, struct spec_train_cache **out, char *err,
+		       const focal_progress *pr);
 void spec_train_cache_free(struct spec_train_cache *c);
 
 /* Add the series of training curve ci of panel pn to p. */
