@@ -7,7 +7,9 @@ Runs a long simulation twice, stopping it with SIGINT after 2.5 s: once
 with stderr on a pseudo-terminal, where a bar with a percentage and a
 time-left estimate must appear and be erased before the closing message,
 and once with stderr on a pipe, where the message must be all there is.
-Prints what went wrong and exits 1 on a failure.
+Then types the simulation into the REPL on a terminal and Ctrl-C: the
+session must say "interrupted" within 2 s and go on to the next line.
+Prints what went wrong (and the REPL's latency) and exits 1 on a failure.
 """
 import os
 import pty
@@ -76,9 +78,36 @@ def on_pipe(focal):
     return errs
 
 
+def repl_on_terminal(focal):
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(focal, [focal, "repl"])
+    read_for(fd, 1.0)
+    os.write(fd, b" ".join(x.encode() for x in CMD) + b"\n")
+    read_for(fd, 2.0)
+    t0 = time.time()
+    os.write(fd, b"\x03")  # Ctrl-C: the terminal sends SIGINT
+    seen, lat = b"", None
+    while time.time() - t0 < 10 and lat is None:
+        seen += read_for(fd, 0.01)
+        if b"interrupted" in seen:
+            lat = time.time() - t0
+    os.write(fd, b"quit\n")
+    read_for(fd, 1.0)
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    if lat is None or lat > 2.0:
+        return ["repl: no 'interrupted' within 2 s of Ctrl-C: %r" % seen[-300:]]
+    print("repl on a terminal: Ctrl-C to 'interrupted' in %.0f ms" % (1000 * lat))
+    if os.WEXITSTATUS(status) != 0:
+        return ["repl: the session did not go on after the interruption (status %d)"
+                % os.WEXITSTATUS(status)]
+    return []
+
+
 def main():
     focal = sys.argv[1]
-    errs = on_terminal(focal) + on_pipe(focal)
+    errs = on_terminal(focal) + on_pipe(focal) + repl_on_terminal(focal)
     for e in errs:
         print(e)
     return 1 if errs else 0

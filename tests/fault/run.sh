@@ -98,7 +98,9 @@ set +m
 echo "fault: SIGINT to exit, ms:$lat_all"
 # The progress bar: on a terminal (stderr a pty) it appears with a time
 # estimate and is erased at the end; on a pipe only the message.
-if python3 "$(dirname "$0")/pty_progress.py" "$focal" >"$tmp/pty" 2>&1; then ok; else bad "progress bar on a terminal only" "$(cat "$tmp/pty")"; fi
+# And Ctrl-C typed into the REPL on a terminal.
+if python3 "$(dirname "$0")/pty_progress.py" "$focal" >"$tmp/pty" 2>&1; then ok; sed 's/^/fault: /' "$tmp/pty"
+else bad "progress bar on a terminal only, Ctrl-C in the REPL" "$(cat "$tmp/pty")"; fi
 # SIGINT ignored on entry (nohup, '&' in a script) stays ignored: the
 # simulation goes on until SIGTERM ends it
 ( trap '' INT; "$focal" simulate --anchors 1e10 >/dev/null 2>"$tmp/err" & p=$!; sleep 1; kill -INT $p; sleep 0.5
