@@ -53,5 +53,4 @@ void focal__work_cancel(focal__work *w);
  * seen and passed on while the owner has nothing left to do itself. */
 void focal__work_wait(focal__work *w, atomic_int *active);
 
-
 #endif
