@@ -617,7 +617,10 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 	} else if (a.scores) {
 		focal_scores sc;
 		focal_ioerr err;
-		if (focal_scores_read(a.scores, &sc, &err) != FOCAL_OK) {
+		int rst = focal_scores_read_p(a.scores, &sc, &err, &fp);
+		if (rst == FOCAL_ECANCELED)
+			return table_error(c, CLI_INTERRUPTED);
+		if (rst != FOCAL_OK) {
 			cli_error(c, "%s", err.msg);
 			return CLI_USAGE;
 		}

@@ -12,10 +12,13 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "focal/anchors.h"
+#include "focal/io.h"
 #include "focal/pop.h"
 
 /* What the callback saw: calls, the largest step between two fractions,
@@ -215,6 +218,42 @@ static void test_anchors_assign(void **state)
 	free(l2);
 }
 
+/* A score file is read in stretches: 20000 rows make several polls; a
+ * stop gives FOCAL_ECANCELED and nothing to free, no stop the plain
+ * reader's scores. */
+static void test_scores_read(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/focal-test-cancel-XXXXXX.csv";
+	int fd = mkstemps(path, 4);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs("label,logit\n", f);
+	for (int i = 0; i < 20000; i++)
+		fprintf(f, "%d,%.3f\n", i % 97 == 0, -4.0 + (i % 13) * 0.25);
+	assert_int_equal(fclose(f), 0);
+	struct seen s;
+	seen_init(&s, 0);
+	focal_progress pr = {watch, &s};
+	focal_scores a, b;
+	focal_ioerr err;
+	assert_int_equal(focal_scores_read_p(path, &a, &err, &pr), FOCAL_OK);
+	assert_int_equal(focal_scores_read(path, &b, &err), FOCAL_OK);
+	assert_int_equal(a.n, 20000);
+	assert_int_equal(b.n, a.n);
+	assert_memory_equal(a.logit, b.logit, a.n * sizeof *a.logit);
+	assert_true(s.calls >= 4);
+	assert_false(s.bad_order);
+	focal_scores_free(&a);
+	focal_scores_free(&b);
+	seen_init(&s, 2);
+	assert_int_equal(focal_scores_read_p(path, &a, &err, &pr), FOCAL_ECANCELED);
+	assert_int_equal(a.n, 0);
+	assert_null(a.logit);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +261,7 @@ int main(void)
 		cmocka_unit_test(test_arrays_phases),
 		cmocka_unit_test(test_array_functions),
 		cmocka_unit_test(test_anchors_assign),
+		cmocka_unit_test(test_scores_read),
 	};
 	return cmocka_run_group_tests_name("cancel", tests, NULL, NULL);
 }
