@@ -157,17 +157,10 @@ TEST_INCS_fuzz_lists  = -Itests/fuzz -Isrc/cli
 TEST_INCS_fuzz_all    = -Itests/fuzz -Isrc/lib -Isrc/fig -Isrc/plot -Isrc/cli
 
 # test_docs checks the command table against --help and the man page, so it
-# links the CLI (without main.c) as well as the libraries.
-DOCS_CLI := $(filter-out src/cli/main.c,$(CLI_SRC))
-$(B)/tests/test_docs: tests/unit/test_docs.c $(DOCS_CLI:src/cli/%.c=$(B)/cli/%.o) $(B)/libfocalfig.a $(B)/libfocal.a
-	@mkdir -p $(dir $@)
-	@echo '  LINK    $@'
-	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) -lcmocka $(LDFLAGS)
-
-$(S)/tests/test_docs: tests/unit/test_docs.c $(DOCS_CLI:src/cli/%.c=$(S)/cli/%.o) $(S)/libfocalfig.a $(S)/libfocal.a
-	@mkdir -p $(dir $@)
-	@echo '  LINK/SAN $@'
-	@$(CC) $(SAN_CFLAGS) -o $@ $^ $(LIBS) -lcmocka
+# links the CLI (without main.c) as well as the libraries, and sees cli.h.
+TEST_INCS_test_docs   = $(TEST_INCS) -Isrc/cli
+$(B)/tests/test_docs: $(filter-out %/main.o,$(CLI_SRC:src/cli/%.c=$(B)/cli/%.o))
+$(S)/tests/test_docs: $(filter-out %/main.o,$(CLI_SRC:src/cli/%.c=$(S)/cli/%.o))
 
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%) $(B)/tests/test_fig
 SAN_BINS  := $(UNIT_SRC:tests/unit/%.c=$(S)/tests/%) $(S)/tests/test_fig

@@ -73,6 +73,9 @@ size_t focal_anchor_count_level(const focal_anchor_cfg *cfg, int width,
  */
 int focal_anchors_generate(const focal_anchor_cfg *cfg, int width, int height,
 			   focal_box *out, size_t cap, size_t *n);
+/* The same with progress and cancellation (focal.h, focal_progress). */
+int focal_anchors_generate_p(const focal_anchor_cfg *cfg, int width, int height,
+			     focal_box *out, size_t cap, size_t *n, const focal_progress *pr);
 
 /* Intersection over union of two boxes; 0 when either is empty or they do
  * not overlap.  Degenerate (zero/negative area) boxes give 0. */
@@ -89,6 +92,10 @@ double focal_iou(const focal_box *a, const focal_box *b);
 int focal_assign(const focal_anchor_cfg *cfg, const focal_box *anchors,
 		 size_t n, const focal_box *gt, size_t ngt, int8_t *label,
 		 int32_t *gt_index, double *max_iou);
+/* The same with progress and cancellation (focal.h, focal_progress). */
+int focal_assign_p(const focal_anchor_cfg *cfg, const focal_box *anchors,
+		   size_t n, const focal_box *gt, size_t ngt, int8_t *label,
+		   int32_t *gt_index, double *max_iou, const focal_progress *pr);
 
 /* Counts of an assignment. */
 typedef struct {

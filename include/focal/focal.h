@@ -33,6 +33,20 @@ extern "C" {
  * figure layer.  focal_strerror() names every one.
  */
 
+/*
+ * Progress and cancellation of long work (the _p functions, and the
+ * progress members of focal_pop_opts and focal_train_opts): fn (NULL:
+ * none) is called now and then, from the calling thread only, with the
+ * fraction done in [0, 1], at most a few thousand anchors (or grid
+ * points) of work apart, whatever the number of threads; a nonzero return
+ * stops the work, which returns FOCAL_ECANCELED with its outputs
+ * unspecified, within one more such stretch of work.
+ */
+typedef struct {
+	int (*fn)(double done, void *ctx);
+	void *ctx;
+} focal_progress;
+
 /* A value with an estimate of its absolute error, as GSL's gsl_sf_result. */
 typedef struct {
 	double val;

@@ -81,6 +81,10 @@ typedef struct {
  * malloc'ed arrays; free them with focal_scores_free().
  */
 int focal_scores_read(const char *path, focal_scores *out, focal_ioerr *err);
+/* The same with progress and cancellation (focal.h): a text file is read
+ * in stretches of a few thousand rows; FOCAL_ECANCELED when stopped. */
+int focal_scores_read_p(const char *path, focal_scores *out, focal_ioerr *err,
+			const focal_progress *pr);
 
 /* The same from memory (name used in messages; kind "csv" or "npy"). */
 int focal_scores_parse(const char *name, const char *kind, const void *data,

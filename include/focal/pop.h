@@ -26,6 +26,9 @@
 extern "C" {
 #endif
 
+/* The long functions below have _p forms that take a focal_progress
+ * (focal.h); the forms without _p never stop. */
+
 /* ---- score models ---------------------------------------------------- */
 
 /*
@@ -66,6 +69,9 @@ int focal_score_model_check(const focal_score_model *m);
 int focal_score_model_draw(const focal_score_model *m, const int8_t *label,
 			   const double *iou, size_t n, uint64_t seed,
 			   double *logit);
+int focal_score_model_draw_p(const focal_score_model *m, const int8_t *label,
+			     const double *iou, size_t n, uint64_t seed,
+			     double *logit, const focal_progress *pr);
 
 /*
  * Labels for n anchors without geometry: each positive with probability
@@ -74,6 +80,8 @@ int focal_score_model_draw(const focal_score_model *m, const int8_t *label,
  * streaming mode's own anchors, and is what focal's front ends use).
  */
 int focal_pop_draw_labels(size_t n, double pos_frac, uint64_t seed, int8_t *label);
+int focal_pop_draw_labels_p(size_t n, double pos_frac, uint64_t seed, int8_t *label,
+			    const focal_progress *pr);
 
 /* ---- population sources -------------------------------------------------- */
 
@@ -117,6 +125,8 @@ int focal_population_toy245(focal_population *p);
  */
 int focal_population_model(size_t n, double pos_frac, const focal_score_model *m,
 			   uint64_t seed, focal_population *p);
+int focal_population_model_p(size_t n, double pos_frac, const focal_score_model *m,
+			     uint64_t seed, focal_population *p, const focal_progress *pr);
 
 /*
  * The anchors of a width × height image (cfg's layout) assigned against
@@ -126,6 +136,9 @@ int focal_population_model(size_t n, double pos_frac, const focal_score_model *m
 int focal_population_geometry(const focal_anchor_cfg *cfg, int width, int height,
 			      const focal_box *boxes, size_t nboxes,
 			      focal_population *p);
+int focal_population_geometry_p(const focal_anchor_cfg *cfg, int width, int height,
+				const focal_box *boxes, size_t nboxes,
+				focal_population *p, const focal_progress *pr);
 
 /*
  * A detector's scores from a file (focal_scores_read: CSV/TSV or .npy),
@@ -135,6 +148,8 @@ int focal_population_geometry(const focal_anchor_cfg *cfg, int width, int height
  * otherwise.  p is empty on failure.
  */
 int focal_population_scores(const char *path, focal_population *p, focal_ioerr *err);
+int focal_population_scores_p(const char *path, focal_population *p, focal_ioerr *err,
+			      const focal_progress *pr);
 
 /*
  * (Re)draw the logits of a population whose labels (and IoUs, if any) are
@@ -142,6 +157,11 @@ int focal_population_scores(const char *path, focal_population *p, focal_ioerr *
  * same seed for every state (the seed rule above).
  */
 int focal_population_draw(focal_population *p, const focal_score_model *m, uint64_t seed);
+int focal_population_draw_p(focal_population *p, const focal_score_model *m, uint64_t seed,
+			    const focal_progress *pr);
+
+/* The _p forms of the sources take progress and cancellation (focal.h,
+ * focal_progress): FOCAL_ECANCELED, with p empty, when it asked to stop. */
 
 /* ---- what to evaluate -------------------------------------------------- */
 
@@ -184,9 +204,9 @@ typedef struct {
 	int threads;           /* 0 = all cores */
 	int histogram_only;    /* arrays: skip the exact (sorting) pass for
 	                          Gini and fractions; use the histogram */
-	/* Called from the evaluating thread now and then with the fraction
-	 * done in [0, 1]; may be NULL.  A nonzero return cancels (the
-	 * evaluation then returns FOCAL_ECANCELED). */
+	/* As focal_progress above (every phase polls it: the pass over the
+	 * anchors, OHEM's sort, the exact spread); may be NULL.  A nonzero
+	 * return cancels (the evaluation then returns FOCAL_ECANCELED). */
 	int (*progress)(double done, void *ctx);
 	void *progress_ctx;
 } focal_pop_opts;
@@ -265,6 +285,9 @@ const char *focal_pop_group_name(int group);
 int focal_pop_cdf(const int8_t *label, const double *logit, size_t n,
 		  const focal_pop_spec *spec, int group, double *out,
 		  size_t npoints);
+int focal_pop_cdf_p(const int8_t *label, const double *logit, size_t n,
+		    const focal_pop_spec *spec, int group, double *out,
+		    size_t npoints, const focal_progress *pr);
 
 /*
  * Histogram of the gradient norm |p - y| (the GHM paper's view) over
@@ -272,6 +295,9 @@ int focal_pop_cdf(const int8_t *label, const double *logit, size_t n,
  */
 int focal_pop_gradnorm_hist(const int8_t *label, const double *logit,
 			    size_t n, size_t nbins, uint64_t *counts);
+int focal_pop_gradnorm_hist_p(const int8_t *label, const double *logit,
+			      size_t n, size_t nbins, uint64_t *counts,
+			      const focal_progress *pr);
 
 #ifdef __cplusplus
 }

@@ -32,6 +32,7 @@ void cli_error(struct cli *c, const char *fmt, ...)
 	}
 	/* Messages quote what the user typed, which may hold newlines or
 	 * other control bytes: escape them, so an error stays one line. */
+	cli_progress_clear();
 	fputs("focal: ", c->err);
 	for (const unsigned char *p = (const unsigned char *)buf; *p; p++) {
 		if (*p < 0x20 || *p == 0x7f)

@@ -143,19 +143,30 @@ struct sigaction;
 void cli_sigint_catch(struct sigaction *old);
 
 /*
- * A progress bar on stderr for long library calls (simulate, train): the
- * callback stops the work on a Ctrl-C request, and draws only on a
- * terminal and after the first second; eta adds an estimate of the time
- * left.  cli_progress_end erases the bar.
+ * A progress bar on stderr for long work: library calls (as their
+ * progress callback), tables (table_expect) and the CLI's own loops.
+ * cli_progress_cb returns 1 when the work must stop (a Ctrl-C request),
+ * so it is the one poll of every long loop; it draws only on a terminal,
+ * after the first second and at most ten times a second, with an
+ * estimate of the time left when eta is set.  cli_progress_stage maps
+ * the next call's [0, 1] to stage k of n (several library calls in one
+ * command).  cli_progress_end erases the bar; so does any message
+ * (cli_error) and table output.
  */
 struct cli_progress {
-	int tty, eta, shown;
+	int tty, eta;
+	double base, span, drawn;
 	struct timespec start;
 };
 
 void cli_progress_begin(struct cli_progress *p, int eta);
+void cli_progress_stage(struct cli_progress *p, size_t k, size_t n);
 int cli_progress_cb(double done, void *ctx);
+/* The poll alone (no bar): for work whose bar another process draws. */
+int cli_stop_cb(double done, void *ctx);
 void cli_progress_end(struct cli_progress *p);
+/* Erase the bar if one is on the terminal (before any other output). */
+void cli_progress_clear(void);
 
 /* Print "focal: <message>\n" on c->err. */
 void cli_error(struct cli *c, const char *fmt, ...)
@@ -272,13 +283,29 @@ struct table {
 	const char *const *cols;
 	struct cell *cells;
 	size_t nrows, cap;
+	size_t expect;            /* rows announced by table_expect (0: none) */
+	struct cli_progress pr;
 };
 
 void table_init(struct table *t, const char *const *cols, size_t ncol);
+/* Erases the progress bar too. */
 void table_free(struct table *t);
 
-/* Append a row of ncol cells (copied).  Returns -1 when out of memory. */
+/*
+ * Announce the rows the command will add: table_add then shows a
+ * progress bar over them (on a terminal, for work over a second).
+ */
+void table_expect(struct table *t, size_t nrows);
+
+/*
+ * Append a row of ncol cells (copied).  Every row is a poll of the Ctrl-C
+ * request, so a command that builds a table row by row stops within a
+ * row.  Returns 0, -1 when out of memory, or CLI_INTERRUPTED when the
+ * command must stop; table_error turns the last two into the message and
+ * the status to return.
+ */
 int table_add(struct table *t, const struct cell *row);
+int table_error(struct cli *c, int rc);
 
 #define NUM(x) ((struct cell){NULL, (x)})
 #define STR(s) ((struct cell){(s), 0.0})

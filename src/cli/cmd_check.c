@@ -128,13 +128,19 @@ static void default_ps(struct dlist *ps, double *buf, size_t cap)
 	ps->n = n;
 }
 
-static void run_checks(struct ident *ids, const struct dlist *gs, const struct dlist *ps)
+/* Every identity over the grid; CLI_INTERRUPTED on a Ctrl-C (polled,
+ * with the progress bar, at every point), else 0. */
+static int run_checks(struct ident *ids, const struct dlist *gs, const struct dlist *ps)
 {
+	struct cli_progress pr;
+	cli_progress_begin(&pr, 1);
 	for (size_t gi = 0; gi < gs->n; gi++) {
 		double g = gs->v[gi];
 		focal_result hres;
 		focal_harmonic_e(g, &hres);
 		for (size_t pi = 0; pi < ps->n; pi++) {
+			if (cli_progress_cb((double)(gi * ps->n + pi) / (double)(gs->n * ps->n), &pr))
+				return CLI_INTERRUPTED;
 			double p = ps->v[pi];
 			focal_point pt;
 			focal_point_from_p(p, &pt);
@@ -244,6 +250,8 @@ static void run_checks(struct ident *ids, const struct dlist *gs, const struct d
 			}
 		}
 	}
+	cli_progress_end(&pr);
+	return 0;
 }
 
 int cmd_check(struct cli *c, int argc, char **argv)
@@ -315,7 +323,10 @@ int cmd_check(struct cli *c, int argc, char **argv)
 	size_t nid = sizeof ids / sizeof ids[0];
 	for (size_t i = 0; i < nid; i++)
 		ids[i].tol *= tol_scale;
-	run_checks(ids, &gs, &ps);
+	if (run_checks(ids, &gs, &ps) != 0) {
+		status = table_error(c, CLI_INTERRUPTED);
+		goto out;
+	}
 
 	int failed = 0;
 	char names[512] = "";
@@ -332,8 +343,9 @@ int cmd_check(struct cli *c, int argc, char **argv)
 			ids[i].cases ? NUM(ids[i].worst) : STR("none"),
 			NUM(ids[i].tol), STR(ids[i].cases == 0 ? "skip" : ok ? "pass" : "fail"),
 			NUM(ids[i].wg), NUM(ids[i].wp)};
-		if (table_add(&t, row) != 0) {
-			cli_oom(c);
+		int trc = table_add(&t, row);
+		if (trc != 0) {
+			status = table_error(c, trc);
 			goto out;
 		}
 	}

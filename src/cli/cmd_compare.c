@@ -107,6 +107,7 @@ int cmd_compare(struct cli *c, int argc, char **argv)
 	if (cli_points(c, &po, 0, "0.05:0.95:19", &pts) != 0)
 		goto out;
 
+	table_expect(&t, gammas.n * pts.v.n);
 	for (size_t g = 0; g < gammas.n; g++) {
 		double gm = gammas.v[g];
 		focal_loss fl = {.kind = FOCAL_FL, .gamma = gm};
@@ -134,8 +135,9 @@ int cmd_compare(struct cli *c, int argc, char **argv)
 				NUM(b.weight), NUM(sfl), NUM(sfgl),
 				NUM(log10(sfl) - log10(sfgl)),
 				STR(b.value <= a.value ? "yes" : "no")};
-			if (table_add(&t, row) != 0) {
-				cli_oom(c);
+			int trc = table_add(&t, row);
+			if (trc != 0) {
+				status = table_error(c, trc);
 				goto out;
 			}
 		}

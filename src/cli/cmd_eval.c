@@ -150,6 +150,10 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 	if (cli_points(c, &po, 1, NULL, &pts) != 0)
 		goto out;
 
+	size_t nrows = 0;
+	for (int k = 0; k < nk; k++)
+		nrows += (kinds[k] == FOCAL_CE ? 1 : gammas.n) * pts.v.n;
+	table_expect(&t, nrows);
 	for (int k = 0; k < nk; k++) {
 		size_t ng = kinds[k] == FOCAL_CE ? 1 : gammas.n;
 		for (size_t g = 0; g < ng; g++) {
@@ -175,8 +179,9 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 					NUM(y), NUM(x), NUM(pt.p), NUM(pt.q), NUM(o.value),
 					NUM(o.dpt), NUM(o.dxt), NUM(o.dx), NUM(o.weight),
 					NUM(o.residual), NUM(o.value_err)};
-				if (table_add(&t, row) != 0) {
-					cli_oom(c);
+				int trc = table_add(&t, row);
+				if (trc != 0) {
+					status = table_error(c, trc);
 					goto out;
 				}
 			}

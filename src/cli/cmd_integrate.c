@@ -149,6 +149,7 @@ int cmd_integrate(struct cli *c, int argc, char **argv)
 		cols[nc++] = "published";
 	}
 	table_init(&t, cols, nc);
+	table_expect(&t, gammas.n * pts.v.n * (size_t)(do_a + do_n));
 
 	for (size_t g = 0; g < gammas.n; g++) {
 		double gm = gammas.v[g];
@@ -191,8 +192,9 @@ int cmd_integrate(struct cli *c, int argc, char **argv)
 					row[k++] = NUM(h.val);
 					row[k++] = NUM(res->val + h.val);
 				}
-				if (table_add(&t, row) != 0) {
-					cli_oom(c);
+				int trc = table_add(&t, row);
+				if (trc != 0) {
+					status = table_error(c, trc);
 					goto out;
 				}
 			}

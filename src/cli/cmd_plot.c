@@ -236,10 +236,15 @@ int cmd_plot(struct cli *c, int argc, char **argv)
 		}
 		spec_override_gammas(&s, gammas.v, (int)gammas.n);
 	}
-	if (spec_build(&s, &f, err) != 0) {
-		cli_error(c, "%s", err);
+	struct cli_progress pr;
+	cli_progress_begin(&pr, 1);
+	const focal_progress fp = {cli_progress_cb, &pr};
+	if (spec_build_p(&s, &f, err, &fp) != 0) {
+		if (!cli_interrupted())
+			cli_error(c, "%s", err);
 		goto done;
 	}
+	cli_progress_end(&pr);
 	if (window) {
 		status = show_window(c, f, &ro);
 	} else if (out) {
@@ -336,12 +341,16 @@ struct figjob {
 	const fig_render_opts *ro;
 };
 
-/* Build spec i and write it in every format; messages through c. */
-static int render_one(struct cli *c, const struct figjob *fj, size_t i, size_t *files)
+/* Build spec i and write it in every format; messages through c.  The
+ * build polls the Ctrl-C request through fp. */
+static int render_one(struct cli *c, const struct figjob *fj, size_t i, size_t *files,
+		      const focal_progress *fp)
 {
 	char err[SPEC_ERRLEN], path[1024];
 	fig_figure *f;
-	if (spec_build(&fj->specs[i], &f, err) != 0) {
+	if (spec_build_p(&fj->specs[i], &f, err, fp) != 0) {
+		if (cli_interrupted())
+			return CLI_INTERRUPTED;
 		cli_error(c, "%s", err);
 		return CLI_USAGE;
 	}
@@ -368,10 +377,14 @@ static int render_one(struct cli *c, const struct figjob *fj, size_t i, size_t *
 /* The set in this process, in order; stops at the first error. */
 static int render_serial(struct cli *c, const struct figjob *fj, size_t *files)
 {
+	struct cli_progress pr;
+	cli_progress_begin(&pr, 1);
+	const focal_progress fp = {cli_progress_cb, &pr};
 	for (size_t i = 0; i < fj->n; i++) {
 		if (cli_interrupted())
 			return CLI_INTERRUPTED;
-		int st = render_one(c, fj, i, files);
+		cli_progress_stage(&pr, i, fj->n);
+		int st = render_one(c, fj, i, files, &fp);
 		if (st != CLI_OK)
 			return st;
 	}
@@ -381,8 +394,8 @@ static int render_serial(struct cli *c, const struct figjob *fj, size_t *files)
 /*
  * A worker process: takes figure numbers from the work pipe (one byte
  * each) until it is empty, renders them, and reports on its result pipe:
- * "F<files>\n" at the end, or "E<i>\t<messages>" on an error, or "I" when
- * interrupted.  It leaves with _exit: the parent's stdio buffers and exit
+ * "D" after each figure, then "F<files>\n" at the end, or
+ * "E<i>\t<messages>" on an error, or "I" when interrupted.  It leaves with _exit: the parent's stdio buffers and exit
  * handlers are the parent's.
  */
 static void worker(struct cli *c, const struct figjob *fj, int work, int res)
@@ -393,12 +406,21 @@ static void worker(struct cli *c, const struct figjob *fj, int work, int res)
 	struct cli wc = {c->out, m ? m : stderr, 0, NULL};
 	unsigned char i;
 	int code = 0;
+	/* the parent draws the bar; a worker only polls */
+	const focal_progress fp = {cli_stop_cb, NULL};
 	while (code == 0 && read(work, &i, 1) == 1) {
 		if (cli_interrupted()) {
 			code = 130;
 			break;
 		}
-		if (render_one(&wc, fj, i, &files) != CLI_OK) {
+		int st = render_one(&wc, fj, i, &files, &fp);
+		if (st == CLI_INTERRUPTED) {
+			code = 130;
+			break;
+		}
+		if (st == CLI_OK && write(res, "D", 1) != 1)
+			code = 2;
+		else if (st != CLI_OK) {
 			code = 2;
 			if (m)
 				fflush(m);
@@ -501,13 +523,15 @@ static int render_parallel(struct cli *c, const struct figjob *fj, int nw, size_
 	/* read every report until each worker closes its pipe; on an error or
 	 * a Ctrl-C, ask the others to stop after the file they are writing */
 	char *rep[8] = {0};
-	size_t replen[8] = {0};
+	size_t replen[8] = {0}, ndone = 0;
 	int open_fds = live, stopping = 0;
+	struct cli_progress pr;
+	cli_progress_begin(&pr, 1);
 	while (open_fds > 0) {
 		struct pollfd pf[8];
 		for (int k = 0; k < live; k++)
 			pf[k] = (struct pollfd){res[k], POLLIN, 0};
-		int r = poll(pf, (nfds_t)live, 200);
+		int r = poll(pf, (nfds_t)live, 100);
 		if (r < 0 && errno != EINTR)
 			break;
 		for (int k = 0; k < live && r > 0; k++) {
@@ -522,9 +546,15 @@ static int render_parallel(struct cli *c, const struct figjob *fj, int nw, size_
 				open_fds--;
 				continue;
 			}
-			char *grown = realloc(rep[k], replen[k] + (size_t)got + 1);
+			/* a "D" before the report is a figure done */
+			size_t skip = 0;
+			while (replen[k] == 0 && skip < (size_t)got && buf[skip] == 'D')
+				skip++;
+			ndone += skip;
+			got -= (ssize_t)skip;
+			char *grown = got > 0 ? realloc(rep[k], replen[k] + (size_t)got + 1) : NULL;
 			if (grown) {
-				memcpy(grown + replen[k], buf, (size_t)got);
+				memcpy(grown + replen[k], buf + skip, (size_t)got);
 				replen[k] += (size_t)got;
 				grown[replen[k]] = '\0';
 				rep[k] = grown;
@@ -535,6 +565,7 @@ static int render_parallel(struct cli *c, const struct figjob *fj, int nw, size_
 		for (int k = 0; k < live; k++)
 			if (res[k] < 0)
 				pf[k].fd = -1;
+		cli_progress_cb((double)ndone / (double)fj->n, &pr);
 		if ((stopping || cli_interrupted()) && stopping != 2) {
 			for (int k = 0; k < live; k++)
 				kill(pid[k], SIGINT);

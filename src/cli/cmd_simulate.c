@@ -161,7 +161,8 @@ bad:
 }
 
 /* The anchors of an image assigned against boxes: labels and IoUs. */
-static int geometry_population(struct cli *c, const struct simargs *a, focal_population *p)
+static int geometry_population(struct cli *c, const struct simargs *a, focal_population *p,
+			       const focal_progress *fp)
 {
 	int w = 1333, h = 800;
 	focal_anchor_cfg cfg;
@@ -211,8 +212,10 @@ static int geometry_population(struct cli *c, const struct simargs *a, focal_pop
 			  MAX_MEMORY_ANCHORS);
 		return -1;
 	}
-	int st = focal_population_geometry(&cfg, w, h, boxes, nb, p);
+	int st = focal_population_geometry_p(&cfg, w, h, boxes, nb, p, fp);
 	free(boxes);
+	if (st == FOCAL_ECANCELED)
+		return -1; /* main reports the interruption */
 	if (st != FOCAL_OK) {
 		cli_error(c, "cannot build the anchors of a %dx%d image: %s", w, h, focal_strerror(st));
 		return -1;
@@ -265,11 +268,19 @@ static int add_summary(struct table *t, const char *state, const focal_pop_resul
 				NUM(x->grad_sum), NUM(x->grad_share), NUM(x->loss_per_pos),
 				NUM(x->ess), NUM(x->gini), NUM(x->frac50), NUM(x->frac90),
 				STR(x->exact ? "yes" : "no")};
-			if (table_add(t, row) != 0)
-				return -1;
+			int rc = table_add(t, row);
+			if (rc != 0)
+				return rc;
 		}
 	}
 	return 0;
+}
+
+/* The status of a library call as add_*'s: 0, -1 (out of memory) or
+ * CLI_INTERRUPTED. */
+static int lib_rc(int st)
+{
+	return st == FOCAL_OK ? 0 : st == FOCAL_ECANCELED ? CLI_INTERRUPTED : -1;
 }
 
 static int add_cdf(struct table *t, const char *state, const focal_population *p,
@@ -278,23 +289,31 @@ static int add_cdf(struct table *t, const char *state, const focal_population *p
 	double *v = malloc(npoints * sizeof *v);
 	if (v == NULL)
 		return -1;
+	const focal_progress fp = {o->progress, o->progress_ctx};
+	struct cli_progress *pr = o->progress_ctx;
+	double base = pr->base, span = pr->span;
 	for (int s = 0; s < o->nspecs; s++) {
 		const focal_pop_spec *sp = &o->specs[s];
 		if (sp->loss == FOCAL_POP_OHEM || sp->loss == FOCAL_POP_SAMPLED)
 			continue;
 		for (int g = FOCAL_GROUP_POS; g <= FOCAL_GROUP_NEG; g++) {
-			if (focal_pop_cdf(p->label, p->logit, p->n, sp, g, v, npoints) != FOCAL_OK) {
+			/* each call's [0, 1] is its share of this state's stage */
+			pr->base = base + span * (2 * s + g - FOCAL_GROUP_POS) / (2.0 * o->nspecs);
+			pr->span = span / (2.0 * o->nspecs);
+			int rc = lib_rc(focal_pop_cdf_p(p->label, p->logit, p->n, sp, g, v, npoints, &fp));
+			if (rc != 0) {
 				free(v);
-				return -1;
+				return rc;
 			}
 			for (size_t k = 0; k < npoints; k++) {
 				struct cell row[7] = {STR(state), STR(focal_pop_loss_name(sp->loss)),
 						      NUM(sp->gamma), alpha_cell(sp->alpha),
 						      STR(focal_pop_group_name(g)),
 						      NUM((double)k / (double)(npoints - 1)), NUM(v[k])};
-				if (table_add(t, row) != 0) {
+				rc = table_add(t, row);
+				if (rc != 0) {
 					free(v);
-					return -1;
+					return rc;
 				}
 			}
 		}
@@ -303,12 +322,14 @@ static int add_cdf(struct table *t, const char *state, const focal_population *p
 	return 0;
 }
 
-static int add_hist(struct table *t, const char *state, const focal_population *p, size_t nbins)
+static int add_hist(struct table *t, const char *state, const focal_population *p, size_t nbins,
+		    const focal_progress *fp)
 {
 	uint64_t *cnt = calloc(3 * nbins, sizeof *cnt);
-	if (cnt == NULL || focal_pop_gradnorm_hist(p->label, p->logit, p->n, nbins, cnt) != FOCAL_OK) {
+	int rc = cnt ? lib_rc(focal_pop_gradnorm_hist_p(p->label, p->logit, p->n, nbins, cnt, fp)) : -1;
+	if (rc != 0) {
 		free(cnt);
-		return -1;
+		return rc;
 	}
 	static const int groups[3] = {FOCAL_GROUP_POS, FOCAL_GROUP_NEG, FOCAL_GROUP_ALL};
 	for (int g = 0; g < 3; g++) {
@@ -320,9 +341,10 @@ static int add_hist(struct table *t, const char *state, const focal_population *
 			struct cell row[6] = {STR(state), STR(focal_pop_group_name(groups[g])),
 					      NUM((double)b / (double)nbins), NUM((double)(b + 1) / (double)nbins),
 					      NUM((double)k), NUM(tot ? (double)k / (double)tot : NAN)};
-			if (table_add(t, row) != 0) {
+			rc = table_add(t, row);
+			if (rc != 0) {
 				free(cnt);
-				return -1;
+				return rc;
 			}
 		}
 	}
@@ -533,6 +555,9 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 		}
 	}
 
+	struct cli_progress pr;
+	cli_progress_begin(&pr, 1);
+	const focal_progress fp = {cli_progress_cb, &pr};
 	/* the population (geometry, file or preset) when it lives in memory */
 	focal_population p = {0};
 	if (is_toy) {
@@ -540,12 +565,15 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 			return cli_oom(c);
 	} else if (a.scores) {
 		focal_ioerr err;
-		if (focal_population_scores(a.scores, &p, &err) != FOCAL_OK) {
+		int rst = focal_population_scores_p(a.scores, &p, &err, &fp);
+		if (rst == FOCAL_ECANCELED)
+			return table_error(c, CLI_INTERRUPTED);
+		if (rst != FOCAL_OK) {
 			cli_error(c, "%s", err.msg);
 			return CLI_USAGE;
 		}
 	} else if (a.anchors == 0) {
-		if (geometry_population(c, &a, &p) != 0)
+		if (geometry_population(c, &a, &p, &fp) != 0)
 			return CLI_USAGE;
 	}
 
@@ -557,8 +585,6 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 	else
 		table_init(&t, hist_cols, 6);
 
-	struct cli_progress pr;
-	cli_progress_begin(&pr, 0);
 	o.progress = cli_progress_cb;
 	o.progress_ctx = &pr;
 	/* No clear here: the REPL clears the request before each command, so
@@ -575,30 +601,35 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 			make_model(c, &a, states[si], &m);
 		/* one seed for every state (the seed rule, include/focal/pop.h) */
 		uint64_t seed = (uint64_t)a.seed;
+		int st = FOCAL_OK, bad = 0;
+		/* per state: the draws, then the evaluation */
+		cli_progress_stage(&pr, 2 * (size_t)si, 2 * (size_t)nstates);
 		/* draw the logits of an in-memory model population (geometry;
 		 * --anchors draws its whole population below) */
-		if (!fixed_scores && p.n > 0 && a.anchors == 0) {
-			if (focal_population_draw(&p, &m, seed) != FOCAL_OK) {
-				cli_error(c, "cannot draw scores");
-				goto done;
-			}
-		}
+		if (!fixed_scores && p.n > 0 && a.anchors == 0)
+			st = focal_population_draw_p(&p, &m, seed, &fp);
 		/* --anchors with a table that needs every anchor: materialise */
 		if (a.anchors > 0 && strcmp(a.table, "summary") != 0) {
 			/* the anchors the summary streams, held in memory */
 			focal_population_free(&p);
-			if (focal_population_model((size_t)a.anchors, a.pos_frac, &m, seed, &p) != FOCAL_OK) {
+			st = focal_population_model_p((size_t)a.anchors, a.pos_frac, &m, seed, &p, &fp);
+			if (st == FOCAL_ENOMEM) {
 				cli_oom(c);
 				goto done;
 			}
 		}
-		int st = FOCAL_OK, bad = 0;
-		if (!strcmp(a.table, "summary")) {
+		if (st != FOCAL_OK && st != FOCAL_ECANCELED) {
+			cli_error(c, "cannot draw scores");
+			goto done;
+		}
+		cli_progress_stage(&pr, 2 * (size_t)si + 1, 2 * (size_t)nstates);
+		if (st != FOCAL_OK) {
+			/* stopped while drawing: reported below */
+		} else if (!strcmp(a.table, "summary")) {
 			if (a.anchors > 0)
 				st = focal_pop_eval_model((size_t)a.anchors, a.pos_frac, &m, seed, &o, &res);
 			else
 				st = focal_pop_eval_arrays(p.label, p.logit, p.n, &o, &res);
-			cli_progress_end(&pr);
 			if (st == FOCAL_OK)
 				bad = add_summary(&t, states[si], &res);
 			if (st == FOCAL_OK && res.ninf > ninf)
@@ -606,8 +637,10 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 		} else if (!strcmp(a.table, "cdf")) {
 			bad = add_cdf(&t, states[si], &p, &o, (size_t)a.points);
 		} else {
-			bad = add_hist(&t, states[si], &p, (size_t)a.bins);
+			bad = add_hist(&t, states[si], &p, (size_t)a.bins, &fp);
 		}
+		if (bad == CLI_INTERRUPTED)
+			st = FOCAL_ECANCELED;
 		if (st == FOCAL_ECANCELED) {
 			cli_error(c, "interrupted");
 			status = CLI_INTERRUPTED;
@@ -684,6 +717,7 @@ int cmd_spread(struct cli *c, int argc, char **argv)
 					   "spread_diff"};
 	struct table t;
 	table_init(&t, cols, 10);
+	table_expect(&t, gs.n);
 	focal_point ph, pe;
 	focal_point_from_p(hard, &ph);
 	focal_point_from_p(easy, &pe);
@@ -696,8 +730,9 @@ int cmd_spread(struct cli *c, int argc, char **argv)
 				       NUM(focal_weight_fl(&ph, g)), NUM(focal_weight_fl(&pe, g)),
 				       NUM(focal_weight_fgl(&ph, g)), NUM(focal_weight_fgl(&pe, g)),
 				       NUM(sfl), NUM(sfgl), NUM(log10(sfl) - log10(sfgl))};
-		if (table_add(&t, row) != 0) {
-			cli_oom(c);
+		int trc = table_add(&t, row);
+		if (trc != 0) {
+			status = table_error(c, trc);
 			goto out;
 		}
 	}

@@ -14,6 +14,10 @@
 
 static volatile sig_atomic_t requests;
 
+/* Whether a bar is on the terminal: one stderr, so one line to erase
+ * before anything else is written there. */
+static int bar_shown;
+
 void cli_interrupt_set(void)
 {
 	/* Only the handler increments, and SIGINT is blocked while it runs. */
@@ -49,12 +53,48 @@ void cli_sigint_catch(struct sigaction *old)
 		sigaction(SIGINT, old, NULL);
 }
 
+static double since(const struct timespec *t0)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + 1e-9 * (double)(now.tv_nsec - t0->tv_nsec);
+}
+
 void cli_progress_begin(struct cli_progress *p, int eta)
 {
 	p->tty = isatty(STDERR_FILENO);
 	p->eta = eta;
-	p->shown = 0;
+	p->base = 0.0;
+	p->span = 1.0;
+	p->drawn = -1.0;
 	clock_gettime(CLOCK_MONOTONIC, &p->start);
+}
+
+void cli_progress_stage(struct cli_progress *p, size_t k, size_t n)
+{
+	p->base = n ? (double)k / (double)n : 0.0;
+	p->span = n ? 1.0 / (double)n : 1.0;
+}
+
+/* The bar: 40 columns, the share done, the time so far and, once 2 % is
+ * done, an estimate of the time left at the rate so far. */
+static void draw(struct cli_progress *p, double done, double el)
+{
+	int w = 40, k = (int)(done * w);
+	fprintf(stderr, "\r  [%.*s%*s] %3.0f%%  %.1f s", k, "########################################",
+		w - k, "", 100.0 * done, el);
+	if (p->eta && done > 0.02)
+		fprintf(stderr, ", about %.0f s left", el * (1.0 - done) / done);
+	fputs("\033[K", stderr);
+	fflush(stderr);
+	bar_shown = 1;
+}
+
+int cli_stop_cb(double done, void *ctx)
+{
+	(void)done;
+	(void)ctx;
+	return cli_interrupted() > 0;
 }
 
 int cli_progress_cb(double done, void *ctx)
@@ -64,24 +104,29 @@ int cli_progress_cb(double done, void *ctx)
 		return 1;
 	if (!p->tty)
 		return 0;
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	double el = (double)(now.tv_sec - p->start.tv_sec) +
-		    1e-9 * (double)(now.tv_nsec - p->start.tv_nsec);
-	if (el < 1.0)
+	/* one clock read per call: callers call per block or row, not per
+	 * element; the bar starts after a second and redraws at most 10 times
+	 * a second */
+	double el = since(&p->start);
+	if (el < 1.0 || el - p->drawn < 0.1)
 		return 0;
-	int w = 40, k = (int)(done * w);
-	fprintf(stderr, "\r  [%.*s%*s] %3.0f%%  %.1f s", k, "########################################",
-		w - k, "", 100.0 * done, el);
-	if (p->eta && done > 0.02)
-		fprintf(stderr, ", about %.0f s left ", el * (1.0 - done) / done);
-	p->shown = 1;
+	done = p->base + p->span * (done < 0.0 ? 0.0 : done > 1.0 ? 1.0 : done);
+	draw(p, done, el);
+	p->drawn = el;
 	return 0;
+}
+
+void cli_progress_clear(void)
+{
+	if (bar_shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+	}
+	bar_shown = 0;
 }
 
 void cli_progress_end(struct cli_progress *p)
 {
-	if (p->shown)
-		fputs("\r\033[K", stderr);
-	p->shown = 0;
+	(void)p;
+	cli_progress_clear();
 }

@@ -88,5 +88,20 @@ int main(int argc, char **argv)
 	const struct cmd *cmd = cli_find(name);
 	if (cmd == NULL)
 		return unknown_command(&c, name);
-	return cli_run(&c, cmd, argc - 1, argv + 1);
+	if (cmd->fn == cmd_repl)
+		return cli_run(&c, cmd, argc - 1, argv + 1);
+	/* Ctrl-C is a request that every command's long loops poll (cli.h);
+	 * however a command ended after one, it ends with the message and
+	 * status 130, and nothing half-written. */
+	struct sigaction old;
+	cli_sigint_catch(&old);
+	int rc = cli_run(&c, cmd, argc - 1, argv + 1);
+	cli_progress_clear();
+	if (cli_interrupted()) {
+		if (rc != CLI_INTERRUPTED)
+			cli_error(&c, "interrupted");
+		rc = CLI_INTERRUPTED;
+	}
+	sigaction(SIGINT, &old, NULL);
+	return rc;
 }

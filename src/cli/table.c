@@ -26,10 +26,28 @@ void table_init(struct table *t, const char *const *cols, size_t ncol)
 	t->cells = NULL;
 	t->nrows = 0;
 	t->cap = 0;
+	t->expect = 0;
+	cli_progress_begin(&t->pr, 1);
+}
+
+void table_expect(struct table *t, size_t nrows)
+{
+	t->expect = nrows;
+	cli_progress_begin(&t->pr, 1);
+}
+
+int table_error(struct cli *c, int rc)
+{
+	if (rc == CLI_INTERRUPTED) {
+		cli_error(c, "interrupted");
+		return CLI_INTERRUPTED;
+	}
+	return cli_oom(c);
 }
 
 void table_free(struct table *t)
 {
+	cli_progress_end(&t->pr);
 	free(t->cells);
 	t->cells = NULL;
 	t->nrows = t->cap = 0;
@@ -37,6 +55,9 @@ void table_free(struct table *t)
 
 int table_add(struct table *t, const struct cell *row)
 {
+	double done = t->expect ? (double)t->nrows / (double)t->expect : 0.0;
+	if (cli_progress_cb(done, &t->pr))
+		return CLI_INTERRUPTED;
 	if (t->nrows == t->cap) {
 		size_t nc = t->cap ? 2 * t->cap : 64;
 		struct cell *n = realloc(t->cells, nc * t->ncol * sizeof *n);
@@ -332,6 +353,7 @@ static void write_format(FILE *f, const struct table *t, enum cli_format fmt,
 
 int table_write(struct cli *c, const struct table *t, enum cli_format f)
 {
+	cli_progress_clear();
 	if (f == FMT_DEFAULT)
 		f = c->out_is_tty ? FMT_TABLE : FMT_TSV;
 	if (cli_interrupted())

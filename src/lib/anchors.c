@@ -16,6 +16,7 @@
 #include "focal/anchors.h"
 #include "focal/focal.h"
 #include "internal.h"
+#include "work.h"
 
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -149,6 +150,12 @@ size_t focal_anchor_count(const focal_anchor_cfg *cfg, int width, int height)
 int focal_anchors_generate(const focal_anchor_cfg *cfg, int width, int height,
 			   focal_box *out, size_t cap, size_t *n)
 {
+	return focal_anchors_generate_p(cfg, width, height, out, cap, n, NULL);
+}
+
+int focal_anchors_generate_p(const focal_anchor_cfg *cfg, int width, int height,
+			     focal_box *out, size_t cap, size_t *n, const focal_progress *pr)
+{
 	if (n == NULL)
 		return FOCAL_EDOM;
 	*n = 0;
@@ -164,6 +171,8 @@ int focal_anchors_generate(const focal_anchor_cfg *cfg, int width, int height,
 	const int ns = cfg->nscales, nr = cfg->nratios, na = ns * nr;
 	double half_w[FOCAL_MAX_SCALES * FOCAL_MAX_RATIOS];
 	double half_h[FOCAL_MAX_SCALES * FOCAL_MAX_RATIOS];
+	focal__work w;
+	focal__work_init(&w, pr ? pr->fn : NULL, pr ? pr->ctx : NULL, (double)total);
 	size_t i = 0;
 	for (int l = cfg->level_min; l <= cfg->level_max; l++) {
 		double stride = ldexp(1.0, l);
@@ -196,6 +205,9 @@ int focal_anchors_generate(const focal_anchor_cfg *cfg, int width, int height,
 					i++;
 				}
 			}
+			/* a row of cells between polls */
+			if (focal__work_add(&w, cols * (size_t)na))
+				return FOCAL_ECANCELED;
 		}
 	}
 	*n = i;
@@ -285,6 +297,21 @@ int focal_assign(const focal_anchor_cfg *cfg, const focal_box *anchors,
 		 size_t n, const focal_box *gt, size_t ngt, int8_t *label,
 		 int32_t *gt_index, double *max_iou)
 {
+	return focal_assign_p(cfg, anchors, n, gt, ngt, label, gt_index, max_iou, NULL);
+}
+
+/* Polls of focal_assign: an anchor costs ngt + 1 units, and w is asked
+ * every FOCAL__WORK_STRIDE anchors or sooner when there are many boxes. */
+static int assign_poll(focal__work *w, size_t i, size_t ngt)
+{
+	size_t every = FOCAL__WORK_STRIDE / (ngt + 1) + 1;
+	return (i + 1) % every == 0 && focal__work_add(w, (uint64_t)every * (ngt + 1));
+}
+
+int focal_assign_p(const focal_anchor_cfg *cfg, const focal_box *anchors,
+		   size_t n, const focal_box *gt, size_t ngt, int8_t *label,
+		   int32_t *gt_index, double *max_iou, const focal_progress *pr)
+{
 	if (focal_anchor_cfg_check(cfg) != FOCAL_OK)
 		return FOCAL_EDOM;
 	if (n > 0 && (anchors == NULL || label == NULL))
@@ -315,6 +342,9 @@ int focal_assign(const focal_anchor_cfg *cfg, const focal_box *anchors,
 		for (size_t j = 0; j < ngt; j++)
 			best[j] = 0.0;
 	}
+	focal__work w;
+	focal__work_init(&w, pr ? pr->fn : NULL, pr ? pr->ctx : NULL,
+			 (best ? 2.0 : 1.0) * (double)n * (double)(ngt + 1));
 
 	/*
 	 * Pass 1 ("Assignment"): each anchor's best box.  Anchors outer,
@@ -345,6 +375,8 @@ int focal_assign(const focal_anchor_cfg *cfg, const focal_box *anchors,
 			gt_index[i] = bj;
 		if (anchor_best != NULL)
 			anchor_best[i] = m;
+		if (assign_poll(&w, i, ngt))
+			break;
 	}
 
 	/*
@@ -364,7 +396,9 @@ int focal_assign(const focal_anchor_cfg *cfg, const focal_box *anchors,
 		for (size_t j = 0; j < ngt; j++)
 			if (best[j] > 0.0 && best[j] < floor_best)
 				floor_best = best[j];
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; i < n && !focal__work_stopped(&w); i++) {
+			if (assign_poll(&w, i, ngt))
+				break;
 			double m = anchor_best[i];
 			if (label[i] == 1 || !(m >= floor_best))
 				continue;
@@ -382,7 +416,7 @@ int focal_assign(const focal_anchor_cfg *cfg, const focal_box *anchors,
 	}
 	free(best);
 	free(scratch);
-	return FOCAL_OK;
+	return focal__work_stopped(&w) ? FOCAL_ECANCELED : FOCAL_OK;
 }
 
 void focal_assign_count(const int8_t *label, size_t n, focal_assign_counts *out)

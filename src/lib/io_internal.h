@@ -150,7 +150,9 @@ int focal__scores_npy(const char *name, focal__src *src, int regular,
 		      size_t size, focal_scores *out, focal_ioerr *err);
 
 /* Scores from delimited text; `name` for messages; *out as above. */
-int focal__scores_csv(const char *name, focal__src *src, focal_scores *out,
+struct focal__work;
+/* w (work.h; may be NULL) is polled every few thousand rows. */
+int focal__scores_csv(const char *name, focal__src *src, struct focal__work *w, focal_scores *out,
 		      focal_ioerr *err);
 
 #endif

@@ -3,6 +3,7 @@
  * choose a reader by file extension or by kind (include/focal/io.h).
  */
 #include "io_internal.h"
+#include "work.h"
 
 #include <errno.h>
 #include <math.h>
@@ -76,11 +77,13 @@ static int convert_row(const focal__csv *c, const focal__cell *cells,
 	return FOCAL_OK;
 }
 
-static int read_rows(focal__csv *c, int use_prob, focal_scores *out,
+static int read_rows(focal__csv *c, int use_prob, focal__work *w, focal_scores *out,
 		     focal_ioerr *err)
 {
 	size_t cap = 0;
 	for (;;) {
+		if (out->n % FOCAL__WORK_STRIDE == 0 && focal__work_add(w, FOCAL__WORK_STRIDE))
+			return focal__ioerr(err, FOCAL_ECANCELED, "%s: interrupted", c->name);
 		focal__cell cells[3];
 		int got;
 		int st = focal__csv_row(c, cells, &got, err);
@@ -106,7 +109,7 @@ static int read_rows(focal__csv *c, int use_prob, focal_scores *out,
 	return FOCAL_OK;
 }
 
-int focal__scores_csv(const char *name, focal__src *src, focal_scores *out,
+int focal__scores_csv(const char *name, focal__src *src, focal__work *w, focal_scores *out,
 		      focal_ioerr *err)
 {
 	static const char *const want[] = {"label", "logit", "prob"};
@@ -125,7 +128,7 @@ int focal__scores_csv(const char *name, focal__src *src, focal_scores *out,
 				  "%s:%zu:1: both 'logit' and 'prob' columns: expected one of them",
 				  name, c.header_line);
 	else
-		st = read_rows(&c, idx[1] < 0, out, err);
+		st = read_rows(&c, idx[1] < 0, w, out, err);
 	focal__csv_close(&c);
 	return st;
 }
@@ -163,7 +166,7 @@ int focal_scores_parse(const char *name, const char *kind, const void *data,
 	focal__src src;
 	focal__src_mem(&src, data, len);
 	if (kind != NULL && strcmp(kind, "csv") == 0)
-		return finish(focal__scores_csv(name, &src, out, err), out);
+		return finish(focal__scores_csv(name, &src, NULL, out, err), out);
 	if (kind != NULL && strcmp(kind, "npy") == 0)
 		return finish(focal__scores_npy(name, &src, 1, len, out, err), out);
 	return focal__ioerr(err, FOCAL_EDOM, "%s: unknown score kind '%s': expected csv or npy",
@@ -187,6 +190,12 @@ static const char *kind_of(const char *path)
 
 int focal_scores_read(const char *path, focal_scores *out, focal_ioerr *err)
 {
+	return focal_scores_read_p(path, out, err, NULL);
+}
+
+int focal_scores_read_p(const char *path, focal_scores *out, focal_ioerr *err,
+			const focal_progress *pr)
+{
 	if (out == NULL || path == NULL)
 		return focal__ioerr(err, FOCAL_EDOM, "no file or output given");
 	memset(out, 0, sizeof *out);
@@ -208,7 +217,13 @@ int focal_scores_read(const char *path, focal_scores *out, focal_ioerr *err)
 		st = focal__scores_npy(path, &src, regular,
 				       regular ? (size_t)sb.st_size : 0, out, err);
 	} else {
-		st = focal__scores_csv(path, &src, out, err);
+		/* rows are counted against the file's size in bytes / 12, a
+		 * typical row's length: the fraction is an estimate */
+		struct stat sb;
+		double rows = fstat(fileno(f), &sb) == 0 ? (double)sb.st_size / 12.0 : 1.0;
+		focal__work w;
+		focal__work_init(&w, pr ? pr->fn : NULL, pr ? pr->ctx : NULL, rows);
+		st = focal__scores_csv(path, &src, &w, out, err);
 	}
 	fclose(f);
 	return finish(st, out);

@@ -5,6 +5,7 @@
 #include "focal/pop.h"
 #include "internal.h"
 #include "pop_internal.h"
+#include "work.h"
 
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -98,12 +99,21 @@ int focal_score_model_check(const focal_score_model *m)
 int focal_score_model_draw(const focal_score_model *m, const int8_t *label,
 			   const double *iou, size_t n, uint64_t seed, double *logit)
 {
+	return focal_score_model_draw_p(m, label, iou, n, seed, logit, NULL);
+}
+
+int focal_score_model_draw_p(const focal_score_model *m, const int8_t *label,
+			     const double *iou, size_t n, uint64_t seed, double *logit,
+			     const focal_progress *pr)
+{
 	if (focal_score_model_check(m) != FOCAL_OK || (n > 0 && (label == NULL || logit == NULL)))
 		return FOCAL_EDOM;
 	struct focal__kmodel km;
 	focal__kmodel_init(m, 0.0, &km);
 	int8_t y[FOCAL__KBLOCK];
 	size_t parts = focal__npartitions(n);
+	focal__work w;
+	focal__work_init(&w, pr ? pr->fn : NULL, pr ? pr->ctx : NULL, (double)n);
 	for (size_t p = 0; p < parts; p++) {
 		size_t lo = n * p / parts, hi = n * (p + 1) / parts;
 		uint64_t key = focal__stream_key(seed, p);
@@ -111,6 +121,8 @@ int focal_score_model_draw(const focal_score_model *m, const int8_t *label,
 			size_t k = hi - i < FOCAL__KBLOCK ? hi - i : FOCAL__KBLOCK;
 			focal__k_model(&km, key, i - lo, k, label + i, iou ? iou + i : NULL, y,
 				       logit + i);
+			if (focal__work_add(&w, k))
+				return FOCAL_ECANCELED;
 		}
 	}
 	return FOCAL_OK;
@@ -118,10 +130,23 @@ int focal_score_model_draw(const focal_score_model *m, const int8_t *label,
 
 int focal_pop_draw_labels(size_t n, double pos_frac, uint64_t seed, int8_t *label)
 {
+	return focal_pop_draw_labels_p(n, pos_frac, seed, label, NULL);
+}
+
+int focal_pop_draw_labels_p(size_t n, double pos_frac, uint64_t seed, int8_t *label,
+			    const focal_progress *pr)
+{
 	if (!(pos_frac >= 0.0 && pos_frac <= 1.0) || (n > 0 && label == NULL))
 		return FOCAL_EDOM;
+	focal__work w;
+	focal__work_init(&w, pr ? pr->fn : NULL, pr ? pr->ctx : NULL, (double)n);
 	uint64_t s = seed ^ 0x6c62272e07bb0142ull;
-	for (size_t i = 0; i < n; i++)
-		label[i] = (double)(focal__splitmix64(&s) >> 11) * 0x1.0p-53 < pos_frac;
+	for (size_t i0 = 0; i0 < n; i0 += FOCAL__WORK_STRIDE) {
+		size_t i1 = n - i0 < FOCAL__WORK_STRIDE ? n : i0 + FOCAL__WORK_STRIDE;
+		for (size_t i = i0; i < i1; i++)
+			label[i] = (double)(focal__splitmix64(&s) >> 11) * 0x1.0p-53 < pos_frac;
+		if (focal__work_add(&w, i1 - i0))
+			return FOCAL_ECANCELED;
+	}
 	return FOCAL_OK;
 }

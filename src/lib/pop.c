@@ -12,6 +12,7 @@
 #include "focal/pop.h"
 #include "internal.h"
 #include "pop_internal.h"
+#include "work.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -257,8 +258,8 @@ struct job {
 	int need_sampler;
 	size_t nparts;
 	atomic_size_t next_part;
-	atomic_size_t parts_done;
-	atomic_int cancel;
+	atomic_int active;      /* worker threads not yet finished */
+	focal__work *w;         /* progress and cancellation (work.h) */
 	struct tacc **accs;
 	int nthreads;
 	int err;
@@ -355,6 +356,7 @@ static void run_partition(struct job *j, struct tacc *t, size_t p)
 		pthread_mutex_lock(&j->lock);
 		j->err = FOCAL_ENOMEM;
 		pthread_mutex_unlock(&j->lock);
+		focal__work_cancel(j->w);
 		if (srng)
 			focal__rng_free(srng);
 		free(b);
@@ -381,6 +383,9 @@ static void run_partition(struct job *j, struct tacc *t, size_t p)
 		}
 		if (n > 0)
 			eval_block(j, t, b, n, srng);
+		/* one block of every row between two polls */
+		if (focal__work_add(j->w, (uint64_t)n * (uint64_t)j->o->nspecs))
+			break;
 	}
 	acc_flush(t, j->o->nspecs);
 	if (srng)
@@ -393,19 +398,22 @@ struct wctx {
 	struct tacc *t;
 };
 
-static void *worker_main(void *arg)
+/* Take partitions until none is left or the work must stop. */
+static void take_partitions(struct job *j, struct tacc *t)
 {
-	struct wctx *w = arg;
-	struct job *j = w->j;
-	for (;;) {
-		if (atomic_load(&j->cancel))
-			break;
+	while (!focal__work_stopped(j->w)) {
 		size_t p = atomic_fetch_add(&j->next_part, 1);
 		if (p >= j->nparts)
 			break;
-		run_partition(j, w->t, p);
-		atomic_fetch_add(&j->parts_done, 1);
+		run_partition(j, t, p);
 	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct wctx *w = arg;
+	take_partitions(w->j, w->t);
+	atomic_fetch_sub(&w->j->active, 1);
 	return NULL;
 }
 
@@ -447,28 +455,23 @@ static int run_job(struct job *j, struct tacc *sum, int streaming)
 		w[i] = (struct wctx){j, accs[i]};
 		if (i == 0)
 			continue; /* the calling thread is worker 0 */
-		if (pthread_create(&th[i], NULL, worker_main, &w[i]) != 0)
+		atomic_fetch_add(&j->active, 1);
+		if (pthread_create(&th[i], NULL, worker_main, &w[i]) != 0) {
+			atomic_fetch_sub(&j->active, 1);
 			break;
+		}
 		started = i;
 	}
-	/* worker 0 runs here, reporting progress between partitions */
-	for (;;) {
-		if (atomic_load(&j->cancel))
-			break;
-		size_t p = atomic_fetch_add(&j->next_part, 1);
-		if (p >= j->nparts)
-			break;
-		run_partition(j, accs[0], p);
-		size_t done = atomic_fetch_add(&j->parts_done, 1) + 1;
-		if (j->o->progress && j->o->progress((double)done / (double)j->nparts, j->o->progress_ctx))
-			atomic_store(&j->cancel, 1);
-	}
+	/* worker 0 runs here and reports progress between blocks; once out of
+	 * partitions it keeps asking while the others finish theirs */
+	take_partitions(j, accs[0]);
+	focal__work_wait(j->w, &j->active);
 	for (int i = 1; i <= started; i++)
 		pthread_join(th[i], NULL);
-	if (atomic_load(&j->cancel))
-		st = FOCAL_ECANCELED;
-	else if (j->err)
+	if (j->err)
 		st = j->err;
+	else if (focal__work_stopped(j->w))
+		st = FOCAL_ECANCELED;
 	/* merge: exact fixed-point and integer sums, so order does not matter */
 	for (int i = 0; i < nt && st == FOCAL_OK; i++) {
 		struct tacc *t = accs[i];
@@ -589,46 +592,76 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Elements of one radix pass between two polls (each costs a few ns). */
+#define SORT_STRIDE ((size_t)1 << 16)
+
+/* One counting pass of the radix sort over digit shift: a to b.  0 when
+ * every key has the same digit (nothing moves), 1 when moved, -1 when the
+ * work must stop.  Counted as n/8 units, so a whole sort is about n. */
+static int radix_pass(const uint64_t *a, uint64_t *b, size_t n, int shift, focal__work *w)
+{
+	size_t cnt[257] = {0};
+	for (size_t i0 = 0; i0 < n; i0 += SORT_STRIDE) {
+		size_t i1 = n - i0 < SORT_STRIDE ? n : i0 + SORT_STRIDE;
+		for (size_t i = i0; i < i1; i++)
+			cnt[((a[i] >> shift) & 255) + 1]++;
+		if (focal__work_add(w, (i1 - i0) / 16))
+			return -1;
+	}
+	if (cnt[((a[0] >> shift) & 255) + 1] == n)
+		return 0;
+	for (int k = 0; k < 256; k++)
+		cnt[k + 1] += cnt[k];
+	for (size_t i0 = 0; i0 < n; i0 += SORT_STRIDE) {
+		size_t i1 = n - i0 < SORT_STRIDE ? n : i0 + SORT_STRIDE;
+		for (size_t i = i0; i < i1; i++)
+			b[cnt[(a[i] >> shift) & 255]++] = a[i];
+		if (focal__work_add(w, (i1 - i0) / 16))
+			return -1;
+	}
+	return 1;
+}
+
 /* Ascending sort of doubles without NaN: an LSD radix sort on the IEEE
  * bits (sign folded so that unsigned order is numeric order), 8 passes of
  * 8 bits, O(n); qsort when the buffer cannot be had.  Far faster than
- * qsort's comparisons on the 10^5..10^7 values of a population. */
-static void sort_doubles(double *v, size_t n)
+ * qsort's comparisons on the 10^5..10^7 values of a population.  Polls w
+ * between strides; FOCAL_ECANCELED (v then in no particular order) when
+ * the work must stop. */
+static int sort_doubles(double *v, size_t n, focal__work *w)
 {
 	if (n < 2)
-		return;
+		return FOCAL_OK;
 	uint64_t *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
 	if (a == NULL || b == NULL) {
 		free(a);
 		free(b);
 		qsort(v, n, sizeof *v, cmp_double);
-		return;
+		return focal__work_add(w, n) ? FOCAL_ECANCELED : FOCAL_OK;
 	}
 	for (size_t i = 0; i < n; i++) {
 		uint64_t u;
 		memcpy(&u, &v[i], sizeof u);
 		a[i] = u >> 63 ? ~u : u | 0x8000000000000000ull;
 	}
-	for (int shift = 0; shift < 64; shift += 8) {
-		size_t cnt[257] = {0};
-		for (size_t i = 0; i < n; i++)
-			cnt[((a[i] >> shift) & 255) + 1]++;
-		if (cnt[((a[0] >> shift) & 255) + 1] == n)
-			continue; /* every key has this digit: nothing moves */
-		for (int k = 0; k < 256; k++)
-			cnt[k + 1] += cnt[k];
-		for (size_t i = 0; i < n; i++)
-			b[cnt[(a[i] >> shift) & 255]++] = a[i];
+	int st = FOCAL_OK;
+	for (int shift = 0; shift < 64 && st == FOCAL_OK; shift += 8) {
+		int moved = radix_pass(a, b, n, shift, w);
+		if (moved < 0)
+			st = FOCAL_ECANCELED;
+		if (moved <= 0)
+			continue;
 		uint64_t *t = a;
 		a = b;
 		b = t;
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && st == FOCAL_OK; i++) {
 		uint64_t u = a[i] >> 63 ? a[i] & 0x7fffffffffffffffull : ~a[i];
 		memcpy(&v[i], &u, sizeof u);
 	}
 	free(a);
 	free(b);
+	return st;
 }
 
 /* Fill the derived columns of r from the accumulators. */
@@ -710,6 +743,49 @@ static void finish(focal_pop_result *r, struct tacc *sum)
 	}
 }
 
+/* The gradients of spec s over group g's anchors into buf (their number
+ * in *m); FOCAL_ECANCELED when the work must stop. */
+static int gather_group(const int8_t *label, const double *logit, size_t n, const struct job *j,
+			int s, int g, double *buf, size_t *m)
+{
+	const focal_pop_spec *sp = &j->o->specs[s];
+	size_t k = 0;
+	for (size_t i0 = 0; i0 < n; i0 += FOCAL__WORK_STRIDE) {
+		size_t i1 = n - i0 < FOCAL__WORK_STRIDE ? n : i0 + FOCAL__WORK_STRIDE;
+		for (size_t i = i0; i < i1; i++) {
+			if (label[i] < 0)
+				continue;
+			int y = label[i];
+			focal_point pt;
+			focal_point_from_logit(y ? logit[i] : -logit[i], &pt);
+			int grp = y ? FOCAL_GROUP_POS : neg_group(j->o, &pt);
+			int in = g == FOCAL_GROUP_ALL || g == grp || (g == FOCAL_GROUP_NEG && !y);
+			if (!in)
+				continue;
+			if (sp->loss == FOCAL_POP_OHEM && !y && !j->ohem_keep[i])
+				continue;
+			double l, d;
+			if (sp->loss == FOCAL_POP_OHEM) {
+				double at = isnan(sp->alpha) ? 1.0 : y ? sp->alpha : 1.0 - sp->alpha;
+				d = at * pt.q;
+			} else {
+				loss_grad(&j->ectx, s, &pt, y, &l, &d);
+			}
+			buf[k++] = d;
+		}
+		if (focal__work_add(j->w, i1 - i0))
+			return FOCAL_ECANCELED;
+	}
+	*m = k;
+	return FOCAL_OK;
+}
+
+/* Units of exact_spread's work: per (spec, group) a scan and a sort. */
+static double exact_units(size_t n, const focal_pop_opts *o)
+{
+	return 2.0 * (double)n * FOCAL_NGROUP * o->nspecs;
+}
+
 /* Exact Gini and fractions for arrays, by sorting each group's gradients. */
 static int exact_spread(const int8_t *label, const double *logit, size_t n,
 			const struct job *j, focal_pop_result *r)
@@ -717,41 +793,24 @@ static int exact_spread(const int8_t *label, const double *logit, size_t n,
 	double *buf = malloc((n ? n : 1) * sizeof *buf);
 	if (buf == NULL)
 		return FOCAL_ENOMEM;
-	for (int s = 0; s < r->opts.nspecs; s++) {
-		const focal_pop_spec *sp = &r->opts.specs[s];
-		if (sp->loss == FOCAL_POP_SAMPLED)
+	int st = FOCAL_OK;
+	for (int s = 0; s < r->opts.nspecs && st == FOCAL_OK; s++) {
+		if (r->opts.specs[s].loss == FOCAL_POP_SAMPLED)
 			continue; /* a random subset: the histogram figures stand */
-		for (int g = 0; g < FOCAL_NGROUP; g++) {
+		for (int g = 0; g < FOCAL_NGROUP && st == FOCAL_OK; g++) {
 			size_t m = 0;
-			for (size_t i = 0; i < n; i++) {
-				if (label[i] < 0)
-					continue;
-				int y = label[i];
-				focal_point pt;
-				focal_point_from_logit(y ? logit[i] : -logit[i], &pt);
-				int grp = y ? FOCAL_GROUP_POS : neg_group(&r->opts, &pt);
-				int in = g == FOCAL_GROUP_ALL || g == grp || (g == FOCAL_GROUP_NEG && !y);
-				if (!in)
-					continue;
-				if (sp->loss == FOCAL_POP_OHEM && !y && !j->ohem_keep[i])
-					continue;
-				double l, d;
-				if (sp->loss == FOCAL_POP_OHEM) {
-					double at = isnan(sp->alpha) ? 1.0 : y ? sp->alpha : 1.0 - sp->alpha;
-					d = at * pt.q;
-				} else {
-					loss_grad(&j->ectx, s, &pt, y, &l, &d);
-				}
-				buf[m++] = d;
-			}
-			sort_doubles(buf, m);
-			focal_pop_stats *st = &r->stats[s][g];
-			spread_sorted(buf, m, &st->gini, &st->frac50, &st->frac90);
-			st->exact = 1;
+			st = gather_group(label, logit, n, j, s, g, buf, &m);
+			if (st == FOCAL_OK)
+				st = sort_doubles(buf, m, j->w);
+			if (st != FOCAL_OK)
+				break;
+			focal_pop_stats *ps = &r->stats[s][g];
+			spread_sorted(buf, m, &ps->gini, &ps->frac50, &ps->frac90);
+			ps->exact = 1;
 		}
 	}
 	free(buf);
-	return FOCAL_OK;
+	return st;
 }
 
 static int check_opts(const focal_pop_opts *o)
@@ -810,6 +869,66 @@ static void sample_rates(struct job *j, double npos, double nneg)
 	j->keep_neg = nneg > 0 ? want_neg / nneg : 0.0;
 }
 
+/* Count positives and negatives, refusing a label above 1, a NaN logit
+ * or one beyond FOCAL_POP_LOGIT_MAX. */
+static int count_labels(const int8_t *label, const double *logit, size_t n, focal__work *w,
+			size_t *npos, size_t *nneg)
+{
+	*npos = *nneg = 0;
+	for (size_t i0 = 0; i0 < n; i0 += FOCAL__WORK_STRIDE) {
+		size_t i1 = n - i0 < FOCAL__WORK_STRIDE ? n : i0 + FOCAL__WORK_STRIDE;
+		for (size_t i = i0; i < i1; i++) {
+			if (label[i] < 0)
+				continue;
+			if (label[i] > 1 || isnan(logit[i]) ||
+			    (isfinite(logit[i]) && fabs(logit[i]) > FOCAL_POP_LOGIT_MAX))
+				return FOCAL_EDOM;
+			*(label[i] ? npos : nneg) += 1;
+		}
+		if (focal__work_add(w, (i1 - i0) / 4))
+			return FOCAL_ECANCELED;
+	}
+	return FOCAL_OK;
+}
+
+/* OHEM's choice: the k highest-loss negatives, i.e. the k largest
+ * negative logits (CE grows with them); among equal logits at the
+ * boundary the first in index order are kept.  keep[i] = 1 for those. */
+static int ohem_select(const int8_t *label, const double *logit, size_t n, size_t npos,
+		       size_t nneg, double ratio, focal__work *w, uint8_t *keep)
+{
+	size_t k = (size_t)fmin((double)nneg, ceil(ratio * (double)npos));
+	if (k == 0)
+		return FOCAL_OK;
+	double *negs = malloc(nneg * sizeof *negs);
+	if (negs == NULL)
+		return FOCAL_ENOMEM;
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (label[i] == 0)
+			negs[m++] = logit[i];
+	int st = sort_doubles(negs, nneg, w);
+	double thr = negs[nneg - k];
+	free(negs);
+	if (st != FOCAL_OK)
+		return st;
+	size_t above = 0;
+	for (size_t i = 0; i < n; i++)
+		above += label[i] == 0 && logit[i] > thr;
+	size_t ties = k - above;
+	for (size_t i = 0; i < n; i++) {
+		if (label[i] != 0)
+			continue;
+		if (logit[i] > thr)
+			keep[i] = 1;
+		else if (logit[i] == thr && ties > 0) {
+			keep[i] = 1;
+			ties--;
+		}
+	}
+	return FOCAL_OK;
+}
+
 int focal_pop_eval_arrays(const int8_t *label, const double *logit, size_t n,
 			  const focal_pop_opts *o, focal_pop_result *r)
 {
@@ -817,9 +936,14 @@ int focal_pop_eval_arrays(const int8_t *label, const double *logit, size_t n,
 		return FOCAL_EDOM;
 	memset(r, 0, sizeof *r);
 	r->opts = *o;
+	int exact = n <= FOCAL_POP_EXACT_MAX && !o->histogram_only;
+	focal__work w;
+	focal__work_init(&w, o->progress, o->progress_ctx,
+			 2.0 * (double)n + (double)n * o->nspecs + (exact ? exact_units(n, o) : 0.0));
 	struct job j;
 	memset(&j, 0, sizeof j);
 	j.o = &r->opts;
+	j.w = &w;
 	j.label = label;
 	j.logit = logit;
 	j.n = n;
@@ -827,60 +951,24 @@ int focal_pop_eval_arrays(const int8_t *label, const double *logit, size_t n,
 	pthread_mutex_init(&j.lock, NULL);
 	struct tacc *sum = calloc(1, sizeof *sum);
 	int st = sum ? make_plans(&j) : FOCAL_ENOMEM;
-	/* counts, NaN logits, and OHEM's choice: the k highest-loss negatives,
-	 * i.e. the k largest negative logits (CE grows with them); among
-	 * equal logits at the boundary the first in index order are kept */
 	size_t npos = 0, nneg = 0;
-	double *negs = NULL;
 	uint8_t *keep = NULL;
-	for (size_t i = 0; i < n && st == FOCAL_OK; i++) {
-		if (label[i] < 0)
-			continue;
-		if (label[i] > 1 || isnan(logit[i]) ||
-		    (isfinite(logit[i]) && fabs(logit[i]) > FOCAL_POP_LOGIT_MAX))
-			st = FOCAL_EDOM;
-		else if (label[i])
-			npos++;
-		else
-			nneg++;
-	}
-	if (st == FOCAL_OK && ((negs = malloc((nneg ? nneg : 1) * sizeof *negs)) == NULL ||
-			       (keep = calloc(n ? n : 1, 1)) == NULL))
+	if (st == FOCAL_OK)
+		st = count_labels(label, logit, n, &w, &npos, &nneg);
+	if (st == FOCAL_OK && (keep = calloc(n ? n : 1, 1)) == NULL)
 		st = FOCAL_ENOMEM;
+	if (st == FOCAL_OK)
+		st = ohem_select(label, logit, n, npos, nneg, o->ohem_ratio, &w, keep);
 	if (st == FOCAL_OK) {
-		size_t m = 0;
-		for (size_t i = 0; i < n; i++)
-			if (label[i] == 0)
-				negs[m++] = logit[i];
-		size_t k = (size_t)fmin((double)nneg, ceil(o->ohem_ratio * (double)npos));
-		if (k > 0) {
-			sort_doubles(negs, nneg);
-			double thr = negs[nneg - k];
-			size_t above = 0;
-			for (size_t t = 0; t < nneg; t++)
-				above += negs[t] > thr;
-			size_t ties = k - above;
-			for (size_t i = 0; i < n; i++) {
-				if (label[i] != 0)
-					continue;
-				if (logit[i] > thr)
-					keep[i] = 1;
-				else if (logit[i] == thr && ties > 0) {
-					keep[i] = 1;
-					ties--;
-				}
-			}
-		}
 		j.ohem_keep = keep;
 		sample_rates(&j, (double)npos, (double)nneg);
 		st = run_job(&j, sum, 0);
 	}
 	if (st == FOCAL_OK) {
 		finish(r, sum);
-		if (n <= FOCAL_POP_EXACT_MAX && !o->histogram_only)
+		if (exact)
 			st = exact_spread(label, logit, n, &j, r);
 	}
-	free(negs);
 	free(keep);
 	free(sum);
 	free_plans(&j);
@@ -897,9 +985,12 @@ int focal_pop_eval_model(size_t n, double pos_frac, const focal_score_model *m,
 		return FOCAL_EDOM;
 	memset(r, 0, sizeof *r);
 	r->opts = *o;
+	focal__work w;
+	focal__work_init(&w, o->progress, o->progress_ctx, (double)n * o->nspecs);
 	struct job j;
 	memset(&j, 0, sizeof j);
 	j.o = &r->opts;
+	j.w = &w;
 	j.n = n;
 	j.model = m;
 	focal__kmodel_init(m, pos_frac, &j.km);
@@ -980,6 +1071,13 @@ int focal_pop_eval_model(size_t n, double pos_frac, const focal_score_model *m,
 int focal_pop_cdf(const int8_t *label, const double *logit, size_t n,
 		  const focal_pop_spec *spec, int group, double *out, size_t npoints)
 {
+	return focal_pop_cdf_p(label, logit, n, spec, group, out, npoints, NULL);
+}
+
+int focal_pop_cdf_p(const int8_t *label, const double *logit, size_t n,
+		    const focal_pop_spec *spec, int group, double *out, size_t npoints,
+		    const focal_progress *pr)
+{
 	if ((group != FOCAL_GROUP_POS && group != FOCAL_GROUP_NEG) || npoints < 2 || !spec)
 		return FOCAL_EDOM;
 	focal_pop_opts o;
@@ -997,17 +1095,27 @@ int focal_pop_cdf(const int8_t *label, const double *logit, size_t n,
 	double *v = malloc((m ? m : 1) * sizeof *v);
 	if (v == NULL)
 		return FOCAL_ENOMEM;
+	focal__work w;
+	focal__work_init(&w, pr ? pr->fn : NULL, pr ? pr->ctx : NULL, 2.0 * (double)n);
 	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (label[i] != want)
-			continue;
-		focal_point pt;
-		double l, d;
-		focal_point_from_logit(want ? logit[i] : -logit[i], &pt);
-		loss_grad(&e, 0, &pt, want, &l, &d);
-		v[k++] = l;
+	for (size_t i0 = 0; i0 < n; i0 += FOCAL__WORK_STRIDE) {
+		size_t i1 = n - i0 < FOCAL__WORK_STRIDE ? n : i0 + FOCAL__WORK_STRIDE;
+		for (size_t i = i0; i < i1; i++) {
+			if (label[i] != want)
+				continue;
+			focal_point pt;
+			double l, d;
+			focal_point_from_logit(want ? logit[i] : -logit[i], &pt);
+			loss_grad(&e, 0, &pt, want, &l, &d);
+			v[k++] = l;
+		}
+		if (focal__work_add(&w, i1 - i0))
+			break;
 	}
-	sort_doubles(v, m);
+	if (focal__work_stopped(&w) || sort_doubles(v, m, &w) != FOCAL_OK) {
+		free(v);
+		return FOCAL_ECANCELED;
+	}
 	long double total = 0.0L;
 	for (size_t i = 0; i < m; i++)
 		total += v[i];
@@ -1028,20 +1136,33 @@ int focal_pop_cdf(const int8_t *label, const double *logit, size_t n,
 int focal_pop_gradnorm_hist(const int8_t *label, const double *logit, size_t n,
 			    size_t nbins, uint64_t *counts)
 {
+	return focal_pop_gradnorm_hist_p(label, logit, n, nbins, counts, NULL);
+}
+
+int focal_pop_gradnorm_hist_p(const int8_t *label, const double *logit, size_t n,
+			      size_t nbins, uint64_t *counts, const focal_progress *pr)
+{
 	if (nbins < 1 || !counts)
 		return FOCAL_EDOM;
 	memset(counts, 0, 3 * nbins * sizeof *counts);
-	for (size_t i = 0; i < n; i++) {
-		if (label[i] < 0)
-			continue;
-		focal_point pt;
-		focal_point_from_logit(label[i] ? logit[i] : -logit[i], &pt);
-		/* |p - y| = 1 - p_t */
-		size_t b = (size_t)(pt.q * (double)nbins);
-		if (b >= nbins)
-			b = nbins - 1;
-		counts[(label[i] ? 0 : 1) * nbins + b]++;
-		counts[2 * nbins + b]++;
+	focal__work w;
+	focal__work_init(&w, pr ? pr->fn : NULL, pr ? pr->ctx : NULL, (double)n);
+	for (size_t i0 = 0; i0 < n; i0 += FOCAL__WORK_STRIDE) {
+		size_t i1 = n - i0 < FOCAL__WORK_STRIDE ? n : i0 + FOCAL__WORK_STRIDE;
+		for (size_t i = i0; i < i1; i++) {
+			if (label[i] < 0)
+				continue;
+			focal_point pt;
+			focal_point_from_logit(label[i] ? logit[i] : -logit[i], &pt);
+			/* |p - y| = 1 - p_t */
+			size_t b = (size_t)(pt.q * (double)nbins);
+			if (b >= nbins)
+				b = nbins - 1;
+			counts[(label[i] ? 0 : 1) * nbins + b]++;
+			counts[2 * nbins + b]++;
+		}
+		if (focal__work_add(&w, i1 - i0))
+			return FOCAL_ECANCELED;
 	}
 	return FOCAL_OK;
 }

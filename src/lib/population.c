@@ -6,6 +6,7 @@
  */
 #include "focal/pop.h"
 #include "pop_internal.h"
+#include "work.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -51,6 +52,12 @@ int focal_population_toy245(focal_population *p)
 int focal_population_model(size_t n, double pos_frac, const focal_score_model *m,
 			   uint64_t seed, focal_population *p)
 {
+	return focal_population_model_p(n, pos_frac, m, seed, p, NULL);
+}
+
+int focal_population_model_p(size_t n, double pos_frac, const focal_score_model *m,
+			     uint64_t seed, focal_population *p, const focal_progress *pr)
+{
 	memset(p, 0, sizeof *p);
 	if (focal_score_model_check(m) != FOCAL_OK || !(pos_frac >= 0.0 && pos_frac <= 1.0))
 		return FOCAL_EDOM;
@@ -61,12 +68,18 @@ int focal_population_model(size_t n, double pos_frac, const focal_score_model *m
 	struct focal__kmodel km;
 	focal__kmodel_init(m, pos_frac, &km);
 	size_t parts = focal__npartitions(n);
+	focal__work w;
+	focal__work_init(&w, pr ? pr->fn : NULL, pr ? pr->ctx : NULL, (double)n);
 	for (size_t q = 0; q < parts; q++) {
 		size_t lo = n * q / parts, hi = n * (q + 1) / parts;
 		uint64_t key = focal__stream_key(seed, q);
 		for (size_t i = lo; i < hi; i += FOCAL__KBLOCK) {
 			size_t k = hi - i < FOCAL__KBLOCK ? hi - i : FOCAL__KBLOCK;
 			focal__k_model(&km, key, i - lo, k, NULL, NULL, p->label + i, p->logit + i);
+			if (focal__work_add(&w, k)) {
+				focal_population_free(p);
+				return FOCAL_ECANCELED;
+			}
 		}
 	}
 	return FOCAL_OK;
@@ -75,6 +88,13 @@ int focal_population_model(size_t n, double pos_frac, const focal_score_model *m
 int focal_population_geometry(const focal_anchor_cfg *cfg, int width, int height,
 			      const focal_box *boxes, size_t nboxes,
 			      focal_population *p)
+{
+	return focal_population_geometry_p(cfg, width, height, boxes, nboxes, p, NULL);
+}
+
+int focal_population_geometry_p(const focal_anchor_cfg *cfg, int width, int height,
+				const focal_box *boxes, size_t nboxes,
+				focal_population *p, const focal_progress *pr)
 {
 	memset(p, 0, sizeof *p);
 	if (focal_anchor_cfg_check(cfg) != FOCAL_OK || width < 1 || height < 1 ||
@@ -87,9 +107,9 @@ int focal_population_geometry(const focal_anchor_cfg *cfg, int width, int height
 		return FOCAL_ENOMEM;
 	}
 	size_t got = 0;
-	int st = focal_anchors_generate(cfg, width, height, anchors, n, &got);
+	int st = focal_anchors_generate_p(cfg, width, height, anchors, n, &got, pr);
 	if (st == FOCAL_OK)
-		st = focal_assign(cfg, anchors, n, boxes, nboxes, p->label, NULL, p->iou);
+		st = focal_assign_p(cfg, anchors, n, boxes, nboxes, p->label, NULL, p->iou, pr);
 	free(anchors);
 	if (st != FOCAL_OK)
 		focal_population_free(p);
@@ -98,9 +118,15 @@ int focal_population_geometry(const focal_anchor_cfg *cfg, int width, int height
 
 int focal_population_scores(const char *path, focal_population *p, focal_ioerr *err)
 {
+	return focal_population_scores_p(path, p, err, NULL);
+}
+
+int focal_population_scores_p(const char *path, focal_population *p, focal_ioerr *err,
+			      const focal_progress *pr)
+{
 	focal_scores sc;
 	memset(p, 0, sizeof *p);
-	int st = focal_scores_read(path, &sc, err);
+	int st = focal_scores_read_p(path, &sc, err, pr);
 	if (st != FOCAL_OK)
 		return st;
 	p->label = sc.label;
@@ -121,5 +147,11 @@ int focal_population_scores(const char *path, focal_population *p, focal_ioerr *
 
 int focal_population_draw(focal_population *p, const focal_score_model *m, uint64_t seed)
 {
-	return focal_score_model_draw(m, p->label, p->iou, p->n, seed, p->logit);
+	return focal_population_draw_p(p, m, seed, NULL);
+}
+
+int focal_population_draw_p(focal_population *p, const focal_score_model *m, uint64_t seed,
+			    const focal_progress *pr)
+{
+	return focal_score_model_draw_p(m, p->label, p->iou, p->n, seed, p->logit, pr);
 }

@@ -10,6 +10,7 @@
 #include "focal/train.h"
 #include "pop_internal.h"
 #include "train_internal.h"
+#include "work.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_rng.h>
@@ -120,7 +121,7 @@ struct exp {
 	size_t njobs, every;
 	atomic_size_t next_job;
 	atomic_size_t steps_done;
-	atomic_int cancel;
+	focal__work w;          /* the stop request every loop polls (work.h) */
 	pthread_mutex_t lock;
 	pthread_cond_t done_cond;
 	int running;           /* workers not yet finished (under lock) */
@@ -142,16 +143,19 @@ static void scratch_free(struct scratch *s)
 	memset(s, 0, sizeof *s);
 }
 
-static int scratch_data(struct scratch *s, const focal_train_opts *o, uint64_t ds)
+static int scratch_data(struct scratch *s, const focal_train_opts *o, uint64_t ds,
+			focal__work *w)
 {
 	if (s->have_data && s->data_seed == ds)
 		return FOCAL_OK;
 	focal_train_data_free(&s->train);
 	focal_train_data_free(&s->test);
 	s->have_data = 0;
-	int st = focal_train_data_make(&o->task, o->task.n_train, ds, FOCAL__STREAM_TRAIN, &s->train);
+	int st = focal__train_data_make_w(&o->task, o->task.n_train, ds, FOCAL__STREAM_TRAIN,
+					   &s->train, w);
 	if (st == FOCAL_OK)
-		st = focal_train_data_make(&o->task, o->task.n_test, ds, FOCAL__STREAM_TEST, &s->test);
+		st = focal__train_data_make_w(&o->task, o->task.n_test, ds, FOCAL__STREAM_TEST,
+					       &s->test, w);
 	if (st != FOCAL_OK)
 		return st;
 	if (s->perm == NULL) {
@@ -176,7 +180,7 @@ static int scratch_data(struct scratch *s, const focal_train_opts *o, uint64_t d
 }
 
 /* A new epoch: shuffle the order (Fisher–Yates) and lay the rows out in it. */
-static void new_epoch(struct scratch *s, gsl_rng *rng)
+static void new_epoch(struct scratch *s, gsl_rng *rng, focal__work *w)
 {
 	size_t n = s->train.n, dim = (size_t)s->train.dim, *perm = s->perm;
 	for (size_t i = n - 1; i > 0; i--) {
@@ -186,6 +190,8 @@ static void new_epoch(struct scratch *s, gsl_rng *rng)
 		perm[j] = t;
 	}
 	for (size_t i = 0; i < n; i++) {
+		if (i % FOCAL__WORK_STRIDE == 0 && focal__work_stopped(w))
+			return; /* the run stops at its next step */
 		const double *from = s->train.x + perm[i] * dim;
 		double *to = s->epoch.x + i * dim;
 		for (size_t k = 0; k < dim; k++) /* rows are short: no memcpy call */
@@ -196,9 +202,10 @@ static void new_epoch(struct scratch *s, gsl_rng *rng)
 }
 
 /* Held-out AP of m; FOCAL_EDOM when a score is NaN (a diverged model). */
-static int heldout_ap(const focal_train_model *m, struct scratch *s, double *ap)
+static int heldout_ap(const focal_train_model *m, struct scratch *s, double *ap, focal__work *w)
 {
-	focal__train_scores(m, &s->test, s->scores);
+	if (focal__train_scores_w(m, &s->test, s->scores, w) != FOCAL_OK)
+		return FOCAL_ECANCELED;
 	return focal__train_ap_ws(s->scores, s->test.label, s->test.n, s->appos, s->apcnt, ap);
 }
 
@@ -269,7 +276,7 @@ static int run_one(struct exp *e, struct scratch *s, int l, int k)
 	focal_train_point *pts = r->curves + ((size_t)l * (size_t)o->nseeds + (size_t)k) * r->npoints;
 	*run = (focal_train_run){seed, NAN, NAN, NAN, NAN, -1, 0};
 
-	int st = scratch_data(s, o, o->fixed_data ? o->data_seed : seed);
+	int st = scratch_data(s, o, o->fixed_data ? o->data_seed : seed, &e->w);
 	if (st != FOCAL_OK)
 		return st;
 	focal_train_model m;
@@ -281,6 +288,7 @@ static int run_one(struct exp *e, struct scratch *s, int l, int k)
 	double *grad = malloc(m.nparams * sizeof *grad);
 	double *s1 = calloc(m.nparams, sizeof *s1), *s2 = calloc(m.nparams, sizeof *s2);
 	st = focal__train_ws_init(&ws, &m, o->batch);
+	ws.w = &e->w;
 	if (st == FOCAL_OK && (!order || !grad || !s1 || !s2)) {
 		focal__train_ws_free(&ws);
 		st = FOCAL_ENOMEM;
@@ -302,15 +310,15 @@ static int run_one(struct exp *e, struct scratch *s, int l, int k)
 	size_t wn = 0, wsn = 0, pending = 0;
 	struct welford lnoise = {0, 0.0, 0.0};
 	long diverged = -1;
-	if (heldout_ap(&m, s, &ap0) != FOCAL_OK)
+	if (heldout_ap(&m, s, &ap0, &e->w) != FOCAL_OK)
 		diverged = 0;
 	for (size_t t = 1; t <= o->steps && diverged < 0; t++) {
-		if (atomic_load_explicit(&e->cancel, memory_order_relaxed)) {
+		if (focal__work_stopped(&e->w)) {
 			st = FOCAL_ECANCELED;
 			break;
 		}
 		if (cursor + o->batch > n) {
-			new_epoch(s, order);
+			new_epoch(s, order, &e->w);
 			cursor = 0;
 		}
 		/* the minibatch: rows cursor .. cursor + batch - 1 of the epoch */
@@ -347,7 +355,7 @@ static int run_one(struct exp *e, struct scratch *s, int l, int k)
 		prev_log = lg;
 		if (t % every == 0 || t == o->steps) {
 			double ap;
-			if (heldout_ap(&m, s, &ap) != FOCAL_OK) {
+			if (heldout_ap(&m, s, &ap, &e->w) != FOCAL_OK) {
 				diverged = (long)t;
 				break;
 			}
@@ -398,7 +406,7 @@ static void set_err(struct exp *e, int st)
 	if (!e->err)
 		e->err = st;
 	pthread_mutex_unlock(&e->lock);
-	atomic_store(&e->cancel, 1);
+	focal__work_cancel(&e->w);
 }
 
 /* Take jobs until none is left: job j is seed j / nlosses, loss j % nlosses. */
@@ -407,7 +415,7 @@ static void work(struct exp *e)
 	struct scratch s;
 	memset(&s, 0, sizeof s);
 	for (;;) {
-		if (atomic_load(&e->cancel))
+		if (focal__work_stopped(&e->w))
 			break;
 		size_t j = atomic_fetch_add(&e->next_job, 1);
 		if (j >= e->njobs)
@@ -479,7 +487,7 @@ int focal_train_experiment(const focal_train_opts *o, focal_train_result *r)
 	}
 	atomic_init(&e.next_job, 0);
 	atomic_init(&e.steps_done, 0);
-	atomic_init(&e.cancel, 0);
+	focal__work_init(&e.w, NULL, NULL, 1.0);
 	pthread_mutex_init(&e.lock, NULL);
 	pthread_cond_init(&e.done_cond, NULL);
 
@@ -500,7 +508,7 @@ int focal_train_experiment(const focal_train_opts *o, focal_train_result *r)
 	}
 	if (started == 0) {
 		/* no thread: run here, reporting progress between runs */
-		while (!atomic_load(&e.cancel) && atomic_load(&e.next_job) < e.njobs) {
+		while (!focal__work_stopped(&e.w) && atomic_load(&e.next_job) < e.njobs) {
 			size_t j = atomic_fetch_add(&e.next_job, 1);
 			if (j >= e.njobs)
 				break;
@@ -512,7 +520,7 @@ int focal_train_experiment(const focal_train_opts *o, focal_train_result *r)
 			if (st != FOCAL_OK)
 				set_err(&e, st);
 			else if (report(&e))
-				atomic_store(&e.cancel, 1);
+				focal__work_cancel(&e.w);
 		}
 	} else {
 		/* wait for the workers, reporting progress every 50 ms */
@@ -530,7 +538,7 @@ int focal_train_experiment(const focal_train_opts *o, focal_train_result *r)
 				break;
 			pthread_mutex_unlock(&e.lock);
 			if (report(&e))
-				atomic_store(&e.cancel, 1);
+				focal__work_cancel(&e.w);
 			pthread_mutex_lock(&e.lock);
 		}
 		pthread_mutex_unlock(&e.lock);
@@ -539,7 +547,7 @@ int focal_train_experiment(const focal_train_opts *o, focal_train_result *r)
 	}
 	free(th);
 	int st = e.err;
-	if (st == FOCAL_OK && atomic_load(&e.cancel))
+	if (st == FOCAL_OK && focal__work_stopped(&e.w))
 		st = FOCAL_ECANCELED;
 	if (st == FOCAL_OK)
 		report(&e);

@@ -6,6 +6,8 @@
 
 #include "focal/train.h"
 
+struct focal__work;
+
 /* Random streams of one seed (focal__rng_new's stream numbers). */
 enum {
 	FOCAL__STREAM_TRAIN = 1,
@@ -27,6 +29,7 @@ struct focal__train_ws {
 	double *sel;       /* cap: OHEM's negative logits */
 	focal_fgl_plan *plan;
 	double plan_gamma; /* NaN: plan not filled */
+	struct focal__work *w; /* polled in the passes over the batch; may be NULL */
 };
 
 int focal__train_ws_init(struct focal__train_ws *ws, const focal_train_model *m,
@@ -42,6 +45,13 @@ int focal__train_batch_ws(const focal_train_model *m, const focal_train_loss *l,
 /* Logits of every anchor of d (out: d->n values). */
 void focal__train_scores(const focal_train_model *m, const focal_train_data *d,
 			 double *out);
+/* The same, polling w (work.h): FOCAL_ECANCELED when it says stop. */
+int focal__train_scores_w(const focal_train_model *m, const focal_train_data *d,
+			  double *out, struct focal__work *w);
+
+/* focal_train_data_make, polling w (work.h). */
+int focal__train_data_make_w(const focal_train_task *t, size_t n, uint64_t seed,
+			     uint64_t stream, focal_train_data *d, struct focal__work *w);
 
 /* focal_train_ap with scratch space for the positives (npos doubles) and
  * their counts (npos + 1 size_t). */

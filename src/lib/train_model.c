@@ -8,6 +8,7 @@
 #include "internal.h"
 #include "pop_internal.h"
 #include "train_internal.h"
+#include "work.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -147,10 +148,20 @@ double focal_train_model_logit(const focal_train_model *m, const double *x)
 void focal__train_scores(const focal_train_model *m, const focal_train_data *d,
 			 double *out)
 {
+	focal__train_scores_w(m, d, out, NULL);
+}
+
+int focal__train_scores_w(const focal_train_model *m, const focal_train_data *d,
+			  double *out, focal__work *w)
+{
 	double hid[MAX_HIDDEN];
 	size_t dim = (size_t)d->dim;
-	for (size_t i = 0; i < d->n; i++)
+	for (size_t i = 0; i < d->n; i++) {
+		if (i % FOCAL__WORK_STRIDE == 0 && focal__work_stopped(w))
+			return FOCAL_ECANCELED;
 		out[i] = logit_of(m, d->x + i * dim, hid);
+	}
+	return FOCAL_OK;
 }
 
 /* ---- losses -------------------------------------------------------------- */
@@ -364,6 +375,8 @@ int focal__train_batch_ws(const focal_train_model *m, const focal_train_loss *l,
 	size_t npos = 0, nneg = 0;
 	int finite = 1;
 	for (size_t b = 0; b < n; b++) {
+		if (b % FOCAL__WORK_STRIDE == 0 && focal__work_stopped(ws->w))
+			return FOCAL_ECANCELED;
 		size_t i = idx[b];
 		/* the batch is a random sample of rows: fetch ahead, and gather
 		 * the rows so the backward pass reads them in order */

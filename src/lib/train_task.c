@@ -6,6 +6,7 @@
 #include "focal/train.h"
 #include "pop_internal.h"
 #include "train_internal.h"
+#include "work.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -71,6 +72,12 @@ void focal_train_data_free(focal_train_data *d)
 int focal_train_data_make(const focal_train_task *t, size_t n, uint64_t seed,
 			  uint64_t stream, focal_train_data *d)
 {
+	return focal__train_data_make_w(t, n, seed, stream, d, NULL);
+}
+
+int focal__train_data_make_w(const focal_train_task *t, size_t n, uint64_t seed,
+			     uint64_t stream, focal_train_data *d, focal__work *w)
+{
 	memset(d, 0, sizeof *d);
 	if (t->dim < 2 || t->dim > 1024 || n < 2 || n > MAX_SPLIT ||
 	    !(t->separation >= 0.0) || isinf(t->separation) ||
@@ -94,6 +101,11 @@ int focal_train_data_make(const focal_train_task *t, size_t n, uint64_t seed,
 	d->npos = npos;
 	d->nhard = nhard;
 	for (size_t i = 0; i < n; i++) {
+		if (i % FOCAL__WORK_STRIDE == 0 && focal__work_stopped(w)) {
+			focal__rng_free(rng);
+			focal_train_data_free(d);
+			return FOCAL_ECANCELED;
+		}
 		int g = i < npos ? FOCAL_TRAIN_POS : i < npos + nhard ? FOCAL_TRAIN_HARD_NEG
 								  : FOCAL_TRAIN_EASY_NEG;
 		double *x = d->x + i * dim;

@@ -251,6 +251,13 @@ int spec_pop_loss(int loss)
 	return loss == FOCAL_FGL ? FOCAL_POP_FGL : loss == FOCAL_CE ? FOCAL_POP_CE : FOCAL_POP_FL;
 }
 
+/* The message of a build stopped through its progress callback. */
+static int stopped(char *err)
+{
+	snprintf(err, SPEC_ERRLEN, "interrupted");
+	return -1;
+}
+
 /* The score model of a panel's model population. */
 static int pop_model(const struct spec_population *pp, focal_score_model *m, char *err)
 {
@@ -301,7 +308,7 @@ static int pop_shares_eval(const struct spec_population *pp, const focal_populat
 
 /* Shares: one stacked bar per loss, segments pos / hard / easy negatives. */
 static int shares_curve(fig_panel *p, const struct spec_panel *pn, const struct spec_curve *cv,
-			const focal_population *d, char *err)
+			const focal_population *d, char *err, const focal_progress *pr)
 {
 	double g = cv->ngammas > 0 ? cv->gammas[0] : 2.0;
 	focal_pop_opts o;
@@ -314,9 +321,16 @@ static int shares_curve(fig_panel *p, const struct spec_panel *pn, const struct 
 	focal_pop_opts_add(&o, FOCAL_POP_SAMPLED, 0, NAN);
 	o.seed = (uint64_t)pn->pop.seed;
 	o.histogram_only = 1; /* shares only: no need to sort for Gini */
+	if (pr) {
+		o.progress = pr->fn;
+		o.progress_ctx = pr->ctx;
+	}
 	focal_pop_result *r = malloc(sizeof *r);
-	if (r == NULL || pop_shares_eval(&pn->pop, d, &o, r, err) != FOCAL_OK) {
+	int est = r ? pop_shares_eval(&pn->pop, d, &o, r, err) : FOCAL_ENOMEM;
+	if (est != FOCAL_OK) {
 		free(r);
+		if (est == FOCAL_ECANCELED)
+			return stopped(err);
 		snprintf(err, SPEC_ERRLEN, "curve at line %d: cannot evaluate the population", cv->line);
 		return -1;
 	}
@@ -358,7 +372,7 @@ static int shares_curve(fig_panel *p, const struct spec_panel *pn, const struct 
 }
 
 static int pop_curve(fig_panel *p, const struct spec_panel *pn, int ci,
-		     const focal_population *d, char *err)
+		     const focal_population *d, char *err, const focal_progress *pr)
 {
 	const struct spec_curve *cv = &pn->curves[ci];
 	if (cv->q == Q_CDF) {
@@ -371,7 +385,13 @@ static int pop_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 		}
 		for (int gi = 0; rc == 0 && gi < cv->ngammas; gi++) {
 			focal_pop_spec sp = {spec_pop_loss(cv->loss), cv->gammas[gi], NAN};
-			if (focal_pop_cdf(d->label, d->logit, d->n, &sp, cv->group, ys, npts) != FOCAL_OK) {
+			int cst = focal_pop_cdf_p(d->label, d->logit, d->n, &sp, cv->group, ys, npts, pr);
+			if (cst == FOCAL_ECANCELED) {
+				free(xs);
+				free(ys);
+				return stopped(err);
+			}
+			if (cst != FOCAL_OK) {
 				snprintf(err, SPEC_ERRLEN, "curve at line %d: cannot compute the CDF", cv->line);
 				rc = -1;
 				break;
@@ -389,7 +409,15 @@ static int pop_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 		 * post-step staircase draws each bin over its own width */
 		double *xs = malloc((nb + 1) * sizeof *xs), *ys = malloc((nb + 1) * sizeof *ys);
 		int rc = -1;
-		if (cnt && xs && ys && focal_pop_gradnorm_hist(d->label, d->logit, d->n, nb, cnt) == FOCAL_OK) {
+		int hst = cnt && xs && ys ? focal_pop_gradnorm_hist_p(d->label, d->logit, d->n, nb, cnt, pr)
+					  : FOCAL_ENOMEM;
+		if (hst == FOCAL_ECANCELED) {
+			free(cnt);
+			free(xs);
+			free(ys);
+			return stopped(err);
+		}
+		if (hst == FOCAL_OK) {
 			int g = cv->group == FOCAL_GROUP_POS ? 0 : cv->group == FOCAL_GROUP_NEG ? 1 : 2;
 			uint64_t tot = 0;
 			for (size_t b = 0; b < nb; b++)
@@ -408,7 +436,7 @@ static int pop_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 		free(ys);
 		return rc;
 	}
-	return shares_curve(p, pn, cv, d, err);
+	return shares_curve(p, pn, cv, d, err, pr);
 }
 
 static int build_curve(fig_panel *p, const struct spec *sp, const struct spec_panel *pn,
@@ -492,7 +520,8 @@ static int same_population(const struct spec_population *a, const struct spec_po
 }
 
 static int build_panel(fig_panel *p, const struct spec *sp, const struct spec_panel *pn,
-		       struct popcache *pc, const struct spec_train_cache *tc, char *err)
+		       struct popcache *pc, const struct spec_train_cache *tc, char *err,
+		       const focal_progress *pr)
 {
 	int st = fig_axis_set_scale(&p->x, pn->xlog ? FIG_SCALE_LOG10 : FIG_SCALE_LINEAR);
 	if (st == FIG_OK)
@@ -540,7 +569,7 @@ static int build_panel(fig_panel *p, const struct spec *sp, const struct spec_pa
 				pc->key = pn->pop;
 				pc->valid = 1;
 			}
-			rc = pop_curve(p, pn, i, &pc->d, err);
+			rc = pop_curve(p, pn, i, &pc->d, err, pr);
 		} else {
 			rc = build_curve(p, sp, pn, i, err);
 		}
@@ -587,6 +616,11 @@ static int locate(const struct spec *s, int line, char *err)
 
 int spec_build(const struct spec *s, fig_figure **out, char *err)
 {
+	return spec_build_p(s, out, err, NULL);
+}
+
+int spec_build_p(const struct spec *s, fig_figure **out, char *err, const focal_progress *pr)
+{
 	fig_figure *f;
 	int st = fig_new(&f, s->width, s->height, FIG_UNIT_IN, s->rows, s->cols);
 	if (st != FIG_OK) {
@@ -594,7 +628,7 @@ int spec_build(const struct spec *s, fig_figure **out, char *err)
 		return locate(s, 0, err);
 	}
 	struct spec_train_cache *tc;
-	if (spec_train_prepare(s, &tc, err) != 0) {
+	if (spec_train_prepare(s, &tc, err, pr) != 0) {
 		fig_free(f);
 		return locate(s, 0, err);
 	}
@@ -602,7 +636,7 @@ int spec_build(const struct spec *s, fig_figure **out, char *err)
 	memset(&pc, 0, sizeof pc);
 	for (int i = 0; i < s->npanels; i++) {
 		fig_panel *p = fig_panel_at(f, i / s->cols, i % s->cols);
-		if (build_panel(p, s, &s->panels[i], &pc, tc, err) != 0) {
+		if (build_panel(p, s, &s->panels[i], &pc, tc, err, pr) != 0) {
 			focal_population_free(&pc.d);
 			spec_train_cache_free(tc);
 			fig_free(f);

@@ -110,7 +110,8 @@ void spec_train_cache_free(struct spec_train_cache *c)
 	free(c);
 }
 
-int spec_train_prepare(const struct spec *s, struct spec_train_cache **out, char *err)
+int spec_train_prepare(const struct spec *s, struct spec_train_cache **out, char *err,
+		       const focal_progress *pr)
 {
 	*out = NULL;
 	struct spec_train_cache *c = NULL;
@@ -147,10 +148,18 @@ int spec_train_prepare(const struct spec *s, struct spec_train_cache **out, char
 		}
 	}
 	for (int e = 0; c && e < c->n; e++) {
+		if (pr) {
+			c->opts[e].progress = pr->fn;
+			c->opts[e].progress_ctx = pr->ctx;
+		}
 		int st = focal_train_experiment(&c->opts[e], &c->res[e]);
 		if (st != FOCAL_OK) {
 			c->n = e; /* the ones before hold results */
 			spec_train_cache_free(c);
+			if (st == FOCAL_ECANCELED) {
+				snprintf(err, SPEC_ERRLEN, "interrupted");
+				return -1;
+			}
 			snprintf(err, SPEC_ERRLEN, "cannot run the training experiment: %s", focal_strerror(st));
 			return -1;
 		}

@@ -18,7 +18,8 @@ struct spec_train_cache;
  * alpha) the panels need.  *out is NULL when the spec has none.  Returns 0
  * or -1 with a message in err.
  */
-int spec_train_prepare(const struct spec *s, struct spec_train_cache **out, char *err);
+int spec_train_prepare(const struct spec *s, struct spec_train_cache **out, char *err,
+		       const focal_progress *pr);
 void spec_train_cache_free(struct spec_train_cache *c);
 
 /* Add the series of training curve ci of panel pn to p. */

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "fig.h"
+#include "focal/focal.h"
 
 #define SPEC_MAX_PANELS 16
 #define SPEC_MAX_CURVES 32
@@ -159,6 +160,9 @@ void spec_override_gammas(struct spec *s, const double *g, int n);
  * in err (just "FILE: what" for the figure as a whole).
  */
 int spec_build(const struct spec *s, fig_figure **out, char *err);
+/* The same, with progress and cancellation (focal.h): a build stopped
+ * through pr returns -1 with the message "interrupted". */
+int spec_build_p(const struct spec *s, fig_figure **out, char *err, const focal_progress *pr);
 
 /*
  * The `focal simulate` command(s) that reproduce the numbers of the
