@@ -103,14 +103,16 @@ int focal_point_from_logit(double xt, focal_point *out);
 double focal_pow1m(const focal_point *pt, double a);
 
 /*
- * The focusing parameter's range: 0 <= γ <= FOCAL_GAMMA_MAX.  Up to it every
- * quantity is evaluated to the accuracy docs/accuracy.md states (and
- * `focal check` passes); above it E_γ's series and quadrature lose digits
- * (at γ = 1e4 the analytic and numeric paths part by 1e-12) and, near
- * 1e308, γ·log p overflows.  Every entry point that takes γ returns
+ * The focusing parameter's range: 0 <= γ <= FOCAL_GAMMA_MAX.  Up to it
+ * every error estimate covers the true error and `focal check` passes
+ * (docs/accuracy.md, "The range of γ"); above it the analytic E_γ's error
+ * grows past its own bound where the small-p series meets the continued
+ * fraction (p ≈ 1/(γ+3): 70 eps at γ = 150, 207 eps at γ = 1000, against
+ * bounds of about 12 eps), the two E_γ paths part by 1e-12 at γ = 1e4,
+ * and near 1e308 γ·log p overflows.  Every entry point that takes γ returns
  * FOCAL_EDOM outside [0, FOCAL_GAMMA_MAX] (NaN included).  -0 is 0.
  */
-#define FOCAL_GAMMA_MAX 1000
+#define FOCAL_GAMMA_MAX 100
 
 /* Nonzero when γ is in [0, FOCAL_GAMMA_MAX]. */
 int focal_gamma_ok(double gamma);

@@ -47,8 +47,9 @@ double focal_fgl_over_fl(const focal_point *pt, double gamma)
 {
 	if (!focal_gamma_ok(gamma))
 		return NAN;
-	/* γ = 0: both are CE; p -> 0: both are -log p + O(1) */
-	if (gamma == 0.0 || pt->p == 0.0)
+	/* γ = 0: both are CE; p = 0 exactly: both are -log p + O(1) = inf.
+	 * (p = 0 from a logit below -745 keeps log p: the general path.) */
+	if (gamma == 0.0 || !(pt->lp > -INFINITY))
 		return 1.0;
 	if (pt->q <= 0.5) {
 		double f, d;

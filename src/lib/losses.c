@@ -227,22 +227,29 @@ static void eval_flstar(const focal_point *pt, double g, double beta,
 	double bb = zs - zh;
 	double zlo = isfinite(zs) ? ((zh - (zs - bb)) + (beta - bb)) + ze : 0.0;
 	double sz, sp;
+	/* beyond |z| = 800, e^-|z| is 0 (and zlo, an ulp of a huge zs, may
+	 * itself be huge: exp(zlo) must not be formed) */
+	double e = fabs(zs) > 800.0 ? 0.0 : exp(-fabs(zs)) * exp(zs >= 0.0 ? -zlo : zlo);
 	if (zs >= 0.0) {
-		double e = exp(-zs) * exp(-zlo);
 		sz = e / (1.0 + e);
 		sp = log1p(e);
 	} else {
-		double e = exp(zs) * exp(zlo);
 		sz = 1.0 / (1.0 + e);
 		sp = -zs - zlo + log1p(e);
 	}
 	o->value = sp / g;
+	if (zs == -INFINITY) /* γ x_t overflowed: softplus(-z)/γ = -x_t - β/γ */
+		o->value = -xt - beta / g;
 	/* rounding, and x_t's own error from a probability (about an ulp
 	 * of 1, absolute) times the slope dFL*(x_t) = -σ(-z) dx_t */
 	o->value_err = 3.0 * DBL_EPSILON * fabs(o->value) +
 		       (isnan(pt->xt) ? 2.0 * DBL_EPSILON * sz : 0.0);
 	o->dxt = -sz;
-	if (isinf(xt)) {
+	if (isinf(zs) && !isinf(xt)) {
+		/* γ x_t overflowed (γ > 1): σ(-z)/σ(-x_t) is e^{-((γ-1) x_t + β)}
+		 * (0 here) for x_t > 0 and 1 for x_t < 0 */
+		o->weight = zs > 0.0 ? exp(-((g - 1.0) * xt + beta)) : 1.0;
+	} else if (isinf(xt)) {
 		/* σ(-γx-β)/σ(-x) ~ e^{(1-γ)x - β} as x -> +inf; 1 at -inf */
 		o->weight = xt < 0.0 ? 1.0 : g > 1.0 ? 0.0 : g < 1.0 ? INFINITY : exp(-beta);
 	} else if (pt->q > DBL_MIN && sz > DBL_MIN) {

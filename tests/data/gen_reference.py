@@ -97,6 +97,8 @@ def nearest_double(v):
     big = mpf(2) ** 1024 - mpf(2) ** 970
     if abs(v) >= big:
         return -math.inf if sign else math.inf
+    if e2 < -1076:                          # below half the least subnormal
+        return -0.0 if sign else 0.0
     s = max(e2, -1022) - 52                 # exponent of one ulp
     shift = s - exp
     if shift <= 0:
@@ -124,6 +126,15 @@ def fmt(v):
         return "0"
     STATS["values"] += 1
     target = nearest_double(v)
+    if target == 0.0 or math.isinf(target):
+        # far beyond the double range (e^-1e308): mpmath's own digits, as
+        # _digits cannot scale by 10^e there; strtod gives 0 or inf
+        try:
+            return _digits(v, OUT_DIGITS)
+        except (AssertionError, OverflowError):
+            s = mpmath.nstr(v, OUT_DIGITS, min_fixed=1, max_fixed=0)
+            assert float(s) == target, (s, target)
+            return s
     for nd in (OUT_DIGITS, 25, 30, 40, 60):
         s = _digits(v, nd)
         if float(s) == target:
@@ -614,10 +625,216 @@ def gen_flstar():
     return write_tsv("flstar_ref.tsv", ["xt", "gamma", "beta", "value", "dxt"], rows)
 
 
+# --------------------------------------------------------------------------
+# Edges (issue 11): logits beyond +-745, FL* derivatives and weights from
+# logits and probabilities, and the FL-against-FGL comparison quantities
+# --------------------------------------------------------------------------
+
+BEYOND = [600.0, 700.0, 708.0, 720.0, 740.0, 744.0, 745.0, 745.5, 746.0,
+          750.0, 800.0, 1000.0, 1e4, 1e308]
+FLSTAR_EDGE_PARAMS = FLSTAR_PARAMS + [(1.5, 0), (5, 0), (2, 0), (0.99, 0),
+                                      (1, 2.5)]
+FLSTAR_EDGE_P = [0.0, 5e-324, 1e-300, 1e-16, 0.001, 0.1, 0.25, 0.3, 0.5,
+                 0.75, 0.9, 0.999, 0.9999, 1 - 1e-12, 1 - 2.0 ** -30,
+                 1 - 2.0 ** -52, 1 - 2.0 ** -53, 1.0]
+COMPARE_GAMMAS = [0, 0.25, 0.99, 1, 2, 2.5, 5, 50, 100]
+COMPARE_P = [0.0, 5e-324, 1e-300, 1e-100, 1e-16, 1e-8, 1e-5, 0.001, 0.01,
+             0.1, 0.2385, 0.3, 0.5, 0.7, 0.9, 0.99, 1 - 1e-8, 1 - 2.0 ** -52,
+             1.0]
+
+
+def beyond_grid():
+    xs = set()
+    for b in BEYOND:
+        xs.add(b)
+        xs.add(-b)
+    return sorted(xs)
+
+
+def E_edge(G, spec, where):
+    """E_gamma where |x_t| may be far beyond 745: the tail sum (x_t > 0) or
+    form 4 (x_t < 0), each against a second, independent evaluation."""
+    kind, val = spec
+    with mp.workdps(DPS):
+        p, x, logp = derive(spec)
+    if G.g == 0:
+        return -logp
+    if p >= 0.5:
+        e = E_tail(G, spec)
+        if x > mpf(10) ** -300:
+            agree("E edge: tail vs 2F1", e, E_hyp(G, spec), where)
+        else:
+            # two terms of the tail are exact far below any rounding
+            with mp.workdps(DPS + 10):
+                g = G.g
+                alt = x ** (g + 1) / (g + 1) + x ** (g + 2) / (g + 2)
+            agree("E edge: tail vs two terms", e, alt, where, mpf(10) ** -60)
+        return e
+    e = E_form4(G, spec)
+    with mp.workdps(DPS + 20):
+        g = G.g
+        alt = -logp - G.H(DPS + 20) + g * p * mp.hyp3f2(1, 1, 1 - g, 2, 2, p)
+    agree("E edge: form4 vs 3F2", e, alt, where)
+    return e
+
+
+def gen_beyond():
+    """CE, FL, FGL quantities at logits near and beyond +-745."""
+    rows = []
+    for gv in LOGIT_GAMMAS:
+        G = Gamma(gv)
+        for xt in beyond_grid():
+            where = "beyond gamma=%r xt=%r" % (G.f, xt)
+            spec = ("xt", xt)
+            with mp.workdps(DPS):
+                p, x, logp = derive(spec)
+                g = G.g
+                qg = x ** g if g != 0 else mpf(1)
+                R = g * x ** (g - 1) * logp if g != 0 else mpf(0)
+                d = {"pt": p, "q": x, "ce": -logp, "fl": -qg * logp, "residual": R,
+                     "fl_dpt": -qg / p + R, "fl_dxt": qg * (g * p * logp - x),
+                     "fgl_dpt": -qg / p, "fgl_dxt": -qg * x,
+                     "w_fl": qg * (1 + g * p * (-logp) / x), "w_fgl": qg}
+                agree("beyond: dxt = dpt*p*q (FL)", d["fl_dxt"], d["fl_dpt"] * p * x,
+                      where, mpf(10) ** -70)
+            d["E"] = E_edge(G, spec, where)
+            rows.append([fmt_in(xt), fmt_in(G.f), fmt(d["pt"]), fmt(d["q"])] +
+                        [fmt(d[c]) for c in LOSS_COLS])
+    return write_tsv("beyond_ref.tsv", ["xt", "gamma", "pt", "q"] + LOSS_COLS, rows)
+
+
+def flstar_point(g, b, spec):
+    """FL* value, dpt, dxt and weight at ('p', v) or ('xt', v); limits at
+    p = 0 and p = 1."""
+    kind, val = spec
+    if kind == "p" and val == 0.0:
+        return mp.inf, -mp.inf, mpf(-1), mpf(1)
+    if kind == "p" and val == 1.0:
+        w = mpf(0) if g > 1 else mp.inf if g < 1 else mp.exp(-b)
+        return mpf(0), -w, mpf(0), w
+    p, x, logp = derive(spec)
+    xt = logp - mp.log(x) if kind == "p" else mpf(val)
+    z = g * xt + b
+    val_ = softplus(-z) / g
+    sz = 1 / (1 + mp.exp(z))          # sigma(-z)
+    if xt > 0 and z > 0:
+        # sigma(-z)/sigma(-x_t) = e^{-((g-1) x_t + b)} (1 + e^-x_t)/(1 + e^-z):
+        # z - x_t is not formed (at x_t = 1e308 it would lose b)
+        w = mp.exp(-((g - 1) * xt + b)) * (1 + mp.exp(-xt)) / (1 + mp.exp(-z))
+    else:
+        w = sz / x
+    return val_, -w / p, -sz, w
+
+
+def gen_flstar_edges():
+    """FL* with its derivatives and weight, from logits (also beyond
+    +-745) and from probabilities (also next to 1)."""
+    rows = []
+    specs = [("xt", v) for v in sorted(set(logit_grid()) | set(beyond_grid()))]
+    specs += [("p", v) for v in FLSTAR_EDGE_P]
+    for gv, bv in FLSTAR_EDGE_PARAMS:
+        g = mpf(float(gv))
+        b = mpf(float(bv))
+        for spec in specs:
+            where = "flstar edge gamma=%r beta=%r %s=%r" % (float(gv), float(bv), spec[0], spec[1])
+            with mp.workdps(DPS + 20):
+                v, dpt, dxt, w = flstar_point(g, b, spec)
+            if mp.isfinite(v) and v != 0 and w != 0 and mp.isfinite(w):
+                # independently: weight as exp(softplus(x_t) - softplus(z)),
+                # value as -log sigma(z) / g, at a precision that covers 1 - sigma
+                # (1 - sigma(z) cancels: digits as |z| / 2.3; beyond |z| =
+                # 3000 only the weight is cross-checked)
+                zf = abs(float(g) * float(spec[1])) if spec[0] == "xt" else 0.0
+                with mp.workdps(DPS + 60 + int(min(zf, 3000.0) / 2.3)):
+                    p, x, logp = derive(spec)
+                    xt = logp - mp.log(x) if spec[0] == "p" else mpf(spec[1])
+                    z = g * xt + b
+                    alt_w = mp.exp(softplus(xt) - softplus(z)) if zf < 1e6 else w
+                    alt_v = -mp.log(1 / (1 + mp.exp(-z))) / g if abs(z) < 3000 else v
+                agree("FL* edge: weight two ways", w, alt_w, where)
+                agree("FL* edge: value two ways", v, alt_v, where)
+            rows.append(["1" if spec[0] == "xt" else "0", fmt_in(spec[1]), fmt_in(gv), fmt_in(bv),
+                         fmt(+v), fmt(+dpt), fmt(+dxt), fmt(+w)])
+    return write_tsv("flstar_edges_ref.tsv",
+                     ["from_logit", "in", "gamma", "beta", "value", "dpt", "dxt", "weight"], rows)
+
+
+def E_any(G, spec, where):
+    """E_ref (with all its cross-checks) inside +-745, E_edge beyond."""
+    if spec[0] == "xt" and abs(spec[1]) > 745:
+        return E_edge(G, spec, where)
+    return E_ref(G, spec, where)
+
+
+def compare_point(G, spec, where):
+    """FL - E, E / FL and w_FL / w_FGL, with their limits."""
+    kind, val = spec
+    g = G.g
+    if kind == "p" and val == 0.0:
+        return G.H(DPS), mpf(1), mpf(1)
+    if kind == "p" and val == 1.0:
+        return mpf(0), 1 / (g + 1), 1 + g
+    if g == 0:
+        return mpf(0), mpf(1), mpf(1)
+    with mp.workdps(DPS + 20):
+        p, x, logp = derive(spec)
+        wr = 1 + g * p * (-logp) / x
+        if x <= 0.5:
+            # (FL - E) / x^(g+1) = sum_k x^k g/((k+1)(k+1+g)); E from the tail
+            s = mpf(0)
+            xk = mpf(1)
+            k = 0
+            while True:
+                t = xk * g / ((k + 1) * (k + 1 + g))
+                s += t
+                if t < mpf(10) ** -(DPS + 25) * s:
+                    break
+                xk *= x
+                k += 1
+            diff = x ** (g + 1) * s
+            E = E_any(G, spec, where)
+            fl = -(x ** g) * logp
+            if fl > mpf(10) ** -300:
+                agree("compare: series diff vs FL - E", diff, fl - E, where, mpf(10) ** -30)
+        else:
+            E = E_any(G, spec, where)
+            H = G.H(DPS + 20)
+            # FL - E = (H - S) - (1 - x^g)(-log p), S = E + log p + H
+            with mp.workdps(DPS + 40 + int(mp.log10(1 + abs(logp)))):
+                p2, x2, logp2 = derive(spec)
+                fl = -(x2 ** g) * logp2
+                diff = fl - E_form4(G, spec, DPS + 20 + int(mp.log10(1 + abs(logp))))
+            fl = -(x ** g) * logp
+        ratio = E / fl
+    return diff, ratio, wr
+
+
+def gen_compare():
+    rows = []
+    specs = [("p", v) for v in COMPARE_P]
+    specs += [("xt", v) for v in (-1e308, -1000.0, -745.0, -700.0, -30.0, -2.0, 0.0, 2.0,
+                                  30.0, 700.0, 745.0, 1000.0, 1e308)]
+    for gv in COMPARE_GAMMAS:
+        G = Gamma(gv)
+        for spec in specs:
+            where = "compare gamma=%r %s=%r" % (G.f, spec[0], spec[1])
+            diff, ratio, wr = compare_point(G, spec, where)
+            rows.append(["1" if spec[0] == "xt" else "0", fmt_in(spec[1]), fmt_in(G.f),
+                         fmt(+diff), fmt(+ratio),
+                         fmt(+wr)])
+    return write_tsv("compare_ref.tsv", ["from_logit", "in", "gamma", "diff", "ratio", "wratio"], rows)
+
+
 def main():
     t0 = time.time()
     out = []
-    for fn in (gen_effective, gen_logit, gen_prob, gen_flstar):
+    fns = (gen_effective, gen_logit, gen_prob, gen_flstar, gen_beyond,
+           gen_flstar_edges, gen_compare)
+    # `gen_reference.py NAME...` regenerates only those tables (each table
+    # depends only on its own function, so the output is the same)
+    if len(sys.argv) > 1:
+        fns = [f for f in fns if f.__name__[4:] in sys.argv[1:]]
+    for fn in fns:
         t = time.time()
         path, n = fn()
         out.append((os.path.basename(path), n, os.path.getsize(path), time.time() - t))

@@ -22,7 +22,7 @@
 static const double P[] = {0.0, 4.9406564584124654e-324, 1e-300, 1e-16, 0.5,
 			   1.0 - 0x1p-53, 1.0};
 static const double X[] = {-1e9, -800, -745, -700, -40, -1e-300, 0, 1e-300, 40, 700, 745, 800, 1e9};
-static const double G[] = {0, 1e-12, 0.5, 1, 2, 5, 50, 1000};
+static const double G[] = {0, 1e-12, 0.5, 1, 2, 5, 50, FOCAL_GAMMA_MAX};
 static const double A[] = {NAN /* absent */, 0, 0.25, 1};
 #define N(a) (sizeof a / sizeof a[0])
 

@@ -97,7 +97,7 @@ static void test_minus_zero(void **state)
 static void test_gamma_range(void **state)
 {
 	(void)state;
-	static const double bad[] = {-1e-300, 1000.0000000000001, 1e308, INFINITY, NAN, -INFINITY};
+	static const double bad[] = {-1e-300, 100.00000000000001, 1e308, INFINITY, NAN, -INFINITY};
 	focal_point pt;
 	focal_point_from_p(0.5, &pt);
 	focal_result r;

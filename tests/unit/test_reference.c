@@ -262,6 +262,120 @@ static void test_flstar(void **state)
 	tsv_free(&t);
 }
 
+/* CE, FL and FGL at logits near and beyond ±745 (to ±1e308). */
+static void test_losses_beyond(void **state)
+{
+	(void)state;
+	losses_against("beyond_ref.tsv", 1);
+}
+
+/* One FL* column against its reference, worst kept and failures shown. */
+static void flstar_col(struct worst *w, const char *name, double got, double want,
+		       double in, double g)
+{
+	double e = err_eps(got, want);
+	worst_add(w, e, in, g, TOL_ANALYTIC);
+	if (!(e <= TOL_ANALYTIC))
+		printf("  FL* %s at %.17g (gamma %.17g): got %.17g want %.17g (%.3g eps)\n", name,
+		       in, g, got, want, e);
+}
+
+/*
+ * FL* value, dL/dp_t, dL/dx_t and weight from logits (also beyond ±745,
+ * where σ(-z) and σ(-x_t) are subnormal or 0) and from probabilities
+ * (also next to 1), and value_err covering the value's true error.
+ */
+static void test_flstar_edges(void **state)
+{
+	(void)state;
+	struct tsv t;
+	tsv_load(&t, "flstar_edges_ref.tsv");
+	int cs = tsv_col(&t, "from_logit"), ci = tsv_col(&t, "in"), cg = tsv_col(&t, "gamma");
+	int cb = tsv_col(&t, "beta"), cv = tsv_col(&t, "value"), cp = tsv_col(&t, "dpt");
+	int cd = tsv_col(&t, "dxt"), cw = tsv_col(&t, "weight");
+	struct worst w[4];
+	memset(w, 0, sizeof w);
+	size_t uncovered = 0;
+	for (size_t i = 0; i < t.nrow; i++) {
+		double in = tsv_get(&t, i, ci);
+		focal_loss l = {.kind = FOCAL_FLSTAR, .gamma = tsv_get(&t, i, cg),
+				.beta = tsv_get(&t, i, cb)};
+		focal_point pt;
+		focal_eval_out o;
+		if (tsv_get(&t, i, cs) != 0.0)
+			assert_int_equal(focal_point_from_logit(in, &pt), FOCAL_OK);
+		else
+			assert_int_equal(focal_point_from_p(in, &pt), FOCAL_OK);
+		assert_int_equal(focal_loss_eval(&l, &pt, 1, &o), FOCAL_OK);
+		flstar_col(&w[0], "value", o.value, tsv_get(&t, i, cv), in, l.gamma);
+		flstar_col(&w[1], "dpt", o.dpt, tsv_get(&t, i, cp), in, l.gamma);
+		flstar_col(&w[2], "dxt", o.dxt, tsv_get(&t, i, cd), in, l.gamma);
+		flstar_col(&w[3], "weight", o.weight, tsv_get(&t, i, cw), in, l.gamma);
+		if (!bound_covers(o.value, o.value_err, tsv_get(&t, i, cv))) {
+			uncovered++;
+			printf("  FL* value_err misses at %.17g gamma %g: got %.17g err %.3g want %.17g\n",
+			       in, l.gamma, o.value, o.value_err, tsv_get(&t, i, cv));
+		}
+	}
+	static const char *const names[4] = {"FL* value (edges)", "FL* dL/dp_t (edges)",
+					      "FL* dL/dx_t (edges)", "FL* weight (edges)"};
+	size_t bad = 0;
+	for (int k = 0; k < 4; k++) {
+		worst_print(names[k], &w[k], TOL_ANALYTIC);
+		bad += w[k].bad;
+	}
+	assert_int_equal(bad, 0);
+	assert_int_equal(uncovered, 0);
+	tsv_free(&t);
+}
+
+/*
+ * compare's quantities: FL - E (with its error bound), E / FL and
+ * w_FL / w_FGL at p = 0, 1, subnormal p, logits ±700, ±745, ±1e308.
+ */
+static void test_compare(void **state)
+{
+	(void)state;
+	struct tsv t;
+	tsv_load(&t, "compare_ref.tsv");
+	int cs = tsv_col(&t, "from_logit"), ci = tsv_col(&t, "in"), cg = tsv_col(&t, "gamma");
+	int cd = tsv_col(&t, "diff"), cr = tsv_col(&t, "ratio"), cw = tsv_col(&t, "wratio");
+	struct worst w[3];
+	memset(w, 0, sizeof w);
+	size_t uncovered = 0;
+	for (size_t i = 0; i < t.nrow; i++) {
+		double in = tsv_get(&t, i, ci), g = tsv_get(&t, i, cg);
+		focal_point pt;
+		if (tsv_get(&t, i, cs) != 0.0)
+			assert_int_equal(focal_point_from_logit(in, &pt), FOCAL_OK);
+		else
+			assert_int_equal(focal_point_from_p(in, &pt), FOCAL_OK);
+		focal_result d;
+		assert_int_equal(focal_fl_minus_fgl_e(&pt, g, &d), FOCAL_OK);
+		double got[3] = {d.val, focal_fgl_over_fl(&pt, g), focal_weight_ratio(&pt, g)};
+		int cols[3] = {cd, cr, cw};
+		static const char *const nm[3] = {"diff", "ratio", "wratio"};
+		for (int k = 0; k < 3; k++) {
+			double want = tsv_get(&t, i, cols[k]), e = err_eps(got[k], want);
+			worst_add(&w[k], e, in, g, TOL_ANALYTIC);
+			if (!(e <= TOL_ANALYTIC))
+				printf("  compare %s at %.17g (gamma %g, %s): got %.17g want %.17g (%.3g eps)\n",
+				       nm[k], in, g, tsv_get(&t, i, cs) != 0.0 ? "x_t" : "p", got[k], want, e);
+		}
+		if (!bound_covers(d.val, d.err, tsv_get(&t, i, cd))) {
+			uncovered++;
+			printf("  FL - E error bound misses at %.17g gamma %g: got %.17g err %.3g\n", in,
+			       g, d.val, d.err);
+		}
+	}
+	worst_print("FL - E (compare loss_diff)", &w[0], TOL_ANALYTIC);
+	worst_print("E / FL (compare loss_ratio)", &w[1], TOL_ANALYTIC);
+	worst_print("w_FL / w_FGL (compare grad_ratio)", &w[2], TOL_ANALYTIC);
+	assert_int_equal(w[0].bad + w[1].bad + w[2].bad, 0);
+	assert_int_equal(uncovered, 0);
+	tsv_free(&t);
+}
+
 int main(void)
 {
 	gsl_set_error_handler_off();
@@ -273,6 +387,9 @@ int main(void)
 		cmocka_unit_test(test_losses_from_logit),
 		cmocka_unit_test(test_losses_from_prob),
 		cmocka_unit_test(test_flstar),
+		cmocka_unit_test(test_losses_beyond),
+		cmocka_unit_test(test_flstar_edges),
+		cmocka_unit_test(test_compare),
 	};
 	return cmocka_run_group_tests_name("reference", tests, NULL, NULL);
 }
