@@ -73,7 +73,8 @@ $(B)/libfocal.a: $(LIB_SRC:src/lib/%.c=$(B)/lib/%.o)
 FIG_OBJ = $(patsubst src/%.c,$(B)/%.o,$(FIG_SRC))
 SAN_FIG_OBJ = $(patsubst src/%.c,$(S)/%.o,$(FIG_SRC))
 
-# Figures (src/fig, src/plot) are a separate archive: libfocal stays pure numerics.
+# Figures (src/fig, src/plot) are a separate archive: libfocal stays pure numerics
+# (fig_render writes through libfocal's output-path helper, focal/outfile.h).
 $(B)/libfocalfig.a: $(FIG_OBJ)
 	@rm -f $@
 	@ar rcs $@ $^
@@ -87,14 +88,14 @@ $(B)/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/libfocalfig.a $(B)/libfo
 	@echo '  LINK    $@'
 	@$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(B)/libfocalfig.a $(B)/libfocal.a $(LIBS) -lcmocka $(LDFLAGS)
 
-$(B)/tests/test_fig: tests/fig/test_fig.c $(B)/libfocalfig.a
+$(B)/tests/test_fig: tests/fig/test_fig.c $(B)/libfocalfig.a $(B)/libfocal.a
 	@mkdir -p $(dir $@)
 	@echo '  LINK    $@'
-	@$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libfocalfig.a $(LIBS) -lcmocka $(LDFLAGS)
+	@$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libfocalfig.a $(B)/libfocal.a $(LIBS) -lcmocka $(LDFLAGS)
 
-$(B)/fig_demo: tests/fig/fig_demo.c $(B)/libfocalfig.a
+$(B)/fig_demo: tests/fig/fig_demo.c $(B)/libfocalfig.a $(B)/libfocal.a
 	@echo '  LINK    $@'
-	@$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libfocalfig.a $(LIBS) $(LDFLAGS)
+	@$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libfocalfig.a $(B)/libfocal.a $(LIBS) $(LDFLAGS)
 
 $(B)/bench_focal: tests/bench/bench_focal.c $(B)/libfocal.a
 	@echo '  LINK    $@'
@@ -140,10 +141,10 @@ $(S)/tests/%: tests/unit/%.c tests/unit/testutil.h $(S)/libfocalfig.a $(S)/libfo
 	@echo '  LINK/SAN $@'
 	@$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ $< $(S)/libfocalfig.a $(S)/libfocal.a $(LIBS) -lcmocka
 
-$(S)/tests/test_fig: tests/fig/test_fig.c $(S)/libfocalfig.a
+$(S)/tests/test_fig: tests/fig/test_fig.c $(S)/libfocalfig.a $(S)/libfocal.a
 	@mkdir -p $(dir $@)
 	@echo '  LINK/SAN $@'
-	@$(CC) $(SAN_CFLAGS) -o $@ $< $(S)/libfocalfig.a $(LIBS) -lcmocka
+	@$(CC) $(SAN_CFLAGS) -o $@ $< $(S)/libfocalfig.a $(S)/libfocal.a $(LIBS) -lcmocka
 
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%) $(B)/tests/test_fig
 SAN_BINS  := $(UNIT_SRC:tests/unit/%.c=$(S)/tests/%) $(S)/tests/test_fig

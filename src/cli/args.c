@@ -32,6 +32,16 @@ int cli_oom(struct cli *c)
 	return CLI_USAGE;
 }
 
+int cli_write_error(struct cli *c, const char *path, int err)
+{
+	if (err == ENOTSUP)
+		cli_error(c, "cannot write '%s': not a regular file, character device or FIFO "
+			  "(block devices and sockets are never written)", path);
+	else
+		cli_error(c, "cannot write '%s': %s", path, strerror(err ? err : EIO));
+	return CLI_USAGE;
+}
+
 int cli_next_opt(struct cli *c, const char *cmd, int argc, char **argv,
 		 const struct opt *opts, int *pos, int *id, const char **val)
 {

@@ -28,6 +28,7 @@ struct cli {
 	FILE *out;
 	FILE *err;
 	int out_is_tty;
+	const char *out_name; /* the file out writes, for messages; NULL: "the output" */
 };
 
 struct opt;
@@ -93,6 +94,9 @@ void cli_interrupt_clear(void);
  * stays; *old gets the disposition to put back with sigaction. */
 struct sigaction;
 void cli_sigint_catch(struct sigaction *old);
+/* SIGINT, SIGTERM and SIGHUP, where they would end the program, first
+ * remove the temporary files of unfinished outputs (focal/outfile.h). */
+void cli_cleanup_on_signals(void);
 
 /*
  * A progress bar on stderr for long library calls (simulate, train): the
@@ -238,5 +242,12 @@ int table_write(struct cli *c, const struct table *t, enum cli_format f);
 
 /* Out-of-memory message and status. */
 int cli_oom(struct cli *c);
+
+/*
+ * "cannot write 'PATH': REASON" for the errno err of a failed output
+ * (focal/outfile.h), and CLI_USAGE.  Every writer of a user-named file
+ * reports through this one function.
+ */
+int cli_write_error(struct cli *c, const char *path, int err);
 
 #endif

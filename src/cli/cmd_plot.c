@@ -103,7 +103,7 @@ static int parse_positive_int(struct cli *c, const char *what, const char *s, in
 static int render_error(struct cli *c, const char *path, int st)
 {
 	if (st == FIG_EIO)
-		cli_error(c, "cannot write '%s': %s", path, errno ? strerror(errno) : "write failed");
+		return cli_write_error(c, path, errno);
 	else
 		cli_error(c, "cannot render '%s': %s", path, fig_strerror(st));
 	return CLI_USAGE;
@@ -392,7 +392,7 @@ static void worker(struct cli *c, const struct figjob *fj, int work, int res)
 	char *msg = NULL;
 	size_t msglen = 0, files = 0;
 	FILE *m = open_memstream(&msg, &msglen);
-	struct cli wc = {c->out, m ? m : stderr, 0};
+	struct cli wc = {c->out, m ? m : stderr, 0, NULL};
 	unsigned char i;
 	int code = 0;
 	while (code == 0 && read(work, &i, 1) == 1) {

@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <gsl/gsl_errno.h>
 #include <signal.h>
 #include <string.h>
@@ -22,20 +23,43 @@ static void usage(FILE *f)
 	fputs("\n'focal COMMAND --help' describes a command; man focal has the details.\n", f);
 }
 
+/*
+ * Whatever a command printed must have reached standard output: a full
+ * disk or a closed stdout turns success into "cannot write the output"
+ * and status 2.  A command that already reported a write error returned
+ * CLI_USAGE and is left as it is.
+ */
+static int finish(struct cli *c, int st)
+{
+	errno = 0;
+	if ((fflush(stdout) == 0 && !ferror(stdout)) || (st != CLI_OK && st != CLI_FAIL))
+		return st;
+	cli_error(c, "cannot write the output: %s", strerror(errno ? errno : EIO));
+	return CLI_USAGE;
+}
+
+static int run(struct cli *c, int argc, char **argv);
+
 int main(int argc, char **argv)
 {
-	struct cli c = {stdout, stderr, isatty(STDOUT_FILENO)};
+	struct cli c = {stdout, stderr, isatty(STDOUT_FILENO), NULL};
 	gsl_set_error_handler_off();
 	/* Over a file-size limit, write() should fail with EFBIG (reported,
 	 * temporary file removed) rather than kill the process. */
 	signal(SIGXFSZ, SIG_IGN);
+	cli_cleanup_on_signals();
+	return finish(&c, run(&c, argc, argv));
+}
+
+static int run(struct cli *c, int argc, char **argv)
+{
 	if (argc < 2) {
 		if (isatty(STDIN_FILENO)) {
 			char repl_name[] = "repl";
 			char *repl_argv[] = {repl_name, NULL};
-			return cmd_repl(&c, 1, repl_argv);
+			return cmd_repl(c, 1, repl_argv);
 		}
-		cli_error(&c, "no command given (see 'focal --help')");
+		cli_error(c, "no command given (see 'focal --help')");
 		return CLI_USAGE;
 	}
 	const char *name = argv[1];
@@ -64,10 +88,10 @@ int main(int argc, char **argv)
 			}
 		}
 		if (best)
-			cli_error(&c, "unknown command '%s' (did you mean '%s'?)", name, best);
+			cli_error(c, "unknown command '%s' (did you mean '%s'?)", name, best);
 		else
-			cli_error(&c, "unknown command '%s' (see 'focal --help')", name);
+			cli_error(c, "unknown command '%s' (see 'focal --help')", name);
 		return CLI_USAGE;
 	}
-	return cmd->fn(&c, argc - 1, argv + 1);
+	return cmd->fn(c, argc - 1, argv + 1);
 }

@@ -479,7 +479,7 @@ static int run(struct repl_session *s, const struct cmd *cmd, int argc, char **a
 	char *msg = NULL;
 	size_t msglen = 0;
 	FILE *mem = open_memstream(&msg, &msglen);
-	struct cli cc = {s->c->out, mem ? mem : s->c->err, s->c->out_is_tty};
+	struct cli cc = {s->c->out, mem ? mem : s->c->err, s->c->out_is_tty, s->c->out_name};
 	cli_interrupt_clear();
 	running = 1;
 	int st = cmd->fn(&cc, n, v);
@@ -812,7 +812,7 @@ static int do_set(struct repl_session *s, int argc, char **argv)
 		char *msg = NULL;
 		size_t len = 0;
 		FILE *mem = open_memstream(&msg, &len);
-		struct cli cc = {s->c->out, mem ? mem : s->c->err, s->c->out_is_tty};
+		struct cli cc = {s->c->out, mem ? mem : s->c->err, s->c->out_is_tty, s->c->out_name};
 		int bad = repl_params[idx[k]].check(&cc, val[k]) != 0;
 		if (mem) {
 			fclose(mem);
