@@ -10,20 +10,25 @@
 void cli_error(struct cli *c, const char *fmt, ...)
 {
 	/* Messages quote what the user typed, which may hold newlines or
-	 * other control bytes: escape them, so an error stays one line. */
+	 * other control bytes: escaped, so an error stays one line. */
 	char buf[2048];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	fputs("focal: ", c->err);
-	for (const unsigned char *p = (const unsigned char *)buf; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			fprintf(c->err, "\\x%02x", *p);
-		else
-			fputc(*p, c->err);
-	}
+	cli_put_escaped(c->err, buf);
 	fputc('\n', c->err);
+}
+
+void cli_put_escaped(FILE *f, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\x%02x", *p);
+		else
+			fputc(*p, f);
+	}
 }
 
 int cli_oom(struct cli *c)

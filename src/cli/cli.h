@@ -113,9 +113,13 @@ void cli_progress_begin(struct cli_progress *p, int eta);
 int cli_progress_cb(double done, void *ctx);
 void cli_progress_end(struct cli_progress *p);
 
-/* Print "focal: <message>\n" on c->err. */
+/* Print "focal: <message>\n" on c->err, control bytes escaped as \xNN. */
 void cli_error(struct cli *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* s on f with bytes below 0x20 and 0x7f written \xNN: a name the user
+ * gave, echoed on one line (every message and progress line uses this). */
+void cli_put_escaped(FILE *f, const char *s);
 
 /* ---- option parsing ---- */
 

@@ -21,7 +21,7 @@
 #endif
 
 const char cmd_plot_usage[] =
-	"usage: focal plot SPEC|NAME [-o FILE] [--gamma LIST] [--dpi N]\n"
+	"usage: focal plot SPEC|NAME [-o FILE [--output-format F]] [--gamma LIST] [--dpi N]\n"
 	"                  [--term [--cols N] [--rows N]] [--window]\n"
 	"\n"
 	"Render one figure.  SPEC is a spec file; NAME is a figure of the set\n"
@@ -30,7 +30,10 @@ const char cmd_plot_usage[] =
 	"  -o, --output FILE  write FILE; the format follows the extension:\n"
 	"                     .pdf .svg .png (cairo/pango), .gp (a gnuplot script that\n"
 	"                     reproduces the figure), .rec (the drawing calls as text),\n"
-	"                     .txt (the text rendering).  Written atomically.\n"
+	"                     .txt (the text rendering).  Written atomically; '-' is\n"
+	"                     standard output; a device or FIFO is written in place\n"
+	"  --output-format F  the format when FILE has no such extension ('-',\n"
+	"                     /dev/stdout): pdf, svg, png, gp, rec or txt\n"
 	"  --gamma LIST       replace the gamma list of every curve\n"
 	"  --dpi N            PNG resolution (default 300)\n"
 	"  --term             draw the figure as text on standard output (the default\n"
@@ -154,17 +157,18 @@ static int show_window(struct cli *c, const fig_figure *f, const fig_render_opts
 	return CLI_OK;
 }
 
-enum { P_POS, P_HELP, P_OUT, P_OUT_LONG, P_GAMMA, P_DPI, P_TERM, P_COLS, P_ROWS, P_WINDOW };
+enum { P_POS, P_HELP, P_OUT, P_OUT_LONG, P_GAMMA, P_DPI, P_TERM, P_COLS, P_ROWS, P_WINDOW,
+       P_OFMT };
 
 const struct opt cmd_plot_opts[] = {
 	{"", 1, P_POS},       {"help", 0, P_HELP},   {"o", 1, P_OUT},
 	{"output", 1, P_OUT}, {"gamma", 1, P_GAMMA}, {"dpi", 1, P_DPI},
 	{"term", 0, P_TERM},  {"cols", 1, P_COLS},   {"rows", 1, P_ROWS},
-	{"window", 0, P_WINDOW}, {NULL, 0, 0}};
+	{"window", 0, P_WINDOW}, {"output-format", 1, P_OFMT}, {NULL, 0, 0}};
 
 int cmd_plot(struct cli *c, int argc, char **argv)
 {
-	const char *name = NULL, *out = NULL, *gamma_s = NULL;
+	const char *name = NULL, *out = NULL, *gamma_s = NULL, *ofmt = NULL;
 	int term = 0, window = 0, pos = 1, id, r;
 	fig_render_opts ro = {0};
 	const char *val;
@@ -201,6 +205,7 @@ int cmd_plot(struct cli *c, int argc, char **argv)
 				return CLI_USAGE;
 			break;
 		case P_WINDOW: window = 1; break;
+		case P_OFMT: ofmt = val; break;
 		}
 	}
 	if (r < 0)
@@ -213,8 +218,23 @@ int cmd_plot(struct cli *c, int argc, char **argv)
 		cli_error(c, "plot: choose one of -o FILE, --term and --window");
 		return CLI_USAGE;
 	}
-	if (out && fig_format_for_path(out) == NULL) {
-		cli_error(c, "unknown output format for '%s': use .pdf, .svg, .png, .gp, .rec or .txt", out);
+	const char *format = NULL;
+	if (ofmt) {
+		/* the names are the extensions: "figure.FMT" picks the backend */
+		char probe[64];
+		snprintf(probe, sizeof probe, "figure.%.40s", ofmt);
+		format = strlen(ofmt) < 40 && !strchr(ofmt, '.') ? fig_format_for_path(probe) : NULL;
+		if (format == NULL) {
+			cli_error(c, "invalid output-format '%s': must be pdf, svg, png, gp, rec or txt", ofmt);
+			return CLI_USAGE;
+		}
+		if (out == NULL) {
+			cli_error(c, "plot: --output-format needs -o FILE");
+			return CLI_USAGE;
+		}
+	} else if (out && (format = fig_format_for_path(out)) == NULL) {
+		cli_error(c, "unknown output format for '%s': use .pdf, .svg, .png, .gp, .rec or .txt, "
+			  "or --output-format", out);
 		return CLI_USAGE;
 	}
 
@@ -246,7 +266,8 @@ int cmd_plot(struct cli *c, int argc, char **argv)
 		status = show_window(c, f, &ro);
 	} else if (out) {
 		errno = 0;
-		int st = fig_render(f, out, NULL, &ro);
+		fflush(c->out); /* "-" writes the same descriptor: keep the order */
+		int st = fig_render(f, out, format, &ro);
 		status = st == FIG_OK ? CLI_OK : render_error(c, out, st);
 	} else {
 		int st = fig_render_stream(f, c->out, "term", &ro);
@@ -667,8 +688,16 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 		table_free(&t);
 		goto done;
 	}
-	if (make_dirs(outdir) != 0) {
-		cli_error(c, "cannot create output directory '%s': %s", outdir, strerror(errno));
+	struct stat sd;
+	if (strcmp(outdir, "-") == 0) {
+		cli_error(c, "invalid output directory '-': figures writes files into a directory, "
+			  "not to standard output (see 'focal plot -o -')");
+		goto done;
+	}
+	errno = 0;
+	if (make_dirs(outdir) != 0 || stat(outdir, &sd) != 0 || !S_ISDIR(sd.st_mode)) {
+		cli_error(c, "cannot create output directory '%s': %s", outdir,
+			  strerror(errno == 0 || errno == EEXIST ? ENOTDIR : errno));
 		goto done;
 	}
 	struct timespec t0, t1;
@@ -695,7 +724,9 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 	if (st != CLI_OK)
 		goto done;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	fprintf(c->out, "focal: wrote %zu figures as %zu files to %s in %.2f s\n", n, files, outdir,
+	fprintf(c->out, "focal: wrote %zu figures as %zu files to ", n, files);
+	cli_put_escaped(c->out, outdir);
+	fprintf(c->out, " in %.2f s\n",
 		(double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
 	status = CLI_OK;
 done:

@@ -340,6 +340,7 @@ static int curves_table(struct table *t, const focal_train_result *r)
  * for a device, "-" for standard output). */
 static int curves_open(struct cli *c, focal_out *of, const char *path)
 {
+	fflush(c->out); /* "-" writes the same descriptor: keep the order */
 	if (focal_out_open(of, path) == FOCAL_OK)
 		return 0;
 	cli_write_error(c, path, of->err);

@@ -737,7 +737,9 @@ static int do_save(struct repl_session *s, int argc, char **argv)
 	int st = run(s, plot, n, v, 2, extra);
 	free(v);
 	if (st == CLI_OK && s->o.interactive) {
-		fprintf(s->ui, "saved %s to %s\n", fig_name(plot, &s->fig), argv[1]);
+		fprintf(s->ui, "saved %s to ", fig_name(plot, &s->fig));
+		cli_put_escaped(s->ui, argv[1]);
+		fputc('\n', s->ui);
 		fflush(s->ui);
 	}
 	return st;
