@@ -209,7 +209,8 @@ fuzz:
 		TMPDIR=/dev/shm $(B)/fuzz/$$f -max_total_time=$(FUZZ_TIME) $$dict $(B)/fuzz/$$f-corpus tests/fuzz/corpus/$${f#fuzz_}; \
 	done
 
-# Fault injection: full disks, closed streams, SIGINT, failing allocations.
+# Fault injection: full disks, closed streams, SIGINT, failing allocations,
+# and every writer against every kind of output path (outpaths.sh).
 $(B)/failalloc.so: tests/fault/failalloc.c
 	@echo '  CC      $<'
 	@$(CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -shared -fPIC $< -o $@ -ldl
@@ -220,6 +221,7 @@ $(B)/alloc_driver: tests/fault/alloc_driver.c $(B)/libfocalfig.a $(B)/libfocal.a
 
 check-fault: $(B)/focal $(B)/failalloc.so $(B)/alloc_driver
 	@tests/fault/run.sh $(B)/focal $(B)
+	@tests/fault/outpaths.sh $(B)/focal
 
 # make install honours DESTDIR and PREFIX, and the installed program runs.
 check-install: $(B)/focal

@@ -1,6 +1,7 @@
 /*
  * Output paths: how every file focal writes is opened, finished and
- * abandoned, so that nothing already at the path is destroyed.
+ * abandoned, so that nothing already at the path is destroyed (and, at
+ * the end, how a file it reads is opened, so that "-" means the same).
  *
  *   path                       what focal_out_open() does
  *   "-", /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N
@@ -66,6 +67,16 @@ int focal_out_commit(focal_out *o);
 /* Give up: close o->f and remove the temporary file.  Safe to call on a
  * released or failed o, and more than once. */
 void focal_out_abort(focal_out *o);
+
+/*
+ * Open a file the user named for reading (binary): "-" is standard input
+ * (a duplicate of descriptor 0, so fclose leaves standard input open);
+ * anything else is fopen'ed, which reads pipes and FIFOs as they come.
+ * NULL with errno set on failure.  The display name of "-" in messages is
+ * focal_in_name("-"), "standard input".
+ */
+FILE *focal_in_open(const char *path);
+const char *focal_in_name(const char *path);
 
 /*
  * Remove every temporary file that is open and not yet renamed.  Only

@@ -75,7 +75,8 @@ static int resolve_spec(struct cli *c, const char *name, char *path, size_t cap)
 {
 	struct stat st;
 	size_t n = strlen(name);
-	if (strchr(name, '/') || (n > 5 && strcmp(name + n - 5, ".spec") == 0)) {
+	if (strchr(name, '/') || strcmp(name, "-") == 0 ||
+	    (n > 5 && strcmp(name + n - 5, ".spec") == 0)) {
 		snprintf(path, cap, "%s", name);
 		return 0;
 	}

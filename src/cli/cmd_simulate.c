@@ -1,6 +1,8 @@
 /* focal simulate and focal spread: populations of anchors and spread measures. */
 #include "cli.h"
 
+#include "focal/outfile.h"
+
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -603,7 +605,7 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 				cli_error(c, "%s: anchor %zu (data row %zu): logit %g is beyond "
 					  "[-1e9, 1e9]: p_t is 0 or 1 to double precision past +-745; "
 					  "write inf or -inf for an infinite score",
-					  a.scores, i + 1, i + 1, p.logit[i]);
+					  focal_in_name(a.scores), i + 1, i + 1, p.logit[i]);
 				popn_free(&p);
 				return CLI_USAGE;
 			}

@@ -4,6 +4,8 @@
  */
 #include "io_internal.h"
 
+#include "focal/outfile.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -190,26 +192,36 @@ int focal_scores_read(const char *path, focal_scores *out, focal_ioerr *err)
 	if (out == NULL || path == NULL)
 		return focal__ioerr(err, FOCAL_EDOM, "no file or output given");
 	memset(out, 0, sizeof *out);
-	const char *kind = kind_of(path);
-	if (kind == NULL)
+	const char *kind = strcmp(path, "-") == 0 ? NULL : kind_of(path);
+	const char *name = focal_in_name(path);
+	FILE *f = focal_in_open(path);
+	if (f == NULL)
+		return focal__ioerr(err, FOCAL_EIO, "%s: cannot open: %s", name,
+				    strerror(errno));
+	struct stat sb;
+	int regular = fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode);
+	focal__src src;
+	focal__src_file(&src, f);
+	if (kind == NULL && (!regular || strcmp(path, "-") == 0 ||
+			     strncmp(path, "/dev/", 5) == 0 || strncmp(path, "/proc/", 6) == 0)) {
+		/* a pipe, FIFO or standard input (/dev/stdin, /dev/fd/N) has
+		 * no extension to go by */
+		unsigned char magic[6];
+		size_t got = focal__src_peek(&src, magic, sizeof magic);
+		kind = got == 6 && memcmp(magic, "\x93NUMPY", 6) == 0 ? "npy" : "csv";
+	}
+	if (kind == NULL) {
+		fclose(f);
 		return focal__ioerr(err, FOCAL_EFORMAT,
 				    "%s: unknown score file type: expected .csv, .tsv, .txt or .npy",
 				    path);
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
-		return focal__ioerr(err, FOCAL_EIO, "%s: cannot open: %s", path,
-				    strerror(errno));
-	focal__src src;
-	focal__src_file(&src, f);
-	int st;
-	if (kind[0] == 'n') {
-		struct stat sb;
-		int regular = fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode);
-		st = focal__scores_npy(path, &src, regular,
-				       regular ? (size_t)sb.st_size : 0, out, err);
-	} else {
-		st = focal__scores_csv(path, &src, out, err);
 	}
+	int st;
+	if (kind[0] == 'n')
+		st = focal__scores_npy(name, &src, regular,
+				       regular ? (size_t)sb.st_size : 0, out, err);
+	else
+		st = focal__scores_csv(name, &src, out, err);
 	fclose(f);
 	return finish(st, out);
 }

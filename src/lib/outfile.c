@@ -278,3 +278,28 @@ void focal_out_abort(focal_out *o)
 	free(o->target);
 	reset(o);
 }
+
+FILE *focal_in_open(const char *path)
+{
+	if (path == NULL || *path == '\0') {
+		errno = ENOENT;
+		return NULL;
+	}
+	if (strcmp(path, "-") != 0)
+		return fopen(path, "rb");
+	int fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return NULL;
+	FILE *f = fdopen(fd, "rb");
+	if (f == NULL) {
+		int e = errno;
+		close(fd);
+		errno = e;
+	}
+	return f;
+}
+
+const char *focal_in_name(const char *path)
+{
+	return path != NULL && strcmp(path, "-") == 0 ? "standard input" : path;
+}
