@@ -9,7 +9,8 @@
  *   a regular file, or nothing (a missing path)
  *                              writes a temporary file beside it and renames
  *                              it over the path at commit (atomic; an old
- *                              file keeps its permission bits)
+ *                              file keeps its owner, where the caller may
+ *                              set it, and its permission bits)
  *   a symbolic link            follows it (up to 40 links; relative targets
  *                              against the link's directory) and applies
  *                              these rules to the final target: the link

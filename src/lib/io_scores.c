@@ -187,12 +187,25 @@ static const char *kind_of(const char *path)
 	return NULL;
 }
 
+/* Whether the kind of a file without a known extension is told by its
+ * first bytes: standard input, /dev/stdin, /dev/fd/N, a pipe, a FIFO. */
+static int sniffed(const char *path)
+{
+	struct stat sb;
+	return strcmp(path, "-") == 0 || strncmp(path, "/dev/", 5) == 0 ||
+	       strncmp(path, "/proc/", 6) == 0 || (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode));
+}
+
 int focal_scores_read(const char *path, focal_scores *out, focal_ioerr *err)
 {
 	if (out == NULL || path == NULL)
 		return focal__ioerr(err, FOCAL_EDOM, "no file or output given");
 	memset(out, 0, sizeof *out);
 	const char *kind = strcmp(path, "-") == 0 ? NULL : kind_of(path);
+	if (kind == NULL && !sniffed(path))
+		return focal__ioerr(err, FOCAL_EFORMAT,
+				    "%s: unknown score file type: expected .csv, .tsv, .txt or .npy",
+				    path);
 	const char *name = focal_in_name(path);
 	FILE *f = focal_in_open(path);
 	if (f == NULL)
@@ -202,19 +215,11 @@ int focal_scores_read(const char *path, focal_scores *out, focal_ioerr *err)
 	int regular = fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode);
 	focal__src src;
 	focal__src_file(&src, f);
-	if (kind == NULL && (!regular || strcmp(path, "-") == 0 ||
-			     strncmp(path, "/dev/", 5) == 0 || strncmp(path, "/proc/", 6) == 0)) {
-		/* a pipe, FIFO or standard input (/dev/stdin, /dev/fd/N) has
-		 * no extension to go by */
+	if (kind == NULL) {
+		/* no extension to go by: the .npy magic, else delimited text */
 		unsigned char magic[6];
 		size_t got = focal__src_peek(&src, magic, sizeof magic);
 		kind = got == 6 && memcmp(magic, "\x93NUMPY", 6) == 0 ? "npy" : "csv";
-	}
-	if (kind == NULL) {
-		fclose(f);
-		return focal__ioerr(err, FOCAL_EFORMAT,
-				    "%s: unknown score file type: expected .csv, .tsv, .txt or .npy",
-				    path);
 	}
 	int st;
 	if (kind[0] == 'n')

@@ -142,7 +142,7 @@ static char *link_target(const char *link)
 }
 
 /* A temporary file beside o->target (mode 0666, so the umask applies; an
- * old file's bits when there is one). */
+ * old file's owner and bits when there is one). */
 static int open_temp(focal_out *o, const struct stat *old)
 {
 	size_t n = strlen(o->target) + 48;
@@ -170,8 +170,14 @@ static int open_temp(focal_out *o, const struct stat *old)
 		o->tmp = NULL;
 		return fail(o, EEXIST);
 	}
-	if (old != NULL)
-		(void)fchmod(fd, old->st_mode & 07777);
+	if (old != NULL) {
+		/* the replaced file's owner (only root may give a file away, so
+		 * for others this fails harmlessly) and then its mode bits */
+		if (fchown(fd, old->st_uid, old->st_gid) != 0)
+			errno = 0;
+		if (fchmod(fd, old->st_mode & 07777) != 0)
+			errno = 0;
+	}
 	o->f = fdopen(fd, "wb");
 	if (o->f == NULL) {
 		int e = errno;
