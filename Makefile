@@ -79,7 +79,8 @@ $(B)/libfocal.a: $(LIB_SRC:src/lib/%.c=$(B)/lib/%.o)
 FIG_OBJ = $(patsubst src/%.c,$(B)/%.o,$(FIG_SRC))
 SAN_FIG_OBJ = $(patsubst src/%.c,$(S)/%.o,$(FIG_SRC))
 
-# Figures (src/fig, src/plot) are a separate archive: libfocal stays pure numerics.
+# Figures (src/fig, src/plot) are a separate archive: libfocal stays pure numerics
+# (fig_render writes through libfocal's output-path helper, focal/outfile.h).
 $(B)/libfocalfig.a: $(FIG_OBJ)
 	@rm -f $@
 	@ar rcs $@ $^
@@ -93,14 +94,14 @@ $(B)/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/libfocalfig.a $(B)/libfo
 	@echo '  LINK    $@'
 	@$(CC) $(ALL_CFLAGS) $(TEST_INCS_$*) -MMD -MP -MF $@.d -o $@ $< $(filter %.o,$^) $(B)/libfocalfig.a $(B)/libfocal.a $(LIBS) -lcmocka $(LDFLAGS)
 
-$(B)/tests/test_fig: tests/fig/test_fig.c $(B)/libfocalfig.a
+$(B)/tests/test_fig: tests/fig/test_fig.c $(B)/libfocalfig.a $(B)/libfocal.a
 	@mkdir -p $(dir $@)
 	@echo '  LINK    $@'
-	@$(CC) $(ALL_CFLAGS) $(TEST_INCS_test_fig) -MMD -MP -MF $@.d -o $@ $< $(B)/libfocalfig.a $(LIBS) -lcmocka $(LDFLAGS)
+	@$(CC) $(ALL_CFLAGS) $(TEST_INCS_test_fig) -MMD -MP -MF $@.d -o $@ $< $(B)/libfocalfig.a $(B)/libfocal.a $(LIBS) -lcmocka $(LDFLAGS)
 
-$(B)/fig_demo: tests/fig/fig_demo.c $(B)/libfocalfig.a
+$(B)/fig_demo: tests/fig/fig_demo.c $(B)/libfocalfig.a $(B)/libfocal.a
 	@echo '  LINK    $@'
-	@$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libfocalfig.a $(LIBS) $(LDFLAGS)
+	@$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libfocalfig.a $(B)/libfocal.a $(LIBS) $(LDFLAGS)
 
 $(B)/bench_focal: tests/bench/bench_focal.c $(B)/libfocal.a
 	@echo '  LINK    $@'
@@ -124,10 +125,10 @@ $(S)/tests/%: tests/unit/%.c tests/unit/testutil.h $(S)/libfocalfig.a $(S)/libfo
 	@echo '  LINK/SAN $@'
 	@$(CC) $(SAN_CFLAGS) $(TEST_INCS_$*) -MMD -MP -MF $@.d -o $@ $< $(filter %.o,$^) $(S)/libfocalfig.a $(S)/libfocal.a $(LIBS) -lcmocka
 
-$(S)/tests/test_fig: tests/fig/test_fig.c $(S)/libfocalfig.a
+$(S)/tests/test_fig: tests/fig/test_fig.c $(S)/libfocalfig.a $(S)/libfocal.a
 	@mkdir -p $(dir $@)
 	@echo '  LINK/SAN $@'
-	@$(CC) $(SAN_CFLAGS) $(TEST_INCS_test_fig) -MMD -MP -MF $@.d -o $@ $< $(S)/libfocalfig.a $(LIBS) -lcmocka
+	@$(CC) $(SAN_CFLAGS) $(TEST_INCS_test_fig) -MMD -MP -MF $@.d -o $@ $< $(S)/libfocalfig.a $(S)/libfocal.a $(LIBS) -lcmocka
 
 # Tests that look behind a wall say which one, here and nowhere else.
 TEST_INCS          = -Itests/unit
@@ -256,7 +257,8 @@ fuzz:
 		TMPDIR=/dev/shm $(B)/fuzz/$$f -max_total_time=$(FUZZ_TIME) $$dict $(B)/fuzz/$$f-corpus tests/fuzz/corpus/$${f#fuzz_}; \
 	done
 
-# Fault injection: full disks, closed streams, SIGINT, failing allocations.
+# Fault injection: full disks, closed streams, SIGINT, failing allocations,
+# and every writer against every kind of output path (outpaths.sh).
 $(B)/failalloc.so: tests/fault/failalloc.c
 	@echo '  CC      $<'
 	@$(CC) -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -shared -fPIC $< -o $@ -ldl
@@ -267,6 +269,7 @@ $(B)/alloc_driver: tests/fault/alloc_driver.c $(B)/libfocalfig.a $(B)/libfocal.a
 
 check-fault: $(B)/focal $(B)/failalloc.so $(B)/alloc_driver
 	@tests/fault/run.sh $(B)/focal $(B)
+	@tests/fault/outpaths.sh $(B)/focal
 
 # make install honours DESTDIR and PREFIX, and the installed program runs.
 check-install: $(B)/focal

@@ -34,20 +34,35 @@ void cli_error(struct cli *c, const char *fmt, ...)
 	 * other control bytes: escape them, so an error stays one line. */
 	cli_progress_clear();
 	fputs("focal: ", c->err);
-	for (const unsigned char *p = (const unsigned char *)buf; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			fprintf(c->err, "\\x%02x", *p);
-		else
-			fputc(*p, c->err);
-	}
+	cli_put_escaped(c->err, buf);
 	fputc('\n', c->err);
 	if (buf != small)
 		free(buf);
 }
 
+void cli_put_escaped(FILE *f, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\x%02x", *p);
+		else
+			fputc(*p, f);
+	}
+}
+
 int cli_oom(struct cli *c)
 {
 	cli_error(c, "out of memory");
+	return CLI_USAGE;
+}
+
+int cli_write_error(struct cli *c, const char *path, int err)
+{
+	if (err == ENOTSUP)
+		cli_error(c, "cannot write '%s': not a regular file, character device or FIFO "
+			  "(block devices and sockets are never written)", path);
+	else
+		cli_error(c, "cannot write '%s': %s", path, strerror(err ? err : EIO));
 	return CLI_USAGE;
 }
 

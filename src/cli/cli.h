@@ -43,6 +43,7 @@ struct cli {
 	FILE *err;
 	int out_is_tty;
 	const struct cli_view *view; /* NULL: every column, no pager */
+	const char *out_name; /* the file out writes, for messages; NULL: "the output" */
 };
 
 struct opt;
@@ -141,6 +142,9 @@ void cli_interrupt_clear(void);
  * stays; *old gets the disposition to put back with sigaction. */
 struct sigaction;
 void cli_sigint_catch(struct sigaction *old);
+/* SIGINT, SIGTERM and SIGHUP, where they would end the program, first
+ * remove the temporary files of unfinished outputs (focal/outfile.h). */
+void cli_cleanup_on_signals(void);
 
 /*
  * A progress bar on stderr for long work: library calls (as their
@@ -168,9 +172,13 @@ void cli_progress_end(struct cli_progress *p);
 /* Erase the bar if one is on the terminal (before any other output). */
 void cli_progress_clear(void);
 
-/* Print "focal: <message>\n" on c->err. */
+/* Print "focal: <message>\n" on c->err, control bytes escaped as \xNN. */
 void cli_error(struct cli *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* s on f with bytes below 0x20 and 0x7f written \xNN: a name the user
+ * gave, echoed on one line (every message and progress line uses this). */
+void cli_put_escaped(FILE *f, const char *s);
 
 /* ---- option parsing ---- */
 
@@ -315,5 +323,12 @@ int table_write(struct cli *c, const struct table *t, enum cli_format f);
 
 /* Out-of-memory message and status. */
 int cli_oom(struct cli *c);
+
+/*
+ * "cannot write 'PATH': REASON" for the errno err of a failed output
+ * (focal/outfile.h), and CLI_USAGE.  Every writer of a user-named file
+ * reports through this one function.
+ */
+int cli_write_error(struct cli *c, const char *path, int err);
 
 #endif

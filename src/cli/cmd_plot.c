@@ -21,7 +21,7 @@
 #endif
 
 const char cmd_plot_usage[] =
-	"usage: focal plot SPEC|NAME [-o FILE] [--gamma LIST] [--dpi N]\n"
+	"usage: focal plot SPEC|NAME [-o FILE [--output-format F]] [--gamma LIST] [--dpi N]\n"
 	"                  [--term [--cols N] [--rows N]] [--window]\n"
 	"\n"
 	"Render one figure.  SPEC is a spec file; NAME is a figure of the set\n"
@@ -30,7 +30,10 @@ const char cmd_plot_usage[] =
 	"  -o, --output FILE  write FILE; the format follows the extension:\n"
 	"                     .pdf .svg .png (cairo/pango), .gp (a gnuplot script that\n"
 	"                     reproduces the figure), .rec (the drawing calls as text),\n"
-	"                     .txt (the text rendering).  Written atomically.\n"
+	"                     .txt (the text rendering).  Written atomically; '-' is\n"
+	"                     standard output; a device or FIFO is written in place\n"
+	"  --output-format F  the format when FILE has no such extension ('-',\n"
+	"                     /dev/stdout): pdf, svg, png, gp, rec or txt\n"
 	"  --gamma LIST       replace the gamma list of every curve\n"
 	"  --dpi N            PNG resolution in [10, 2400] (default 300)\n"
 	"  --term             draw the figure as text on standard output (the default\n"
@@ -74,7 +77,8 @@ static int resolve_spec(struct cli *c, const char *name, char *path, size_t cap)
 {
 	struct stat st;
 	size_t n = strlen(name);
-	if (strchr(name, '/') || (n > 5 && strcmp(name + n - 5, ".spec") == 0)) {
+	if (strchr(name, '/') || strcmp(name, "-") == 0 ||
+	    (n > 5 && strcmp(name + n - 5, ".spec") == 0)) {
 		snprintf(path, cap, "%s", name);
 		return 0;
 	}
@@ -105,7 +109,7 @@ static int parse_positive_int(struct cli *c, const char *what, const char *s, in
 static int render_error(struct cli *c, const char *path, int st)
 {
 	if (st == FIG_EIO)
-		cli_error(c, "cannot write '%s': %s", path, errno ? strerror(errno) : "write failed");
+		return cli_write_error(c, path, errno);
 	else
 		cli_error(c, "cannot render '%s': %s", path, fig_strerror(st));
 	return CLI_USAGE;
@@ -156,17 +160,18 @@ static int show_window(struct cli *c, const fig_figure *f, const fig_render_opts
 	return CLI_OK;
 }
 
-enum { P_POS, P_HELP, P_OUT, P_OUT_LONG, P_GAMMA, P_DPI, P_TERM, P_COLS, P_ROWS, P_WINDOW };
+enum { P_POS, P_HELP, P_OUT, P_OUT_LONG, P_GAMMA, P_DPI, P_TERM, P_COLS, P_ROWS, P_WINDOW,
+       P_OFMT };
 
 const struct opt cmd_plot_opts[] = {
 	{"", 1, P_POS},       {"help", 0, P_HELP},   {"o", 1, P_OUT},
 	{"output", 1, P_OUT}, {"gamma", 1, P_GAMMA}, {"dpi", 1, P_DPI},
 	{"term", 0, P_TERM},  {"cols", 1, P_COLS},   {"rows", 1, P_ROWS},
-	{"window", 0, P_WINDOW}, {NULL, 0, 0}};
+	{"window", 0, P_WINDOW}, {"output-format", 1, P_OFMT}, {NULL, 0, 0}};
 
 int cmd_plot(struct cli *c, int argc, char **argv)
 {
-	const char *name = NULL, *out = NULL, *gamma_s = NULL;
+	const char *name = NULL, *out = NULL, *gamma_s = NULL, *ofmt = NULL;
 	int window = 0, pos = 1, id, r;
 	fig_render_opts ro = {0};
 	const char *val;
@@ -203,6 +208,7 @@ int cmd_plot(struct cli *c, int argc, char **argv)
 				return CLI_USAGE;
 			break;
 		case P_WINDOW: window = 1; break;
+		case P_OFMT: ofmt = val; break;
 		}
 	}
 	if (r < 0)
@@ -211,8 +217,23 @@ int cmd_plot(struct cli *c, int argc, char **argv)
 		cli_error(c, "plot: which figure? give a spec file or a name (see 'focal figures --list')");
 		return CLI_USAGE;
 	}
-	if (out && fig_format_for_path(out) == NULL) {
-		cli_error(c, "unknown output format for '%s': use .pdf, .svg, .png, .gp, .rec or .txt", out);
+	const char *format = NULL;
+	if (ofmt) {
+		/* the names are the extensions: "figure.FMT" picks the backend */
+		char probe[64];
+		snprintf(probe, sizeof probe, "figure.%.40s", ofmt);
+		format = strlen(ofmt) < 40 && !strchr(ofmt, '.') ? fig_format_for_path(probe) : NULL;
+		if (format == NULL) {
+			cli_error(c, "invalid output-format '%s': must be pdf, svg, png, gp, rec or txt", ofmt);
+			return CLI_USAGE;
+		}
+		if (out == NULL) {
+			cli_error(c, "plot: --output-format needs -o FILE");
+			return CLI_USAGE;
+		}
+	} else if (out && (format = fig_format_for_path(out)) == NULL) {
+		cli_error(c, "unknown output format for '%s': use .pdf, .svg, .png, .gp, .rec or .txt, "
+			  "or --output-format", out);
 		return CLI_USAGE;
 	}
 
@@ -249,7 +270,8 @@ int cmd_plot(struct cli *c, int argc, char **argv)
 		status = show_window(c, f, &ro);
 	} else if (out) {
 		errno = 0;
-		int st = fig_render(f, out, NULL, &ro);
+		fflush(c->out); /* "-" writes the same descriptor: keep the order */
+		int st = fig_render(f, out, format, &ro);
 		status = st == FIG_OK ? CLI_OK : render_error(c, out, st);
 	} else {
 		int st = fig_render_stream(f, c->out, "term", &ro);
@@ -403,7 +425,7 @@ static void worker(struct cli *c, const struct figjob *fj, int work, int res)
 	char *msg = NULL;
 	size_t msglen = 0, files = 0;
 	FILE *m = open_memstream(&msg, &msglen);
-	struct cli wc = {c->out, m ? m : stderr, 0, NULL};
+	struct cli wc = {c->out, m ? m : stderr, 0, NULL, NULL};
 	unsigned char i;
 	int code = 0;
 	/* the parent draws the bar; a worker only polls */
@@ -705,8 +727,16 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 		status = list_figures(c, specs, n);
 		goto done;
 	}
-	if (make_dirs(outdir) != 0) {
-		cli_error(c, "cannot create output directory '%s': %s", outdir, strerror(errno));
+	struct stat sd;
+	if (strcmp(outdir, "-") == 0) {
+		cli_error(c, "invalid output directory '-': figures writes files into a directory, "
+			  "not to standard output (see 'focal plot -o -')");
+		goto done;
+	}
+	errno = 0;
+	if (make_dirs(outdir) != 0 || stat(outdir, &sd) != 0 || !S_ISDIR(sd.st_mode)) {
+		cli_error(c, "cannot create output directory '%s': %s", outdir,
+			  strerror(errno == 0 || errno == EEXIST ? ENOTDIR : errno));
 		goto done;
 	}
 	struct timespec t0, t1;
@@ -733,7 +763,9 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 	if (st != CLI_OK)
 		goto done;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	fprintf(c->out, "focal: wrote %zu figures as %zu files to %s in %.2f s\n", n, files, outdir,
+	fprintf(c->out, "focal: wrote %zu figures as %zu files to ", n, files);
+	cli_put_escaped(c->out, outdir);
+	fprintf(c->out, " in %.2f s\n",
 		(double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
 	status = CLI_OK;
 done:

@@ -1,6 +1,8 @@
 /* focal simulate and focal spread: populations of anchors and spread measures. */
 #include "cli.h"
 
+#include "focal/outfile.h"
+
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "focal/outfile.h"
 #include "focal/train.h"
 
 const char cmd_train_usage[] =
@@ -338,76 +339,32 @@ static int curves_table(struct table *t, const focal_train_result *r)
 	return 0;
 }
 
-/* The curves file, written to a temporary name beside it and renamed. */
-struct outfile {
-	const char *path;
-	char *tmp;
-	FILE *f;
-};
-
-static int outfile_open(struct cli *c, struct outfile *of, const char *path)
+/* The curves file (focal/outfile.h: atomic for a regular file, in place
+ * for a device, "-" for standard output). */
+static int curves_open(struct cli *c, focal_out *of, const char *path)
 {
-	of->path = path;
-	of->f = NULL;
-	size_t n = strlen(path) + 48;
-	of->tmp = malloc(n);
-	if (of->tmp == NULL)
-		return cli_oom(c), -1;
-	/* as fig_render: O_EXCL and mode 0666, so the umask applies */
-	int fd = -1;
-	for (int attempt = 0; attempt < 100 && fd < 0; attempt++) {
-		snprintf(of->tmp, n, "%s.%ld.%d.tmp", path, (long)getpid(), attempt);
-		fd = open(of->tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
-		if (fd < 0 && errno != EEXIST)
-			break;
-	}
-	if (fd < 0 || (of->f = fdopen(fd, "w")) == NULL) {
-		cli_error(c, "cannot write '%s': %s", path, strerror(errno ? errno : EEXIST));
-		if (fd >= 0) {
-			close(fd);
-			unlink(of->tmp);
-		}
-		free(of->tmp);
-		of->tmp = NULL;
-		return -1;
-	}
-	return 0;
+	fflush(c->out); /* "-" writes the same descriptor: keep the order */
+	if (focal_out_open(of, path) == FOCAL_OK)
+		return 0;
+	cli_write_error(c, path, of->err);
+	return -1;
 }
 
-static void outfile_abort(struct outfile *of)
+static int curves_commit(struct cli *c, focal_out *of, const char *path,
+			 const struct table *t, enum cli_format fmt)
 {
-	if (of->f) {
-		fclose(of->f);
-		unlink(of->tmp);
-	}
-	free(of->tmp);
-	of->f = NULL;
-	of->tmp = NULL;
-}
-
-static int outfile_commit(struct cli *c, struct outfile *of, const struct table *t,
-			  enum cli_format fmt)
-{
-	struct cli fc = {of->f, c->err, 0, NULL};
+	struct cli fc = {of->f, c->err, 0, NULL, path};
 	/* the table format is for terminals: a file gets tsv */
 	if (fmt != FMT_CSV && fmt != FMT_JSON)
 		fmt = FMT_TSV;
-	errno = 0;
 	if (table_write(&fc, t, fmt) != 0) {
-		outfile_abort(of);
+		focal_out_abort(of);
 		return -1;
 	}
-	int bad = fclose(of->f) != 0;
-	of->f = NULL;
-	if (bad || rename(of->tmp, of->path) != 0) {
-		cli_error(c, "cannot write '%s': %s", of->path, strerror(errno));
-		unlink(of->tmp);
-		free(of->tmp);
-		of->tmp = NULL;
+	if (focal_out_commit(of) != FOCAL_OK) {
+		cli_write_error(c, path, of->err);
 		return -1;
 	}
-	free(of->tmp);
-	of->tmp = NULL;
 	return 0;
 }
 
@@ -515,8 +472,8 @@ int cmd_train(struct cli *c, int argc, char **argv)
 		return CLI_USAGE;
 	}
 
-	struct outfile of = {NULL, NULL, NULL};
-	if (a.curves && outfile_open(c, &of, a.curves) != 0)
+	focal_out of = {.f = NULL, .slot = -1};
+	if (a.curves && curves_open(c, &of, a.curves) != 0)
 		return CLI_USAGE;
 
 	struct cli_progress pr;
@@ -532,7 +489,7 @@ int cmd_train(struct cli *c, int argc, char **argv)
 	cli_progress_end(&pr);
 	sigaction(SIGINT, &old, NULL);
 	if (st != FOCAL_OK) {
-		outfile_abort(&of);
+		focal_out_abort(&of);
 		if (st == FOCAL_ECANCELED) {
 			cli_error(c, "interrupted");
 			return CLI_INTERRUPTED;
@@ -553,9 +510,9 @@ int cmd_train(struct cli *c, int argc, char **argv)
 		int bad = curves_table(&ct, &res);
 		if (bad) {
 			cli_oom(c);
-			outfile_abort(&of);
+			focal_out_abort(&of);
 		}
-		bad = bad || outfile_commit(c, &of, &ct, a.fmt) != 0;
+		bad = bad || curves_commit(c, &of, a.curves, &ct, a.fmt) != 0;
 		table_free(&ct);
 		if (bad)
 			goto out;

@@ -6,6 +6,8 @@
  */
 #include "cli.h"
 
+#include "focal/outfile.h"
+
 #include <signal.h>
 #include <stdio.h>
 #include <time.h>
@@ -51,6 +53,27 @@ void cli_sigint_catch(struct sigaction *old)
 	/* ignored on entry (nohup, a background job of a script): stays so */
 	if (old->sa_handler == SIG_IGN)
 		sigaction(SIGINT, old, NULL);
+}
+
+/* Ended by a signal: first the temporary files of unfinished outputs. */
+static void on_fatal(int sig)
+{
+	focal_out_cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void cli_cleanup_on_signals(void)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		struct sigaction sa, old;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_fatal;
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+			sigaction(sigs[i], &sa, NULL);
+	}
 }
 
 static double since(const struct timespec *t0)

@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <gsl/gsl_errno.h>
 #include <locale.h>
 #include <signal.h>
@@ -42,11 +43,28 @@ static int unknown_command(struct cli *c, const char *name)
 	return CLI_USAGE;
 }
 
+/*
+ * Whatever a command printed must have reached standard output: a full
+ * disk or a closed stdout turns success into "cannot write the output"
+ * and status 2.  A command that already reported a write error returned
+ * CLI_USAGE and is left as it is.
+ */
+static int finish(struct cli *c, int st)
+{
+	errno = 0;
+	if ((fflush(stdout) == 0 && !ferror(stdout)) || (st != CLI_OK && st != CLI_FAIL))
+		return st;
+	cli_error(c, "cannot write the output: %s", strerror(errno ? errno : EIO));
+	return CLI_USAGE;
+}
+
+static int run(struct cli *c, int argc, char **argv);
+
 int main(int argc, char **argv)
 {
 	/* the command line may page long tables on a terminal */
 	static const struct cli_view may_page = {NULL, NULL, 1};
-	struct cli c = {stdout, stderr, isatty(STDOUT_FILENO), &may_page};
+	struct cli c = {stdout, stderr, isatty(STDOUT_FILENO), &may_page, NULL};
 	/* The user's character set, so that the line editor reads and writes
 	 * UTF-8 ('save café.pdf').  Only LC_CTYPE: numbers are parsed and
 	 * printed the same under every locale (LC_NUMERIC stays "C", so a
@@ -57,24 +75,30 @@ int main(int argc, char **argv)
 	/* Over a file-size limit, write() should fail with EFBIG (reported,
 	 * temporary file removed) rather than kill the process. */
 	signal(SIGXFSZ, SIG_IGN);
+	cli_cleanup_on_signals();
+	return finish(&c, run(&c, argc, argv));
+}
+
+static int run(struct cli *c, int argc, char **argv)
+{
 	if (argc < 2) {
 		if (isatty(STDIN_FILENO)) {
 			char repl_name[] = "repl";
 			char *repl_argv[] = {repl_name, NULL};
-			return cmd_repl(&c, 1, repl_argv);
+			return cmd_repl(c, 1, repl_argv);
 		}
-		cli_error(&c, "no command given (see 'focal --help')");
+		cli_error(c, "no command given (see 'focal --help')");
 		return CLI_USAGE;
 	}
 	const char *name = argv[1];
 	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
 	    strcmp(name, "help") == 0) {
 		if (argc > 3) {
-			cli_error(&c, "help: too many arguments (usage: focal help [COMMAND])");
+			cli_error(c, "help: too many arguments (usage: focal help [COMMAND])");
 			return CLI_USAGE;
 		}
 		if (argc > 2 && cli_find(argv[2]) == NULL)
-			return unknown_command(&c, argv[2]);
+			return unknown_command(c, argv[2]);
 		if (argc > 2)
 			fputs(cli_find(argv[2])->usage, stdout);
 		else
@@ -87,19 +111,19 @@ int main(int argc, char **argv)
 	}
 	const struct cmd *cmd = cli_find(name);
 	if (cmd == NULL)
-		return unknown_command(&c, name);
+		return unknown_command(c, name);
 	if (cmd->fn == cmd_repl)
-		return cli_run(&c, cmd, argc - 1, argv + 1);
+		return cli_run(c, cmd, argc - 1, argv + 1);
 	/* Ctrl-C is a request that every command's long loops poll (cli.h);
 	 * however a command ended after one, it ends with the message and
 	 * status 130, and nothing half-written. */
 	struct sigaction old;
 	cli_sigint_catch(&old);
-	int rc = cli_run(&c, cmd, argc - 1, argv + 1);
+	int rc = cli_run(c, cmd, argc - 1, argv + 1);
 	cli_progress_clear();
 	if (cli_interrupted()) {
 		if (rc != CLI_INTERRUPTED)
-			cli_error(&c, "interrupted");
+			cli_error(c, "interrupted");
 		rc = CLI_INTERRUPTED;
 	}
 	sigaction(SIGINT, &old, NULL);

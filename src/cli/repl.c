@@ -479,7 +479,7 @@ static int run(struct repl_session *s, const struct cmd *cmd, int argc, char **a
 	char *msg = NULL;
 	size_t msglen = 0;
 	FILE *mem = open_memstream(&msg, &msglen);
-	struct cli cc = {s->c->out, mem ? mem : s->c->err, s->c->out_is_tty, NULL};
+	struct cli cc = {s->c->out, mem ? mem : s->c->err, s->c->out_is_tty, NULL, s->c->out_name};
 	cli_interrupt_clear();
 	running = 1;
 	int st = cli_run(&cc, cmd, n, v);
@@ -741,7 +741,9 @@ static int do_save(struct repl_session *s, int argc, char **argv)
 	int st = run(s, plot, n, v, 2, extra);
 	free(v);
 	if (st == CLI_OK && s->o.interactive) {
-		fprintf(s->ui, "saved %s to %s\n", fig_name(plot, &s->fig), argv[1]);
+		fprintf(s->ui, "saved %s to ", fig_name(plot, &s->fig));
+		cli_put_escaped(s->ui, argv[1]);
+		fputc('\n', s->ui);
 		fflush(s->ui);
 	}
 	return st;
@@ -816,7 +818,7 @@ static int do_set(struct repl_session *s, int argc, char **argv)
 		char *msg = NULL;
 		size_t len = 0;
 		FILE *mem = open_memstream(&msg, &len);
-		struct cli cc = {s->c->out, mem ? mem : s->c->err, s->c->out_is_tty, NULL};
+		struct cli cc = {s->c->out, mem ? mem : s->c->err, s->c->out_is_tty, NULL, s->c->out_name};
 		int bad = repl_params[idx[k]].check(&cc, val[k]) != 0;
 		if (mem) {
 			fclose(mem);

@@ -11,6 +11,8 @@
  */
 #include "repl.h"
 
+#include "focal/outfile.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -191,18 +193,26 @@ void repl_edit_remember(struct repl_session *s, const char *line)
 	add_history(line);
 	if (s->history_path == NULL)
 		return;
-	/* a whole new file, renamed over the old: never a half-written one */
-	size_t n = strlen(s->history_path) + 32;
-	char *tmp = malloc(n);
-	if (tmp == NULL)
-		return;
-	snprintf(tmp, n, "%s.%ld.tmp", s->history_path, (long)getpid());
-	if (write_history(tmp) != 0 || rename(tmp, s->history_path) != 0) {
-		history_warn(s, "cannot write '%s': %s", s->history_path,
-			     errno ? strerror(errno) : "write failed");
-		unlink(tmp);
+	/* a whole new file, renamed over the old: never a half-written one
+	 * (focal/outfile.h: a link keeps pointing at its updated target) */
+	focal_out o;
+	int bad = focal_out_open(&o, s->history_path) != FOCAL_OK;
+	if (!bad && o.tmp == NULL) {
+		/* a device or FIFO: libedit writes it in place itself */
+		focal_out_abort(&o);
+		bad = write_history(s->history_path) != 0;
+		o.err = errno;
+	} else if (!bad) {
+		bad = write_history(o.tmp) != 0;
+		o.err = errno;
+		if (bad)
+			focal_out_abort(&o);
+		else
+			bad = focal_out_commit(&o) != FOCAL_OK;
 	}
-	free(tmp);
+	if (bad)
+		history_warn(s, "cannot write '%s': %s", s->history_path,
+			     strerror(o.err ? o.err : EIO));
 }
 
 void repl_edit_end(struct repl_session *s)

@@ -12,6 +12,8 @@
  */
 #include "repl.h"
 
+#include "focal/outfile.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -201,11 +203,14 @@ static int rewrite(const char *src, const char *dst, const char *term, const cha
 	FILE *in = fopen(src, "r");
 	if (in == NULL)
 		return -1;
-	FILE *out = fopen(dst, "w");
-	if (out == NULL) {
+	/* complete or absent: gnuplot may be loading the one before */
+	focal_out o;
+	if (focal_out_open(&o, dst) != FOCAL_OK) {
 		fclose(in);
+		errno = o.err;
 		return -1;
 	}
+	FILE *out = o.f;
 	char safe[64];
 	size_t k = 0;
 	for (const char *p = title; *p && k + 1 < sizeof safe; p++)
@@ -233,9 +238,16 @@ static int rewrite(const char *src, const char *dst, const char *term, const cha
 	free(line);
 	int bad = ferror(in);
 	fclose(in);
-	bad |= ferror(out);
-	bad |= fclose(out) != 0;
-	return bad ? -1 : 0;
+	if (bad) {
+		focal_out_abort(&o);
+		errno = EIO;
+		return -1;
+	}
+	if (focal_out_commit(&o) != FOCAL_OK) {
+		errno = o.err;
+		return -1;
+	}
+	return 0;
 }
 
 int repl_window_show(struct repl_session *s, const char *gp_path, const char *title)
@@ -246,7 +258,6 @@ int repl_window_show(struct repl_session *s, const char *gp_path, const char *ti
 	snprintf(win, sizeof win, "%s/window-%u.gp", g->dir, g->gen);
 	if (rewrite(gp_path, win, g->term, title) != 0) {
 		repl_error(s, "cannot write '%s': %s", win, strerror(errno));
-		unlink(win);
 		return -1;
 	}
 	/* gnuplot loads scripts in order; two back is long done */

@@ -395,6 +395,8 @@ int table_write(struct cli *c, const struct table *t, enum cli_format f)
 		return 0;
 	/* a full disk or a closed stdout: say so (a broken pipe never gets
 	 * here, SIGPIPE ends the program quietly first) */
+	if (c->out_name)
+		return cli_write_error(c, c->out_name, errno), -1;
 	cli_error(c, "cannot write the output: %s", strerror(errno ? errno : EIO));
 	return -1;
 }

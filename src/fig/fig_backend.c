@@ -5,14 +5,13 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "fig_impl.h"
+#include "focal/outfile.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 const fig_backend *const fig_backends[] = {
 	&fig_backend_pdf, &fig_backend_svg, &fig_backend_png,
@@ -323,34 +322,22 @@ int fig_render(const fig_figure *f, const char *path, const char *format,
 				       : fig_backend_for_path(path);
 	if (!be)
 		return FIG_EFORMAT;
-	size_t n = strlen(path);
-	char tmp[4096];
-	if (n + 40 > sizeof tmp)
-		return FIG_EINVAL;
-	int fd = -1;
-	for (int attempt = 0; attempt < 100 && fd < 0; attempt++) {
-		snprintf(tmp, sizeof tmp, "%s.%ld.%d.tmp", path, (long)getpid(),
-			 attempt);
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
-		if (fd < 0 && errno != EEXIST)
-			return FIG_EIO;
+	/* Nothing at the path is destroyed: focal/outfile.h says how each kind
+	 * of path is written.  The caller reads errno after FIG_EIO. */
+	focal_out o;
+	int st = focal_out_open(&o, path);
+	if (st != FOCAL_OK) {
+		errno = o.err;
+		return st == FOCAL_ENOMEM ? FIG_ENOMEM : FIG_EIO;
 	}
-	if (fd < 0)
-		return FIG_EIO;
-	FILE *out = fdopen(fd, "wb");
-	if (!out) {
-		close(fd);
-		unlink(tmp);
+	int rc = render_to(f, be, o.f, path, opts);
+	if (rc != FIG_OK) {
+		focal_out_abort(&o);
+		return rc;
+	}
+	if (focal_out_commit(&o) != FOCAL_OK) {
+		errno = o.err;
 		return FIG_EIO;
 	}
-	int rc = render_to(f, be, out, path, opts);
-	if (rc == FIG_OK && (fflush(out) != 0 || ferror(out)))
-		rc = FIG_EIO;
-	if (fclose(out) != 0 && rc == FIG_OK)
-		rc = FIG_EIO;
-	if (rc == FIG_OK && rename(tmp, path) != 0)
-		rc = FIG_EIO;
-	if (rc != FIG_OK)
-		unlink(tmp);
 	return rc;
 }

@@ -10,6 +10,8 @@
  */
 #include "io_internal.h"
 
+#include "focal/outfile.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -185,13 +187,13 @@ int focal_boxes_read_csv(const char *path, focal_box **out, size_t *n,
 		return focal__ioerr(err, FOCAL_EDOM, "no file or output given");
 	*out = NULL;
 	*n = 0;
-	FILE *f = fopen(path, "rb");
+	FILE *f = focal_in_open(path);
 	if (f == NULL)
-		return focal__ioerr(err, FOCAL_EIO, "%s: cannot open: %s", path,
-				    strerror(errno));
+		return focal__ioerr(err, FOCAL_EIO, "%s: cannot open: %s",
+				    focal_in_name(path), strerror(errno));
 	focal__src src;
 	focal__src_file(&src, f);
-	int st = boxes_csv(path, &src, out, n, err);
+	int st = boxes_csv(focal_in_name(path), &src, out, n, err);
 	fclose(f);
 	return release(st, out, n);
 }
@@ -583,10 +585,10 @@ int focal_boxes_read_coco(const char *path, const char *image,
 	coco k;
 	if (path == NULL)
 		return focal__ioerr(err, FOCAL_EDOM, "no file given");
-	int st = coco_init(&k, path, image, out, n, err);
+	int st = coco_init(&k, focal_in_name(path), image, out, n, err);
 	if (st != FOCAL_OK)
 		return st;
-	FILE *f = fopen(path, "rb");
+	FILE *f = focal_in_open(path);
 	if (f == NULL)
 		return cerr(&k, FOCAL_EIO, "cannot open: %s", strerror(errno));
 	reader r = {.f = f, .z = {.line = 1}};

@@ -51,12 +51,15 @@ char *focal__quote(char *dst, size_t cap, const char *s, size_t n);
 /* v in the fewest of 15, 16 or 17 significant digits that read back as v. */
 char *focal__fmt_double(char *dst, size_t cap, double v);
 
-/* A source of bytes: a FILE (f != NULL) or a buffer in memory. */
+/* A source of bytes: a FILE (f != NULL) or a buffer in memory.  head
+ * holds bytes of a FILE already looked at (focal__src_peek), read first. */
 typedef struct {
 	FILE *f;
 	const unsigned char *mem;
 	size_t len, pos;
 	int error; /* errno of a failed read, 0 if none */
+	unsigned char head[8];
+	size_t hlen, hpos;
 } focal__src;
 
 void focal__src_file(focal__src *s, FILE *f);
@@ -64,6 +67,10 @@ void focal__src_mem(focal__src *s, const void *data, size_t len);
 
 /* Read up to n bytes; fewer only at end of input or on error (s->error). */
 size_t focal__src_read(focal__src *s, void *buf, size_t n);
+
+/* Look at the first n (at most 8) bytes without consuming them, for a
+ * pipe that cannot seek back; returns how many there are. */
+size_t focal__src_peek(focal__src *s, void *buf, size_t n);
 
 /*
  * Delimited text.  A file is a header row and data rows; blank lines

@@ -5,6 +5,8 @@
 #include "io_internal.h"
 #include "work.h"
 
+#include "focal/outfile.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -188,6 +190,15 @@ static const char *kind_of(const char *path)
 	return NULL;
 }
 
+/* Whether the kind of a file without a known extension is told by its
+ * first bytes: standard input, /dev/stdin, /dev/fd/N, a pipe, a FIFO. */
+static int sniffed(const char *path)
+{
+	struct stat sb;
+	return strcmp(path, "-") == 0 || strncmp(path, "/dev/", 5) == 0 ||
+	       strncmp(path, "/proc/", 6) == 0 || (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode));
+}
+
 int focal_scores_read(const char *path, focal_scores *out, focal_ioerr *err)
 {
 	return focal_scores_read_p(path, out, err, NULL);
@@ -199,31 +210,37 @@ int focal_scores_read_p(const char *path, focal_scores *out, focal_ioerr *err,
 	if (out == NULL || path == NULL)
 		return focal__ioerr(err, FOCAL_EDOM, "no file or output given");
 	memset(out, 0, sizeof *out);
-	const char *kind = kind_of(path);
-	if (kind == NULL)
+	const char *kind = strcmp(path, "-") == 0 ? NULL : kind_of(path);
+	if (kind == NULL && !sniffed(path))
 		return focal__ioerr(err, FOCAL_EFORMAT,
 				    "%s: unknown score file type: expected .csv, .tsv, .txt or .npy",
 				    path);
-	FILE *f = fopen(path, "rb");
+	const char *name = focal_in_name(path);
+	FILE *f = focal_in_open(path);
 	if (f == NULL)
-		return focal__ioerr(err, FOCAL_EIO, "%s: cannot open: %s", path,
+		return focal__ioerr(err, FOCAL_EIO, "%s: cannot open: %s", name,
 				    strerror(errno));
+	struct stat sb;
+	int regular = fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode);
 	focal__src src;
 	focal__src_file(&src, f);
+	if (kind == NULL) {
+		/* no extension to go by: the .npy magic, else delimited text */
+		unsigned char magic[6];
+		size_t got = focal__src_peek(&src, magic, sizeof magic);
+		kind = got == 6 && memcmp(magic, "\x93NUMPY", 6) == 0 ? "npy" : "csv";
+	}
 	int st;
-	if (kind[0] == 'n') {
-		struct stat sb;
-		int regular = fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode);
-		st = focal__scores_npy(path, &src, regular,
+	if (kind[0] == 'n')
+		st = focal__scores_npy(name, &src, regular,
 				       regular ? (size_t)sb.st_size : 0, out, err);
-	} else {
+	else {
 		/* rows are counted against the file's size in bytes / 12, a
 		 * typical row's length: the fraction is an estimate */
-		struct stat sb;
-		double rows = fstat(fileno(f), &sb) == 0 ? (double)sb.st_size / 12.0 : 1.0;
+		double rows = regular ? (double)sb.st_size / 12.0 : 1.0;
 		focal__work w;
 		focal__work_init(&w, pr ? pr->fn : NULL, pr ? pr->ctx : NULL, rows);
-		st = focal__scores_csv(path, &src, &w, out, err);
+		st = focal__scores_csv(name, &src, &w, out, err);
 	}
 	fclose(f);
 	return finish(st, out);

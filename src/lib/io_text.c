@@ -73,13 +73,48 @@ void focal__src_mem(focal__src *s, const void *data, size_t len)
 	s->len = data != NULL ? len : 0;
 }
 
+static size_t src_fread(focal__src *s, void *buf, size_t n)
+{
+	size_t got = fread(buf, 1, n, s->f);
+	if (got < n && ferror(s->f))
+		s->error = errno != 0 ? errno : EIO;
+	return got;
+}
+
+size_t focal__src_peek(focal__src *s, void *buf, size_t n)
+{
+	if (n > sizeof s->head)
+		n = sizeof s->head;
+	if (s->f == NULL) {
+		size_t left = s->len - s->pos;
+		n = n < left ? n : left;
+		if (n > 0)
+			memcpy(buf, s->mem + s->pos, n);
+		return n;
+	}
+	while (s->hlen < n && s->error == 0) {
+		size_t got = src_fread(s, s->head + s->hlen, n - s->hlen);
+		if (got == 0)
+			break;
+		s->hlen += got;
+	}
+	n = n < s->hlen - s->hpos ? n : s->hlen - s->hpos;
+	memcpy(buf, s->head + s->hpos, n);
+	return n;
+}
+
 size_t focal__src_read(focal__src *s, void *buf, size_t n)
 {
 	if (s->f != NULL) {
-		size_t got = fread(buf, 1, n, s->f);
-		if (got < n && ferror(s->f))
-			s->error = errno != 0 ? errno : EIO;
-		return got;
+		size_t from_head = s->hlen - s->hpos;
+		if (from_head > n)
+			from_head = n;
+		if (from_head > 0)
+			memcpy(buf, s->head + s->hpos, from_head);
+		s->hpos += from_head;
+		if (from_head == n)
+			return n;
+		return from_head + src_fread(s, (unsigned char *)buf + from_head, n - from_head);
 	}
 	size_t left = s->len - s->pos;
 	if (n > left)

@@ -7,6 +7,7 @@
 #include "focal/pop.h"
 #include "pop_internal.h"
 #include "work.h"
+#include "focal/outfile.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -138,7 +139,7 @@ int focal_population_scores_p(const char *path, focal_population *p, focal_ioerr
 			snprintf(err->msg, sizeof err->msg,
 				 "%s: anchor %zu (data row %zu): logit %g is beyond [-1e9, 1e9]: "
 				 "p_t is 0 or 1 to double precision past +-745; write inf or -inf "
-				 "for an infinite score", path, i + 1, i + 1, p->logit[i]);
+				 "for an infinite score", focal_in_name(path), i + 1, i + 1, p->logit[i]);
 			focal_population_free(p);
 			return FOCAL_EDOM;
 		}

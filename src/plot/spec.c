@@ -4,6 +4,7 @@
  * quotes group words ("well-classified examples", label="γ = {gamma}");
  * '#' starts a comment outside quotes.
  */
+#include "focal/outfile.h"
 #include "spec.h"
 
 #include <errno.h>
@@ -770,7 +771,7 @@ int spec_parse_text(const char *name, const char *text, struct spec *s, char *er
 
 int spec_parse(const char *path, struct spec *s, char *err)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = focal_in_open(path); /* "-": standard input */
 	if (f == NULL) {
 		snprintf(err, SPEC_ERRLEN, "cannot read figure spec '%s': %s", path, strerror(errno));
 		return -1;

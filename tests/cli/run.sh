@@ -259,6 +259,53 @@ if ! cut -f5- "$tmp/m.tsv" | grep -q nan; then ok; else bad "no nan in integrate
 "$focal" eval --p-grid 0:1:100000 --format tsv 2>"$tmp/err" | head -1 >/dev/null
 if [ ! -s "$tmp/err" ]; then ok; else bad "broken pipe is quiet" "$(cat "$tmp/err")"; fi
 
+# ---- standard streams: a full stdout, '-' and pipes for input ---------------
+# Help and version go to standard output like any result: a full disk is
+# an error there too (they used to exit 0).
+for a in --help --version "help eval" $(for c in $cmds; do printf '%s,--help ' "$c"; done); do
+	# shellcheck disable=SC2086
+	"$focal" ${a/,/ } >/dev/full 2>"$tmp/err"; rc=$?
+	if [ $rc -eq 2 ] && [ "$(cat "$tmp/err")" = "focal: cannot write the output: No space left on device" ]; then ok; else bad "focal ${a/,/ } > /dev/full" "rc=$rc $(cat "$tmp/err")"; fi
+done
+printf 'help\nhelp save\n' | "$focal" repl >/dev/full 2>"$tmp/err"; rc=$?
+if [ $rc -eq 2 ] && grep -q "^focal: cannot write the output: " "$tmp/err"; then ok; else bad "the REPL's help > /dev/full" "rc=$rc $(cat "$tmp/err")"; fi
+# Scores, boxes and specs from a pipe, '-', /dev/stdin or a FIFO read as
+# from the file itself (the format of scores is told by their first bytes).
+sc="$top/tests/data/io/inf_scores.csv"
+"$focal" simulate --scores "$sc" --format tsv >"$tmp/direct" 2>&1
+for how in pipe-dash pipe-stdin redirect-dash redirect-stdin fifo; do
+	case $how in
+	pipe-dash) cat "$sc" | "$focal" simulate --scores - --format tsv ;;
+	pipe-stdin) cat "$sc" | "$focal" simulate --scores /dev/stdin --format tsv ;;
+	redirect-dash) "$focal" simulate --scores - --format tsv <"$sc" ;;
+	redirect-stdin) "$focal" simulate --scores /dev/stdin --format tsv <"$sc" ;;
+	fifo) rm -f "$tmp/fifo"; mkfifo "$tmp/fifo"
+	      # a reader that never opens the FIFO must not leave the writer hanging
+	      timeout 10 sh -c 'cat "$1" >"$2"' sh "$sc" "$tmp/fifo" </dev/null >/dev/null 2>&1 &
+	      "$focal" simulate --scores "$tmp/fifo" --format tsv
+	      kill $! 2>/dev/null; wait $! 2>/dev/null ;;
+	esac >"$tmp/out" 2>&1
+	if [ -s "$tmp/direct" ] && cmp -s "$tmp/direct" "$tmp/out"; then ok; else bad "simulate --scores from $how" "$(head -c 300 "$tmp/out")"; fi
+done
+# .npy through a pipe: the same message as from the file, after its name
+npy="$top/tests/data/io/struct_i8_f8.npy"
+"$focal" simulate --scores "$npy" 2>&1 | sed "s|^focal: $npy: ||" >"$tmp/direct"
+cat "$npy" | "$focal" simulate --scores - 2>&1 | sed 's|^focal: standard input: ||' >"$tmp/out"
+if grep -q '^anchor 4 ' "$tmp/direct" && cmp -s "$tmp/direct" "$tmp/out"; then ok; else bad "simulate --scores - reads .npy from a pipe" "$(cat "$tmp/out")"; fi
+echo | "$focal" simulate --scores - >"$tmp/out" 2>"$tmp/err"; rc=$?
+if [ $rc -eq 2 ] && grep -q '^focal: standard input:2:1: no header row' "$tmp/err"; then ok; else bad "an empty pipe: an error naming standard input" "rc=$rc $(cat "$tmp/err")"; fi
+bx="$top/tests/fault/boxes.csv"
+"$focal" simulate --boxes-file "$bx" --image 64x48 --format tsv >"$tmp/direct" 2>&1
+cat "$bx" | "$focal" simulate --boxes-file - --image 64x48 --format tsv >"$tmp/out" 2>&1
+if cmp -s "$tmp/direct" "$tmp/out" && grep -q $'^init\tce' "$tmp/out"; then ok; else bad "simulate --boxes-file -" "$(head -c 300 "$tmp/out")"; fi
+co="$top/tests/fault/coco.json"
+"$focal" simulate --coco "$co" --coco-image 7 --format tsv >"$tmp/direct" 2>&1
+cat "$co" | "$focal" simulate --coco /dev/stdin --coco-image 7 --format tsv >"$tmp/out" 2>&1
+if cmp -s "$tmp/direct" "$tmp/out" && grep -q $'^init\tce' "$tmp/out"; then ok; else bad "simulate --coco /dev/stdin" "$(head -c 300 "$tmp/out")"; fi
+"$focal" plot "$top/plots/loss.spec" -o "$tmp/direct.rec"
+"$focal" plot - -o "$tmp/piped.rec" <"$top/plots/loss.spec" 2>"$tmp/err"
+if [ -s "$tmp/direct.rec" ] && cmp -s "$tmp/direct.rec" "$tmp/piped.rec"; then ok; else bad "plot - reads the spec from standard input" "$(cat "$tmp/err")"; fi
+
 # ---- train: the curves file, thread-count invariance, Ctrl-C ---------------
 small="--train-anchors 4000 --test-anchors 3000 --imbalance 100 --steps 30 --batch 256 --seeds 3 --hidden 8 --format tsv"
 # shellcheck disable=SC2086

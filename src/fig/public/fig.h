@@ -402,10 +402,14 @@ typedef struct fig_render_opts {
  * fig_render - render figure f to the file `path`.  format is one of
  * "pdf", "svg", "png", "gp" (alias "gnuplot"), "record", "term", or NULL to
  * choose by the extension of path (.pdf .svg .png .gp .rec .txt; case
- * insensitive).  opts may be NULL for defaults.  The file is written
- * atomically: output goes to a temporary file beside path that is renamed
- * over path on success and removed on any error, so path is either the
- * complete new figure or untouched.
+ * insensitive).  opts may be NULL for defaults.  The path is written as
+ * focal/outfile.h says: a regular file (or a missing one, or the regular
+ * target of a symbolic link) atomically, through a temporary file beside
+ * it renamed over it on success and removed on any error, so it is either
+ * the complete new figure or untouched; "-", /dev/stdout and /dev/fd/N
+ * write that descriptor; a character device or FIFO is written in place,
+ * never replaced; a directory, block device or socket is refused.  After
+ * FIG_EIO errno holds the cause.
  * Errors: FIG_EFORMAT (unknown format/extension), FIG_EINVAL, FIG_ERANGE
  * (e.g. a log axis with no positive data), FIG_EMARKUP (malformed markup
  * in a field changed directly), FIG_EIO (cannot create/write/rename),
