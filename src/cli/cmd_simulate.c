@@ -33,7 +33,7 @@ const char cmd_simulate_usage[] =
 	"  --anchors N           N anchors drawn from the model, no geometry, streaming\n"
 	"  --pos-frac F          their positive share (default 1/1001; 1 in 1001)\n"
 	"  --scores FILE         real scores: label and logit (or prob) per anchor from\n"
-	"                        CSV/TSV or NumPy .npy\n"
+	"                        CSV/TSV or NumPy .npy ('-': standard input)\n"
 	"  --preset NAME         toy-245 (245 anchors: 10 positives at p_t = 0.02, 235\n"
 	"                        negatives at p_t = 0.6) or retinanet (the paper's\n"
 	"                        setting: 1333x800, 7 boxes, gamma 2, alpha 0.25)\n"
