@@ -15,7 +15,7 @@ const char cmd_eval_usage[] =
 	"label --y (x_t = x for y = 1, -x for y = 0).\n"
 	"\n"
 	"  --loss LIST     losses: ce, fl, fgl, flstar (default ce,fl,fgl)\n"
-	"  --gamma LIST    focusing parameters, comma list of numbers >= 0 (default 2);\n"
+	"  --gamma LIST    focusing parameters, comma list of numbers in [0, 100] (default 2);\n"
 	"                  ce is reported once, with gamma 0\n"
 	"  --alpha A       class weight in [0, 1]: alpha_t = A for y = 1, 1-A for y = 0\n"
 	"  --beta B        FL* offset (default 0); flstar needs gamma > 0\n"

@@ -12,7 +12,7 @@ const char cmd_integrate_usage[] =
 	"The effective focal gradient loss E_gamma(p) = integral from p to 1 of\n"
 	"(1-s)^gamma / s ds, the loss whose gradient is FGL's (zero at p = 1).\n"
 	"\n"
-	"  --gamma LIST    comma list of numbers >= 0, integer or real (default 2)\n"
+	"  --gamma LIST    comma list of numbers in [0, 100], integer or real (default 2)\n"
 	"  --p, --p-grid, --x, --x-grid, --y, --log   points, as in 'focal eval'\n"
 	"  --method M      analytic (default): series and continued fraction;\n"
 	"                  numeric: GSL adaptive quadrature (QAGS);\n"

@@ -165,7 +165,7 @@ static int check_rows(struct cli *c, const char *v)
 }
 
 const struct repl_param repl_params[] = {
-	{"gamma", "comma list of numbers >= 0", "0.5,1,2", NULL, check_gamma},
+	{"gamma", "comma list of numbers in [0, 100]", "0.5,1,2", NULL, check_gamma},
 	{"alpha", "number in [0, 1]", "0.25", NULL, check_alpha},
 	{"beta", "finite number (the FL* offset)", "1", NULL, check_beta},
 	{"loss", "comma list of ce, fl, fgl, flstar, ohem, sampled", "fl,fgl", loss_values, check_loss},
