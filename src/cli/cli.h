@@ -51,7 +51,8 @@ struct opt;
 /*
  * Options that do not go together, as data: the option `one` (its name
  * without dashes) excludes every option named in `others` (names separated
- * by spaces), or, when needs is set, requires one of them.  why says what
+ * by spaces), or, when needs is set, requires one of them; a word
+ * NAME=VALUE in `others` is the option given with that value.  why says what
  * the options mean, for the message.  A command's rules end with a NULL
  * one.  cli_run() checks them over the options seen, before the command
  * runs, for the CLI and the REPL alike.

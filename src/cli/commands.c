@@ -17,6 +17,15 @@ static const struct cli_excl points_excl[] = {
 	{"x", "x-grid", 0, POINTS_WHY},
 	{NULL, NULL, 0, NULL}};
 
+#define QUAD_WHY "the analytic method has no tolerance"
+static const struct cli_excl integrate_excl[] = {
+	{"p", "p-grid x x-grid", 0, POINTS_WHY},
+	{"p-grid", "x x-grid", 0, POINTS_WHY},
+	{"x", "x-grid", 0, POINTS_WHY},
+	{"epsrel", "method=numeric method=both", 1, QUAD_WHY},
+	{"epsabs", "method=numeric method=both", 1, QUAD_WHY},
+	{NULL, NULL, 0, NULL}};
+
 static const struct cli_excl check_excl[] = {
 	{"p", "p-grid", 0, "probabilities come from --p or --p-grid"},
 	{NULL, NULL, 0, NULL}};
@@ -38,6 +47,8 @@ static const struct cli_excl simulate_excl[] = {
 	{"coco", "coco-image", 1, "which image's boxes: --coco-image ID|NAME"},
 	{"coco-image", "coco", 1, "the COCO annotation file: --coco FILE"},
 	{"pos-frac", "anchors", 1, "the positive share of the anchors --anchors draws"},
+	{"points", "table=cdf", 1, "the points of the loss CDF"},
+	{"bins", "table=hist", 1, "the bins of the gradient-norm histogram"},
 	{NULL, NULL, 0, NULL}};
 
 static const struct cli_excl spread_excl[] = {
@@ -74,7 +85,7 @@ static const struct cli_excl figures_excl[] = {
 
 const struct cmd cli_commands[] = {
 	{"eval", cmd_eval, "losses, derivatives, weights and the residual at points", cmd_eval_usage, cmd_eval_opts, points_excl, EVAL_COMPACT},
-	{"integrate", cmd_integrate, "the effective FGL loss E_gamma(p), analytic and numeric", cmd_integrate_usage, cmd_integrate_opts, points_excl, INTEGRATE_COMPACT},
+	{"integrate", cmd_integrate, "the effective FGL loss E_gamma(p), analytic and numeric", cmd_integrate_usage, cmd_integrate_opts, integrate_excl, INTEGRATE_COMPACT},
 	{"compare", cmd_compare, "FL against FGL side by side over a grid", cmd_compare_usage, cmd_compare_opts, points_excl, COMPARE_COMPACT},
 	{"check", cmd_check, "run the mathematical identities; exit 1 if one fails", cmd_check_usage, cmd_check_opts, check_excl, NULL},
 	{"simulate", cmd_simulate, "populations of anchors: who carries the loss and the gradient", cmd_simulate_usage, cmd_simulate_opts, simulate_excl, SIMULATE_COMPACT},
@@ -139,15 +150,34 @@ static int opt_width(const char *a)
 	return (int)strcspn(a, "=");
 }
 
+/*
+ * Where argv gives the option of a rule's word (len bytes): "name", or
+ * "name=VALUE" for the option given with that value; 0 when it does not.
+ */
+static int given(const struct cmd *cmd, char **argv, const int *seen, size_t n,
+		 const char *w, size_t len)
+{
+	const char *eq = memchr(w, '=', len);
+	int j = seen_at(cmd, seen, n, w, eq ? (size_t)(eq - w) : len);
+	if (j == 0 || eq == NULL)
+		return j;
+	const char *val = strchr(argv[j], '=');
+	val = val ? val + 1 : argv[j + 1]; /* options_seen saw the value */
+	size_t vl = len - (size_t)(eq + 1 - w);
+	return strlen(val) == vl && strncmp(val, eq + 1, vl) == 0 ? j : 0;
+}
+
 static int check_rule(struct cli *c, const struct cmd *cmd, char **argv,
 		      const struct cli_excl *r, const int *seen, size_t n)
 {
 	int i = seen_at(cmd, seen, n, r->one, strlen(r->one)), any = 0;
 	if (i == 0)
 		return 0;
+	char alts[256] = "";
+	size_t used = 0;
 	for (const char *w = r->others; *w;) {
 		size_t len = strcspn(w, " ");
-		int j = seen_at(cmd, seen, n, w, len);
+		int j = given(cmd, argv, seen, n, w, len);
 		if (j && !r->needs) {
 			int a = i < j ? i : j, b = i < j ? j : i;
 			cli_error(c, "%s: %.*s and %.*s cannot be used together (%s)", cmd->name,
@@ -155,11 +185,18 @@ static int check_rule(struct cli *c, const struct cmd *cmd, char **argv,
 			return -1;
 		}
 		any |= j != 0;
+		/* "--name" or "--name VALUE", joined by "or", for the message */
+		const char *eq = memchr(w, '=', len);
+		size_t nl = eq ? (size_t)(eq - w) : len;
+		if (used < sizeof alts)
+			used += (size_t)snprintf(alts + used, sizeof alts - used, "%s--%.*s%s%.*s",
+						 used ? " or " : "", (int)nl, w, eq ? " " : "",
+						 eq ? (int)(len - nl - 1) : 0, eq ? eq + 1 : "");
 		w += len + (w[len] == ' ');
 	}
 	if (r->needs && !any) {
-		cli_error(c, "%s: %.*s needs %s%s (%s)", cmd->name, opt_width(argv[i]), argv[i],
-			  strchr(r->others, ' ') ? "one of --" : "--", r->others, r->why);
+		cli_error(c, "%s: %.*s needs %s (%s)", cmd->name, opt_width(argv[i]), argv[i],
+			  alts, r->why);
 		return -1;
 	}
 	return 0;

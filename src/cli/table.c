@@ -297,7 +297,9 @@ static int choose_columns(struct cli *c, const struct table *t, enum cli_format 
 	if (sh->nsel < 2 && sh->nsel < t->ncol)
 		for (sh->nsel = 0; sh->nsel < t->ncol; sh->nsel++)
 			sh->sel[sh->nsel] = sh->nsel;
-	size_t limit = f == FMT_TABLE && v && (c->out_is_tty || getenv("COLUMNS")) ? (size_t)cli_term_width() : 0;
+	/* only tables with a compact set are cut to fit (not figures --list) */
+	size_t limit = f == FMT_TABLE && v && v->compact && (c->out_is_tty || getenv("COLUMNS")) ?
+		       (size_t)cli_term_width() : 0;
 	size_t width = 0, k = 0;
 	for (; k < sh->nsel; k++) {
 		size_t add = w[sh->sel[k]] + (k ? 2 : 0);
