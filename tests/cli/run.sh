@@ -189,7 +189,7 @@ if command -v script >/dev/null 2>&1; then
 	tty_run 200 40 "PAGER='sed s/^/PAGED:/' $focal eval --loss ce --p-grid 0.1:0.9:3" >"$tmp/tty"
 	if ! grep -q '^PAGED:' "$tmp/tty" && [ "$(grep -c . "$tmp/tty")" -eq 4 ]; then ok; else bad "short output is not paged" "$(head -3 "$tmp/tty")"; fi
 	tty_run 80 200 "$focal figures --list" >"$tmp/tty"
-	if head -1 "$tmp/tty" | grep -q '^name.caption$' && ! grep -q '^focal: note' "$tmp/tty"; then ok; else bad "figures --list keeps its captions on a terminal" "$(head -2 "$tmp/tty")"; fi
+	if head -1 "$tmp/tty" | grep -q '^name.caption.command$' && ! grep -q '^focal: note' "$tmp/tty"; then ok; else bad "figures --list keeps its captions on a terminal" "$(head -2 "$tmp/tty")"; fi
 	PAGER='sed s/^/PAGED:/' "$focal" eval --loss ce --p-grid 0.1:0.9:300 --format table >"$tmp/out"
 	if ! grep -q '^PAGED:' "$tmp/out"; then ok; else bad "output that is not a terminal is never paged"; fi
 else
