@@ -44,21 +44,26 @@ if [ ! -s "$tmp/err" ]; then ok; else bad "broken pipe is quiet" "$(cat "$tmp/er
 # 20-200 ms; the bound is loose so that a loaded machine cannot fail it).
 # Job control on, so that background jobs keep SIGINT (a script's '&'
 # would start them with it ignored, which focal respects: see below).
+# Every command runs for several CPU-seconds at least, so the signal
+# comes during the work on an idle machine too (spread's 10^6 rows take
+# 0.2 s: its rows poll as eval's and compare's do, through table_add).
 # Rows: delay in seconds (or "repl": the line piped into focal repl) |
 # a file that must not appear ('-': none) | the command
+# a training figure whose experiment runs for many seconds
+sed 's/steps=120 seeds=5 eval-every=120/steps=50000 seeds=5 eval-every=1000/' \
+	"$(dirname "$0")/../../plots/train_gamma.spec" >"$tmp/heavy.spec"
 sigint_cases="1|-|simulate --anchors 1e12
 1|-|simulate --anchors 1e12 --threads 1 --loss fl,fgl,ohem,sampled --gamma 1,2,5
-1|-|simulate --anchors 2e7 --table hist --state early,converged
+0.3|-|simulate --anchors 2e7 --table hist --state init,early,converged
 1|-|simulate --anchors 2e7 --table cdf --loss fl,fgl --gamma 2
 1|-|simulate --image 8000x8000 --boxes 3000
-0.25|-|spread --gamma-grid 0:5:1000000
 1|-|train --steps 1000000 --seeds 2
 1|$tmp/curves.tsv|train --train-anchors 10000000 --seeds 2 --curves $tmp/curves.tsv
-1|-|integrate --method numeric --p-grid 0.001:0.999:1000000
+1|-|integrate --method numeric --gamma 0.5,1,2,3,5 --p-grid 0.001:0.999:1000000
 1|-|check --p-grid 0.001:0.999:1000000
 1|-|eval --p-grid 0.001:0.999:1000000 --gamma 0,1,2,3
 1|-|compare --p-grid 0.001:0.999:1000000
-0.5|$tmp/tg.pdf|plot train_gamma -o $tmp/tg.pdf
+1|$tmp/tg.pdf|plot $tmp/heavy.spec -o $tmp/tg.pdf
 repl|-|simulate --anchors 1e12"
 lat_max=2000
 lat_all=""
