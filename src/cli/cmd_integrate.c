@@ -36,11 +36,11 @@ enum { O_HELP, O_GAMMA, O_P, O_PGRID, O_X, O_XGRID, O_Y, O_LOG, O_METHOD,
        O_EPSREL, O_EPSABS, O_PUBLISHED, O_FORMAT };
 
 const struct opt cmd_integrate_opts[] = {
-	{"help", 0, O_HELP},     {"gamma", 1, O_GAMMA},   {"p", 1, O_P},
-	{"p-grid", 1, O_PGRID},  {"x", 1, O_X},           {"x-grid", 1, O_XGRID},
-	{"y", 1, O_Y},           {"log", 0, O_LOG},       {"method", 1, O_METHOD},
-	{"epsrel", 1, O_EPSREL}, {"epsabs", 1, O_EPSABS}, {"published", 0, O_PUBLISHED},
-	{"format", 1, O_FORMAT}, {NULL, 0, 0}};
+	OPT_ANY("help", 0, O_HELP),     OPT_ANY("gamma", 1, O_GAMMA),   OPT_ANY("p", 1, O_P),
+	OPT_ANY("p-grid", 1, O_PGRID),  OPT_ANY("x", 1, O_X),           OPT_ANY("x-grid", 1, O_XGRID),
+	OPT_ANY("y", 1, O_Y),           OPT_ANY("log", 0, O_LOG),       OPT_ANY("method", 1, O_METHOD),
+	OPT_ANY("epsrel", 1, O_EPSREL), OPT_ANY("epsabs", 1, O_EPSABS), OPT_ANY("published", 0, O_PUBLISHED),
+	OPT_ANY("format", 1, O_FORMAT), OPT_END};
 
 static const char *status_name(int st)
 {

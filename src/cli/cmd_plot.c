@@ -164,10 +164,10 @@ enum { P_POS, P_HELP, P_OUT, P_OUT_LONG, P_GAMMA, P_DPI, P_TERM, P_COLS, P_ROWS,
        P_OFMT };
 
 const struct opt cmd_plot_opts[] = {
-	{"", 1, P_POS},       {"help", 0, P_HELP},   {"o", 1, P_OUT},
-	{"output", 1, P_OUT}, {"gamma", 1, P_GAMMA}, {"dpi", 1, P_DPI},
-	{"term", 0, P_TERM},  {"cols", 1, P_COLS},   {"rows", 1, P_ROWS},
-	{"window", 0, P_WINDOW}, {"output-format", 1, P_OFMT}, {NULL, 0, 0}};
+	OPT_ANY("", 1, P_POS),       OPT_ANY("help", 0, P_HELP),   OPT_ANY("o", 1, P_OUT),
+	OPT_ANY("output", 1, P_OUT), OPT_ANY("gamma", 1, P_GAMMA), OPT_ANY("dpi", 1, P_DPI),
+	OPT_ANY("term", 0, P_TERM),  OPT_ANY("cols", 1, P_COLS),   OPT_ANY("rows", 1, P_ROWS),
+	OPT_ANY("window", 0, P_WINDOW), OPT_ANY("output-format", 1, P_OFMT), OPT_END};
 
 int cmd_plot(struct cli *c, int argc, char **argv)
 {
@@ -349,9 +349,9 @@ static int make_dirs(const char *path)
 enum { F_HELP, F_OUT, F_FORMATS, F_DPI, F_LIST, F_JOBS };
 
 const struct opt cmd_figures_opts[] = {
-	{"help", 0, F_HELP}, {"o", 1, F_OUT}, {"output", 1, F_OUT},
-	{"formats", 1, F_FORMATS}, {"dpi", 1, F_DPI}, {"list", 0, F_LIST},
-	{"jobs", 1, F_JOBS}, {NULL, 0, 0}};
+	OPT_ANY("help", 0, F_HELP), OPT_ANY("o", 1, F_OUT), OPT_ANY("output", 1, F_OUT),
+	OPT_ANY("formats", 1, F_FORMATS), OPT_ANY("dpi", 1, F_DPI), OPT_ANY("list", 0, F_LIST),
+	OPT_ANY("jobs", 1, F_JOBS), OPT_END};
 
 /* What rendering one figure of the set needs. */
 struct figjob {

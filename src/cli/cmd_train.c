@@ -79,17 +79,17 @@ enum {
 };
 
 const struct opt cmd_train_opts[] = {
-	{"help", 0, T_HELP}, {"loss", 1, T_LOSS}, {"gamma", 1, T_GAMMA}, {"sweep", 0, T_SWEEP},
-	{"alpha", 1, T_ALPHA}, {"ce-alpha", 1, T_CEALPHA}, {"ohem-ratio", 1, T_OHEM},
-	{"dim", 1, T_DIM}, {"train-anchors", 1, T_NTRAIN}, {"test-anchors", 1, T_NTEST},
-	{"imbalance", 1, T_IMBALANCE}, {"hard-share", 1, T_HARDSHARE},
-	{"separation", 1, T_SEPARATION}, {"hard-dist", 1, T_HARDDIST},
-	{"data-seed", 1, T_DATASEED}, {"model", 1, T_MODEL}, {"hidden", 1, T_HIDDEN},
-	{"prior", 1, T_PRIOR}, {"optimizer", 1, T_OPTIMIZER}, {"lr", 1, T_LR},
-	{"momentum", 1, T_MOMENTUM}, {"batch", 1, T_BATCH}, {"steps", 1, T_STEPS},
-	{"seeds", 1, T_SEEDS}, {"seed", 1, T_SEED}, {"threads", 1, T_THREADS},
-	{"eval-every", 1, T_EVAL}, {"curves", 1, T_CURVES}, {"table", 1, T_TABLE},
-	{"format", 1, T_FORMAT}, {NULL, 0, 0}};
+	OPT_ANY("help", 0, T_HELP), OPT_ANY("loss", 1, T_LOSS), OPT_ANY("gamma", 1, T_GAMMA), OPT_ANY("sweep", 0, T_SWEEP),
+	OPT_ANY("alpha", 1, T_ALPHA), OPT_ANY("ce-alpha", 1, T_CEALPHA), OPT_ANY("ohem-ratio", 1, T_OHEM),
+	OPT_ANY("dim", 1, T_DIM), OPT_ANY("train-anchors", 1, T_NTRAIN), OPT_ANY("test-anchors", 1, T_NTEST),
+	OPT_ANY("imbalance", 1, T_IMBALANCE), OPT_ANY("hard-share", 1, T_HARDSHARE),
+	OPT_ANY("separation", 1, T_SEPARATION), OPT_ANY("hard-dist", 1, T_HARDDIST),
+	OPT_ANY("data-seed", 1, T_DATASEED), OPT_ANY("model", 1, T_MODEL), OPT_ANY("hidden", 1, T_HIDDEN),
+	OPT_ANY("prior", 1, T_PRIOR), OPT_ANY("optimizer", 1, T_OPTIMIZER), OPT_ANY("lr", 1, T_LR),
+	OPT_ANY("momentum", 1, T_MOMENTUM), OPT_ANY("batch", 1, T_BATCH), OPT_ANY("steps", 1, T_STEPS),
+	OPT_ANY("seeds", 1, T_SEEDS), OPT_ANY("seed", 1, T_SEED), OPT_ANY("threads", 1, T_THREADS),
+	OPT_ANY("eval-every", 1, T_EVAL), OPT_ANY("curves", 1, T_CURVES), OPT_ANY("table", 1, T_TABLE),
+	OPT_ANY("format", 1, T_FORMAT), OPT_END};
 
 /* Limits (documented in focal(1)). */
 #define MAX_ANCHORS 1e8

@@ -43,8 +43,8 @@ const char cmd_repl_usage[] =
 enum { R_HELP, R_STOP, R_NOHIST };
 
 const struct opt cmd_repl_opts[] = {
-	{"help", 0, R_HELP}, {"stop-on-error", 0, R_STOP}, {"no-history", 0, R_NOHIST},
-	{NULL, 0, 0}};
+	OPT_ANY("help", 0, R_HELP), OPT_ANY("stop-on-error", 0, R_STOP), OPT_ANY("no-history", 0, R_NOHIST),
+	OPT_END};
 
 const char *const repl_builtins[] = {"set", "unset", "show", "reset", "help", "save",
 				     "quit", "exit", NULL};
