@@ -195,18 +195,10 @@ int cli_parse_double(struct cli *c, const char *what, const char *rule,
 int cli_parse_range(struct cli *c, const char *what, const char *s, double lo, double hi,
 		    int want_int, double *out)
 {
-	char rule[96];
-	snprintf(rule, sizeof rule, "must be %s in [%.15g, %.15g]",
-		 want_int ? "an integer" : "a number", lo, hi);
-	double v;
-	if (cli_parse_double(c, what, rule, s, &v) != 0)
-		return -1;
-	if (!(v >= lo && v <= hi) || (want_int && v != floor(v))) {
-		cli_error(c, "invalid %s '%s': %s", what, s, rule);
-		return -1;
-	}
-	*out = v;
-	return 0;
+	/* the rule of a typed row, so messages say ranges one way */
+	struct opt row = {.name = what, .type = want_int ? OPT_INT : OPT_DOUBLE, .lo = lo,
+			  .hi = hi, .what = what};
+	return opt_value(c, &row, s, out);
 }
 
 int cli_check_gamma(double g)

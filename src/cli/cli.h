@@ -231,7 +231,7 @@ struct opt {
 #define OPT_END {.name = NULL}
 
 /* Limits written once: every row and every front end uses these. */
-#define OPT_SEED_MAX 9007199254740992.0 /* 2^53: every integer below is a double */
+#define OPT_SEED_MAX FOCAL_SEED_MAX
 #define OPT_THREADS_MAX 256
 
 /* Rows that several commands and the REPL share, one definition each

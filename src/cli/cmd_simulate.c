@@ -443,14 +443,14 @@ static int parse_simargs(struct cli *c, int argc, char **argv, struct simargs *a
 		case S_NEGSD: e = cli_parse_range(c, "negative sd", val, 0, 1000, 0, &a->neg_sd); break;
 		case S_NEGSLOPE: e = cli_parse_range(c, "negative IoU slope", val, -1000, 1000, 0, &a->neg_slope); break;
 		case S_HARDSHARE: e = cli_parse_range(c, "hard share", val, 0, 1, 0, &a->hard_share); break;
-		case S_SEED: e = cli_parse_range(c, "seed", val, 0, 9007199254740992.0, 1, &a->seed); break;
+		case S_SEED: e = opt_value(c, &opt_row_seed, val, &a->seed); break;
 		case S_LOSS: a->loss = val; break;
 		case S_GAMMA: a->gamma = val; break;
 		case S_ALPHA: a->alpha = val; break;
 		case S_HARD: e = cli_parse_range(c, "hard threshold", val, 1e-12, 1 - 1e-12, 0, &a->hard); break;
 		case S_OHEM: e = cli_parse_range(c, "OHEM ratio", val, 1e-6, 1e6, 0, &a->ohem_ratio); break;
 		case S_BATCH: e = cli_parse_range(c, "batch size", val, 1, 1e9, 1, &a->batch); break;
-		case S_THREADS: e = cli_parse_range(c, "thread count", val, 1, 256, 1, &a->threads); break;
+		case S_THREADS: e = opt_value(c, &opt_row_threads, val, &a->threads); break;
 		case S_TABLE:
 			if (strcmp(val, "summary") && strcmp(val, "cdf") && strcmp(val, "hist")) {
 				cli_error(c, "invalid table '%s': must be summary, cdf or hist", val);

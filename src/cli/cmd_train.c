@@ -149,7 +149,7 @@ static int parse_args(struct cli *c, int argc, char **argv, struct trainargs *a,
 		case T_HARDSHARE: e = cli_parse_range(c, "hard share", val, 0, 1, 0, &a->hard_share); break;
 		case T_SEPARATION: e = cli_parse_range(c, "separation", val, 0, 1000, 0, &a->separation); break;
 		case T_HARDDIST: e = cli_parse_range(c, "hard distance", val, 0, 1000, 0, &a->hard_dist); break;
-		case T_DATASEED: e = cli_parse_range(c, "data seed", val, 0, 9007199254740992.0, 1, &a->data_seed); break;
+		case T_DATASEED: e = cli_parse_range(c, "data seed", val, 0, OPT_SEED_MAX, 1, &a->data_seed); break;
 		case T_MODEL: a->model = val; break;
 		case T_HIDDEN: e = cli_parse_range(c, "hidden unit count", val, 1, 4096, 1, &a->hidden); break;
 		case T_PRIOR: e = cli_parse_range(c, "prior", val, 1e-12, 1 - 1e-12, 0, &a->prior); break;
@@ -159,8 +159,8 @@ static int parse_args(struct cli *c, int argc, char **argv, struct trainargs *a,
 		case T_BATCH: e = cli_parse_range(c, "batch size", val, 1, MAX_ANCHORS, 1, &a->batch); break;
 		case T_STEPS: e = cli_parse_range(c, "steps", val, 1, MAX_STEPS, 1, &a->steps); break;
 		case T_SEEDS: e = cli_parse_range(c, "seed count", val, 1, MAX_SEEDS, 1, &a->seeds); break;
-		case T_SEED: e = cli_parse_range(c, "seed", val, 0, 9007199254740992.0, 1, &a->seed); break;
-		case T_THREADS: e = cli_parse_range(c, "thread count", val, 1, 256, 1, &a->threads); break;
+		case T_SEED: e = opt_value(c, &opt_row_seed, val, &a->seed); break;
+		case T_THREADS: e = opt_value(c, &opt_row_threads, val, &a->threads); break;
 		case T_EVAL: e = cli_parse_range(c, "evaluation interval", val, 1, MAX_STEPS, 1, &a->eval_every); break;
 		case T_CURVES: a->curves = val; break;
 		case T_TABLE:

@@ -44,15 +44,29 @@ static int in_range(const struct opt *o, double v)
 	return o->type != OPT_INT || v == floor(v);
 }
 
+/* A bound as a person writes it: an integer in full (2^53 is
+ * 9007199254740992, not 9.00719925474099e+15), else 15 digits. */
+static void bound(double v, char *buf, size_t cap)
+{
+	if (v == floor(v) && fabs(v) <= FOCAL_SEED_MAX)
+		snprintf(buf, cap, "%.0f", v);
+	else
+		snprintf(buf, cap, "%.15g", v);
+}
+
 void opt_rule(const struct opt *o, char *buf, size_t cap)
 {
 	if (is_number(o)) {
 		if (isinf(o->lo) && isinf(o->hi) && o->lo_open && o->hi_open)
 			snprintf(buf, cap, "must be a finite number");
-		else
-			snprintf(buf, cap, "must be %s in %c%.15g, %.15g%c",
+		else {
+			char lo[32], hi[32];
+			bound(o->lo, lo, sizeof lo);
+			bound(o->hi, hi, sizeof hi);
+			snprintf(buf, cap, "must be %s in %c%s, %s%c",
 				 o->type == OPT_INT ? "an integer" : "a number",
-				 o->lo_open ? '(' : '[', o->lo, o->hi, o->hi_open ? ')' : ']');
+				 o->lo_open ? '(' : '[', lo, hi, o->hi_open ? ')' : ']');
+		}
 		return;
 	}
 	if (o->names == NULL) {
@@ -205,8 +219,8 @@ void opt_free(const struct opt *rows, void *args)
 
 void opt_help_line(const struct opt *o, int col, char *buf, size_t cap)
 {
-	int w = snprintf(buf, cap, "  %s%s%s%s", o->name[1] ? "--" : "-", o->name,
-			 o->arg ? " " : "", o->arg ? o->arg : "");
+	int w = snprintf(buf, cap, "  --%s%s%s", o->name, o->arg ? " " : "",
+			 o->arg ? o->arg : "");
 	if (w < 0 || (size_t)w >= cap)
 		return;
 	snprintf(buf + w, cap - (size_t)w, "%*s%s", w < col ? col - w : 1, "",

@@ -131,7 +131,7 @@ static int offer_commands(struct repl_completion *cm, const char *text)
 static int offer_params(struct repl_completion *cm, const char *text)
 {
 	for (size_t i = 0; i < repl_nparams; i++)
-		if (offer_str(cm, text, repl_params[i].name) != 0)
+		if (offer_str(cm, text, repl_params[i].row->name) != 0)
 			return -1;
 	return 0;
 }
@@ -231,13 +231,14 @@ static int complete_words(const struct repl_session *s, int argc, char **argv, i
 			size_t n = strcspn(w, "=");
 			for (size_t i = 0; i < repl_nparams; i++) {
 				const struct repl_param *p = &repl_params[i];
-				if (strlen(p->name) == n && strncmp(p->name, w, n) == 0 && p->values) {
+				const char *const *values = p->row->names;
+				if (strlen(p->row->name) == n && strncmp(p->row->name, w, n) == 0 && values) {
 					char vals[256] = "";
-					for (size_t k = 0; p->values[k]; k++) {
-						strncat(vals, p->values[k], sizeof vals - strlen(vals) - 2);
+					for (size_t k = 0; values[k]; k++) {
+						strncat(vals, values[k], sizeof vals - strlen(vals) - 2);
 						strcat(vals, " ");
 					}
-					return offer_values(cm, text, vals, !strcmp(p->name, "loss"));
+					return offer_values(cm, text, vals, p->row->type == OPT_NAMES);
 				}
 			}
 			return 0;
@@ -249,12 +250,13 @@ static int complete_words(const struct repl_session *s, int argc, char **argv, i
 			pn += 2;
 		for (size_t i = 0; i < repl_nparams; i++) {
 			const struct repl_param *p = &repl_params[i];
-			if (strcmp(p->name, pn) != 0 || p->values == NULL)
+			const char *const *values = p->row->names;
+			if (strcmp(p->row->name, pn) != 0 || values == NULL)
 				continue;
-			for (size_t k = 0; p->values[k]; k++) {
-				int r = !strcmp(p->name, "loss")
-						? offer_values(cm, text, p->values[k], 1)
-						: offer_str(cm, text, p->values[k]);
+			for (size_t k = 0; values[k]; k++) {
+				int r = p->row->type == OPT_NAMES
+						? offer_values(cm, text, values[k], 1)
+						: offer_str(cm, text, values[k]);
 				if (r != 0)
 					return -1;
 			}

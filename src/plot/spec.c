@@ -462,7 +462,7 @@ static int parse_population(struct ctx *c, struct spec_panel *pn, char tok[MAXTO
 		} else if (strcmp(k, "seed") == 0) {
 			if (num(c, v, "seed", &pp->seed) != 0)
 				return -1;
-			if (pp->seed != floor(pp->seed) || pp->seed < 0 || pp->seed > 9007199254740992.0)
+			if (pp->seed != floor(pp->seed) || pp->seed < 0 || pp->seed > FOCAL_SEED_MAX)
 				return fail(c, "invalid seed '%s': expected a whole number >= 0", v);
 		} else {
 			return fail(c, "unknown population option '%s' (expected source, state, anchors, pos-frac, prior, alpha or seed)", k);
@@ -546,7 +546,7 @@ static int parse_training(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK]
 		} else if (strcmp(k, "seeds") == 0) {
 			e = whole(c, k, v, 1, 10000, &t->seeds);
 		} else if (strcmp(k, "seed") == 0) {
-			e = whole(c, k, v, 0, 9007199254740992.0, &t->seed);
+			e = whole(c, k, v, 0, FOCAL_SEED_MAX, &t->seed);
 		} else if (strcmp(k, "eval-every") == 0) {
 			e = whole(c, k, v, 1, 1e7, &t->eval_every);
 		} else {
