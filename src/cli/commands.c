@@ -10,15 +10,6 @@
 
 /* ---- options that do not go together (struct cli_excl) ---- */
 
-#define QUAD_WHY "the analytic method has no tolerance"
-static const struct cli_excl integrate_excl[] = {
-	{"p", "p-grid x x-grid", 0, POINTS_WHY},
-	{"p-grid", "x x-grid", 0, POINTS_WHY},
-	{"x", "x-grid", 0, POINTS_WHY},
-	{"epsrel", "method=numeric method=both", 1, QUAD_WHY},
-	{"epsabs", "method=numeric method=both", 1, QUAD_WHY},
-	{NULL, NULL, 0, NULL}};
-
 /* simulate: where the anchors come from (one source), and the options
  * that only a source's own population reads. */
 #define SIM_GEOMETRY "image boxes box-size box-aspect boxes-file coco coco-image pos-iou neg-iou low-quality"
@@ -74,7 +65,7 @@ static const struct cli_excl figures_excl[] = {
 
 const struct cmd cli_commands[] = {
 	{"eval", cmd_eval, "losses, derivatives, weights and the residual at points", cmd_eval_usage, cmd_eval_opts, NULL, EVAL_COMPACT},
-	{"integrate", cmd_integrate, "the effective FGL loss E_gamma(p), analytic and numeric", cmd_integrate_usage, cmd_integrate_opts, integrate_excl, INTEGRATE_COMPACT},
+	{"integrate", cmd_integrate, "the effective FGL loss E_gamma(p), analytic and numeric", cmd_integrate_usage, cmd_integrate_opts, NULL, INTEGRATE_COMPACT},
 	{"compare", cmd_compare, "FL against FGL side by side over a grid", cmd_compare_usage, cmd_compare_opts, NULL, COMPARE_COMPACT},
 	{"check", cmd_check, "run the mathematical identities; exit 1 if one fails", cmd_check_usage, cmd_check_opts, NULL, NULL},
 	{"simulate", cmd_simulate, "populations of anchors: who carries the loss and the gradient", cmd_simulate_usage, cmd_simulate_opts, simulate_excl, SIMULATE_COMPACT},

@@ -57,29 +57,34 @@ static void bound(double v, char *buf, size_t cap)
 void opt_rule(const struct opt *o, char *buf, size_t cap)
 {
 	if (is_number(o)) {
+		char lo[32], hi[32];
+		bound(o->lo, lo, sizeof lo);
+		bound(o->hi, hi, sizeof hi);
 		if (isinf(o->lo) && isinf(o->hi) && o->lo_open && o->hi_open)
 			snprintf(buf, cap, "must be a finite number");
-		else {
-			char lo[32], hi[32];
-			bound(o->lo, lo, sizeof lo);
-			bound(o->hi, hi, sizeof hi);
+		else if (isinf(o->hi) && o->hi > 0 && !isinf(o->lo))
+			snprintf(buf, cap, "must be %s %s %s",
+				 o->type == OPT_INT ? "an integer" : o->hi_open ? "a finite number" : "a number",
+				 o->lo_open ? ">" : ">=", lo);
+		else
 			snprintf(buf, cap, "must be %s in %c%s, %s%c",
 				 o->type == OPT_INT ? "an integer" : "a number",
 				 o->lo_open ? '(' : '[', lo, hi, o->hi_open ? ')' : ']');
-		}
 		return;
 	}
 	if (o->names == NULL) {
 		snprintf(buf, cap, "must be a value");
 		return;
 	}
+	/* one word of a few: "A, B or C"; a list or a format: "one of A, B, C" */
+	int alt = o->type == OPT_ENUM;
 	size_t n = 0, used = 0;
 	while (o->names[n])
 		n++;
-	used = (size_t)snprintf(buf, cap, "must be %s", n == 2 ? "" : "one of ");
+	used = (size_t)snprintf(buf, cap, "must be %s", alt ? "" : "one of ");
 	for (size_t i = 0; i < n && used < cap; i++)
 		used += (size_t)snprintf(buf + used, cap - used, "%s%s",
-					 i == 0 ? "" : n == 2 ? " or " : ", ", o->names[i]);
+					 i == 0 ? "" : alt && i + 1 == n ? " or " : ", ", o->names[i]);
 }
 
 /* cli_parse_list's check has no context: the row being checked lives
