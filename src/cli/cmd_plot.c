@@ -97,14 +97,19 @@ static int resolve_spec(struct cli *c, const char *name, char *path, size_t cap)
 	return 0;
 }
 
-static int parse_positive_int(struct cli *c, const char *what, const char *s, int lo, int hi, int *out)
+/* An integer option by its row (cli.h: the shared rows hold the limits). */
+static int parse_int_row(struct cli *c, const struct opt *row, const char *s, int *out)
 {
 	double v;
-	if (cli_parse_range(c, what, s, lo, hi, 1, &v) != 0)
+	if (opt_value(c, row, s, &v) != 0)
 		return -1;
 	*out = (int)v;
 	return 0;
 }
+
+/* figures --jobs: at most 64 renderers at once. */
+static const struct opt jobs_row = {.name = "jobs", .has_arg = 1, .type = OPT_INT, .lo = 1,
+				    .hi = 64, .arg = "N"};
 
 static int render_error(struct cli *c, const char *path, int st)
 {
@@ -193,18 +198,18 @@ int cmd_plot(struct cli *c, int argc, char **argv)
 		case P_DPI:
 			{
 				int dpi;
-				if (parse_positive_int(c, "dpi", val, 10, 2400, &dpi) != 0)
+				if (parse_int_row(c, &opt_row_dpi, val, &dpi) != 0)
 					return CLI_USAGE;
 				ro.dpi = dpi;
 			}
 			break;
 		case P_TERM: break; /* the default; -o and --window exclude it (commands.c) */
 		case P_COLS:
-			if (parse_positive_int(c, "cols", val, 20, 1000, &ro.term_cols) != 0)
+			if (parse_int_row(c, &opt_row_cols, val, &ro.term_cols) != 0)
 				return CLI_USAGE;
 			break;
 		case P_ROWS:
-			if (parse_positive_int(c, "rows", val, 8, 1000, &ro.term_rows) != 0)
+			if (parse_int_row(c, &opt_row_rows, val, &ro.term_rows) != 0)
 				return CLI_USAGE;
 			break;
 		case P_WINDOW: window = 1; break;
@@ -653,14 +658,14 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 		case F_DPI:
 			{
 				int dpi;
-				if (parse_positive_int(c, "dpi", val, 10, 2400, &dpi) != 0)
+				if (parse_int_row(c, &opt_row_dpi, val, &dpi) != 0)
 					return CLI_USAGE;
 				ro.dpi = dpi;
 			}
 			break;
 		case F_LIST: list = 1; break;
 		case F_JOBS:
-			if (parse_positive_int(c, "jobs", val, 1, 64, &jobs) != 0)
+			if (parse_int_row(c, &jobs_row, val, &jobs) != 0)
 				return CLI_USAGE;
 			break;
 		}
