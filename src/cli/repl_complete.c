@@ -9,9 +9,11 @@
 #include <string.h>
 
 /*
- * Values of options that take a word from a fixed set.  The commands check
- * these themselves and this table only offers them, so a value renamed in
- * a command must be renamed here (tests/repl/tmux.sh completes several).
+ * Values of untyped options (OPT_ANY rows) that take a word from a fixed
+ * set; a typed row's names are offered from the row itself.  The commands
+ * check these themselves and this table only offers them, so a value
+ * renamed in such a command must be renamed here (tests/repl/tmux.sh
+ * completes several).
  */
 static const struct {
 	const char *cmd;   /* NULL: any command with this option */
@@ -19,10 +21,8 @@ static const struct {
 	const char *values;
 	int list;          /* a comma list: complete after the last comma */
 } option_values[] = {
-	{"eval", "loss", "ce fl fgl flstar", 1},
 	{"simulate", "loss", "ce fl fgl ohem sampled", 1},
 	{NULL, "format", "table tsv csv json", 0},
-	{"integrate", "method", "analytic numeric both", 0},
 	{"simulate", "preset", "toy-245 retinanet", 0},
 	{"simulate", "table", "summary cdf hist", 0},
 	{"simulate", "state", "init early converged", 1},
@@ -192,6 +192,18 @@ static const struct opt *option_of(const struct cmd *cmd, const char *word)
 static int offer_option_values(struct repl_completion *cm, const char *text,
 			       const struct cmd *cmd, const struct opt *opt)
 {
+	if (opt->type == OPT_PATH) {
+		cm->files = 1;
+		return 0;
+	}
+	if (opt->names) {
+		char vals[256] = "";
+		for (size_t k = 0; opt->names[k]; k++) {
+			strncat(vals, opt->names[k], sizeof vals - strlen(vals) - 2);
+			strcat(vals, " ");
+		}
+		return offer_values(cm, text, vals, opt->type == OPT_NAMES);
+	}
 	for (size_t i = 0; file_options[i]; i++) {
 		if (strcmp(opt->name, file_options[i]) == 0) {
 			cm->files = 1;
