@@ -64,7 +64,7 @@ const struct opt cmd_check_opts[] = {
 	 .help = "multiply every tolerance by F in [0, 1e6] (default 1; below 1"},
 	OPT_ROW_FORMAT(offsetof(struct checkargs, fmt), "table, tsv, csv, json"),
 	OPT_ROW_GAMMA(offsetof(struct checkargs, gamma), "0,0.25,0.5,1,1.5,2,2.5,3,5,10,20,50",
-		      "gammas to check (default 0,0.25,0.5,1,1.5,2,2.5,3,5,10,20,50)"),
+		      "gammas to check, numbers in [0, 100]"),
 	{.name = "p", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct checkargs, p_list),
 	 .excludes = "p-grid", .why = CHECK_P_WHY, .arg = "LIST"},
 	{.name = "p-grid", .has_arg = 1, .type = OPT_STRING,
