@@ -198,6 +198,7 @@ enum opt_type {
 	OPT_RAW = 0,   /* untyped: the command parses the value (id) */
 	OPT_HELP,      /* print the command's usage and succeed */
 	OPT_FLAG,      /* int at target, set to 1 */
+	OPT_NOFLAG,    /* int at target, set to 0 (--no-NAME of a default-on flag) */
 	OPT_DOUBLE,    /* double in lo..hi (open ends: lo_open, hi_open) */
 	OPT_INT,       /* an integer-valued double in [lo, hi] */
 	OPT_DLIST,     /* struct dlist: comma list, each in lo..hi */

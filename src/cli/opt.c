@@ -165,8 +165,9 @@ int opt_value(struct cli *c, const struct opt *o, const char *s, void *dst)
 			return -1;
 		break;
 	case OPT_FLAG:
+	case OPT_NOFLAG:
 		if (dst)
-			*(int *)dst = 1;
+			*(int *)dst = o->type == OPT_FLAG;
 		return 0;
 	default:
 		break;
@@ -205,9 +206,10 @@ int opt_parse(struct cli *c, const char *cmd, const char *usage, const struct op
 	for (size_t k = 0; k < n; k++) {
 		const struct opt *o = &rows[k];
 		const char *s = given[k] ? raw[k] : o->def;
-		if (o->type == OPT_FLAG && given[k])
-			*(int *)(void *)((char *)args + o->target) = 1;
-		if (o->type == OPT_RAW || o->type == OPT_HELP || o->type == OPT_FLAG || s == NULL)
+		int flag = o->type == OPT_FLAG || o->type == OPT_NOFLAG;
+		if (flag && given[k])
+			*(int *)(void *)((char *)args + o->target) = o->type == OPT_FLAG;
+		if (o->type == OPT_RAW || o->type == OPT_HELP || flag || s == NULL)
 			continue;
 		if (opt_value(c, o, s, (char *)args + o->target) != 0)
 			return -1;

@@ -40,10 +40,12 @@ const char cmd_repl_usage[] =
 	"\n"
 	"History: $XDG_STATE_HOME/focal/history (default ~/.local/state/focal/history).\n";
 
-enum { R_HELP, R_STOP, R_NOHIST };
-
 const struct opt cmd_repl_opts[] = {
-	OPT_ANY("help", 0, R_HELP), OPT_ANY("stop-on-error", 0, R_STOP), OPT_ANY("no-history", 0, R_NOHIST),
+	OPT_ROW_HELP,
+	{.name = "stop-on-error", .type = OPT_FLAG, .target = offsetof(struct repl_opts, stop_on_error),
+	 .help = "in a script, stop at the first line that fails"},
+	{.name = "no-history", .type = OPT_NOFLAG, .target = offsetof(struct repl_opts, history),
+	 .help = "do not read or write the history file"},
 	OPT_END};
 
 const char *const repl_builtins[] = {"set", "unset", "show", "reset", "help", "save",
@@ -424,19 +426,9 @@ int cmd_repl(struct cli *c, int argc, char **argv)
 {
 	struct repl_opts o = {.interactive = isatty(STDIN_FILENO), .history = 1,
 			      .windows = 1, .files = 1};
-	int pos = 1, id, r;
-	const char *val;
-	while ((r = cli_next_opt(c, "repl", argc, argv, cmd_repl_opts, &pos, &id, &val)) > 0) {
-		switch (id) {
-		case R_HELP:
-			fputs(cmd_repl_usage, c->out);
-			return CLI_OK;
-		case R_STOP: o.stop_on_error = 1; break;
-		case R_NOHIST: o.history = 0; break;
-		}
-	}
-	if (r < 0)
-		return CLI_USAGE;
+	int r = opt_parse(c, "repl", cmd_repl_usage, cmd_repl_opts, argc, argv, &o);
+	if (r != 0)
+		return r > 0 ? CLI_OK : CLI_USAGE;
 
 	struct repl_session s;
 	if (repl_session_init(&s, c, &o) != 0)
