@@ -11,8 +11,17 @@ enum {
 	FOCAL__STREAM_TRAIN = 1,
 	FOCAL__STREAM_TEST = 2,
 	FOCAL__STREAM_INIT = 3,
-	FOCAL__STREAM_ORDER = 4
+	FOCAL__STREAM_ORDER = 4,
+	FOCAL__STREAM_FINAL = 5
 };
+
+/*
+ * Scores (logits) and labels of a split of n anchors drawn as
+ * focal_train_data_make(t, n, seed, stream) draws it, generated one row at
+ * a time so that a large test split needs no feature matrix.
+ */
+int focal__train_score_split(const focal_train_model *m, const focal_train_task *t, size_t n,
+			     uint64_t seed, uint64_t stream, double *score, int8_t *label);
 
 /*
  * Scratch space of focal_train_batch for batches of up to cap anchors, so
@@ -47,5 +56,26 @@ void focal__train_scores(const focal_train_model *m, const focal_train_data *d,
  * their counts (npos + 1 size_t). */
 int focal__train_ap_ws(const double *score, const int8_t *label, size_t n,
 		       double *pos, size_t *cnt, double *ap);
+
+/* A score with its label, for sorting. */
+struct focal__scored {
+	double s;
+	int y;
+};
+
+/*
+ * Temperature T minimising the NLL of σ(score / T) against the labels
+ * (Guo et al. 2017), by Newton's method on 1/T; NaN when the scores carry
+ * no information (every second derivative 0).
+ */
+double focal__train_temperature(const double *score, const int8_t *label, size_t n);
+
+/*
+ * Calibration measures of focal_train_run (ece, ece_top, temperature,
+ * ece_top_ts) from the n scored anchors of v (npos of them positive),
+ * given the temperature fitted on the validation split.  Sorts v.
+ */
+void focal__train_calibrate(struct focal__scored *v, size_t n, size_t npos, double temperature,
+			    focal_train_run *run);
 
 #endif

@@ -48,27 +48,36 @@ static int same_training(const struct spec_training *a, const struct spec_traini
 	       a->hard_dist == b->hard_dist && a->prior == b->prior &&
 	       a->momentum == b->momentum && a->batch == b->batch && a->steps == b->steps &&
 	       a->seeds == b->seeds && a->seed == b->seed && a->eval_every == b->eval_every &&
-	       same_num(a->lr, b->lr) && same_num(a->alpha, b->alpha);
+	       same_num(a->lr, b->lr) && same_num(a->alpha, b->alpha) &&
+	       a->final_anchors == b->final_anchors && a->tune_seeds == b->tune_seeds &&
+	       a->tune_seed == b->tune_seed && a->normalizer == b->normalizer;
 }
 
 /* The experiment's options from a panel's settings (no losses yet). */
 static void opts_of(const struct spec_training *t, focal_train_opts *o)
 {
 	focal_train_opts_default(o);
-	o->task = (focal_train_task){(int)t->dim, (size_t)t->train_anchors,
-				     (size_t)t->test_anchors, t->imbalance, t->hard_share,
-				     t->separation, t->hard_dist};
+	o->task = (focal_train_task){.dim = (int)t->dim, .n_train = (size_t)t->train_anchors,
+				     .n_test = (size_t)t->test_anchors,
+				     .n_final = (size_t)t->final_anchors,
+				     .neg_per_pos = t->imbalance, .hard_share = t->hard_share,
+				     .separation = t->separation, .hard_dist = t->hard_dist};
 	o->model = t->model;
 	o->hidden = (int)t->hidden;
 	o->prior = t->prior;
 	o->optimizer = t->optimizer;
-	o->lr = !isnan(t->lr) ? t->lr : t->optimizer == FOCAL_TRAIN_ADAM ? 0.001 : 0.01;
+	/* the rate rule of focal train: --lr shares one, else each loss's is tuned */
+	o->lr = !isnan(t->lr) ? t->lr : focal_train_default_lr(t->optimizer);
+	o->nlr = !isnan(t->lr) ? 0 : focal_train_default_grid(t->optimizer, o->lr_grid);
 	o->momentum = t->momentum;
 	o->batch = (size_t)t->batch;
 	o->steps = (size_t)t->steps;
 	o->eval_every = (size_t)t->eval_every;
 	o->nseeds = (int)t->seeds;
 	o->seed = (uint64_t)t->seed;
+	o->ntune = (int)t->tune_seeds;
+	o->tune_seed = (uint64_t)t->tune_seed;
+	o->normalizer = t->normalizer;
 }
 
 /* The (loss, γ, α) a curve trains at its γ number gi. */

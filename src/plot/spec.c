@@ -503,13 +503,23 @@ static int parse_training(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK]
 			else
 				e = ranged(c, k, v, 0, 1, 0, &t->alpha);
 		} else if (strcmp(k, "dim") == 0) {
-			e = whole(c, k, v, 2, 1024, &t->dim);
+			e = whole(c, k, v, 2, FOCAL_TRAIN_MAX_DIM, &t->dim);
 		} else if (strcmp(k, "hidden") == 0) {
-			e = whole(c, k, v, 1, 4096, &t->hidden);
+			e = whole(c, k, v, 1, FOCAL_TRAIN_MAX_HIDDEN, &t->hidden);
 		} else if (strcmp(k, "train-anchors") == 0) {
-			e = whole(c, k, v, 2, 1e8, &t->train_anchors);
+			e = whole(c, k, v, 2, FOCAL_TRAIN_MAX_ANCHORS, &t->train_anchors);
 		} else if (strcmp(k, "test-anchors") == 0) {
-			e = whole(c, k, v, 2, 1e8, &t->test_anchors);
+			e = whole(c, k, v, 2, FOCAL_TRAIN_MAX_ANCHORS, &t->test_anchors);
+		} else if (strcmp(k, "final-anchors") == 0) {
+			e = whole(c, k, v, 0, FOCAL_TRAIN_MAX_ANCHORS, &t->final_anchors);
+		} else if (strcmp(k, "tune-seeds") == 0) {
+			e = whole(c, k, v, 1, FOCAL_TRAIN_MAX_SEEDS, &t->tune_seeds);
+		} else if (strcmp(k, "tune-seed") == 0) {
+			e = whole(c, k, v, 0, FOCAL_TRAIN_MAX_SEED, &t->tune_seed);
+		} else if (strcmp(k, "normalizer") == 0) {
+			static const struct named norms[] = {{"ema", FOCAL_TRAIN_NORM_EMA}, {"batch", FOCAL_TRAIN_NORM_BATCH}};
+			if (!LOOKUP(norms, v, &t->normalizer))
+				return fail(c, "unknown normalizer '%s' (expected ema or batch)", v);
 		} else if (strcmp(k, "imbalance") == 0) {
 			e = ranged(c, k, v, 0, 1e12, 0, &t->imbalance);
 		} else if (strcmp(k, "hard-share") == 0) {
@@ -525,24 +535,27 @@ static int parse_training(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK]
 		} else if (strcmp(k, "momentum") == 0) {
 			e = ranged(c, k, v, 0, 0.999999, 0, &t->momentum);
 		} else if (strcmp(k, "batch") == 0) {
-			e = whole(c, k, v, 1, 1e8, &t->batch);
+			e = whole(c, k, v, 1, FOCAL_TRAIN_MAX_ANCHORS, &t->batch);
 		} else if (strcmp(k, "steps") == 0) {
-			e = whole(c, k, v, 1, 1e7, &t->steps);
+			e = whole(c, k, v, 1, FOCAL_TRAIN_MAX_STEPS, &t->steps);
 		} else if (strcmp(k, "seeds") == 0) {
-			e = whole(c, k, v, 1, 10000, &t->seeds);
+			e = whole(c, k, v, 1, FOCAL_TRAIN_MAX_SEEDS, &t->seeds);
 		} else if (strcmp(k, "seed") == 0) {
-			e = whole(c, k, v, 0, 9007199254740992.0, &t->seed);
+			e = whole(c, k, v, 0, FOCAL_TRAIN_MAX_SEED, &t->seed);
 		} else if (strcmp(k, "eval-every") == 0) {
-			e = whole(c, k, v, 1, 1e7, &t->eval_every);
+			e = whole(c, k, v, 1, FOCAL_TRAIN_MAX_STEPS, &t->eval_every);
 		} else {
-			return fail(c, "unknown training option '%s' (expected model, hidden, dim, train-anchors, test-anchors, imbalance, hard-share, separation, hard-dist, prior, optimizer, lr, momentum, batch, steps, seeds, seed, eval-every or alpha)", k);
+			return fail(c, "unknown training option '%s' (expected model, hidden, dim, train-anchors, test-anchors, final-anchors, tune-seeds, tune-seed, normalizer, imbalance, hard-share, separation, hard-dist, prior, optimizer, lr, momentum, batch, steps, seeds, seed, eval-every or alpha)", k);
 		}
 		if (e)
 			return -1;
 	}
 	/* what focal train would refuse */
-	focal_train_task task = {(int)t->dim, (size_t)t->train_anchors, (size_t)t->test_anchors,
-				 t->imbalance, t->hard_share, t->separation, t->hard_dist};
+	focal_train_task task = {.dim = (int)t->dim, .n_train = (size_t)t->train_anchors,
+				 .n_test = (size_t)t->test_anchors,
+				 .n_final = (size_t)t->final_anchors, .neg_per_pos = t->imbalance,
+				 .hard_share = t->hard_share, .separation = t->separation,
+				 .hard_dist = t->hard_dist};
 	if (focal_train_task_check(&task) != FOCAL_OK)
 		return fail(c, "invalid training task: each split needs a positive and a negative at imbalance %g", t->imbalance);
 	if (t->batch > t->train_anchors)
@@ -562,7 +575,9 @@ static void training_defaults(struct spec_training *t)
 		.hard_share = o.task.hard_share, .separation = o.task.separation,
 		.hard_dist = o.task.hard_dist, .prior = o.prior, .momentum = o.momentum,
 		.batch = (double)o.batch, .steps = (double)o.steps, .seeds = o.nseeds,
-		.seed = (double)o.seed, .lr = NAN, .eval_every = 0, .alpha = 0.25};
+		.seed = (double)o.seed, .lr = NAN, .eval_every = 0, .alpha = FOCAL_TRAIN_DEFAULT_ALPHA,
+		.final_anchors = (double)o.task.n_final, .tune_seeds = o.ntune,
+		.tune_seed = (double)o.tune_seed, .normalizer = o.normalizer};
 }
 
 static void panel_defaults(struct spec_panel *pn)

@@ -101,7 +101,11 @@ struct spec_training {
 	int optimizer;            /* FOCAL_TRAIN_SGD or _ADAM */
 	double dim, hidden, train_anchors, test_anchors, imbalance, hard_share;
 	double separation, hard_dist, prior, momentum, batch, steps, seeds, seed;
-	double lr;                /* NAN = the optimiser's default */
+	double lr;                /* one shared rate; NAN = each loss's rate
+	                             tuned on the optimiser's default grid */
+	double final_anchors;     /* the test split; 0 = none */
+	double tune_seeds, tune_seed;
+	int normalizer;           /* FOCAL_TRAIN_NORM_* */
 	double eval_every;        /* 0 = steps / 20 */
 	double alpha;             /* FL and FGL; NAN = none */
 };
