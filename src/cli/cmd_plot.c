@@ -53,7 +53,8 @@ const char cmd_figures_usage[] =
 	"  --jobs N          render N figures at a time in worker processes\n"
 	"                    (default: one per CPU, at most 8; 1 = in this process)\n"
 	"  --list            print the figure names and captions instead (tsv:\n"
-	"                    columns name, caption)\n";
+	"                    columns name, caption, command: the focal train command\n"
+	"                    that reproduces a training figure's numbers)\n";
 
 /* Directory holding the figure set: the first of the search path that exists. */
 const char *cli_plots_dir(void)
@@ -264,6 +265,44 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* The sorted names of *.spec files in dir; NULL-terminated, caller frees. */
+/* The command of every training panel, distinct ones joined by "; ". */
+static void figure_command(const struct spec *s, char *out, size_t cap)
+{
+	out[0] = '\0';
+	for (int p = 0; p < s->npanels; p++) {
+		char cmd[1024];
+		if (spec_train_command(s, p, cmd, sizeof cmd) != 0 || strstr(out, cmd))
+			continue;
+		size_t len = strlen(out);
+		snprintf(out + len, cap - len, "%s%s", len ? "; " : "", cmd);
+	}
+}
+
+/* focal figures --list: name, caption, and the focal train command that
+ * reproduces a training figure's numbers. */
+static int list_figures(struct cli *c, const struct spec *specs, size_t n)
+{
+	static const char *const cols[] = {"name", "caption", "command"};
+	enum { CMDLEN = 4096 };
+	char *cmds = malloc((n ? n : 1) * CMDLEN);
+	if (cmds == NULL)
+		return cli_oom(c);
+	struct table t;
+	table_init(&t, cols, 3);
+	int status = CLI_OK;
+	for (size_t i = 0; i < n && status == CLI_OK; i++) {
+		figure_command(&specs[i], cmds + i * CMDLEN, CMDLEN);
+		struct cell row[3] = {STR(specs[i].name), STR(specs[i].caption), STR(cmds + i * CMDLEN)};
+		if (table_add(&t, row) != 0)
+			status = cli_oom(c);
+	}
+	if (status == CLI_OK)
+		status = table_write(c, &t, FMT_TSV) == 0 ? CLI_OK : CLI_USAGE;
+	table_free(&t);
+	free(cmds);
+	return status;
+}
+
 static char **list_specs(const char *dir, size_t *n)
 {
 	DIR *d = opendir(dir);
@@ -652,19 +691,7 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 		}
 	}
 	if (list) {
-		static const char *const cols[] = {"name", "caption"};
-		struct table t;
-		table_init(&t, cols, 2);
-		for (size_t i = 0; i < n; i++) {
-			struct cell row[2] = {STR(specs[i].name), STR(specs[i].caption)};
-			if (table_add(&t, row) != 0) {
-				table_free(&t);
-				cli_oom(c);
-				goto done;
-			}
-		}
-		status = table_write(c, &t, FMT_TSV) == 0 ? CLI_OK : CLI_USAGE;
-		table_free(&t);
+		status = list_figures(c, specs, n);
 		goto done;
 	}
 	if (make_dirs(outdir) != 0) {

@@ -403,3 +403,122 @@ int spec_train_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 	}
 	return 0;
 }
+
+/* ---- the command that reproduces a figure -------------------------------- */
+
+struct cmdbuf {
+	char *out;
+	size_t cap, len;
+};
+
+static void emit(struct cmdbuf *b, const char *fmt, double v)
+{
+	if (b->len >= b->cap)
+		return;
+	int n = snprintf(b->out + b->len, b->cap - b->len, fmt, v);
+	b->len += n > 0 ? (size_t)n : 0;
+}
+
+/* " --KEY VALUE" when the panel's setting differs from focal train's. */
+static void opt_num(struct cmdbuf *b, const char *key, double v, double dflt)
+{
+	if (v == dflt || (isnan(v) && isnan(dflt)))
+		return;
+	char fmt[64];
+	snprintf(fmt, sizeof fmt, " --%s %%.17g", key);
+	emit(b, fmt, v);
+}
+
+/* The losses and gammas the panel's training curves use. */
+static void command_losses(struct cmdbuf *b, const struct spec_panel *pn)
+{
+	int has[4] = {0, 0, 0, 0}; /* ce, ce_alpha, fl, fgl */
+	double gs[SPEC_MAX_GAMMAS], ce_alpha = NAN;
+	int ng = 0;
+	for (int j = 0; j < pn->ncurves; j++) {
+		const struct spec_curve *cv = &pn->curves[j];
+		if (!spec_is_training(cv->q))
+			continue;
+		for (int gi = 0; gi < ngammas(cv); gi++) {
+			int loss;
+			double g, a;
+			curve_loss(pn, cv, gi, &loss, &g, &a);
+			has[loss == FOCAL_TRAIN_CE ? 0 : loss == FOCAL_TRAIN_CE_ALPHA ? 1 : loss == FOCAL_TRAIN_FL ? 2 : 3] = 1;
+			if (loss == FOCAL_TRAIN_CE_ALPHA)
+				ce_alpha = a;
+			int seen = loss < FOCAL_TRAIN_FL;
+			for (int k = 0; k < ng && !seen; k++)
+				seen = gs[k] == g;
+			if (!seen && ng < SPEC_MAX_GAMMAS)
+				gs[ng++] = g;
+		}
+	}
+	static const char *const names[4] = {"ce", "ce_alpha", "fl", "fgl"};
+	const char *sep = " --loss ";
+	for (int i = 0; i < 4; i++)
+		if (has[i] && b->len < b->cap) {
+			b->len += (size_t)snprintf(b->out + b->len, b->cap - b->len, "%s%s", sep, names[i]);
+			sep = ",";
+		}
+	if (has[1])
+		emit(b, " --ce-alpha %.17g", ce_alpha);
+	sep = " --gamma ";
+	for (int k = 0; k < ng && (has[2] || has[3]); k++) {
+		if (b->len < b->cap)
+			b->len += (size_t)snprintf(b->out + b->len, b->cap - b->len, "%s", sep);
+		emit(b, "%.17g", gs[k]);
+		sep = ",";
+	}
+}
+
+int spec_train_command(const struct spec *s, int panel, char *out, size_t cap)
+{
+	out[0] = '\0';
+	if (panel < 0 || panel >= s->npanels)
+		return -1;
+	const struct spec_panel *pn = &s->panels[panel];
+	int any = 0;
+	for (int j = 0; j < pn->ncurves; j++)
+		any |= spec_is_training(pn->curves[j].q);
+	if (!any)
+		return -1;
+	const struct spec_training *t = &pn->train;
+	focal_train_opts d;
+	focal_train_opts_default(&d);
+	struct cmdbuf b = {out, cap, 0};
+	emit(&b, "focal train", 0.0);
+	if (!isnan(t->lr))
+		emit(&b, " --lr %.17g", t->lr);
+	if (t->model != d.model)
+		emit(&b, t->model == FOCAL_TRAIN_MLP ? " --model mlp" : " --model logistic", 0.0);
+	if (t->optimizer != d.optimizer)
+		emit(&b, t->optimizer == FOCAL_TRAIN_ADAM ? " --optimizer adam" : " --optimizer sgd", 0.0);
+	if (t->normalizer != d.normalizer)
+		emit(&b, t->normalizer == FOCAL_TRAIN_NORM_BATCH ? " --normalizer batch" : " --normalizer ema", 0.0);
+	opt_num(&b, "dim", t->dim, d.task.dim);
+	opt_num(&b, "hidden", t->hidden, d.hidden);
+	opt_num(&b, "train-anchors", t->train_anchors, (double)d.task.n_train);
+	opt_num(&b, "test-anchors", t->test_anchors, (double)d.task.n_test);
+	opt_num(&b, "final-anchors", t->final_anchors, (double)d.task.n_final);
+	opt_num(&b, "imbalance", t->imbalance, d.task.neg_per_pos);
+	opt_num(&b, "hard-share", t->hard_share, d.task.hard_share);
+	opt_num(&b, "separation", t->separation, d.task.separation);
+	opt_num(&b, "hard-dist", t->hard_dist, d.task.hard_dist);
+	opt_num(&b, "prior", t->prior, d.prior);
+	opt_num(&b, "momentum", t->momentum, d.momentum);
+	opt_num(&b, "batch", t->batch, (double)d.batch);
+	opt_num(&b, "steps", t->steps, (double)d.steps);
+	opt_num(&b, "seeds", t->seeds, d.nseeds);
+	opt_num(&b, "seed", t->seed, (double)d.seed);
+	opt_num(&b, "eval-every", t->eval_every, 0.0);
+	if (isnan(t->lr)) {
+		opt_num(&b, "tune-seeds", t->tune_seeds, d.ntune);
+		opt_num(&b, "tune-seed", t->tune_seed, (double)d.tune_seed);
+	}
+	if (isnan(t->alpha))
+		emit(&b, " --alpha none", 0.0);
+	else
+		opt_num(&b, "alpha", t->alpha, FOCAL_TRAIN_DEFAULT_ALPHA);
+	command_losses(&b, pn);
+	return b.len < cap ? 0 : -1;
+}

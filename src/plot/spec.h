@@ -184,4 +184,12 @@ void spec_expand_label(const struct spec_curve *cv, double g, char *out, size_t 
 /* 1 for Q_AP_GAMMA, Q_GRAD_RACE and Q_TRAIN_CURVE. */
 int spec_is_training(enum spec_quantity q);
 
+/*
+ * The focal train command that reproduces the training numbers of panel
+ * panel (its settings where they differ from focal train's defaults, and
+ * the losses and gammas its curves train), in out (cap bytes).  -1 when
+ * the panel trains nothing or the command does not fit.
+ */
+int spec_train_command(const struct spec *s, int panel, char *out, size_t cap);
+
 #endif

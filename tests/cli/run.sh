@@ -192,7 +192,7 @@ if [ $rc -eq 2 ] && grep -q "^focal: unknown output format for '$tmp/x.jpg'" "$t
 if [ $rc -eq 2 ] && grep -q "^focal: cannot write '/nonexistent-dir/x.pdf'" "$tmp/err"; then ok; else bad "unwritable output path" "$(cat "$tmp/err")"; fi
 "$focal" figures --formats pdf,jpg -o "$tmp/nf" 2>"$tmp/err"; rc=$?
 if [ $rc -eq 2 ] && grep -q "^focal: invalid format 'jpg'" "$tmp/err" && [ ! -e "$tmp/nf" ]; then ok; else bad "figures: bad format" "$(cat "$tmp/err")"; fi
-if "$focal" figures --list | awk -F'\t' 'NR==1 && $0!="name\tcaption"{exit 1} NR>1 && $2==""{exit 1}' ; then ok; else bad "figures --list has a caption for every figure"; fi
+if "$focal" figures --list | awk -F'\t' 'NR==1 && $0!="name\tcaption\tcommand"{exit 1} NR>1 && $2==""{exit 1}' ; then ok; else bad "figures --list has a caption for every figure"; fi
 if FOCAL_PLOTS=/nonexistent "$focal" figures 2>"$tmp/err"; then bad "figures with no specs fails"; elif grep -q "^focal: no figure specs found in '/nonexistent'" "$tmp/err"; then ok; else bad "figures with no specs message" "$(cat "$tmp/err")"; fi
 env -u DISPLAY -u WAYLAND_DISPLAY "$focal" plot loss --window 2>"$tmp/err"; rc=$?
 if [ $rc -eq 2 ] && grep -q "^focal: --window needs a display" "$tmp/err"; then ok; else bad "--window without a display" "$(cat "$tmp/err")"; fi
