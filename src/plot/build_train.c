@@ -31,7 +31,7 @@ struct spec_train_cache {
 
 int spec_is_training(enum spec_quantity q)
 {
-	return q == Q_AP_GAMMA || q == Q_GRAD_RACE || q == Q_TRAIN_CURVE;
+	return q == Q_AP_GAMMA || q == Q_GRAD_RACE || q == Q_TRAIN_CURVE || q == Q_AP_LR;
 }
 
 static int same_num(double a, double b)
@@ -95,6 +95,15 @@ static void curve_loss(const struct spec_panel *pn, const struct spec_curve *cv,
 	*alpha = !isnan(cv->alpha) ? cv->alpha : pn->train.alpha;
 }
 
+/* The loss subtracted at γ number gi (cv->minus >= 0). */
+static void minus_loss(const struct spec_panel *pn, const struct spec_curve *cv, int gi,
+		       int *loss, double *gamma, double *alpha)
+{
+	struct spec_curve m = *cv;
+	m.loss = cv->minus;
+	curve_loss(pn, &m, gi, loss, gamma, alpha);
+}
+
 static int find_loss(const focal_train_opts *o, int loss, double gamma, double alpha)
 {
 	for (int i = 0; i < o->nlosses; i++) {
@@ -145,8 +154,14 @@ int spec_train_prepare(const struct spec *s, struct spec_train_cache **out, char
 				int loss;
 				double g, a;
 				curve_loss(pn, cv, gi, &loss, &g, &a);
-				if (find_loss(&c->opts[e], loss, g, a) < 0 &&
-				    focal_train_opts_add(&c->opts[e], loss, g, a) != FOCAL_OK) {
+				int bad = find_loss(&c->opts[e], loss, g, a) < 0 &&
+					  focal_train_opts_add(&c->opts[e], loss, g, a) != FOCAL_OK;
+				if (cv->minus >= 0) {
+					minus_loss(pn, cv, gi, &loss, &g, &a);
+					bad |= find_loss(&c->opts[e], loss, g, a) < 0 &&
+					       focal_train_opts_add(&c->opts[e], loss, g, a) != FOCAL_OK;
+				}
+				if (bad) {
 					spec_train_cache_free(c);
 					snprintf(err, SPEC_ERRLEN, "curve at line %d: at most %d losses and gammas per training experiment",
 						 cv->line, FOCAL_TRAIN_MAX_LOSSES);
@@ -236,7 +251,9 @@ static const char *const loss_names[] = {"CE", "FL", "FGL", "FL*"};
 /* The legend text of a curve at γ number gi. */
 static void curve_label(const struct spec_curve *cv, double g, int by_gamma, char *out, size_t cap)
 {
-	if (cv->label[0] || (by_gamma && cv->loss != FOCAL_CE)) {
+	if (!cv->label[0] && cv->minus >= 0) {
+		snprintf(out, cap, "%s \u2212 %s (paired)", loss_names[cv->loss], loss_names[cv->minus]);
+	} else if (cv->label[0] || (by_gamma && cv->loss != FOCAL_CE)) {
 		spec_expand_label(cv, g, out, cap);
 	} else if (cv->loss == FOCAL_CE && !isnan(cv->alpha)) {
 		snprintf(out, cap, "CE, \\alpha = %g", cv->alpha);
@@ -276,7 +293,7 @@ static double point_value(const focal_train_point *p, int what)
 
 /* Mean ± band of a curve quantity over steps for loss l. */
 static int step_series(fig_panel *p, const struct spec_panel *pn, const focal_train_result *r,
-		       int l, int what, const char *label, fig_rgb color, int dash, char *err,
+		       int l, int lm, int what, const char *label, fig_rgb color, int dash, char *err,
 		       int line)
 {
 	size_t np = r->npoints, ns = (size_t)r->opts.nseeds, every = r->opts.eval_every;
@@ -293,8 +310,13 @@ static int step_series(fig_panel *p, const struct spec_panel *pn, const focal_tr
 				const focal_train_point *pt = focal_train_curve(r, l, (int)k);
 				/* diverged runs are left out, as in the summary */
 				v[k] = run->diverged_step < 0 && j < run->npoints ? point_value(&pt[j], what) : NAN;
+				if (lm >= 0) { /* the paired difference, seed by seed */
+					const focal_train_run *rm = &r->runs[(size_t)lm * ns + k];
+					v[k] -= rm->diverged_step < 0 && j < rm->npoints
+							? point_value(&focal_train_curve(r, lm, (int)k)[j], what) : NAN;
+				}
 			}
-			over_seeds(v, ns, what != 0, &m[j], &lo[j], &hi[j]);
+			over_seeds(v, ns, what != 0 && lm < 0, &m[j], &lo[j], &hi[j]);
 		}
 		st = add_band(p, xs, lo, hi, np, pn->xhi - pn->xlo, color);
 		if (st == FIG_OK)
@@ -307,6 +329,47 @@ static int step_series(fig_panel *p, const struct spec_panel *pn, const focal_tr
 	free(v);
 	if (st != FIG_OK) {
 		snprintf(err, SPEC_ERRLEN, "curve at line %d: %s", line, fig_strerror(st));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Validation AP on the tuning seeds against the learning rate (the tuning
+ * grid, what focal train --table tuning prints), or its paired difference.
+ */
+static int lr_series(fig_panel *p, const struct spec_panel *pn, int ci, const focal_train_result *r,
+		     char *err)
+{
+	const struct spec_curve *cv = &pn->curves[ci];
+	const focal_train_opts *o = &r->opts;
+	int loss, lm = -1;
+	double g, a, xs[FOCAL_TRAIN_MAX_LRS], m[FOCAL_TRAIN_MAX_LRS], lo[FOCAL_TRAIN_MAX_LRS],
+		hi[FOCAL_TRAIN_MAX_LRS], v[FOCAL_TRAIN_MAX_SEEDS];
+	curve_loss(pn, cv, 0, &loss, &g, &a);
+	int l = find_loss(o, loss, g, a);
+	if (cv->minus >= 0) {
+		minus_loss(pn, cv, 0, &loss, &g, &a);
+		lm = find_loss(o, loss, g, a);
+	}
+	size_t nt = (size_t)o->ntune, nlr = (size_t)o->nlr;
+	for (size_t j = 0; j < nlr; j++) {
+		for (size_t k = 0; k < nt; k++) {
+			v[k] = focal_train_metric(&r->tune[((size_t)l * nlr + j) * nt + k], FOCAL_TRAIN_M_AP);
+			if (lm >= 0)
+				v[k] -= focal_train_metric(&r->tune[((size_t)lm * nlr + j) * nt + k], FOCAL_TRAIN_M_AP);
+		}
+		xs[j] = o->lr_grid[j];
+		over_seeds(v, nt, lm < 0, &m[j], &lo[j], &hi[j]);
+	}
+	char label[192];
+	curve_label(cv, NAN, 0, label, sizeof label);
+	fig_rgb color = fig_palette[(cv->color >= 0 ? cv->color : ci) % FIG_PALETTE_SIZE];
+	int st = add_band(p, xs, lo, hi, nlr, pn->xhi - pn->xlo, color);
+	if (st == FIG_OK)
+		st = add_mean(p, FIG_LINE_MARKERS, xs, m, nlr, label, color, cv->dash >= 0 ? cv->dash : ci);
+	if (st != FIG_OK) {
+		snprintf(err, SPEC_ERRLEN, "curve at line %d: %s", cv->line, fig_strerror(st));
 		return -1;
 	}
 	return 0;
@@ -326,6 +389,8 @@ int spec_train_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 	const focal_train_result *r = &c->res[e];
 	int ng = ngammas(cv);
 	char label[192];
+	if (cv->q == Q_AP_LR)
+		return lr_series(p, pn, ci, r, err);
 
 	if (cv->q == Q_AP_GAMMA) {
 		/* one point per γ: mean AP with its interval */
@@ -351,12 +416,20 @@ int spec_train_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 				snprintf(err, SPEC_ERRLEN, "out of memory");
 				return -1;
 			}
+			int lm = -1;
+			if (cv->minus >= 0) {
+				int ml;
+				double mg, ma;
+				minus_loss(pn, cv, order[k], &ml, &mg, &ma);
+				lm = find_loss(&r->opts, ml, mg, ma);
+			}
 			for (size_t k2 = 0; k2 < ns; k2++) {
-				const focal_train_run *run = &r->runs[(size_t)l * ns + k2];
-				vv[k2] = run->diverged_step < 0 ? run->ap : NAN;
+				vv[k2] = focal_train_metric(&r->runs[(size_t)l * ns + k2], FOCAL_TRAIN_M_AP);
+				if (lm >= 0) /* the paired difference, seed by seed */
+					vv[k2] -= focal_train_metric(&r->runs[(size_t)lm * ns + k2], FOCAL_TRAIN_M_AP);
 			}
 			xs[k] = g;
-			over_seeds(vv, ns, 1, &m[k], &lo[k], &hi[k]);
+			over_seeds(vv, ns, lm < 0, &m[k], &lo[k], &hi[k]);
 			if (vv != v)
 				free(vv);
 		}
@@ -382,7 +455,14 @@ int spec_train_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 		if (cv->q == Q_TRAIN_CURVE) {
 			int idx = ng > 1 ? gi : ci;
 			fig_rgb color = fig_palette[(cv->color >= 0 ? cv->color : idx) % FIG_PALETTE_SIZE];
-			if (step_series(p, pn, r, l, cv->what, label, color, cv->dash >= 0 ? cv->dash : idx,
+			int lm = -1;
+			if (cv->minus >= 0) {
+				int ml;
+				double mg, ma;
+				minus_loss(pn, cv, gi, &ml, &mg, &ma);
+				lm = find_loss(&r->opts, ml, mg, ma);
+			}
+			if (step_series(p, pn, r, l, lm, cv->what, label, color, cv->dash >= 0 ? cv->dash : idx,
 					err, cv->line) != 0)
 				return -1;
 			continue;
@@ -397,7 +477,7 @@ int spec_train_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 			else
 				snprintf(gl, sizeof gl, "%s: %s", label, groups[grp]);
 			int dash = cv->dash >= 0 ? cv->dash : ci * ng + gi;
-			if (step_series(p, pn, r, l, 3 + grp, gl, fig_palette[grp], dash, err, cv->line) != 0)
+			if (step_series(p, pn, r, l, -1, 3 + grp, gl, fig_palette[grp], dash, err, cv->line) != 0)
 				return -1;
 		}
 	}
@@ -439,10 +519,13 @@ static void command_losses(struct cmdbuf *b, const struct spec_panel *pn)
 		const struct spec_curve *cv = &pn->curves[j];
 		if (!spec_is_training(cv->q))
 			continue;
-		for (int gi = 0; gi < ngammas(cv); gi++) {
-			int loss;
+		for (int gm = 0; gm < ngammas(cv) * (cv->minus >= 0 ? 2 : 1); gm++) {
+			int loss, gi = gm % ngammas(cv);
 			double g, a;
-			curve_loss(pn, cv, gi, &loss, &g, &a);
+			if (gm < ngammas(cv))
+				curve_loss(pn, cv, gi, &loss, &g, &a);
+			else
+				minus_loss(pn, cv, gi, &loss, &g, &a);
 			has[loss == FOCAL_TRAIN_CE ? 0 : loss == FOCAL_TRAIN_CE_ALPHA ? 1 : loss == FOCAL_TRAIN_FL ? 2 : 3] = 1;
 			if (loss == FOCAL_TRAIN_CE_ALPHA)
 				ce_alpha = a;
@@ -520,5 +603,10 @@ int spec_train_command(const struct spec *s, int panel, char *out, size_t cap)
 	else
 		opt_num(&b, "alpha", t->alpha, FOCAL_TRAIN_DEFAULT_ALPHA);
 	command_losses(&b, pn);
+	int tuning = 0;
+	for (int j = 0; j < pn->ncurves; j++)
+		tuning |= pn->curves[j].q == Q_AP_LR;
+	if (tuning) /* the grid's means are the tuning table's val_ap_mean */
+		emit(&b, " --table tuning", 0.0);
 	return b.len < cap ? 0 : -1;
 }

@@ -113,7 +113,7 @@ static int copy_text(struct ctx *c, char *dst, size_t cap, const char *src)
 static const char *const quantity_names[Q_COUNT] = {
 	"value", "dpt", "dxt", "weight", "residual", "residual_identity",
 	"published", "focus", "coef", "relerr_numeric", "relerr_reference",
-	"cdf", "shares", "gradnorm", "ap_vs_gamma", "grad_race", "train_curve"};
+	"cdf", "shares", "gradnorm", "ap_vs_gamma", "grad_race", "train_curve", "ap_vs_lr"};
 
 static const char *const loss_names[] = {"ce", "fl", "fgl", "flstar"};
 
@@ -196,14 +196,15 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 	cv->easy = 0.9;
 	cv->group = FOCAL_GROUP_NEG;
 	cv->bins = 20;
+	cv->minus = -1;
 	if (n < 2)
-		return fail(c, "curve needs a quantity (value, dpt, dxt, weight, residual, residual_identity, published, focus, coef, relerr_numeric, relerr_reference, cdf, shares, gradnorm, ap_vs_gamma, grad_race, train_curve)");
+		return fail(c, "curve needs a quantity (value, dpt, dxt, weight, residual, residual_identity, published, focus, coef, relerr_numeric, relerr_reference, cdf, shares, gradnorm, ap_vs_gamma, grad_race, train_curve, ap_vs_lr)");
 	int q = -1;
 	for (int i = 0; i < Q_COUNT; i++)
 		if (strcmp(tok[1], quantity_names[i]) == 0)
 			q = i;
 	if (q < 0)
-		return fail(c, "unknown quantity '%s' (expected value, dpt, dxt, weight, residual, residual_identity, published, focus, coef, relerr_numeric, relerr_reference, cdf, shares, gradnorm, ap_vs_gamma, grad_race or train_curve)", tok[1]);
+		return fail(c, "unknown quantity '%s' (expected value, dpt, dxt, weight, residual, residual_identity, published, focus, coef, relerr_numeric, relerr_reference, cdf, shares, gradnorm, ap_vs_gamma, grad_race, train_curve or ap_vs_lr)", tok[1]);
 	cv->q = (enum spec_quantity)q;
 	if (cv->q == Q_TRAIN_CURVE)
 		cv->what = 2; /* held-out AP unless what=loss */
@@ -225,6 +226,14 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 			if (found < 0)
 				return fail(c, "unknown loss '%s' (expected ce, fl, fgl or flstar)", v);
 			cv->loss = found;
+		} else if (strcmp(k, "minus") == 0) {
+			int found = -1;
+			for (int j = 0; j < 3; j++)
+				if (strcmp(v, loss_names[j]) == 0)
+					found = j;
+			if (found < 0)
+				return fail(c, "unknown loss '%s' for minus (expected ce, fl or fgl)", v);
+			cv->minus = found;
 		} else if (strcmp(k, "gamma") == 0) {
 			if (parse_gammas(c, v, cv) != 0)
 				return -1;
@@ -286,7 +295,7 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 			if (copy_text(c, cv->ref, sizeof cv->ref, v) != 0)
 				return -1;
 		} else {
-			return fail(c, "unknown curve option '%s' (expected loss, gamma, alpha, beta, label, kind, dash, color, points, hard, easy, group, what, bins, ref or negate)", k);
+			return fail(c, "unknown curve option '%s' (expected loss, minus, gamma, alpha, beta, label, kind, dash, color, points, hard, easy, group, what, bins, ref or negate)", k);
 		}
 	}
 	if (cv->loss == FOCAL_FLSTAR) {
@@ -294,6 +303,8 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 			if (cv->gammas[j] == 0.0)
 				return fail(c, "invalid gamma '0' for flstar: must be > 0");
 	}
+	if (cv->minus >= 0 && cv->q != Q_AP_GAMMA && cv->q != Q_TRAIN_CURVE && cv->q != Q_AP_LR)
+		return fail(c, "minus= needs a training quantity (ap_vs_gamma, train_curve or ap_vs_lr)");
 	if (cv->q == Q_RELERR_REF && cv->ref[0] == '\0')
 		return fail(c, "relerr_reference needs ref=PATH (a table with columns gamma, p, E)");
 	pn->ncurves++;
@@ -304,11 +315,12 @@ static int parse_x(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN
 {
 	static const struct named xv[] = {{"pt", SPEC_X_PT}, {"xt", SPEC_X_XT}, {"gamma", SPEC_X_GAMMA},
 		  {"exponent", SPEC_X_EXPONENT}, {"fraction", SPEC_X_FRACTION},
-		  {"loss", SPEC_X_LOSS}, {"gradnorm", SPEC_X_GRADNORM}, {"step", SPEC_X_STEP}};
+		  {"loss", SPEC_X_LOSS}, {"gradnorm", SPEC_X_GRADNORM}, {"step", SPEC_X_STEP},
+		  {"lr", SPEC_X_LR}};
 	int var;
 	if (n < 2 || !LOOKUP(xv, tok[1], &var))
-		return fail(c, n < 2 ? "x needs VARIABLE LO HI (VARIABLE is pt, xt, gamma, exponent, fraction, loss, gradnorm or step)"
-				     : "unknown x variable '%s' (expected pt, xt, gamma, exponent, fraction, loss, gradnorm or step)",
+		return fail(c, n < 2 ? "x needs VARIABLE LO HI (VARIABLE is pt, xt, gamma, exponent, fraction, loss, gradnorm, step or lr)"
+				     : "unknown x variable '%s' (expected pt, xt, gamma, exponent, fraction, loss, gradnorm, step or lr)",
 			    n < 2 ? "" : tok[1]);
 	pn->xvar = (enum spec_xvar)var;
 	if (var == SPEC_X_LOSS) {
@@ -320,7 +332,7 @@ static int parse_x(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN
 		return 0;
 	}
 	if (n < 4)
-		return fail(c, "x needs VARIABLE LO HI (VARIABLE is pt, xt, gamma, exponent, fraction, loss, gradnorm or step)");
+		return fail(c, "x needs VARIABLE LO HI (VARIABLE is pt, xt, gamma, exponent, fraction, loss, gradnorm, step or lr)");
 	if (num(c, tok[2], "x range start", &pn->xlo) || num(c, tok[3], "x range end", &pn->xhi))
 		return -1;
 	for (int i = 4; i < n; i++) {
@@ -632,7 +644,8 @@ static int check_spec(struct ctx *c, struct spec *s)
 				[Q_FOCUS] = SPEC_X_GAMMA, [Q_COEF] = SPEC_X_EXPONENT,
 				[Q_CDF] = SPEC_X_FRACTION, [Q_SHARES] = SPEC_X_LOSS,
 				[Q_GRADNORM] = SPEC_X_GRADNORM, [Q_AP_GAMMA] = SPEC_X_GAMMA,
-				[Q_GRAD_RACE] = SPEC_X_STEP, [Q_TRAIN_CURVE] = SPEC_X_STEP};
+				[Q_GRAD_RACE] = SPEC_X_STEP, [Q_TRAIN_CURVE] = SPEC_X_STEP,
+				[Q_AP_LR] = SPEC_X_LR};
 			if (spec_is_training(cv->q)) {
 				if (cv->loss == FOCAL_FLSTAR)
 					return fail(c, "quantity '%s' trains with loss=ce, fl or fgl", quantity_names[cv->q]);
@@ -640,13 +653,15 @@ static int check_spec(struct ctx *c, struct spec *s)
 					return fail(c, "quantity 'train_curve' plots what=ap or what=loss");
 				if (cv->q == Q_AP_GAMMA && cv->loss == FOCAL_CE)
 					return fail(c, "quantity 'ap_vs_gamma' needs loss=fl or loss=fgl");
+				if (cv->q == Q_AP_LR && !isnan(pn->train.lr))
+					return fail(c, "quantity 'ap_vs_lr' draws the tuning grid: leave the training lr unset");
 			}
 			if (cv->q == Q_SHARES && cv->what == 2)
 				return fail(c, "quantity 'shares' plots what=loss or what=grad");
 			int special_x = pn->xvar >= SPEC_X_FRACTION;
 			if (need_x[cv->q] >= SPEC_X_FRACTION || special_x) {
 				if ((int)pn->xvar != need_x[cv->q])
-					return fail(c, "quantity '%s' cannot be plotted against this x (population quantities pair cdf with x fraction, shares with x loss, gradnorm with x gradnorm; training curves grad_race and train_curve need x step)", quantity_names[cv->q]);
+					return fail(c, "quantity '%s' cannot be plotted against this x (population quantities pair cdf with x fraction, shares with x loss, gradnorm with x gradnorm; training curves grad_race and train_curve need x step, ap_vs_lr x lr)", quantity_names[cv->q]);
 				continue;
 			}
 			int want_gamma = cv->q == Q_FOCUS || cv->q == Q_AP_GAMMA, want_exp = cv->q == Q_COEF;

@@ -29,7 +29,8 @@ enum spec_xvar {
 	SPEC_X_FRACTION, /* fraction of a group's anchors (loss CDFs) */
 	SPEC_X_LOSS,     /* categorical: one bar per loss (population shares) */
 	SPEC_X_GRADNORM, /* the gradient norm |p - y| (GHM histogram) */
-	SPEC_X_STEP      /* training steps (training curves) */
+	SPEC_X_STEP,     /* training steps (training curves) */
+	SPEC_X_LR        /* the learning rate (the tuning grid) */
 };
 
 /* What a curve's y value is (see docs/figures.md, "Quantities"). */
@@ -51,6 +52,7 @@ enum spec_quantity {
 	Q_AP_GAMMA,       /* training: final held-out AP ± 95 % CI, x = gamma */
 	Q_GRAD_RACE,      /* training: gradient shares by group ± CI, x = step */
 	Q_TRAIN_CURVE,    /* training: held-out AP or minibatch loss ± CI, x = step */
+	Q_AP_LR,          /* training: validation AP on the tuning seeds ± CI, x = lr */
 	Q_COUNT
 };
 
@@ -73,6 +75,10 @@ struct spec_curve {
 	int what;                 /* Q_SHARES: 0 loss, 1 gradient;
 	                             Q_TRAIN_CURVE: 0 loss, 2 AP */
 	int bins;                 /* Q_GRADNORM */
+	int minus;                /* training curves: plot the paired
+	                             difference, seed by seed, of this curve's
+	                             loss minus this focal_kind at the same γ;
+	                             -1 = none */
 	int line;                 /* source line, for messages */
 };
 
@@ -181,7 +187,7 @@ int spec_train_curve(fig_panel *p, const struct spec_panel *pn, int ci,
  * {alpha} {loss} filled in, or the default "FL, γ = 2" style. */
 void spec_expand_label(const struct spec_curve *cv, double g, char *out, size_t cap);
 
-/* 1 for Q_AP_GAMMA, Q_GRAD_RACE and Q_TRAIN_CURVE. */
+/* 1 for Q_AP_GAMMA, Q_GRAD_RACE, Q_TRAIN_CURVE and Q_AP_LR. */
 int spec_is_training(enum spec_quantity q);
 
 /*

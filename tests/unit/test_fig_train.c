@@ -22,16 +22,17 @@
 
 static char focal_bin[1024];
 
-/* ap_mean of (loss, gamma) rows from the command's tsv summary. */
-static int read_summary(const char *cmd, char loss[][8], double *gamma, double *ap, int cap)
+/* Rows (loss, column xcol, column ycol) of the command's tsv output, whose
+ * header starts with head. */
+static int read_table(const char *cmd, const char *head, int xcol, int ycol, char loss[][8],
+		      double *gamma, double *ap, int cap)
 {
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
 	char line[65536];
 	int n = 0;
 	assert_non_null(fgets(line, sizeof line, p)); /* header */
-	static const char head[] = "loss\tgamma\talpha\tlr\tseeds\tdiverged\tap_mean\t";
-	if (strncmp(line, head, sizeof head - 1) != 0)
+	if (strncmp(line, head, strlen(head)) != 0)
 		fail_msg("header: %.80s", line);
 	while (n < cap && fgets(line, sizeof line, p)) {
 		char *f[8], *save = NULL, *tok = strtok_r(line, "\t", &save);
@@ -42,8 +43,8 @@ static int read_summary(const char *cmd, char loss[][8], double *gamma, double *
 		}
 		assert_true(k >= 7);
 		snprintf(loss[n], 8, "%s", f[0]);
-		gamma[n] = strtod(f[1], NULL);
-		ap[n] = strtod(f[6], NULL);
+		gamma[n] = strtod(f[xcol], NULL);
+		ap[n] = strtod(f[ycol], NULL);
 		n++;
 	}
 	assert_int_equal(pclose(p), 0);
@@ -63,7 +64,8 @@ static void test_train_gamma_reproduced(void **state)
 	snprintf(run, sizeof run, "%s %s --threads 2 --format tsv", focal_bin, cmd + strlen("focal "));
 	char loss[32][8];
 	double gamma[32], ap[32];
-	int n = read_summary(run, loss, gamma, ap, 32);
+	int n = read_table(run, "loss\tgamma\talpha\tlr\tseeds\tdiverged\tap_mean\t", 1, 6, loss, gamma,
+			   ap, 32);
 	assert_int_equal(n, 15); /* fl and fgl at 5 gammas, and 5 fgl-fl rows */
 
 	fig_figure *f;
@@ -90,6 +92,45 @@ static void test_train_gamma_reproduced(void **state)
 	free(s);
 }
 
+/* train_lr: the tuning grid's validation AP, against --table tuning. */
+static void test_train_lr_reproduced(void **state)
+{
+	(void)state;
+	struct spec *s = malloc(sizeof *s);
+	char err[SPEC_ERRLEN], cmd[4096], run[8192];
+	assert_non_null(s);
+	assert_int_equal(spec_parse("plots/train_lr.spec", s, err), 0);
+	assert_int_equal(spec_train_command(s, 0, cmd, sizeof cmd), 0);
+	printf("  %s\n", cmd);
+	snprintf(run, sizeof run, "%s %s --format tsv", focal_bin, cmd + strlen("focal "));
+	char loss[64][8];
+	double lr[64], ap[64];
+	int n = read_table(run, "loss\tgamma\talpha\tlr\tseeds\tdiverged\tval_ap_mean\t", 3, 6, loss, lr,
+			   ap, 64);
+	assert_int_equal(n, 12);
+	fig_figure *f;
+	assert_int_equal(spec_build(s, &f, err), 0);
+	const fig_panel *pn = &f->panels[0];
+	int lines = 0, matched = 0;
+	for (size_t i = 0; i < pn->nseries; i++) {
+		const fig_series *sr = pn->series[i];
+		if (sr->kind != FIG_LINE_MARKERS)
+			continue;
+		const char *want = lines++ == 0 ? "fl" : "fgl";
+		for (size_t j = 0; j < sr->n; j++)
+			for (int r = 0; r < n; r++)
+				if (strcmp(loss[r], want) == 0 && lr[r] == sr->x[j]) {
+					if (memcmp(&ap[r], &sr->y[j], sizeof(double)) != 0)
+						fail_msg("%s at lr %g: figure %.17g, command %.17g", want,
+							 sr->x[j], sr->y[j], ap[r]);
+					matched++;
+				}
+	}
+	assert_int_equal(matched, 12);
+	fig_free(f);
+	free(s);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -103,6 +144,7 @@ int main(int argc, char **argv)
 	snprintf(focal_bin + len, sizeof focal_bin - len, "%sfocal", slash ? "/" : "../");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_train_gamma_reproduced),
+		cmocka_unit_test(test_train_lr_reproduced),
 	};
 	return cmocka_run_group_tests_name("fig_train", tests, NULL, NULL);
 }
