@@ -349,8 +349,8 @@ double focal_train_default_lr(int optimizer);
 /*
  * The default learning-rate grid of an optimiser into grid (at most
  * FOCAL_TRAIN_MAX_LRS values, increasing); returns the count, 0 for an
- * unknown optimiser.  SGD: 0.005 0.01 0.02 0.03 0.05 0.1; Adam: 1e-4 3e-4
- * 1e-3 3e-3 1e-2.
+ * unknown optimiser.  SGD: 0.005 0.01 0.02 0.03 0.05 0.1 0.2; Adam: 1e-4
+ * 3e-4 1e-3 3e-3 1e-2.
  */
 int focal_train_default_grid(int optimizer, double *grid);
 

@@ -52,7 +52,7 @@ const char cmd_train_usage[] =
 	"  --prior P             bias initialisation prior (default 0.01; 0.5 is b = 0)\n"
 	"  --optimizer sgd|adam  SGD with momentum or Adam (default sgd)\n"
 	"  --lr R                one shared learning rate for every loss (no tuning)\n"
-	"  --lr-grid LIST        rates tried per loss (default sgd 0.005,0.01,0.02,0.03,0.05,0.1;\n"
+	"  --lr-grid LIST        rates tried per loss (default sgd 0.005,0.01,0.02,0.03,0.05,0.1,0.2;\n"
 	"                        adam 1e-4,3e-4,1e-3,3e-3,1e-2)\n"
 	"  --momentum M          SGD momentum (default 0.9)\n"
 	"  --weight-decay W      L2 weight decay (default 0)\n"

@@ -44,10 +44,12 @@ double focal_train_default_lr(int optimizer)
 
 int focal_train_default_grid(int optimizer, double *grid)
 {
-	static const double sgd[] = {0.005, 0.01, 0.02, 0.03, 0.05, 0.1};
+	/* wide enough that neither loss's best rate sits at an end of the SGD
+	 * grid on the default task (docs/train.md, "Tuning") */
+	static const double sgd[] = {0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2};
 	static const double adam[] = {1e-4, 3e-4, 1e-3, 3e-3, 1e-2};
 	const double *g = optimizer == FOCAL_TRAIN_SGD ? sgd : optimizer == FOCAL_TRAIN_ADAM ? adam : NULL;
-	int n = optimizer == FOCAL_TRAIN_SGD ? 6 : optimizer == FOCAL_TRAIN_ADAM ? 5 : 0;
+	int n = optimizer == FOCAL_TRAIN_SGD ? 7 : optimizer == FOCAL_TRAIN_ADAM ? 5 : 0;
 	for (int i = 0; i < n; i++)
 		grid[i] = g[i];
 	return n;

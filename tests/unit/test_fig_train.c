@@ -107,7 +107,7 @@ static void test_train_lr_reproduced(void **state)
 	double lr[64], ap[64];
 	int n = read_table(run, "loss\tgamma\talpha\tlr\tseeds\tdiverged\tval_ap_mean\t", 3, 6, loss, lr,
 			   ap, 64);
-	assert_int_equal(n, 12);
+	assert_int_equal(n, 14);
 	fig_figure *f;
 	assert_int_equal(spec_build(s, &f, err), 0);
 	const fig_panel *pn = &f->panels[0];
@@ -126,7 +126,7 @@ static void test_train_lr_reproduced(void **state)
 					matched++;
 				}
 	}
-	assert_int_equal(matched, 12);
+	assert_int_equal(matched, 14);
 	fig_free(f);
 	free(s);
 }

@@ -161,7 +161,7 @@ static void test_presets(void **state)
 	(void)state;
 	focal_train_opts o;
 	focal_train_opts_default(&o);
-	assert_true(o.nlr == 6 && o.nseeds == 20 && o.ntune == 4 && o.normalizer == FOCAL_TRAIN_NORM_EMA);
+	assert_true(o.nlr == 7 && o.nseeds == 20 && o.ntune == 4 && o.normalizer == FOCAL_TRAIN_NORM_EMA);
 	assert_true(o.norm_momentum == 0.9 && o.norm_init == 100.0 && o.task.n_final == 1200000);
 	size_t npos;
 	focal_train_task_counts(&o.task, o.task.n_final, &npos, NULL);
@@ -175,7 +175,7 @@ static void test_presets(void **state)
 	assert_string_equal(focal_train_preset_name(FOCAL_TRAIN_PRESET_KERAS), "keras-retinanet");
 	assert_true(focal_train_default_lr(FOCAL_TRAIN_ADAM) == 0.001);
 	double g[FOCAL_TRAIN_MAX_LRS];
-	assert_int_equal(focal_train_default_grid(FOCAL_TRAIN_SGD, g), 6);
+	assert_int_equal(focal_train_default_grid(FOCAL_TRAIN_SGD, g), 7);
 	assert_true(g[3] == 0.03 && g[4] == 0.05);
 }
 
