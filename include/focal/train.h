@@ -253,6 +253,7 @@ enum {
 #define FOCAL_TRAIN_MAX_CURVE_POINTS 5e6     /* runs × points kept in memory */
 #define FOCAL_TRAIN_MAX_LRS 16               /* learning-rate grid */
 #define FOCAL_TRAIN_MAX_LR_STEPS 4           /* step schedule milestones */
+#define FOCAL_TRAIN_REL_BINS 10              /* reliability diagram bins */
 
 #define FOCAL_TRAIN_DEFAULT_ALPHA 0.25      /* α of FL and FGL (the paper's) */
 #define FOCAL_TRAIN_DEFAULT_CE_ALPHA 0.75   /* α of the α-balanced CE */
@@ -404,6 +405,10 @@ typedef struct {
 	double temperature;    /* T minimising the validation split's NLL of
 	                          σ(logit / T) */
 	double ece_top_ts;     /* ece_top of σ(logit / T) */
+	double rel_p[FOCAL_TRAIN_REL_BINS]; /* the reliability diagram of the
+	                          top scores: mean p in each of ece_top's bins,
+	                          from the lowest scores to the highest */
+	double rel_y[FOCAL_TRAIN_REL_BINS]; /* the share of positives in each */
 	long diverged_step;    /* -1, or the step at which the loss, the
 	                          parameters or the held-out scores stopped
 	                          being finite */

@@ -15,7 +15,7 @@
 
 const char cmd_train_usage[] =
 	"usage: focal train [--loss LIST] [--gamma LIST | --sweep] [--seeds N] [--preset P]\n"
-	"                   [--curves FILE] [--table summary|seeds|tuning] [--format F] [OPTIONS]\n"
+	"                   [--curves FILE] [--table T] [--format F] [OPTIONS]\n"
 	"\n"
 	"Train a small classifier with shared parameters on a synthetic dense-detection\n"
 	"task with each loss.  Each loss's learning rate is chosen from a grid by\n"
@@ -76,7 +76,8 @@ const char cmd_train_usage[] =
 	"  --threads N           worker threads (default: all cores; results do not depend on it)\n"
 	"  --eval-every K        a curve point every K steps (default steps/20)\n"
 	"  --curves FILE         write the test runs' training curves to FILE\n"
-	"  --table T             summary (default), seeds (one row per run) or tuning\n"
+	"  --table T             summary (default), seeds (one row per run), tuning or\n"
+	"                        reliability\n"
 	"  --format F            table, tsv, csv, json\n"
 	"\n"
 	"Columns (summary): loss gamma alpha lr seeds diverged ap_mean ap_std ap_ci_low\n"
@@ -92,6 +93,8 @@ const char cmd_train_usage[] =
 	"  final_loss ece ece_top temperature ece_top_ts steps_done diverged_step\n"
 	"Columns (tuning): loss gamma alpha lr seeds diverged val_ap_mean val_ap_ci_low\n"
 	"  val_ap_ci_high chosen\n"
+	"Columns (reliability): loss gamma alpha bin seeds p_mean p_ci_low p_ci_high\n"
+	"  freq_mean freq_ci_low freq_ci_high (the top scores' bins, over test seeds)\n"
 	"Columns (--curves): loss gamma seed step loss_value ap grad_share_pos\n"
 	"  grad_share_hard_neg grad_share_easy_neg\n";
 
@@ -230,8 +233,9 @@ static int parse_args(struct cli *c, int argc, char **argv, struct trainargs *a,
 		case T_IMBALANCE: a->imbalance_s = val; break;
 		case T_LR: e = positive(c, "learning rate", val, &a->v[A_LR]); break;
 		case T_TABLE:
-			if (strcmp(val, "summary") && strcmp(val, "seeds") && strcmp(val, "tuning")) {
-				cli_error(c, "invalid table '%s': must be summary, seeds or tuning", val);
+			if (strcmp(val, "summary") && strcmp(val, "seeds") && strcmp(val, "tuning") &&
+			    strcmp(val, "reliability")) {
+				cli_error(c, "invalid table '%s': must be summary, seeds, tuning or reliability", val);
 				return -1;
 			}
 			a->table = val;
@@ -611,10 +615,14 @@ static int write_result(struct cli *c, const struct trainargs *a, const focal_tr
 	enum cli_format fmt = a->fmt;
 	int tty_table = fmt == FMT_TABLE || (fmt == FMT_DEFAULT && isatty(fileno(c->out)));
 	struct table t;
-	int bad, which = strcmp(a->table, "seeds") == 0 ? 1 : strcmp(a->table, "tuning") == 0 ? 2 : 0;
+	int bad, which = strcmp(a->table, "seeds") == 0 ? 1 : strcmp(a->table, "tuning") == 0 ? 2
+			 : strcmp(a->table, "reliability") == 0 ? 3 : 0;
 	if (which == 1) {
 		table_init(&t, train_seed_cols, train_seed_ncols);
 		bad = train_seeds_table(&t, r);
+	} else if (which == 3) {
+		table_init(&t, train_rel_cols, train_rel_ncols);
+		bad = train_reliability_table(&t, r, rep->level);
 	} else if (which == 2) {
 		table_init(&t, train_tune_cols, train_tune_ncols);
 		bad = r->opts.nlr > 0 ? train_tuning_table(&t, r, rep->level) : 0;

@@ -28,6 +28,11 @@ const char *const train_seed_cols[] = {
 	"final_loss", "ece", "ece_top", "temperature", "ece_top_ts", "steps_done", "diverged_step"};
 const size_t train_seed_ncols = 17;
 
+const char *const train_rel_cols[] = {"loss", "gamma", "alpha", "bin", "seeds", "p_mean",
+				      "p_ci_low", "p_ci_high", "freq_mean", "freq_ci_low",
+				      "freq_ci_high"};
+const size_t train_rel_ncols = 11;
+
 const char *const train_tune_cols[] = {"loss", "gamma", "alpha", "lr", "seeds", "diverged",
 				       "val_ap_mean", "val_ap_ci_low", "val_ap_ci_high", "chosen"};
 const size_t train_tune_ncols = 10;
@@ -281,6 +286,35 @@ int train_tuning_table(struct table *t, const focal_train_result *r, double leve
 				STR(focal_train_loss_name(ls->loss)), NUM(ls->gamma), alpha_cell(ls->alpha),
 				NUM(o->lr_grid[j]), NUM((double)s.n), NUM((double)div), NUM(s.mean),
 				NUM(s.ci_lo), NUM(s.ci_hi), STR(o->lr_grid[j] == r->chosen_lr[l] ? "yes" : "no")};
+			if (table_add(t, row) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* The reliability diagram of the top scores, per loss and bin, over seeds. */
+int train_reliability_table(struct table *t, const focal_train_result *r, double level)
+{
+	const focal_train_opts *o = &r->opts;
+	double p[FOCAL_TRAIN_MAX_SEEDS], y[FOCAL_TRAIN_MAX_SEEDS];
+	for (int l = 0; l < o->nlosses; l++) {
+		const focal_train_loss *ls = &o->losses[l];
+		for (int b = 0; b < FOCAL_TRAIN_REL_BINS; b++) {
+			for (int k = 0; k < o->nseeds; k++) {
+				const focal_train_run *run = &r->runs[(size_t)l * (size_t)o->nseeds + (size_t)k];
+				int ok = run->diverged_step < 0;
+				p[k] = ok ? run->rel_p[b] : NAN;
+				y[k] = ok ? run->rel_y[b] : NAN;
+			}
+			focal_train_stat sp, sy;
+			if (focal_train_stat_of(p, (size_t)o->nseeds, level, &sp) != FOCAL_OK ||
+			    focal_train_stat_of(y, (size_t)o->nseeds, level, &sy) != FOCAL_OK)
+				return -1;
+			struct cell row[11] = {
+				STR(focal_train_loss_name(ls->loss)), NUM(ls->gamma), alpha_cell(ls->alpha),
+				NUM(b + 1), NUM((double)sy.n), NUM(sp.mean), NUM(sp.ci_lo), NUM(sp.ci_hi),
+				NUM(sy.mean), NUM(sy.ci_lo), NUM(sy.ci_hi)};
 			if (table_add(t, row) != 0)
 				return -1;
 		}

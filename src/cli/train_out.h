@@ -19,6 +19,8 @@ extern const char *const train_sum_cols[];
 extern const size_t train_sum_ncols;  /* without the conclusion column */
 extern const char *const train_seed_cols[];
 extern const size_t train_seed_ncols;
+extern const char *const train_rel_cols[];
+extern const size_t train_rel_ncols;
 extern const char *const train_tune_cols[];
 extern const size_t train_tune_ncols;
 
@@ -27,6 +29,7 @@ extern const size_t train_tune_ncols;
 int train_summary_table(struct table *t, const focal_train_result *r, struct train_report *rep);
 int train_seeds_table(struct table *t, const focal_train_result *r);
 int train_tuning_table(struct table *t, const focal_train_result *r, double level);
+int train_reliability_table(struct table *t, const focal_train_result *r, double level);
 
 /* One warning line on stderr per diverged run. */
 void train_warn_diverged(struct cli *c, const focal_train_result *r);

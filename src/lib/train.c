@@ -506,6 +506,8 @@ static int run_one(struct exp *e, struct scratch *s, const struct target *tg)
 				 .noise = NAN, .loss_noise = NAN, .fl_noise = NAN,
 				 .final_loss = NAN, .ece = NAN, .ece_top = NAN,
 				 .temperature = NAN, .ece_top_ts = NAN, .diverged_step = -1};
+	for (int b = 0; b < FOCAL_TRAIN_REL_BINS; b++)
+		run->rel_p[b] = run->rel_y[b] = NAN;
 	uint64_t ds = o->fixed_data ? o->data_seed : tg->seed;
 	int st = scratch_data(s, o, ds);
 	if (st != FOCAL_OK)

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 
 #define ECE_BINS 15
-#define TOP_BINS 10
+#define TOP_BINS FOCAL_TRAIN_REL_BINS
 #define TOP_PER_POS 10
 #define TS_ITER 100
 
@@ -87,4 +87,16 @@ void focal__train_calibrate(struct focal__scored *v, size_t n, size_t npos, doub
 	run->ece_top = ece_of(v, k, TOP_BINS, 1.0);
 	run->temperature = temperature;
 	run->ece_top_ts = isnan(temperature) ? NAN : ece_of(v, k, TOP_BINS, 1.0 / temperature);
+	/* the bins of ece_top, lowest scores first (v is sorted descending) */
+	for (int b = 0; b < TOP_BINS; b++) {
+		size_t lo = k * (size_t)b / TOP_BINS, hi = k * (size_t)(b + 1) / TOP_BINS;
+		double sp = 0.0, sy = 0.0;
+		for (size_t i = lo; i < hi; i++) {
+			sp += sigmoid(v[i].s);
+			sy += v[i].y;
+		}
+		int slot = TOP_BINS - 1 - b;
+		run->rel_p[slot] = hi > lo ? sp / (double)(hi - lo) : NAN;
+		run->rel_y[slot] = hi > lo ? sy / (double)(hi - lo) : NAN;
+	}
 }

@@ -31,7 +31,8 @@ struct spec_train_cache {
 
 int spec_is_training(enum spec_quantity q)
 {
-	return q == Q_AP_GAMMA || q == Q_GRAD_RACE || q == Q_TRAIN_CURVE || q == Q_AP_LR;
+	return q == Q_AP_GAMMA || q == Q_GRAD_RACE || q == Q_TRAIN_CURVE || q == Q_AP_LR ||
+	       q == Q_RELIABILITY;
 }
 
 static int same_num(double a, double b)
@@ -375,6 +376,50 @@ static int lr_series(fig_panel *p, const struct spec_panel *pn, int ci, const fo
 	return 0;
 }
 
+/*
+ * The reliability diagram of the top scores (focal train --table
+ * reliability): share of positives against mean p per bin, over the test
+ * seeds, with the diagonal of perfect calibration under the first curve.
+ */
+static int reliability_series(fig_panel *p, const struct spec_panel *pn, int ci,
+			      const focal_train_result *r, char *err)
+{
+	const struct spec_curve *cv = &pn->curves[ci];
+	int loss;
+	double g, a, xs[FOCAL_TRAIN_REL_BINS], m[FOCAL_TRAIN_REL_BINS], lo[FOCAL_TRAIN_REL_BINS],
+		hi[FOCAL_TRAIN_REL_BINS], pv[FOCAL_TRAIN_MAX_SEEDS], yv[FOCAL_TRAIN_MAX_SEEDS], d;
+	curve_loss(pn, cv, 0, &loss, &g, &a);
+	int l = find_loss(&r->opts, loss, g, a);
+	size_t ns = (size_t)r->opts.nseeds;
+	for (int b = 0; b < FOCAL_TRAIN_REL_BINS; b++) {
+		for (size_t k = 0; k < ns; k++) {
+			const focal_train_run *run = &r->runs[(size_t)l * ns + k];
+			pv[k] = run->diverged_step < 0 ? run->rel_p[b] : NAN;
+			yv[k] = run->diverged_step < 0 ? run->rel_y[b] : NAN;
+		}
+		over_seeds(pv, ns, 1, &xs[b], &d, &d);
+		over_seeds(yv, ns, 1, &m[b], &lo[b], &hi[b]);
+	}
+	int st = FIG_OK;
+	if (ci == 0) {
+		static const double diag[2] = {0.0, 1.0};
+		st = add_mean(p, FIG_LINE, diag, diag, 2, "calibrated", (fig_rgb){0.45, 0.45, 0.45}, 1);
+	}
+	char label[192];
+	curve_label(cv, NAN, 0, label, sizeof label);
+	fig_rgb color = fig_palette[(cv->color >= 0 ? cv->color : ci) % FIG_PALETTE_SIZE];
+	if (st == FIG_OK)
+		st = add_band(p, xs, lo, hi, FOCAL_TRAIN_REL_BINS, pn->xhi - pn->xlo, color);
+	if (st == FIG_OK)
+		st = add_mean(p, FIG_LINE_MARKERS, xs, m, FOCAL_TRAIN_REL_BINS, label, color,
+			      cv->dash >= 0 ? cv->dash : ci);
+	if (st != FIG_OK) {
+		snprintf(err, SPEC_ERRLEN, "curve at line %d: %s", cv->line, fig_strerror(st));
+		return -1;
+	}
+	return 0;
+}
+
 int spec_train_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 		     const struct spec_train_cache *c, char *err)
 {
@@ -391,6 +436,8 @@ int spec_train_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 	char label[192];
 	if (cv->q == Q_AP_LR)
 		return lr_series(p, pn, ci, r, err);
+	if (cv->q == Q_RELIABILITY)
+		return reliability_series(p, pn, ci, r, err);
 
 	if (cv->q == Q_AP_GAMMA) {
 		/* one point per γ: mean AP with its interval */
@@ -603,10 +650,14 @@ int spec_train_command(const struct spec *s, int panel, char *out, size_t cap)
 	else
 		opt_num(&b, "alpha", t->alpha, FOCAL_TRAIN_DEFAULT_ALPHA);
 	command_losses(&b, pn);
-	int tuning = 0;
-	for (int j = 0; j < pn->ncurves; j++)
+	int tuning = 0, rel = 0;
+	for (int j = 0; j < pn->ncurves; j++) {
 		tuning |= pn->curves[j].q == Q_AP_LR;
+		rel |= pn->curves[j].q == Q_RELIABILITY;
+	}
 	if (tuning) /* the grid's means are the tuning table's val_ap_mean */
 		emit(&b, " --table tuning", 0.0);
+	else if (rel) /* p_mean and freq_mean */
+		emit(&b, " --table reliability", 0.0);
 	return b.len < cap ? 0 : -1;
 }

@@ -53,6 +53,8 @@ enum spec_quantity {
 	Q_GRAD_RACE,      /* training: gradient shares by group ± CI, x = step */
 	Q_TRAIN_CURVE,    /* training: held-out AP or minibatch loss ± CI, x = step */
 	Q_AP_LR,          /* training: validation AP on the tuning seeds ± CI, x = lr */
+	Q_RELIABILITY,    /* training: share of positives against mean p in the
+	                     top scores' bins ± CI, x = p */
 	Q_COUNT
 };
 
@@ -187,7 +189,7 @@ int spec_train_curve(fig_panel *p, const struct spec_panel *pn, int ci,
  * {alpha} {loss} filled in, or the default "FL, γ = 2" style. */
 void spec_expand_label(const struct spec_curve *cv, double g, char *out, size_t cap);
 
-/* 1 for Q_AP_GAMMA, Q_GRAD_RACE, Q_TRAIN_CURVE and Q_AP_LR. */
+/* 1 for the training quantities (Q_AP_GAMMA .. Q_RELIABILITY). */
 int spec_is_training(enum spec_quantity q);
 
 /*

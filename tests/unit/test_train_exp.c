@@ -237,6 +237,12 @@ static void test_calibration(void **state)
 	/* top 8 (10 · 4 > 8), 10 bins: the same; after scaling σ(±2/T) = 3/4, 1/4 */
 	assert_true(fabs(run.ece_top - ece) < 1e-15);
 	assert_true(fabs(run.ece_top_ts - (3 * 0.25 + 0.75 + 0.75 + 3 * 0.25) / 8.0) < 1e-14);
+	/* reliability bins, lowest scores first: 8 anchors in 10 bins leave the
+	 * top bin empty; the next holds the first anchor sorted (p σ(2), a
+	 * negative: ties put negatives first) */
+	assert_true(isnan(run.rel_p[9]) && isnan(run.rel_y[9]));
+	assert_true(run.rel_p[8] == s2 && run.rel_y[8] == 0.0);
+	assert_true(fabs(run.rel_p[0] - (1.0 - s2)) < 1e-15 && run.rel_y[0] == 1.0); /* the last: a positive at -2 */
 }
 
 /* The test split: its AP and calibration, different from validation's. */
