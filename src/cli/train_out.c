@@ -122,11 +122,12 @@ static void conclude(char *out, size_t cap, const focal_train_result *r, int a, 
 	fmt_ci(ece, sizeof ece, &ms->cal[1], 4);
 	const char *eq = ms->tost_p < 1.0 - rep->level ? "equivalent within" : "not shown equivalent within";
 	int n = snprintf(out, cap,
-		"%s - %s (gamma %g) = %s test AP at %s (%g vs %g), %zu seeds, Holm p = %.2g: %s; %s +-%g; "
-		"detectable difference %.3f. ",
+		"%s - %s (gamma %g) = %s test AP at %s (%s %g, %s %g), %zu seeds, Holm p = %.2g: %s; "
+		"%s +-%g; detectable difference %.3f. ",
 		focal_train_loss_name(o->losses[a].loss), focal_train_loss_name(o->losses[b].loss),
 		o->losses[a].gamma, ap, o->nlr > 0 ? "tuned rates" : "one shared rate",
-		r->chosen_lr[a], r->chosen_lr[b], ms->ap.n, p_holm,
+		focal_train_loss_name(o->losses[a].loss), r->chosen_lr[a],
+		focal_train_loss_name(o->losses[b].loss), r->chosen_lr[b], ms->ap.n, p_holm,
 		direction(&ms->ap, "higher", "lower"), eq, rep->margin, ms->mdd);
 	if (n < 0 || (size_t)n >= cap)
 		return;

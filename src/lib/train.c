@@ -166,126 +166,6 @@ static int heldout_ap(const focal_train_model *m, struct scratch *s, double *ap)
 	return focal__train_ap_ws(s->scores, s->test.label, s->test.n, s->appos, s->apcnt, ap);
 }
 
-/* Welford's running mean and variance. */
-struct welford {
-	size_t n;
-	double mean, m2;
-};
-
-static void welford_add(struct welford *w, double v)
-{
-	w->n++;
-	double d = v - w->mean;
-	w->mean += d / (double)w->n;
-	w->m2 += d * (v - w->mean);
-}
-
-static double welford_sd(const struct welford *w)
-{
-	return w->n >= 2 ? sqrt(w->m2 / (double)(w->n - 1)) : NAN;
-}
-
-/* The parameter tensors of m as [start, end) ranges (docs/train.md). */
-static int tensors(const focal_train_model *m, size_t *start)
-{
-	size_t d = (size_t)m->dim, h = (size_t)m->hidden;
-	if (m->kind == FOCAL_TRAIN_LOGISTIC) {
-		start[0] = 0, start[1] = d, start[2] = d + 1;
-		return 2;
-	}
-	start[0] = 0, start[1] = d * h, start[2] = d * h + h, start[3] = d * h + 2 * h;
-	start[4] = m->nparams;
-	return 4;
-}
-
-/* Weight decay, then clipping by the global norm or per tensor. */
-static void adjust_grad(const focal_train_opts *o, const focal_train_model *m, double *g)
-{
-	if (o->weight_decay > 0.0)
-		for (size_t k = 0; k < m->nparams; k++)
-			g[k] += o->weight_decay * m->w[k];
-	if (!(o->clip > 0.0))
-		return;
-	size_t start[5];
-	int nt = tensors(m, start);
-	size_t lo[5], hi[5];
-	if (o->clip_per_tensor) {
-		for (int i = 0; i < nt; i++)
-			lo[i] = start[i], hi[i] = start[i + 1];
-	} else {
-		nt = 1, lo[0] = 0, hi[0] = m->nparams;
-	}
-	for (int i = 0; i < nt; i++) {
-		double ss = 0.0;
-		for (size_t k = lo[i]; k < hi[i]; k++)
-			ss += g[k] * g[k];
-		double norm = sqrt(ss);
-		if (norm > o->clip) /* Keras: g · clip / max(norm, clip) */
-			for (size_t k = lo[i]; k < hi[i]; k++)
-				g[k] = g[k] * o->clip / norm;
-	}
-}
-
-/* The rate at step t (1-based) under the step schedule. */
-static double rate_at(const focal_train_opts *o, double lr, size_t t)
-{
-	for (int i = 0; i < o->nlr_steps; i++)
-		if (t > o->lr_steps[i])
-			lr *= o->lr_factor;
-	return lr;
-}
-
-/* Optimiser state of one run. */
-struct optstate {
-	double *g, *s1, *s2;
-	double b1t, b2t;
-	double norm;           /* the EMA normaliser */
-};
-
-/* One parameter update; 0 when every parameter stays finite. */
-static int update(const focal_train_opts *o, focal_train_model *m, struct optstate *os, double lr)
-{
-	int bad = 0;
-	const double *g = os->g;
-	double *s1 = os->s1, *s2 = os->s2;
-	if (o->optimizer == FOCAL_TRAIN_SGD) {
-		for (size_t k = 0; k < m->nparams; k++) {
-			s1[k] = o->momentum * s1[k] + g[k];
-			m->w[k] -= lr * s1[k];
-			bad |= !isfinite(m->w[k]);
-		}
-		return bad;
-	}
-	os->b1t *= o->beta1;
-	os->b2t *= o->beta2;
-	double c1 = 1.0 / (1.0 - os->b1t), c2 = 1.0 / (1.0 - os->b2t);
-	for (size_t k = 0; k < m->nparams; k++) {
-		s1[k] = o->beta1 * s1[k] + (1.0 - o->beta1) * g[k];
-		s2[k] = o->beta2 * s2[k] + (1.0 - o->beta2) * g[k] * g[k];
-		m->w[k] -= lr * (s1[k] * c1) / (sqrt(s2[k] * c2) + o->eps);
-		bad |= !isfinite(m->w[k]);
-	}
-	return bad;
-}
-
-/*
- * Rescale a batch from focal_train_batch's per-batch normaliser
- * max(1, npos) to the EMA of it (docs/train.md, "The normaliser").
- */
-static void normalise(const focal_train_opts *o, struct optstate *os, size_t nparams,
-		      focal_train_batch_out *bo)
-{
-	if (o->normalizer != FOCAL_TRAIN_NORM_EMA)
-		return;
-	double nb = bo->npos > 0 ? (double)bo->npos : 1.0;
-	os->norm = o->norm_momentum * os->norm + (1.0 - o->norm_momentum) * nb;
-	double f = nb / os->norm;
-	for (size_t k = 0; k < nparams; k++)
-		os->g[k] *= f;
-	bo->loss *= f;
-	bo->loss_fl *= f;
-}
-
 /* Shares of Σ|dℓ/dx| by group; 0 when the step has no gradient at all. */
 static int shares(const focal_train_batch_out *bo, double *sh)
 {
@@ -305,13 +185,13 @@ struct runctx {
 	struct scratch *s;
 	const struct target *tg;
 	focal_train_model m;
-	struct optstate os;
+	struct focal__optstate os;
 	struct focal__train_ws ws;
 	gsl_rng *order;
 	size_t np, t_done;
 	long diverged;
 	double prev_log, prev_fl;
-	struct welford lnoise, fnoise;
+	struct focal__welford lnoise, fnoise;
 	double wloss, wshare[FOCAL_TRAIN_NGROUP];
 	size_t wn, wsn;
 	double best_ap;
@@ -319,11 +199,11 @@ struct runctx {
 };
 
 /* Log-loss roughness over the second half: successive differences. */
-static void rough_add(struct welford *w, double *prev, double v, int second_half)
+static void rough_add(struct focal__welford *w, double *prev, double v, int second_half)
 {
 	double lg = v > 0.0 ? log(v) : NAN;
 	if (second_half && !isnan(lg) && !isnan(*prev))
-		welford_add(w, lg - *prev);
+		focal__welford_add(w, lg - *prev);
 	*prev = lg;
 }
 
@@ -370,7 +250,7 @@ static int one_step(struct exp *e, struct runctx *c, size_t t, size_t *cursor)
 	if (st != FOCAL_OK)
 		return -st;
 	*cursor += o->batch;
-	normalise(o, &c->os, c->m.nparams, &bo);
+	focal__train_normalise(o, &c->os, c->m.nparams, &bo);
 	double sh[FOCAL_TRAIN_NGROUP];
 	int has_sh = shares(&bo, sh);
 	if (t == 1) {
@@ -378,8 +258,8 @@ static int one_step(struct exp *e, struct runctx *c, size_t t, size_t *cursor)
 		if (has_sh)
 			memcpy(c->tg->pts[0].share, sh, sizeof sh);
 	}
-	adjust_grad(o, &c->m, c->os.g);
-	if (!isfinite(bo.loss) || update(o, &c->m, &c->os, rate_at(o, c->tg->lr, t)) != 0) {
+	focal__train_adjust_grad(o, &c->m, c->os.g);
+	if (!isfinite(bo.loss) || focal__train_update(o, &c->m, &c->os, focal__train_rate_at(o, c->tg->lr, t)) != 0) {
 		c->diverged = (long)t;
 		return 1;
 	}
@@ -488,14 +368,14 @@ static void run_summary(struct runctx *c, focal_train_run *run)
 	run->val_ap = pts[np - 1].ap;
 	run->ap = run->val_ap;
 	run->final_loss = pts[np - 1].loss;
-	run->loss_noise = welford_sd(&c->lnoise);
+	run->loss_noise = focal__welford_sd(&c->lnoise);
 	int fl_valued = c->tg->loss->loss == FOCAL_TRAIN_FL || c->tg->loss->loss == FOCAL_TRAIN_FGL;
-	run->fl_noise = fl_valued ? welford_sd(&c->fnoise) : NAN;
-	struct welford an = {0, 0.0, 0.0};
+	run->fl_noise = fl_valued ? focal__welford_sd(&c->fnoise) : NAN;
+	struct focal__welford an = {0, 0.0, 0.0};
 	for (size_t i = 1; i < np; i++)
 		if (2 * pts[i - 1].step >= c->o->steps)
-			welford_add(&an, pts[i].ap - pts[i - 1].ap);
-	run->noise = welford_sd(&an);
+			focal__welford_add(&an, pts[i].ap - pts[i - 1].ap);
+	run->noise = focal__welford_sd(&an);
 }
 
 static int run_one(struct exp *e, struct scratch *s, const struct target *tg)
@@ -519,7 +399,7 @@ static int run_one(struct exp *e, struct scratch *s, const struct target *tg)
 	c.tg = tg;
 	c.diverged = -1;
 	c.prev_log = c.prev_fl = NAN;
-	c.os = (struct optstate){NULL, NULL, NULL, 1.0, 1.0, o->norm_init};
+	c.os = (struct focal__optstate){NULL, NULL, NULL, 1.0, 1.0, o->norm_init};
 	st = focal_train_model_init(&c.m, o->model, o->task.dim, o->hidden, o->prior, tg->seed);
 	if (st != FOCAL_OK)
 		return st;

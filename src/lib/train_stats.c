@@ -6,6 +6,7 @@
  * test of two paired variances.  Distributions are GSL's.
  */
 #include "focal/train.h"
+#include "train_internal.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
@@ -13,6 +14,19 @@
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
+
+void focal__welford_add(struct focal__welford *w, double v)
+{
+	w->n++;
+	double d = v - w->mean;
+	w->mean += d / (double)w->n;
+	w->m2 += d * (v - w->mean);
+}
+
+double focal__welford_sd(const struct focal__welford *w)
+{
+	return w->n >= 2 ? sqrt(w->m2 / (double)(w->n - 1)) : NAN;
+}
 
 /* Mean and sum of squared deviations of the non-NaN values (two passes). */
 static size_t mean_ss(const double *v, size_t n, double *mean, double *ss)
