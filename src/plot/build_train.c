@@ -420,6 +420,67 @@ static int reliability_series(fig_panel *p, const struct spec_panel *pn, int ci,
 	return 0;
 }
 
+/* AP against γ: one point per γ, mean AP (or paired difference) with its
+ * interval. */
+static int gamma_series(fig_panel *p, const struct spec_panel *pn, int ci,
+			const focal_train_result *r, char *err)
+{
+	const struct spec_curve *cv = &pn->curves[ci];
+	int ng = ngammas(cv);
+	char label[192];
+	/* one point per γ: mean AP with its interval */
+	double xs[SPEC_MAX_GAMMAS], m[SPEC_MAX_GAMMAS], lo[SPEC_MAX_GAMMAS], hi[SPEC_MAX_GAMMAS];
+	int order[SPEC_MAX_GAMMAS];
+	for (int gi = 0; gi < ng; gi++)
+		order[gi] = gi;
+	for (int a = 1; a < ng; a++) /* by γ, for the band */
+		for (int b = a; b > 0 && cv->gammas[order[b - 1]] > cv->gammas[order[b]]; b--) {
+			int t = order[b];
+			order[b] = order[b - 1];
+			order[b - 1] = t;
+		}
+	for (int k = 0; k < ng; k++) {
+		int loss, l;
+		double g, a;
+		curve_loss(pn, cv, order[k], &loss, &g, &a);
+		l = find_loss(&r->opts, loss, g, a);
+		double v[FOCAL_TRAIN_MAX_SEEDS_SHOWN];
+		size_t ns = (size_t)r->opts.nseeds;
+		double *vv = ns <= FOCAL_TRAIN_MAX_SEEDS_SHOWN ? v : malloc(ns * sizeof *vv);
+		if (vv == NULL) {
+			snprintf(err, SPEC_ERRLEN, "out of memory");
+			return -1;
+		}
+		int lm = -1;
+		if (cv->minus >= 0) {
+			int ml;
+			double mg, ma;
+			minus_loss(pn, cv, order[k], &ml, &mg, &ma);
+			lm = find_loss(&r->opts, ml, mg, ma);
+		}
+		for (size_t k2 = 0; k2 < ns; k2++) {
+			vv[k2] = focal_train_metric(&r->runs[(size_t)l * ns + k2], FOCAL_TRAIN_M_AP);
+			if (lm >= 0) /* the paired difference, seed by seed */
+				vv[k2] -= focal_train_metric(&r->runs[(size_t)lm * ns + k2], FOCAL_TRAIN_M_AP);
+		}
+		xs[k] = g;
+		over_seeds(vv, ns, lm < 0, &m[k], &lo[k], &hi[k]);
+		if (vv != v)
+			free(vv);
+	}
+	fig_rgb color = fig_palette[(cv->color >= 0 ? cv->color : ci) % FIG_PALETTE_SIZE];
+	curve_label(cv, NAN, 0, label, sizeof label);
+	int st = add_band(p, xs, lo, hi, (size_t)ng, pn->xhi - pn->xlo, color);
+	if (st == FIG_OK)
+		st = add_mean(p, FIG_LINE_MARKERS, xs, m, (size_t)ng, label, color,
+			      cv->dash >= 0 ? cv->dash : ci);
+	if (st != FIG_OK) {
+		snprintf(err, SPEC_ERRLEN, "curve at line %d: %s", cv->line, fig_strerror(st));
+		return -1;
+	}
+	return 0;
+}
+
 int spec_train_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 		     const struct spec_train_cache *c, char *err)
 {
@@ -439,59 +500,8 @@ int spec_train_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 	if (cv->q == Q_RELIABILITY)
 		return reliability_series(p, pn, ci, r, err);
 
-	if (cv->q == Q_AP_GAMMA) {
-		/* one point per γ: mean AP with its interval */
-		double xs[SPEC_MAX_GAMMAS], m[SPEC_MAX_GAMMAS], lo[SPEC_MAX_GAMMAS], hi[SPEC_MAX_GAMMAS];
-		int order[SPEC_MAX_GAMMAS];
-		for (int gi = 0; gi < ng; gi++)
-			order[gi] = gi;
-		for (int a = 1; a < ng; a++) /* by γ, for the band */
-			for (int b = a; b > 0 && cv->gammas[order[b - 1]] > cv->gammas[order[b]]; b--) {
-				int t = order[b];
-				order[b] = order[b - 1];
-				order[b - 1] = t;
-			}
-		for (int k = 0; k < ng; k++) {
-			int loss, l;
-			double g, a;
-			curve_loss(pn, cv, order[k], &loss, &g, &a);
-			l = find_loss(&r->opts, loss, g, a);
-			double v[FOCAL_TRAIN_MAX_SEEDS_SHOWN];
-			size_t ns = (size_t)r->opts.nseeds;
-			double *vv = ns <= FOCAL_TRAIN_MAX_SEEDS_SHOWN ? v : malloc(ns * sizeof *vv);
-			if (vv == NULL) {
-				snprintf(err, SPEC_ERRLEN, "out of memory");
-				return -1;
-			}
-			int lm = -1;
-			if (cv->minus >= 0) {
-				int ml;
-				double mg, ma;
-				minus_loss(pn, cv, order[k], &ml, &mg, &ma);
-				lm = find_loss(&r->opts, ml, mg, ma);
-			}
-			for (size_t k2 = 0; k2 < ns; k2++) {
-				vv[k2] = focal_train_metric(&r->runs[(size_t)l * ns + k2], FOCAL_TRAIN_M_AP);
-				if (lm >= 0) /* the paired difference, seed by seed */
-					vv[k2] -= focal_train_metric(&r->runs[(size_t)lm * ns + k2], FOCAL_TRAIN_M_AP);
-			}
-			xs[k] = g;
-			over_seeds(vv, ns, lm < 0, &m[k], &lo[k], &hi[k]);
-			if (vv != v)
-				free(vv);
-		}
-		fig_rgb color = fig_palette[(cv->color >= 0 ? cv->color : ci) % FIG_PALETTE_SIZE];
-		curve_label(cv, NAN, 0, label, sizeof label);
-		int st = add_band(p, xs, lo, hi, (size_t)ng, pn->xhi - pn->xlo, color);
-		if (st == FIG_OK)
-			st = add_mean(p, FIG_LINE_MARKERS, xs, m, (size_t)ng, label, color,
-				      cv->dash >= 0 ? cv->dash : ci);
-		if (st != FIG_OK) {
-			snprintf(err, SPEC_ERRLEN, "curve at line %d: %s", cv->line, fig_strerror(st));
-			return -1;
-		}
-		return 0;
-	}
+	if (cv->q == Q_AP_GAMMA)
+		return gamma_series(p, pn, ci, r, err);
 
 	for (int gi = 0; gi < ng; gi++) {
 		int loss;
