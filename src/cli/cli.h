@@ -115,6 +115,10 @@ int cli_run(struct cli *c, const struct cmd *cmd, int argc, char **argv);
 int cli_term_width(void);
 int cli_term_rows(void);
 
+/* text, words wrapped to lines of at most width characters (80 when
+ * width is 0 or small), and a newline. */
+void cli_put_wrapped(FILE *f, const char *text, int width);
+
 /*
  * Levenshtein distance between two short strings, for "did you mean":
  * 99 when either has 63 bytes or more.
@@ -233,7 +237,7 @@ struct opt {
 
 /* Limits written once: every row and every front end uses these. */
 #define OPT_SEED_MAX FOCAL_SEED_MAX
-#define OPT_THREADS_MAX 256
+#define OPT_THREADS_MAX FOCAL_MAX_THREADS
 
 /* Rows that several commands and the REPL share, one definition each
  * (t: offsetof in the command's arguments, or 0; h: the --help text). */
