@@ -227,6 +227,8 @@ struct opt {
 	const char *excludes; /* options (space-separated) it cannot go with */
 	const char *needs;  /* options one of which it needs (NAME=VALUE: that value) */
 	const char *why;    /* what the exclusion means, for its message */
+	size_t text;        /* offsetof a const char * that also gets the word
+	                       as given, plus 1 (0: none), for later messages */
 	const char *arg;    /* the argument's name in --help ("LIST") */
 	const char *help;   /* its --help text (first line) */
 };

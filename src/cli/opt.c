@@ -213,6 +213,8 @@ int opt_parse(struct cli *c, const char *cmd, const char *usage, const struct op
 			continue;
 		if (opt_value(c, o, s, (char *)args + o->target) != 0)
 			return -1;
+		if (o->text && given[k])
+			*(const char **)(void *)((char *)args + o->text - 1) = s;
 	}
 	return 0;
 }

@@ -225,7 +225,11 @@ static void test_repl_agrees(void **state)
 		opt_rule(pr, want, sizeof want);
 		for (size_t i = 0; i < cli_ncommands; i++) {
 			for (const struct opt *o = cli_commands[i].opts; o->name; o++) {
-				if (strcmp(o->name, pr->name) != 0 || o->type == OPT_RAW)
+				/* untyped rows, and strings the command reads later
+				 * (train's --gamma, --alpha A|none, --loss), are not
+				 * rows of a rule */
+				if (strcmp(o->name, pr->name) != 0 || o->type == OPT_RAW ||
+				    o->type == OPT_STRING)
 					continue;
 				opt_rule(o, got, sizeof got);
 				if (o->type != pr->type)
