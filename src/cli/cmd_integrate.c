@@ -74,6 +74,23 @@ static const char *status_name(int st)
 	}
 }
 
+/* The two tolerances together (each alone is its row's). */
+static int check_tolerances(struct cli *c, double epsrel, double epsabs)
+{
+	if (epsrel == 0.0 && epsabs == 0.0) {
+		cli_error(c, "invalid tolerances: epsrel and epsabs cannot both be 0");
+		return -1;
+	}
+	if (epsabs == 0.0 && epsrel < FOCAL_EPSREL_MIN) {
+		/* QAGS cannot aim finer; it would return 0 with a tiny error bar */
+		cli_error(c, "invalid epsrel '%.15g': with --epsabs 0 it must be at least %.17g "
+			  "(50 DBL_EPSILON, the finest the quadrature can reach)",
+			  epsrel, FOCAL_EPSREL_MIN);
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_integrate(struct cli *c, int argc, char **argv)
 {
 	struct intargs args = {.fmt = FMT_DEFAULT};
@@ -93,17 +110,8 @@ int cmd_integrate(struct cli *c, int argc, char **argv)
 	const struct dlist gammas = args.gamma;
 	enum cli_format fmt = args.fmt;
 	struct points_opts po = args.po;
-	if (epsrel == 0.0 && epsabs == 0.0) {
-		cli_error(c, "invalid tolerances: epsrel and epsabs cannot both be 0");
+	if (check_tolerances(c, epsrel, epsabs) != 0)
 		goto out;
-	}
-	if (epsabs == 0.0 && epsrel < FOCAL_EPSREL_MIN) {
-		/* QAGS cannot aim finer; it would return 0 with a tiny error bar */
-		cli_error(c, "invalid epsrel '%.15g': with --epsabs 0 it must be at least %.17g "
-			  "(50 DBL_EPSILON, the finest the quadrature can reach)",
-			  epsrel, FOCAL_EPSREL_MIN);
-		goto out;
-	}
 	if (cli_points(c, &po, 1, NULL, &pts) != 0)
 		goto out;
 
