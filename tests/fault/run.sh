@@ -6,6 +6,7 @@
 set -u
 focal=${1:?usage: run.sh path/to/focal build-dir}
 bdir=${2:?usage: run.sh path/to/focal build-dir}
+. "$(dirname "$0")/../wait.sh"
 pass=0
 fail=0
 tmp=$(mktemp -d)
@@ -40,27 +41,32 @@ if [ $rc -eq 2 ] && grep -q "^focal: cannot write the output: " "$tmp/err"; then
 if [ ! -s "$tmp/err" ]; then ok; else bad "broken pipe is quiet" "$(cat "$tmp/err")"; fi
 # SIGINT during a long simulation: status 130, nothing on stdout.  Job
 # control on, so that background jobs keep SIGINT (a script's '&' would
-# start them with it ignored, which focal respects: see below).
+# start them with it ignored, which focal respects: see below).  The
+# signal goes once the worker threads run (tests/wait.sh): no sleeps.
 set -m
-"$focal" simulate --anchors 1e10 --loss fl,fgl --gamma 2.5 >"$tmp/sim.out" 2>"$tmp/err" &
+"$focal" simulate --anchors 1e9 --threads 2 --loss fl,fgl --gamma 2.5 >"$tmp/sim.out" 2>"$tmp/err" &
 pid=$!
-sleep 1
+wait_threads $pid 2
 kill -INT $pid
-wait $pid; rc=$?
+wait_exit $pid; rc=$exit_rc
 if [ $rc -eq 130 ] && [ ! -s "$tmp/sim.out" ] && grep -q "^focal: interrupted$" "$tmp/err"; then ok; else bad "SIGINT during simulate" "rc=$rc $(cat "$tmp/err")"; fi
 set +m
 # SIGINT ignored on entry (nohup, '&' in a script) stays ignored: the
-# simulation goes on until SIGTERM ends it
-( trap '' INT; "$focal" simulate --anchors 1e10 >/dev/null 2>"$tmp/err" & p=$!; sleep 1; kill -INT $p; sleep 0.5
-  if kill -0 $p 2>/dev/null; then echo alive; fi; kill -TERM $p; wait $p; echo "rc=$?" ) >"$tmp/ign" 2>&1
-if grep -q '^alive$' "$tmp/ign" && grep -q '^rc=143$' "$tmp/ign" && [ ! -s "$tmp/err" ]; then ok; else bad "an ignored SIGINT stays ignored during simulate" "$(cat "$tmp/ign" "$tmp/err")"; fi
-# SIGINT during a figure render: status 130 and only complete files
+# simulation goes on (the kernel discards the SIGINT: SigIgn) until SIGTERM
+( trap '' INT; "$focal" simulate --anchors 1e9 --threads 2 >/dev/null 2>"$tmp/err" & p=$!
+  wait_threads $p 2 && sig_ignored $p 2 && echo ignored; kill -INT $p
+  if alive $p; then echo alive; fi; kill -TERM $p; wait_exit $p; echo "rc=$exit_rc" ) >"$tmp/ign" 2>&1
+if grep -q '^ignored$' "$tmp/ign" && grep -q '^alive$' "$tmp/ign" && grep -q '^rc=143$' "$tmp/ign" && [ ! -s "$tmp/err" ]; then ok; else bad "an ignored SIGINT stays ignored during simulate" "$(cat "$tmp/ign" "$tmp/err")"; fi
+# SIGINT during a figure render, once the first file is complete (the
+# set has 2 files per figure, so most are still to come): status 130 and
+# only complete files
 set -m
 "$focal" figures -o "$tmp/int" --formats png,pdf --dpi 600 >"$tmp/fig.out" 2>"$tmp/err" &
 pid=$!
-sleep 0.7
+one_done() { ls "$tmp/int" 2>/dev/null | grep -qv '\.tmp$'; }
+poll_until one_done
 kill -INT $pid
-wait $pid; rc=$?
+wait_exit $pid; rc=$exit_rc
 set +m
 complete=1
 for f in "$tmp"/int/*.png; do [ -e "$f" ] || continue; tail -c 12 "$f" | od -An -c | grep -q 'I   E   N   D' || complete=0; done
