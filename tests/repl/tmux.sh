@@ -177,5 +177,9 @@ if wait_any "^focal: history not kept: cannot create '/dev/null/x/focal'" && wai
 run "quit"
 wait_for '^\[exit 0\]$' && ok || bad "quit leaves after a history warning"
 
+# The sessions run under the tmux server, not under this script, so their
+# CPU time is the server's children's: say it (docs/reliability.md, "Time").
+spid=$($T display -p -t keep '#{pid}')
+awk -v hz="$(getconf CLK_TCK)" '{ printf "repl-tmux: the sessions used %.1f CPU-s under the tmux server\n", ($14 + $15 + $16 + $17) / hz }' "/proc/$spid/stat"
 echo "repl-tmux: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
