@@ -186,11 +186,11 @@ check-cli: $(B)/focal
 # valgrind memcheck over the unit tests, the CLI suite, the REPL's scripted
 # and interactive (tmux) sessions and the fuzz corpora: zero errors, zero
 # definite leaks (docs/reliability.md).  The parts run CHECK_JOBS at a time,
-# timed like make check; waits are allowed 10 minutes under valgrind.
+# timed like make check; waits are allowed 30 minutes under valgrind.
 VG = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
 	--show-leak-kinds=definite --suppressions=$(CURDIR)/tests/fault/valgrind.supp
 VG_SUITES := cli unit repl-run repl-tmux fuzz-replay
-VG_TIMED   = FOCAL_TEST_TIMEOUT=600 tests/timed.sh $(B)/check-vg
+VG_TIMED   = FOCAL_TEST_TIMEOUT=1800 tests/timed.sh $(B)/check-vg
 .PHONY: $(VG_SUITES:%=valgrind-%)
 
 check-valgrind: $(UNIT_BINS) $(B)/focal $(FUZZERS:%=$(B)/replay/%)

@@ -2,10 +2,10 @@
 # (tests/cli, tests/fault, tests/repl).  A fixed sleep races on a loaded
 # machine and wastes time on an idle one; each wait here polls a condition
 # and gives up only after $test_timeout seconds (FOCAL_TEST_TIMEOUT,
-# default 60: generous, since a slow machine, ASan or valgrind only makes
+# default 600: generous, since a slow machine, ASan or valgrind only makes
 # the wait longer, never the test wrong).  Giving up is a failure.
 
-test_timeout=${FOCAL_TEST_TIMEOUT:-60}
+test_timeout=${FOCAL_TEST_TIMEOUT:-600}
 
 # poll_until CMD...: until CMD succeeds (0) or the timeout passes (1)
 poll_until() {

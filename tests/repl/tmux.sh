@@ -32,7 +32,7 @@ bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$1"; shift; printf '  %s\n' "$@
 # capture-pane until the expected text is there, for up to $tmo seconds
 # (generous: a slow or loaded machine, or valgrind, only makes it longer;
 # FOCAL_TEST_TIMEOUT overrides).  A timeout is a failure, not a retry.
-tmo=${FOCAL_TEST_TIMEOUT:-60}
+tmo=${FOCAL_TEST_TIMEOUT:-120}
 # The whole pane, scroll-back included: line k is the pane's absolute row k-1.
 screen() { $T capture-pane -p -t focal -S - -E -; }
 # mark: remember the cursor's absolute row (the prompt a command is typed
