@@ -7,6 +7,14 @@
 
 test_timeout=${FOCAL_TEST_TIMEOUT:-600}
 
+# $default_int CMD...: CMD with SIGINT at its default action.  A suite
+# started with SIGINT ignored (nohup, 'make check &' in a script) passes
+# that on to every child, and a shell cannot undo it; the Ctrl-C tests
+# need a SIGINT that arrives.  A command, not a function: '$default_int
+# CMD &' must make $! the process itself, not a subshell around it.
+# (env --default-signal: coreutils 8.31.)
+default_int="env --default-signal=INT"
+
 # poll_until CMD...: until CMD succeeds (0) or the timeout passes (1)
 poll_until() {
 	local end=$((SECONDS + test_timeout))

@@ -113,7 +113,7 @@ if [ -z "$(ls "$tmp" | grep '\.tmp$')" ]; then ok; else bad "train --curves leav
 # Job control on: a script's '&' would start the job with SIGINT ignored,
 # which focal respects.  The signal goes once a training thread runs.
 set -m
-"$focal" train --steps 10000000 --seeds 2 --curves "$tmp/int.tsv" >"$tmp/out" 2>"$tmp/err" &
+$default_int "$focal" train --steps 10000000 --seeds 2 --curves "$tmp/int.tsv" >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 wait_threads "$pid" 2
 kill -INT "$pid"

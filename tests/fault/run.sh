@@ -44,7 +44,7 @@ if [ ! -s "$tmp/err" ]; then ok; else bad "broken pipe is quiet" "$(cat "$tmp/er
 # start them with it ignored, which focal respects: see below).  The
 # signal goes once the worker threads run (tests/wait.sh): no sleeps.
 set -m
-"$focal" simulate --anchors 1e9 --threads 2 --loss fl,fgl --gamma 2.5 >"$tmp/sim.out" 2>"$tmp/err" &
+$default_int "$focal" simulate --anchors 1e9 --threads 2 --loss fl,fgl --gamma 2.5 >"$tmp/sim.out" 2>"$tmp/err" &
 pid=$!
 wait_threads $pid 2
 kill -INT $pid
@@ -61,7 +61,7 @@ if grep -q '^ignored$' "$tmp/ign" && grep -q '^alive$' "$tmp/ign" && grep -q '^r
 # set has 2 files per figure, so most are still to come): status 130 and
 # only complete files
 set -m
-"$focal" figures -o "$tmp/int" --formats png,pdf --dpi 600 >"$tmp/fig.out" 2>"$tmp/err" &
+$default_int "$focal" figures -o "$tmp/int" --formats png,pdf --dpi 600 >"$tmp/fig.out" 2>"$tmp/err" &
 pid=$!
 one_done() { ls "$tmp/int" 2>/dev/null | grep -qv '\.tmp$'; }
 poll_until one_done

@@ -154,7 +154,7 @@ if [ $rc -eq 2 ] && grep -q "^focal: line 2: cannot write '$tmp/nodir/x.pdf'" "$
 set -m # job control: a background job keeps SIGINT (not ignored)
 # The signal is sent once line 2's worker threads run (tests/wait.sh).
 printf 'eval --loss ce --p 0.5 --format tsv\nsimulate --anchors 1e9 --threads 2\neval --p 0.5\n' >"$tmp/long"
-"$focal" repl <"$tmp/long" >"$tmp/out" 2>"$tmp/err" &
+$default_int "$focal" repl <"$tmp/long" >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 wait_threads "$pid" 2
 kill -INT "$pid"
