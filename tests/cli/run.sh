@@ -288,7 +288,7 @@ for how in pipe-dash pipe-stdin redirect-dash redirect-stdin fifo; do
 	redirect-stdin) "$focal" simulate --scores /dev/stdin --format tsv <"$sc" ;;
 	fifo) rm -f "$tmp/fifo"; mkfifo "$tmp/fifo"
 	      # a reader that never opens the FIFO must not leave the writer hanging
-	      timeout 10 sh -c 'cat "$1" >"$2"' sh "$sc" "$tmp/fifo" </dev/null >/dev/null 2>&1 &
+	      timeout "${FOCAL_TEST_TIMEOUT:-600}" sh -c 'cat "$1" >"$2"' sh "$sc" "$tmp/fifo" </dev/null >/dev/null 2>&1 &
 	      "$focal" simulate --scores "$tmp/fifo" --format tsv
 	      kill $! 2>/dev/null; wait $! 2>/dev/null ;;
 	esac >"$tmp/out" 2>&1
