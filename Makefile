@@ -172,6 +172,10 @@ TEST_INCS_fuzz_all    = -Itests/fuzz -Isrc/lib -Isrc/fig -Isrc/plot -Isrc/cli
 TEST_INCS_test_docs   = $(TEST_INCS) -Isrc/cli
 $(B)/tests/test_docs: $(filter-out %/main.o,$(CLI_SRC:src/cli/%.c=$(B)/cli/%.o))
 $(S)/tests/test_docs: $(filter-out %/main.o,$(CLI_SRC:src/cli/%.c=$(S)/cli/%.o))
+# test_optrows runs every option row through cli_run and a REPL session.
+TEST_INCS_test_optrows = $(TEST_INCS) -Isrc/cli
+$(B)/tests/test_optrows: $(filter-out %/main.o,$(CLI_SRC:src/cli/%.c=$(B)/cli/%.o))
+$(S)/tests/test_optrows: $(filter-out %/main.o,$(CLI_SRC:src/cli/%.c=$(S)/cli/%.o))
 
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%) $(B)/tests/test_fig
 SAN_BINS  := $(UNIT_SRC:tests/unit/%.c=$(S)/tests/%) $(S)/tests/test_fig

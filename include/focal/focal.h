@@ -114,6 +114,13 @@ double focal_pow1m(const focal_point *pt, double a);
  */
 #define FOCAL_GAMMA_MAX 100
 
+/* The largest seed (populations, training, figure specs): 2^53, so that
+ * every seed up to it is a double exactly, as options and specs read it. */
+#define FOCAL_SEED_MAX 9007199254740992.0
+
+/* The most worker threads a population pass or a training run takes. */
+#define FOCAL_MAX_THREADS 256
+
 /* Nonzero when γ is in [0, FOCAL_GAMMA_MAX]. */
 int focal_gamma_ok(double gamma);
 

@@ -245,8 +245,8 @@ enum {
 #define FOCAL_TRAIN_MAX_ANCHORS 100000000.0 /* per split */
 #define FOCAL_TRAIN_MAX_STEPS 10000000.0
 #define FOCAL_TRAIN_MAX_SEEDS 10000          /* test seeds, and tuning seeds */
-#define FOCAL_TRAIN_MAX_SEED 9007199254740992.0 /* 2^53: seeds are exact doubles */
-#define FOCAL_TRAIN_MAX_THREADS 256
+#define FOCAL_TRAIN_MAX_SEED FOCAL_SEED_MAX /* 2^53 (focal.h): seeds are exact doubles */
+#define FOCAL_TRAIN_MAX_THREADS FOCAL_MAX_THREADS
 #define FOCAL_TRAIN_MAX_CURVE_POINTS 5e6     /* runs × points kept in memory */
 #define FOCAL_TRAIN_MAX_LRS 16               /* learning-rate grid */
 #define FOCAL_TRAIN_MAX_LR_STEPS 4           /* step schedule milestones */

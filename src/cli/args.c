@@ -69,6 +69,16 @@ int cli_write_error(struct cli *c, const char *path, int err)
 int cli_next_opt(struct cli *c, const char *cmd, int argc, char **argv,
 		 const struct opt *opts, int *pos, int *id, const char **val)
 {
+	const struct opt *row;
+	int r = cli_next_row(c, cmd, argc, argv, opts, pos, &row, val);
+	if (r > 0)
+		*id = row->id;
+	return r;
+}
+
+int cli_next_row(struct cli *c, const char *cmd, int argc, char **argv,
+		 const struct opt *opts, int *pos, const struct opt **row, const char **val)
+{
 	if (*pos >= argc)
 		return 0;
 	const char *a = argv[*pos];
@@ -79,7 +89,7 @@ int cli_next_opt(struct cli *c, const char *cmd, int argc, char **argv,
 		/* a positional argument, where the command takes one */
 		for (const struct opt *o = opts; o->name; o++) {
 			if (o->name[0] == '\0') {
-				*id = o->id;
+				*row = o;
 				*val = a;
 				(*pos)++;
 				return 1;
@@ -97,7 +107,7 @@ int cli_next_opt(struct cli *c, const char *cmd, int argc, char **argv,
 		if (o->name[0] == '\0' || strlen(o->name) != len ||
 		    strncmp(o->name, name, len) != 0)
 			continue;
-		*id = o->id;
+		*row = o;
 		(*pos)++;
 		if (!o->has_arg) {
 			if (eq) {
@@ -185,18 +195,10 @@ int cli_parse_double(struct cli *c, const char *what, const char *rule,
 int cli_parse_range(struct cli *c, const char *what, const char *s, double lo, double hi,
 		    int want_int, double *out)
 {
-	char rule[96];
-	snprintf(rule, sizeof rule, "must be %s in [%.15g, %.15g]",
-		 want_int ? "an integer" : "a number", lo, hi);
-	double v;
-	if (cli_parse_double(c, what, rule, s, &v) != 0)
-		return -1;
-	if (!(v >= lo && v <= hi) || (want_int && v != floor(v))) {
-		cli_error(c, "invalid %s '%s': %s", what, s, rule);
-		return -1;
-	}
-	*out = v;
-	return 0;
+	/* the rule of a typed row, so messages say ranges one way */
+	struct opt row = {.name = what, .type = want_int ? OPT_INT : OPT_DOUBLE, .lo = lo,
+			  .hi = hi, .what = what};
+	return opt_value(c, &row, s, out);
 }
 
 int cli_check_gamma(double g)

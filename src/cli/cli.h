@@ -10,6 +10,7 @@
 #ifndef FOCAL_CLI_H
 #define FOCAL_CLI_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <time.h>
@@ -187,14 +188,117 @@ void cli_put_escaped(FILE *f, const char *s);
 
 /* ---- option parsing ---- */
 
-/* One option a command accepts: "--name" with or without a value; a
- * one-letter name is written "-n"; the empty name "" takes a positional
- * argument. */
+/*
+ * One option a command accepts, as a typed row (after git's
+ * parse-options): "--name" with or without a value; a one-letter name is
+ * written "-n"; the empty name "" takes a positional argument.  A row
+ * with a type (not OPT_RAW) says what its value may be, where opt_parse()
+ * stores it, its default, what it excludes or needs and its --help line;
+ * the CLI, the REPL's set, completion and the documentation test all read
+ * the same row (docs/architecture.md, "An option").  OPT_RAW rows (id
+ * only) are parsed by the command's own switch over cli_next_opt().
+ */
+enum opt_type {
+	OPT_RAW = 0,   /* untyped: the command parses the value (id) */
+	OPT_HELP,      /* print the command's usage and succeed */
+	OPT_FLAG,      /* int at target, set to 1 */
+	OPT_NOFLAG,    /* int at target, set to 0 (--no-NAME of a default-on flag) */
+	OPT_DOUBLE,    /* double in lo..hi (open ends: lo_open, hi_open) */
+	OPT_INT,       /* an integer-valued double in [lo, hi] */
+	OPT_DLIST,     /* struct dlist: comma list, each in lo..hi */
+	OPT_ENUM,      /* int at target: the index of one of names */
+	OPT_NAMES,     /* const char *: a comma list of names, checked */
+	OPT_FORMAT,    /* enum cli_format */
+	OPT_STRING,    /* const char *, as given (a grid: checked later) */
+	OPT_PATH       /* const char *, a file name */
+};
+
 struct opt {
 	const char *name;   /* without the leading dashes */
 	int has_arg;
 	int id;
+	enum opt_type type;
+	size_t target;      /* offsetof the value in the command's arguments */
+	double lo, hi;      /* OPT_DOUBLE, OPT_INT, OPT_DLIST */
+	unsigned lo_open : 1, hi_open : 1;
+	const char *const *names; /* OPT_ENUM, OPT_NAMES: NULL-terminated */
+	const char *what;   /* the subject of messages ("thread count"); NULL: name */
+	const char *def;    /* the default, parsed like a value given; NULL: none */
+	const char *excludes; /* options (space-separated) it cannot go with */
+	const char *needs;  /* options one of which it needs (NAME=VALUE: that value) */
+	const char *why;    /* what the exclusion means, for its message */
+	size_t text;        /* offsetof a const char * that also gets the word
+	                       as given, plus 1 (0: none), for later messages */
+	const char *arg;    /* the argument's name in --help ("LIST") */
+	const char *help;   /* its --help text (first line) */
 };
+
+/* An untyped row (the command's switch parses it). */
+#define OPT_ANY(n, a, i) {.name = (n), .has_arg = (a), .id = (i)}
+#define OPT_END {.name = NULL}
+
+/* Limits written once: every row and every front end uses these. */
+#define OPT_SEED_MAX FOCAL_SEED_MAX
+#define OPT_THREADS_MAX FOCAL_MAX_THREADS
+
+/* Rows that several commands and the REPL share, one definition each
+ * (t: offsetof in the command's arguments, or 0; h: the --help text). */
+#define OPT_ROW_GAMMA(t, d, h) {.name = "gamma", .has_arg = 1, .type = OPT_DLIST, .target = (t), \
+	.lo = 0, .hi = FOCAL_GAMMA_MAX, .def = (d), .arg = "LIST", .help = (h)}
+#define OPT_ROW_ALPHA(t, h) {.name = "alpha", .has_arg = 1, .type = OPT_DOUBLE, .target = (t), \
+	.lo = 0, .hi = 1, .arg = "A", .help = (h)}
+#define OPT_ROW_BETA(t, h) {.name = "beta", .has_arg = 1, .type = OPT_DOUBLE, .target = (t), \
+	.lo = -INFINITY, .hi = INFINITY, .lo_open = 1, .hi_open = 1, .def = "0", .arg = "B", .help = (h)}
+#define OPT_ROW_Y(t, h) {.name = "y", .has_arg = 1, .type = OPT_ENUM, .target = (t), \
+	.names = opt_y_names, .def = "1", .arg = "0|1", .help = (h)}
+#define OPT_ROW_FORMAT(t, h) {.name = "format", .has_arg = 1, .type = OPT_FORMAT, .target = (t), \
+	.names = opt_format_names, .arg = "F", .help = (h)}
+#define OPT_ROW_SEED(n, t, h) {.name = (n), .has_arg = 1, .type = OPT_INT, .target = (t), \
+	.lo = 0, .hi = OPT_SEED_MAX, .arg = "N", .help = (h)}
+#define OPT_ROW_THREADS(t, h) {.name = "threads", .has_arg = 1, .type = OPT_INT, .target = (t), \
+	.lo = 1, .hi = OPT_THREADS_MAX, .what = "thread count", .arg = "N", .help = (h)}
+#define OPT_ROW_DPI(t, h) {.name = "dpi", .has_arg = 1, .type = OPT_INT, .target = (t), \
+	.lo = 10, .hi = 2400, .arg = "N", .help = (h)}
+#define OPT_ROW_COLS(t, h) {.name = "cols", .has_arg = 1, .type = OPT_INT, .target = (t), \
+	.lo = 20, .hi = 1000, .arg = "N", .help = (h)}
+#define OPT_ROW_ROWS(t, h) {.name = "rows", .has_arg = 1, .type = OPT_INT, .target = (t), \
+	.lo = 8, .hi = 1000, .arg = "N", .help = (h)}
+extern const char *const opt_y_names[], *const opt_format_names[];
+
+/* The shared rows as objects, for commands that still parse by hand and
+ * for the REPL (opt.c). */
+extern const struct opt opt_row_seed, opt_row_threads, opt_row_dpi, opt_row_cols,
+	opt_row_rows;
+
+/* The rule a row's value must satisfy, as messages say it ("must be an
+ * integer in [1, 256]"). */
+void opt_rule(const struct opt *o, char *buf, size_t cap);
+
+/*
+ * Check the value s against row o and, when dst is not NULL, store it
+ * there (the type's representation; an OPT_DLIST is allocated).  On a
+ * bad value print "invalid WHAT 'S': RULE" and return -1.  The one
+ * validator of every typed option, for the CLI and the REPL alike.
+ */
+int opt_value(struct cli *c, const struct opt *o, const char *s, void *dst);
+
+/*
+ * Parse argv (argv[0] the command) over typed rows into args: each row's
+ * value (the last one given, else its default) is checked and stored at
+ * args + target, in row order, after every option is seen.  Returns 1
+ * after printing usage for --help, 0, or -1 after a message.  free_args
+ * (opt_free) releases the lists.
+ */
+int opt_parse(struct cli *c, const char *cmd, const char *usage, const struct opt *rows,
+	      int argc, char **argv, void *args);
+void opt_free(const struct opt *rows, void *args);
+
+/* The row's --help line, "  --name ARG" padded to col, then its help. */
+void opt_help_line(const struct opt *o, int col, char *buf, size_t cap);
+
+/* Does one of cmd's rules say options a and b cannot go together? */
+struct cmd;
+int cli_excludes(const struct cmd *cmd, const char *a, const char *b);
 
 /*
  * Walk argv[1..] for the options in opts (terminated by a NULL name).
@@ -205,6 +309,9 @@ struct opt {
  */
 int cli_next_opt(struct cli *c, const char *cmd, int argc, char **argv,
 		 const struct opt *opts, int *pos, int *id, const char **val);
+/* The same, giving the row found. */
+int cli_next_row(struct cli *c, const char *cmd, int argc, char **argv,
+		 const struct opt *opts, int *pos, const struct opt **row, const char **val);
 
 /* The option tables of the subcommands (struct cmd.opts). */
 extern const struct opt cmd_eval_opts[], cmd_integrate_opts[], cmd_compare_opts[],
@@ -274,6 +381,21 @@ struct points_opts {
 	const char *p_list, *p_grid, *x_list, *x_grid;
 	int logspace;
 };
+
+/* The point rows of eval, integrate and compare, into a struct points_opts
+ * named po in the command's arguments T; help: whether to show their lines. */
+#define POINTS_WHY "points come from one of --p, --p-grid, --x and --x-grid"
+#define OPT_ROWS_POINTS(T, hp, hpg, hx, hxg, hlog) \
+	{.name = "p", .has_arg = 1, .type = OPT_STRING, .target = offsetof(T, po.p_list), \
+	 .excludes = "p-grid x x-grid", .why = POINTS_WHY, .arg = "LIST", .help = (hp)}, \
+	{.name = "p-grid", .has_arg = 1, .type = OPT_STRING, .target = offsetof(T, po.p_grid), \
+	 .excludes = "x x-grid", .why = POINTS_WHY, .arg = "S:E:N", .help = (hpg)}, \
+	{.name = "x", .has_arg = 1, .type = OPT_STRING, .target = offsetof(T, po.x_list), \
+	 .excludes = "x-grid", .why = POINTS_WHY, .arg = "LIST", .help = (hx)}, \
+	{.name = "x-grid", .has_arg = 1, .type = OPT_STRING, .target = offsetof(T, po.x_grid), \
+	 .arg = "S:E:N", .help = (hxg)}, \
+	{.name = "log", .type = OPT_FLAG, .target = offsetof(T, po.logspace), .help = (hlog)}
+#define OPT_ROW_HELP {.name = "help", .type = OPT_HELP}
 
 struct points {
 	struct dlist v;

@@ -46,13 +46,31 @@ const char cmd_check_usage[] =
 	"\n"
 	"Columns: identity cases worst tol status worst_gamma worst_p\n";
 
-enum { O_HELP, O_GAMMA, O_P, O_PGRID, O_LOG, O_TOLSCALE, O_FORMAT };
+struct checkargs {
+	struct dlist gamma;
+	const char *p_list, *p_grid;
+	int logspace;
+	double tol_scale;
+	enum cli_format fmt;
+};
 
+#define CHECK_P_WHY "probabilities come from --p or --p-grid"
+/* In the order their values are checked. */
 const struct opt cmd_check_opts[] = {
-	{"help", 0, O_HELP}, {"gamma", 1, O_GAMMA}, {"p", 1, O_P},
-	{"p-grid", 1, O_PGRID}, {"log", 0, O_LOG}, {"tol-scale", 1, O_TOLSCALE},
-	{"format", 1, O_FORMAT},
-	{NULL, 0, 0}};
+	OPT_ROW_HELP,
+	{.name = "tol-scale", .has_arg = 1, .type = OPT_DOUBLE,
+	 .target = offsetof(struct checkargs, tol_scale), .lo = 0, .hi = 1e6,
+	 .what = "tolerance scale", .def = "1", .arg = "F",
+	 .help = "multiply every tolerance by F in [0, 1e6] (default 1; below 1"},
+	OPT_ROW_FORMAT(offsetof(struct checkargs, fmt), "table, tsv, csv, json"),
+	OPT_ROW_GAMMA(offsetof(struct checkargs, gamma), "0,0.25,0.5,1,1.5,2,2.5,3,5,10,20,50",
+		      "gammas to check, numbers in [0, 100]"),
+	{.name = "p", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct checkargs, p_list),
+	 .excludes = "p-grid", .why = CHECK_P_WHY, .arg = "LIST"},
+	{.name = "p-grid", .has_arg = 1, .type = OPT_STRING,
+	 .target = offsetof(struct checkargs, p_grid), .arg = "S:E:N"},
+	{.name = "log", .type = OPT_FLAG, .target = offsetof(struct checkargs, logspace)},
+	OPT_END};
 
 /* The worst case of one identity. */
 struct ident {
@@ -257,35 +275,8 @@ static int run_checks(struct ident *ids, const struct dlist *gs, const struct dl
 
 int cmd_check(struct cli *c, int argc, char **argv)
 {
-	const char *gamma_s = "0,0.25,0.5,1,1.5,2,2.5,3,5,10,20,50";
-	const char *p_list = NULL, *p_grid = NULL;
-	int logspace = 0, pos = 1, id, r, status = CLI_USAGE;
-	double tol_scale = 1.0;
-	enum cli_format fmt = FMT_DEFAULT;
-	const char *val;
-
-	while ((r = cli_next_opt(c, "check", argc, argv, cmd_check_opts, &pos, &id, &val)) > 0) {
-		switch (id) {
-		case O_HELP:
-			fputs(cmd_check_usage, c->out);
-			return CLI_OK;
-		case O_GAMMA: gamma_s = val; break;
-		case O_P: p_list = val; break;
-		case O_PGRID: p_grid = val; break;
-		case O_LOG: logspace = 1; break;
-		case O_TOLSCALE:
-			if (cli_parse_range(c, "tolerance scale", val, 0, 1e6, 0, &tol_scale) != 0)
-				return CLI_USAGE;
-			break;
-		case O_FORMAT:
-			if (cli_parse_format(c, val, &fmt) != 0)
-				return CLI_USAGE;
-			break;
-		}
-	}
-	if (r < 0)
-		return CLI_USAGE;
-
+	struct checkargs a = {.fmt = FMT_DEFAULT};
+	int status = CLI_USAGE;
 	struct dlist gs = {0}, ps = {0};
 	double pbuf[128];
 	int own_ps = 0;
@@ -293,8 +284,17 @@ int cmd_check(struct cli *c, int argc, char **argv)
 	static const char *const cols[] = {"identity", "cases", "worst", "tol",
 					   "status", "worst_gamma", "worst_p"};
 	table_init(&t, cols, 7);
-	if (cli_parse_list(c, "gamma", RULE_GAMMA, cli_check_gamma, gamma_s, &gs) != 0)
+	int r = opt_parse(c, "check", cmd_check_usage, cmd_check_opts, argc, argv, &a);
+	if (r != 0) {
+		status = r > 0 ? CLI_OK : CLI_USAGE;
 		goto out;
+	}
+	gs = a.gamma;
+	a.gamma = (struct dlist){0};
+	const char *p_list = a.p_list, *p_grid = a.p_grid;
+	int logspace = a.logspace;
+	double tol_scale = a.tol_scale;
+	enum cli_format fmt = a.fmt;
 	if (p_list || p_grid) {
 		struct points_opts po = {.p_list = p_list, .p_grid = p_grid, .logspace = logspace};
 		struct points pts;

@@ -31,14 +31,29 @@ const char cmd_compare_usage[] =
 	"  spread_diff  log10 focus_fl - log10 focus_fgl\n"
 	"  fgl_le_fl    yes when E_gamma(p_t) <= FL_gamma(p_t) holds at this point\n";
 
-enum { O_HELP, O_GAMMA, O_P, O_PGRID, O_X, O_XGRID, O_Y, O_LOG, O_HARD,
-       O_EASY, O_FORMAT };
+struct cmpargs {
+	enum cli_format fmt;
+	int y;
+	double hard, easy;
+	struct dlist gamma;
+	struct points_opts po;
+};
 
+/* In the order their values are checked. */
 const struct opt cmd_compare_opts[] = {
-	{"help", 0, O_HELP},    {"gamma", 1, O_GAMMA},  {"p", 1, O_P},
-	{"p-grid", 1, O_PGRID}, {"x", 1, O_X},          {"x-grid", 1, O_XGRID},
-	{"y", 1, O_Y},          {"log", 0, O_LOG},      {"hard", 1, O_HARD},
-	{"easy", 1, O_EASY},    {"format", 1, O_FORMAT}, {NULL, 0, 0}};
+	OPT_ROW_HELP,
+	OPT_ROW_FORMAT(offsetof(struct cmpargs, fmt), "table, tsv, csv, json"),
+	OPT_ROW_Y(offsetof(struct cmpargs, y), NULL),
+	{.name = "hard", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(struct cmpargs, hard),
+	 .lo = 0, .hi = 1, .lo_open = 1, .hi_open = 1, .what = "hard point", .def = "0.1",
+	 .arg = "P", .help = "the hard point of the focusing ratio (default 0.1)"},
+	{.name = "easy", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(struct cmpargs, easy),
+	 .lo = 0, .hi = 1, .lo_open = 1, .hi_open = 1, .what = "easy point", .def = "0.9",
+	 .arg = "P", .help = "the easy point of the focusing ratio (default 0.9)"},
+	OPT_ROW_GAMMA(offsetof(struct cmpargs, gamma), "0,0.5,1,2,5",
+		      "comma list of numbers in [0, 100] (default 0,0.5,1,2,5)"),
+	OPT_ROWS_POINTS(struct cmpargs, NULL, NULL, NULL, NULL, NULL),
+	OPT_END};
 
 static const char *const cmp_cols[] = {
 	"gamma", "pt", "fl", "fgl", "loss_diff", "loss_ratio", "fl_dpt",
@@ -46,66 +61,23 @@ static const char *const cmp_cols[] = {
 	"focus_fgl", "spread_diff", "fgl_le_fl"};
 #define NCOL (sizeof cmp_cols / sizeof cmp_cols[0])
 
-static int parse_open_prob(struct cli *c, const char *what, const char *s, double *out)
-{
-	const char *rule = "must be a number in (0, 1)";
-	if (cli_parse_double(c, what, rule, s, out) != 0)
-		return -1;
-	if (!(*out > 0.0 && *out < 1.0)) {
-		cli_error(c, "invalid %s '%s': %s", what, s, rule);
-		return -1;
-	}
-	return 0;
-}
-
 int cmd_compare(struct cli *c, int argc, char **argv)
 {
-	struct points_opts po = {0};
-	const char *gamma_s = "0,0.5,1,2,5", *y_s = "1";
-	const char *hard_s = "0.1", *easy_s = "0.9";
-	enum cli_format fmt = FMT_DEFAULT;
-	int pos = 1, id, r, status = CLI_USAGE;
-	const char *val;
-
-	while ((r = cli_next_opt(c, "compare", argc, argv, cmd_compare_opts, &pos, &id, &val)) > 0) {
-		switch (id) {
-		case O_HELP:
-			fputs(cmd_compare_usage, c->out);
-			return CLI_OK;
-		case O_GAMMA: gamma_s = val; break;
-		case O_P: po.p_list = val; break;
-		case O_PGRID: po.p_grid = val; break;
-		case O_X: po.x_list = val; break;
-		case O_XGRID: po.x_grid = val; break;
-		case O_Y: y_s = val; break;
-		case O_LOG: po.logspace = 1; break;
-		case O_HARD: hard_s = val; break;
-		case O_EASY: easy_s = val; break;
-		case O_FORMAT:
-			if (cli_parse_format(c, val, &fmt) != 0)
-				return CLI_USAGE;
-			break;
-		}
-	}
-	if (r < 0)
-		return CLI_USAGE;
-
-	double hard, easy;
-	struct dlist gammas = {0};
+	struct cmpargs args = {.fmt = FMT_DEFAULT};
+	int status = CLI_USAGE;
 	struct points pts = {0};
 	struct table t;
 	table_init(&t, cmp_cols, NCOL);
 
-	if (strcmp(y_s, "0") != 0 && strcmp(y_s, "1") != 0) {
-		cli_error(c, "invalid y '%s': must be 0 or 1", y_s);
+	int r = opt_parse(c, "compare", cmd_compare_usage, cmd_compare_opts, argc, argv, &args);
+	if (r != 0) {
+		status = r > 0 ? CLI_OK : CLI_USAGE;
 		goto out;
 	}
-	if (parse_open_prob(c, "hard point", hard_s, &hard) != 0 ||
-	    parse_open_prob(c, "easy point", easy_s, &easy) != 0)
-		goto out;
-	if (cli_parse_list(c, "gamma", RULE_GAMMA, cli_check_gamma, gamma_s, &gammas) != 0)
-		goto out;
-	if (cli_points(c, &po, 0, "0.05:0.95:19", &pts) != 0)
+	const struct dlist gammas = args.gamma;
+	double hard = args.hard, easy = args.easy;
+	enum cli_format fmt = args.fmt;
+	if (cli_points(c, &args.po, 0, "0.05:0.95:19", &pts) != 0)
 		goto out;
 
 	table_expect(&t, gammas.n * pts.v.n);
@@ -119,7 +91,7 @@ int cmd_compare(struct cli *c, int argc, char **argv)
 			focal_point pt;
 			focal_eval_out a, b;
 			if (pts.is_logit)
-				focal_point_from_logit(y_s[0] == '1' ? pts.v.v[i] : -pts.v.v[i], &pt);
+				focal_point_from_logit(args.y ? pts.v.v[i] : -pts.v.v[i], &pt);
 			else
 				focal_point_from_p(pts.v.v[i], &pt);
 			focal_loss_eval(&fl, &pt, 1, &a);
@@ -146,7 +118,7 @@ int cmd_compare(struct cli *c, int argc, char **argv)
 	status = table_write(c, &t, fmt) == 0 ? CLI_OK : CLI_USAGE;
 out:
 	table_free(&t);
-	dlist_free(&gammas);
+	opt_free(cmd_compare_opts, &args);
 	dlist_free(&pts.v);
 	return status;
 }

@@ -38,17 +38,35 @@ const char cmd_eval_usage[] =
 	"            and fgl, nan for flstar\n"
 	"  x is nan when the point was given as a probability.\n";
 
-enum { O_HELP, O_LOSS, O_GAMMA, O_ALPHA, O_BETA, O_P, O_PGRID, O_X, O_XGRID,
-       O_Y, O_LOG, O_FORMAT };
+static const char *const loss_names[] = {"ce", "fl", "fgl", "flstar", NULL};
 
+struct evalargs {
+	const char *loss;
+	struct dlist gamma;
+	double alpha, beta;
+	int y;
+	struct points_opts po;
+	enum cli_format fmt;
+};
+
+/* In the order their values are checked. */
 const struct opt cmd_eval_opts[] = {
-	{"help", 0, O_HELP},   {"loss", 1, O_LOSS},   {"gamma", 1, O_GAMMA},
-	{"alpha", 1, O_ALPHA}, {"beta", 1, O_BETA},   {"p", 1, O_P},
-	{"p-grid", 1, O_PGRID}, {"x", 1, O_X},        {"x-grid", 1, O_XGRID},
-	{"y", 1, O_Y},         {"log", 0, O_LOG},     {"format", 1, O_FORMAT},
-	{NULL, 0, 0}};
-
-static const char *const loss_names[] = {"ce", "fl", "fgl", "flstar"};
+	OPT_ROW_HELP,
+	OPT_ROW_FORMAT(offsetof(struct evalargs, fmt),
+		       "table (default on a terminal), tsv (default otherwise), csv, json"),
+	{.name = "loss", .has_arg = 1, .type = OPT_NAMES, .target = offsetof(struct evalargs, loss),
+	 .names = loss_names, .def = "ce,fl,fgl", .arg = "LIST",
+	 .help = "losses: ce, fl, fgl, flstar (default ce,fl,fgl)"},
+	OPT_ROW_GAMMA(offsetof(struct evalargs, gamma), "2",
+		      "focusing parameters, comma list of numbers in [0, 100] (default 2);"),
+	OPT_ROW_ALPHA(offsetof(struct evalargs, alpha),
+		      "class weight in [0, 1]: alpha_t = A for y = 1, 1-A for y = 0"),
+	OPT_ROW_BETA(offsetof(struct evalargs, beta), "FL* offset (default 0); flstar needs gamma > 0"),
+	OPT_ROW_Y(offsetof(struct evalargs, y), "label (default 1); sets alpha_t and the sign of dx"),
+	OPT_ROWS_POINTS(struct evalargs, "target probabilities p_t in [0, 1]",
+			"N probabilities from S to E inclusive", "logits of the positive class",
+			"N logits from S to E inclusive", "geometric spacing for grids (S and E > 0)"),
+	OPT_END};
 
 /* Parse "ce,fl" into a set (strictly, as simulate and train do); the
  * output follows the order of the list given. */
@@ -77,66 +95,27 @@ static const char *const eval_cols[] = {
 
 int cmd_eval(struct cli *c, int argc, char **argv)
 {
-	struct points_opts po = {0};
-	const char *gamma_s = "2", *alpha_s = NULL, *beta_s = "0", *y_s = "1";
-	const char *loss_s = "ce,fl,fgl";
-	enum cli_format fmt = FMT_DEFAULT;
-	int pos = 1, id, r, status = CLI_USAGE;
-	const char *val;
-
-	while ((r = cli_next_opt(c, "eval", argc, argv, cmd_eval_opts, &pos, &id, &val)) > 0) {
-		switch (id) {
-		case O_HELP:
-			fputs(cmd_eval_usage, c->out);
-			return CLI_OK;
-		case O_LOSS: loss_s = val; break;
-		case O_GAMMA: gamma_s = val; break;
-		case O_ALPHA: alpha_s = val; break;
-		case O_BETA: beta_s = val; break;
-		case O_P: po.p_list = val; break;
-		case O_PGRID: po.p_grid = val; break;
-		case O_X: po.x_list = val; break;
-		case O_XGRID: po.x_grid = val; break;
-		case O_Y: y_s = val; break;
-		case O_LOG: po.logspace = 1; break;
-		case O_FORMAT:
-			if (cli_parse_format(c, val, &fmt) != 0)
-				return CLI_USAGE;
-			break;
-		}
-	}
-	if (r < 0)
-		return CLI_USAGE;
-
+	struct evalargs a = {.alpha = NAN, .fmt = FMT_DEFAULT};
+	int status = CLI_USAGE;
 	int kinds[4], nk;
-	double alpha = 0.0, beta;
-	int y;
 	struct dlist gammas = {0};
 	struct points pts = {0};
 	struct table t;
 	table_init(&t, eval_cols, NCOL);
 
-	if (parse_losses(c, loss_s, kinds, &nk) != 0)
-		goto out;
-	if (cli_parse_list(c, "gamma", RULE_GAMMA, cli_check_gamma, gamma_s, &gammas) != 0)
-		goto out;
-	if (alpha_s && (cli_parse_double(c, "alpha", "must be a number in [0, 1]", alpha_s, &alpha) != 0))
-		goto out;
-	if (alpha_s && !(alpha >= 0.0 && alpha <= 1.0)) {
-		cli_error(c, "invalid alpha '%s': must be a number in [0, 1]", alpha_s);
+	int r = opt_parse(c, "eval", cmd_eval_usage, cmd_eval_opts, argc, argv, &a);
+	if (r != 0) {
+		status = r > 0 ? CLI_OK : CLI_USAGE;
 		goto out;
 	}
-	if (cli_parse_double(c, "beta", "must be a finite number", beta_s, &beta) != 0)
+	gammas = a.gamma;
+	a.gamma = (struct dlist){0};
+	if (parse_losses(c, a.loss, kinds, &nk) != 0)
 		goto out;
-	if (!isfinite(beta)) {
-		cli_error(c, "invalid beta '%s': must be a finite number", beta_s);
-		goto out;
-	}
-	if (strcmp(y_s, "0") != 0 && strcmp(y_s, "1") != 0) {
-		cli_error(c, "invalid y '%s': must be 0 or 1", y_s);
-		goto out;
-	}
-	y = y_s[0] == '1';
+	double alpha = isnan(a.alpha) ? 0.0 : a.alpha, beta = a.beta;
+	int y = a.y, has_alpha = !isnan(a.alpha);
+	enum cli_format fmt = a.fmt;
+	struct points_opts po = a.po;
 	for (int k = 0; k < nk; k++) {
 		if (kinds[k] != FOCAL_FLSTAR)
 			continue;
@@ -160,7 +139,7 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 			focal_loss loss = {
 				.kind = (focal_kind)kinds[k],
 				.gamma = kinds[k] == FOCAL_CE ? 0.0 : gammas.v[g],
-				.beta = beta, .alpha = alpha, .has_alpha = alpha_s != NULL};
+				.beta = beta, .alpha = alpha, .has_alpha = has_alpha};
 			for (size_t i = 0; i < pts.v.n; i++) {
 				focal_point pt;
 				focal_eval_out o;
@@ -174,7 +153,7 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 				focal_loss_eval(&loss, &pt, y, &o);
 				struct cell row[NCOL] = {
 					STR(loss_names[kinds[k]]), NUM(loss.gamma),
-					alpha_s ? NUM(alpha) : STR("none"),
+					has_alpha ? NUM(alpha) : STR("none"),
 					kinds[k] == FOCAL_FLSTAR ? NUM(beta) : STR("none"),
 					NUM(y), NUM(x), NUM(pt.p), NUM(pt.q), NUM(o.value),
 					NUM(o.dpt), NUM(o.dxt), NUM(o.dx), NUM(o.weight),
@@ -191,6 +170,7 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 out:
 	table_free(&t);
 	dlist_free(&gammas);
+	opt_free(cmd_eval_opts, &a);
 	dlist_free(&pts.v);
 	return status;
 }

@@ -32,15 +32,38 @@ const char cmd_integrate_usage[] =
 	"  with --published:    harmonic (H_gamma) and published (E + H_gamma)\n"
 	"  status is ok, roundoff (the quadrature hit rounding error) or noconv.\n";
 
-enum { O_HELP, O_GAMMA, O_P, O_PGRID, O_X, O_XGRID, O_Y, O_LOG, O_METHOD,
-       O_EPSREL, O_EPSABS, O_PUBLISHED, O_FORMAT };
+static const char *const method_names[] = {"analytic", "numeric", "both", NULL};
 
+struct intargs {
+	enum cli_format fmt;
+	int method, y, published;
+	double epsrel, epsabs;
+	struct dlist gamma;
+	struct points_opts po;
+};
+
+#define QUAD_WHY "the analytic method has no tolerance"
+/* In the order their values are checked. */
 const struct opt cmd_integrate_opts[] = {
-	{"help", 0, O_HELP},     {"gamma", 1, O_GAMMA},   {"p", 1, O_P},
-	{"p-grid", 1, O_PGRID},  {"x", 1, O_X},           {"x-grid", 1, O_XGRID},
-	{"y", 1, O_Y},           {"log", 0, O_LOG},       {"method", 1, O_METHOD},
-	{"epsrel", 1, O_EPSREL}, {"epsabs", 1, O_EPSABS}, {"published", 0, O_PUBLISHED},
-	{"format", 1, O_FORMAT}, {NULL, 0, 0}};
+	OPT_ROW_HELP,
+	OPT_ROW_FORMAT(offsetof(struct intargs, fmt), "table, tsv, csv, json"),
+	{.name = "method", .has_arg = 1, .type = OPT_ENUM, .target = offsetof(struct intargs, method),
+	 .names = method_names, .def = "analytic", .arg = "M",
+	 .help = "analytic (default): series and continued fraction;"},
+	OPT_ROW_Y(offsetof(struct intargs, y), NULL),
+	{.name = "epsrel", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(struct intargs, epsrel),
+	 .lo = 0, .hi = 1, .hi_open = 1, .def = "1e-13", .needs = "method=numeric method=both",
+	 .why = QUAD_WHY, .arg = "R",
+	 .help = "relative tolerance of the quadrature (default 1e-13); with"},
+	{.name = "epsabs", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(struct intargs, epsabs),
+	 .lo = 0, .hi = INFINITY, .hi_open = 1, .def = "0", .needs = "method=numeric method=both",
+	 .why = QUAD_WHY, .arg = "A", .help = "absolute tolerance of the quadrature (default 0)"},
+	OPT_ROW_GAMMA(offsetof(struct intargs, gamma), "2",
+		      "comma list of numbers in [0, 100], integer or real (default 2)"),
+	{.name = "published", .type = OPT_FLAG, .target = offsetof(struct intargs, published),
+	 .help = "add the constant H_gamma and the published integer formula"},
+	OPT_ROWS_POINTS(struct intargs, NULL, NULL, NULL, NULL, NULL),
+	OPT_END};
 
 static const char *status_name(int st)
 {
@@ -51,86 +74,43 @@ static const char *status_name(int st)
 	}
 }
 
-int cmd_integrate(struct cli *c, int argc, char **argv)
+/* The two tolerances together (each alone is its row's). */
+static int check_tolerances(struct cli *c, double epsrel, double epsabs)
 {
-	struct points_opts po = {0};
-	const char *gamma_s = "2", *method_s = "analytic", *y_s = "1";
-	const char *epsrel_s = "1e-13", *epsabs_s = "0";
-	int published = 0, pos = 1, id, r, status = CLI_USAGE;
-	enum cli_format fmt = FMT_DEFAULT;
-	const char *val;
-
-	while ((r = cli_next_opt(c, "integrate", argc, argv, cmd_integrate_opts, &pos, &id, &val)) > 0) {
-		switch (id) {
-		case O_HELP:
-			fputs(cmd_integrate_usage, c->out);
-			return CLI_OK;
-		case O_GAMMA: gamma_s = val; break;
-		case O_P: po.p_list = val; break;
-		case O_PGRID: po.p_grid = val; break;
-		case O_X: po.x_list = val; break;
-		case O_XGRID: po.x_grid = val; break;
-		case O_Y: y_s = val; break;
-		case O_LOG: po.logspace = 1; break;
-		case O_METHOD: method_s = val; break;
-		case O_EPSREL: epsrel_s = val; break;
-		case O_EPSABS: epsabs_s = val; break;
-		case O_PUBLISHED: published = 1; break;
-		case O_FORMAT:
-			if (cli_parse_format(c, val, &fmt) != 0)
-				return CLI_USAGE;
-			break;
-		}
-	}
-	if (r < 0)
-		return CLI_USAGE;
-
-	int do_a = 0, do_n = 0;
-	double epsrel, epsabs;
-	struct dlist gammas = {0};
-	struct points pts = {0};
-	struct table t;
-	const char *cols[11];
-	table_init(&t, cols, 0);
-
-	if (strcmp(method_s, "analytic") == 0)
-		do_a = 1;
-	else if (strcmp(method_s, "numeric") == 0)
-		do_n = 1;
-	else if (strcmp(method_s, "both") == 0)
-		do_a = do_n = 1;
-	else {
-		cli_error(c, "invalid method '%s': must be analytic, numeric or both", method_s);
-		goto out;
-	}
-	if (strcmp(y_s, "0") != 0 && strcmp(y_s, "1") != 0) {
-		cli_error(c, "invalid y '%s': must be 0 or 1", y_s);
-		goto out;
-	}
-	if (cli_parse_double(c, "epsrel", "must be a number in [0, 1)", epsrel_s, &epsrel) != 0)
-		goto out;
-	if (!(epsrel >= 0.0 && epsrel < 1.0)) {
-		cli_error(c, "invalid epsrel '%s': must be a number in [0, 1)", epsrel_s);
-		goto out;
-	}
-	if (cli_parse_double(c, "epsabs", "must be a finite number >= 0", epsabs_s, &epsabs) != 0)
-		goto out;
-	if (!(epsabs >= 0.0 && isfinite(epsabs))) {
-		cli_error(c, "invalid epsabs '%s': must be a finite number >= 0", epsabs_s);
-		goto out;
-	}
 	if (epsrel == 0.0 && epsabs == 0.0) {
 		cli_error(c, "invalid tolerances: epsrel and epsabs cannot both be 0");
-		goto out;
+		return -1;
 	}
 	if (epsabs == 0.0 && epsrel < FOCAL_EPSREL_MIN) {
 		/* QAGS cannot aim finer; it would return 0 with a tiny error bar */
-		cli_error(c, "invalid epsrel '%s': with --epsabs 0 it must be at least %.17g "
+		cli_error(c, "invalid epsrel '%.15g': with --epsabs 0 it must be at least %.17g "
 			  "(50 DBL_EPSILON, the finest the quadrature can reach)",
-			  epsrel_s, FOCAL_EPSREL_MIN);
+			  epsrel, FOCAL_EPSREL_MIN);
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_integrate(struct cli *c, int argc, char **argv)
+{
+	struct intargs args = {.fmt = FMT_DEFAULT};
+	int status = CLI_USAGE;
+	struct points pts = {0};
+	struct table t;
+	const char *cols[11] = {0};
+	table_init(&t, cols, 0);
+
+	int r = opt_parse(c, "integrate", cmd_integrate_usage, cmd_integrate_opts, argc, argv, &args);
+	if (r != 0) {
+		status = r > 0 ? CLI_OK : CLI_USAGE;
 		goto out;
 	}
-	if (cli_parse_list(c, "gamma", RULE_GAMMA, cli_check_gamma, gamma_s, &gammas) != 0)
+	int do_a = args.method != 1, do_n = args.method != 0, published = args.published;
+	double epsrel = args.epsrel, epsabs = args.epsabs;
+	const struct dlist gammas = args.gamma;
+	enum cli_format fmt = args.fmt;
+	struct points_opts po = args.po;
+	if (check_tolerances(c, epsrel, epsabs) != 0)
 		goto out;
 	if (cli_points(c, &po, 1, NULL, &pts) != 0)
 		goto out;
@@ -158,7 +138,7 @@ int cmd_integrate(struct cli *c, int argc, char **argv)
 		for (size_t i = 0; i < pts.v.n; i++) {
 			focal_point pt;
 			if (pts.is_logit)
-				focal_point_from_logit(y_s[0] == '1' ? pts.v.v[i] : -pts.v.v[i], &pt);
+				focal_point_from_logit(args.y ? pts.v.v[i] : -pts.v.v[i], &pt);
 			else
 				focal_point_from_p(pts.v.v[i], &pt);
 			focal_result ra = {NAN, NAN}, rn = {NAN, NAN};
@@ -203,7 +183,7 @@ int cmd_integrate(struct cli *c, int argc, char **argv)
 	status = table_write(c, &t, fmt) == 0 ? CLI_OK : CLI_USAGE;
 out:
 	table_free(&t);
-	dlist_free(&gammas);
+	opt_free(cmd_integrate_opts, &args);
 	dlist_free(&pts.v);
 	return status;
 }

@@ -97,14 +97,19 @@ static int resolve_spec(struct cli *c, const char *name, char *path, size_t cap)
 	return 0;
 }
 
-static int parse_positive_int(struct cli *c, const char *what, const char *s, int lo, int hi, int *out)
+/* An integer option by its row (cli.h: the shared rows hold the limits). */
+static int parse_int_row(struct cli *c, const struct opt *row, const char *s, int *out)
 {
 	double v;
-	if (cli_parse_range(c, what, s, lo, hi, 1, &v) != 0)
+	if (opt_value(c, row, s, &v) != 0)
 		return -1;
 	*out = (int)v;
 	return 0;
 }
+
+/* figures --jobs: at most 64 renderers at once. */
+static const struct opt jobs_row = {.name = "jobs", .has_arg = 1, .type = OPT_INT, .lo = 1,
+				    .hi = 64, .arg = "N"};
 
 static int render_error(struct cli *c, const char *path, int st)
 {
@@ -164,10 +169,10 @@ enum { P_POS, P_HELP, P_OUT, P_OUT_LONG, P_GAMMA, P_DPI, P_TERM, P_COLS, P_ROWS,
        P_OFMT };
 
 const struct opt cmd_plot_opts[] = {
-	{"", 1, P_POS},       {"help", 0, P_HELP},   {"o", 1, P_OUT},
-	{"output", 1, P_OUT}, {"gamma", 1, P_GAMMA}, {"dpi", 1, P_DPI},
-	{"term", 0, P_TERM},  {"cols", 1, P_COLS},   {"rows", 1, P_ROWS},
-	{"window", 0, P_WINDOW}, {"output-format", 1, P_OFMT}, {NULL, 0, 0}};
+	OPT_ANY("", 1, P_POS),       OPT_ANY("help", 0, P_HELP),   OPT_ANY("o", 1, P_OUT),
+	OPT_ANY("output", 1, P_OUT), OPT_ANY("gamma", 1, P_GAMMA), OPT_ANY("dpi", 1, P_DPI),
+	OPT_ANY("term", 0, P_TERM),  OPT_ANY("cols", 1, P_COLS),   OPT_ANY("rows", 1, P_ROWS),
+	OPT_ANY("window", 0, P_WINDOW), OPT_ANY("output-format", 1, P_OFMT), OPT_END};
 
 int cmd_plot(struct cli *c, int argc, char **argv)
 {
@@ -193,18 +198,18 @@ int cmd_plot(struct cli *c, int argc, char **argv)
 		case P_DPI:
 			{
 				int dpi;
-				if (parse_positive_int(c, "dpi", val, 10, 2400, &dpi) != 0)
+				if (parse_int_row(c, &opt_row_dpi, val, &dpi) != 0)
 					return CLI_USAGE;
 				ro.dpi = dpi;
 			}
 			break;
 		case P_TERM: break; /* the default; -o and --window exclude it (commands.c) */
 		case P_COLS:
-			if (parse_positive_int(c, "cols", val, 20, 1000, &ro.term_cols) != 0)
+			if (parse_int_row(c, &opt_row_cols, val, &ro.term_cols) != 0)
 				return CLI_USAGE;
 			break;
 		case P_ROWS:
-			if (parse_positive_int(c, "rows", val, 8, 1000, &ro.term_rows) != 0)
+			if (parse_int_row(c, &opt_row_rows, val, &ro.term_rows) != 0)
 				return CLI_USAGE;
 			break;
 		case P_WINDOW: window = 1; break;
@@ -362,9 +367,9 @@ static int make_dirs(const char *path)
 enum { F_HELP, F_OUT, F_FORMATS, F_DPI, F_LIST, F_JOBS };
 
 const struct opt cmd_figures_opts[] = {
-	{"help", 0, F_HELP}, {"o", 1, F_OUT}, {"output", 1, F_OUT},
-	{"formats", 1, F_FORMATS}, {"dpi", 1, F_DPI}, {"list", 0, F_LIST},
-	{"jobs", 1, F_JOBS}, {NULL, 0, 0}};
+	OPT_ANY("help", 0, F_HELP), OPT_ANY("o", 1, F_OUT), OPT_ANY("output", 1, F_OUT),
+	OPT_ANY("formats", 1, F_FORMATS), OPT_ANY("dpi", 1, F_DPI), OPT_ANY("list", 0, F_LIST),
+	OPT_ANY("jobs", 1, F_JOBS), OPT_END};
 
 /* What rendering one figure of the set needs. */
 struct figjob {
@@ -667,14 +672,14 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 		case F_DPI:
 			{
 				int dpi;
-				if (parse_positive_int(c, "dpi", val, 10, 2400, &dpi) != 0)
+				if (parse_int_row(c, &opt_row_dpi, val, &dpi) != 0)
 					return CLI_USAGE;
 				ro.dpi = dpi;
 			}
 			break;
 		case F_LIST: list = 1; break;
 		case F_JOBS:
-			if (parse_positive_int(c, "jobs", val, 1, 64, &jobs) != 0)
+			if (parse_int_row(c, &jobs_row, val, &jobs) != 0)
 				return CLI_USAGE;
 			break;
 		}

@@ -99,20 +99,20 @@ enum {
 };
 
 const struct opt cmd_simulate_opts[] = {
-	{"help", 0, S_HELP}, {"image", 1, S_IMAGE}, {"boxes", 1, S_BOXES},
-	{"box-size", 1, S_BOXSIZE}, {"box-aspect", 1, S_BOXASPECT},
-	{"boxes-file", 1, S_BOXFILE}, {"coco", 1, S_COCO}, {"coco-image", 1, S_COCOIMG},
-	{"pos-iou", 1, S_POSIOU}, {"neg-iou", 1, S_NEGIOU}, {"low-quality", 0, S_LOWQ},
-	{"anchors", 1, S_ANCHORS}, {"pos-frac", 1, S_POSFRAC}, {"scores", 1, S_SCORES},
-	{"preset", 1, S_PRESET}, {"state", 1, S_STATE}, {"prior", 1, S_PRIOR},
-	{"pos-mean", 1, S_POSMEAN}, {"pos-sd", 1, S_POSSD}, {"pos-dist", 1, S_POSDIST},
-	{"neg-mean", 1, S_NEGMEAN}, {"neg-sd", 1, S_NEGSD},
-	{"neg-iou-slope", 1, S_NEGSLOPE}, {"hard-share", 1, S_HARDSHARE},
-	{"seed", 1, S_SEED}, {"loss", 1, S_LOSS}, {"gamma", 1, S_GAMMA},
-	{"alpha", 1, S_ALPHA}, {"hard", 1, S_HARD}, {"ohem-ratio", 1, S_OHEM},
-	{"batch", 1, S_BATCH}, {"threads", 1, S_THREADS}, {"table", 1, S_TABLE},
-	{"points", 1, S_POINTS}, {"bins", 1, S_BINS}, {"format", 1, S_FORMAT},
-	{NULL, 0, 0}};
+	OPT_ANY("help", 0, S_HELP), OPT_ANY("image", 1, S_IMAGE), OPT_ANY("boxes", 1, S_BOXES),
+	OPT_ANY("box-size", 1, S_BOXSIZE), OPT_ANY("box-aspect", 1, S_BOXASPECT),
+	OPT_ANY("boxes-file", 1, S_BOXFILE), OPT_ANY("coco", 1, S_COCO), OPT_ANY("coco-image", 1, S_COCOIMG),
+	OPT_ANY("pos-iou", 1, S_POSIOU), OPT_ANY("neg-iou", 1, S_NEGIOU), OPT_ANY("low-quality", 0, S_LOWQ),
+	OPT_ANY("anchors", 1, S_ANCHORS), OPT_ANY("pos-frac", 1, S_POSFRAC), OPT_ANY("scores", 1, S_SCORES),
+	OPT_ANY("preset", 1, S_PRESET), OPT_ANY("state", 1, S_STATE), OPT_ANY("prior", 1, S_PRIOR),
+	OPT_ANY("pos-mean", 1, S_POSMEAN), OPT_ANY("pos-sd", 1, S_POSSD), OPT_ANY("pos-dist", 1, S_POSDIST),
+	OPT_ANY("neg-mean", 1, S_NEGMEAN), OPT_ANY("neg-sd", 1, S_NEGSD),
+	OPT_ANY("neg-iou-slope", 1, S_NEGSLOPE), OPT_ANY("hard-share", 1, S_HARDSHARE),
+	OPT_ANY("seed", 1, S_SEED), OPT_ANY("loss", 1, S_LOSS), OPT_ANY("gamma", 1, S_GAMMA),
+	OPT_ANY("alpha", 1, S_ALPHA), OPT_ANY("hard", 1, S_HARD), OPT_ANY("ohem-ratio", 1, S_OHEM),
+	OPT_ANY("batch", 1, S_BATCH), OPT_ANY("threads", 1, S_THREADS), OPT_ANY("table", 1, S_TABLE),
+	OPT_ANY("points", 1, S_POINTS), OPT_ANY("bins", 1, S_BINS), OPT_ANY("format", 1, S_FORMAT),
+	OPT_END};
 
 /* An in-memory population (labels, logits, IoUs) is a focal_population:
  * its sources and seed rule live in libfocal (include/focal/pop.h). */
@@ -443,14 +443,14 @@ static int parse_simargs(struct cli *c, int argc, char **argv, struct simargs *a
 		case S_NEGSD: e = cli_parse_range(c, "negative sd", val, 0, 1000, 0, &a->neg_sd); break;
 		case S_NEGSLOPE: e = cli_parse_range(c, "negative IoU slope", val, -1000, 1000, 0, &a->neg_slope); break;
 		case S_HARDSHARE: e = cli_parse_range(c, "hard share", val, 0, 1, 0, &a->hard_share); break;
-		case S_SEED: e = cli_parse_range(c, "seed", val, 0, 9007199254740992.0, 1, &a->seed); break;
+		case S_SEED: e = opt_value(c, &opt_row_seed, val, &a->seed); break;
 		case S_LOSS: a->loss = val; break;
 		case S_GAMMA: a->gamma = val; break;
 		case S_ALPHA: a->alpha = val; break;
 		case S_HARD: e = cli_parse_range(c, "hard threshold", val, 1e-12, 1 - 1e-12, 0, &a->hard); break;
 		case S_OHEM: e = cli_parse_range(c, "OHEM ratio", val, 1e-6, 1e6, 0, &a->ohem_ratio); break;
 		case S_BATCH: e = cli_parse_range(c, "batch size", val, 1, 1e9, 1, &a->batch); break;
-		case S_THREADS: e = cli_parse_range(c, "thread count", val, 1, 256, 1, &a->threads); break;
+		case S_THREADS: e = opt_value(c, &opt_row_threads, val, &a->threads); break;
 		case S_TABLE:
 			if (strcmp(val, "summary") && strcmp(val, "cdf") && strcmp(val, "hist")) {
 				cli_error(c, "invalid table '%s': must be summary, cdf or hist", val);
@@ -675,8 +675,8 @@ done:
 enum { P_HELP, P_GAMMA, P_GGRID, P_HARD, P_EASY, P_FORMAT };
 
 const struct opt cmd_spread_opts[] = {
-	{"help", 0, P_HELP}, {"gamma", 1, P_GAMMA}, {"gamma-grid", 1, P_GGRID},
-	{"hard", 1, P_HARD}, {"easy", 1, P_EASY}, {"format", 1, P_FORMAT}, {NULL, 0, 0}};
+	OPT_ANY("help", 0, P_HELP), OPT_ANY("gamma", 1, P_GAMMA), OPT_ANY("gamma-grid", 1, P_GGRID),
+	OPT_ANY("hard", 1, P_HARD), OPT_ANY("easy", 1, P_EASY), OPT_ANY("format", 1, P_FORMAT), OPT_END};
 
 int cmd_spread(struct cli *c, int argc, char **argv)
 {

@@ -103,131 +103,84 @@ const char cmd_train_usage[] =
 	"Columns (--curves): loss gamma seed step loss_value ap grad_share_pos\n"
 	"  grad_share_hard_neg grad_share_easy_neg\n";
 
-enum {
-	T_HELP, T_LOSS, T_GAMMA, T_SWEEP, T_ALPHA, T_CEALPHA, T_OHEM, T_DIM, T_NTRAIN,
-	T_NTEST, T_NFINAL, T_IMBALANCE, T_HARDSHARE, T_SEPARATION, T_HARDDIST, T_DATASEED,
-	T_PRESET, T_MODEL, T_HIDDEN, T_PRIOR, T_OPTIMIZER, T_LR, T_LRGRID, T_MOMENTUM, T_WD,
-	T_CLIP, T_CLIPTENSOR, T_LRSTEPS, T_LRFACTOR, T_NORMALIZER, T_BATCH, T_STEPS, T_PLATEAU,
-	T_SEEDS, T_SEED, T_TUNESEEDS, T_TUNESEED, T_MARGIN, T_THREADS, T_EVAL, T_CURVES,
-	T_TABLE, T_FORMAT
-};
+static const char *const train_tables[] = {"summary", "seeds", "tuning", "reliability", NULL};
 
+/* In the order their values are checked; a number not given stays NaN
+ * (the preset's or the library's default stands). */
 const struct opt cmd_train_opts[] = {
-	{"help", 0, T_HELP}, {"loss", 1, T_LOSS}, {"gamma", 1, T_GAMMA}, {"sweep", 0, T_SWEEP},
-	{"alpha", 1, T_ALPHA}, {"ce-alpha", 1, T_CEALPHA}, {"ohem-ratio", 1, T_OHEM},
-	{"dim", 1, T_DIM}, {"train-anchors", 1, T_NTRAIN}, {"test-anchors", 1, T_NTEST},
-	{"final-anchors", 1, T_NFINAL}, {"imbalance", 1, T_IMBALANCE},
-	{"hard-share", 1, T_HARDSHARE}, {"separation", 1, T_SEPARATION},
-	{"hard-dist", 1, T_HARDDIST}, {"data-seed", 1, T_DATASEED}, {"preset", 1, T_PRESET},
-	{"model", 1, T_MODEL}, {"hidden", 1, T_HIDDEN}, {"prior", 1, T_PRIOR},
-	{"optimizer", 1, T_OPTIMIZER}, {"lr", 1, T_LR}, {"lr-grid", 1, T_LRGRID},
-	{"momentum", 1, T_MOMENTUM}, {"weight-decay", 1, T_WD}, {"clip", 1, T_CLIP},
-	{"clip-per-tensor", 0, T_CLIPTENSOR}, {"lr-steps", 1, T_LRSTEPS},
-	{"lr-factor", 1, T_LRFACTOR}, {"normalizer", 1, T_NORMALIZER}, {"batch", 1, T_BATCH},
-	{"steps", 1, T_STEPS}, {"plateau", 1, T_PLATEAU}, {"seeds", 1, T_SEEDS},
-	{"seed", 1, T_SEED}, {"tune-seeds", 1, T_TUNESEEDS}, {"tune-seed", 1, T_TUNESEED},
-	{"margin", 1, T_MARGIN}, {"threads", 1, T_THREADS}, {"eval-every", 1, T_EVAL},
-	{"curves", 1, T_CURVES}, {"table", 1, T_TABLE}, {"format", 1, T_FORMAT},
-	{NULL, 0, 0}};
-
-/* A finite number > 0 (learning rates, distances are checked elsewhere). */
-static int positive(struct cli *c, const char *what, const char *s, double *out)
-{
-	double v;
-	const char *rule = "must be a finite number > 0";
-	if (cli_parse_double(c, what, rule, s, &v) != 0)
-		return -1;
-	if (!(v > 0.0) || isinf(v)) {
-		cli_error(c, "invalid %s '%s': %s", what, s, rule);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-/* The numeric options: name in messages, range, integer. */
-static const struct numopt {
-	int id, slot;
-	const char *what;
-	double lo, hi;
-	int whole;
-} numopts[] = {
-	{T_CEALPHA, A_CEALPHA, "ce alpha", 0, 1, 0},
-	{T_OHEM, A_OHEM, "OHEM ratio", 1e-6, 1e6, 0},
-	{T_DIM, A_DIM, "dimension", 2, FOCAL_TRAIN_MAX_DIM, 1},
-	{T_NTRAIN, A_NTRAIN, "training anchor count", 2, FOCAL_TRAIN_MAX_ANCHORS, 1},
-	{T_NTEST, A_NTEST, "held-out anchor count", 2, FOCAL_TRAIN_MAX_ANCHORS, 1},
-	{T_NFINAL, A_NFINAL, "test anchor count", 0, FOCAL_TRAIN_MAX_ANCHORS, 1},
-	{T_IMBALANCE, A_IMBALANCE, "imbalance", 0, 1e12, 0},
-	{T_HARDSHARE, A_HARDSHARE, "hard share", 0, 1, 0},
-	{T_SEPARATION, A_SEPARATION, "separation", 0, 1000, 0},
-	{T_HARDDIST, A_HARDDIST, "hard distance", 0, 1000, 0},
-	{T_DATASEED, A_DATASEED, "data seed", 0, FOCAL_TRAIN_MAX_SEED, 1},
-	{T_HIDDEN, A_HIDDEN, "hidden unit count", 1, FOCAL_TRAIN_MAX_HIDDEN, 1},
-	{T_PRIOR, A_PRIOR, "prior", 1e-12, 1 - 1e-12, 0},
-	{T_MOMENTUM, A_MOMENTUM, "momentum", 0, 0.999999, 0},
-	{T_WD, A_WD, "weight decay", 0, 1e6, 0},
-	{T_CLIP, A_CLIP, "clipping norm", 0, 1e300, 0},
-	{T_LRFACTOR, A_LRFACTOR, "learning-rate factor", 1e-12, 1, 0},
-	{T_BATCH, A_BATCH, "batch size", 1, FOCAL_TRAIN_MAX_ANCHORS, 1},
-	{T_STEPS, A_STEPS, "steps", 1, FOCAL_TRAIN_MAX_STEPS, 1},
-	{T_PLATEAU, A_PLATEAU, "plateau", 0, FOCAL_TRAIN_MAX_STEPS, 1},
-	{T_SEEDS, A_SEEDS, "seed count", 1, FOCAL_TRAIN_MAX_SEEDS, 1},
-	{T_SEED, A_SEED, "seed", 0, FOCAL_TRAIN_MAX_SEED, 1},
-	{T_TUNESEEDS, A_TUNESEEDS, "tuning seed count", 1, FOCAL_TRAIN_MAX_SEEDS, 1},
-	{T_TUNESEED, A_TUNESEED, "tuning seed", 0, FOCAL_TRAIN_MAX_SEED, 1},
-	{T_MARGIN, A_MARGIN, "margin", 1e-12, 1, 0},
-	{T_THREADS, A_THREADS, "thread count", 1, FOCAL_TRAIN_MAX_THREADS, 1},
-	{T_EVAL, A_EVAL, "evaluation interval", 1, FOCAL_TRAIN_MAX_STEPS, 1},
-};
-
-/* The string options; 0 when id is not one. */
-static int string_opt(struct trainargs *a, int id, const char *val)
-{
-	const char **slot = id == T_LOSS ? &a->loss : id == T_GAMMA ? &a->gamma
-		: id == T_ALPHA ? &a->alpha : id == T_MODEL ? &a->model
-		: id == T_OPTIMIZER ? &a->optimizer : id == T_PRESET ? &a->preset
-		: id == T_NORMALIZER ? &a->normalizer : id == T_LRGRID ? &a->lr_grid
-		: id == T_LRSTEPS ? &a->lr_steps : id == T_CURVES ? &a->curves : NULL;
-	if (slot)
-		*slot = val;
-	return slot != NULL;
-}
-
-static int parse_args(struct cli *c, int argc, char **argv, struct trainargs *a, int *help)
-{
-	int pos = 1, id, r;
-	const char *val;
-	*help = 0;
-	while ((r = cli_next_opt(c, "train", argc, argv, cmd_train_opts, &pos, &id, &val)) > 0) {
-		int e = 0;
-		if (string_opt(a, id, val))
-			continue;
-		for (size_t k = 0; k < sizeof numopts / sizeof numopts[0]; k++)
-			if (numopts[k].id == id)
-				e = cli_parse_range(c, numopts[k].what, val, numopts[k].lo, numopts[k].hi,
-						    numopts[k].whole, &a->v[numopts[k].slot]);
-		switch (id) {
-		case T_HELP: *help = 1; return 0;
-		case T_SWEEP: a->sweep = 1; break;
-		case T_CLIPTENSOR: a->clip_per_tensor = 1; break;
-		case T_IMBALANCE: a->imbalance_s = val; break;
-		case T_LR: e = positive(c, "learning rate", val, &a->v[A_LR]); break;
-		case T_TABLE:
-			if (strcmp(val, "summary") && strcmp(val, "seeds") && strcmp(val, "tuning") &&
-			    strcmp(val, "reliability")) {
-				cli_error(c, "invalid table '%s': must be summary, seeds, tuning or reliability", val);
-				return -1;
-			}
-			a->table = val;
-			break;
-		case T_FORMAT: e = cli_parse_format(c, val, &a->fmt); break;
-		}
-		if (e)
-			return -1;
-	}
-	return r < 0 ? -1 : 0;
-}
+	OPT_ROW_HELP,
+	{.name = "loss", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct trainargs, loss)},
+	{.name = "gamma", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct trainargs, gamma),
+	 .excludes = "sweep", .why = "gammas come from --gamma or --sweep"},
+	{.name = "sweep", .type = OPT_FLAG, .target = offsetof(struct trainargs, sweep)},
+	{.name = "alpha", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct trainargs, alpha)},
+	{.name = "ce-alpha", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(struct trainargs, v[A_CEALPHA]),
+	 .lo = 0, .hi = 1, .what = "ce alpha"},
+	{.name = "ohem-ratio", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(struct trainargs, v[A_OHEM]),
+	 .lo = 1e-6, .hi = 1e6, .what = "OHEM ratio"},
+	{.name = "dim", .has_arg = 1, .type = OPT_INT, .target = offsetof(struct trainargs, v[A_DIM]),
+	 .lo = 2, .hi = FOCAL_TRAIN_MAX_DIM, .what = "dimension"},
+	{.name = "train-anchors", .has_arg = 1, .type = OPT_INT, .target = offsetof(struct trainargs, v[A_NTRAIN]),
+	 .lo = 2, .hi = FOCAL_TRAIN_MAX_ANCHORS, .what = "training anchor count"},
+	{.name = "test-anchors", .has_arg = 1, .type = OPT_INT, .target = offsetof(struct trainargs, v[A_NTEST]),
+	 .lo = 2, .hi = FOCAL_TRAIN_MAX_ANCHORS, .what = "held-out anchor count"},
+	{.name = "final-anchors", .has_arg = 1, .type = OPT_INT, .target = offsetof(struct trainargs, v[A_NFINAL]),
+	 .lo = 0, .hi = FOCAL_TRAIN_MAX_ANCHORS, .what = "test anchor count"},
+	{.name = "imbalance", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(struct trainargs, v[A_IMBALANCE]),
+	 .lo = 0, .hi = 1e12, .what = "imbalance", .text = offsetof(struct trainargs, imbalance_s) + 1},
+	{.name = "hard-share", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(struct trainargs, v[A_HARDSHARE]),
+	 .lo = 0, .hi = 1, .what = "hard share"},
+	{.name = "separation", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(struct trainargs, v[A_SEPARATION]),
+	 .lo = 0, .hi = 1000, .what = "separation"},
+	{.name = "hard-dist", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(struct trainargs, v[A_HARDDIST]),
+	 .lo = 0, .hi = 1000, .what = "hard distance"},
+	{.name = "data-seed", .has_arg = 1, .type = OPT_INT, .target = offsetof(struct trainargs, v[A_DATASEED]),
+	 .lo = 0, .hi = FOCAL_TRAIN_MAX_SEED, .what = "data seed"},
+	{.name = "preset", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct trainargs, preset)},
+	{.name = "model", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct trainargs, model)},
+	{.name = "hidden", .has_arg = 1, .type = OPT_INT, .target = offsetof(struct trainargs, v[A_HIDDEN]),
+	 .lo = 1, .hi = FOCAL_TRAIN_MAX_HIDDEN, .what = "hidden unit count"},
+	{.name = "prior", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(struct trainargs, v[A_PRIOR]),
+	 .lo = 1e-12, .hi = 1 - 1e-12, .what = "prior"},
+	{.name = "optimizer", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct trainargs, optimizer)},
+	{.name = "lr", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(struct trainargs, v[A_LR]),
+	 .lo = 0, .hi = INFINITY, .lo_open = 1, .hi_open = 1, .what = "learning rate"},
+	{.name = "lr-grid", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct trainargs, lr_grid)},
+	{.name = "momentum", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(struct trainargs, v[A_MOMENTUM]),
+	 .lo = 0, .hi = 0.999999, .what = "momentum"},
+	{.name = "weight-decay", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(struct trainargs, v[A_WD]),
+	 .lo = 0, .hi = 1e6, .what = "weight decay"},
+	{.name = "clip", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(struct trainargs, v[A_CLIP]),
+	 .lo = 0, .hi = 1e300, .what = "clipping norm"},
+	{.name = "clip-per-tensor", .type = OPT_FLAG,
+	 .target = offsetof(struct trainargs, clip_per_tensor)},
+	{.name = "lr-steps", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct trainargs, lr_steps)},
+	{.name = "lr-factor", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(struct trainargs, v[A_LRFACTOR]),
+	 .lo = 1e-12, .hi = 1, .what = "learning-rate factor"},
+	{.name = "normalizer", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct trainargs, normalizer)},
+	{.name = "batch", .has_arg = 1, .type = OPT_INT, .target = offsetof(struct trainargs, v[A_BATCH]),
+	 .lo = 1, .hi = FOCAL_TRAIN_MAX_ANCHORS, .what = "batch size"},
+	{.name = "steps", .has_arg = 1, .type = OPT_INT, .target = offsetof(struct trainargs, v[A_STEPS]),
+	 .lo = 1, .hi = FOCAL_TRAIN_MAX_STEPS, .what = "steps"},
+	{.name = "plateau", .has_arg = 1, .type = OPT_INT, .target = offsetof(struct trainargs, v[A_PLATEAU]),
+	 .lo = 0, .hi = FOCAL_TRAIN_MAX_STEPS, .what = "plateau"},
+	{.name = "seeds", .has_arg = 1, .type = OPT_INT, .target = offsetof(struct trainargs, v[A_SEEDS]),
+	 .lo = 1, .hi = FOCAL_TRAIN_MAX_SEEDS, .what = "seed count"},
+	OPT_ROW_SEED("seed", offsetof(struct trainargs, v[A_SEED]), NULL),
+	{.name = "tune-seeds", .has_arg = 1, .type = OPT_INT, .target = offsetof(struct trainargs, v[A_TUNESEEDS]),
+	 .lo = 1, .hi = FOCAL_TRAIN_MAX_SEEDS, .what = "tuning seed count"},
+	{.name = "tune-seed", .has_arg = 1, .type = OPT_INT, .target = offsetof(struct trainargs, v[A_TUNESEED]),
+	 .lo = 0, .hi = FOCAL_TRAIN_MAX_SEED, .what = "tuning seed"},
+	{.name = "margin", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(struct trainargs, v[A_MARGIN]),
+	 .lo = 1e-12, .hi = 1, .what = "margin"},
+	OPT_ROW_THREADS(offsetof(struct trainargs, v[A_THREADS]), NULL),
+	{.name = "eval-every", .has_arg = 1, .type = OPT_INT, .target = offsetof(struct trainargs, v[A_EVAL]),
+	 .lo = 1, .hi = FOCAL_TRAIN_MAX_STEPS, .what = "evaluation interval"},
+	{.name = "curves", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct trainargs, curves)},
+	{.name = "table", .has_arg = 1, .type = OPT_ENUM, .target = offsetof(struct trainargs, table_k),
+	 .names = train_tables},
+	OPT_ROW_FORMAT(offsetof(struct trainargs, fmt), NULL),
+	OPT_END};
 
 /* ---- output ------------------------------------------------------------------ */
 
@@ -334,16 +287,12 @@ int cmd_train(struct cli *c, int argc, char **argv)
 	struct trainargs a;
 	memset(&a, 0, sizeof a);
 	a.loss = "fl,fgl";
-	a.table = "summary";
 	for (int k = 0; k < A_NNUM; k++)
 		a.v[k] = NAN;
-	int help;
-	if (parse_args(c, argc, argv, &a, &help) != 0)
-		return CLI_USAGE;
-	if (help) {
-		fputs(cmd_train_usage, c->out);
-		return CLI_OK;
-	}
+	int r = opt_parse(c, "train", cmd_train_usage, cmd_train_opts, argc, argv, &a);
+	if (r != 0)
+		return r > 0 ? CLI_OK : CLI_USAGE;
+	a.table = train_tables[a.table_k];
 	focal_train_opts o;
 	if (train_build_opts(c, &a, &o) != 0)
 		return CLI_USAGE;

@@ -10,26 +10,6 @@
 
 /* ---- options that do not go together (struct cli_excl) ---- */
 
-#define POINTS_WHY "points come from one of --p, --p-grid, --x and --x-grid"
-static const struct cli_excl points_excl[] = {
-	{"p", "p-grid x x-grid", 0, POINTS_WHY},
-	{"p-grid", "x x-grid", 0, POINTS_WHY},
-	{"x", "x-grid", 0, POINTS_WHY},
-	{NULL, NULL, 0, NULL}};
-
-#define QUAD_WHY "the analytic method has no tolerance"
-static const struct cli_excl integrate_excl[] = {
-	{"p", "p-grid x x-grid", 0, POINTS_WHY},
-	{"p-grid", "x x-grid", 0, POINTS_WHY},
-	{"x", "x-grid", 0, POINTS_WHY},
-	{"epsrel", "method=numeric method=both", 1, QUAD_WHY},
-	{"epsabs", "method=numeric method=both", 1, QUAD_WHY},
-	{NULL, NULL, 0, NULL}};
-
-static const struct cli_excl check_excl[] = {
-	{"p", "p-grid", 0, "probabilities come from --p or --p-grid"},
-	{NULL, NULL, 0, NULL}};
-
 /* simulate: where the anchors come from (one source), and the options
  * that only a source's own population reads. */
 #define SIM_GEOMETRY "image boxes box-size box-aspect boxes-file coco coco-image pos-iou neg-iou low-quality"
@@ -55,9 +35,6 @@ static const struct cli_excl spread_excl[] = {
 	{"gamma", "gamma-grid", 0, "gammas come from --gamma or --gamma-grid"},
 	{NULL, NULL, 0, NULL}};
 
-static const struct cli_excl train_excl[] = {
-	{"gamma", "sweep", 0, "gammas come from --gamma or --sweep"},
-	{NULL, NULL, 0, NULL}};
 
 #define PLOT_WHY "a figure goes to one of -o FILE, --term and --window"
 static const struct cli_excl plot_excl[] = {
@@ -84,13 +61,13 @@ static const struct cli_excl figures_excl[] = {
 	"seed ap val_ap final_loss diverged_step val_ap_mean chosen bin p_mean freq_mean"
 
 const struct cmd cli_commands[] = {
-	{"eval", cmd_eval, "losses, derivatives, weights and the residual at points", cmd_eval_usage, cmd_eval_opts, points_excl, EVAL_COMPACT},
-	{"integrate", cmd_integrate, "the effective FGL loss E_gamma(p), analytic and numeric", cmd_integrate_usage, cmd_integrate_opts, integrate_excl, INTEGRATE_COMPACT},
-	{"compare", cmd_compare, "FL against FGL side by side over a grid", cmd_compare_usage, cmd_compare_opts, points_excl, COMPARE_COMPACT},
-	{"check", cmd_check, "run the mathematical identities; exit 1 if one fails", cmd_check_usage, cmd_check_opts, check_excl, NULL},
+	{"eval", cmd_eval, "losses, derivatives, weights and the residual at points", cmd_eval_usage, cmd_eval_opts, NULL, EVAL_COMPACT},
+	{"integrate", cmd_integrate, "the effective FGL loss E_gamma(p), analytic and numeric", cmd_integrate_usage, cmd_integrate_opts, NULL, INTEGRATE_COMPACT},
+	{"compare", cmd_compare, "FL against FGL side by side over a grid", cmd_compare_usage, cmd_compare_opts, NULL, COMPARE_COMPACT},
+	{"check", cmd_check, "run the mathematical identities; exit 1 if one fails", cmd_check_usage, cmd_check_opts, NULL, NULL},
 	{"simulate", cmd_simulate, "populations of anchors: who carries the loss and the gradient", cmd_simulate_usage, cmd_simulate_opts, simulate_excl, SIMULATE_COMPACT},
 	{"spread", cmd_spread, "focusing ratio and spread differential as functions of gamma", cmd_spread_usage, cmd_spread_opts, spread_excl, SPREAD_COMPACT},
-	{"train", cmd_train, "train with each loss over many seeds: AP with confidence intervals", cmd_train_usage, cmd_train_opts, train_excl, TRAIN_COMPACT},
+	{"train", cmd_train, "train with each loss over many seeds: AP with confidence intervals", cmd_train_usage, cmd_train_opts, NULL, TRAIN_COMPACT},
 	{"plot", cmd_plot, "render one figure from a spec in plots/", cmd_plot_usage, cmd_plot_opts, plot_excl, NULL},
 	{"figures", cmd_figures, "render the whole figure set", cmd_figures_usage, cmd_figures_opts, figures_excl, NULL},
 	{"repl", cmd_repl, "interactive session with live plots (plain 'focal' on a terminal)", cmd_repl_usage, cmd_repl_opts, NULL, NULL},
@@ -202,6 +179,25 @@ static int check_rule(struct cli *c, const struct cmd *cmd, char **argv,
 	return 0;
 }
 
+/* The rules of the rows (excludes, needs), then those of cmd->excl: 1
+ * after a message when one is broken. */
+static int check_rules(struct cli *c, const struct cmd *cmd, char **argv, const int *seen,
+		       size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		const struct opt *o = &cmd->opts[k];
+		struct cli_excl ex = {o->name, o->excludes, 0, o->why};
+		struct cli_excl nd = {o->name, o->needs, 1, o->why};
+		if ((o->excludes && check_rule(c, cmd, argv, &ex, seen, n) != 0) ||
+		    (o->needs && check_rule(c, cmd, argv, &nd, seen, n) != 0))
+			return 1;
+	}
+	for (const struct cli_excl *r = cmd->excl; r && r->one; r++)
+		if (check_rule(c, cmd, argv, r, seen, n) != 0)
+			return 1;
+	return 0;
+}
+
 /* Is text[0..len) a whole word (of [a-z0-9_]) in text? */
 static int has_word(const char *hay, const char *w, size_t len)
 {
@@ -300,7 +296,7 @@ int cli_run(struct cli *c, const struct cmd *cmd, int argc, char **argv)
 		cv.view = &view;
 	}
 	int st = CLI_USAGE;
-	if (cmd->excl && n > 0) {
+	if (n > 0) {
 		int *seen = calloc(n, sizeof *seen);
 		if (seen == NULL) {
 			free(v);
@@ -308,8 +304,7 @@ int cli_run(struct cli *c, const struct cmd *cmd, int argc, char **argv)
 		}
 		int bad = 0;
 		if (options_seen(cmd, argc, argv, seen, n) == 0)
-			for (const struct cli_excl *r = cmd->excl; r->one && !bad; r++)
-				bad = check_rule(c, cmd, argv, r, seen, n) != 0;
+			bad = check_rules(c, cmd, argv, seen, n);
 		free(seen);
 		if (bad) {
 			free(v);

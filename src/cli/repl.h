@@ -6,7 +6,11 @@
  *
  *   repl_line.c      words of a line, quoting, UTF-8, the bounded reader
  *                    (pure: no session, no output)
- *   repl.c           the session: builtins, dispatch, figures, cmd_repl
+ *   repl.c           the session loop: dispatch, running a command with
+ *                    the session's parameters, scripts, cmd_repl
+ *   repl_param.c     the parameters (set, unset, show, reset): option rows
+ *   repl_fig.c       the figure plot draws, save, redrawing on a change
+ *   repl_help.c      help
  *   repl_complete.c  what Tab offers at a cursor (pure)
  *   repl_edit.c      line editing and history (libedit, or plain reads
  *                    when built with -DFOCAL_NO_LIBEDIT)
@@ -150,17 +154,20 @@ struct repl_opts {
 	int (*allow)(int argc, char **argv);
 };
 
-/* Session parameters: 'set NAME VALUE' (repl.c has the table). */
+/* Session parameters: 'set NAME VALUE' (repl_param.c has the table).  The
+ * row is the option the parameter becomes (--NAME) and holds its rule. */
 struct repl_param {
-	const char *name;            /* also the option it becomes: --name */
-	const char *rule;            /* what a value must be, for help */
+	const struct opt *row;
 	const char *example;
-	const char *const *values;   /* completion values, or NULL */
-	int (*check)(struct cli *c, const char *value);
+	const char *note;            /* what it is for, in 'help set', or NULL */
 };
 extern const struct repl_param repl_params[];
 extern const size_t repl_nparams;
 #define REPL_MAX_PARAMS 16
+
+/* Check value against parameter p's row, as the commands do: 0, or -1
+ * after the commands' message on c->err. */
+int repl_param_check(struct cli *c, size_t p, const char *value);
 
 /* The words of the session's builtins (for help and completion). */
 extern const char *const repl_builtins[];
@@ -284,5 +291,48 @@ int repl_window_path(struct repl_session *s, char *path, size_t cap);
 
 /* Stop gnuplot (closing the window) and remove the temporary files. */
 void repl_window_close(struct repl_gnuplot *g);
+
+/* ---- inside the session (repl.c, repl_param.c, repl_fig.c, repl_help.c) -- */
+
+/* Copy a command's messages to the session's error stream (repl.c). */
+void repl_relay(struct repl_session *s, const char *text, size_t len);
+/* The closest of names to word (distance <= 2), or NULL (repl.c). */
+const char *repl_closest(const char *word, const char *const *names, size_t n,
+			 const char *skip);
+const char *repl_closest_command(const char *word);
+/* Run cmd with the session's parameters added (repl.c). */
+int repl_run(struct repl_session *s, const struct cmd *cmd, int argc, char **argv,
+	     int nextra, char **extra);
+
+/* What a line gives (repl_param.c).  The option of opts named name[0..len). */
+const struct opt *repl_find_opt(const struct opt *opts, const char *name, size_t len);
+/* Does cmd take --name VALUE? */
+int repl_takes(const struct cmd *cmd, const char *name);
+/* Do the words v[0..n) give --name?  Values of options are skipped. */
+int repl_gives_in(const struct cmd *cmd, char *const *v, int n, const char *name);
+int repl_gives(const struct cmd *cmd, int argc, char **argv, const char *name);
+/* Do they give an option that cmd's rules say cannot go with --name? */
+int repl_gives_excluded(const struct cmd *cmd, char *const *v, int n, const char *name);
+
+/* The parameters (repl_param.c): the index of name, or -1; the builtins. */
+int repl_param_index(const char *name);
+int repl_show(struct repl_session *s, int argc, char **argv);
+int repl_set(struct repl_session *s, int argc, char **argv);
+int repl_unset(struct repl_session *s, int argc, char **argv);
+int repl_reset(struct repl_session *s, int argc, char **argv);
+void repl_help_params(FILE *out);
+
+/* The figure (repl_fig.c). */
+void repl_fig_clear(struct repl_fig *f);
+const char *repl_fig_name(const struct cmd *plot, const struct repl_fig *f);
+void repl_fig_gamma(const struct repl_session *s, const struct cmd *plot, char *buf,
+		    size_t cap);
+/* After parameters changed (changed[p]): redraw a live figure using them. */
+void repl_follow(struct repl_session *s, const int *changed);
+int repl_plot(struct repl_session *s, const struct cmd *plot, int argc, char **argv);
+int repl_save(struct repl_session *s, int argc, char **argv);
+
+/* help [TOPIC] (repl_help.c). */
+int repl_help(struct repl_session *s, int argc, char **argv);
 
 #endif

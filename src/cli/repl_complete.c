@@ -9,9 +9,11 @@
 #include <string.h>
 
 /*
- * Values of options that take a word from a fixed set.  The commands check
- * these themselves and this table only offers them, so a value renamed in
- * a command must be renamed here (tests/repl/tmux.sh completes several).
+ * Values of untyped options (OPT_ANY rows) that take a word from a fixed
+ * set; a typed row's names are offered from the row itself.  The commands
+ * check these themselves and this table only offers them, so a value
+ * renamed in such a command must be renamed here (tests/repl/tmux.sh
+ * completes several).
  */
 static const struct {
 	const char *cmd;   /* NULL: any command with this option */
@@ -19,10 +21,8 @@ static const struct {
 	const char *values;
 	int list;          /* a comma list: complete after the last comma */
 } option_values[] = {
-	{"eval", "loss", "ce fl fgl flstar", 1},
 	{"simulate", "loss", "ce fl fgl ohem sampled", 1},
 	{NULL, "format", "table tsv csv json", 0},
-	{"integrate", "method", "analytic numeric both", 0},
 	{"simulate", "preset", "toy-245 retinanet", 0},
 	{"simulate", "table", "summary cdf hist", 0},
 	{"simulate", "state", "init early converged", 1},
@@ -131,7 +131,7 @@ static int offer_commands(struct repl_completion *cm, const char *text)
 static int offer_params(struct repl_completion *cm, const char *text)
 {
 	for (size_t i = 0; i < repl_nparams; i++)
-		if (offer_str(cm, text, repl_params[i].name) != 0)
+		if (offer_str(cm, text, repl_params[i].row->name) != 0)
 			return -1;
 	return 0;
 }
@@ -192,6 +192,18 @@ static const struct opt *option_of(const struct cmd *cmd, const char *word)
 static int offer_option_values(struct repl_completion *cm, const char *text,
 			       const struct cmd *cmd, const struct opt *opt)
 {
+	if (opt->type == OPT_PATH) {
+		cm->files = 1;
+		return 0;
+	}
+	if (opt->names) {
+		char vals[256] = "";
+		for (size_t k = 0; opt->names[k]; k++) {
+			strncat(vals, opt->names[k], sizeof vals - strlen(vals) - 2);
+			strcat(vals, " ");
+		}
+		return offer_values(cm, text, vals, opt->type == OPT_NAMES);
+	}
 	for (size_t i = 0; file_options[i]; i++) {
 		if (strcmp(opt->name, file_options[i]) == 0) {
 			cm->files = 1;
@@ -231,13 +243,14 @@ static int complete_words(const struct repl_session *s, int argc, char **argv, i
 			size_t n = strcspn(w, "=");
 			for (size_t i = 0; i < repl_nparams; i++) {
 				const struct repl_param *p = &repl_params[i];
-				if (strlen(p->name) == n && strncmp(p->name, w, n) == 0 && p->values) {
+				const char *const *values = p->row->names;
+				if (strlen(p->row->name) == n && strncmp(p->row->name, w, n) == 0 && values) {
 					char vals[256] = "";
-					for (size_t k = 0; p->values[k]; k++) {
-						strncat(vals, p->values[k], sizeof vals - strlen(vals) - 2);
+					for (size_t k = 0; values[k]; k++) {
+						strncat(vals, values[k], sizeof vals - strlen(vals) - 2);
 						strcat(vals, " ");
 					}
-					return offer_values(cm, text, vals, !strcmp(p->name, "loss"));
+					return offer_values(cm, text, vals, p->row->type == OPT_NAMES);
 				}
 			}
 			return 0;
@@ -249,12 +262,13 @@ static int complete_words(const struct repl_session *s, int argc, char **argv, i
 			pn += 2;
 		for (size_t i = 0; i < repl_nparams; i++) {
 			const struct repl_param *p = &repl_params[i];
-			if (strcmp(p->name, pn) != 0 || p->values == NULL)
+			const char *const *values = p->row->names;
+			if (strcmp(p->row->name, pn) != 0 || values == NULL)
 				continue;
-			for (size_t k = 0; p->values[k]; k++) {
-				int r = !strcmp(p->name, "loss")
-						? offer_values(cm, text, p->values[k], 1)
-						: offer_str(cm, text, p->values[k]);
+			for (size_t k = 0; values[k]; k++) {
+				int r = p->row->type == OPT_NAMES
+						? offer_values(cm, text, values[k], 1)
+						: offer_str(cm, text, values[k]);
 				if (r != 0)
 					return -1;
 			}

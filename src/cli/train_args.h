@@ -18,7 +18,7 @@ enum {
 struct trainargs {
 	const char *loss, *gamma, *alpha, *curves, *table, *model, *optimizer, *preset;
 	const char *normalizer, *lr_grid, *lr_steps, *imbalance_s;
-	int sweep, clip_per_tensor;
+	int sweep, clip_per_tensor, table_k;
 	double v[A_NNUM];
 	enum cli_format fmt;
 };

@@ -474,7 +474,7 @@ static int parse_population(struct ctx *c, struct spec_panel *pn, char tok[MAXTO
 		} else if (strcmp(k, "seed") == 0) {
 			if (num(c, v, "seed", &pp->seed) != 0)
 				return -1;
-			if (pp->seed != floor(pp->seed) || pp->seed < 0 || pp->seed > 9007199254740992.0)
+			if (pp->seed != floor(pp->seed) || pp->seed < 0 || pp->seed > FOCAL_SEED_MAX)
 				return fail(c, "invalid seed '%s': expected a whole number >= 0", v);
 		} else {
 			return fail(c, "unknown population option '%s' (expected source, state, anchors, pos-frac, prior, alpha or seed)", k);

@@ -216,24 +216,75 @@ static void test_repl_agrees(void **state)
 			disagree("man page section repl lacks the builtin '%s'", repl_builtins[i]);
 	}
 	free(sec);
+	/* a parameter's row and the row of every typed command option of
+	 * that name say the same rule (the session's loss is the union of
+	 * the commands' loss names) */
 	for (size_t p = 0; p < repl_nparams; p++) {
-		const char *range = strchr(repl_params[p].rule, '[');
-		if (range == NULL)
-			continue;
-		size_t rn = stated(range, ']') + 1;
-		char want[64];
-		snprintf(want, sizeof want, "  --%s ", repl_params[p].name);
+		const struct opt *pr = repl_params[p].row;
+		char want[256], got[256];
+		opt_rule(pr, want, sizeof want);
 		for (size_t i = 0; i < cli_ncommands; i++) {
-			const char *line = strstr(cli_commands[i].usage, want);
-			if (line == NULL)
-				continue;
-			size_t len = strcspn(line + 2, "\n") + 2;
-			const char *r = memchr(line, '[', len);
-			if (r == NULL || strncmp(r, range, rn) != 0)
-				disagree("set %s takes %.*s; %s --help says: %.*s", repl_params[p].name,
-					 (int)rn, range, cli_commands[i].name, (int)len - 2, line + 2);
+			for (const struct opt *o = cli_commands[i].opts; o->name; o++) {
+				/* untyped rows, and strings the command reads later
+				 * (train's --gamma, --alpha A|none, --loss), are not
+				 * rows of a rule */
+				if (strcmp(o->name, pr->name) != 0 || o->type == OPT_RAW ||
+				    o->type == OPT_STRING)
+					continue;
+				opt_rule(o, got, sizeof got);
+				if (o->type != pr->type)
+					disagree("set %s and %s --%s have different types", pr->name,
+						 cli_commands[i].name, o->name);
+				else if (o->type == OPT_NAMES)
+					for (size_t k = 0; o->names[k]; k++) {
+						size_t j = 0;
+						while (pr->names[j] && strcmp(pr->names[j], o->names[k]))
+							j++;
+						if (!pr->names[j])
+							disagree("set %s refuses %s's '%s'", pr->name,
+								 cli_commands[i].name, o->names[k]);
+					}
+				else if (strcmp(want, got) != 0)
+					disagree("set %s: %s; %s --%s: %s", pr->name, want,
+						 cli_commands[i].name, o->name, got);
+			}
 		}
 	}
+	assert_int_equal(failures, 0);
+}
+
+/* Every typed row with help text renders a line that --help has, word
+ * for word (the column its text starts at is --help's). */
+static void test_rows_render_help(void **state)
+{
+	(void)state;
+	failures = 0;
+	int rendered = 0;
+	for (size_t i = 0; i < cli_ncommands; i++) {
+		const struct cmd *cmd = &cli_commands[i];
+		for (const struct opt *o = cmd->opts; o->name; o++) {
+			if (o->type == OPT_RAW || o->help == NULL)
+				continue;
+			char head[128], line[512];
+			snprintf(head, sizeof head, "\n  --%s%s%s ", o->name,
+				 o->arg ? " " : "", o->arg ? o->arg : "");
+			const char *at = strstr(cmd->usage, head);
+			if (at == NULL) {
+				disagree("%s --help has no line for --%s", cmd->name, o->name);
+				continue;
+			}
+			at++;
+			size_t len = strcspn(at, "\n"), col = strlen(head) - 1;
+			while (at[col] == ' ')
+				col++;
+			opt_help_line(o, (int)col, line, sizeof line);
+			if (strlen(line) != len || strncmp(line, at, len) != 0)
+				disagree("%s --%s renders '%s', --help has '%.*s'", cmd->name, o->name,
+					 line, (int)len, at);
+			rendered++;
+		}
+	}
+	assert_true(rendered >= 10);
 	assert_int_equal(failures, 0);
 }
 
@@ -243,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_options_documented),
 		cmocka_unit_test(test_defaults_agree),
 		cmocka_unit_test(test_repl_agrees),
+		cmocka_unit_test(test_rows_render_help),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
