@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "focal/registry.h"
+
 const char cmd_eval_usage[] =
 	"usage: focal eval [--loss LIST] [--gamma LIST] [--alpha A] [--beta B]\n"
 	"                  (--p LIST | --p-grid START:STOP:N | --x LIST | --x-grid START:STOP:N)\n"
@@ -48,28 +50,6 @@ const struct opt cmd_eval_opts[] = {
 	{"y", 1, O_Y},         {"log", 0, O_LOG},     {"format", 1, O_FORMAT},
 	{NULL, 0, 0}};
 
-static const char *const loss_names[] = {"ce", "fl", "fgl", "flstar"};
-
-/* Parse "ce,fl" into a set (strictly, as simulate and train do); the
- * output follows the order of the list given. */
-static int parse_losses(struct cli *c, const char *s, int *kinds, int *n)
-{
-	int want[4];
-	if (cli_parse_names(c, "loss", s, loss_names, 4, want) != 0)
-		return -1;
-	*n = 0;
-	for (const char *p = s; *p;) {
-		size_t len = strcspn(p, ",");
-		for (int k = 0; k < 4; k++)
-			if (want[k] && strlen(loss_names[k]) == len && strncmp(p, loss_names[k], len) == 0) {
-				kinds[(*n)++] = k;
-				want[k] = 0; /* a repeated name counts once */
-			}
-		p += len + (p[len] == ',');
-	}
-	return 0;
-}
-
 static const char *const eval_cols[] = {
 	"loss", "gamma", "alpha", "beta", "y", "x", "pt", "qt", "value",
 	"dpt", "dxt", "dx", "weight", "residual", "value_err"};
@@ -108,7 +88,8 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 	if (r < 0)
 		return CLI_USAGE;
 
-	int kinds[4], nk;
+	focal_loss_id kinds[FOCAL_NLOSS];
+	int want[FOCAL_NLOSS], nk;
 	double alpha = 0.0, beta;
 	int y;
 	struct dlist gammas = {0};
@@ -116,7 +97,8 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 	struct table t;
 	table_init(&t, eval_cols, NCOL);
 
-	if (parse_losses(c, loss_s, kinds, &nk) != 0)
+	/* the losses with a pointwise value, in the order given */
+	if (cli_parse_losses(c, loss_s, FOCAL_HAS_VALUE, want, kinds, &nk) != 0)
 		goto out;
 	if (cli_parse_list(c, "gamma", RULE_GAMMA, cli_check_gamma, gamma_s, &gammas) != 0)
 		goto out;
@@ -158,7 +140,7 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 		size_t ng = kinds[k] == FOCAL_CE ? 1 : gammas.n;
 		for (size_t g = 0; g < ng; g++) {
 			focal_loss loss = {
-				.kind = (focal_kind)kinds[k],
+				.kind = kinds[k],
 				.gamma = kinds[k] == FOCAL_CE ? 0.0 : gammas.v[g],
 				.beta = beta, .alpha = alpha, .has_alpha = alpha_s != NULL};
 			for (size_t i = 0; i < pts.v.n; i++) {
@@ -173,7 +155,7 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 				}
 				focal_loss_eval(&loss, &pt, y, &o);
 				struct cell row[NCOL] = {
-					STR(loss_names[kinds[k]]), NUM(loss.gamma),
+					STR(focal_loss_get(kinds[k])->name), NUM(loss.gamma),
 					alpha_s ? NUM(alpha) : STR("none"),
 					kinds[k] == FOCAL_FLSTAR ? NUM(beta) : STR("none"),
 					NUM(y), NUM(x), NUM(pt.p), NUM(pt.q), NUM(o.value),

@@ -13,6 +13,7 @@
 #include "focal/anchors.h"
 #include "focal/io.h"
 #include "focal/pop.h"
+#include "focal/registry.h"
 
 const char cmd_simulate_usage[] =
 	"usage: focal simulate [SOURCE] [MODEL] [--loss LIST] [--gamma LIST] [--alpha A]\n"
@@ -357,9 +358,8 @@ static int add_hist(struct table *t, const char *state, const focal_population *
 /* Parse "ce,fl,..." and the gammas into evaluation specs. */
 static int build_specs(struct cli *c, const struct simargs *a, focal_pop_opts *o)
 {
-	static const char *const names[] = {"ce", "fl", "fgl", "ohem", "sampled"};
-	int want[FOCAL_POP_NLOSS];
-	if (cli_parse_names(c, "loss", a->loss, names, FOCAL_POP_NLOSS, want) != 0)
+	int want[FOCAL_NLOSS];
+	if (cli_parse_losses(c, a->loss, FOCAL_HAS_POP, want, NULL, NULL) != 0)
 		return -1;
 	struct dlist gs = {0};
 	if (cli_parse_list(c, "gamma", RULE_GAMMA, cli_check_gamma, a->gamma, &gs) != 0)

@@ -84,30 +84,15 @@ static int check_beta(struct cli *c, const char *v)
 	return 0;
 }
 
-static const char *const loss_values[] = {"ce", "fl", "fgl", "flstar", "ohem", "sampled", NULL};
 static const char *const format_values[] = {"table", "tsv", "csv", "json", NULL};
 static const char *const y_values[] = {"0", "1", NULL};
 
-/* Names from the union of eval's and simulate's losses; each command
- * checks its own (the error then says which). */
+/* Names of eval's and simulate's losses (REPL_LOSSES); each command checks
+ * its own (the error then says which). */
 static int check_loss(struct cli *c, const char *v)
 {
-	const char *p = v;
-	for (;;) {
-		const char *comma = strchr(p, ',');
-		size_t n = comma ? (size_t)(comma - p) : strlen(p);
-		int ok = 0;
-		for (int i = 0; loss_values[i]; i++)
-			ok |= strlen(loss_values[i]) == n && strncmp(loss_values[i], p, n) == 0;
-		if (!ok) {
-			cli_error(c, "invalid loss '%.*s': must be one of ce, fl, fgl, flstar, ohem, sampled",
-				  (int)(n > 64 ? 64 : n), p);
-			return -1;
-		}
-		if (!comma)
-			return 0;
-		p = comma + 1;
-	}
+	int want[FOCAL_NLOSS];
+	return cli_parse_losses(c, v, REPL_LOSSES, want, NULL, NULL);
 }
 
 static int check_format(struct cli *c, const char *v)
@@ -168,7 +153,7 @@ const struct repl_param repl_params[] = {
 	{"gamma", "comma list of numbers in [0, 100]", "0.5,1,2", NULL, check_gamma},
 	{"alpha", "number in [0, 1]", "0.25", NULL, check_alpha},
 	{"beta", "finite number (the FL* offset)", "1", NULL, check_beta},
-	{"loss", "comma list of ce, fl, fgl, flstar, ohem, sampled", "fl,fgl", loss_values, check_loss},
+	{"loss", "comma list of ce, fl, fgl, flstar, ohem, sampled", "fl,fgl", NULL, check_loss},
 	{"format", "table, tsv, csv or json", "tsv", format_values, check_format},
 	{"y", "label 0 or 1", "0", y_values, check_y},
 	{"seed", "integer >= 0", "7", NULL, check_seed},

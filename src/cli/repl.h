@@ -23,6 +23,7 @@
 #include <sys/types.h>
 
 #include "cli.h"
+#include "focal/registry.h"
 
 /* The longest line a session accepts, in bytes without the newline. */
 #define REPL_LINE_MAX 65536
@@ -161,6 +162,9 @@ struct repl_param {
 extern const struct repl_param repl_params[];
 extern const size_t repl_nparams;
 #define REPL_MAX_PARAMS 16
+
+/* The losses 'set loss' takes and completes: eval's and simulate's. */
+#define REPL_LOSSES (FOCAL_HAS_VALUE | FOCAL_HAS_POP)
 
 /* The words of the session's builtins (for help and completion). */
 extern const char *const repl_builtins[];

@@ -18,17 +18,20 @@ static const struct {
 	const char *opt;
 	const char *values;
 	int list;          /* a comma list: complete after the last comma */
+	unsigned losses;   /* nonzero: values are the loss registry's rows with
+			      one of these flags (focal/registry.h) */
 } option_values[] = {
-	{"eval", "loss", "ce fl fgl flstar", 1},
-	{"simulate", "loss", "ce fl fgl ohem sampled", 1},
-	{NULL, "format", "table tsv csv json", 0},
-	{"integrate", "method", "analytic numeric both", 0},
-	{"simulate", "preset", "toy-245 retinanet", 0},
-	{"simulate", "table", "summary cdf hist", 0},
-	{"simulate", "state", "init early converged", 1},
-	{"simulate", "pos-dist", "normal logistic", 0},
-	{NULL, "y", "0 1", 0},
-	{"figures", "formats", "pdf png svg gp", 1},
+	{"eval", "loss", NULL, 1, FOCAL_HAS_VALUE},
+	{"simulate", "loss", NULL, 1, FOCAL_HAS_POP},
+	{"train", "loss", NULL, 1, FOCAL_HAS_TRAIN},
+	{NULL, "format", "table tsv csv json", 0, 0},
+	{"integrate", "method", "analytic numeric both", 0, 0},
+	{"simulate", "preset", "toy-245 retinanet", 0, 0},
+	{"simulate", "table", "summary cdf hist", 0, 0},
+	{"simulate", "state", "init early converged", 1, 0},
+	{"simulate", "pos-dist", "normal logistic", 0, 0},
+	{NULL, "y", "0 1", 0, 0},
+	{"figures", "formats", "pdf png svg gp", 1, 0},
 };
 
 /* Options whose value is a file name: the editor completes those. */
@@ -203,9 +206,31 @@ static int offer_option_values(struct repl_completion *cm, const char *text,
 			continue;
 		if (option_values[i].cmd && strcmp(option_values[i].cmd, cmd->name) != 0)
 			continue;
-		return offer_values(cm, text, option_values[i].values, option_values[i].list);
+		char names[256];
+		const char *v = option_values[i].values;
+		if (option_values[i].losses) {
+			focal_loss_names(option_values[i].losses, " ", " ", names, sizeof names);
+			v = names;
+		}
+		return offer_values(cm, text, v, option_values[i].list);
 	}
 	return 0;
+}
+
+/* Values of a session parameter: its words, or for loss the registry's
+ * losses that 'set loss' takes (a comma list). */
+static int offer_param_values(struct repl_completion *cm, const char *text,
+			      const struct repl_param *p)
+{
+	char vals[256] = "";
+	int list = !strcmp(p->name, "loss");
+	if (list)
+		focal_loss_names(REPL_LOSSES, " ", " ", vals, sizeof vals);
+	for (size_t k = 0; p->values && p->values[k]; k++) {
+		strncat(vals, p->values[k], sizeof vals - strlen(vals) - 2);
+		strcat(vals, " ");
+	}
+	return offer_values(cm, text, vals, list);
 }
 
 static int complete_words(const struct repl_session *s, int argc, char **argv, int attached,
@@ -231,14 +256,8 @@ static int complete_words(const struct repl_session *s, int argc, char **argv, i
 			size_t n = strcspn(w, "=");
 			for (size_t i = 0; i < repl_nparams; i++) {
 				const struct repl_param *p = &repl_params[i];
-				if (strlen(p->name) == n && strncmp(p->name, w, n) == 0 && p->values) {
-					char vals[256] = "";
-					for (size_t k = 0; p->values[k]; k++) {
-						strncat(vals, p->values[k], sizeof vals - strlen(vals) - 2);
-						strcat(vals, " ");
-					}
-					return offer_values(cm, text, vals, !strcmp(p->name, "loss"));
-				}
+				if (strlen(p->name) == n && strncmp(p->name, w, n) == 0)
+					return offer_param_values(cm, text, p);
 			}
 			return 0;
 		}
@@ -247,18 +266,9 @@ static int complete_words(const struct repl_session *s, int argc, char **argv, i
 		const char *pn = argv[argc - 1];
 		if (pn[0] == '-' && pn[1] == '-')
 			pn += 2;
-		for (size_t i = 0; i < repl_nparams; i++) {
-			const struct repl_param *p = &repl_params[i];
-			if (strcmp(p->name, pn) != 0 || p->values == NULL)
-				continue;
-			for (size_t k = 0; p->values[k]; k++) {
-				int r = !strcmp(p->name, "loss")
-						? offer_values(cm, text, p->values[k], 1)
-						: offer_str(cm, text, p->values[k]);
-				if (r != 0)
-					return -1;
-			}
-		}
+		for (size_t i = 0; i < repl_nparams; i++)
+			if (strcmp(repl_params[i].name, pn) == 0)
+				return offer_param_values(cm, text, &repl_params[i]);
 		return 0;
 	}
 	if (!strcmp(name, "save")) {

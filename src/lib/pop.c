@@ -10,6 +10,7 @@
  * absolute per term (docs/simulate.md, "Accuracy").
  */
 #include "focal/pop.h"
+#include "focal/registry.h"
 #include "internal.h"
 #include "pop_internal.h"
 #include "work.h"
@@ -104,9 +105,10 @@ void focal_pop_opts_default(focal_pop_opts *o)
 	o->seed = 1;
 }
 
-int focal_pop_opts_add(focal_pop_opts *o, int loss, double gamma, double alpha)
+int focal_pop_opts_add(focal_pop_opts *o, focal_loss_id loss, double gamma, double alpha)
 {
-	if (o->nspecs >= FOCAL_POP_MAX_ROWS || loss < 0 || loss >= FOCAL_POP_NLOSS)
+	const focal_loss_desc *d = focal_loss_get(loss);
+	if (o->nspecs >= FOCAL_POP_MAX_ROWS || d == NULL || !(d->has & FOCAL_HAS_POP))
 		return FOCAL_EDOM;
 	if (!focal_gamma_ok(gamma))
 		return FOCAL_EDOM;
@@ -118,10 +120,10 @@ int focal_pop_opts_add(focal_pop_opts *o, int loss, double gamma, double alpha)
 	return FOCAL_OK;
 }
 
-const char *focal_pop_loss_name(int loss)
+const char *focal_pop_loss_name(focal_loss_id loss)
 {
-	static const char *const names[] = {"ce", "fl", "fgl", "ohem", "sampled"};
-	return loss >= 0 && loss < FOCAL_POP_NLOSS ? names[loss] : "?";
+	const focal_loss_desc *d = focal_loss_get(loss);
+	return d != NULL && (d->has & FOCAL_HAS_POP) ? d->name : "?";
 }
 
 const char *focal_pop_group_name(int group)

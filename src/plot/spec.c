@@ -16,6 +16,7 @@
 
 #include "focal/focal.h"
 #include "focal/pop.h"
+#include "focal/registry.h"
 #include "focal/train.h"
 
 #define MAXTOK 32
@@ -129,8 +130,6 @@ static const char *const quantity_names[Q_COUNT] = {
 	"published", "focus", "coef", "relerr_numeric", "relerr_reference",
 	"cdf", "shares", "gradnorm", "ap_vs_gamma", "grad_race", "train_curve"};
 
-static const char *const loss_names[] = {"ce", "fl", "fgl", "flstar"};
-
 struct named {
 	const char *name;
 	int v;
@@ -233,13 +232,14 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 		*eq = '\0';
 		const char *k = tok[i], *v = eq + 1;
 		if (strcmp(k, "loss") == 0) {
-			int found = -1;
-			for (int j = 0; j < 4; j++)
-				if (strcmp(v, loss_names[j]) == 0)
-					found = j;
-			if (found < 0)
-				return fail(c, "unknown loss '%s' (expected ce, fl, fgl or flstar)", v);
-			cv->loss = found;
+			/* a curve plots a loss with a pointwise value */
+			const focal_loss_desc *d = focal_loss_find(v, strlen(v), FOCAL_HAS_VALUE);
+			if (d == NULL) {
+				char names[128];
+				focal_loss_names(FOCAL_HAS_VALUE, ", ", " or ", names, sizeof names);
+				return fail(c, "unknown loss '%s' (expected %s)", v, names);
+			}
+			cv->loss = d->id;
 		} else if (strcmp(k, "gamma") == 0) {
 			if (parse_gammas(c, v, cv) != 0)
 				return -1;
