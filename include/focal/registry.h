@@ -66,16 +66,19 @@ typedef struct {
 #define FOCAL_MAX_PARAMS 4
 
 /*
- * One side (positives or negatives) of a weighted loss L = w·B, as
- * functions of the point (p_t for a hard target) and the parameters θ in
- * the row's order: the weight w and its derivative dw/dp_t, the base loss
- * B and dB/dp_t.  A row without a factorisation has all four NULL.
+ * One side (positives or negatives) of a weighted loss L = w·B: the weight
+ * w and dw/dp, the base loss B and dB/dp, at the point pt for the target y,
+ * with the parameters θ in the row's order.  For a hard target pt carries
+ * p_t and y is the label of the side (1 for pos, 0 for neg); for a soft or
+ * IoU-valued target (QFL, VFL) pt carries the predicted probability σ and
+ * y the target in [0, 1], and p* (where the base gradient vanishes) is
+ * σ = y.  A row without a factorisation has all four NULL.
  */
 typedef struct {
-	double (*w)(const focal_point *pt, const double *theta);
-	double (*dw)(const focal_point *pt, const double *theta);
-	double (*b)(const focal_point *pt, const double *theta);
-	double (*db)(const focal_point *pt, const double *theta);
+	double (*w)(const focal_point *pt, double y, const double *theta);
+	double (*dw)(const focal_point *pt, double y, const double *theta);
+	double (*b)(const focal_point *pt, double y, const double *theta);
+	double (*db)(const focal_point *pt, double y, const double *theta);
 } focal_form;
 
 typedef struct {
@@ -96,8 +99,9 @@ typedef struct {
 	unsigned twin : 1;              /* the gradient twin of twin_of */
 	enum focal_trained_as trained_as;
 	focal_loss_id twin_of; /* for a twin: the weighted loss; else its own id */
-	/* closed-form effective loss E_w at a point, or NULL (no closed form) */
-	int (*effective_e)(const focal_point *pt, const double *theta, focal_result *r);
+	/* closed-form effective loss E_w at a point for target y (as the
+	 * forms), or NULL: no closed form */
+	int (*effective_e)(const focal_point *pt, double y, const double *theta, focal_result *r);
 	int train_code;        /* FOCAL_TRAIN_* until training takes focal_loss_id; -1: none */
 } focal_loss_desc;
 

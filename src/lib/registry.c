@@ -14,42 +14,48 @@
 /* ---- the factorisation L = w·B of the focal family (docs/math.md) ------- */
 
 /* CE's base loss B = -log p_t and dB/dp_t = -1/p_t (-inf at p_t = 0). */
-static double base_ce(const focal_point *pt, const double *th)
+static double base_ce(const focal_point *pt, double y, const double *th)
 {
+	(void)y;
 	(void)th;
 	return 0.0 - pt->lp;
 }
 
-static double base_ce_dp(const focal_point *pt, const double *th)
+static double base_ce_dp(const focal_point *pt, double y, const double *th)
 {
+	(void)y;
 	(void)th;
 	return -1.0 / pt->p;
 }
 
-static double weight_one(const focal_point *pt, const double *th)
+static double weight_one(const focal_point *pt, double y, const double *th)
 {
+	(void)y;
 	(void)pt;
 	(void)th;
 	return 1.0;
 }
 
-static double weight_zero(const focal_point *pt, const double *th)
+static double weight_zero(const focal_point *pt, double y, const double *th)
 {
+	(void)y;
 	(void)pt;
 	(void)th;
 	return 0.0;
 }
 
 /* w = (1-p_t)^γ, θ = {γ, ...}. */
-static double weight_focal(const focal_point *pt, const double *th)
+static double weight_focal(const focal_point *pt, double y, const double *th)
 {
+	(void)y;
 	return focal_pow1m(pt, th[0]);
 }
 
 /* dw/dp_t = -γ (1-p_t)^(γ-1), taken at p_t = 1 as its limit: 0 for γ > 1,
  * -1 at γ = 1, -inf for 0 < γ < 1; 0 for γ = 0. */
-static double weight_focal_dp(const focal_point *pt, const double *th)
+static double weight_focal_dp(const focal_point *pt, double y, const double *th)
 {
+	(void)y;
 	double g = th[0];
 	if (g == 0.0)
 		return 0.0;
@@ -58,14 +64,16 @@ static double weight_focal_dp(const focal_point *pt, const double *th)
 	return -g * focal_pow1m(pt, g) / pt->q;
 }
 
-static int effective_focal(const focal_point *pt, const double *th, focal_result *r)
+static int effective_focal(const focal_point *pt, double y, const double *th, focal_result *r)
 {
+	(void)y;
 	return focal_fgl_effective_e(pt, th[0], r);
 }
 
 /* E_w of CE's own weight w = 1 is CE itself. */
-static int effective_ce(const focal_point *pt, const double *th, focal_result *r)
+static int effective_ce(const focal_point *pt, double y, const double *th, focal_result *r)
 {
+	(void)y;
 	(void)th;
 	r->val = 0.0 - pt->lp;
 	r->err = 0.0;

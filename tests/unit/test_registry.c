@@ -123,7 +123,9 @@ static void check_form_at(const focal_loss_desc *d, const focal_point *pt, doubl
 	assert_int_equal(focal_loss_eval(&l, pt, 1, &o), FOCAL_OK);
 	for (int side = 0; side < 2; side++) {
 		const focal_form *f = side ? &d->neg : &d->pos;
-		double w = f->w(pt, th), dw = f->dw(pt, th), b = f->b(pt, th), db = f->db(pt, th);
+		double y = side ? 0.0 : 1.0;
+		double w = f->w(pt, y, th), dw = f->dw(pt, y, th), b = f->b(pt, y, th),
+		       db = f->db(pt, y, th);
 		if (d->twin) {
 			/* the twin's gradient is the weighted base gradient */
 			near(o.dpt, w * db, 8, "dpt = w B'", d->name, pt->p);
@@ -142,7 +144,7 @@ static void check_form_at(const focal_loss_desc *d, const focal_point *pt, doubl
 		if (d->id == FOCAL_CE)
 			tw.kind = FOCAL_CE;
 		focal_eval_out ot;
-		assert_int_equal(d->effective_e(pt, th, &r), FOCAL_OK);
+		assert_int_equal(d->effective_e(pt, 1.0, th, &r), FOCAL_OK);
 		assert_int_equal(focal_loss_eval(&tw, pt, 1, &ot), FOCAL_OK);
 		near(r.val, ot.value, 4, "effective loss", d->name, pt->p);
 	}
