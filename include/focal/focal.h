@@ -125,6 +125,8 @@ int focal_gamma_ok(double gamma);
  * value (focal_loss_eval); the others are population or training losses.
  */
 typedef enum {
+	FOCAL_LOSS_NONE = -1, /* no loss (no row); also keeps the type signed,
+	                         so comparisons with int codes stay plain */
 	FOCAL_CE = 0,   /* cross-entropy, -log p_t */
 	FOCAL_FL,       /* focal loss, -(1-p_t)^γ log p_t */
 	FOCAL_FGL,      /* focal gradient loss; value is the effective loss E_γ */

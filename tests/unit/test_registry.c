@@ -61,7 +61,7 @@ static void test_ids_and_names(void **state)
 		assert_true((d->has & FOCAL_HAS_TRAIN) ? d->train_code >= 0 : d->train_code == -1);
 	}
 	assert_null(focal_loss_at(n));
-	assert_null(focal_loss_get((focal_loss_id)-1));
+	assert_null(focal_loss_get(FOCAL_LOSS_NONE));
 	assert_null(focal_loss_get(FOCAL_NLOSS));
 }
 
