@@ -297,8 +297,8 @@ static int add_cdf(struct table *t, const char *state, const focal_population *p
 	double base = pr->base, span = pr->span;
 	for (int s = 0; s < o->nspecs; s++) {
 		const focal_pop_spec *sp = &o->specs[s];
-		if (sp->loss == FOCAL_POP_OHEM || sp->loss == FOCAL_POP_SAMPLED)
-			continue;
+		if (focal_loss_get(sp->loss)->population)
+			continue; /* a subset of the anchors: no per-anchor loss CDF */
 		for (int g = FOCAL_GROUP_POS; g <= FOCAL_GROUP_NEG; g++) {
 			/* each call's [0, 1] is its share of this state's stage */
 			pr->base = base + span * (2 * s + g - FOCAL_GROUP_POS) / (2.0 * o->nspecs);

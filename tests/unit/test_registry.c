@@ -206,8 +206,9 @@ static void test_pointwise_refusal(void **state)
 static void test_lookup_and_suggest(void **state)
 {
 	(void)state;
-	assert_int_equal(focal_loss_find("fl,fgl", 2, 0)->id, FOCAL_FL);
-	assert_int_equal(focal_loss_find("fl,fgl" + 3, 3, FOCAL_HAS_POP)->id, FOCAL_FGL);
+	const char *list = "fl,fgl";
+	assert_int_equal(focal_loss_find(list, 2, 0)->id, FOCAL_FL);
+	assert_int_equal(focal_loss_find(&list[3], 3, FOCAL_HAS_POP)->id, FOCAL_FGL);
 	assert_null(focal_loss_find("flstar", 6, FOCAL_HAS_POP));
 	assert_null(focal_loss_find("FL", 2, 0));
 	assert_null(focal_loss_find("f", 1, 0));
