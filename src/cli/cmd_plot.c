@@ -34,7 +34,7 @@ const char cmd_plot_usage[] =
 	"                     standard output; a device or FIFO is written in place\n"
 	"  --output-format F  the format when FILE has no such extension ('-',\n"
 	"                     /dev/stdout): pdf, svg, png, gp, rec or txt\n"
-	"  --gamma LIST       replace the gamma list of every curve\n"
+	"  --gamma LIST       replace the gamma list of every curve (numbers in [0, 100])\n"
 	"  --dpi N            PNG resolution in [10, 2400] (default 300)\n"
 	"  --term             draw the figure as text on standard output (the default\n"
 	"                     when no -o or --window is given)\n"

@@ -24,7 +24,7 @@ const char cmd_train_usage[] =
 	"\n"
 	"Losses:\n"
 	"  --loss LIST           ce, ce_alpha, fl, fgl, ohem (default fl,fgl)\n"
-	"  --gamma LIST          gammas for fl and fgl (default 2)\n"
+	"  --gamma LIST          gammas for fl and fgl, in [0, 100] (default 2)\n"
 	"  --sweep               gammas 0,0.5,1,2,5 (the gamma sweep)\n"
 	"  --alpha A|none        class weight in [0, 1] of fl and fgl (default 0.25)\n"
 	"  --ce-alpha A          alpha of the alpha-balanced ce_alpha (default 0.75)\n"
