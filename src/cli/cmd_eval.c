@@ -55,6 +55,12 @@ static const char *const eval_cols[] = {
 	"dpt", "dxt", "dx", "weight", "residual", "value_err"};
 #define NCOL (sizeof eval_cols / sizeof eval_cols[0])
 
+/* Whether the loss's registry row has the parameter (gamma, beta). */
+static int has_param(focal_loss_id id, const char *name)
+{
+	return focal_loss_param(focal_loss_get(id), name) != NULL;
+}
+
 int cmd_eval(struct cli *c, int argc, char **argv)
 {
 	struct points_opts po = {0};
@@ -119,12 +125,14 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	y = y_s[0] == '1';
+	/* a loss whose gamma domain is open at 0 (flstar) refuses gamma = 0 */
 	for (int k = 0; k < nk; k++) {
-		if (kinds[k] != FOCAL_FLSTAR)
-			continue;
-		for (size_t g = 0; g < gammas.n; g++) {
-			if (gammas.v[g] == 0.0) {
-				cli_error(c, "invalid gamma '0' for flstar: must be > 0");
+		const focal_loss_desc *d = focal_loss_get(kinds[k]);
+		const focal_param *pg = focal_loss_param(d, "gamma");
+		for (size_t g = 0; pg && pg->lo_open && g < gammas.n; g++) {
+			if (gammas.v[g] <= pg->lo) {
+				cli_error(c, "invalid gamma '%g' for %s: must be > %g", gammas.v[g] + 0.0,
+					  d->name, pg->lo);
 				goto out;
 			}
 		}
@@ -134,14 +142,15 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 
 	size_t nrows = 0;
 	for (int k = 0; k < nk; k++)
-		nrows += (kinds[k] == FOCAL_CE ? 1 : gammas.n) * pts.v.n;
+		nrows += (has_param(kinds[k], "gamma") ? gammas.n : 1) * pts.v.n;
 	table_expect(&t, nrows);
 	for (int k = 0; k < nk; k++) {
-		size_t ng = kinds[k] == FOCAL_CE ? 1 : gammas.n;
+		int has_gamma = has_param(kinds[k], "gamma");
+		size_t ng = has_gamma ? gammas.n : 1;
 		for (size_t g = 0; g < ng; g++) {
 			focal_loss loss = {
 				.kind = kinds[k],
-				.gamma = kinds[k] == FOCAL_CE ? 0.0 : gammas.v[g],
+				.gamma = has_gamma ? gammas.v[g] : 0.0,
 				.beta = beta, .alpha = alpha, .has_alpha = alpha_s != NULL};
 			for (size_t i = 0; i < pts.v.n; i++) {
 				focal_point pt;
@@ -157,7 +166,7 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 				struct cell row[NCOL] = {
 					STR(focal_loss_get(kinds[k])->name), NUM(loss.gamma),
 					alpha_s ? NUM(alpha) : STR("none"),
-					kinds[k] == FOCAL_FLSTAR ? NUM(beta) : STR("none"),
+					has_param(kinds[k], "beta") ? NUM(beta) : STR("none"),
 					NUM(y), NUM(x), NUM(pt.p), NUM(pt.q), NUM(o.value),
 					NUM(o.dpt), NUM(o.dxt), NUM(o.dx), NUM(o.weight),
 					NUM(o.residual), NUM(o.value_err)};
