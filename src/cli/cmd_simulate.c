@@ -369,19 +369,23 @@ static int build_specs(struct cli *c, const struct simargs *a, focal_pop_opts *o
 		dlist_free(&gs);
 		return -1;
 	}
+	/* rows in registry order: a loss with gamma once per gamma; CE twice,
+	 * unweighted and alpha-balanced (--alpha, default 0.25); the rest once */
 	int rc = 0;
-	if (want[FOCAL_POP_CE]) {
-		rc |= focal_pop_opts_add(o, FOCAL_POP_CE, 0.0, NAN);
-		rc |= focal_pop_opts_add(o, FOCAL_POP_CE, 0.0, isnan(alpha) ? 0.25 : alpha);
-	}
-	for (int l = FOCAL_POP_FL; l <= FOCAL_POP_FGL; l++)
-		if (want[l])
+	for (size_t r = 0; r < focal_loss_count(); r++) {
+		const focal_loss_desc *d = focal_loss_at(r);
+		if (!(d->has & FOCAL_HAS_POP) || !want[d->id])
+			continue;
+		if (focal_loss_param(d, "gamma") != NULL) {
 			for (size_t i = 0; i < gs.n; i++)
-				rc |= focal_pop_opts_add(o, l, gs.v[i], alpha);
-	if (want[FOCAL_POP_OHEM])
-		rc |= focal_pop_opts_add(o, FOCAL_POP_OHEM, 0.0, NAN);
-	if (want[FOCAL_POP_SAMPLED])
-		rc |= focal_pop_opts_add(o, FOCAL_POP_SAMPLED, 0.0, NAN);
+				rc |= focal_pop_opts_add(o, d->id, gs.v[i], alpha);
+		} else if (d->id == FOCAL_CE) {
+			rc |= focal_pop_opts_add(o, d->id, 0.0, NAN);
+			rc |= focal_pop_opts_add(o, d->id, 0.0, isnan(alpha) ? 0.25 : alpha);
+		} else {
+			rc |= focal_pop_opts_add(o, d->id, 0.0, NAN);
+		}
+	}
 	dlist_free(&gs);
 	if (rc) {
 		cli_error(c, "too many losses and gammas: at most %d rows of losses", FOCAL_POP_MAX_ROWS);

@@ -114,8 +114,8 @@ int focal_pop_opts_add(focal_pop_opts *o, focal_loss_id loss, double gamma, doub
 		return FOCAL_EDOM;
 	if (!isnan(alpha) && !(alpha >= 0.0 && alpha <= 1.0))
 		return FOCAL_EDOM;
-	if (loss != FOCAL_POP_FL && loss != FOCAL_POP_FGL)
-		gamma = 0.0;
+	if (focal_loss_param(d, "gamma") == NULL)
+		gamma = 0.0; /* CE, OHEM, sampled: no focusing parameter */
 	o->specs[o->nspecs++] = (focal_pop_spec){loss, gamma, alpha};
 	return FOCAL_OK;
 }
