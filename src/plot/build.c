@@ -22,12 +22,15 @@ void spec_expand_label(const struct spec_curve *cv, double g, char *out, size_t 
 	char def[128];
 	const char *t = cv->label;
 	if (t[0] == '\0') {
-		if (cv->loss == FOCAL_CE)
-			snprintf(def, sizeof def, "CE");
-		else if (cv->loss == FOCAL_FLSTAR)
-			snprintf(def, sizeof def, "FL* (\\gamma = {gamma}, \\beta = {beta})");
+		/* the row's label with the parameters it has: "CE", "FL, γ = 2",
+		 * "FL* (γ = 2, β = 0)" */
+		const focal_loss_desc *d = focal_loss_get(cv->loss);
+		if (focal_loss_param(d, "gamma") == NULL)
+			snprintf(def, sizeof def, "%s", d->markup);
+		else if (focal_loss_param(d, "beta") != NULL)
+			snprintf(def, sizeof def, "%s (\\gamma = {gamma}, \\beta = {beta})", d->markup);
 		else
-			snprintf(def, sizeof def, "%s, \\gamma = {gamma}", focal_loss_get(cv->loss)->markup);
+			snprintf(def, sizeof def, "%s, \\gamma = {gamma}", d->markup);
 		t = def;
 	}
 	size_t n = 0;
