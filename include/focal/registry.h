@@ -36,6 +36,10 @@ enum {
 	FOCAL_HAS_TRAIN = 1u << 7      /* a training loss (focal train) */
 };
 
+/* In a mask of the lookups below: the row must have every flag of the
+ * mask, not only one of them. */
+#define FOCAL_MATCH_ALL (1u << 31)
+
 /* What a loss's target is. */
 enum focal_target {
 	FOCAL_TARGET_HARD = 0, /* y in {0, 1}: the loss is a function of p_t */
@@ -116,7 +120,8 @@ const focal_loss_desc *focal_loss_get(focal_loss_id id);
 
 /*
  * The row named name[0..len) (exactly, case included) among the rows
- * having one of the flags of mask (0: any row), or NULL.  len lets a
+ * having one of the flags of mask (every flag with FOCAL_MATCH_ALL; 0:
+ * any row), or NULL.  len lets a
  * caller look up one item of a comma list in place.  The alias
  * ("fl@grad") is not accepted yet: no front end reads it today.
  */

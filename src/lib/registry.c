@@ -169,10 +169,14 @@ const focal_loss_desc *focal_loss_get(focal_loss_id id)
 	return NULL;
 }
 
-/* Whether a row has one of the flags of mask (0: every row fits). */
+/* Whether a row has one of the flags of mask, or all of them with
+ * FOCAL_MATCH_ALL (0: every row fits). */
 static int fits(const focal_loss_desc *d, unsigned mask)
 {
-	return mask == 0 || (d->has & mask) != 0;
+	unsigned want = mask & ~FOCAL_MATCH_ALL;
+	if (mask & FOCAL_MATCH_ALL)
+		return (d->has & want) == want;
+	return want == 0 || (d->has & want) != 0;
 }
 
 static int same(const char *name, const char *s, size_t len)

@@ -128,7 +128,7 @@ static int copy_markup(struct ctx *c, char *dst, size_t cap, const char *src,
 static const char *const quantity_names[Q_COUNT] = {
 	"value", "dpt", "dxt", "weight", "residual", "residual_identity",
 	"published", "focus", "coef", "relerr_numeric", "relerr_reference",
-	"cdf", "shares", "gradnorm", "ap_vs_gamma", "grad_race", "train_curve"};
+	"cdf", "shares", "gradnorm", "ap_vs_gamma", "grad_race", "train_curve", "ap_vs_lr", "reliability"};
 
 struct named {
 	const char *name;
@@ -210,14 +210,15 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 	cv->easy = 0.9;
 	cv->group = FOCAL_GROUP_NEG;
 	cv->bins = 20;
+	cv->minus = FOCAL_LOSS_NONE;
 	if (n < 2)
-		return fail(c, "curve needs a quantity (value, dpt, dxt, weight, residual, residual_identity, published, focus, coef, relerr_numeric, relerr_reference, cdf, shares, gradnorm, ap_vs_gamma, grad_race, train_curve)");
+		return fail(c, "curve needs a quantity (value, dpt, dxt, weight, residual, residual_identity, published, focus, coef, relerr_numeric, relerr_reference, cdf, shares, gradnorm, ap_vs_gamma, grad_race, train_curve, ap_vs_lr, reliability)");
 	int q = -1;
 	for (int i = 0; i < Q_COUNT; i++)
 		if (strcmp(tok[1], quantity_names[i]) == 0)
 			q = i;
 	if (q < 0)
-		return fail(c, "unknown quantity '%s' (expected value, dpt, dxt, weight, residual, residual_identity, published, focus, coef, relerr_numeric, relerr_reference, cdf, shares, gradnorm, ap_vs_gamma, grad_race or train_curve)", tok[1]);
+		return fail(c, "unknown quantity '%s' (expected value, dpt, dxt, weight, residual, residual_identity, published, focus, coef, relerr_numeric, relerr_reference, cdf, shares, gradnorm, ap_vs_gamma, grad_race, train_curve, ap_vs_lr or reliability)", tok[1]);
 	cv->q = (enum spec_quantity)q;
 	if (cv->q == Q_TRAIN_CURVE)
 		cv->what = 2; /* held-out AP unless what=loss */
@@ -240,6 +241,16 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 				return fail(c, "unknown loss '%s' (expected %s)", v, names);
 			}
 			cv->loss = d->id;
+		} else if (strcmp(k, "minus") == 0) {
+			/* the paired loss: one that both trains and has a value */
+			const unsigned m = FOCAL_HAS_VALUE | FOCAL_HAS_TRAIN | FOCAL_MATCH_ALL;
+			const focal_loss_desc *d = focal_loss_find(v, strlen(v), m);
+			if (d == NULL) {
+				char names[128];
+				focal_loss_names(m, ", ", " or ", names, sizeof names);
+				return fail(c, "unknown loss '%s' for minus (expected %s)", v, names);
+			}
+			cv->minus = d->id;
 		} else if (strcmp(k, "gamma") == 0) {
 			if (parse_gammas(c, v, cv) != 0)
 				return -1;
@@ -301,7 +312,7 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 			if (copy_text(c, cv->ref, sizeof cv->ref, v) != 0)
 				return -1;
 		} else {
-			return fail(c, "unknown curve option '%s' (expected loss, gamma, alpha, beta, label, kind, dash, color, points, hard, easy, group, what, bins, ref or negate)", k);
+			return fail(c, "unknown curve option '%s' (expected loss, minus, gamma, alpha, beta, label, kind, dash, color, points, hard, easy, group, what, bins, ref or negate)", k);
 		}
 	}
 	if (cv->loss == FOCAL_FLSTAR) {
@@ -309,6 +320,8 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 			if (cv->gammas[j] == 0.0)
 				return fail(c, "invalid gamma '0' for flstar: must be > 0");
 	}
+	if (cv->minus >= 0 && cv->q != Q_AP_GAMMA && cv->q != Q_TRAIN_CURVE && cv->q != Q_AP_LR)
+		return fail(c, "minus= needs a training quantity (ap_vs_gamma, train_curve or ap_vs_lr)");
 	if (cv->q == Q_RELERR_REF && cv->ref[0] == '\0')
 		return fail(c, "relerr_reference needs ref=PATH (a table with columns gamma, p, E)");
 	pn->ncurves++;
@@ -319,11 +332,12 @@ static int parse_x(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN
 {
 	static const struct named xv[] = {{"pt", SPEC_X_PT}, {"xt", SPEC_X_XT}, {"gamma", SPEC_X_GAMMA},
 		  {"exponent", SPEC_X_EXPONENT}, {"fraction", SPEC_X_FRACTION},
-		  {"loss", SPEC_X_LOSS}, {"gradnorm", SPEC_X_GRADNORM}, {"step", SPEC_X_STEP}};
+		  {"loss", SPEC_X_LOSS}, {"gradnorm", SPEC_X_GRADNORM}, {"step", SPEC_X_STEP},
+		  {"lr", SPEC_X_LR}};
 	int var;
 	if (n < 2 || !LOOKUP(xv, tok[1], &var))
-		return fail(c, n < 2 ? "x needs VARIABLE LO HI (VARIABLE is pt, xt, gamma, exponent, fraction, loss, gradnorm or step)"
-				     : "unknown x variable '%s' (expected pt, xt, gamma, exponent, fraction, loss, gradnorm or step)",
+		return fail(c, n < 2 ? "x needs VARIABLE LO HI (VARIABLE is pt, xt, gamma, exponent, fraction, loss, gradnorm, step or lr)"
+				     : "unknown x variable '%s' (expected pt, xt, gamma, exponent, fraction, loss, gradnorm, step or lr)",
 			    n < 2 ? "" : tok[1]);
 	pn->xvar = (enum spec_xvar)var;
 	if (var == SPEC_X_LOSS) {
@@ -335,7 +349,7 @@ static int parse_x(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN
 		return 0;
 	}
 	if (n < 4)
-		return fail(c, "x needs VARIABLE LO HI (VARIABLE is pt, xt, gamma, exponent, fraction, loss, gradnorm or step)");
+		return fail(c, "x needs VARIABLE LO HI (VARIABLE is pt, xt, gamma, exponent, fraction, loss, gradnorm, step or lr)");
 	if (num(c, tok[2], "x range start", &pn->xlo) || num(c, tok[3], "x range end", &pn->xhi))
 		return -1;
 	for (int i = 4; i < n; i++) {
@@ -518,13 +532,23 @@ static int parse_training(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK]
 			else
 				e = ranged(c, k, v, 0, 1, 0, &t->alpha);
 		} else if (strcmp(k, "dim") == 0) {
-			e = whole(c, k, v, 2, 1024, &t->dim);
+			e = whole(c, k, v, 2, FOCAL_TRAIN_MAX_DIM, &t->dim);
 		} else if (strcmp(k, "hidden") == 0) {
-			e = whole(c, k, v, 1, 4096, &t->hidden);
+			e = whole(c, k, v, 1, FOCAL_TRAIN_MAX_HIDDEN, &t->hidden);
 		} else if (strcmp(k, "train-anchors") == 0) {
-			e = whole(c, k, v, 2, 1e8, &t->train_anchors);
+			e = whole(c, k, v, 2, FOCAL_TRAIN_MAX_ANCHORS, &t->train_anchors);
 		} else if (strcmp(k, "test-anchors") == 0) {
-			e = whole(c, k, v, 2, 1e8, &t->test_anchors);
+			e = whole(c, k, v, 2, FOCAL_TRAIN_MAX_ANCHORS, &t->test_anchors);
+		} else if (strcmp(k, "final-anchors") == 0) {
+			e = whole(c, k, v, 0, FOCAL_TRAIN_MAX_ANCHORS, &t->final_anchors);
+		} else if (strcmp(k, "tune-seeds") == 0) {
+			e = whole(c, k, v, 1, FOCAL_TRAIN_MAX_SEEDS, &t->tune_seeds);
+		} else if (strcmp(k, "tune-seed") == 0) {
+			e = whole(c, k, v, 0, FOCAL_TRAIN_MAX_SEED, &t->tune_seed);
+		} else if (strcmp(k, "normalizer") == 0) {
+			static const struct named norms[] = {{"ema", FOCAL_TRAIN_NORM_EMA}, {"batch", FOCAL_TRAIN_NORM_BATCH}};
+			if (!LOOKUP(norms, v, &t->normalizer))
+				return fail(c, "unknown normalizer '%s' (expected ema or batch)", v);
 		} else if (strcmp(k, "imbalance") == 0) {
 			e = ranged(c, k, v, 0, 1e12, 0, &t->imbalance);
 		} else if (strcmp(k, "hard-share") == 0) {
@@ -540,24 +564,27 @@ static int parse_training(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK]
 		} else if (strcmp(k, "momentum") == 0) {
 			e = ranged(c, k, v, 0, 0.999999, 0, &t->momentum);
 		} else if (strcmp(k, "batch") == 0) {
-			e = whole(c, k, v, 1, 1e8, &t->batch);
+			e = whole(c, k, v, 1, FOCAL_TRAIN_MAX_ANCHORS, &t->batch);
 		} else if (strcmp(k, "steps") == 0) {
-			e = whole(c, k, v, 1, 1e7, &t->steps);
+			e = whole(c, k, v, 1, FOCAL_TRAIN_MAX_STEPS, &t->steps);
 		} else if (strcmp(k, "seeds") == 0) {
-			e = whole(c, k, v, 1, 10000, &t->seeds);
+			e = whole(c, k, v, 1, FOCAL_TRAIN_MAX_SEEDS, &t->seeds);
 		} else if (strcmp(k, "seed") == 0) {
-			e = whole(c, k, v, 0, 9007199254740992.0, &t->seed);
+			e = whole(c, k, v, 0, FOCAL_TRAIN_MAX_SEED, &t->seed);
 		} else if (strcmp(k, "eval-every") == 0) {
-			e = whole(c, k, v, 1, 1e7, &t->eval_every);
+			e = whole(c, k, v, 1, FOCAL_TRAIN_MAX_STEPS, &t->eval_every);
 		} else {
-			return fail(c, "unknown training option '%s' (expected model, hidden, dim, train-anchors, test-anchors, imbalance, hard-share, separation, hard-dist, prior, optimizer, lr, momentum, batch, steps, seeds, seed, eval-every or alpha)", k);
+			return fail(c, "unknown training option '%s' (expected model, hidden, dim, train-anchors, test-anchors, final-anchors, tune-seeds, tune-seed, normalizer, imbalance, hard-share, separation, hard-dist, prior, optimizer, lr, momentum, batch, steps, seeds, seed, eval-every or alpha)", k);
 		}
 		if (e)
 			return -1;
 	}
 	/* what focal train would refuse */
-	focal_train_task task = {(int)t->dim, (size_t)t->train_anchors, (size_t)t->test_anchors,
-				 t->imbalance, t->hard_share, t->separation, t->hard_dist};
+	focal_train_task task = {.dim = (int)t->dim, .n_train = (size_t)t->train_anchors,
+				 .n_test = (size_t)t->test_anchors,
+				 .n_final = (size_t)t->final_anchors, .neg_per_pos = t->imbalance,
+				 .hard_share = t->hard_share, .separation = t->separation,
+				 .hard_dist = t->hard_dist};
 	if (focal_train_task_check(&task) != FOCAL_OK)
 		return fail(c, "invalid training task: each split needs a positive and a negative at imbalance %g", t->imbalance);
 	if (t->batch > t->train_anchors)
@@ -577,7 +604,9 @@ static void training_defaults(struct spec_training *t)
 		.hard_share = o.task.hard_share, .separation = o.task.separation,
 		.hard_dist = o.task.hard_dist, .prior = o.prior, .momentum = o.momentum,
 		.batch = (double)o.batch, .steps = (double)o.steps, .seeds = o.nseeds,
-		.seed = (double)o.seed, .lr = NAN, .eval_every = 0, .alpha = 0.25};
+		.seed = (double)o.seed, .lr = NAN, .eval_every = 0, .alpha = FOCAL_TRAIN_DEFAULT_ALPHA,
+		.final_anchors = (double)o.task.n_final, .tune_seeds = o.ntune,
+		.tune_seed = (double)o.tune_seed, .normalizer = o.normalizer};
 }
 
 static void panel_defaults(struct spec_panel *pn)
@@ -632,7 +661,8 @@ static int check_spec(struct ctx *c, struct spec *s)
 				[Q_FOCUS] = SPEC_X_GAMMA, [Q_COEF] = SPEC_X_EXPONENT,
 				[Q_CDF] = SPEC_X_FRACTION, [Q_SHARES] = SPEC_X_LOSS,
 				[Q_GRADNORM] = SPEC_X_GRADNORM, [Q_AP_GAMMA] = SPEC_X_GAMMA,
-				[Q_GRAD_RACE] = SPEC_X_STEP, [Q_TRAIN_CURVE] = SPEC_X_STEP};
+				[Q_GRAD_RACE] = SPEC_X_STEP, [Q_TRAIN_CURVE] = SPEC_X_STEP,
+				[Q_AP_LR] = SPEC_X_LR};
 			if (spec_is_training(cv->q)) {
 				if (cv->loss == FOCAL_FLSTAR)
 					return fail(c, "quantity '%s' trains with loss=ce, fl or fgl", quantity_names[cv->q]);
@@ -640,13 +670,15 @@ static int check_spec(struct ctx *c, struct spec *s)
 					return fail(c, "quantity 'train_curve' plots what=ap or what=loss");
 				if (cv->q == Q_AP_GAMMA && cv->loss == FOCAL_CE)
 					return fail(c, "quantity 'ap_vs_gamma' needs loss=fl or loss=fgl");
+				if (cv->q == Q_AP_LR && !isnan(pn->train.lr))
+					return fail(c, "quantity 'ap_vs_lr' draws the tuning grid: leave the training lr unset");
 			}
 			if (cv->q == Q_SHARES && cv->what == 2)
 				return fail(c, "quantity 'shares' plots what=loss or what=grad");
 			int special_x = pn->xvar >= SPEC_X_FRACTION;
 			if (need_x[cv->q] >= SPEC_X_FRACTION || special_x) {
 				if ((int)pn->xvar != need_x[cv->q])
-					return fail(c, "quantity '%s' cannot be plotted against this x (population quantities pair cdf with x fraction, shares with x loss, gradnorm with x gradnorm; training curves grad_race and train_curve need x step)", quantity_names[cv->q]);
+					return fail(c, "quantity '%s' cannot be plotted against this x (population quantities pair cdf with x fraction, shares with x loss, gradnorm with x gradnorm; training curves grad_race and train_curve need x step, ap_vs_lr x lr)", quantity_names[cv->q]);
 				continue;
 			}
 			int want_gamma = cv->q == Q_FOCUS || cv->q == Q_AP_GAMMA, want_exp = cv->q == Q_COEF;

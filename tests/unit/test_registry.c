@@ -245,6 +245,12 @@ static void test_name_lists(void **state)
 	assert_int_equal(focal_loss_names(FOCAL_HAS_VALUE | FOCAL_HAS_POP, " ", " ", b, sizeof b), 6);
 	assert_string_equal(b, "ce fl fgl flstar ohem sampled");
 	assert_int_equal(focal_loss_names(0, ",", ",", b, sizeof b), FOCAL_NLOSS);
+	/* every flag: the losses that train and have a value (spec minus=) */
+	const unsigned both = FOCAL_HAS_VALUE | FOCAL_HAS_TRAIN | FOCAL_MATCH_ALL;
+	assert_int_equal(focal_loss_names(both, ", ", " or ", b, sizeof b), 3);
+	assert_string_equal(b, "ce, fl or fgl");
+	assert_null(focal_loss_find("ohem", 4, both));
+	assert_null(focal_loss_find("flstar", 6, both));
 	/* truncated, still terminated */
 	assert_int_equal(focal_loss_names(FOCAL_HAS_VALUE, ", ", " or ", b, 6), 4);
 	assert_string_equal(b, "ce, f");
