@@ -106,7 +106,6 @@ typedef struct {
 	/* closed-form effective loss E_w at a point for target y (as the
 	 * forms), or NULL: no closed form */
 	int (*effective_e)(const focal_point *pt, double y, const double *theta, focal_result *r);
-	int train_code;        /* FOCAL_TRAIN_* until training takes focal_loss_id; -1: none */
 } focal_loss_desc;
 
 /* Number of rows. */

@@ -11,6 +11,7 @@
 
 #include "focal/train.h"
 
+
 /* ---- the factorisation L = w·B of the focal family (docs/math.md) ------- */
 
 /* CE's base loss B = -log p_t and dB/dp_t = -1/p_t (-inf at p_t = 0). */
@@ -92,9 +93,9 @@ static int effective_ce(const focal_point *pt, double y, const double *th, focal
 #define P_GAMMA_FLSTAR {"gamma", "gamma", 2.0, 0.0, FOCAL_GAMMA_MAX, 0.5, 1, 0, \
 			"slope of FL*: -log sigmoid(gamma x_t + beta) / gamma, > 0"}
 #define P_BETA {"beta", "beta", 0.0, -INFINITY, INFINITY, 0.5, 1, 1, "offset of FL*"}
-#define P_CE_ALPHA {"alpha", "ce-alpha", 0.75, 0.0, 1.0, 0.05, 0, 0, \
+#define P_CE_ALPHA {"alpha", "ce-alpha", FOCAL_TRAIN_DEFAULT_CE_ALPHA, 0.0, 1.0, 0.05, 0, 0, \
 		    "class weight of positives in the alpha-balanced CE"}
-#define P_OHEM_RATIO {"ratio", "ohem-ratio", 3.0, 0.0, INFINITY, 1.0, 1, 1, \
+#define P_OHEM_RATIO {"ratio", "ohem-ratio", FOCAL_TRAIN_DEFAULT_OHEM, 0.0, INFINITY, 1.0, 1, 1, \
 		      "negatives kept per positive"}
 
 #define PW (FOCAL_HAS_VALUE | FOCAL_HAS_DPT | FOCAL_HAS_DX | FOCAL_HAS_WEIGHT)
@@ -110,43 +111,39 @@ static const focal_loss_desc rows[] = {
 	 .nparams = 1, .params = {P_ALPHA},
 	 .pos = FORM_CE, .neg = FORM_CE,
 	 .has = PW | FOCAL_HAS_EFFECTIVE | FOCAL_HAS_RESIDUAL | FOCAL_HAS_POP | FOCAL_HAS_TRAIN,
-	 .weight_continuous = 1, .twin_of = FOCAL_CE, .effective_e = effective_ce,
-	 .train_code = FOCAL_TRAIN_CE},
+	 .weight_continuous = 1, .twin_of = FOCAL_CE, .effective_e = effective_ce},
 	{.id = FOCAL_CE_ALPHA, .name = "ce_alpha", .label = "CE (alpha)", .markup = "CE_{α}",
 	 .summary = "alpha-balanced cross-entropy, trained as a loss of its own",
 	 .nparams = 1, .params = {P_CE_ALPHA},
 	 .pos = FORM_CE, .neg = FORM_CE,
 	 .has = FOCAL_HAS_TRAIN,
-	 .weight_continuous = 1, .twin_of = FOCAL_CE_ALPHA,
-	 .train_code = FOCAL_TRAIN_CE_ALPHA},
+	 .weight_continuous = 1, .twin_of = FOCAL_CE_ALPHA},
 	{.id = FOCAL_FL, .name = "fl", .label = "FL", .markup = "FL",
 	 .summary = "focal loss -(1-p_t)^gamma log p_t",
 	 .nparams = 2, .params = {P_GAMMA, P_ALPHA},
 	 .pos = FORM_FOCAL, .neg = FORM_FOCAL,
 	 .has = PW | FOCAL_HAS_EFFECTIVE | FOCAL_HAS_RESIDUAL | FOCAL_HAS_POP | FOCAL_HAS_TRAIN,
-	 .weight_continuous = 1, .twin_of = FOCAL_FL, .effective_e = effective_focal,
-	 .train_code = FOCAL_TRAIN_FL},
+	 .weight_continuous = 1, .twin_of = FOCAL_FL, .effective_e = effective_focal},
 	{.id = FOCAL_FGL, .name = "fgl", .alias = "fl@grad", .label = "FGL", .markup = "FGL",
 	 .summary = "focal gradient loss: CE's gradient weighted by (1-p_t)^gamma; value E_gamma",
 	 .nparams = 2, .params = {P_GAMMA, P_ALPHA},
 	 .pos = FORM_FOCAL, .neg = FORM_FOCAL,
 	 .has = PW | FOCAL_HAS_EFFECTIVE | FOCAL_HAS_RESIDUAL | FOCAL_HAS_POP | FOCAL_HAS_TRAIN,
 	 .weight_continuous = 1, .twin = 1, .trained_as = FOCAL_TRAINED_TWIN,
-	 .twin_of = FOCAL_FL, .effective_e = effective_focal,
-	 .train_code = FOCAL_TRAIN_FGL},
+	 .twin_of = FOCAL_FL, .effective_e = effective_focal},
 	{.id = FOCAL_FLSTAR, .name = "flstar", .label = "FL*", .markup = "FL*",
 	 .summary = "FL* -log sigmoid(gamma x_t + beta) / gamma",
 	 .nparams = 3, .params = {P_GAMMA_FLSTAR, P_BETA, P_ALPHA},
-	 .has = PW, .weight_continuous = 1, .twin_of = FOCAL_FLSTAR, .train_code = -1},
+	 .has = PW, .weight_continuous = 1, .twin_of = FOCAL_FLSTAR},
 	{.id = FOCAL_OHEM, .name = "ohem", .label = "OHEM", .markup = "OHEM",
 	 .summary = "CE on every positive and the highest-loss negatives",
 	 .nparams = 1, .params = {P_OHEM_RATIO},
 	 .has = FOCAL_HAS_POP | FOCAL_HAS_TRAIN, .population = 1,
-	 .twin_of = FOCAL_OHEM, .train_code = FOCAL_TRAIN_OHEM},
+	 .twin_of = FOCAL_OHEM},
 	{.id = FOCAL_SAMPLED, .name = "sampled", .label = "sampled", .markup = "sampled",
 	 .summary = "CE on a random minibatch of fixed positive share",
 	 .has = FOCAL_HAS_POP, .population = 1,
-	 .twin_of = FOCAL_SAMPLED, .train_code = -1},
+	 .twin_of = FOCAL_SAMPLED},
 };
 
 #define NROWS (sizeof rows / sizeof rows[0])

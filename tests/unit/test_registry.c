@@ -57,8 +57,6 @@ static void test_ids_and_names(void **state)
 		assert_non_null(focal_loss_get(d->twin_of));
 		assert_true(d->twin ? d->twin_of != d->id : d->twin_of == d->id);
 		assert_true(d->twin == (d->trained_as == FOCAL_TRAINED_TWIN));
-		/* a training loss says which training code it is, others none */
-		assert_true((d->has & FOCAL_HAS_TRAIN) ? d->train_code >= 0 : d->train_code == -1);
 	}
 	assert_null(focal_loss_at(n));
 	assert_null(focal_loss_get(FOCAL_LOSS_NONE));
