@@ -20,6 +20,7 @@
 #include "focal/focal.h"
 #include "focal/pop.h"
 #include "focal/registry.h"
+#include "focal/train.h"
 
 /* |a - b| within k ulps of the larger, or both the same infinity. */
 static void near(double a, double b, double k, const char *what, const char *loss, double x)
@@ -192,6 +193,11 @@ static void test_pointwise_refusal(void **state)
 		assert_int_equal(focal_pop_opts_add(&po, d->id, 2.0, NAN),
 				 (d->has & FOCAL_HAS_POP) ? FOCAL_OK : FOCAL_EDOM);
 		assert_string_equal(focal_pop_loss_name(d->id), (d->has & FOCAL_HAS_POP) ? d->name : "?");
+		focal_train_opts to;
+		focal_train_opts_default(&to);
+		assert_int_equal(focal_train_opts_add(&to, d->id, 2.0, 0.25),
+				 (d->has & FOCAL_HAS_TRAIN) ? FOCAL_OK : FOCAL_EDOM);
+		assert_string_equal(focal_train_loss_name(d->id), (d->has & FOCAL_HAS_TRAIN) ? d->name : "?");
 	}
 	/* values outside the enum have no row */
 	focal_loss bad = {.kind = (focal_kind)-1, .gamma = 2.0};
