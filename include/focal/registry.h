@@ -126,6 +126,9 @@ const focal_loss_desc *focal_loss_get(focal_loss_id id);
  */
 const focal_loss_desc *focal_loss_find(const char *name, size_t len, unsigned mask);
 
+/* Whether the row d matches mask as the lookups above match it. */
+int focal_loss_fits(const focal_loss_desc *d, unsigned mask);
+
 /*
  * "Did you mean": the name of the row among those having one of the
  * flags of mask that is nearest to name[0..len) by edit distance (insertions,

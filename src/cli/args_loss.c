@@ -13,7 +13,7 @@ int cli_parse_losses(struct cli *c, const char *s, unsigned mask, int *want,
 	int n = 0, got[FOCAL_NLOSS];
 	for (size_t i = 0; i < focal_loss_count() && n < FOCAL_NLOSS; i++) {
 		const focal_loss_desc *d = focal_loss_at(i);
-		if (focal_loss_find(d->name, strlen(d->name), mask) == d) {
+		if (focal_loss_fits(d, mask)) {
 			names[n] = d->name;
 			ids[n++] = d->id;
 		}

@@ -168,7 +168,7 @@ const focal_loss_desc *focal_loss_get(focal_loss_id id)
 
 /* Whether a row has one of the flags of mask, or all of them with
  * FOCAL_MATCH_ALL (0: every row fits). */
-static int fits(const focal_loss_desc *d, unsigned mask)
+int focal_loss_fits(const focal_loss_desc *d, unsigned mask)
 {
 	unsigned want = mask & ~FOCAL_MATCH_ALL;
 	if (mask & FOCAL_MATCH_ALL)
@@ -184,7 +184,7 @@ static int same(const char *name, const char *s, size_t len)
 const focal_loss_desc *focal_loss_find(const char *name, size_t len, unsigned mask)
 {
 	for (size_t i = 0; i < NROWS; i++)
-		if (fits(&rows[i], mask) && same(rows[i].name, name, len))
+		if (focal_loss_fits(&rows[i], mask) && same(rows[i].name, name, len))
 			return &rows[i];
 	return NULL;
 }
@@ -224,7 +224,7 @@ const char *focal_loss_suggest(const char *name, size_t len, unsigned mask)
 	if (focal_loss_find(name, len, mask) != NULL)
 		return NULL;
 	for (size_t i = 0; i < NROWS; i++) {
-		if (!fits(&rows[i], mask))
+		if (!focal_loss_fits(&rows[i], mask))
 			continue;
 		size_t d = distance(name, len, rows[i].name, strlen(rows[i].name));
 		if (d < bd && d < len) {
@@ -241,11 +241,11 @@ int focal_loss_names(unsigned mask, const char *sep, const char *last_sep,
 	int total = 0, k = 0;
 	size_t used = 0;
 	for (size_t i = 0; i < NROWS; i++)
-		total += fits(&rows[i], mask);
+		total += focal_loss_fits(&rows[i], mask);
 	if (cap > 0)
 		buf[0] = '\0';
 	for (size_t i = 0; i < NROWS; i++) {
-		if (!fits(&rows[i], mask))
+		if (!focal_loss_fits(&rows[i], mask))
 			continue;
 		const char *s = k == 0 ? "" : k == total - 1 ? last_sep : sep;
 		if (used < cap) {

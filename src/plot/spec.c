@@ -664,8 +664,12 @@ static int check_spec(struct ctx *c, struct spec *s)
 				[Q_GRAD_RACE] = SPEC_X_STEP, [Q_TRAIN_CURVE] = SPEC_X_STEP,
 				[Q_AP_LR] = SPEC_X_LR};
 			if (spec_is_training(cv->q)) {
-				if (cv->loss == FOCAL_FLSTAR)
-					return fail(c, "quantity '%s' trains with loss=ce, fl or fgl", quantity_names[cv->q]);
+				const unsigned tm = FOCAL_HAS_VALUE | FOCAL_HAS_TRAIN | FOCAL_MATCH_ALL;
+				if (!focal_loss_fits(focal_loss_get(cv->loss), tm)) {
+					char names[128];
+					focal_loss_names(tm, ", ", " or ", names, sizeof names);
+					return fail(c, "quantity '%s' trains with loss=%s", quantity_names[cv->q], names);
+				}
 				if (cv->q == Q_TRAIN_CURVE && cv->what == 1)
 					return fail(c, "quantity 'train_curve' plots what=ap or what=loss");
 				if (cv->q == Q_AP_GAMMA && cv->loss == FOCAL_CE)

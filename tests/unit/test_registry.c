@@ -255,6 +255,10 @@ static void test_name_lists(void **state)
 	assert_string_equal(b, "ce, fl or fgl");
 	assert_null(focal_loss_find("ohem", 4, both));
 	assert_null(focal_loss_find("flstar", 6, both));
+	assert_true(focal_loss_fits(focal_loss_get(FOCAL_CE), both));
+	assert_false(focal_loss_fits(focal_loss_get(FOCAL_CE_ALPHA), both));
+	assert_true(focal_loss_fits(focal_loss_get(FOCAL_CE_ALPHA), FOCAL_HAS_VALUE | FOCAL_HAS_TRAIN));
+	assert_true(focal_loss_fits(focal_loss_get(FOCAL_SAMPLED), 0));
 	/* truncated, still terminated */
 	assert_int_equal(focal_loss_names(FOCAL_HAS_VALUE, ", ", " or ", b, 6), 4);
 	assert_string_equal(b, "ce, f");
