@@ -124,13 +124,28 @@ double focal_pow1m(const focal_point *pt, double a);
 /* Nonzero when γ is in [0, FOCAL_GAMMA_MAX]. */
 int focal_gamma_ok(double gamma);
 
-/* Which loss. */
+/*
+ * Which loss: the one loss type of every layer.  Each value is a row of the
+ * loss registry (focal/registry.h), which says what the loss has (a
+ * pointwise value, a population form, a training form) and its names,
+ * parameters and factorisation.  Only the first four have a pointwise
+ * value (focal_loss_eval); the others are population or training losses.
+ */
 typedef enum {
+	FOCAL_LOSS_NONE = -1, /* no loss (no row); also keeps the type signed,
+	                         so comparisons with int codes stay plain */
 	FOCAL_CE = 0,   /* cross-entropy, -log p_t */
 	FOCAL_FL,       /* focal loss, -(1-p_t)^γ log p_t */
 	FOCAL_FGL,      /* focal gradient loss; value is the effective loss E_γ */
-	FOCAL_FLSTAR    /* FL*_{γ,β} = -log σ(γ x_t + β) / γ, γ > 0 */
-} focal_kind;
+	FOCAL_FLSTAR,   /* FL*_{γ,β} = -log σ(γ x_t + β) / γ, γ > 0 */
+	FOCAL_CE_ALPHA, /* α-balanced CE as a training loss of its own */
+	FOCAL_OHEM,     /* CE on the positives and the hardest negatives */
+	FOCAL_SAMPLED,  /* CE on a random minibatch of fixed composition */
+	FOCAL_NLOSS
+} focal_loss_id;
+
+/* The former name of focal_loss_id, kept for existing callers. */
+typedef focal_loss_id focal_kind;
 
 /* Parameters of one loss.  has_alpha = 0 means no class weight (α_t = 1). */
 typedef struct {

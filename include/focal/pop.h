@@ -165,14 +165,14 @@ int focal_population_draw_p(focal_population *p, const focal_score_model *m, uin
 
 /* ---- what to evaluate -------------------------------------------------- */
 
-enum {
-	FOCAL_POP_CE = 0,      /* cross-entropy (alpha column: none or A) */
-	FOCAL_POP_FL,
-	FOCAL_POP_FGL,         /* loss is the effective loss E_γ */
-	FOCAL_POP_OHEM,        /* CE on all positives + top negatives by loss */
-	FOCAL_POP_SAMPLED,     /* CE on a 1:3 style random minibatch */
-	FOCAL_POP_NLOSS
-};
+/* The population losses: names of the one loss type's values (the registry
+ * rows with FOCAL_HAS_POP, focal/registry.h), kept for existing callers. */
+#define FOCAL_POP_CE FOCAL_CE           /* cross-entropy (alpha column: none or A) */
+#define FOCAL_POP_FL FOCAL_FL
+#define FOCAL_POP_FGL FOCAL_FGL         /* loss is the effective loss E_γ */
+#define FOCAL_POP_OHEM FOCAL_OHEM       /* CE on all positives + top negatives by loss */
+#define FOCAL_POP_SAMPLED FOCAL_SAMPLED /* CE on a 1:3 style random minibatch */
+#define FOCAL_POP_NLOSS FOCAL_NLOSS     /* bound of the ids (not all are population losses) */
 
 enum {
 	FOCAL_GROUP_POS = 0,
@@ -188,7 +188,7 @@ enum {
 
 /* One evaluated loss configuration: a row block of the report. */
 typedef struct {
-	int loss;              /* FOCAL_POP_* */
+	focal_loss_id loss;    /* a registry row with FOCAL_HAS_POP */
 	double gamma;          /* 0 for CE, OHEM, sampled */
 	double alpha;          /* NaN = none */
 } focal_pop_spec;
@@ -216,8 +216,10 @@ typedef struct {
 /* Defaults above, no specs. */
 void focal_pop_opts_default(focal_pop_opts *o);
 
-/* Add a (loss, gamma, alpha) row block; FOCAL_EDOM when full or invalid. */
-int focal_pop_opts_add(focal_pop_opts *o, int loss, double gamma, double alpha);
+/* Add a (loss, gamma, alpha) row block; FOCAL_EDOM when full, when the
+ * loss has no population form (its registry row lacks FOCAL_HAS_POP) or
+ * when gamma or alpha is out of range. */
+int focal_pop_opts_add(focal_pop_opts *o, focal_loss_id loss, double gamma, double alpha);
 
 /* ---- results ----------------------------------------------------------- */
 
@@ -270,8 +272,9 @@ int focal_pop_eval_model(size_t n, double pos_frac, const focal_score_model *m,
 			 uint64_t model_seed, const focal_pop_opts *o,
 			 focal_pop_result *r);
 
-/* Names used in reports: "ce", "fl", ...; "pos", "neg", ... */
-const char *focal_pop_loss_name(int loss);
+/* Names used in reports: the registry name of a population loss ("ce",
+ * "fl", ...; "?" otherwise); "pos", "neg", ... */
+const char *focal_pop_loss_name(focal_loss_id loss);
 const char *focal_pop_group_name(int group);
 
 /* ---- distributions ----------------------------------------------------- */

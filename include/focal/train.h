@@ -149,21 +149,21 @@ double focal_train_model_logit(const focal_train_model *m, const double *x);
 
 /* ---- losses --------------------------------------------------------------- */
 
-enum {
-	FOCAL_TRAIN_CE = 0,      /* cross-entropy */
-	FOCAL_TRAIN_CE_ALPHA,    /* α-balanced cross-entropy */
-	FOCAL_TRAIN_FL,          /* focal loss, -(1-p_t)^γ log p_t */
-	FOCAL_TRAIN_FGL,         /* focal gradient loss: CE's gradient weighted by
-	                            sg[(1-p_t)^γ], i.e. dL/dx_t = -(1-p_t)^(γ+1);
-	                            its value is the effective loss E_γ(p_t) */
-	FOCAL_TRAIN_OHEM,        /* CE on all positives and the highest-loss
-	                            negatives, ohem_ratio per positive */
-	FOCAL_TRAIN_NLOSS
-};
+/* The training losses: names of the one loss type's values (the registry
+ * rows with FOCAL_HAS_TRAIN, focal/registry.h), kept for existing callers.
+ * FGL is CE's gradient weighted by sg[(1-p_t)^γ], i.e. dL/dx_t =
+ * -(1-p_t)^(γ+1), its value the effective loss E_γ(p_t); OHEM is CE on all
+ * positives and the highest-loss negatives, ohem_ratio per positive. */
+#define FOCAL_TRAIN_CE FOCAL_CE             /* cross-entropy */
+#define FOCAL_TRAIN_CE_ALPHA FOCAL_CE_ALPHA /* α-balanced cross-entropy */
+#define FOCAL_TRAIN_FL FOCAL_FL             /* focal loss, -(1-p_t)^γ log p_t */
+#define FOCAL_TRAIN_FGL FOCAL_FGL           /* focal gradient loss */
+#define FOCAL_TRAIN_OHEM FOCAL_OHEM         /* online hard example mining */
+#define FOCAL_TRAIN_NLOSS FOCAL_NLOSS       /* bound of the ids (not all train) */
 
 /* One loss to train with. */
 typedef struct {
-	int loss;              /* FOCAL_TRAIN_* */
+	focal_loss_id loss;    /* a registry row with FOCAL_HAS_TRAIN */
 	double gamma;          /* FL, FGL: finite >= 0; ignored otherwise */
 	double alpha;          /* weight α of positives (1-α of negatives), in
 	                          [0, 1]; NaN = none.  Required for CE_ALPHA;
@@ -171,11 +171,13 @@ typedef struct {
 	double ohem_ratio;     /* OHEM: negatives kept per positive (> 0) */
 } focal_train_loss;
 
-/* FOCAL_EDOM for an unknown loss, a bad γ or α, or a bad OHEM ratio. */
+/* FOCAL_EDOM for a loss that does not train (its registry row lacks
+ * FOCAL_HAS_TRAIN), a bad γ or α, or a bad OHEM ratio. */
 int focal_train_loss_check(const focal_train_loss *l);
 
-/* Name used in reports: "ce", "ce_alpha", "fl", "fgl", "ohem". */
-const char *focal_train_loss_name(int loss);
+/* Name used in reports: the registry name of a training loss ("ce",
+ * "ce_alpha", "fl", "fgl", "ohem"; "?" otherwise). */
+const char *focal_train_loss_name(focal_loss_id loss);
 
 /* What one minibatch gives. */
 typedef struct {
@@ -353,7 +355,7 @@ double focal_train_default_lr(int optimizer);
 int focal_train_default_grid(int optimizer, double *grid);
 
 /* Add a loss; FOCAL_EDOM when full or invalid. */
-int focal_train_opts_add(focal_train_opts *o, int loss, double gamma,
+int focal_train_opts_add(focal_train_opts *o, focal_loss_id loss, double gamma,
 			 double alpha);
 
 /* Validate everything (the task, sizes, optimiser, schedule, grid, that

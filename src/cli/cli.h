@@ -372,6 +372,16 @@ int cli_parse_names(struct cli *c, const char *what, const char *s,
 		    const char *const *names, int n, int *want);
 
 /*
+ * A --loss list: names of the loss registry's rows having one of the
+ * flags of mask (FOCAL_HAS_*), with cli_parse_names's rules and messages (the
+ * "must be one of" list is those rows in registry order).  want[] has
+ * FOCAL_NLOSS entries, indexed by focal_loss_id; when order is not NULL it
+ * receives the losses in the order given, each once (*norder of them).
+ */
+int cli_parse_losses(struct cli *c, const char *s, unsigned mask, int *want,
+		     focal_loss_id *order, int *norder);
+
+/*
  * Points shared by eval, integrate and compare: --p/--p-grid give p_t,
  * --x/--x-grid give logits of the positive class (with --y).  The raw
  * option strings are kept until every option is seen, because --log may

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "focal/registry.h"
+
 const char cmd_eval_usage[] =
 	"usage: focal eval [--loss LIST] [--gamma LIST] [--alpha A] [--beta B]\n"
 	"                  (--p LIST | --p-grid START:STOP:N | --x LIST | --x-grid START:STOP:N)\n"
@@ -38,6 +40,9 @@ const char cmd_eval_usage[] =
 	"            and fgl, nan for flstar\n"
 	"  x is nan when the point was given as a probability.\n";
 
+/* The names the --loss row offers (completion, the REPL); the losses are
+ * checked against the registry's rows with a pointwise value
+ * (cli_parse_losses), and test_docs checks that the two lists agree. */
 static const char *const loss_names[] = {"ce", "fl", "fgl", "flstar", NULL};
 
 struct evalargs {
@@ -68,36 +73,23 @@ const struct opt cmd_eval_opts[] = {
 			"N logits from S to E inclusive", "geometric spacing for grids (S and E > 0)"),
 	OPT_END};
 
-/* Parse "ce,fl" into a set (strictly, as simulate and train do); the
- * output follows the order of the list given. */
-static int parse_losses(struct cli *c, const char *s, int *kinds, int *n)
-{
-	int want[4];
-	if (cli_parse_names(c, "loss", s, loss_names, 4, want) != 0)
-		return -1;
-	*n = 0;
-	for (const char *p = s; *p;) {
-		size_t len = strcspn(p, ",");
-		for (int k = 0; k < 4; k++)
-			if (want[k] && strlen(loss_names[k]) == len && strncmp(p, loss_names[k], len) == 0) {
-				kinds[(*n)++] = k;
-				want[k] = 0; /* a repeated name counts once */
-			}
-		p += len + (p[len] == ',');
-	}
-	return 0;
-}
-
 static const char *const eval_cols[] = {
 	"loss", "gamma", "alpha", "beta", "y", "x", "pt", "qt", "value",
 	"dpt", "dxt", "dx", "weight", "residual", "value_err"};
 #define NCOL (sizeof eval_cols / sizeof eval_cols[0])
 
+/* Whether the loss's registry row has the parameter (gamma, beta). */
+static int has_param(focal_loss_id id, const char *name)
+{
+	return focal_loss_param(focal_loss_get(id), name) != NULL;
+}
+
 int cmd_eval(struct cli *c, int argc, char **argv)
 {
 	struct evalargs a = {.alpha = NAN, .fmt = FMT_DEFAULT};
 	int status = CLI_USAGE;
-	int kinds[4], nk;
+	focal_loss_id kinds[FOCAL_NLOSS];
+	int want[FOCAL_NLOSS], nk;
 	struct dlist gammas = {0};
 	struct points pts = {0};
 	struct table t;
@@ -110,18 +102,21 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 	}
 	gammas = a.gamma;
 	a.gamma = (struct dlist){0};
-	if (parse_losses(c, a.loss, kinds, &nk) != 0)
+	/* the losses with a pointwise value, in the order given */
+	if (cli_parse_losses(c, a.loss, FOCAL_HAS_VALUE, want, kinds, &nk) != 0)
 		goto out;
 	double alpha = isnan(a.alpha) ? 0.0 : a.alpha, beta = a.beta;
 	int y = a.y, has_alpha = !isnan(a.alpha);
 	enum cli_format fmt = a.fmt;
 	struct points_opts po = a.po;
+	/* a loss whose gamma domain is open at 0 (flstar) refuses gamma = 0 */
 	for (int k = 0; k < nk; k++) {
-		if (kinds[k] != FOCAL_FLSTAR)
-			continue;
-		for (size_t g = 0; g < gammas.n; g++) {
-			if (gammas.v[g] == 0.0) {
-				cli_error(c, "invalid gamma '0' for flstar: must be > 0");
+		const focal_loss_desc *d = focal_loss_get(kinds[k]);
+		const focal_param *pg = focal_loss_param(d, "gamma");
+		for (size_t g = 0; pg && pg->lo_open && g < gammas.n; g++) {
+			if (gammas.v[g] <= pg->lo) {
+				cli_error(c, "invalid gamma '%g' for %s: must be > %g", gammas.v[g] + 0.0,
+					  d->name, pg->lo);
 				goto out;
 			}
 		}
@@ -131,14 +126,15 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 
 	size_t nrows = 0;
 	for (int k = 0; k < nk; k++)
-		nrows += (kinds[k] == FOCAL_CE ? 1 : gammas.n) * pts.v.n;
+		nrows += (has_param(kinds[k], "gamma") ? gammas.n : 1) * pts.v.n;
 	table_expect(&t, nrows);
 	for (int k = 0; k < nk; k++) {
-		size_t ng = kinds[k] == FOCAL_CE ? 1 : gammas.n;
+		int has_gamma = has_param(kinds[k], "gamma");
+		size_t ng = has_gamma ? gammas.n : 1;
 		for (size_t g = 0; g < ng; g++) {
 			focal_loss loss = {
-				.kind = (focal_kind)kinds[k],
-				.gamma = kinds[k] == FOCAL_CE ? 0.0 : gammas.v[g],
+				.kind = kinds[k],
+				.gamma = has_gamma ? gammas.v[g] : 0.0,
 				.beta = beta, .alpha = alpha, .has_alpha = has_alpha};
 			for (size_t i = 0; i < pts.v.n; i++) {
 				focal_point pt;
@@ -152,9 +148,9 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 				}
 				focal_loss_eval(&loss, &pt, y, &o);
 				struct cell row[NCOL] = {
-					STR(loss_names[kinds[k]]), NUM(loss.gamma),
+					STR(focal_loss_get(kinds[k])->name), NUM(loss.gamma),
 					has_alpha ? NUM(alpha) : STR("none"),
-					kinds[k] == FOCAL_FLSTAR ? NUM(beta) : STR("none"),
+					has_param(kinds[k], "beta") ? NUM(beta) : STR("none"),
 					NUM(y), NUM(x), NUM(pt.p), NUM(pt.q), NUM(o.value),
 					NUM(o.dpt), NUM(o.dxt), NUM(o.dx), NUM(o.weight),
 					NUM(o.residual), NUM(o.value_err)};

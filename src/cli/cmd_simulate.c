@@ -13,6 +13,7 @@
 #include "focal/anchors.h"
 #include "focal/io.h"
 #include "focal/pop.h"
+#include "focal/registry.h"
 
 const char cmd_simulate_usage[] =
 	"usage: focal simulate [SOURCE] [MODEL] [--loss LIST] [--gamma LIST] [--alpha A]\n"
@@ -296,8 +297,8 @@ static int add_cdf(struct table *t, const char *state, const focal_population *p
 	double base = pr->base, span = pr->span;
 	for (int s = 0; s < o->nspecs; s++) {
 		const focal_pop_spec *sp = &o->specs[s];
-		if (sp->loss == FOCAL_POP_OHEM || sp->loss == FOCAL_POP_SAMPLED)
-			continue;
+		if (focal_loss_get(sp->loss)->population)
+			continue; /* a subset of the anchors: no per-anchor loss CDF */
 		for (int g = FOCAL_GROUP_POS; g <= FOCAL_GROUP_NEG; g++) {
 			/* each call's [0, 1] is its share of this state's stage */
 			pr->base = base + span * (2 * s + g - FOCAL_GROUP_POS) / (2.0 * o->nspecs);
@@ -357,9 +358,8 @@ static int add_hist(struct table *t, const char *state, const focal_population *
 /* Parse "ce,fl,..." and the gammas into evaluation specs. */
 static int build_specs(struct cli *c, const struct simargs *a, focal_pop_opts *o)
 {
-	static const char *const names[] = {"ce", "fl", "fgl", "ohem", "sampled"};
-	int want[FOCAL_POP_NLOSS];
-	if (cli_parse_names(c, "loss", a->loss, names, FOCAL_POP_NLOSS, want) != 0)
+	int want[FOCAL_NLOSS];
+	if (cli_parse_losses(c, a->loss, FOCAL_HAS_POP, want, NULL, NULL) != 0)
 		return -1;
 	struct dlist gs = {0};
 	if (cli_parse_list(c, "gamma", RULE_GAMMA, cli_check_gamma, a->gamma, &gs) != 0)
@@ -369,19 +369,23 @@ static int build_specs(struct cli *c, const struct simargs *a, focal_pop_opts *o
 		dlist_free(&gs);
 		return -1;
 	}
+	/* rows in registry order: a loss with gamma once per gamma; CE twice,
+	 * unweighted and alpha-balanced (--alpha, default 0.25); the rest once */
 	int rc = 0;
-	if (want[FOCAL_POP_CE]) {
-		rc |= focal_pop_opts_add(o, FOCAL_POP_CE, 0.0, NAN);
-		rc |= focal_pop_opts_add(o, FOCAL_POP_CE, 0.0, isnan(alpha) ? 0.25 : alpha);
-	}
-	for (int l = FOCAL_POP_FL; l <= FOCAL_POP_FGL; l++)
-		if (want[l])
+	for (size_t r = 0; r < focal_loss_count(); r++) {
+		const focal_loss_desc *d = focal_loss_at(r);
+		if (!(d->has & FOCAL_HAS_POP) || !want[d->id])
+			continue;
+		if (focal_loss_param(d, "gamma") != NULL) {
 			for (size_t i = 0; i < gs.n; i++)
-				rc |= focal_pop_opts_add(o, l, gs.v[i], alpha);
-	if (want[FOCAL_POP_OHEM])
-		rc |= focal_pop_opts_add(o, FOCAL_POP_OHEM, 0.0, NAN);
-	if (want[FOCAL_POP_SAMPLED])
-		rc |= focal_pop_opts_add(o, FOCAL_POP_SAMPLED, 0.0, NAN);
+				rc |= focal_pop_opts_add(o, d->id, gs.v[i], alpha);
+		} else if (d->id == FOCAL_CE) {
+			rc |= focal_pop_opts_add(o, d->id, 0.0, NAN);
+			rc |= focal_pop_opts_add(o, d->id, 0.0, isnan(alpha) ? 0.25 : alpha);
+		} else {
+			rc |= focal_pop_opts_add(o, d->id, 0.0, NAN);
+		}
+	}
 	dlist_free(&gs);
 	if (rc) {
 		cli_error(c, "too many losses and gammas: at most %d rows of losses", FOCAL_POP_MAX_ROWS);

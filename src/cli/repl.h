@@ -27,6 +27,7 @@
 #include <sys/types.h>
 
 #include "cli.h"
+#include "focal/registry.h"
 
 /* The longest line a session accepts, in bytes without the newline. */
 #define REPL_LINE_MAX 65536
@@ -168,6 +169,9 @@ extern const size_t repl_nparams;
 /* Check value against parameter p's row, as the commands do: 0, or -1
  * after the commands' message on c->err. */
 int repl_param_check(struct cli *c, size_t p, const char *value);
+
+/* The losses 'set loss' takes and completes: eval's and simulate's. */
+#define REPL_LOSSES (FOCAL_HAS_VALUE | FOCAL_HAS_POP)
 
 /* The words of the session's builtins (for help and completion). */
 extern const char *const repl_builtins[];

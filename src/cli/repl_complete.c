@@ -20,15 +20,17 @@ static const struct {
 	const char *opt;
 	const char *values;
 	int list;          /* a comma list: complete after the last comma */
+	unsigned losses;   /* nonzero: values are the loss registry's rows with
+			      one of these flags (focal/registry.h) */
 } option_values[] = {
-	{"simulate", "loss", "ce fl fgl ohem sampled", 1},
-	{NULL, "format", "table tsv csv json", 0},
-	{"simulate", "preset", "toy-245 retinanet", 0},
-	{"simulate", "table", "summary cdf hist", 0},
-	{"simulate", "state", "init early converged", 1},
-	{"simulate", "pos-dist", "normal logistic", 0},
-	{NULL, "y", "0 1", 0},
-	{"figures", "formats", "pdf png svg gp", 1},
+	{"simulate", "loss", NULL, 1, FOCAL_HAS_POP},
+	{NULL, "format", "table tsv csv json", 0, 0},
+	{"simulate", "preset", "toy-245 retinanet", 0, 0},
+	{"simulate", "table", "summary cdf hist", 0, 0},
+	{"simulate", "state", "init early converged", 1, 0},
+	{"simulate", "pos-dist", "normal logistic", 0, 0},
+	{NULL, "y", "0 1", 0, 0},
+	{"figures", "formats", "pdf png svg gp", 1, 0},
 };
 
 /* Options whose value is a file name: the editor completes those. */
@@ -215,7 +217,13 @@ static int offer_option_values(struct repl_completion *cm, const char *text,
 			continue;
 		if (option_values[i].cmd && strcmp(option_values[i].cmd, cmd->name) != 0)
 			continue;
-		return offer_values(cm, text, option_values[i].values, option_values[i].list);
+		char names[256];
+		const char *v = option_values[i].values;
+		if (option_values[i].losses) {
+			focal_loss_names(option_values[i].losses, " ", " ", names, sizeof names);
+			v = names;
+		}
+		return offer_values(cm, text, v, option_values[i].list);
 	}
 	return 0;
 }

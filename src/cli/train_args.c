@@ -4,6 +4,7 @@
  * only what the user gave is written over them.
  */
 #include "train_args.h"
+#include "focal/registry.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -21,9 +22,8 @@ static int check_positive(double v)
  * fgl for each gamma. */
 static int build_losses(struct cli *c, const struct trainargs *a, focal_train_opts *o)
 {
-	static const char *const names[] = {"ce", "ce_alpha", "fl", "fgl", "ohem"};
-	int want[FOCAL_TRAIN_NLOSS];
-	if (cli_parse_names(c, "loss", a->loss, names, FOCAL_TRAIN_NLOSS, want) != 0)
+	int want[FOCAL_NLOSS];
+	if (cli_parse_losses(c, a->loss, FOCAL_HAS_TRAIN, want, NULL, NULL) != 0)
 		return -1;
 	double alpha = FOCAL_TRAIN_DEFAULT_ALPHA;
 	if (a->alpha && strcmp(a->alpha, "none") == 0)

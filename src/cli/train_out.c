@@ -6,6 +6,7 @@
  * them (docs/train.md, "Output").
  */
 #include "train_out.h"
+#include "focal/registry.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -193,11 +194,12 @@ static int summary_row(struct table *t, const focal_train_result *r, int a, int 
 	return table_add(t, row);
 }
 
-static int find_loss(const focal_train_opts *o, int loss, double gamma)
+/* The run of a loss at gamma (any gamma for a loss whose row has none). */
+static int find_loss(const focal_train_opts *o, focal_loss_id loss, double gamma)
 {
+	int any = focal_loss_param(focal_loss_get(loss), "gamma") == NULL;
 	for (int i = 0; i < o->nlosses; i++)
-		if (o->losses[i].loss == loss && (o->losses[i].gamma == gamma || loss < FOCAL_TRAIN_FL ||
-						  loss > FOCAL_TRAIN_FGL))
+		if (o->losses[i].loss == loss && (any || o->losses[i].gamma == gamma))
 			return i;
 	return -1;
 }

@@ -8,6 +8,7 @@
  * gives the exact limits at p = 0 and p = 1 without 0·inf.
  */
 #include "focal/focal.h"
+#include "focal/registry.h"
 #include "internal.h"
 
 #include <math.h>
@@ -54,7 +55,9 @@ int focal_loss_check(const focal_loss *loss)
 		if (loss->gamma == 0.0 || !isfinite(loss->beta))
 			return FOCAL_EDOM;
 	}
-	if (loss->kind > FOCAL_FLSTAR)
+	/* a population or training loss has no pointwise value: its row says so */
+	const focal_loss_desc *d = focal_loss_get(loss->kind);
+	if (d == NULL || !(d->has & FOCAL_HAS_VALUE))
 		return FOCAL_EDOM;
 	if (loss->has_alpha && !(loss->alpha >= 0.0 && loss->alpha <= 1.0))
 		return FOCAL_EDOM;
@@ -286,6 +289,8 @@ int focal_loss_eval(const focal_loss *loss, const focal_point *pt, int y,
 	case FOCAL_FLSTAR:
 		eval_flstar(pt, loss->gamma, loss->beta, out);
 		break;
+	default: /* refused by focal_loss_check */
+		return FOCAL_EDOM;
 	}
 	if (loss->has_alpha) {
 		double at = y ? loss->alpha : 1.0 - loss->alpha;

@@ -10,6 +10,7 @@
  * absolute per term (docs/simulate.md, "Accuracy").
  */
 #include "focal/pop.h"
+#include "focal/registry.h"
 #include "internal.h"
 #include "pop_internal.h"
 #include "work.h"
@@ -104,24 +105,25 @@ void focal_pop_opts_default(focal_pop_opts *o)
 	o->seed = 1;
 }
 
-int focal_pop_opts_add(focal_pop_opts *o, int loss, double gamma, double alpha)
+int focal_pop_opts_add(focal_pop_opts *o, focal_loss_id loss, double gamma, double alpha)
 {
-	if (o->nspecs >= FOCAL_POP_MAX_ROWS || loss < 0 || loss >= FOCAL_POP_NLOSS)
+	const focal_loss_desc *d = focal_loss_get(loss);
+	if (o->nspecs >= FOCAL_POP_MAX_ROWS || d == NULL || !(d->has & FOCAL_HAS_POP))
 		return FOCAL_EDOM;
 	if (!focal_gamma_ok(gamma))
 		return FOCAL_EDOM;
 	if (!isnan(alpha) && !(alpha >= 0.0 && alpha <= 1.0))
 		return FOCAL_EDOM;
-	if (loss != FOCAL_POP_FL && loss != FOCAL_POP_FGL)
-		gamma = 0.0;
+	if (focal_loss_param(d, "gamma") == NULL)
+		gamma = 0.0; /* CE, OHEM, sampled: no focusing parameter */
 	o->specs[o->nspecs++] = (focal_pop_spec){loss, gamma, alpha};
 	return FOCAL_OK;
 }
 
-const char *focal_pop_loss_name(int loss)
+const char *focal_pop_loss_name(focal_loss_id loss)
 {
-	static const char *const names[] = {"ce", "fl", "fgl", "ohem", "sampled"};
-	return loss >= 0 && loss < FOCAL_POP_NLOSS ? names[loss] : "?";
+	const focal_loss_desc *d = focal_loss_get(loss);
+	return d != NULL && (d->has & FOCAL_HAS_POP) ? d->name : "?";
 }
 
 const char *focal_pop_group_name(int group)

@@ -5,6 +5,7 @@
  * focal.h, so training uses exactly the losses the rest of focal analyses.
  */
 #include "focal/train.h"
+#include "focal/registry.h"
 #include "internal.h"
 #include "pop_internal.h"
 #include "train_internal.h"
@@ -166,18 +167,18 @@ int focal__train_scores_w(const focal_train_model *m, const focal_train_data *d,
 
 /* ---- losses -------------------------------------------------------------- */
 
-const char *focal_train_loss_name(int loss)
+const char *focal_train_loss_name(focal_loss_id loss)
 {
-	static const char *const names[] = {"ce", "ce_alpha", "fl", "fgl", "ohem"};
-	return loss >= 0 && loss < FOCAL_TRAIN_NLOSS ? names[loss] : "?";
+	const focal_loss_desc *d = focal_loss_get(loss);
+	return d != NULL && (d->has & FOCAL_HAS_TRAIN) ? d->name : "?";
 }
 
 int focal_train_loss_check(const focal_train_loss *l)
 {
-	if (l->loss < 0 || l->loss >= FOCAL_TRAIN_NLOSS)
+	const focal_loss_desc *d = focal_loss_get(l->loss);
+	if (d == NULL || !(d->has & FOCAL_HAS_TRAIN))
 		return FOCAL_EDOM;
-	if ((l->loss == FOCAL_TRAIN_FL || l->loss == FOCAL_TRAIN_FGL) &&
-	    !focal_gamma_ok(l->gamma))
+	if (focal_loss_param(d, "gamma") != NULL && !focal_gamma_ok(l->gamma))
 		return FOCAL_EDOM;
 	int uses_alpha = l->loss == FOCAL_TRAIN_CE_ALPHA || l->loss == FOCAL_TRAIN_FL ||
 			 l->loss == FOCAL_TRAIN_FGL;

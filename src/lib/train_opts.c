@@ -5,6 +5,7 @@
  * specs and the experiment itself read them from here.
  */
 #include "focal/train.h"
+#include "focal/registry.h"
 
 #include <math.h>
 #include <string.h>
@@ -91,13 +92,13 @@ int focal_train_preset(focal_train_opts *o, int preset)
 	}
 }
 
-int focal_train_opts_add(focal_train_opts *o, int loss, double gamma, double alpha)
+int focal_train_opts_add(focal_train_opts *o, focal_loss_id loss, double gamma, double alpha)
 {
 	if (o->nlosses >= FOCAL_TRAIN_MAX_LOSSES)
 		return FOCAL_EDOM;
 	focal_train_loss l = {loss, gamma, alpha, FOCAL_TRAIN_DEFAULT_OHEM};
-	if (loss != FOCAL_TRAIN_FL && loss != FOCAL_TRAIN_FGL)
-		l.gamma = 0.0;
+	if (focal_loss_param(focal_loss_get(loss), "gamma") == NULL)
+		l.gamma = 0.0; /* no focusing parameter */
 	if (loss == FOCAL_TRAIN_CE || loss == FOCAL_TRAIN_OHEM)
 		l.alpha = NAN;
 	if (focal_train_loss_check(&l) != FOCAL_OK)

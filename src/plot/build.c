@@ -11,24 +11,26 @@
 
 #include "focal/focal.h"
 #include "focal/pop.h"
+#include "focal/registry.h"
 
 #define DEFAULT_POINTS 400
 /* Errors below this are drawn at it on log axes (exact results). */
 #define RELERR_FLOOR 1e-18
-
-static const char *const loss_label[] = {"CE", "FL", "FGL", "FL*"};
 
 void spec_expand_label(const struct spec_curve *cv, double g, char *out, size_t cap)
 {
 	char def[128];
 	const char *t = cv->label;
 	if (t[0] == '\0') {
-		if (cv->loss == FOCAL_CE)
-			snprintf(def, sizeof def, "CE");
-		else if (cv->loss == FOCAL_FLSTAR)
-			snprintf(def, sizeof def, "FL* (\\gamma = {gamma}, \\beta = {beta})");
+		/* the row's label with the parameters it has: "CE", "FL, γ = 2",
+		 * "FL* (γ = 2, β = 0)" */
+		const focal_loss_desc *d = focal_loss_get(cv->loss);
+		if (focal_loss_param(d, "gamma") == NULL)
+			snprintf(def, sizeof def, "%s", d->markup);
+		else if (focal_loss_param(d, "beta") != NULL)
+			snprintf(def, sizeof def, "%s (\\gamma = {gamma}, \\beta = {beta})", d->markup);
 		else
-			snprintf(def, sizeof def, "%s, \\gamma = {gamma}", loss_label[cv->loss]);
+			snprintf(def, sizeof def, "%s, \\gamma = {gamma}", d->markup);
 		t = def;
 	}
 	size_t n = 0;
@@ -45,7 +47,7 @@ void spec_expand_label(const struct spec_curve *cv, double g, char *out, size_t 
 			snprintf(val, sizeof val, "%g", cv->alpha);
 			skip = 7;
 		} else if (strncmp(t, "{loss}", 6) == 0) {
-			snprintf(val, sizeof val, "%s", loss_label[cv->loss]);
+			snprintf(val, sizeof val, "%s", focal_loss_get(cv->loss)->markup);
 			skip = 6;
 		}
 		if (skip) {
@@ -246,9 +248,10 @@ static int add_series(fig_panel *p, const struct spec_panel *pn, const struct sp
 
 /* ---- population curves --------------------------------------------------- */
 
-int spec_pop_loss(int loss)
+focal_loss_id spec_pop_loss(focal_loss_id loss)
 {
-	return loss == FOCAL_FGL ? FOCAL_POP_FGL : loss == FOCAL_CE ? FOCAL_POP_CE : FOCAL_POP_FL;
+	const focal_loss_desc *d = focal_loss_get(loss);
+	return d != NULL && (d->has & FOCAL_HAS_POP) ? loss : FOCAL_FL;
 }
 
 /* The message of a build stopped through its progress callback. */

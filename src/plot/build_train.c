@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "focal/train.h"
+#include "focal/registry.h"
 
 #define LEVEL 0.95
 /* A band is drawn as this many adjacent translucent bars between the
@@ -83,7 +84,7 @@ static void opts_of(const struct spec_training *t, focal_train_opts *o)
 
 /* The (loss, γ, α) a curve trains at its γ number gi. */
 static void curve_loss(const struct spec_panel *pn, const struct spec_curve *cv, int gi,
-		       int *loss, double *gamma, double *alpha)
+		       focal_loss_id *loss, double *gamma, double *alpha)
 {
 	if (cv->loss == FOCAL_CE) {
 		*loss = isnan(cv->alpha) ? FOCAL_TRAIN_CE : FOCAL_TRAIN_CE_ALPHA;
@@ -98,14 +99,14 @@ static void curve_loss(const struct spec_panel *pn, const struct spec_curve *cv,
 
 /* The loss subtracted at γ number gi (cv->minus >= 0). */
 static void minus_loss(const struct spec_panel *pn, const struct spec_curve *cv, int gi,
-		       int *loss, double *gamma, double *alpha)
+		       focal_loss_id *loss, double *gamma, double *alpha)
 {
 	struct spec_curve m = *cv;
 	m.loss = cv->minus;
 	curve_loss(pn, &m, gi, loss, gamma, alpha);
 }
 
-static int find_loss(const focal_train_opts *o, int loss, double gamma, double alpha)
+static int find_loss(const focal_train_opts *o, focal_loss_id loss, double gamma, double alpha)
 {
 	for (int i = 0; i < o->nlosses; i++) {
 		const focal_train_loss *l = &o->losses[i];
@@ -256,19 +257,18 @@ static int add_mean(fig_panel *p, enum fig_kind kind, const double *xs, const do
 	return st;
 }
 
-static const char *const loss_names[] = {"CE", "FL", "FGL", "FL*"};
-
 /* The legend text of a curve at γ number gi. */
 static void curve_label(const struct spec_curve *cv, double g, int by_gamma, char *out, size_t cap)
 {
 	if (!cv->label[0] && cv->minus >= 0) {
-		snprintf(out, cap, "%s \u2212 %s (paired)", loss_names[cv->loss], loss_names[cv->minus]);
+		snprintf(out, cap, "%s \u2212 %s (paired)", focal_loss_get(cv->loss)->markup,
+			 focal_loss_get(cv->minus)->markup);
 	} else if (cv->label[0] || (by_gamma && cv->loss != FOCAL_CE)) {
 		spec_expand_label(cv, g, out, cap);
 	} else if (cv->loss == FOCAL_CE && !isnan(cv->alpha)) {
 		snprintf(out, cap, "CE, \\alpha = %g", cv->alpha);
 	} else {
-		snprintf(out, cap, "%s", loss_names[cv->loss]);
+		snprintf(out, cap, "%s", focal_loss_get(cv->loss)->markup);
 	}
 }
 
@@ -353,7 +353,8 @@ static int lr_series(fig_panel *p, const struct spec_panel *pn, int ci, const fo
 {
 	const struct spec_curve *cv = &pn->curves[ci];
 	const focal_train_opts *o = &r->opts;
-	int loss, lm = -1;
+	focal_loss_id loss;
+	int lm = -1;
 	double g, a, xs[FOCAL_TRAIN_MAX_LRS], m[FOCAL_TRAIN_MAX_LRS], lo[FOCAL_TRAIN_MAX_LRS],
 		hi[FOCAL_TRAIN_MAX_LRS], v[FOCAL_TRAIN_MAX_SEEDS];
 	curve_loss(pn, cv, 0, &loss, &g, &a);
@@ -449,7 +450,8 @@ static int gamma_series(fig_panel *p, const struct spec_panel *pn, int ci,
 			order[b - 1] = t;
 		}
 	for (int k = 0; k < ng; k++) {
-		int loss, l;
+		focal_loss_id loss;
+		int l;
 		double g, a;
 		curve_loss(pn, cv, order[k], &loss, &g, &a);
 		l = find_loss(&r->opts, loss, g, a);
@@ -575,10 +577,16 @@ static void opt_num(struct cmdbuf *b, const char *key, double v, double dflt)
 	emit(b, fmt, v);
 }
 
+/* Whether the loss's registry row has a focusing parameter. */
+static int takes_gamma(focal_loss_id loss)
+{
+	return focal_loss_param(focal_loss_get(loss), "gamma") != NULL;
+}
+
 /* The losses and gammas the panel's training curves use. */
 static void command_losses(struct cmdbuf *b, const struct spec_panel *pn)
 {
-	int has[4] = {0, 0, 0, 0}; /* ce, ce_alpha, fl, fgl */
+	int has[FOCAL_NLOSS] = {0}; /* by loss id */
 	double gs[SPEC_MAX_GAMMAS], ce_alpha = NAN;
 	int ng = 0;
 	for (int j = 0; j < pn->ncurves; j++) {
@@ -586,33 +594,38 @@ static void command_losses(struct cmdbuf *b, const struct spec_panel *pn)
 		if (!spec_is_training(cv->q))
 			continue;
 		for (int gm = 0; gm < ngammas(cv) * (cv->minus >= 0 ? 2 : 1); gm++) {
-			int loss, gi = gm % ngammas(cv);
+			focal_loss_id loss;
+			int gi = gm % ngammas(cv);
 			double g, a;
 			if (gm < ngammas(cv))
 				curve_loss(pn, cv, gi, &loss, &g, &a);
 			else
 				minus_loss(pn, cv, gi, &loss, &g, &a);
-			has[loss == FOCAL_TRAIN_CE ? 0 : loss == FOCAL_TRAIN_CE_ALPHA ? 1 : loss == FOCAL_TRAIN_FL ? 2 : 3] = 1;
-			if (loss == FOCAL_TRAIN_CE_ALPHA)
+			has[loss] = 1;
+			if (loss == FOCAL_CE_ALPHA)
 				ce_alpha = a;
-			int seen = loss < FOCAL_TRAIN_FL;
+			int seen = !takes_gamma(loss);
 			for (int k = 0; k < ng && !seen; k++)
 				seen = gs[k] == g;
 			if (!seen && ng < SPEC_MAX_GAMMAS)
 				gs[ng++] = g;
 		}
 	}
-	static const char *const names[4] = {"ce", "ce_alpha", "fl", "fgl"};
+	/* the losses in registry order, as focal train lists them */
 	const char *sep = " --loss ";
-	for (int i = 0; i < 4; i++)
-		if (has[i] && b->len < b->cap) {
-			b->len += (size_t)snprintf(b->out + b->len, b->cap - b->len, "%s%s", sep, names[i]);
+	int gammas = 0;
+	for (size_t r = 0; r < focal_loss_count(); r++) {
+		const focal_loss_desc *d = focal_loss_at(r);
+		if (has[d->id] && b->len < b->cap) {
+			b->len += (size_t)snprintf(b->out + b->len, b->cap - b->len, "%s%s", sep, d->name);
 			sep = ",";
+			gammas |= takes_gamma(d->id);
 		}
-	if (has[1])
+	}
+	if (has[FOCAL_CE_ALPHA])
 		emit(b, " --ce-alpha %.17g", ce_alpha);
 	sep = " --gamma ";
-	for (int k = 0; k < ng && (has[2] || has[3]); k++) {
+	for (int k = 0; k < ng && gammas; k++) {
 		if (b->len < b->cap)
 			b->len += (size_t)snprintf(b->out + b->len, b->cap - b->len, "%s", sep);
 		emit(b, "%.17g", gs[k]);

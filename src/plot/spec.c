@@ -16,6 +16,7 @@
 
 #include "focal/focal.h"
 #include "focal/pop.h"
+#include "focal/registry.h"
 #include "focal/train.h"
 
 #define MAXTOK 32
@@ -129,8 +130,6 @@ static const char *const quantity_names[Q_COUNT] = {
 	"published", "focus", "coef", "relerr_numeric", "relerr_reference",
 	"cdf", "shares", "gradnorm", "ap_vs_gamma", "grad_race", "train_curve", "ap_vs_lr", "reliability"};
 
-static const char *const loss_names[] = {"ce", "fl", "fgl", "flstar"};
-
 struct named {
 	const char *name;
 	int v;
@@ -211,7 +210,7 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 	cv->easy = 0.9;
 	cv->group = FOCAL_GROUP_NEG;
 	cv->bins = 20;
-	cv->minus = -1;
+	cv->minus = FOCAL_LOSS_NONE;
 	if (n < 2)
 		return fail(c, "curve needs a quantity (value, dpt, dxt, weight, residual, residual_identity, published, focus, coef, relerr_numeric, relerr_reference, cdf, shares, gradnorm, ap_vs_gamma, grad_race, train_curve, ap_vs_lr, reliability)");
 	int q = -1;
@@ -234,21 +233,24 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 		*eq = '\0';
 		const char *k = tok[i], *v = eq + 1;
 		if (strcmp(k, "loss") == 0) {
-			int found = -1;
-			for (int j = 0; j < 4; j++)
-				if (strcmp(v, loss_names[j]) == 0)
-					found = j;
-			if (found < 0)
-				return fail(c, "unknown loss '%s' (expected ce, fl, fgl or flstar)", v);
-			cv->loss = found;
+			/* a curve plots a loss with a pointwise value */
+			const focal_loss_desc *d = focal_loss_find(v, strlen(v), FOCAL_HAS_VALUE);
+			if (d == NULL) {
+				char names[128];
+				focal_loss_names(FOCAL_HAS_VALUE, ", ", " or ", names, sizeof names);
+				return fail(c, "unknown loss '%s' (expected %s)", v, names);
+			}
+			cv->loss = d->id;
 		} else if (strcmp(k, "minus") == 0) {
-			int found = -1;
-			for (int j = 0; j < 3; j++)
-				if (strcmp(v, loss_names[j]) == 0)
-					found = j;
-			if (found < 0)
-				return fail(c, "unknown loss '%s' for minus (expected ce, fl or fgl)", v);
-			cv->minus = found;
+			/* the paired loss: one that both trains and has a value */
+			const unsigned m = FOCAL_HAS_VALUE | FOCAL_HAS_TRAIN | FOCAL_MATCH_ALL;
+			const focal_loss_desc *d = focal_loss_find(v, strlen(v), m);
+			if (d == NULL) {
+				char names[128];
+				focal_loss_names(m, ", ", " or ", names, sizeof names);
+				return fail(c, "unknown loss '%s' for minus (expected %s)", v, names);
+			}
+			cv->minus = d->id;
 		} else if (strcmp(k, "gamma") == 0) {
 			if (parse_gammas(c, v, cv) != 0)
 				return -1;
@@ -662,8 +664,12 @@ static int check_spec(struct ctx *c, struct spec *s)
 				[Q_GRAD_RACE] = SPEC_X_STEP, [Q_TRAIN_CURVE] = SPEC_X_STEP,
 				[Q_AP_LR] = SPEC_X_LR};
 			if (spec_is_training(cv->q)) {
-				if (cv->loss == FOCAL_FLSTAR)
-					return fail(c, "quantity '%s' trains with loss=ce, fl or fgl", quantity_names[cv->q]);
+				const unsigned tm = FOCAL_HAS_VALUE | FOCAL_HAS_TRAIN | FOCAL_MATCH_ALL;
+				if (!focal_loss_fits(focal_loss_get(cv->loss), tm)) {
+					char names[128];
+					focal_loss_names(tm, ", ", " or ", names, sizeof names);
+					return fail(c, "quantity '%s' trains with loss=%s", quantity_names[cv->q], names);
+				}
 				if (cv->q == Q_TRAIN_CURVE && cv->what == 1)
 					return fail(c, "quantity 'train_curve' plots what=ap or what=loss");
 				if (cv->q == Q_AP_GAMMA && cv->loss == FOCAL_CE)

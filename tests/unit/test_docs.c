@@ -288,6 +288,57 @@ static void test_rows_render_help(void **state)
 	assert_int_equal(failures, 0);
 }
 
+/* Every --loss list a --help states is the loss registry's names for one
+ * capability (pointwise value, population, training), in registry order,
+ * and the REPL's 'set loss' rule and man section name its losses. */
+static void test_loss_lists_agree(void **state)
+{
+	(void)state;
+	static const unsigned caps[] = {FOCAL_HAS_VALUE, FOCAL_HAS_POP, FOCAL_HAS_TRAIN};
+	char names[256];
+	int seen = 0;
+	failures = 0;
+	for (size_t i = 0; i < cli_ncommands; i++) {
+		const char *line = strstr(cli_commands[i].usage, "  --loss LIST");
+		if (line == NULL)
+			continue;
+		line += strlen("  --loss LIST");
+		line += strspn(line, " ");
+		size_t len = strcspn(line, "(\n");
+		while (len > 0 && line[len - 1] == ' ')
+			len--;
+		if (len > 7 && strncmp(line, "losses: ", 8) == 0) {
+			line += 8;
+			len -= 8;
+		}
+		int ok = 0;
+		for (size_t k = 0; k < sizeof caps / sizeof caps[0]; k++) {
+			focal_loss_names(caps[k], ", ", ", ", names, sizeof names);
+			ok |= strlen(names) == len && strncmp(names, line, len) == 0;
+		}
+		if (!ok)
+			disagree("%s --help lists losses '%.*s', not a registry list", cli_commands[i].name,
+				 (int)len, line);
+		seen++;
+	}
+	assert_true(seen >= 3); /* eval, simulate, train */
+	focal_loss_names(REPL_LOSSES, ", ", ", ", names, sizeof names);
+	for (size_t p = 0; p < repl_nparams; p++) {
+		char rule[512];
+		if (strcmp(repl_params[p].row->name, "loss") != 0)
+			continue;
+		opt_rule(repl_params[p].row, rule, sizeof rule);
+		if (!strstr(rule, names))
+			disagree("set loss says '%s', the registry '%s'", rule, names);
+	}
+	char *sec = section("repl");
+	assert_non_null(sec);
+	if (!strstr(sec, names))
+		disagree("man page section repl does not name the losses %s", names);
+	free(sec);
+	assert_int_equal(failures, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -295,6 +346,7 @@ int main(void)
 		cmocka_unit_test(test_defaults_agree),
 		cmocka_unit_test(test_repl_agrees),
 		cmocka_unit_test(test_rows_render_help),
+		cmocka_unit_test(test_loss_lists_agree),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

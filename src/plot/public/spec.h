@@ -62,7 +62,7 @@ enum spec_quantity {
 
 struct spec_curve {
 	enum spec_quantity q;
-	int loss;                 /* focal_kind */
+	focal_loss_id loss;       /* a registry row with FOCAL_HAS_VALUE */
 	double gammas[SPEC_MAX_GAMMAS];
 	int ngammas;
 	double alpha;             /* NAN = none */
@@ -79,10 +79,10 @@ struct spec_curve {
 	int what;                 /* Q_SHARES: 0 loss, 1 gradient;
 	                             Q_TRAIN_CURVE: 0 loss, 2 AP */
 	int bins;                 /* Q_GRADNORM */
-	int minus;                /* training curves: plot the paired
+	focal_loss_id minus;      /* training curves: plot the paired
 	                             difference, seed by seed, of this curve's
-	                             loss minus this focal_kind at the same γ;
-	                             -1 = none */
+	                             loss minus this loss at the same γ;
+	                             FOCAL_LOSS_NONE = none */
 	int line;                 /* source line, for messages */
 };
 
@@ -189,9 +189,9 @@ int spec_build_p(const struct spec *s, fig_figure **out, char *err, const focal_
 #define SPEC_CMDLEN 4096
 int spec_command(const struct spec *s, char *buf, size_t cap);
 
-/* The population loss (FOCAL_POP_*) of a curve's loss (focal_kind): the
- * one translation between the two enums in src/plot. */
-int spec_pop_loss(int loss);
+/* The loss a population curve evaluates for a curve's loss: the loss
+ * itself when its registry row has FOCAL_HAS_POP, FL otherwise (FL*). */
+focal_loss_id spec_pop_loss(focal_loss_id loss);
 
 /* 1 for the training quantities (Q_AP_GAMMA .. Q_RELIABILITY). */
 int spec_is_training(enum spec_quantity q);
