@@ -40,7 +40,7 @@ LAYERS   := lib fig plot cli
 B := build
 S := build/san
 
-.PHONY: check-walls check-repl fuzz check-fuzz-replay check-valgrind check-fault golden fig-demo all check check-unit check-cli check-install check-san demo bench install uninstall clean deps deps-check refdata
+.PHONY: check-walls check-shape check-repl fuzz check-fuzz-replay check-valgrind check-fault golden fig-demo all check check-unit check-cli check-install check-san demo bench install uninstall clean deps deps-check refdata
 
 all: $(B)/focal
 
@@ -202,6 +202,10 @@ check-walls:
 check: deps-check
 	@$(MAKE) --no-print-directory check-walls check-unit check-cli check-repl check-install check-fault check-fuzz-replay check-san
 	@echo "make check: all test suites passed"
+
+# issue 13's size limits: no source file over 700 lines, no function over 100
+check-shape:
+	@scripts/check_shape.sh src
 
 check-unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; FOCAL_TEST_DATA=tests/data $$t; done
