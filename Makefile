@@ -172,14 +172,14 @@ SAN_ENV   := ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tes
 # The walls hold: each folder's include path reaches no other folder's
 # private header (a probe that includes one must fail to compile), and
 # does reach the public headers it may use.
-WALL_PRIVATE = internal.h pop_internal.h pop_pass.h fig_impl.h plot_internal.h cli.h repl.h figpool.h
+WALL_PRIVATE = internal.h pop_internal.h pop_pass.h io_npy.h fig_impl.h plot_internal.h spec_lex.h cli.h repl.h figpool.h
 WALLS_OK_lib  = focal/status.h focal/pop.h internal.h
 WALLS_OK_fig  = focal/status.h fig.h fig_impl.h
 WALLS_OK_plot = focal/pop.h fig.h spec.h plot_internal.h
 WALLS_OK_cli  = focal/pop.h fig.h spec.h cli.h repl.h
-WALLS_OWN_lib = internal.h pop_internal.h pop_pass.h
+WALLS_OWN_lib = internal.h pop_internal.h pop_pass.h io_npy.h
 WALLS_OWN_fig = fig_impl.h
-WALLS_OWN_plot = plot_internal.h
+WALLS_OWN_plot = plot_internal.h spec_lex.h
 WALLS_OWN_cli = cli.h repl.h figpool.h
 # and the layers it may not call: lib and fig see neither each other's
 # public/ headers nor plot's
