@@ -200,11 +200,12 @@ check-walls:
 	done; echo "walls: $$n passed, 0 failed"
 
 check: deps-check
-	@$(MAKE) --no-print-directory check-walls check-unit check-cli check-repl check-install check-fault check-fuzz-replay check-san
+	@$(MAKE) --no-print-directory check-walls check-shape check-unit check-cli check-repl check-install check-fault check-fuzz-replay check-san
 	@echo "make check: all test suites passed"
 
 # issue 13's size limits: no source file over 700 lines, no function over 100
 check-shape:
+	@tests/shape_selftest.sh
 	@scripts/check_shape.sh src
 
 check-unit: $(UNIT_BINS)
