@@ -193,28 +193,6 @@ static int decode_row(const header *hd, const unsigned char *row, size_t i,
 	return FOCAL_OK;
 }
 
-/* Room for `want` rows: exactly, or by doubling (want <= FOCAL_SCORES_MAX). */
-static int grow(focal_scores *out, size_t *cap, size_t want, int exact)
-{
-	if (want <= *cap)
-		return 0;
-	size_t c = exact ? want : *cap ? *cap : 4096;
-	while (c < want)
-		c *= 2;
-	if (c > FOCAL_SCORES_MAX)
-		c = FOCAL_SCORES_MAX;
-	int8_t *l = realloc(out->label, c * sizeof *l);
-	if (l == NULL)
-		return -1;
-	out->label = l;
-	double *g = realloc(out->logit, c * sizeof *g);
-	if (g == NULL)
-		return -1;
-	out->logit = g;
-	*cap = c;
-	return 0;
-}
-
 /*
  * Read and decode n rows.  With `sized` the data is known to be there, so
  * the arrays are allocated once; otherwise (a pipe) they grow with what
@@ -226,7 +204,7 @@ static int read_data(header *hd, focal__src *src, size_t n, int sized,
 	size_t isz = hd->itemsize;
 	size_t per = FOCAL__NPY_CHUNK / isz ? FOCAL__NPY_CHUNK / isz : 1;
 	size_t cap = 0, done = 0, at = hd->base + hd->len;
-	if (sized && grow(out, &cap, n, 1) != 0)
+	if (sized && focal__scores_grow(out, &cap, n, 1) != 0)
 		return focal__ioerr(err, FOCAL_ENOMEM, "%s: out of memory", hd->name);
 	unsigned char *buf = malloc(per * isz);
 	if (buf == NULL)
@@ -247,7 +225,7 @@ static int read_data(header *hd, focal__src *src, size_t n, int sized,
 					  n * isz);
 			break;
 		}
-		if (grow(out, &cap, done + k, 0) != 0) {
+		if (focal__scores_grow(out, &cap, done + k, 0) != 0) {
 			st = focal__ioerr(err, FOCAL_ENOMEM, "%s: out of memory", hd->name);
 			break;
 		}

@@ -50,6 +50,21 @@ static int expect(header *hd, char ch, focal_ioerr *err)
 	return FOCAL_OK;
 }
 
+/* After an item of a tuple, list or dict: a ',' is taken (another item
+ * may follow), the closing bracket is left for the loop to take; anything
+ * else is the error what. */
+static int next_item(header *hd, char close, const char *what, focal_ioerr *err)
+{
+	ws(hd);
+	if (peek(hd) == ',') {
+		hd->p++;
+		return FOCAL_OK;
+	}
+	if (peek(hd) != close)
+		return herr(hd, err, FOCAL_EFORMAT, what);
+	return FOCAL_OK;
+}
+
 /* A Python string literal in '...' or "..." (escapes kept as the escaped byte). */
 static int parse_str(header *hd, char *out, size_t cap, focal_ioerr *err)
 {
@@ -141,14 +156,9 @@ static int parse_tuple(header *hd, size_t *dims, int max, int *nd,
 		if (st != FOCAL_OK)
 			return st;
 		dims[(*nd)++] = v;
-		ws(hd);
-		if (peek(hd) == ',') {
-			hd->p++;
-			continue;
-		}
-		if (peek(hd) != ')')
-			return herr(hd, err, FOCAL_EFORMAT,
-				    "malformed header: expected ',' or ')' in a tuple");
+		st = next_item(hd, ')', "malformed header: expected ',' or ')' in a tuple", err);
+		if (st != FOCAL_OK)
+			return st;
 	}
 }
 
@@ -332,14 +342,9 @@ static int parse_fields(header *hd, focal_ioerr *err)
 		st = parse_field(hd, &off, err);
 		if (st != FOCAL_OK)
 			return st;
-		ws(hd);
-		if (peek(hd) == ',') {
-			hd->p++;
-			continue;
-		}
-		if (peek(hd) != ']')
-			return herr(hd, err, FOCAL_EFORMAT,
-				    "malformed header: expected ',' or ']' in the field list");
+		st = next_item(hd, ']', "malformed header: expected ',' or ']' in the field list", err);
+		if (st != FOCAL_OK)
+			return st;
 	}
 	if (off == 0)
 		return herr(hd, err, FOCAL_EFORMAT,
@@ -417,14 +422,9 @@ int focal__npy_parse_dict(header *hd, focal_ioerr *err)
 		if (st != FOCAL_OK)
 			return st;
 		*have = 1;
-		ws(hd);
-		if (peek(hd) == ',') {
-			hd->p++;
-			continue;
-		}
-		if (peek(hd) != '}')
-			return herr(hd, err, FOCAL_EFORMAT,
-				    "malformed header: expected ',' or '}'");
+		st = next_item(hd, '}', "malformed header: expected ',' or '}'", err);
+		if (st != FOCAL_OK)
+			return st;
 	}
 	size_t end = hd->p - 1;
 	while (hd->p < hd->len && (hd->h[hd->p] == ' ' || hd->h[hd->p] == '\n'))
