@@ -320,26 +320,99 @@ static int ohem_select(const int8_t *label, const double *logit, size_t n, size_
 	return FOCAL_OK;
 }
 
+/* OHEM in streaming mode: the pass binned the negatives by logit; take
+ * them from the highest bin down until k are taken (the boundary bin in
+ * proportion) and fill in the OHEM rows of r. */
+static void ohem_streamed(focal_pop_result *r, const struct tacc *sum)
+{
+	const focal_pop_opts *o = &r->opts;
+	double k = fmin((double)r->nneg, ceil(o->ohem_ratio * (double)r->npos));
+	for (int s = 0; s < r->opts.nspecs; s++) {
+		if (r->opts.specs[s].loss != FOCAL_POP_OHEM)
+			continue;
+		double at = isnan(r->opts.specs[s].alpha) ? 1.0 : 1.0 - r->opts.specs[s].alpha;
+		double got = 0.0, ls = 0.0, gs = 0.0;
+		for (long b = OHEM_BINS + 1; b >= 0 && got < k; b--) {
+			double c = (double)sum->ohem->count[b];
+			if (c == 0.0)
+				continue;
+			double take = fmin(c, k - got) / c;
+			got += take * c;
+			ls += take * from_fix(sum->ohem->loss[b]);
+			gs += take * from_fix(sum->ohem->grad[b]);
+		}
+		focal_pop_stats *pos = &r->stats[s][FOCAL_GROUP_POS];
+		focal_pop_stats *neg = &r->stats[s][FOCAL_GROUP_NEG];
+		focal_pop_stats *all = &r->stats[s][FOCAL_GROUP_ALL];
+		/* the pass counted no negative for OHEM; fill them in */
+		neg->count = (uint64_t)llround(got);
+		neg->loss_sum = at * ls;
+		neg->grad_sum = at * gs;
+		all->count = pos->count + neg->count;
+		all->loss_sum = pos->loss_sum + neg->loss_sum;
+		all->grad_sum = pos->grad_sum + neg->grad_sum;
+		for (int g = 0; g < FOCAL_NGROUP; g++) {
+			focal_pop_stats *x = &r->stats[s][g];
+			x->loss_share = all->loss_sum > 0 ? x->loss_sum / all->loss_sum : NAN;
+			x->grad_share = all->grad_sum > 0 ? x->grad_sum / all->grad_sum : NAN;
+			x->loss_per_pos = r->npos ? x->loss_sum / (double)r->npos : NAN;
+			if (g != FOCAL_GROUP_POS) {
+				/* no per-anchor record of which negatives */
+				x->ess = x->gini = x->frac50 = x->frac90 = NAN;
+			}
+		}
+		/* hard/easy split of the kept negatives is not tracked */
+		r->stats[s][FOCAL_GROUP_HARD_NEG].count = 0;
+		r->stats[s][FOCAL_GROUP_EASY_NEG].count = 0;
+		r->stats[s][FOCAL_GROUP_HARD_NEG].loss_sum = NAN;
+		r->stats[s][FOCAL_GROUP_EASY_NEG].loss_sum = NAN;
+		r->stats[s][FOCAL_GROUP_HARD_NEG].grad_sum = NAN;
+		r->stats[s][FOCAL_GROUP_EASY_NEG].grad_sum = NAN;
+		r->stats[s][FOCAL_GROUP_HARD_NEG].loss_share = NAN;
+		r->stats[s][FOCAL_GROUP_EASY_NEG].loss_share = NAN;
+		r->stats[s][FOCAL_GROUP_HARD_NEG].grad_share = NAN;
+		r->stats[s][FOCAL_GROUP_EASY_NEG].grad_share = NAN;
+	}
+}
+
+/* A job over n anchors with options o for result r (cleared, given the
+ * options); its source is set by the caller.  job_end frees what the job
+ * and its accumulators sum hold. */
+static void job_begin(struct job *j, focal__work *w, const focal_pop_opts *o, size_t n,
+		      focal_pop_result *r)
+{
+	memset(r, 0, sizeof *r);
+	r->opts = *o;
+	memset(j, 0, sizeof *j);
+	j->o = &r->opts;
+	j->w = w;
+	j->n = n;
+	j->nparts = focal__npartitions(n);
+	pthread_mutex_init(&j->lock, NULL);
+}
+
+static void job_end(struct job *j, struct tacc *sum)
+{
+	if (sum)
+		free(sum->ohem);
+	free(sum);
+	free_plans(j);
+	pthread_mutex_destroy(&j->lock);
+}
+
 int focal_pop_eval_arrays(const int8_t *label, const double *logit, size_t n,
 			  const focal_pop_opts *o, focal_pop_result *r)
 {
 	if (check_opts(o) != FOCAL_OK || (n > 0 && (!label || !logit)))
 		return FOCAL_EDOM;
-	memset(r, 0, sizeof *r);
-	r->opts = *o;
 	int exact = n <= FOCAL_POP_EXACT_MAX && !o->histogram_only;
 	focal__work w;
 	focal__work_init(&w, o->progress, o->progress_ctx,
 			 2.0 * (double)n + (double)n * o->nspecs + (exact ? exact_units(n, o) : 0.0));
 	struct job j;
-	memset(&j, 0, sizeof j);
-	j.o = &r->opts;
-	j.w = &w;
+	job_begin(&j, &w, o, n, r);
 	j.label = label;
 	j.logit = logit;
-	j.n = n;
-	j.nparts = focal__npartitions(n);
-	pthread_mutex_init(&j.lock, NULL);
 	struct tacc *sum = calloc(1, sizeof *sum);
 	int st = sum ? make_plans(&j) : FOCAL_ENOMEM;
 	size_t npos = 0, nneg = 0;
@@ -361,9 +434,7 @@ int focal_pop_eval_arrays(const int8_t *label, const double *logit, size_t n,
 			st = exact_spread(label, logit, n, &j, r);
 	}
 	free(keep);
-	free(sum);
-	free_plans(&j);
-	pthread_mutex_destroy(&j.lock);
+	job_end(&j, sum);
 	return st;
 }
 
@@ -374,20 +445,13 @@ int focal_pop_eval_model(size_t n, double pos_frac, const focal_score_model *m,
 	if (check_opts(o) != FOCAL_OK || focal_score_model_check(m) != FOCAL_OK ||
 	    !(pos_frac >= 0.0 && pos_frac <= 1.0))
 		return FOCAL_EDOM;
-	memset(r, 0, sizeof *r);
-	r->opts = *o;
 	focal__work w;
 	focal__work_init(&w, o->progress, o->progress_ctx, (double)n * o->nspecs);
 	struct job j;
-	memset(&j, 0, sizeof j);
-	j.o = &r->opts;
-	j.w = &w;
-	j.n = n;
+	job_begin(&j, &w, o, n, r);
 	j.model = m;
 	focal__kmodel_init(m, pos_frac, &j.km);
 	j.model_seed = model_seed;
-	j.nparts = focal__npartitions(n);
-	pthread_mutex_init(&j.lock, NULL);
 	struct tacc *sum = calloc(1, sizeof *sum);
 	int st = FOCAL_ENOMEM;
 	if (sum && (sum->ohem = calloc(1, sizeof *sum->ohem)) != NULL)
@@ -399,61 +463,9 @@ int focal_pop_eval_model(size_t n, double pos_frac, const focal_score_model *m,
 	}
 	if (st == FOCAL_OK) {
 		finish(r, sum);
-		/* OHEM: negatives from the highest logit bin down until k are
-		 * taken; the boundary bin is taken in proportion. */
-		double k = fmin((double)r->nneg, ceil(o->ohem_ratio * (double)r->npos));
-		for (int s = 0; s < r->opts.nspecs; s++) {
-			if (r->opts.specs[s].loss != FOCAL_POP_OHEM)
-				continue;
-			double at = isnan(r->opts.specs[s].alpha) ? 1.0 : 1.0 - r->opts.specs[s].alpha;
-			double got = 0.0, ls = 0.0, gs = 0.0;
-			for (long b = OHEM_BINS + 1; b >= 0 && got < k; b--) {
-				double c = (double)sum->ohem->count[b];
-				if (c == 0.0)
-					continue;
-				double take = fmin(c, k - got) / c;
-				got += take * c;
-				ls += take * from_fix(sum->ohem->loss[b]);
-				gs += take * from_fix(sum->ohem->grad[b]);
-			}
-			focal_pop_stats *pos = &r->stats[s][FOCAL_GROUP_POS];
-			focal_pop_stats *neg = &r->stats[s][FOCAL_GROUP_NEG];
-			focal_pop_stats *all = &r->stats[s][FOCAL_GROUP_ALL];
-			/* the pass counted no negative for OHEM; fill them in */
-			neg->count = (uint64_t)llround(got);
-			neg->loss_sum = at * ls;
-			neg->grad_sum = at * gs;
-			all->count = pos->count + neg->count;
-			all->loss_sum = pos->loss_sum + neg->loss_sum;
-			all->grad_sum = pos->grad_sum + neg->grad_sum;
-			for (int g = 0; g < FOCAL_NGROUP; g++) {
-				focal_pop_stats *x = &r->stats[s][g];
-				x->loss_share = all->loss_sum > 0 ? x->loss_sum / all->loss_sum : NAN;
-				x->grad_share = all->grad_sum > 0 ? x->grad_sum / all->grad_sum : NAN;
-				x->loss_per_pos = r->npos ? x->loss_sum / (double)r->npos : NAN;
-				if (g != FOCAL_GROUP_POS) {
-					/* no per-anchor record of which negatives */
-					x->ess = x->gini = x->frac50 = x->frac90 = NAN;
-				}
-			}
-			/* hard/easy split of the kept negatives is not tracked */
-			r->stats[s][FOCAL_GROUP_HARD_NEG].count = 0;
-			r->stats[s][FOCAL_GROUP_EASY_NEG].count = 0;
-			r->stats[s][FOCAL_GROUP_HARD_NEG].loss_sum = NAN;
-			r->stats[s][FOCAL_GROUP_EASY_NEG].loss_sum = NAN;
-			r->stats[s][FOCAL_GROUP_HARD_NEG].grad_sum = NAN;
-			r->stats[s][FOCAL_GROUP_EASY_NEG].grad_sum = NAN;
-			r->stats[s][FOCAL_GROUP_HARD_NEG].loss_share = NAN;
-			r->stats[s][FOCAL_GROUP_EASY_NEG].loss_share = NAN;
-			r->stats[s][FOCAL_GROUP_HARD_NEG].grad_share = NAN;
-			r->stats[s][FOCAL_GROUP_EASY_NEG].grad_share = NAN;
-		}
+		ohem_streamed(r, sum);
 	}
-	if (sum)
-		free(sum->ohem);
-	free(sum);
-	free_plans(&j);
-	pthread_mutex_destroy(&j.lock);
+	job_end(&j, sum);
 	return st;
 }
 
