@@ -356,39 +356,42 @@ static void script_header(FILE *o, const fig_device *d, const fig_figure *f, boo
 	fprintf(o, "set output _dir.'%s'\n\n", outname);
 }
 
+/* "set label TEXT at screen X, screen Y", then how (placement, options). */
+static void screen_label(FILE *o, const fig_layout *L, const char *text, double x, double y,
+			 const char *how)
+{
+	fputs("set label ", o);
+	gp_text(o, text);
+	fputs(" at ", o);
+	screen_xy(o, L, x, y);
+	fputs(how, o);
+}
+
+/* The height of a markup text at size, as the backend measures it. */
+static double text_height(fig_device *d, const char *text, double size)
+{
+	double w, h;
+	fig_measure(d, text, size, &w, &h);
+	return h;
+}
+
 /* Axis labels and the title, where the shared layout put them. */
 static void panel_labels(FILE *o, fig_device *d, const fig_layout *L, const fig_panel *p,
 			 const fig_panel_layout *pl)
 {
 	double cx = 0.5 * (pl->plot.x0 + pl->plot.x1);
 	double cy = 0.5 * (pl->plot.y0 + pl->plot.y1);
-	if (p->x.label) {
-		double w, h;
-		fig_measure(d, p->x.label, L->font * FIG_FONT_LABEL, &w, &h);
-		fputs("set label ", o);
-		gp_text(o, p->x.label);
-		fputs(" at ", o);
-		screen_xy(o, L, cx, pl->xlabel_y + h / 2);
-		fputs(" center front\n", o);
-	}
-	if (p->y.label) {
-		double w, h;
-		fig_measure(d, p->y.label, L->font * FIG_FONT_LABEL, &w, &h);
-		fputs("set label ", o);
-		gp_text(o, p->y.label);
-		fputs(" at ", o);
-		screen_xy(o, L, pl->ylabel_x - h / 2, cy);
-		fputs(" center rotate by 90 front\n", o);
-	}
-	if (p->title) {
-		double w, h;
-		fig_measure(d, p->title, L->font * FIG_FONT_TITLE, &w, &h);
-		fputs("set label ", o);
-		gp_text(o, p->title);
-		fputs(" at ", o);
-		screen_xy(o, L, cx, pl->title_y - h / 2);
-		fputs(" center front\n", o);
-	}
+	double lab = L->font * FIG_FONT_LABEL;
+	if (p->x.label)
+		screen_label(o, L, p->x.label, cx, pl->xlabel_y + text_height(d, p->x.label, lab) / 2,
+			     " center front\n");
+	if (p->y.label)
+		screen_label(o, L, p->y.label, pl->ylabel_x - text_height(d, p->y.label, lab) / 2, cy,
+			     " center rotate by 90 front\n");
+	if (p->title)
+		screen_label(o, L, p->title, cx,
+			     pl->title_y - text_height(d, p->title, L->font * FIG_FONT_TITLE) / 2,
+			     " center front\n");
 }
 
 /* Shaded spans, as rectangles behind the plot, with their labels. */
@@ -429,10 +432,7 @@ static void panel_spans(FILE *o, fig_device *d, const fig_figure *f, const fig_l
 		fprintf(o, " fs transparent solid %.3f noborder\n", sp->alpha);
 		fig_rect b;
 		if (fig_span_label_box(pl, sp, d, L, &b)) {
-			fputs("set label ", o);
-			gp_text(o, sp->label);
-			fputs(" at ", o);
-			screen_xy(o, L, 0.5 * (b.x0 + b.x1), 0.5 * (b.y0 + b.y1));
+			screen_label(o, L, sp->label, 0.5 * (b.x0 + b.x1), 0.5 * (b.y0 + b.y1), "");
 			fprintf(o, " center front tc rgb '#404040' font \",%g\"\n",
 				f->font_size * FIG_FONT_SPAN);
 		}
@@ -506,13 +506,10 @@ static void panel_mults_legend(FILE *o, const fig_figure *f, const fig_layout *L
 		const fig_axis_layout *al = ax ? &pl->y : &pl->x;
 		if (!al->ticks.mult[0])
 			continue;
-		fputs("set label ", o);
-		gp_text(o, al->ticks.mult);
-		fputs(" at ", o);
 		if (ax)
-			screen_xy(o, L, pl->plot.x0, pl->plot.y0 - 0.6 * L->font);
+			screen_label(o, L, al->ticks.mult, pl->plot.x0, pl->plot.y0 - 0.6 * L->font, "");
 		else
-			screen_xy(o, L, pl->plot.x1, pl->xlabel_y + 0.6 * L->font);
+			screen_label(o, L, al->ticks.mult, pl->plot.x1, pl->xlabel_y + 0.6 * L->font, "");
 		fprintf(o, " %s font \",%g\"\n", ax ? "left" : "right",
 			f->font_size * FIG_FONT_TICK);
 	}
