@@ -142,6 +142,13 @@ TEST_INCS_test_pop    = $(TEST_INCS)
 TEST_INCS_test_reference = $(TEST_INCS)
 TEST_INCS_test_spec   = $(TEST_INCS)
 TEST_INCS_test_train  = $(TEST_INCS)
+TEST_INCS_test_train_exp = $(TEST_INCS) -Isrc/lib
+TEST_INCS_test_train_stats = $(TEST_INCS)
+TEST_INCS_test_fig_train = $(TEST_INCS)
+TEST_INCS_test_cancel = $(TEST_INCS)
+TEST_INCS_test_outfile = $(TEST_INCS)
+TEST_INCS_test_numbers = $(TEST_INCS)
+TEST_INCS_test_popnum = $(TEST_INCS)
 TEST_INCS_test_status = $(TEST_INCS)
 TEST_INCS_test_population = $(TEST_INCS)
 # test_repro runs `focal simulate` in process: the CLI's objects and cli.h.

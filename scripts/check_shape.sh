@@ -17,8 +17,6 @@ function src/cli/cmd_eval.c:cmd_eval
 function src/cli/cmd_integrate.c:cmd_integrate
 function src/cli/cmd_plot.c:cmd_figures
 function src/cli/cmd_plot.c:cmd_plot
-function src/cli/cmd_train.c:cmd_train
-function src/lib/train.c:run_one
 function src/lib/train_model.c:focal__train_batch_ws
 '
 dir=${1:-src}

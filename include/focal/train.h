@@ -60,7 +60,13 @@ enum {
 typedef struct {
 	int dim;               /* feature dimension, 2..1024 (default 8) */
 	size_t n_train;        /* training anchors (default 500000) */
-	size_t n_test;         /* held-out anchors (default 100000) */
+	size_t n_test;         /* validation anchors (default 100000): the
+	                          held-out split scored at every curve point
+	                          and used to choose learning rates */
+	size_t n_final;        /* test anchors (default 1200000, 1199
+	                          positives at 1:1000), scored once at the end
+	                          of each test-seed run; 0 = none (the final
+	                          validation AP is reported instead) */
 	double neg_per_pos;    /* imbalance: negatives per positive (1000) */
 	double hard_share;     /* share of negatives that are hard, [0, 1] (0.01) */
 	double separation;     /* distance of positives from easy negatives (4) */
@@ -68,7 +74,8 @@ typedef struct {
 } focal_train_task;
 
 /*
- * Validate a task: dim in [2, 1024], splits of at least 2 anchors, finite
+ * Validate a task: dim in [2, 1024], splits of at least 2 anchors (the
+ * test split may be 0), finite
  * non-negative imbalance, shares in [0, 1], finite distances >= 0, and at
  * least one positive and one negative in each split.  FOCAL_EDOM otherwise.
  */
@@ -173,6 +180,10 @@ const char *focal_train_loss_name(int loss);
 /* What one minibatch gives. */
 typedef struct {
 	double loss;           /* (1 / max(1, npos)) Σ ℓ_i over the kept anchors */
+	double loss_fl;        /* the same sum of the FL-valued loss
+	                          α_t (1-p_t)^γ (-log p_t): FL's own value,
+	                          and what a stop-gradient FGL logs; NaN for
+	                          the other losses */
 	size_t npos;           /* positives in the batch */
 	double grad_group[FOCAL_TRAIN_NGROUP]; /* Σ |dℓ_i/dx_i| per group, where
 	                          x_i is anchor i's logit (not normalised) */
@@ -215,7 +226,53 @@ int focal_train_ap(const double *score, const int8_t *label, size_t n,
 
 enum { FOCAL_TRAIN_SGD = 0, FOCAL_TRAIN_ADAM };
 
+/* The loss normaliser (docs/train.md, "The normaliser"). */
+enum {
+	FOCAL_TRAIN_NORM_EMA = 0, /* an exponential moving average of the
+	                             positives per batch, as Detectron2's
+	                             RetinaNet: N ← μ N + (1 - μ) max(1, npos),
+	                             updated before the step uses it */
+	FOCAL_TRAIN_NORM_BATCH    /* max(1, positives in this batch) */
+};
+
+/*
+ * Limits and defaults of training experiments: the one home of these
+ * numbers.  focal train, the figure specs and the library read them.
+ */
 #define FOCAL_TRAIN_MAX_LOSSES 64
+#define FOCAL_TRAIN_MAX_DIM 1024
+#define FOCAL_TRAIN_MAX_HIDDEN 4096
+#define FOCAL_TRAIN_MAX_ANCHORS 100000000.0 /* per split */
+#define FOCAL_TRAIN_MAX_STEPS 10000000.0
+#define FOCAL_TRAIN_MAX_SEEDS 10000          /* test seeds, and tuning seeds */
+#define FOCAL_TRAIN_MAX_SEED 9007199254740992.0 /* 2^53: seeds are exact doubles */
+#define FOCAL_TRAIN_MAX_THREADS 256
+#define FOCAL_TRAIN_MAX_CURVE_POINTS 5e6     /* runs × points kept in memory */
+#define FOCAL_TRAIN_MAX_LRS 16               /* learning-rate grid */
+#define FOCAL_TRAIN_MAX_LR_STEPS 4           /* step schedule milestones */
+#define FOCAL_TRAIN_REL_BINS 10              /* reliability diagram bins */
+
+#define FOCAL_TRAIN_DEFAULT_ALPHA 0.25      /* α of FL and FGL (the paper's) */
+#define FOCAL_TRAIN_DEFAULT_CE_ALPHA 0.75   /* α of the α-balanced CE */
+#define FOCAL_TRAIN_DEFAULT_OHEM 3.0        /* OHEM negatives per positive */
+#define FOCAL_TRAIN_TEST_SEEDS 20            /* default test seeds */
+#define FOCAL_TRAIN_TUNE_SEEDS 4             /* default tuning seeds */
+#define FOCAL_TRAIN_TUNE_SEED 1000001        /* first tuning seed */
+#define FOCAL_TRAIN_MARGIN 0.02              /* default equivalence margin (AP) */
+#define FOCAL_TRAIN_LEVEL 0.95               /* confidence level of intervals */
+#define FOCAL_TRAIN_POWER 0.8                /* power of the detectable difference */
+
+/* Presets (focal_train_preset). */
+enum {
+	FOCAL_TRAIN_PRESET_DEFAULT = 0, /* the opts below: SGD, tuned rates */
+	FOCAL_TRAIN_PRESET_KERAS,       /* keras-retinanet's original setting:
+	                                   Adam, lr 1e-5, global-norm clipping
+	                                   at 0.001, one shared rate */
+	FOCAL_TRAIN_PRESET_CONVERGE,    /* 4000 steps, lr × 0.1 at 2/3 and 8/9
+	                                   of them, stop when validation AP has
+	                                   not improved for 10 curve points */
+	FOCAL_TRAIN_NPRESET
+};
 
 typedef struct {
 	focal_train_task task;
@@ -223,21 +280,46 @@ typedef struct {
 	int hidden;            /* mlp hidden units (32) */
 	double prior;          /* π of the bias initialisation (0.01) */
 	int optimizer;         /* FOCAL_TRAIN_SGD (momentum) or _ADAM (sgd) */
-	double lr;             /* learning rate > 0 (0.01) */
+	double lr;             /* shared learning rate > 0, used when nlr = 0
+	                          (focal_train_default_lr) */
+	double lr_grid[FOCAL_TRAIN_MAX_LRS]; /* rates tried for each loss on the
+	                          tuning seeds; the default grid is
+	                          focal_train_default_grid */
+	int nlr;               /* grid size; 0 = no tuning, every loss at lr */
 	double momentum;       /* SGD: v = μ v + g, θ -= lr v; μ in [0, 1) (0.9) */
 	double beta1, beta2, eps; /* Adam (0.9, 0.999, 1e-8) */
+	double weight_decay;   /* L2: g += wd θ before clipping (0) */
+	double clip;           /* gradient clipping norm; 0 = none (0) */
+	int clip_per_tensor;   /* nonzero: clip each tensor (weight matrix,
+	                          bias vector) by its own norm, as tf.keras;
+	                          0: by the global norm over all parameters,
+	                          as standalone Keras 2.x's clipnorm */
+	size_t lr_steps[FOCAL_TRAIN_MAX_LR_STEPS]; /* step schedule: the rate is
+	                          multiplied by lr_factor after each of these
+	                          steps (increasing) */
+	int nlr_steps;
+	double lr_factor;      /* (0.1) */
+	int normalizer;        /* FOCAL_TRAIN_NORM_EMA (default) or _BATCH */
+	double norm_momentum;  /* EMA momentum in [0, 1) (0.9) */
+	double norm_init;      /* EMA initial value > 0 (100) */
 	size_t batch;          /* anchors per step, 1..n_train (4096) */
 	size_t steps;          /* parameter updates >= 1 (1000) */
 	size_t eval_every;     /* a curve point every this many steps; 0 =
 	                          steps / 20 (at least 1) */
+	size_t plateau;        /* stop a run when validation AP has not reached
+	                          a new best for this many curve points; 0 =
+	                          never (0) */
 	focal_train_loss losses[FOCAL_TRAIN_MAX_LOSSES];
 	int nlosses;
-	uint64_t seed;         /* seeds seed, seed + 1, ..., seed + nseeds - 1 (1) */
-	int nseeds;            /* 1..100000 (10) */
+	uint64_t seed;         /* test seeds seed .. seed + nseeds - 1 (1) */
+	int nseeds;            /* 1..FOCAL_TRAIN_MAX_SEEDS (20) */
+	uint64_t tune_seed;    /* tuning seeds tune_seed .. + ntune - 1, which
+	                          must not meet the test seeds (1000001) */
+	int ntune;             /* tuning seeds, 1..FOCAL_TRAIN_MAX_SEEDS (4) */
 	int fixed_data;        /* nonzero: every seed trains on the data of
 	                          data_seed (only initialisation and order vary) */
 	uint64_t data_seed;
-	int threads;           /* 0 = all cores */
+	int threads;           /* 0 = all cores, at most FOCAL_TRAIN_MAX_THREADS */
 	/* Called from the calling thread about every 50 ms with the fraction
 	 * of steps done, in [0, 1]; may be NULL.  A nonzero return cancels
 	 * (focal_train_experiment then returns FOCAL_ECANCELED). */
@@ -245,14 +327,37 @@ typedef struct {
 	void *progress_ctx;
 } focal_train_opts;
 
-/* The defaults above, no losses. */
+/* The defaults above, no losses: SGD, each loss's rate tuned on the grid. */
 void focal_train_opts_default(focal_train_opts *o);
+
+/*
+ * Apply a preset (FOCAL_TRAIN_PRESET_*) over o's current settings: only
+ * the settings the preset names change (docs/train.md, "Presets").
+ * FOCAL_EDOM for an unknown preset.
+ */
+int focal_train_preset(focal_train_opts *o, int preset);
+
+/* The preset's name ("default", "keras-retinanet", "converge"), or NULL. */
+const char *focal_train_preset_name(int preset);
+
+/* The shared learning rate of an optimiser when none is given: 0.01 for
+ * SGD, 0.001 for Adam; NaN for an unknown optimiser. */
+double focal_train_default_lr(int optimizer);
+
+/*
+ * The default learning-rate grid of an optimiser into grid (at most
+ * FOCAL_TRAIN_MAX_LRS values, increasing); returns the count, 0 for an
+ * unknown optimiser.  SGD: 0.005 0.01 0.02 0.03 0.05 0.1 0.2; Adam: 1e-4
+ * 3e-4 1e-3 3e-3 1e-2.
+ */
+int focal_train_default_grid(int optimizer, double *grid);
 
 /* Add a loss; FOCAL_EDOM when full or invalid. */
 int focal_train_opts_add(focal_train_opts *o, int loss, double gamma,
 			 double alpha);
 
-/* Validate everything (the task, sizes, optimiser, losses); FOCAL_EDOM. */
+/* Validate everything (the task, sizes, optimiser, schedule, grid, that
+ * tuning and test seeds are disjoint, losses); FOCAL_EDOM. */
 int focal_train_opts_check(const focal_train_opts *o);
 
 /* One point of a training curve. */
@@ -269,19 +374,44 @@ typedef struct {
 /* The outcome of one (loss, seed) run. */
 typedef struct {
 	uint64_t seed;
-	double ap;             /* final held-out AP; NaN when diverged */
-	double noise;          /* sd of the successive differences of the
-	                          held-out AP at the curve points of the second
-	                          half of training (step >= steps/2); NaN with
-	                          fewer than two differences or when diverged */
-	double loss_noise;     /* sd of the successive differences of log
-	                          (minibatch loss) over the steps of the second
-	                          half; NaN when diverged */
+	double lr;             /* the learning rate it trained at */
+	double ap;             /* test AP (the test split; the validation split
+	                          when there is none, and for tuning runs);
+	                          NaN when diverged */
+	double val_ap;         /* validation AP at the last curve point */
+	double noise;          /* roughness of the validation-AP curve: sd of
+	                          its successive differences at the curve points
+	                          of the second half of training (step >=
+	                          steps/2); NaN with fewer than two differences
+	                          or when diverged */
+	double loss_noise;     /* roughness of the trained loss's own value (for
+	                          FGL its effective loss E_γ): sd of the
+	                          successive differences of log(minibatch loss)
+	                          over the steps of the second half */
+	double fl_noise;       /* the same for the FL-valued forward loss (what
+	                          a stop-gradient implementation of FGL logs:
+	                          α_t (1-p_t)^γ (-log p_t)); for FL its own
+	                          loss; NaN for other losses */
 	double final_loss;     /* the last curve point's loss */
+	/* calibration on the test split (docs/train.md, "Calibration"): p =
+	 * σ(logit), equal-mass bins of the scores */
+	double ece;            /* expected calibration error, 15 equal-mass bins
+	                          over every anchor */
+	double ece_top;        /* the same over the 10·npos highest scores, in
+	                          10 bins: calibration where detections are */
+	double temperature;    /* T minimising the validation split's NLL of
+	                          σ(logit / T) */
+	double ece_top_ts;     /* ece_top of σ(logit / T) */
+	double rel_p[FOCAL_TRAIN_REL_BINS]; /* the reliability diagram of the
+	                          top scores: mean p in each of ece_top's bins,
+	                          from the lowest scores to the highest */
+	double rel_y[FOCAL_TRAIN_REL_BINS]; /* the share of positives in each */
 	long diverged_step;    /* -1, or the step at which the loss, the
 	                          parameters or the held-out scores stopped
 	                          being finite */
-	size_t npoints;        /* curve points recorded (fewer if diverged) */
+	size_t steps_done;     /* updates made (fewer with the plateau rule) */
+	size_t npoints;        /* curve points recorded (fewer if diverged or
+	                          stopped at a plateau) */
 } focal_train_run;
 
 typedef struct {
@@ -290,10 +420,19 @@ typedef struct {
 	                          + 1 more when eval_every does not divide steps */
 	focal_train_run *runs; /* nlosses × nseeds: runs[l * nseeds + k] */
 	focal_train_point *curves; /* nlosses × nseeds × npoints */
+	double chosen_lr[FOCAL_TRAIN_MAX_LOSSES]; /* each loss's rate */
+	focal_train_run *tune; /* nlosses × nlr × ntune tuning runs:
+	                          tune[(l * nlr + j) * ntune + k] (NULL when
+	                          opts.nlr = 0); their ap is validation AP */
+	focal_train_point *tune_curves; /* their curves, npoints each */
 } focal_train_result;
 
 /*
- * Run every (loss, seed) of o, in parallel over o->threads threads.  On
+ * Run the experiment of o, in parallel over o->threads threads.  With a
+ * learning-rate grid (o->nlr > 0), first every (loss, rate, tuning seed);
+ * each loss's rate is the one with the highest mean validation AP over
+ * the tuning seeds (ties: the smaller rate; diverged runs count as AP 0).
+ * Then every (loss, test seed) at its rate (at o->lr when nlr = 0).  On
  * FOCAL_OK, *r holds the runs (free with focal_train_result_free).  A run
  * that diverges is recorded as such and does not fail the experiment.
  * FOCAL_EDOM for invalid options, FOCAL_ENOMEM, FOCAL_ECANCELED (then *r
@@ -310,10 +449,17 @@ const focal_train_point *focal_train_curve(const focal_train_result *r, int l,
 /* ---- statistics over seeds -------------------------------------------- */
 
 enum {
-	FOCAL_TRAIN_M_AP = 0,  /* final held-out AP */
+	FOCAL_TRAIN_M_AP = 0,  /* test AP */
 	FOCAL_TRAIN_M_NOISE,   /* focal_train_run.noise */
 	FOCAL_TRAIN_M_LOSS_NOISE,
-	FOCAL_TRAIN_M_FINAL_LOSS
+	FOCAL_TRAIN_M_FINAL_LOSS,
+	FOCAL_TRAIN_M_FL_NOISE,
+	FOCAL_TRAIN_M_ECE,
+	FOCAL_TRAIN_M_ECE_TOP,
+	FOCAL_TRAIN_M_TEMPERATURE,
+	FOCAL_TRAIN_M_ECE_TOP_TS,
+	FOCAL_TRAIN_M_VAL_AP,
+	FOCAL_TRAIN_NMETRIC
 };
 
 /*
@@ -346,6 +492,64 @@ int focal_train_paired(const focal_train_result *r, int a, int b, int metric,
 
 /* Number of runs of loss l that diverged. */
 int focal_train_diverged(const focal_train_result *r, int l);
+
+/* The metric of one run (NaN when it diverged or has no such value). */
+double focal_train_metric(const focal_train_run *run, int metric);
+
+/*
+ * Two one-sided tests (TOST) of equivalence within ±margin for the mean of
+ * s (a paired difference): p = max(P(T >= (mean + margin)/se),
+ * P(T <= (mean - margin)/se)) with T ~ t(n - 1), se = sd/√n.  "Equivalent
+ * at level a" is p < a, the same as the (1 - 2a) interval lying inside
+ * (-margin, margin).  NaN when s has fewer than 2 values; with sd = 0, 0
+ * inside the margin and 1 outside.  FOCAL_EDOM for margin <= 0.
+ */
+int focal_train_tost(const focal_train_stat *s, double margin, double *p);
+
+/*
+ * Holm's step-down adjustment of n p-values: sorted ascending, adj_(i) =
+ * max over j <= i of min(1, (n - j + 1) p_(j)), written back in the input
+ * order.  NaN p-values are left out (adj NaN) and do not count in n.
+ * p and adj may be the same array.  FOCAL_ENOMEM.
+ */
+int focal_train_holm(const double *p, size_t n, double *adj);
+
+/*
+ * Power of the two-sided one-sample (paired) t-test at level a, n values,
+ * for a true mean difference d and sd: P(|T'| > t_{1-a/2, n-1}) with T'
+ * noncentral t, n - 1 degrees of freedom, noncentrality d √n / sd
+ * (integrated over the chi distribution of the sample sd).  *power in
+ * [0, 1].  FOCAL_EDOM for n < 2, sd <= 0, a outside (0, 1).
+ */
+int focal_train_power(size_t n, double d, double sd, double a, double *power);
+
+/*
+ * The smallest detectable difference: the d > 0 at which
+ * focal_train_power(n, d, sd, a) equals power (in (a, 1)), to a relative
+ * 1e-10.  FOCAL_EDOM for bad arguments.
+ */
+int focal_train_mdd(size_t n, double sd, double a, double power, double *d);
+
+/* The ratio of two variances of paired values, with its interval. */
+typedef struct {
+	size_t n;              /* pairs with both values */
+	double ratio;          /* var(x) / var(y) */
+	double r;              /* correlation of x and y */
+	double ci_lo, ci_hi;   /* Pitman–Morgan interval of the ratio */
+	double p_value;        /* Pitman–Morgan test of ratio = 1 */
+} focal_train_vratio;
+
+/*
+ * Pitman–Morgan test of equal variances of paired samples: the
+ * correlation ρ of x + y and x - y is 0 exactly when var x = var y; t =
+ * ρ √(n-2) / √(1 - ρ²) with n - 2 degrees of freedom.  The interval of F =
+ * var x / var y at level: F (K ∓ √(K² - 1)) with K = 1 + 2 (1 - r²)
+ * t²_{(1+level)/2, n-2} / (n - 2), r the correlation of x and y.  Pairs
+ * with a NaN are skipped; fewer than 3 pairs or a zero variance give NaN.
+ * FOCAL_EDOM for a bad level; FOCAL_ENOMEM.
+ */
+int focal_train_pitman_morgan(const double *x, const double *y, size_t n, double level,
+			      focal_train_vratio *out);
 
 #ifdef __cplusplus
 }

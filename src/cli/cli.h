@@ -114,6 +114,10 @@ int cli_run(struct cli *c, const struct cmd *cmd, int argc, char **argv);
 int cli_term_width(void);
 int cli_term_rows(void);
 
+/* text, words wrapped to lines of at most width characters (80 when
+ * width is 0 or small), and a newline. */
+void cli_put_wrapped(FILE *f, const char *text, int width);
+
 /*
  * Levenshtein distance between two short strings, for "did you mean":
  * 99 when either has 63 bytes or more.

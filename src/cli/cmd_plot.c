@@ -35,7 +35,7 @@ const char cmd_plot_usage[] =
 	"                     standard output; a device or FIFO is written in place\n"
 	"  --output-format F  the format when FILE has no such extension ('-',\n"
 	"                     /dev/stdout): pdf, svg, png, gp, rec or txt\n"
-	"  --gamma LIST       replace the gamma list of every curve\n"
+	"  --gamma LIST       replace the gamma list of every curve (numbers in [0, 100])\n"
 	"  --dpi N            PNG resolution in [10, 2400] (default 300)\n"
 	"  --term             draw the figure as text on standard output (the default\n"
 	"                     when no -o or --window is given)\n"
@@ -58,8 +58,8 @@ const char cmd_figures_usage[] =
 	"  --jobs N          render N figures at a time in worker processes\n"
 	"                    (default: one per CPU, at most 8; 1 = in this process)\n"
 	"  --list            print the figure names and captions instead (tsv:\n"
-	"                    columns name, caption, command: the focal simulate\n"
-	"                    command that prints a population figure's numbers)\n";
+	"                    columns name, caption, command: the focal simulate or\n"
+	"                    focal train command that prints the figure's numbers)\n";
 
 /* Directory holding the figure set: the first of the search path that exists. */
 const char *cli_plots_dir(void)
@@ -280,6 +280,19 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Append the command of every training panel to out, distinct ones joined
+ * by "; ". */
+static void train_commands(const struct spec *s, char *out, size_t cap)
+{
+	for (int p = 0; p < s->npanels; p++) {
+		char cmd[1024];
+		if (spec_train_command(s, p, cmd, sizeof cmd) != 0 || strstr(out, cmd))
+			continue;
+		size_t len = strlen(out);
+		snprintf(out + len, cap - len, "%s%s", len ? "; " : "", cmd);
+	}
+}
+
 /* The sorted names of *.spec files in dir; NULL-terminated, caller frees. */
 static char **list_specs(const char *dir, size_t *n)
 {
@@ -356,6 +369,7 @@ static int list_figures(struct cli *c, const struct spec *specs, size_t n)
 	size_t i = 0;
 	for (; cmd && i < n; i++) {
 		spec_command(&specs[i], cmd[i], sizeof cmd[i]);
+		train_commands(&specs[i], cmd[i], sizeof cmd[i]);
 		struct cell row[3] = {STR(specs[i].name), STR(specs[i].caption), STR(cmd[i])};
 		if (table_add(&t, row) != 0)
 			break;

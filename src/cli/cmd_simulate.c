@@ -47,7 +47,7 @@ const char cmd_simulate_usage[] =
 	"\n"
 	"Evaluation:\n"
 	"  --loss LIST           ce, fl, fgl, ohem, sampled (default all)\n"
-	"  --gamma LIST          gammas for fl and fgl (default 2)\n"
+	"  --gamma LIST          gammas for fl and fgl, in [0, 100] (default 2)\n"
 	"  --alpha A             alpha in [0, 1] for fl, fgl and the balanced ce row (default:\n"
 	"                        fl and fgl unweighted, balanced ce with 0.25)\n"
 	"  --hard P              a negative is hard when p_t < P (default 0.5)\n"

@@ -15,7 +15,7 @@ const char cmd_spread_usage[] =
 	"hard and an easy point, the focusing ratio w(hard)/w(easy) of FL and FGL,\n"
 	"and the spread differential log10 S_FL - log10 S_FGL.\n"
 	"\n"
-	"  --gamma LIST          gammas (default: --gamma-grid 0:5:11)\n"
+	"  --gamma LIST          gammas in [0, 100] (default: --gamma-grid 0:5:11)\n"
 	"  --gamma-grid S:E:N    N gammas from S to E\n"
 	"  --hard P, --easy P    the points (default 0.1 and 0.9)\n"
 	"  --format F            table, tsv, csv, json\n"

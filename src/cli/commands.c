@@ -80,8 +80,8 @@ static const struct cli_excl figures_excl[] = {
 #define SIMULATE_COMPACT "state loss gamma group count loss_share grad_share ess gini frac90 " \
 	"fraction cum_loss bin_lo bin_hi"
 #define SPREAD_COMPACT "gamma w_fl_hard w_fl_easy w_fgl_hard w_fgl_easy focus_fl focus_fgl spread_diff"
-#define TRAIN_COMPACT "loss gamma alpha seeds diverged ap_mean ap_ci_low ap_ci_high p_value " \
-	"noise_mean seed ap noise final_loss diverged_step"
+#define TRAIN_COMPACT "loss gamma alpha lr seeds ap_mean ap_ci_low ap_ci_high p_holm mdd verdict " \
+	"seed ap val_ap final_loss diverged_step val_ap_mean chosen bin p_mean freq_mean"
 
 const struct cmd cli_commands[] = {
 	{"eval", cmd_eval, "losses, derivatives, weights and the residual at points", cmd_eval_usage, cmd_eval_opts, points_excl, EVAL_COMPACT},

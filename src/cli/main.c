@@ -54,6 +54,14 @@ static int finish(struct cli *c, int st)
 	errno = 0;
 	if ((fflush(stdout) == 0 && !ferror(stdout)) || (st != CLI_OK && st != CLI_FAIL))
 		return st;
+	if (errno == 0) {
+		/* A write failed earlier (stdio dropped the buffer, and errno
+		 * has moved on since): one more byte tells why.  The output is
+		 * already incomplete, so the byte cannot spoil it. */
+		clearerr(stdout);
+		fputc('\n', stdout);
+		fflush(stdout);
+	}
 	cli_error(c, "cannot write the output: %s", strerror(errno ? errno : EIO));
 	return CLI_USAGE;
 }

@@ -402,3 +402,33 @@ int table_write(struct cli *c, const struct table *t, enum cli_format f)
 	cli_error(c, "cannot write the output: %s", strerror(errno ? errno : EIO));
 	return -1;
 }
+
+/* Characters, not bytes: UTF-8 continuation bytes do not count. */
+static size_t text_cols(const char *s, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return k;
+}
+
+void cli_put_wrapped(FILE *f, const char *text, int width)
+{
+	size_t w = width > 20 ? (size_t)width : 80, col = 0;
+	const char *p = text;
+	while (*p) {
+		size_t sp = strspn(p, " "), n = strcspn(p + sp, " ");
+		size_t wc = text_cols(p + sp, n);
+		if (col > 0 && col + 1 + wc > w) {
+			fputc('\n', f);
+			col = 0;
+		} else if (col > 0) {
+			fputc(' ', f);
+			col++;
+		}
+		fwrite(p + sp, 1, n, f);
+		col += wc;
+		p += sp + n;
+	}
+	fputc('\n', f);
+}

@@ -82,7 +82,10 @@ static void derive_groups(struct tacc *sum, int nspecs)
 
 /*
  * (Σg)² / Σg², with Σg² = big + small / FOCAL__G2_SCALE² (FOCAL__G2_SPLIT),
- * in long double, whose range holds both parts at one scale.
+ * in doubles (long double may be double, and is under valgrind).  When
+ * big > 0 it is at least 2^-800 and the small part matters only down to
+ * 2^-853, so scaling small down loses nothing; when big = 0 every g is
+ * below the split and the ratio is taken at the scale of small.
  * Cauchy–Schwarz puts it in [1, count]; rounding is not let out of that.
  * A group whose gradients are all 0 reads count (the limit of equal
  * weights); an empty group 0.
@@ -91,14 +94,14 @@ static double ess(double gsum, double big, double small, uint64_t count)
 {
 	if (count == 0)
 		return 0.0;
-	/* scaled by FOCAL__G2_SCALE² throughout */
-	long double sc = FOCAL__G2_SCALE;
-	long double g2 = (long double)big * sc * sc + small;
-	if (!(g2 > 0.0L))
+	double r;
+	if (big > 0.0)
+		r = gsum / sqrt(big + small / FOCAL__G2_SCALE / FOCAL__G2_SCALE);
+	else if (small > 0.0)
+		r = gsum * FOCAL__G2_SCALE / sqrt(small);
+	else
 		return (double)count;
-	long double gs = (long double)gsum * sc;
-	double e = (double)(gs * gs / g2);
-	return fmin(fmax(e, 1.0), (double)count);
+	return fmin(fmax(r * r, 1.0), (double)count);
 }
 
 static void finish(focal_pop_result *r, struct tacc *sum)

@@ -1,6 +1,7 @@
 /*
- * Training experiments: every (loss, seed) run, in parallel over seeds and
- * losses, and the statistics over seeds (docs/train.md).
+ * Training experiments: every (loss, rate, tuning seed) run, the choice of
+ * each loss's rate, then every (loss, test seed) run, in parallel over
+ * seeds and losses (docs/train.md).
  *
  * Determinism.  A run is single-threaded; its data, initial parameters and
  * minibatch order come from GSL streams seeded from the run's seed alone,
@@ -12,7 +13,6 @@
 #include "train_internal.h"
 #include "work.h"
 
-#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <pthread.h>
@@ -22,73 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_SEEDS 100000
-#define MAX_THREADS 256
 /* Steps between updates of the shared progress counter. */
 #define PROGRESS_CHUNK 16
-
-void focal_train_opts_default(focal_train_opts *o)
-{
-	memset(o, 0, sizeof *o);
-	o->task = (focal_train_task){.dim = 8, .n_train = 500000, .n_test = 100000,
-				     .neg_per_pos = 1000.0, .hard_share = 0.01,
-				     .separation = 4.0, .hard_dist = 2.0};
-	o->model = FOCAL_TRAIN_MLP;
-	o->hidden = 32;
-	o->prior = 0.01;
-	o->optimizer = FOCAL_TRAIN_SGD;
-	o->lr = 0.01;
-	o->momentum = 0.9;
-	o->beta1 = 0.9;
-	o->beta2 = 0.999;
-	o->eps = 1e-8;
-	o->batch = 4096;
-	o->steps = 1000;
-	o->seed = 1;
-	o->nseeds = 10;
-}
-
-int focal_train_opts_add(focal_train_opts *o, int loss, double gamma, double alpha)
-{
-	if (o->nlosses >= FOCAL_TRAIN_MAX_LOSSES)
-		return FOCAL_EDOM;
-	focal_train_loss l = {loss, gamma, alpha, 3.0};
-	if (loss != FOCAL_TRAIN_FL && loss != FOCAL_TRAIN_FGL)
-		l.gamma = 0.0;
-	if (loss == FOCAL_TRAIN_CE || loss == FOCAL_TRAIN_OHEM)
-		l.alpha = NAN;
-	if (focal_train_loss_check(&l) != FOCAL_OK)
-		return FOCAL_EDOM;
-	o->losses[o->nlosses++] = l;
-	return FOCAL_OK;
-}
-
-int focal_train_opts_check(const focal_train_opts *o)
-{
-	if (focal_train_task_check(&o->task) != FOCAL_OK)
-		return FOCAL_EDOM;
-	if (o->model != FOCAL_TRAIN_LOGISTIC && o->model != FOCAL_TRAIN_MLP)
-		return FOCAL_EDOM;
-	if (o->model == FOCAL_TRAIN_MLP && (o->hidden < 1 || o->hidden > 4096))
-		return FOCAL_EDOM;
-	if (!(o->prior > 0.0 && o->prior < 1.0))
-		return FOCAL_EDOM;
-	if (o->optimizer != FOCAL_TRAIN_SGD && o->optimizer != FOCAL_TRAIN_ADAM)
-		return FOCAL_EDOM;
-	if (!(o->lr > 0.0) || isinf(o->lr) || !(o->momentum >= 0.0 && o->momentum < 1.0) ||
-	    !(o->beta1 >= 0.0 && o->beta1 < 1.0) || !(o->beta2 >= 0.0 && o->beta2 < 1.0) ||
-	    !(o->eps > 0.0) || isinf(o->eps))
-		return FOCAL_EDOM;
-	if (o->batch < 1 || o->batch > o->task.n_train || o->steps < 1)
-		return FOCAL_EDOM;
-	if (o->nlosses < 1 || o->nlosses > FOCAL_TRAIN_MAX_LOSSES ||
-	    o->nseeds < 1 || o->nseeds > MAX_SEEDS || o->threads < 0)
-		return FOCAL_EDOM;
-	for (int i = 0; i < o->nlosses; i++)
-		if (focal_train_loss_check(&o->losses[i]) != FOCAL_OK)
-			return FOCAL_EDOM;
-	return FOCAL_OK;
-}
 
 static size_t eval_every(const focal_train_opts *o)
 {
@@ -104,21 +39,36 @@ static size_t eval_every(const focal_train_opts *o)
  * What a worker thread owns: the data of one data seed, kept between runs,
  * and the training rows in the current epoch's order (epoch), so that a
  * minibatch is a contiguous slice: gathering random rows at every step
- * would spend most of the time waiting for memory.
+ * would spend most of the time waiting for memory.  The test split is
+ * never held as features: its scores are drawn row by row (fscore).
  */
 struct scratch {
 	focal_train_data train, test, epoch;
 	uint64_t data_seed;
 	int have_data;
 	size_t *perm, *ident;
-	double *scores, *appos;
+	double *scores, *appos, *fscore;
+	int8_t *flabel;
+	struct focal__scored *pairs;
 	size_t *apcnt;
+};
+
+/* One run to do: a loss at a rate on a seed, and where its results go. */
+struct target {
+	const focal_train_loss *loss;
+	uint64_t seed;
+	double lr;
+	int final;             /* a test-seed run: score the test split */
+	focal_train_run *run;
+	focal_train_point *pts;
 };
 
 struct exp {
 	const focal_train_opts *o;
 	focal_train_result *r;
-	size_t njobs, every;
+	size_t every, total_jobs;
+	int stage;             /* 0 tuning, 1 test */
+	size_t njobs;          /* of this stage */
 	atomic_size_t next_job;
 	atomic_size_t steps_done;
 	focal__work w;          /* the stop request every loop polls (work.h) */
@@ -139,8 +89,36 @@ static void scratch_free(struct scratch *s)
 	free(s->ident);
 	free(s->scores);
 	free(s->appos);
+	free(s->fscore);
+	free(s->flabel);
+	free(s->pairs);
 	free(s->apcnt);
 	memset(s, 0, sizeof *s);
+}
+
+static int scratch_alloc(struct scratch *s, const focal_train_opts *o)
+{
+	size_t n = o->task.n_train, nv = o->task.n_test, nf = o->task.n_final;
+	size_t nmax = nf > nv ? nf : nv;
+	s->perm = malloc(n * sizeof *s->perm);
+	s->ident = malloc(o->batch * sizeof *s->ident);
+	s->epoch.x = malloc(n * (size_t)o->task.dim * sizeof *s->epoch.x);
+	s->epoch.label = malloc(n);
+	s->epoch.group = malloc(n);
+	s->scores = malloc(nv * sizeof *s->scores);
+	s->appos = malloc(nmax * sizeof *s->appos);
+	s->apcnt = malloc((nmax + 1) * sizeof *s->apcnt);
+	s->pairs = malloc(nmax * sizeof *s->pairs);
+	if (nf > 0) {
+		s->fscore = malloc(nf * sizeof *s->fscore);
+		s->flabel = malloc(nf);
+	}
+	if (!s->perm || !s->ident || !s->epoch.x || !s->epoch.label || !s->epoch.group ||
+	    !s->scores || !s->appos || !s->apcnt || !s->pairs || (nf > 0 && (!s->fscore || !s->flabel)))
+		return FOCAL_ENOMEM;
+	for (size_t b = 0; b < o->batch; b++)
+		s->ident[b] = b;
+	return FOCAL_OK;
 }
 
 static int scratch_data(struct scratch *s, const focal_train_opts *o, uint64_t ds,
@@ -156,24 +134,10 @@ static int scratch_data(struct scratch *s, const focal_train_opts *o, uint64_t d
 	if (st == FOCAL_OK)
 		st = focal__train_data_make_w(&o->task, o->task.n_test, ds, FOCAL__STREAM_TEST,
 					       &s->test, w);
+	if (st == FOCAL_OK && s->perm == NULL)
+		st = scratch_alloc(s, o);
 	if (st != FOCAL_OK)
 		return st;
-	if (s->perm == NULL) {
-		size_t n = o->task.n_train;
-		s->perm = malloc(n * sizeof *s->perm);
-		s->ident = malloc(o->batch * sizeof *s->ident);
-		s->epoch.x = malloc(n * (size_t)o->task.dim * sizeof *s->epoch.x);
-		s->epoch.label = malloc(n);
-		s->epoch.group = malloc(n);
-		s->scores = malloc(o->task.n_test * sizeof *s->scores);
-		s->appos = malloc(o->task.n_test * sizeof *s->appos);
-		s->apcnt = malloc((o->task.n_test + 1) * sizeof *s->apcnt);
-		if (!s->perm || !s->ident || !s->epoch.x || !s->epoch.label || !s->epoch.group ||
-		    !s->scores || !s->appos || !s->apcnt)
-			return FOCAL_ENOMEM;
-		for (size_t b = 0; b < o->batch; b++)
-			s->ident[b] = b;
-	}
 	s->data_seed = ds;
 	s->have_data = 1;
 	return FOCAL_OK;
@@ -201,56 +165,12 @@ static void new_epoch(struct scratch *s, gsl_rng *rng, focal__work *w)
 	}
 }
 
-/* Held-out AP of m; FOCAL_EDOM when a score is NaN (a diverged model). */
+/* Validation AP of m; FOCAL_EDOM when a score is NaN (a diverged model). */
 static int heldout_ap(const focal_train_model *m, struct scratch *s, double *ap, focal__work *w)
 {
 	if (focal__train_scores_w(m, &s->test, s->scores, w) != FOCAL_OK)
 		return FOCAL_ECANCELED;
 	return focal__train_ap_ws(s->scores, s->test.label, s->test.n, s->appos, s->apcnt, ap);
-}
-
-/* Welford's running mean and variance. */
-struct welford {
-	size_t n;
-	double mean, m2;
-};
-
-static void welford_add(struct welford *w, double v)
-{
-	w->n++;
-	double d = v - w->mean;
-	w->mean += d / (double)w->n;
-	w->m2 += d * (v - w->mean);
-}
-
-static double welford_sd(const struct welford *w)
-{
-	return w->n >= 2 ? sqrt(w->m2 / (double)(w->n - 1)) : NAN;
-}
-
-/* One parameter update; 0 when every parameter stays finite. */
-static int update(const focal_train_opts *o, focal_train_model *m, const double *g,
-		  double *s1, double *s2, double *b1t, double *b2t)
-{
-	int bad = 0;
-	if (o->optimizer == FOCAL_TRAIN_SGD) {
-		for (size_t k = 0; k < m->nparams; k++) {
-			s1[k] = o->momentum * s1[k] + g[k];
-			m->w[k] -= o->lr * s1[k];
-			bad |= !isfinite(m->w[k]);
-		}
-		return bad;
-	}
-	*b1t *= o->beta1;
-	*b2t *= o->beta2;
-	double c1 = 1.0 / (1.0 - *b1t), c2 = 1.0 / (1.0 - *b2t);
-	for (size_t k = 0; k < m->nparams; k++) {
-		s1[k] = o->beta1 * s1[k] + (1.0 - o->beta1) * g[k];
-		s2[k] = o->beta2 * s2[k] + (1.0 - o->beta2) * g[k] * g[k];
-		m->w[k] -= o->lr * (s1[k] * c1) / (sqrt(s2[k] * c2) + o->eps);
-		bad |= !isfinite(m->w[k]);
-	}
-	return bad;
 }
 
 /* Shares of Σ|dℓ/dx| by group; 0 when the step has no gradient at all. */
@@ -266,139 +186,277 @@ static int shares(const focal_train_batch_out *bo, double *sh)
 	return 1;
 }
 
-static int run_one(struct exp *e, struct scratch *s, int l, int k)
-{
-	const focal_train_opts *o = e->o;
-	focal_train_result *r = e->r;
-	const focal_train_loss *loss = &o->losses[l];
-	uint64_t seed = o->seed + (uint64_t)k;
-	focal_train_run *run = &r->runs[(size_t)l * (size_t)o->nseeds + (size_t)k];
-	focal_train_point *pts = r->curves + ((size_t)l * (size_t)o->nseeds + (size_t)k) * r->npoints;
-	*run = (focal_train_run){seed, NAN, NAN, NAN, NAN, -1, 0};
-
-	int st = scratch_data(s, o, o->fixed_data ? o->data_seed : seed, &e->w);
-	if (st != FOCAL_OK)
-		return st;
+/* What the steps of one run accumulate. */
+struct runctx {
+	const focal_train_opts *o;
+	struct scratch *s;
+	const struct target *tg;
 	focal_train_model m;
+	struct focal__optstate os;
 	struct focal__train_ws ws;
-	st = focal_train_model_init(&m, o->model, o->task.dim, o->hidden, o->prior, seed);
-	if (st != FOCAL_OK)
-		return st;
-	gsl_rng *order = focal__rng_new(seed, FOCAL__STREAM_ORDER);
-	double *grad = malloc(m.nparams * sizeof *grad);
-	double *s1 = calloc(m.nparams, sizeof *s1), *s2 = calloc(m.nparams, sizeof *s2);
-	st = focal__train_ws_init(&ws, &m, o->batch);
-	ws.w = &e->w;
-	if (st == FOCAL_OK && (!order || !grad || !s1 || !s2)) {
-		focal__train_ws_free(&ws);
-		st = FOCAL_ENOMEM;
-	}
-	if (st != FOCAL_OK) {
-		focal__rng_free(order);
-		free(grad);
-		free(s1);
-		free(s2);
-		focal_train_model_free(&m);
-		return st;
-	}
+	gsl_rng *order;
+	size_t np, t_done;
+	long diverged;
+	double prev_log, prev_fl;
+	struct focal__welford lnoise, fnoise;
+	double wloss, wshare[FOCAL_TRAIN_NGROUP];
+	size_t wn, wsn;
+	double best_ap;
+	size_t since_best;
+};
 
-	size_t n = o->task.n_train, every = e->every, np = 0, cursor = n;
+/* Log-loss roughness over the second half: successive differences. */
+static void rough_add(struct focal__welford *w, double *prev, double v, int second_half)
+{
+	double lg = v > 0.0 ? log(v) : NAN;
+	if (second_half && !isnan(lg) && !isnan(*prev))
+		focal__welford_add(w, lg - *prev);
+	*prev = lg;
+}
+
+/* A curve point after step t; 1 to stop (a plateau), -1 diverged. */
+static int curve_point(struct runctx *c, size_t t)
+{
+	double ap;
+	if (heldout_ap(&c->m, c->s, &ap, c->ws.w) != FOCAL_OK)
+		return -1;
+	focal_train_point *p = &c->tg->pts[c->np++];
+	p->step = t;
+	p->loss = c->wloss / (double)c->wn;
+	p->ap = ap;
+	for (int g = 0; g < FOCAL_TRAIN_NGROUP; g++)
+		p->share[g] = c->wsn ? c->wshare[g] / (double)c->wsn : NAN;
+	c->wloss = 0.0;
+	c->wn = c->wsn = 0;
+	memset(c->wshare, 0, sizeof c->wshare);
+	if (ap > c->best_ap) {
+		c->best_ap = ap;
+		c->since_best = 0;
+	} else {
+		c->since_best++;
+	}
+	return c->o->plateau > 0 && c->since_best >= c->o->plateau;
+}
+
+/* One step t: a minibatch, its gradient, an update, maybe a curve point.
+ * 0 to go on, 1 to stop, or a status < 0 (as -status). */
+static int one_step(struct exp *e, struct runctx *c, size_t t, size_t *cursor)
+{
+	const focal_train_opts *o = c->o;
+	struct scratch *s = c->s;
+	size_t n = o->task.n_train;
+	if (*cursor + o->batch > n) {
+		new_epoch(s, c->order, c->ws.w);
+		*cursor = 0;
+	}
+	/* the minibatch: rows cursor .. cursor + batch - 1 of the epoch */
+	focal_train_data mb = {o->batch, o->task.dim, s->epoch.x + *cursor * (size_t)o->task.dim,
+			       s->epoch.label + *cursor, s->epoch.group + *cursor, 0, 0};
+	focal_train_batch_out bo;
+	int st = focal__train_batch_ws(&c->m, c->tg->loss, &mb, s->ident, o->batch, c->os.g, &bo, &c->ws);
+	if (st != FOCAL_OK)
+		return -st;
+	*cursor += o->batch;
+	focal__train_normalise(o, &c->os, c->m.nparams, &bo);
+	double sh[FOCAL_TRAIN_NGROUP];
+	int has_sh = shares(&bo, sh);
+	if (t == 1) {
+		c->tg->pts[0].loss = bo.loss;
+		if (has_sh)
+			memcpy(c->tg->pts[0].share, sh, sizeof sh);
+	}
+	focal__train_adjust_grad(o, &c->m, c->os.g);
+	if (!isfinite(bo.loss) || focal__train_update(o, &c->m, &c->os, focal__train_rate_at(o, c->tg->lr, t)) != 0) {
+		c->diverged = (long)t;
+		return 1;
+	}
+	c->wloss += bo.loss;
+	c->wn++;
+	if (has_sh) {
+		for (int g = 0; g < FOCAL_TRAIN_NGROUP; g++)
+			c->wshare[g] += sh[g];
+		c->wsn++;
+	}
+	/* step-to-step variability of log loss over the second half */
+	rough_add(&c->lnoise, &c->prev_log, bo.loss, 2 * t > o->steps);
+	rough_add(&c->fnoise, &c->prev_fl, bo.loss_fl, 2 * t > o->steps);
+	c->t_done = t;
+	if (t % e->every == 0 || t == o->steps) {
+		int r = curve_point(c, t);
+		if (r < 0)
+			c->diverged = (long)t;
+		return r != 0;
+	}
+	return 0;
+}
+
+/* The steps of a run; a status. */
+static int run_steps(struct exp *e, struct runctx *c)
+{
+	const focal_train_opts *o = c->o;
+	size_t n = o->task.n_train, cursor = n, pending = 0, taken = 0;
 	for (size_t i = 0; i < n; i++)
-		s->perm[i] = i;
-	double ap0 = NAN, b1t = 1.0, b2t = 1.0, prev_log = NAN;
-	double wloss = 0.0, wshare[FOCAL_TRAIN_NGROUP] = {0.0, 0.0, 0.0};
-	size_t wn = 0, wsn = 0, pending = 0;
-	struct welford lnoise = {0, 0.0, 0.0};
-	long diverged = -1;
-	if (heldout_ap(&m, s, &ap0, &e->w) != FOCAL_OK)
-		diverged = 0;
-	for (size_t t = 1; t <= o->steps && diverged < 0; t++) {
+		c->s->perm[i] = i;
+	double ap0;
+	if (heldout_ap(&c->m, c->s, &ap0, c->ws.w) != FOCAL_OK) {
+		c->diverged = 0;
+		return FOCAL_OK;
+	}
+	c->tg->pts[0] = (focal_train_point){0, NAN, ap0, {NAN, NAN, NAN}};
+	c->np = 1;
+	c->best_ap = ap0;
+	int st = FOCAL_OK;
+	for (size_t t = 1; t <= o->steps; t++) {
+		/* a poll point per step: cancellation is seen within one step */
 		if (focal__work_stopped(&e->w)) {
 			st = FOCAL_ECANCELED;
 			break;
 		}
-		if (cursor + o->batch > n) {
-			new_epoch(s, order, &e->w);
-			cursor = 0;
-		}
-		/* the minibatch: rows cursor .. cursor + batch - 1 of the epoch */
-		focal_train_data mb = {o->batch, o->task.dim, s->epoch.x + cursor * (size_t)o->task.dim,
-				       s->epoch.label + cursor, s->epoch.group + cursor, 0, 0};
-		focal_train_batch_out bo;
-		st = focal__train_batch_ws(&m, loss, &mb, s->ident, o->batch, grad, &bo, &ws);
-		if (st != FOCAL_OK)
-			break;
-		cursor += o->batch;
-		double sh[FOCAL_TRAIN_NGROUP];
-		int has_sh = shares(&bo, sh);
-		if (t == 1) {
-			pts[0] = (focal_train_point){0, bo.loss, ap0, {NAN, NAN, NAN}};
-			if (has_sh)
-				memcpy(pts[0].share, sh, sizeof sh);
-			np = 1;
-		}
-		if (!isfinite(bo.loss) || update(o, &m, grad, s1, s2, &b1t, &b2t) != 0) {
-			diverged = (long)t;
-			break;
-		}
-		wloss += bo.loss;
-		wn++;
-		if (has_sh) {
-			for (int g = 0; g < FOCAL_TRAIN_NGROUP; g++)
-				wshare[g] += sh[g];
-			wsn++;
-		}
-		/* step-to-step variability of log loss over the second half */
-		double lg = bo.loss > 0.0 ? log(bo.loss) : NAN;
-		if (2 * t > o->steps && !isnan(lg) && !isnan(prev_log))
-			welford_add(&lnoise, lg - prev_log);
-		prev_log = lg;
-		if (t % every == 0 || t == o->steps) {
-			double ap;
-			if (heldout_ap(&m, s, &ap, &e->w) != FOCAL_OK) {
-				diverged = (long)t;
-				break;
-			}
-			focal_train_point *p = &pts[np++];
-			p->step = t;
-			p->loss = wloss / (double)wn;
-			p->ap = ap;
-			for (int g = 0; g < FOCAL_TRAIN_NGROUP; g++)
-				p->share[g] = wsn ? wshare[g] / (double)wsn : NAN;
-			wloss = 0.0;
-			wn = wsn = 0;
-			memset(wshare, 0, sizeof wshare);
-		}
+		int r = one_step(e, c, t, &cursor);
+		taken++;
 		if (++pending == PROGRESS_CHUNK) {
 			atomic_fetch_add(&e->steps_done, pending);
 			pending = 0;
 		}
+		if (r < 0)
+			st = -r;
+		if (r != 0)
+			break;
 	}
-	atomic_fetch_add(&e->steps_done, pending);
-	if (st == FOCAL_OK) {
-		run->npoints = np;
-		run->diverged_step = diverged;
-		if (diverged < 0) {
-			run->ap = pts[np - 1].ap;
-			run->final_loss = pts[np - 1].loss;
-			run->loss_noise = welford_sd(&lnoise);
-			struct welford an = {0, 0.0, 0.0};
-			for (size_t i = 1; i < np; i++)
-				if (2 * pts[i - 1].step >= o->steps)
-					welford_add(&an, pts[i].ap - pts[i - 1].ap);
-			run->noise = welford_sd(&an);
-		}
-	}
-	focal__train_ws_free(&ws);
-	focal__rng_free(order);
-	free(grad);
-	free(s1);
-	free(s2);
-	focal_train_model_free(&m);
+	/* steps not taken (a plateau, a divergence) count as done */
+	atomic_fetch_add(&e->steps_done, pending + (o->steps - taken));
 	return st;
 }
 
-/* ---- threads ---------------------------------------------------------------- */
+/* Test AP and calibration of a finished run (docs/train.md). */
+static int run_test(struct runctx *c, uint64_t data_seed, focal_train_run *run)
+{
+	const focal_train_opts *o = c->o;
+	struct scratch *s = c->s;
+	/* validation scores of the final parameters: the temperature's data */
+	focal__train_scores(&c->m, &s->test, s->scores);
+	double temp = focal__train_temperature(s->scores, s->test.label, s->test.n);
+	const double *sc = s->scores;
+	const int8_t *lab = s->test.label;
+	size_t n = s->test.n;
+	if (o->task.n_final > 0) {
+		n = o->task.n_final;
+		int st = focal__train_score_split(&c->m, &o->task, n, data_seed, FOCAL__STREAM_FINAL,
+						  s->fscore, s->flabel);
+		if (st != FOCAL_OK)
+			return st;
+		sc = s->fscore;
+		lab = s->flabel;
+	}
+	if (focal__train_ap_ws(sc, lab, n, s->appos, s->apcnt, &run->ap) != FOCAL_OK) {
+		run->ap = NAN;
+		run->diverged_step = (long)c->t_done;
+		return FOCAL_OK;
+	}
+	size_t npos = 0;
+	for (size_t i = 0; i < n; i++) {
+		s->pairs[i] = (struct focal__scored){sc[i], lab[i]};
+		npos += lab[i] != 0;
+	}
+	focal__train_calibrate(s->pairs, n, npos, temp, run);
+	return FOCAL_OK;
+}
+
+/* The run's summary numbers from its curve and accumulators. */
+static void run_summary(struct runctx *c, focal_train_run *run)
+{
+	const focal_train_point *pts = c->tg->pts;
+	size_t np = c->np;
+	run->npoints = np;
+	run->steps_done = c->t_done;
+	run->diverged_step = c->diverged;
+	if (c->diverged >= 0)
+		return;
+	run->val_ap = pts[np - 1].ap;
+	run->ap = run->val_ap;
+	run->final_loss = pts[np - 1].loss;
+	run->loss_noise = focal__welford_sd(&c->lnoise);
+	int fl_valued = c->tg->loss->loss == FOCAL_TRAIN_FL || c->tg->loss->loss == FOCAL_TRAIN_FGL;
+	run->fl_noise = fl_valued ? focal__welford_sd(&c->fnoise) : NAN;
+	struct focal__welford an = {0, 0.0, 0.0};
+	for (size_t i = 1; i < np; i++)
+		if (2 * pts[i - 1].step >= c->o->steps)
+			focal__welford_add(&an, pts[i].ap - pts[i - 1].ap);
+	run->noise = focal__welford_sd(&an);
+}
+
+static int run_one(struct exp *e, struct scratch *s, const struct target *tg)
+{
+	const focal_train_opts *o = e->o;
+	focal_train_run *run = tg->run;
+	*run = (focal_train_run){.seed = tg->seed, .lr = tg->lr, .ap = NAN, .val_ap = NAN,
+				 .noise = NAN, .loss_noise = NAN, .fl_noise = NAN,
+				 .final_loss = NAN, .ece = NAN, .ece_top = NAN,
+				 .temperature = NAN, .ece_top_ts = NAN, .diverged_step = -1};
+	for (int b = 0; b < FOCAL_TRAIN_REL_BINS; b++)
+		run->rel_p[b] = run->rel_y[b] = NAN;
+	uint64_t ds = o->fixed_data ? o->data_seed : tg->seed;
+	int st = scratch_data(s, o, ds, &e->w);
+	if (st != FOCAL_OK)
+		return st;
+	struct runctx c;
+	memset(&c, 0, sizeof c);
+	c.o = o;
+	c.s = s;
+	c.tg = tg;
+	c.diverged = -1;
+	c.prev_log = c.prev_fl = NAN;
+	c.os = (struct focal__optstate){NULL, NULL, NULL, 1.0, 1.0, o->norm_init};
+	st = focal_train_model_init(&c.m, o->model, o->task.dim, o->hidden, o->prior, tg->seed);
+	if (st != FOCAL_OK)
+		return st;
+	st = focal__train_ws_init(&c.ws, &c.m, o->batch);
+	c.ws.w = &e->w;
+	c.order = focal__rng_new(tg->seed, FOCAL__STREAM_ORDER);
+	c.os.g = malloc(c.m.nparams * sizeof *c.os.g);
+	c.os.s1 = calloc(c.m.nparams, sizeof *c.os.s1);
+	c.os.s2 = calloc(c.m.nparams, sizeof *c.os.s2);
+	if (st == FOCAL_OK && (!c.order || !c.os.g || !c.os.s1 || !c.os.s2))
+		st = FOCAL_ENOMEM;
+	if (st == FOCAL_OK)
+		st = run_steps(e, &c);
+	if (st == FOCAL_OK) {
+		run_summary(&c, run);
+		if (tg->final && run->diverged_step < 0)
+			st = run_test(&c, ds, run);
+	}
+	focal__train_ws_free(&c.ws);
+	focal__rng_free(c.order);
+	free(c.os.g);
+	free(c.os.s1);
+	free(c.os.s2);
+	focal_train_model_free(&c.m);
+	return st;
+}
+
+/* ---- jobs and threads ----------------------------------------------------- */
+
+/*
+ * Job j of the current stage.  Tuning: seed k = j / (nlosses · nlr), then
+ * loss, then rate; test: seed k = j / nlosses, then loss.  Consecutive
+ * jobs share a seed, so a worker reuses its data.
+ */
+static void job_target(const struct exp *e, size_t j, struct target *tg)
+{
+	const focal_train_opts *o = e->o;
+	focal_train_result *r = e->r;
+	size_t nl = (size_t)o->nlosses;
+	if (e->stage == 0) {
+		size_t nlr = (size_t)o->nlr, k = j / (nl * nlr), l = j / nlr % nl, lr = j % nlr;
+		size_t slot = (l * nlr + lr) * (size_t)o->ntune + k;
+		*tg = (struct target){&o->losses[l], o->tune_seed + k, o->lr_grid[lr], 0,
+				      &r->tune[slot], r->tune_curves + slot * r->npoints};
+		return;
+	}
+	size_t k = j / nl, l = j % nl, slot = l * (size_t)o->nseeds + k;
+	*tg = (struct target){&o->losses[l], o->seed + k, r->chosen_lr[l], 1, &r->runs[slot],
+			      r->curves + slot * r->npoints};
+}
 
 static void set_err(struct exp *e, int st)
 {
@@ -409,31 +467,37 @@ static void set_err(struct exp *e, int st)
 	focal__work_cancel(&e->w);
 }
 
-/* Take jobs until none is left: job j is seed j / nlosses, loss j % nlosses. */
-static void work(struct exp *e)
+static int do_job(struct exp *e, struct scratch *s, size_t j)
 {
-	struct scratch s;
-	memset(&s, 0, sizeof s);
+	struct target tg;
+	job_target(e, j, &tg);
+	return run_one(e, s, &tg);
+}
+
+/* Take jobs until none is left. */
+static void work(struct exp *e, struct scratch *s)
+{
 	for (;;) {
 		if (focal__work_stopped(&e->w))
 			break;
 		size_t j = atomic_fetch_add(&e->next_job, 1);
 		if (j >= e->njobs)
 			break;
-		int nl = e->o->nlosses;
-		int st = run_one(e, &s, (int)(j % (size_t)nl), (int)(j / (size_t)nl));
+		int st = do_job(e, s, j);
 		if (st != FOCAL_OK) {
 			set_err(e, st);
 			break;
 		}
 	}
-	scratch_free(&s);
 }
 
 static void *worker_main(void *arg)
 {
 	struct exp *e = arg;
-	work(e);
+	struct scratch s;
+	memset(&s, 0, sizeof s);
+	work(e, &s);
+	scratch_free(&s);
 	pthread_mutex_lock(&e->lock);
 	e->running--;
 	pthread_cond_signal(&e->done_cond);
@@ -448,8 +512,8 @@ static int nthreads(const focal_train_opts *o, size_t njobs)
 		nt = sysconf(_SC_NPROCESSORS_ONLN);
 	if (nt < 1)
 		nt = 1;
-	if (nt > MAX_THREADS)
-		nt = MAX_THREADS;
+	if (nt > FOCAL_TRAIN_MAX_THREADS)
+		nt = FOCAL_TRAIN_MAX_THREADS;
 	if ((size_t)nt > njobs)
 		nt = (long)njobs;
 	return (int)nt;
@@ -460,9 +524,120 @@ static int report(struct exp *e)
 	const focal_train_opts *o = e->o;
 	if (o->progress == NULL)
 		return 0;
-	double total = (double)e->njobs * (double)o->steps;
+	double total = (double)e->total_jobs * (double)o->steps;
 	double done = (double)atomic_load(&e->steps_done) / total;
 	return o->progress(done > 1.0 ? 1.0 : done, o->progress_ctx);
+}
+
+/* Wait for the workers, reporting progress every 50 ms. */
+static void wait_workers(struct exp *e)
+{
+	pthread_mutex_lock(&e->lock);
+	while (e->running > 0) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 50000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&e->done_cond, &e->lock, &ts);
+		if (e->running == 0)
+			break;
+		pthread_mutex_unlock(&e->lock);
+		if (report(e))
+			focal__work_cancel(&e->w);
+		pthread_mutex_lock(&e->lock);
+	}
+	pthread_mutex_unlock(&e->lock);
+}
+
+/* Run the njobs jobs of one stage over the threads. */
+static void run_stage(struct exp *e, int stage, size_t njobs)
+{
+	e->stage = stage;
+	e->njobs = njobs;
+	atomic_store(&e->next_job, 0);
+	int nt = nthreads(e->o, njobs);
+	pthread_t *th = malloc((size_t)nt * sizeof *th);
+	int started = 0;
+	if (th) {
+		pthread_mutex_lock(&e->lock);
+		for (int i = 0; i < nt; i++) {
+			e->running++;
+			if (pthread_create(&th[i], NULL, worker_main, e) != 0) {
+				e->running--;
+				break;
+			}
+			started++;
+		}
+		pthread_mutex_unlock(&e->lock);
+	}
+	if (started == 0) {
+		/* no thread: run here, reporting progress between runs */
+		struct scratch s;
+		memset(&s, 0, sizeof s);
+		while (!focal__work_stopped(&e->w)) {
+			size_t j = atomic_fetch_add(&e->next_job, 1);
+			if (j >= njobs)
+				break;
+			int st = do_job(e, &s, j);
+			if (st != FOCAL_OK) {
+				set_err(e, st);
+				break;
+			}
+			if (report(e))
+				focal__work_cancel(&e->w);
+		}
+		scratch_free(&s);
+	} else {
+		wait_workers(e);
+		for (int i = 0; i < started; i++)
+			pthread_join(th[i], NULL);
+	}
+	free(th);
+}
+
+/* Each loss's rate: the best mean validation AP over the tuning seeds
+ * (a diverged run counts as AP 0; ties go to the smaller rate). */
+static void choose_rates(focal_train_result *r)
+{
+	const focal_train_opts *o = &r->opts;
+	for (int l = 0; l < o->nlosses; l++) {
+		double best = -1.0;
+		for (int j = 0; j < o->nlr; j++) {
+			double sum = 0.0;
+			for (int k = 0; k < o->ntune; k++) {
+				const focal_train_run *run = &r->tune[((size_t)l * (size_t)o->nlr + (size_t)j) * (size_t)o->ntune + (size_t)k];
+				sum += run->diverged_step < 0 && !isnan(run->ap) ? run->ap : 0.0;
+			}
+			double mean = sum / (double)o->ntune;
+			if (mean > best) {
+				best = mean;
+				r->chosen_lr[l] = o->lr_grid[j];
+			}
+		}
+	}
+}
+
+static int alloc_result(const focal_train_opts *o, size_t every, focal_train_result *r)
+{
+	r->opts = *o;
+	r->opts.eval_every = every;
+	r->npoints = o->steps / every + 1 + (o->steps % every != 0);
+	size_t nrun = (size_t)o->nlosses * (size_t)o->nseeds;
+	size_t ntune = (size_t)o->nlosses * (size_t)o->nlr * (size_t)o->ntune;
+	r->runs = calloc(nrun, sizeof *r->runs);
+	r->curves = calloc(nrun * r->npoints, sizeof *r->curves);
+	if (o->nlr > 0) {
+		r->tune = calloc(ntune, sizeof *r->tune);
+		r->tune_curves = calloc(ntune * r->npoints, sizeof *r->tune_curves);
+	}
+	for (int l = 0; l < o->nlosses; l++)
+		r->chosen_lr[l] = o->lr;
+	if (!r->runs || !r->curves || (o->nlr > 0 && (!r->tune || !r->tune_curves)))
+		return FOCAL_ENOMEM;
+	return FOCAL_OK;
 }
 
 int focal_train_experiment(const focal_train_opts *o, focal_train_result *r)
@@ -475,13 +650,10 @@ int focal_train_experiment(const focal_train_opts *o, focal_train_result *r)
 	e.o = o;
 	e.r = r;
 	e.every = eval_every(o);
-	e.njobs = (size_t)o->nlosses * (size_t)o->nseeds;
-	r->opts = *o;
-	r->opts.eval_every = e.every;
-	r->npoints = o->steps / e.every + 1 + (o->steps % e.every != 0);
-	r->runs = calloc(e.njobs, sizeof *r->runs);
-	r->curves = calloc(e.njobs * r->npoints, sizeof *r->curves);
-	if (!r->runs || !r->curves) {
+	size_t ntest = (size_t)o->nlosses * (size_t)o->nseeds;
+	size_t ntune = (size_t)o->nlosses * (size_t)o->nlr * (size_t)o->ntune;
+	e.total_jobs = ntest + ntune;
+	if (alloc_result(o, e.every, r) != FOCAL_OK) {
 		focal_train_result_free(r);
 		return FOCAL_ENOMEM;
 	}
@@ -490,62 +662,13 @@ int focal_train_experiment(const focal_train_opts *o, focal_train_result *r)
 	focal__work_init(&e.w, NULL, NULL, 1.0);
 	pthread_mutex_init(&e.lock, NULL);
 	pthread_cond_init(&e.done_cond, NULL);
-
-	int nt = nthreads(o, e.njobs);
-	pthread_t *th = malloc((size_t)nt * sizeof *th);
-	int started = 0;
-	if (th) {
-		pthread_mutex_lock(&e.lock);
-		for (int i = 0; i < nt; i++) {
-			e.running++;
-			if (pthread_create(&th[i], NULL, worker_main, &e) != 0) {
-				e.running--;
-				break;
-			}
-			started++;
-		}
-		pthread_mutex_unlock(&e.lock);
+	if (ntune > 0) {
+		run_stage(&e, 0, ntune);
+		if (!e.err && !focal__work_stopped(&e.w))
+			choose_rates(r);
 	}
-	if (started == 0) {
-		/* no thread: run here, reporting progress between runs */
-		while (!focal__work_stopped(&e.w) && atomic_load(&e.next_job) < e.njobs) {
-			size_t j = atomic_fetch_add(&e.next_job, 1);
-			if (j >= e.njobs)
-				break;
-			struct scratch s;
-			memset(&s, 0, sizeof s);
-			int nl = o->nlosses;
-			int st = run_one(&e, &s, (int)(j % (size_t)nl), (int)(j / (size_t)nl));
-			scratch_free(&s);
-			if (st != FOCAL_OK)
-				set_err(&e, st);
-			else if (report(&e))
-				focal__work_cancel(&e.w);
-		}
-	} else {
-		/* wait for the workers, reporting progress every 50 ms */
-		pthread_mutex_lock(&e.lock);
-		while (e.running > 0) {
-			struct timespec ts;
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += 50000000L;
-			if (ts.tv_nsec >= 1000000000L) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000L;
-			}
-			pthread_cond_timedwait(&e.done_cond, &e.lock, &ts);
-			if (e.running == 0)
-				break;
-			pthread_mutex_unlock(&e.lock);
-			if (report(&e))
-				focal__work_cancel(&e.w);
-			pthread_mutex_lock(&e.lock);
-		}
-		pthread_mutex_unlock(&e.lock);
-		for (int i = 0; i < started; i++)
-			pthread_join(th[i], NULL);
-	}
-	free(th);
+	if (!e.err && !focal__work_stopped(&e.w))
+		run_stage(&e, 1, ntest);
 	int st = e.err;
 	if (st == FOCAL_OK && focal__work_stopped(&e.w))
 		st = FOCAL_ECANCELED;
@@ -562,6 +685,8 @@ void focal_train_result_free(focal_train_result *r)
 {
 	free(r->runs);
 	free(r->curves);
+	free(r->tune);
+	free(r->tune_curves);
 	memset(r, 0, sizeof *r);
 }
 
@@ -570,91 +695,4 @@ const focal_train_point *focal_train_curve(const focal_train_result *r, int l, i
 	if (l < 0 || l >= r->opts.nlosses || k < 0 || k >= r->opts.nseeds || r->curves == NULL)
 		return NULL;
 	return r->curves + ((size_t)l * (size_t)r->opts.nseeds + (size_t)k) * r->npoints;
-}
-
-/* ---- statistics ----------------------------------------------------------- */
-
-int focal_train_stat_of(const double *v, size_t n, double level, focal_train_stat *s)
-{
-	if (!(level > 0.0 && level < 1.0) || (n > 0 && v == NULL))
-		return FOCAL_EDOM;
-	struct welford w = {0, 0.0, 0.0};
-	for (size_t i = 0; i < n; i++)
-		if (!isnan(v[i]))
-			welford_add(&w, v[i]);
-	*s = (focal_train_stat){w.n, NAN, NAN, NAN, NAN, NAN};
-	if (w.n == 0)
-		return FOCAL_OK;
-	s->mean = w.mean;
-	if (w.n == 1)
-		return FOCAL_OK;
-	double df = (double)(w.n - 1);
-	s->sd = welford_sd(&w);
-	double se = s->sd / sqrt((double)w.n);
-	double tq = gsl_cdf_tdist_Pinv(0.5 + level / 2.0, df);
-	s->ci_lo = s->mean - tq * se;
-	s->ci_hi = s->mean + tq * se;
-	if (se == 0.0)
-		s->p_value = s->mean == 0.0 ? 1.0 : 0.0;
-	else
-		s->p_value = 2.0 * gsl_cdf_tdist_Q(fabs(s->mean / se), df);
-	return FOCAL_OK;
-}
-
-static double metric_of(const focal_train_run *run, int metric)
-{
-	if (run->diverged_step >= 0)
-		return NAN;
-	switch (metric) {
-	case FOCAL_TRAIN_M_AP: return run->ap;
-	case FOCAL_TRAIN_M_NOISE: return run->noise;
-	case FOCAL_TRAIN_M_LOSS_NOISE: return run->loss_noise;
-	case FOCAL_TRAIN_M_FINAL_LOSS: return run->final_loss;
-	default: return NAN;
-	}
-}
-
-static int stat_runs(const focal_train_result *r, int a, int b, int metric, double level,
-		     focal_train_stat *s)
-{
-	int ns = r->opts.nseeds;
-	if (a < 0 || a >= r->opts.nlosses || b >= r->opts.nlosses || r->runs == NULL ||
-	    metric < FOCAL_TRAIN_M_AP || metric > FOCAL_TRAIN_M_FINAL_LOSS)
-		return FOCAL_EDOM;
-	double *v = malloc((size_t)ns * sizeof *v);
-	if (v == NULL)
-		return FOCAL_ENOMEM;
-	for (int k = 0; k < ns; k++) {
-		double x = metric_of(&r->runs[(size_t)a * (size_t)ns + (size_t)k], metric);
-		if (b >= 0)
-			x -= metric_of(&r->runs[(size_t)b * (size_t)ns + (size_t)k], metric);
-		v[k] = x;
-	}
-	int st = focal_train_stat_of(v, (size_t)ns, level, s);
-	free(v);
-	return st;
-}
-
-int focal_train_summary(const focal_train_result *r, int l, int metric, double level,
-			focal_train_stat *s)
-{
-	return stat_runs(r, l, -1, metric, level, s);
-}
-
-int focal_train_paired(const focal_train_result *r, int a, int b, int metric, double level,
-		       focal_train_stat *s)
-{
-	if (b < 0)
-		return FOCAL_EDOM;
-	return stat_runs(r, a, b, metric, level, s);
-}
-
-int focal_train_diverged(const focal_train_result *r, int l)
-{
-	if (l < 0 || l >= r->opts.nlosses || r->runs == NULL)
-		return 0;
-	int n = 0;
-	for (int k = 0; k < r->opts.nseeds; k++)
-		n += r->runs[(size_t)l * (size_t)r->opts.nseeds + (size_t)k].diverged_step >= 0;
-	return n;
 }

@@ -13,8 +13,17 @@ enum {
 	FOCAL__STREAM_TRAIN = 1,
 	FOCAL__STREAM_TEST = 2,
 	FOCAL__STREAM_INIT = 3,
-	FOCAL__STREAM_ORDER = 4
+	FOCAL__STREAM_ORDER = 4,
+	FOCAL__STREAM_FINAL = 5
 };
+
+/*
+ * Scores (logits) and labels of a split of n anchors drawn as
+ * focal_train_data_make(t, n, seed, stream) draws it, generated one row at
+ * a time so that a large test split needs no feature matrix.
+ */
+int focal__train_score_split(const focal_train_model *m, const focal_train_task *t, size_t n,
+			     uint64_t seed, uint64_t stream, double *score, int8_t *label);
 
 /*
  * Scratch space of focal_train_batch for batches of up to cap anchors, so
@@ -57,5 +66,59 @@ int focal__train_data_make_w(const focal_train_task *t, size_t n, uint64_t seed,
  * their counts (npos + 1 size_t). */
 int focal__train_ap_ws(const double *score, const int8_t *label, size_t n,
 		       double *pos, size_t *cnt, double *ap);
+
+/* A score with its label, for sorting. */
+struct focal__scored {
+	double s;
+	int y;
+};
+
+/*
+ * Temperature T minimising the NLL of σ(score / T) against the labels
+ * (Guo et al. 2017), by Newton's method on 1/T; NaN when the scores carry
+ * no information (every second derivative 0).
+ */
+double focal__train_temperature(const double *score, const int8_t *label, size_t n);
+
+/*
+ * Calibration measures of focal_train_run (ece, ece_top, temperature,
+ * ece_top_ts) from the n scored anchors of v (npos of them positive),
+ * given the temperature fitted on the validation split.  Sorts v.
+ */
+void focal__train_calibrate(struct focal__scored *v, size_t n, size_t npos, double temperature,
+			    focal_train_run *run);
+
+/* Optimiser state of one run (train_optim.c). */
+struct focal__optstate {
+	double *g, *s1, *s2;   /* gradient, first and second moments */
+	double b1t, b2t;       /* Adam: beta1^t, beta2^t */
+	double norm;           /* the EMA normaliser */
+};
+
+/* Rescale a batch from focal_train_batch's per-batch normaliser
+ * max(1, npos) to the EMA of it (a no-op for FOCAL_TRAIN_NORM_BATCH). */
+void focal__train_normalise(const focal_train_opts *o, struct focal__optstate *os,
+			    size_t nparams, focal_train_batch_out *bo);
+
+/* Weight decay, then clipping by the global norm or per tensor, of g. */
+void focal__train_adjust_grad(const focal_train_opts *o, const focal_train_model *m, double *g);
+
+/* The rate at step t (1-based) under the step schedule. */
+double focal__train_rate_at(const focal_train_opts *o, double lr, size_t t);
+
+/* One parameter update with os->g; 0 when every parameter stays finite. */
+int focal__train_update(const focal_train_opts *o, focal_train_model *m,
+			struct focal__optstate *os, double lr);
+
+/* Welford's running mean and variance (train_stats.c). */
+struct focal__welford {
+	size_t n;
+	double mean, m2;
+};
+
+void focal__welford_add(struct focal__welford *w, double v);
+
+/* The sample sd (n - 1), NaN below two values. */
+double focal__welford_sd(const struct focal__welford *w);
 
 #endif

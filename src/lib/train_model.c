@@ -233,16 +233,16 @@ static int cmp_desc(const void *a, const void *b)
  * "Notation").
  */
 static void anchor_loss(const focal_train_loss *l, const focal_fgl_plan *plan,
-			double x, int y, double *loss, double *dx)
+			double x, int y, double *loss, double *dx, double *loss_fl)
 {
 	focal_point pt;
 	if (focal_point_from_logit(y ? x : -x, &pt) != FOCAL_OK) {
-		*loss = *dx = NAN;
+		*loss = *dx = *loss_fl = NAN;
 		return;
 	}
 	int has_alpha = !isnan(l->alpha) && (l->loss == FOCAL_TRAIN_CE_ALPHA ||
 					     l->loss == FOCAL_TRAIN_FL || l->loss == FOCAL_TRAIN_FGL);
-	double lv, dxt;
+	double lv, dxt, fv = NAN;
 	if (l->loss == FOCAL_TRAIN_FGL) {
 		/* stop-gradient weight: dℓ/dx_t = -(1-p_t)^γ (1-p_t); the value
 		 * is the effective loss E_γ, whose derivative this is */
@@ -250,6 +250,7 @@ static void anchor_loss(const focal_train_loss *l, const focal_fgl_plan *plan,
 		focal_fgl_effective_plan_e(plan, &pt, &r);
 		lv = r.val;
 		dxt = -(focal_pow1m(&pt, l->gamma) * pt.q);
+		fv = focal_pow1m(&pt, l->gamma) * -pt.lp;
 	} else {
 		focal_loss fl = {.kind = l->loss == FOCAL_TRAIN_FL ? FOCAL_FL : FOCAL_CE,
 				 .gamma = l->loss == FOCAL_TRAIN_FL ? l->gamma : 0.0};
@@ -257,13 +258,17 @@ static void anchor_loss(const focal_train_loss *l, const focal_fgl_plan *plan,
 		focal_loss_eval(&fl, &pt, y, &o);
 		lv = o.value;
 		dxt = o.dxt;
+		if (l->loss == FOCAL_TRAIN_FL)
+			fv = lv;
 	}
 	if (has_alpha) {
 		double at = y ? l->alpha : 1.0 - l->alpha;
 		/* α_t = 0 contributes nothing, also where ℓ is infinite */
 		lv = at == 0.0 ? 0.0 : at * lv;
 		dxt = at == 0.0 ? 0.0 : at * dxt;
+		fv = at == 0.0 ? 0.0 : at * fv;
 	}
+	*loss_fl = fv;
 	*loss = lv;
 	*dx = y ? dxt : -dxt;
 }
@@ -401,7 +406,7 @@ int focal__train_batch_ws(const focal_train_model *m, const focal_train_loss *l,
 		/* parameters gone bad (a diverged run): say so, do not sort NaN */
 		for (size_t k = 0; k < m->nparams; k++)
 			grad[k] = NAN;
-		out->loss = NAN;
+		out->loss = out->loss_fl = NAN;
 		out->npos = npos;
 		for (int g = 0; g < FOCAL_TRAIN_NGROUP; g++)
 			out->grad_group[g] = NAN;
@@ -428,7 +433,7 @@ int focal__train_batch_ws(const focal_train_model *m, const focal_train_loss *l,
 	}
 
 	/* per-anchor losses, in batch order (a fixed summation order) */
-	double sum = 0.0, gs[FOCAL_TRAIN_NGROUP] = {0.0, 0.0, 0.0};
+	double sum = 0.0, sum_fl = 0.0, gs[FOCAL_TRAIN_NGROUP] = {0.0, 0.0, 0.0};
 	for (size_t b = 0; b < n; b++) {
 		size_t i = idx[b];
 		int y = d->label[i];
@@ -442,9 +447,10 @@ int focal__train_batch_ws(const focal_train_model *m, const focal_train_loss *l,
 				continue;
 			}
 		}
-		double lv, dx;
-		anchor_loss(l, ws->plan, ws->logit[b], y, &lv, &dx);
+		double lv, dx, fv;
+		anchor_loss(l, ws->plan, ws->logit[b], y, &lv, &dx, &fv);
 		sum += lv;
+		sum_fl += fv;
 		ws->dlogit[b] = dx;
 		gs[d->group[i]] += fabs(dx);
 	}
@@ -466,6 +472,7 @@ int focal__train_batch_ws(const focal_train_model *m, const focal_train_loss *l,
 		mlp_backward(m, ws, n, norm, grad);
 	}
 	out->loss = sum * norm;
+	out->loss_fl = sum_fl * norm;
 	out->npos = npos;
 	for (int g = 0; g < FOCAL_TRAIN_NGROUP; g++)
 		out->grad_group[g] = gs[g];

@@ -46,7 +46,8 @@ int focal_train_task_check(const focal_train_task *t)
 {
 	if (t->dim < 2 || t->dim > 1024)
 		return FOCAL_EDOM;
-	if (t->n_train < 2 || t->n_test < 2 || t->n_train > MAX_SPLIT || t->n_test > MAX_SPLIT)
+	if (t->n_train < 2 || t->n_test < 2 || t->n_train > MAX_SPLIT || t->n_test > MAX_SPLIT ||
+	    t->n_final == 1 || t->n_final > MAX_SPLIT)
 		return FOCAL_EDOM;
 	if (!(t->separation >= 0.0) || isinf(t->separation) ||
 	    !(t->hard_dist >= 0.0) || isinf(t->hard_dist))
@@ -58,6 +59,12 @@ int focal_train_task_check(const focal_train_task *t)
 	/* at least one positive and one negative in each split */
 	if (ntr == 0 || nte == 0 || ntr == t->n_train || nte == t->n_test)
 		return FOCAL_EDOM;
+	if (t->n_final > 0) {
+		size_t nf;
+		if (focal_train_task_counts(t, t->n_final, &nf, NULL) != FOCAL_OK || nf == 0 ||
+		    nf == t->n_final)
+			return FOCAL_EDOM;
+	}
 	return FOCAL_OK;
 }
 
@@ -117,6 +124,33 @@ int focal__train_data_make_w(const focal_train_task *t, size_t n, uint64_t seed,
 			x[0] += t->separation;
 		if (g == FOCAL_TRAIN_HARD_NEG)
 			x[1] += t->hard_dist;
+	}
+	focal__rng_free(rng);
+	return FOCAL_OK;
+}
+
+int focal__train_score_split(const focal_train_model *m, const focal_train_task *t, size_t n,
+			     uint64_t seed, uint64_t stream, double *score, int8_t *label)
+{
+	size_t npos, nhard, dim = (size_t)t->dim;
+	if (focal_train_task_counts(t, n, &npos, &nhard) != FOCAL_OK || dim > 1024)
+		return FOCAL_EDOM;
+	void *rng = focal__rng_new(seed, stream);
+	if (rng == NULL)
+		return FOCAL_ENOMEM;
+	double x[1024];
+	/* the draws of focal_train_data_make, in its order, one row at a time */
+	for (size_t i = 0; i < n; i++) {
+		int g = i < npos ? FOCAL_TRAIN_POS : i < npos + nhard ? FOCAL_TRAIN_HARD_NEG
+								  : FOCAL_TRAIN_EASY_NEG;
+		for (size_t k = 0; k < dim; k++)
+			x[k] = gsl_ran_gaussian_ziggurat(rng, 1.0);
+		if (g != FOCAL_TRAIN_EASY_NEG)
+			x[0] += t->separation;
+		if (g == FOCAL_TRAIN_HARD_NEG)
+			x[1] += t->hard_dist;
+		label[i] = g == FOCAL_TRAIN_POS;
+		score[i] = focal_train_model_logit(m, x);
 	}
 	focal__rng_free(rng);
 	return FOCAL_OK;

@@ -63,7 +63,7 @@ static int tokenize(struct ctx *c, const char *line, char tok[MAXTOK][TOKLEN])
 static const char *const quantity_names[Q_COUNT] = {
 	"value", "dpt", "dxt", "weight", "residual", "residual_identity",
 	"published", "focus", "coef", "relerr_numeric", "relerr_reference",
-	"cdf", "shares", "gradnorm", "ap_vs_gamma", "grad_race", "train_curve"};
+	"cdf", "shares", "gradnorm", "ap_vs_gamma", "grad_race", "train_curve", "ap_vs_lr", "reliability"};
 
 static const char *const loss_names[] = {"ce", "fl", "fgl", "flstar"};
 
@@ -110,6 +110,16 @@ static int parse_gammas(struct ctx *c, const char *s, struct spec_curve *cv)
 	}
 }
 
+/* A whole number in [lo, hi] for a training key. */
+static int whole(struct ctx *c, const char *k, const char *v, double lo, double hi, double *out)
+{
+	if (num(c, v, k, out) != 0)
+		return -1;
+	if (*out != floor(*out) || *out < lo || *out > hi)
+		return fail(c, "invalid %s '%s': expected an integer in [%.15g, %.15g]", k, v, lo, hi);
+	return 0;
+}
+
 /* A curve's defaults, then its quantity from tok[1]. */
 static int curve_start(struct ctx *c, struct spec_curve *cv, char tok[MAXTOK][TOKLEN], int n)
 {
@@ -126,14 +136,15 @@ static int curve_start(struct ctx *c, struct spec_curve *cv, char tok[MAXTOK][TO
 	cv->easy = 0.9;
 	cv->group = FOCAL_GROUP_NEG;
 	cv->bins = 20;
+	cv->minus = -1;
 	if (n < 2)
-		return fail(c, "curve needs a quantity (value, dpt, dxt, weight, residual, residual_identity, published, focus, coef, relerr_numeric, relerr_reference, cdf, shares, gradnorm, ap_vs_gamma, grad_race, train_curve)");
+		return fail(c, "curve needs a quantity (value, dpt, dxt, weight, residual, residual_identity, published, focus, coef, relerr_numeric, relerr_reference, cdf, shares, gradnorm, ap_vs_gamma, grad_race, train_curve, ap_vs_lr, reliability)");
 	int q = -1;
 	for (int i = 0; i < Q_COUNT; i++)
 		if (strcmp(tok[1], quantity_names[i]) == 0)
 			q = i;
 	if (q < 0)
-		return fail(c, "unknown quantity '%s' (expected value, dpt, dxt, weight, residual, residual_identity, published, focus, coef, relerr_numeric, relerr_reference, cdf, shares, gradnorm, ap_vs_gamma, grad_race or train_curve)", tok[1]);
+		return fail(c, "unknown quantity '%s' (expected value, dpt, dxt, weight, residual, residual_identity, published, focus, coef, relerr_numeric, relerr_reference, cdf, shares, gradnorm, ap_vs_gamma, grad_race, train_curve, ap_vs_lr or reliability)", tok[1]);
 	cv->q = (enum spec_quantity)q;
 	if (cv->q == Q_TRAIN_CURVE)
 		cv->what = 2; /* held-out AP unless what=loss */
@@ -148,6 +159,8 @@ static int curve_check(struct ctx *c, const struct spec_curve *cv)
 			if (cv->gammas[j] == 0.0)
 				return fail(c, "invalid gamma '0' for flstar: must be > 0");
 	}
+	if (cv->minus >= 0 && cv->q != Q_AP_GAMMA && cv->q != Q_TRAIN_CURVE && cv->q != Q_AP_LR)
+		return fail(c, "minus= needs a training quantity (ap_vs_gamma, train_curve or ap_vs_lr)");
 	if (cv->q == Q_RELERR_REF && cv->ref[0] == '\0')
 		return fail(c, "relerr_reference needs ref=PATH (a table with columns gamma, p, E)");
 	return 0;
@@ -178,6 +191,14 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 			if (found < 0)
 				return fail(c, "unknown loss '%s' (expected ce, fl, fgl or flstar)", v);
 			cv->loss = found;
+		} else if (strcmp(k, "minus") == 0) {
+			int found = -1;
+			for (int j = 0; j < 3; j++)
+				if (strcmp(v, loss_names[j]) == 0)
+					found = j;
+			if (found < 0)
+				return fail(c, "unknown loss '%s' for minus (expected ce, fl or fgl)", v);
+			cv->minus = found;
 		} else if (strcmp(k, "gamma") == 0) {
 			if (parse_gammas(c, v, cv) != 0)
 				return -1;
@@ -214,10 +235,8 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 			*(k[0] == 'h' ? &cv->hard : &cv->easy) = pnt;
 		} else if (strcmp(k, "points") == 0) {
 			double np;
-			if (num(c, v, "points", &np) != 0)
+			if (whole(c, k, v, 2, 100000, &np) != 0)
 				return -1;
-			if (np != floor(np) || np < 2 || np > 100000)
-				return fail(c, "invalid points '%s': expected an integer in [2, 100000]", v);
 			cv->npoints = (int)np;
 		} else if (strcmp(k, "group") == 0) {
 			static const struct named groups[] = {
@@ -230,16 +249,14 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 				return fail(c, "unknown what '%s' (expected loss or grad for shares, loss or ap for train_curve)", v);
 		} else if (strcmp(k, "bins") == 0) {
 			double nb;
-			if (num(c, v, "bins", &nb) != 0)
+			if (whole(c, k, v, 1, 1000, &nb) != 0)
 				return -1;
-			if (nb != floor(nb) || nb < 1 || nb > 1000)
-				return fail(c, "invalid bins '%s': expected an integer in [1, 1000]", v);
 			cv->bins = (int)nb;
 		} else if (strcmp(k, "ref") == 0) {
 			if (copy_text(c, cv->ref, sizeof cv->ref, v) != 0)
 				return -1;
 		} else {
-			return fail(c, "unknown curve option '%s' (expected loss, gamma, alpha, beta, label, kind, dash, color, points, hard, easy, group, what, bins, ref or negate)", k);
+			return fail(c, "unknown curve option '%s' (expected loss, minus, gamma, alpha, beta, label, kind, dash, color, points, hard, easy, group, what, bins, ref or negate)", k);
 		}
 	}
 	if (curve_check(c, cv) != 0)
@@ -289,16 +306,6 @@ static int parse_population(struct ctx *c, struct spec_panel *pn, char tok[MAXTO
 	return 0;
 }
 
-/* A whole number in [lo, hi] for a training key. */
-static int whole(struct ctx *c, const char *k, const char *v, double lo, double hi, double *out)
-{
-	if (num(c, v, k, out) != 0)
-		return -1;
-	if (*out != floor(*out) || *out < lo || *out > hi)
-		return fail(c, "invalid %s '%s': expected an integer in [%.15g, %.15g]", k, v, lo, hi);
-	return 0;
-}
-
 /* A number in [lo, hi] (open at lo when open_lo) for a training key. */
 static int ranged(struct ctx *c, const char *k, const char *v, double lo, double hi,
 		  int open_lo, double *out)
@@ -336,13 +343,23 @@ static int parse_training(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK]
 			else
 				e = ranged(c, k, v, 0, 1, 0, &t->alpha);
 		} else if (strcmp(k, "dim") == 0) {
-			e = whole(c, k, v, 2, 1024, &t->dim);
+			e = whole(c, k, v, 2, FOCAL_TRAIN_MAX_DIM, &t->dim);
 		} else if (strcmp(k, "hidden") == 0) {
-			e = whole(c, k, v, 1, 4096, &t->hidden);
+			e = whole(c, k, v, 1, FOCAL_TRAIN_MAX_HIDDEN, &t->hidden);
 		} else if (strcmp(k, "train-anchors") == 0) {
-			e = whole(c, k, v, 2, 1e8, &t->train_anchors);
+			e = whole(c, k, v, 2, FOCAL_TRAIN_MAX_ANCHORS, &t->train_anchors);
 		} else if (strcmp(k, "test-anchors") == 0) {
-			e = whole(c, k, v, 2, 1e8, &t->test_anchors);
+			e = whole(c, k, v, 2, FOCAL_TRAIN_MAX_ANCHORS, &t->test_anchors);
+		} else if (strcmp(k, "final-anchors") == 0) {
+			e = whole(c, k, v, 0, FOCAL_TRAIN_MAX_ANCHORS, &t->final_anchors);
+		} else if (strcmp(k, "tune-seeds") == 0) {
+			e = whole(c, k, v, 1, FOCAL_TRAIN_MAX_SEEDS, &t->tune_seeds);
+		} else if (strcmp(k, "tune-seed") == 0) {
+			e = whole(c, k, v, 0, FOCAL_TRAIN_MAX_SEED, &t->tune_seed);
+		} else if (strcmp(k, "normalizer") == 0) {
+			static const struct named norms[] = {{"ema", FOCAL_TRAIN_NORM_EMA}, {"batch", FOCAL_TRAIN_NORM_BATCH}};
+			if (!LOOKUP(norms, v, &t->normalizer))
+				return fail(c, "unknown normalizer '%s' (expected ema or batch)", v);
 		} else if (strcmp(k, "imbalance") == 0) {
 			e = ranged(c, k, v, 0, 1e12, 0, &t->imbalance);
 		} else if (strcmp(k, "hard-share") == 0) {
@@ -358,24 +375,27 @@ static int parse_training(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK]
 		} else if (strcmp(k, "momentum") == 0) {
 			e = ranged(c, k, v, 0, 0.999999, 0, &t->momentum);
 		} else if (strcmp(k, "batch") == 0) {
-			e = whole(c, k, v, 1, 1e8, &t->batch);
+			e = whole(c, k, v, 1, FOCAL_TRAIN_MAX_ANCHORS, &t->batch);
 		} else if (strcmp(k, "steps") == 0) {
-			e = whole(c, k, v, 1, 1e7, &t->steps);
+			e = whole(c, k, v, 1, FOCAL_TRAIN_MAX_STEPS, &t->steps);
 		} else if (strcmp(k, "seeds") == 0) {
-			e = whole(c, k, v, 1, 10000, &t->seeds);
+			e = whole(c, k, v, 1, FOCAL_TRAIN_MAX_SEEDS, &t->seeds);
 		} else if (strcmp(k, "seed") == 0) {
-			e = whole(c, k, v, 0, 9007199254740992.0, &t->seed);
+			e = whole(c, k, v, 0, FOCAL_TRAIN_MAX_SEED, &t->seed);
 		} else if (strcmp(k, "eval-every") == 0) {
-			e = whole(c, k, v, 1, 1e7, &t->eval_every);
+			e = whole(c, k, v, 1, FOCAL_TRAIN_MAX_STEPS, &t->eval_every);
 		} else {
-			return fail(c, "unknown training option '%s' (expected model, hidden, dim, train-anchors, test-anchors, imbalance, hard-share, separation, hard-dist, prior, optimizer, lr, momentum, batch, steps, seeds, seed, eval-every or alpha)", k);
+			return fail(c, "unknown training option '%s' (expected model, hidden, dim, train-anchors, test-anchors, final-anchors, tune-seeds, tune-seed, normalizer, imbalance, hard-share, separation, hard-dist, prior, optimizer, lr, momentum, batch, steps, seeds, seed, eval-every or alpha)", k);
 		}
 		if (e)
 			return -1;
 	}
 	/* what focal train would refuse */
-	focal_train_task task = {(int)t->dim, (size_t)t->train_anchors, (size_t)t->test_anchors,
-				 t->imbalance, t->hard_share, t->separation, t->hard_dist};
+	focal_train_task task = {.dim = (int)t->dim, .n_train = (size_t)t->train_anchors,
+				 .n_test = (size_t)t->test_anchors,
+				 .n_final = (size_t)t->final_anchors, .neg_per_pos = t->imbalance,
+				 .hard_share = t->hard_share, .separation = t->separation,
+				 .hard_dist = t->hard_dist};
 	if (focal_train_task_check(&task) != FOCAL_OK)
 		return fail(c, "invalid training task: each split needs a positive and a negative at imbalance %g", t->imbalance);
 	if (t->batch > t->train_anchors)
@@ -395,7 +415,9 @@ static void training_defaults(struct spec_training *t)
 		.hard_share = o.task.hard_share, .separation = o.task.separation,
 		.hard_dist = o.task.hard_dist, .prior = o.prior, .momentum = o.momentum,
 		.batch = (double)o.batch, .steps = (double)o.steps, .seeds = o.nseeds,
-		.seed = (double)o.seed, .lr = NAN, .eval_every = 0, .alpha = 0.25};
+		.seed = (double)o.seed, .lr = NAN, .eval_every = 0, .alpha = FOCAL_TRAIN_DEFAULT_ALPHA,
+		.final_anchors = (double)o.task.n_final, .tune_seeds = o.ntune,
+		.tune_seed = (double)o.tune_seed, .normalizer = o.normalizer};
 }
 
 static void panel_defaults(struct spec_panel *pn)
@@ -450,7 +472,8 @@ static int check_spec(struct ctx *c, struct spec *s)
 				[Q_FOCUS] = SPEC_X_GAMMA, [Q_COEF] = SPEC_X_EXPONENT,
 				[Q_CDF] = SPEC_X_FRACTION, [Q_SHARES] = SPEC_X_LOSS,
 				[Q_GRADNORM] = SPEC_X_GRADNORM, [Q_AP_GAMMA] = SPEC_X_GAMMA,
-				[Q_GRAD_RACE] = SPEC_X_STEP, [Q_TRAIN_CURVE] = SPEC_X_STEP};
+				[Q_GRAD_RACE] = SPEC_X_STEP, [Q_TRAIN_CURVE] = SPEC_X_STEP,
+				[Q_AP_LR] = SPEC_X_LR};
 			if (spec_is_training(cv->q)) {
 				if (cv->loss == FOCAL_FLSTAR)
 					return fail(c, "quantity '%s' trains with loss=ce, fl or fgl", quantity_names[cv->q]);
@@ -458,13 +481,15 @@ static int check_spec(struct ctx *c, struct spec *s)
 					return fail(c, "quantity 'train_curve' plots what=ap or what=loss");
 				if (cv->q == Q_AP_GAMMA && cv->loss == FOCAL_CE)
 					return fail(c, "quantity 'ap_vs_gamma' needs loss=fl or loss=fgl");
+				if (cv->q == Q_AP_LR && !isnan(pn->train.lr))
+					return fail(c, "quantity 'ap_vs_lr' draws the tuning grid: leave the training lr unset");
 			}
 			if (cv->q == Q_SHARES && cv->what == 2)
 				return fail(c, "quantity 'shares' plots what=loss or what=grad");
 			int special_x = pn->xvar >= SPEC_X_FRACTION;
 			if (need_x[cv->q] >= SPEC_X_FRACTION || special_x) {
 				if ((int)pn->xvar != need_x[cv->q])
-					return fail(c, "quantity '%s' cannot be plotted against this x (population quantities pair cdf with x fraction, shares with x loss, gradnorm with x gradnorm; training curves grad_race and train_curve need x step)", quantity_names[cv->q]);
+					return fail(c, "quantity '%s' cannot be plotted against this x (population quantities pair cdf with x fraction, shares with x loss, gradnorm with x gradnorm; training curves grad_race and train_curve need x step, ap_vs_lr x lr)", quantity_names[cv->q]);
 				continue;
 			}
 			int want_gamma = cv->q == Q_FOCUS || cv->q == Q_AP_GAMMA, want_exp = cv->q == Q_COEF;

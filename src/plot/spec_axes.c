@@ -6,11 +6,12 @@ int spec_parse_x(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN],
 {
 	static const struct named xv[] = {{"pt", SPEC_X_PT}, {"xt", SPEC_X_XT}, {"gamma", SPEC_X_GAMMA},
 		  {"exponent", SPEC_X_EXPONENT}, {"fraction", SPEC_X_FRACTION},
-		  {"loss", SPEC_X_LOSS}, {"gradnorm", SPEC_X_GRADNORM}, {"step", SPEC_X_STEP}};
+		  {"loss", SPEC_X_LOSS}, {"gradnorm", SPEC_X_GRADNORM}, {"step", SPEC_X_STEP},
+		  {"lr", SPEC_X_LR}};
 	int var;
 	if (n < 2 || !LOOKUP(xv, tok[1], &var))
-		return fail(c, n < 2 ? "x needs VARIABLE LO HI (VARIABLE is pt, xt, gamma, exponent, fraction, loss, gradnorm or step)"
-				     : "unknown x variable '%s' (expected pt, xt, gamma, exponent, fraction, loss, gradnorm or step)",
+		return fail(c, n < 2 ? "x needs VARIABLE LO HI (VARIABLE is pt, xt, gamma, exponent, fraction, loss, gradnorm, step or lr)"
+				     : "unknown x variable '%s' (expected pt, xt, gamma, exponent, fraction, loss, gradnorm, step or lr)",
 			    n < 2 ? "" : tok[1]);
 	pn->xvar = (enum spec_xvar)var;
 	if (var == SPEC_X_LOSS) {
@@ -22,7 +23,7 @@ int spec_parse_x(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN],
 		return 0;
 	}
 	if (n < 4)
-		return fail(c, "x needs VARIABLE LO HI (VARIABLE is pt, xt, gamma, exponent, fraction, loss, gradnorm or step)");
+		return fail(c, "x needs VARIABLE LO HI (VARIABLE is pt, xt, gamma, exponent, fraction, loss, gradnorm, step or lr)");
 	if (num(c, tok[2], "x range start", &pn->xlo) || num(c, tok[3], "x range end", &pn->xhi))
 		return -1;
 	for (int i = 4; i < n; i++) {
@@ -116,4 +117,3 @@ int spec_parse_decor(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKL
 	pn->ndecor++;
 	return 0;
 }
-

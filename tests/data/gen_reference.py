@@ -15,6 +15,14 @@ It writes, next to this script:
                      end points p = 0 and p = 1 (limits).
   flstar_ref.tsv     FL*_{gamma,beta}(x_t) of the focal loss paper appendix and
                      its derivative.
+  beyond_ref.tsv     the logit_ref.tsv columns at logits near and beyond
+                     +-745 (to +-1e308).
+  flstar_edges_ref.tsv  FL* value, dL/dp_t, dL/dx_t and weight from logits
+                     (to +-1e308) and from probabilities (next to 1).
+  compare_ref.tsv    FL - E, E / FL and w_FL / w_FGL with their limits.
+
+`gen_reference.py NAME...` (effective, logit, prob, flstar, beyond,
+flstar_edges, compare) regenerates only those tables.
 
 Every input column holds an exactly representable double printed with
 repr(); each reference value is the exact mathematical value at that exact

@@ -31,7 +31,7 @@ static void eval_both(focal_kind k, double g, double beta, double alpha, int has
 		      int from_logit, double v, int y)
 {
 	focal_eval_out o[2];
-	focal_result r[2];
+	focal_result r[2] = {{0.0, 0.0}, {0.0, 0.0}};
 	for (int s = 0; s < 2; s++) {
 		double sv = s ? -0.0 : 0.0;
 		focal_loss l = {k, g == 0.0 ? sv : g, beta == 0.0 ? sv : beta,

@@ -31,7 +31,8 @@ enum spec_xvar {
 	SPEC_X_FRACTION, /* fraction of a group's anchors (loss CDFs) */
 	SPEC_X_LOSS,     /* categorical: one bar per loss (population shares) */
 	SPEC_X_GRADNORM, /* the gradient norm |p - y| (GHM histogram) */
-	SPEC_X_STEP      /* training steps (training curves) */
+	SPEC_X_STEP,     /* training steps (training curves) */
+	SPEC_X_LR        /* the learning rate (the tuning grid) */
 };
 
 /* What a curve's y value is (see docs/figures.md, "Quantities"). */
@@ -53,6 +54,9 @@ enum spec_quantity {
 	Q_AP_GAMMA,       /* training: final held-out AP ± 95 % CI, x = gamma */
 	Q_GRAD_RACE,      /* training: gradient shares by group ± CI, x = step */
 	Q_TRAIN_CURVE,    /* training: held-out AP or minibatch loss ± CI, x = step */
+	Q_AP_LR,          /* training: validation AP on the tuning seeds ± CI, x = lr */
+	Q_RELIABILITY,    /* training: share of positives against mean p in the
+	                     top scores' bins ± CI, x = p */
 	Q_COUNT
 };
 
@@ -75,6 +79,10 @@ struct spec_curve {
 	int what;                 /* Q_SHARES: 0 loss, 1 gradient;
 	                             Q_TRAIN_CURVE: 0 loss, 2 AP */
 	int bins;                 /* Q_GRADNORM */
+	int minus;                /* training curves: plot the paired
+	                             difference, seed by seed, of this curve's
+	                             loss minus this focal_kind at the same γ;
+	                             -1 = none */
 	int line;                 /* source line, for messages */
 };
 
@@ -103,7 +111,11 @@ struct spec_training {
 	int optimizer;            /* FOCAL_TRAIN_SGD or _ADAM */
 	double dim, hidden, train_anchors, test_anchors, imbalance, hard_share;
 	double separation, hard_dist, prior, momentum, batch, steps, seeds, seed;
-	double lr;                /* NAN = the optimiser's default */
+	double lr;                /* one shared rate; NAN = each loss's rate
+	                             tuned on the optimiser's default grid */
+	double final_anchors;     /* the test split; 0 = none */
+	double tune_seeds, tune_seed;
+	int normalizer;           /* FOCAL_TRAIN_NORM_* */
 	double eval_every;        /* 0 = steps / 20 */
 	double alpha;             /* FL and FGL; NAN = none */
 };
@@ -174,14 +186,22 @@ int spec_build_p(const struct spec *s, fig_figure **out, char *err, const focal_
  * (panels whose populations differ other than by state, a shares panel
  * with alpha other than 0.25, differing points or bins) or cap is short.
  */
-#define SPEC_CMDLEN 1024
+#define SPEC_CMDLEN 4096
 int spec_command(const struct spec *s, char *buf, size_t cap);
 
 /* The population loss (FOCAL_POP_*) of a curve's loss (focal_kind): the
  * one translation between the two enums in src/plot. */
 int spec_pop_loss(int loss);
 
-/* 1 for Q_AP_GAMMA, Q_GRAD_RACE and Q_TRAIN_CURVE. */
+/* 1 for the training quantities (Q_AP_GAMMA .. Q_RELIABILITY). */
 int spec_is_training(enum spec_quantity q);
+
+/*
+ * The focal train command that reproduces the training numbers of panel
+ * panel (its settings where they differ from focal train's defaults, and
+ * the losses and gammas its curves train), in out (cap bytes).  -1 when
+ * the panel trains nothing or the command does not fit.
+ */
+int spec_train_command(const struct spec *s, int panel, char *out, size_t cap);
 
 #endif
