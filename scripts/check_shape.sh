@@ -17,7 +17,6 @@ function src/cli/cmd_eval.c:cmd_eval
 function src/cli/cmd_integrate.c:cmd_integrate
 function src/cli/cmd_plot.c:cmd_figures
 function src/cli/cmd_plot.c:cmd_plot
-function src/lib/train_model.c:focal__train_batch_ws
 '
 dir=${1:-src}
 out=$(find "$dir" -name '*.[ch]' | LC_ALL=C sort | xargs awk -v maxfile="$MAX_FILE" -v maxfunc="$MAX_FUNC" '
