@@ -145,6 +145,9 @@ TEST_INCS_test_train  = $(TEST_INCS)
 TEST_INCS_test_train_exp = $(TEST_INCS) -Isrc/lib
 TEST_INCS_test_train_stats = $(TEST_INCS)
 TEST_INCS_test_fig_train = $(TEST_INCS)
+# test_fig_train runs the focal beside it (build/focal for build/tests/...).
+$(B)/tests/test_fig_train: $(B)/focal
+$(S)/tests/test_fig_train: $(S)/focal
 TEST_INCS_test_cancel = $(TEST_INCS)
 TEST_INCS_test_outfile = $(TEST_INCS)
 TEST_INCS_test_numbers = $(TEST_INCS)
