@@ -40,7 +40,7 @@ LAYERS   := lib fig plot cli
 B := build
 S := build/san
 
-.PHONY: check-walls check-shape check-repl fuzz check-fuzz-replay check-valgrind check-fault golden fig-demo all check check-unit check-cli check-install check-san demo bench install uninstall clean deps deps-check refdata
+.PHONY: check-walls check-shape check-timed check-repl-run check-repl-tmux check-san-unit check-san-cli check-san-repl check-repl fuzz check-fuzz-replay check-valgrind check-fault golden fig-demo all check check-unit check-cli check-install check-san demo bench install uninstall clean deps deps-check refdata
 
 all: $(B)/focal
 
@@ -209,9 +209,31 @@ check-walls:
 			then echo "walls: src/$$l can include $$h, behind a wall"; exit 1; fi; n=$$((n+1)); done; \
 	done; echo "walls: $$n passed, 0 failed"
 
+# make check: first every binary the suites need (the normal and the
+# sanitizer build side by side), then the suites, CHECK_JOBS at a time
+# (each keeps its files in its own temporary directory, and its output is
+# printed whole when it ends), then the time each took (tests/timed.sh;
+# docs/reliability.md budgets them).  A new suite is a check-NAME target
+# added to CHECK_SUITES, longest first: they start in that order.
+CHECK_JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+CHECK_SUITES := san-unit san-cli san-repl cli unit repl-run fault repl-tmux fuzz-replay install walls shape
+CHECK_BINS    = $(B)/focal $(UNIT_BINS) $(FUZZERS:%=$(B)/replay/%) $(B)/failalloc.so \
+	$(B)/alloc_driver $(S)/focal $(SAN_BINS)
+TIMED         = tests/timed.sh $(B)/check
+
 check: deps-check
-	@$(MAKE) --no-print-directory check-walls check-shape check-unit check-cli check-repl check-install check-fault check-fuzz-replay check-san
-	@echo "make check: all test suites passed"
+	@rm -rf $(B)/check
+	@tests/timed.sh $(B)/check total $(MAKE) --no-print-directory check-timed; st=$$?; \
+	 echo "== time per suite (s; suites run $(CHECK_JOBS) at a time)"; \
+	 tests/timed.sh --report $(B)/check build $(CHECK_SUITES) total; \
+	 if [ $$st -eq 0 ]; then echo "make check: all test suites passed"; else echo "make check: FAILED"; fi; exit $$st
+
+check-timed:
+	@$(TIMED) build $(MAKE) --no-print-directory -j$(CHECK_JOBS) $(CHECK_BINS)
+	@$(MAKE) --no-print-directory -k -j$(CHECK_JOBS) -Otarget $(CHECK_SUITES:%=check-timed-%)
+
+check-timed-%:
+	@$(TIMED) $* $(MAKE) --no-print-directory check-$*
 
 # issue 13's size limits: no source file over 700 lines, no function over 100
 check-shape:
@@ -225,18 +247,36 @@ check-cli: $(B)/focal
 	@tests/cli/run.sh $(B)/focal
 	@tests/cli/edges.sh $(B)/focal
 
-# valgrind memcheck over the unit tests, the CLI suite and the REPL's
-# scripted sessions: zero errors, zero definite leaks (docs/reliability.md).
+# valgrind memcheck over the unit tests, the CLI suite, the REPL's scripted
+# and interactive (tmux) sessions and the fuzz corpora: zero errors, zero
+# definite leaks (docs/reliability.md).  The parts run CHECK_JOBS at a time,
+# timed like make check; waits are allowed 30 minutes under valgrind.
 VG = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
 	--show-leak-kinds=definite --suppressions=$(CURDIR)/tests/fault/valgrind.supp
+VG_SUITES := cli unit repl-run repl-tmux fuzz-replay
+VG_TIMED   = FOCAL_TEST_TIMEOUT=1800 tests/timed.sh $(B)/check-vg
+.PHONY: $(VG_SUITES:%=valgrind-%)
 
-check-valgrind: $(UNIT_BINS) $(B)/focal
-	@set -e; for t in $(UNIT_BINS); do echo "== $$t (valgrind)"; \
-		FOCAL_TEST_DATA=tests/data $(VG) $$t; done
+check-valgrind: $(UNIT_BINS) $(B)/focal $(FUZZERS:%=$(B)/replay/%)
 	@printf '#!/bin/sh\nexec $(VG) $(CURDIR)/$(B)/focal "$$@"\n' > $(B)/focal-vg && chmod +x $(B)/focal-vg
-	@tests/cli/run.sh $(B)/focal-vg
-	@tests/repl/run.sh $(B)/focal-vg
-	@echo "check-valgrind: passed"
+	@rm -rf $(B)/check-vg
+	@tests/timed.sh $(B)/check-vg total $(MAKE) --no-print-directory -k -j$(CHECK_JOBS) -Otarget \
+		$(VG_SUITES:%=valgrind-%); st=$$?; \
+	 tests/timed.sh --report $(B)/check-vg $(VG_SUITES) total; \
+	 if [ $$st -eq 0 ]; then echo "check-valgrind: passed"; else echo "check-valgrind: FAILED"; fi; exit $$st
+
+valgrind-unit:
+	@$(VG_TIMED) unit sh -c 'set -e; for t in $(UNIT_BINS); do echo "== $$t (valgrind)"; \
+		FOCAL_TEST_DATA=tests/data $(VG) $$t; done'
+valgrind-cli:
+	@$(VG_TIMED) cli tests/cli/run.sh $(B)/focal-vg
+valgrind-repl-run:
+	@$(VG_TIMED) repl-run tests/repl/run.sh $(B)/focal-vg
+valgrind-repl-tmux:
+	@$(VG_TIMED) repl-tmux tests/repl/tmux.sh $(B)/focal-vg
+valgrind-fuzz-replay:
+	@$(VG_TIMED) fuzz-replay sh -c 'set -e; for f in $(FUZZERS); do echo "== replay $$f (valgrind)"; \
+		$(VG) $(B)/replay/$$f tests/fuzz/corpus/$${f#fuzz_}; done'
 
 # Fuzz harnesses (libFuzzer, clang): `make fuzz FUZZ_TIME=60` runs each for
 # FUZZ_TIME seconds on its corpus.  `make check` replays every corpus input
@@ -287,21 +327,34 @@ check-fault: $(B)/focal $(B)/failalloc.so $(B)/alloc_driver
 	@tests/fault/outpaths.sh $(B)/focal
 
 # make install honours DESTDIR and PREFIX, and the installed program runs.
-check-install: $(B)/focal
+check-install: $(B)/focal $(B)/libfocal.a
 	@d=$$(mktemp -d) && $(MAKE) --no-print-directory install DESTDIR=$$d PREFIX=/opt/focal >/dev/null && \
 	test -x $$d/opt/focal/bin/focal && test -f $$d/opt/focal/lib/libfocal.a && \
 	test -f $$d/opt/focal/include/focal/focal.h && test -f $$d/opt/focal/share/man/man1/focal.1 && \
 	$$d/opt/focal/bin/focal --version >/dev/null && rm -rf $$d && echo "install: 1 passed, 0 failed"
 
 # The REPL: piped sessions, and the interactive prompt under tmux when installed.
-check-repl: $(B)/focal
+check-repl: check-repl-run check-repl-tmux
+
+check-repl-run: $(B)/focal
 	@tests/repl/run.sh $(B)/focal
+
+check-repl-tmux: $(B)/focal
 	@tests/repl/tmux.sh $(B)/focal
 
-check-san: $(SAN_BINS) $(S)/focal
+# AddressSanitizer + UBSan: the unit tests, the CLI suite and the REPL's
+# scripted sessions.  The CLI suite skips the checks that only run other
+# programs over focal's files (check-cli runs those).
+check-san: check-san-unit check-san-cli check-san-repl
+
+check-san-unit: $(SAN_BINS)
 	@set -e; for t in $(SAN_BINS); do echo "== $$t (asan+ubsan)"; \
 		FOCAL_TEST_DATA=tests/data $(SAN_ENV) $$t; done
-	@$(SAN_ENV) tests/cli/run.sh $(S)/focal
+
+check-san-cli: $(S)/focal
+	@$(SAN_ENV) FOCAL_TEST_TOOLS=0 tests/cli/run.sh $(S)/focal
+
+check-san-repl: $(S)/focal
 	@$(SAN_ENV) tests/repl/run.sh $(S)/focal
 
 # ---- the main job ----------------------------------------------------------

@@ -68,7 +68,7 @@ run_case() { # writer kind
 	link-null) p=$tmp/w/link.rec; ln -s "$null" "$p" ;;
 	null) p=$null ;;
 	full) p=$full ;;
-	fifo) p=$tmp/w/fifo.rec; mkfifo "$p"; timeout 10 cat "$p" >"$tmp/fifo.out" & rpid=$! ;;
+	fifo) p=$tmp/w/fifo.rec; mkfifo "$p"; timeout "${FOCAL_TEST_TIMEOUT:-600}" cat "$p" >"$tmp/fifo.out" & rpid=$! ;;
 	dir) p=$tmp/w/dir.rec; mkdir "$p" ;;
 	dash) p=- ;;
 	stdout) p=/dev/stdout ;;

@@ -6,6 +6,7 @@
 set -u
 focal=${1:?usage: run.sh path/to/focal build-dir}
 bdir=${2:?usage: run.sh path/to/focal build-dir}
+. "$(dirname "$0")/../wait.sh"
 pass=0
 fail=0
 tmp=$(mktemp -d)
@@ -42,55 +43,53 @@ if [ ! -s "$tmp/err" ]; then ok; else bad "broken pipe is quiet" "$(cat "$tmp/er
 # line "focal: interrupted", nothing on stdout and no output file, and the
 # time from the signal to the exit (docs/reliability.md: typically
 # 20-200 ms; the bound is loose so that a loaded machine cannot fail it).
+# The signal goes once the command has used 0.2 s of CPU (tests/wait.sh,
+# wait_cpu): its long work is under way, whatever the machine's load.
 # Job control on, so that background jobs keep SIGINT (a script's '&'
 # would start them with it ignored, which focal respects: see below).
 # Every command runs for several CPU-seconds at least, so the signal
 # comes during the work on an idle machine too (spread's 10^6 rows take
 # 0.2 s: its rows poll as eval's and compare's do, through table_add).
-# Rows: delay in seconds (or "repl": the line piped into focal repl) |
+# Rows: "cmd" (or "repl": the line piped into focal repl) |
 # a file that must not appear ('-': none) | the command
 # a training figure whose experiment runs for many seconds
 sed 's/steps=120 seeds=5 eval-every=120/steps=50000 seeds=5 eval-every=1000/' \
 	"$(dirname "$0")/../../plots/train_gamma.spec" >"$tmp/heavy.spec"
-sigint_cases="1|-|simulate --anchors 1e12
-1|-|simulate --anchors 1e12 --threads 1 --loss fl,fgl,ohem,sampled --gamma 1,2,5
-0.3|-|simulate --anchors 2e7 --table hist --state init,early,converged
-1|-|simulate --anchors 2e7 --table cdf --loss fl,fgl --gamma 2
-1|-|simulate --image 8000x8000 --boxes 3000
-1|-|train --steps 1000000 --seeds 2
-1|$tmp/curves.tsv|train --train-anchors 10000000 --seeds 2 --curves $tmp/curves.tsv
-1|-|integrate --method numeric --gamma 0.5,1,2,3,5 --p-grid 0.001:0.999:1000000
-1|-|check --p-grid 0.001:0.999:1000000
-1|-|eval --p-grid 0.001:0.999:1000000 --gamma 0,1,2,3
-1|-|compare --p-grid 0.001:0.999:1000000
-1|$tmp/tg.pdf|plot $tmp/heavy.spec -o $tmp/tg.pdf
+sigint_cases="cmd|-|simulate --anchors 1e12
+cmd|-|simulate --anchors 1e12 --threads 1 --loss fl,fgl,ohem,sampled --gamma 1,2,5
+cmd|-|simulate --anchors 2e7 --table hist --state init,early,converged
+cmd|-|simulate --anchors 2e7 --table cdf --loss fl,fgl --gamma 2
+cmd|-|simulate --image 8000x8000 --boxes 3000
+cmd|-|train --steps 1000000 --seeds 2
+cmd|$tmp/curves.tsv|train --train-anchors 10000000 --seeds 2 --curves $tmp/curves.tsv
+cmd|-|integrate --method numeric --gamma 0.5,1,2,3,5 --p-grid 0.001:0.999:1000000
+cmd|-|check --p-grid 0.001:0.999:1000000
+cmd|-|eval --p-grid 0.001:0.999:1000000 --gamma 0,1,2,3
+cmd|-|compare --p-grid 0.001:0.999:1000000
+cmd|$tmp/tg.pdf|plot $tmp/heavy.spec -o $tmp/tg.pdf
 repl|-|simulate --anchors 1e12"
-lat_max=2000
+lat_max=5000
 lat_all=""
 set -m
 while IFS='|' read -r delay file cmd; do
 	want="^focal: interrupted$"
 	if [ "$delay" = repl ]; then
-		printf '%s\n' "$cmd" | "$focal" repl >"$tmp/int.out" 2>"$tmp/err" &
-		delay=1
+		printf '%s\n' "$cmd" >"$tmp/int.in"
+		$default_int "$focal" repl <"$tmp/int.in" >"$tmp/int.out" 2>"$tmp/err" &
 		want="^focal: line 1: interrupted$"
 	else
 		# shellcheck disable=SC2086 # the command's words
-		"$focal" $cmd >"$tmp/int.out" 2>"$tmp/err" &
+		$default_int "$focal" $cmd >"$tmp/int.out" 2>"$tmp/err" &
 	fi
 	pid=$!
-	sleep "$delay"
+	wait_cpu $pid 20
 	t0=$(date +%s%N)
 	kill -INT $pid
-	# a command that ignores the request is killed after 10 s: the
-	# suite fails instead of hanging
-	( sleep 10; kill -KILL $pid 2>/dev/null ) >/dev/null 2>&1 &
-	watchdog=$!
-	wait $pid
-	rc=$?
+	# a command that ignores the request is killed at the suite's
+	# timeout (wait_exit): the suite fails instead of hanging
+	wait_exit $pid
+	rc=$exit_rc
 	ms=$((($(date +%s%N) - t0) / 1000000))
-	kill $watchdog 2>/dev/null
-	wait $watchdog 2>/dev/null
 	lat_all="$lat_all $ms"
 	if [ $rc -eq 130 ] && [ ! -s "$tmp/int.out" ] && grep -q "$want" "$tmp/err" &&
 	   [ "$(wc -l <"$tmp/err")" -eq 1 ] && { [ "$file" = - ] || [ ! -e "$file" ]; } &&
@@ -107,17 +106,21 @@ echo "fault: SIGINT to exit, ms:$lat_all"
 if python3 "$(dirname "$0")/pty_progress.py" "$focal" >"$tmp/pty" 2>&1; then ok; sed 's/^/fault: /' "$tmp/pty"
 else bad "progress bar on a terminal only, Ctrl-C in the REPL" "$(cat "$tmp/pty")"; fi
 # SIGINT ignored on entry (nohup, '&' in a script) stays ignored: the
-# simulation goes on until SIGTERM ends it
-( trap '' INT; "$focal" simulate --anchors 1e10 >/dev/null 2>"$tmp/err" & p=$!; sleep 1; kill -INT $p; sleep 0.5
-  if kill -0 $p 2>/dev/null; then echo alive; fi; kill -TERM $p; wait $p; echo "rc=$?" ) >"$tmp/ign" 2>&1
-if grep -q '^alive$' "$tmp/ign" && grep -q '^rc=143$' "$tmp/ign" && [ ! -s "$tmp/err" ]; then ok; else bad "an ignored SIGINT stays ignored during simulate" "$(cat "$tmp/ign" "$tmp/err")"; fi
-# SIGINT during a figure render: status 130 and only complete files
+# simulation goes on (the kernel discards the SIGINT: SigIgn) until SIGTERM
+( trap '' INT; "$focal" simulate --anchors 1e9 --threads 2 >/dev/null 2>"$tmp/err" & p=$!
+  wait_threads $p 2 && sig_ignored $p 2 && echo ignored; kill -INT $p
+  if alive $p; then echo alive; fi; kill -TERM $p; wait_exit $p; echo "rc=$exit_rc" ) >"$tmp/ign" 2>&1
+if grep -q '^ignored$' "$tmp/ign" && grep -q '^alive$' "$tmp/ign" && grep -q '^rc=143$' "$tmp/ign" && [ ! -s "$tmp/err" ]; then ok; else bad "an ignored SIGINT stays ignored during simulate" "$(cat "$tmp/ign" "$tmp/err")"; fi
+# SIGINT during a figure render, once the first file is complete (the
+# set has 2 files per figure, so most are still to come): status 130 and
+# only complete files
 set -m
-"$focal" figures -o "$tmp/int" --formats png,pdf --dpi 600 >"$tmp/fig.out" 2>"$tmp/err" &
+$default_int "$focal" figures -o "$tmp/int" --formats png,pdf --dpi 600 >"$tmp/fig.out" 2>"$tmp/err" &
 pid=$!
-sleep 0.7
+one_done() { ls "$tmp/int" 2>/dev/null | grep -qv '\.tmp$'; }
+poll_until one_done
 kill -INT $pid
-wait $pid; rc=$?
+wait_exit $pid; rc=$exit_rc
 set +m
 complete=1
 for f in "$tmp"/int/*.png; do [ -e "$f" ] || continue; tail -c 12 "$f" | od -An -c | grep -q 'I   E   N   D' || complete=0; done

@@ -9,6 +9,7 @@ focal=${1:?usage: run.sh path/to/focal}
 case $focal in /*) ;; *) focal=$PWD/$focal ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
+. "$top/tests/wait.sh"
 cd "$top" || exit 2
 pass=0
 fail=0
@@ -151,18 +152,25 @@ if [ $rc -eq 2 ] && grep -q "^focal: line 2: cannot write '$tmp/nodir/x.pdf'" "$
 
 # ---- Ctrl-C: a long simulation stops, the session ends with 130 -------------
 set -m # job control: a background job keeps SIGINT (not ignored)
-printf 'eval --loss ce --p 0.5 --format tsv\nsimulate --anchors 1e10 --threads 1\neval --p 0.5\n' >"$tmp/long"
-"$focal" repl <"$tmp/long" >"$tmp/out" 2>"$tmp/err" &
+# The signal is sent once line 2's worker threads run (tests/wait.sh).
+printf 'eval --loss ce --p 0.5 --format tsv\nsimulate --anchors 1e9 --threads 2\neval --p 0.5\n' >"$tmp/long"
+$default_int "$focal" repl <"$tmp/long" >"$tmp/out" 2>"$tmp/err" &
 pid=$!
-sleep 1
+wait_threads "$pid" 2
 kill -INT "$pid"
-wait "$pid"
-rc=$?
+wait_exit "$pid"
+rc=$exit_rc
 set +m
 if [ $rc -eq 130 ] && grep -q '^focal: line 2: interrupted$' "$tmp/err" && [ "$(grep -c . "$tmp/out")" -eq 2 ]; then ok; else bad "Ctrl-C stops a simulation and the script (exit 130)" "exit $rc" "$(cat "$tmp/err")"; fi
 # A session started with SIGINT ignored (nohup, '&' in a script) keeps it so.
-( trap '' INT; "$focal" repl <"$tmp/long" >/dev/null 2>"$tmp/err" & p=$!; sleep 0.5; kill -INT $p; sleep 0.5; kill -TERM $p; wait $p; echo $? >"$tmp/rc" )
-if [ "$(cat "$tmp/rc")" = 143 ]; then ok; else bad "an ignored SIGINT stays ignored; SIGTERM ends the session (143)" "exit $(cat "$tmp/rc")" "$(cat "$tmp/err")"; fi
+# Once the simulation runs, SIGINT is still ignored (the kernel's SigIgn
+# mask: a SIGINT sent is discarded), and SIGTERM ends the session before
+# line 3.
+( trap '' INT; "$focal" repl <"$tmp/long" >"$tmp/out" 2>"$tmp/err" & p=$!
+  wait_threads $p 2 && sig_ignored $p 2 && echo ignored
+  kill -INT $p
+  kill -TERM $p; wait_exit $p; echo "rc=$exit_rc" ) >"$tmp/rc"
+if [ "$(cat "$tmp/rc")" = "$(printf 'ignored\nrc=143')" ] && [ "$(grep -c . "$tmp/out")" -eq 2 ]; then ok; else bad "an ignored SIGINT stays ignored; SIGTERM ends the session (143)" "exit $(cat "$tmp/rc")" "$(cat "$tmp/err")"; fi
 
 # ---- a failed check says so on stderr, with its line number, exit 2 ----------
 # (--tol-scale 1e-300 makes every identity with a nonzero error fail)
