@@ -147,6 +147,62 @@ static void default_ps(struct dlist *ps, double *buf, size_t cap)
 	ps->n = n;
 }
 
+/* The identities of one gamma away from the grid of points: logit against
+ * probability, the far tail p -> 0, the approach to p = 1, and the
+ * published finite sum at whole gammas (harm: the harmonic number H_γ). */
+static void check_edges(struct ident *ids, double g, const struct dlist *ps, double harm)
+{
+	/* logit against probability on x_t <= 0, where p = σ(x_t) keeps 1-p */
+	for (int i = 0; i <= 60; i++) {
+		double x = -30.0 + 0.5 * i;
+		focal_point px, pp;
+		focal_point_from_logit(x, &px);
+		focal_point_from_p(px.p, &pp);
+		focal_loss l = {.kind = FOCAL_FL, .gamma = g};
+		focal_loss lf = {.kind = FOCAL_FGL, .gamma = g};
+		focal_eval_out ox, op, fx, fp;
+		focal_loss_eval(&l, &px, 1, &ox);
+		focal_loss_eval(&l, &pp, 1, &op);
+		focal_loss_eval(&lf, &px, 1, &fx);
+		focal_loss_eval(&lf, &pp, 1, &fp);
+		double e = fmax(relerr(ox.value, op.value), relerr(ox.dxt, op.dxt));
+		e = fmax(e, relerr(fx.value, fp.value));
+		e = fmax(e, relerr(fx.dxt, fp.dxt));
+		record(&ids[8], e, g, px.p);
+	}
+	static const double tiny_p[] = {1e-300, 1e-250, 1e-200, 1e-150, 1e-100};
+	for (size_t i = 0; i < sizeof tiny_p / sizeof tiny_p[0]; i++) {
+		double e = focal_fgl_effective(tiny_p[i], g);
+		record(&ids[9], relerr(e, -log(tiny_p[i]) - harm), g, tiny_p[i]);
+	}
+	for (int k = 40; k <= 52; k += 4) {
+		double q = ldexp(1.0, -k), a1 = g + 1.0;
+		double want = pow(q, g) * q / a1 * (1.0 + a1 * q / (a1 + 1.0));
+		record(&ids[10], relerr(focal_fgl_effective(1.0 - q, g), want), g, 1.0 - q);
+	}
+	if (g == floor(g) && g >= 1.0 && g <= 10.0) {
+		int nn = (int)g;
+		for (size_t pi = 0; pi < ps->n; pi++) {
+			double p = ps->v[pi];
+			if (p < 0.01)
+				continue;
+			/* the literal finite sum: -log p - Σ C(n,i) (-p)^i / i */
+			double s = -log(p), c = 1.0, pw = 1.0;
+			for (int i = 1; i <= nn; i++) {
+				c = c * (nn - i + 1) / i;
+				pw *= -p;
+				s -= c * pw / i;
+			}
+			focal_result pub;
+			focal_point pt;
+			focal_point_from_p(p, &pt);
+			focal_fgl_published_e(&pt, g, &pub);
+			double e = fabs(pub.val - s) / fmax(fabs(s), harm);
+			record(&ids[11], e, g, p);
+		}
+	}
+}
+
 /* Every identity over the grid; CLI_INTERRUPTED on a Ctrl-C (polled,
  * with the progress bar, at every point), else 0. */
 static int run_checks(struct ident *ids, const struct dlist *gs, const struct dlist *ps)
@@ -219,55 +275,7 @@ static int run_checks(struct ident *ids, const struct dlist *gs, const struct dl
 				record(&ids[12], relerr(a.val, s), g, p);
 			}
 		}
-		/* logit against probability on x_t <= 0, where p = σ(x_t) keeps 1-p */
-		for (int i = 0; i <= 60; i++) {
-			double x = -30.0 + 0.5 * i;
-			focal_point px, pp;
-			focal_point_from_logit(x, &px);
-			focal_point_from_p(px.p, &pp);
-			focal_loss l = {.kind = FOCAL_FL, .gamma = g};
-			focal_loss lf = {.kind = FOCAL_FGL, .gamma = g};
-			focal_eval_out ox, op, fx, fp;
-			focal_loss_eval(&l, &px, 1, &ox);
-			focal_loss_eval(&l, &pp, 1, &op);
-			focal_loss_eval(&lf, &px, 1, &fx);
-			focal_loss_eval(&lf, &pp, 1, &fp);
-			double e = fmax(relerr(ox.value, op.value), relerr(ox.dxt, op.dxt));
-			e = fmax(e, relerr(fx.value, fp.value));
-			e = fmax(e, relerr(fx.dxt, fp.dxt));
-			record(&ids[8], e, g, px.p);
-		}
-		static const double tiny_p[] = {1e-300, 1e-250, 1e-200, 1e-150, 1e-100};
-		for (size_t i = 0; i < sizeof tiny_p / sizeof tiny_p[0]; i++) {
-			double e = focal_fgl_effective(tiny_p[i], g);
-			record(&ids[9], relerr(e, -log(tiny_p[i]) - hres.val), g, tiny_p[i]);
-		}
-		for (int k = 40; k <= 52; k += 4) {
-			double q = ldexp(1.0, -k), a1 = g + 1.0;
-			double want = pow(q, g) * q / a1 * (1.0 + a1 * q / (a1 + 1.0));
-			record(&ids[10], relerr(focal_fgl_effective(1.0 - q, g), want), g, 1.0 - q);
-		}
-		if (g == floor(g) && g >= 1.0 && g <= 10.0) {
-			int nn = (int)g;
-			for (size_t pi = 0; pi < ps->n; pi++) {
-				double p = ps->v[pi];
-				if (p < 0.01)
-					continue;
-				/* the literal finite sum: -log p - Σ C(n,i) (-p)^i / i */
-				double s = -log(p), c = 1.0, pw = 1.0;
-				for (int i = 1; i <= nn; i++) {
-					c = c * (nn - i + 1) / i;
-					pw *= -p;
-					s -= c * pw / i;
-				}
-				focal_result pub;
-				focal_point pt;
-				focal_point_from_p(p, &pt);
-				focal_fgl_published_e(&pt, g, &pub);
-				double e = fabs(pub.val - s) / fmax(fabs(s), hres.val);
-				record(&ids[11], e, g, p);
-			}
-		}
+		check_edges(ids, g, ps, hres.val);
 	}
 	cli_progress_end(&pr);
 	return 0;

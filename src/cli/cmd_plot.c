@@ -15,6 +15,7 @@
 
 #include "fig.h"
 #include "spec.h"
+#include "figpool.h"
 
 #ifndef FOCAL_DATADIR
 #define FOCAL_DATADIR "/usr/local/share/focal"
@@ -111,15 +112,6 @@ static int parse_int_row(struct cli *c, const struct opt *row, const char *s, in
 static const struct opt jobs_row = {.name = "jobs", .has_arg = 1, .type = OPT_INT, .lo = 1,
 				    .hi = 64, .arg = "N"};
 
-static int render_error(struct cli *c, const char *path, int st)
-{
-	if (st == FIG_EIO)
-		return cli_write_error(c, path, errno);
-	else
-		cli_error(c, "cannot render '%s': %s", path, fig_strerror(st));
-	return CLI_USAGE;
-}
-
 /* A live window: a gnuplot script run with an interactive terminal. */
 static int show_window(struct cli *c, const fig_figure *f, const fig_render_opts *ro)
 {
@@ -140,7 +132,7 @@ static int show_window(struct cli *c, const fig_figure *f, const fig_render_opts
 	snprintf(gp, sizeof gp, "%s/figure.gp", dir);
 	int st = fig_render(f, gp, "gp", ro);
 	if (st != FIG_OK)
-		return render_error(c, gp, st);
+		return cli_render_error(c, gp, st);
 	/* Run the script with the first window terminal gnuplot has (qt, wxt,
 	 * then x11, whose core fonts garble Greek).  The key's opaque box is
 	 * dropped: with it, wxt and x11 lose curves of multiplot panels.  In the
@@ -277,10 +269,10 @@ int cmd_plot(struct cli *c, int argc, char **argv)
 		errno = 0;
 		fflush(c->out); /* "-" writes the same descriptor: keep the order */
 		int st = fig_render(f, out, format, &ro);
-		status = st == FIG_OK ? CLI_OK : render_error(c, out, st);
+		status = st == FIG_OK ? CLI_OK : cli_render_error(c, out, st);
 	} else {
 		int st = fig_render_stream(f, c->out, "term", &ro);
-		status = st == FIG_OK ? CLI_OK : render_error(c, "standard output", st);
+		status = st == FIG_OK ? CLI_OK : cli_render_error(c, "standard output", st);
 	}
 done:
 	fig_free(f);
@@ -371,111 +363,6 @@ const struct opt cmd_figures_opts[] = {
 	OPT_ANY("formats", 1, F_FORMATS), OPT_ANY("dpi", 1, F_DPI), OPT_ANY("list", 0, F_LIST),
 	OPT_ANY("jobs", 1, F_JOBS), OPT_END};
 
-/* What rendering one figure of the set needs. */
-struct figjob {
-	struct spec *specs;
-	size_t n;
-	const char *outdir;
-	const char **fmts;
-	int nf;
-	const fig_render_opts *ro;
-};
-
-/* Build spec i and write it in every format; messages through c.  The
- * build polls the Ctrl-C request through fp. */
-static int render_one(struct cli *c, const struct figjob *fj, size_t i, size_t *files,
-		      const focal_progress *fp)
-{
-	char err[SPEC_ERRLEN], path[1024];
-	fig_figure *f;
-	if (spec_build_p(&fj->specs[i], &f, err, fp) != 0) {
-		if (cli_interrupted())
-			return CLI_INTERRUPTED;
-		cli_error(c, "%s", err);
-		return CLI_USAGE;
-	}
-	for (int k = 0; k < fj->nf; k++) {
-		if (snprintf(path, sizeof path, "%s/%s.%s", fj->outdir, fj->specs[i].name,
-			     fj->fmts[k]) >= (int)sizeof path) {
-			cli_error(c, "output directory name too long: '%s'", fj->outdir);
-			fig_free(f);
-			return CLI_USAGE;
-		}
-		errno = 0;
-		int st = fig_render(f, path, fj->fmts[k], fj->ro);
-		if (st != FIG_OK) {
-			render_error(c, path, st);
-			fig_free(f);
-			return CLI_USAGE;
-		}
-		(*files)++;
-	}
-	fig_free(f);
-	return CLI_OK;
-}
-
-/* The set in this process, in order; stops at the first error. */
-static int render_serial(struct cli *c, const struct figjob *fj, size_t *files)
-{
-	struct cli_progress pr;
-	cli_progress_begin(&pr, 1);
-	const focal_progress fp = {cli_progress_cb, &pr};
-	for (size_t i = 0; i < fj->n; i++) {
-		if (cli_interrupted())
-			return CLI_INTERRUPTED;
-		cli_progress_stage(&pr, i, fj->n);
-		int st = render_one(c, fj, i, files, &fp);
-		if (st != CLI_OK)
-			return st;
-	}
-	return cli_interrupted() ? CLI_INTERRUPTED : CLI_OK;
-}
-
-/*
- * A worker process: takes figure numbers from the work pipe (one byte
- * each) until it is empty, renders them, and reports on its result pipe:
- * "D" after each figure, then "F<files>\n" at the end, or
- * "E<i>\t<messages>" on an error, or "I" when interrupted.  It leaves with _exit: the parent's stdio buffers and exit
- * handlers are the parent's.
- */
-static void worker(struct cli *c, const struct figjob *fj, int work, int res)
-{
-	char *msg = NULL;
-	size_t msglen = 0, files = 0;
-	FILE *m = open_memstream(&msg, &msglen);
-	struct cli wc = {c->out, m ? m : stderr, 0, NULL, NULL};
-	unsigned char i;
-	int code = 0;
-	/* the parent draws the bar; a worker only polls */
-	const focal_progress fp = {cli_stop_cb, NULL};
-	while (code == 0 && read(work, &i, 1) == 1) {
-		if (cli_interrupted()) {
-			code = 130;
-			break;
-		}
-		int st = render_one(&wc, fj, i, &files, &fp);
-		if (st == CLI_INTERRUPTED) {
-			code = 130;
-			break;
-		}
-		if (st == CLI_OK && write(res, "D", 1) != 1)
-			code = 2;
-		else if (st != CLI_OK) {
-			code = 2;
-			if (m)
-				fflush(m);
-			dprintf(res, "E%u\t%.*s", (unsigned)i, (int)msglen, msg ? msg : "");
-		}
-	}
-	if (code == 0 && cli_interrupted())
-		code = 130;
-	if (code == 130)
-		dprintf(res, "I");
-	else if (code == 0)
-		dprintf(res, "F%zu\n", files);
-	_exit(code);
-}
-
 /* --list: name, caption and the command that reproduces the numbers
  * (spec_command; empty for figures of pointwise curves). */
 static int list_figures(struct cli *c, const struct spec *specs, size_t n)
@@ -495,163 +382,6 @@ static int list_figures(struct cli *c, const struct spec *specs, size_t n)
 	int st = !cmd || i < n ? cli_oom(c) : table_write(c, &t, FMT_TSV) == 0 ? CLI_OK : CLI_USAGE;
 	table_free(&t);
 	free(cmd);
-	return st;
-}
-
-/* A rough cost, to hand out the slow figures first: training runs an
- * experiment, a population evaluates many anchors, the rest are curves. */
-static int spec_cost(const struct spec *sp)
-{
-	int cost = 1;
-	for (int p = 0; p < sp->npanels; p++)
-		for (int k = 0; k < sp->panels[p].ncurves; k++) {
-			enum spec_quantity q = sp->panels[p].curves[k].q;
-			if (spec_is_training(q))
-				cost = 3;
-			else if ((q == Q_CDF || q == Q_SHARES || q == Q_GRADNORM) && cost < 2)
-				cost = 2;
-		}
-	return cost;
-}
-
-/* The set over nw worker processes, slowest first; the lowest-numbered
- * error wins. */
-static int render_parallel(struct cli *c, const struct figjob *fj, int nw, size_t *files)
-{
-	int work[2];
-	if (pipe(work) != 0)
-		return render_serial(c, fj, files);
-	unsigned char order[64];
-	size_t m = 0;
-	for (int cost = 3; cost >= 1; cost--)
-		for (size_t i = 0; i < fj->n; i++)
-			if (spec_cost(&fj->specs[i]) == cost)
-				order[m++] = (unsigned char)i;
-	for (size_t i = 0; i < m; i++) {
-		if (write(work[1], &order[i], 1) != 1) {
-			close(work[0]);
-			close(work[1]);
-			return render_serial(c, fj, files);
-		}
-	}
-	close(work[1]);
-	fflush(c->out);
-	fflush(c->err);
-	pid_t pid[8];
-	int res[8], live = 0;
-	for (int w = 0; w < nw; w++) {
-		int fd[2];
-		if (pipe(fd) != 0)
-			break;
-		pid_t p = fork();
-		if (p == 0) {
-			close(fd[0]);
-			for (int k = 0; k < live; k++)
-				close(res[k]);
-			worker(c, fj, work[0], fd[1]);
-		}
-		close(fd[1]);
-		if (p < 0) {
-			close(fd[0]);
-			break;
-		}
-		pid[live] = p;
-		res[live++] = fd[0];
-	}
-	close(work[0]);
-	if (live == 0)
-		return render_serial(c, fj, files); /* no process could start */
-	/* read every report until each worker closes its pipe; on an error or
-	 * a Ctrl-C, ask the others to stop after the file they are writing */
-	char *rep[8] = {0};
-	size_t replen[8] = {0}, ndone = 0;
-	int open_fds = live, stopping = 0;
-	struct cli_progress pr;
-	cli_progress_begin(&pr, 1);
-	while (open_fds > 0) {
-		struct pollfd pf[8];
-		for (int k = 0; k < live; k++)
-			pf[k] = (struct pollfd){res[k], POLLIN, 0};
-		int r = poll(pf, (nfds_t)live, 100);
-		if (r < 0 && errno != EINTR)
-			break;
-		for (int k = 0; k < live && r > 0; k++) {
-			if (res[k] < 0 || !(pf[k].revents & (POLLIN | POLLHUP)))
-				continue;
-			char buf[512];
-			ssize_t got = read(res[k], buf, sizeof buf);
-			if (got <= 0) {
-				close(res[k]);
-				res[k] = -1;
-				pf[k].fd = -1;
-				open_fds--;
-				continue;
-			}
-			/* a "D" before the report is a figure done */
-			size_t skip = 0;
-			while (replen[k] == 0 && skip < (size_t)got && buf[skip] == 'D')
-				skip++;
-			ndone += skip;
-			got -= (ssize_t)skip;
-			char *grown = got > 0 ? realloc(rep[k], replen[k] + (size_t)got + 1) : NULL;
-			if (grown) {
-				memcpy(grown + replen[k], buf + skip, (size_t)got);
-				replen[k] += (size_t)got;
-				grown[replen[k]] = '\0';
-				rep[k] = grown;
-			}
-			if (rep[k] && rep[k][0] == 'E')
-				stopping = 1;
-		}
-		for (int k = 0; k < live; k++)
-			if (res[k] < 0)
-				pf[k].fd = -1;
-		cli_progress_cb((double)ndone / (double)fj->n, &pr);
-		if ((stopping || cli_interrupted()) && stopping != 2) {
-			for (int k = 0; k < live; k++)
-				kill(pid[k], SIGINT);
-			stopping = 2;
-		}
-	}
-	int interrupted = cli_interrupted() > 0, failed = 0;
-	for (int k = 0; k < live; k++) {
-		int ws;
-		while (waitpid(pid[k], &ws, 0) < 0 && errno == EINTR)
-			;
-		if (!WIFEXITED(ws) || (WEXITSTATUS(ws) != 0 && WEXITSTATUS(ws) != 2 &&
-				       WEXITSTATUS(ws) != 130))
-			failed = 1; /* died on a signal or an unexpected status */
-	}
-	/* the report of the error on the lowest-numbered figure */
-	long best = -1;
-	const char *best_msg = NULL;
-	for (int k = 0; k < live; k++) {
-		if (rep[k] == NULL)
-			continue;
-		if (rep[k][0] == 'F')
-			*files += (size_t)strtoull(rep[k] + 1, NULL, 10);
-		else if (rep[k][0] == 'E') {
-			long i = strtol(rep[k] + 1, NULL, 10);
-			if (best < 0 || i < best) {
-				best = i;
-				best_msg = strchr(rep[k], '\t');
-			}
-		} else if (rep[k][0] == 'I') {
-			interrupted = 1;
-		}
-	}
-	int st = CLI_OK;
-	if (best_msg) {
-		fputs(best_msg + 1, c->err);
-		st = CLI_USAGE;
-	} else if (interrupted) {
-		st = CLI_INTERRUPTED;
-	} else if (failed) {
-		cli_error(c, "a figure worker process failed");
-		st = CLI_USAGE;
-	}
-	for (int k = 0; k < live; k++)
-		free(rep[k]);
 	return st;
 }
 
@@ -772,7 +502,7 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 	 * so only complete figures are left behind */
 	struct sigaction old;
 	cli_sigint_catch(&old);
-	int st = jobs > 1 ? render_parallel(c, &fj, jobs, &files) : render_serial(c, &fj, &files);
+	int st = figpool_render(c, &fj, jobs, &files);
 	sigaction(SIGINT, &old, NULL);
 	if (st == CLI_INTERRUPTED || (st == CLI_OK && cli_interrupted())) {
 		cli_error(c, "interrupted");

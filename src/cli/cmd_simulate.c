@@ -1,7 +1,5 @@
-/* focal simulate and focal spread: populations of anchors and spread measures. */
+/* focal simulate: populations of anchors, who carries the loss and the gradient. */
 #include "cli.h"
-
-#include "focal/outfile.h"
 
 #include <math.h>
 #include <signal.h>
@@ -67,24 +65,6 @@ const char cmd_simulate_usage[] =
 	"  grad_sum grad_share loss_per_pos ess gini frac50 frac90 exact\n"
 	"Columns (cdf): state loss gamma alpha group fraction cum_loss\n"
 	"Columns (hist): state group bin_lo bin_hi count fraction\n";
-
-const char cmd_spread_usage[] =
-	"usage: focal spread [--gamma LIST | --gamma-grid S:E:N] [--hard P] [--easy P]\n"
-	"                    [--format F]\n"
-	"\n"
-	"Pointwise spread measures as functions of gamma: effective weights at a\n"
-	"hard and an easy point, the focusing ratio w(hard)/w(easy) of FL and FGL,\n"
-	"and the spread differential log10 S_FL - log10 S_FGL.\n"
-	"\n"
-	"  --gamma LIST          gammas in [0, 100] (default: --gamma-grid 0:5:11)\n"
-	"  --gamma-grid S:E:N    N gammas from S to E\n"
-	"  --hard P, --easy P    the points (default 0.1 and 0.9)\n"
-	"  --format F            table, tsv, csv, json\n"
-	"  --columns LIST        the columns to show, in order (any format)\n"
-	"  --no-pager            never page long output on a terminal\n"
-	"\n"
-	"Columns: gamma hard easy w_fl_hard w_fl_easy w_fgl_hard w_fgl_easy focus_fl\n"
-	"         focus_fgl spread_diff\n";
 
 /* Limits (documented in focal(1)). */
 #define MAX_STREAM_ANCHORS 1e12
@@ -472,6 +452,172 @@ static int parse_simargs(struct cli *c, int argc, char **argv, struct simargs *a
 	return r < 0 ? -1 : 0;
 }
 
+/* Which source --preset names (toy-245 or retinanet, whose alpha
+ * defaults to 0.25), and the checks between sources; *fixed: the scores
+ * are given (toy-245, --scores), not drawn from a model.  Sources that
+ * exclude each other are refused earlier: cli_run (commands.c). */
+static int check_sources(struct cli *c, struct simargs *a, int *is_toy, int *is_retina,
+			 int *fixed)
+{
+	if (a->neg_iou > a->pos_iou || a->neg_iou <= 0.0) {
+		cli_error(c, "invalid IoU thresholds: need 0 < --neg-iou (%g) <= --pos-iou (%g)", a->neg_iou, a->pos_iou);
+		return -1;
+	}
+	*is_toy = *is_retina = 0;
+	if (a->preset) {
+		if (strcmp(a->preset, "toy-245") == 0) {
+			*is_toy = 1;
+		} else if (strcmp(a->preset, "retinanet") == 0) {
+			*is_retina = 1;
+			if (a->alpha == NULL)
+				a->alpha = "0.25";
+		} else {
+			cli_error(c, "invalid preset '%s': must be toy-245 or retinanet", a->preset);
+			return -1;
+		}
+	}
+	*fixed = *is_toy || a->scores;
+	if (*fixed && a->states) {
+		cli_error(c, "--state applies to model-drawn scores, not to %s", a->scores ? "--scores" : "--preset toy-245");
+		return -1;
+	}
+	if (!strcmp(a->table, "cdf") && a->anchors > MAX_CDF_ANCHORS) {
+		cli_error(c, "--table cdf keeps every anchor: at most %.0f with --anchors", MAX_CDF_ANCHORS);
+		return -1;
+	}
+	return 0;
+}
+
+/* The states of a model source (--state, else its default list), with
+ * the model overrides checked once before any work. */
+static int parse_states(struct cli *c, const struct simargs *a, int is_retina,
+			const char *states[3], int *nstates)
+{
+	char sbuf[64];
+	const char *sl = a->states ? a->states : is_retina ? "init" : "init,converged";
+	if (strlen(sl) >= sizeof sbuf) {
+		cli_error(c, "invalid state list '%s'", sl);
+		return -1;
+	}
+	strcpy(sbuf, sl);
+	char *save = NULL;
+	for (char *t = strtok_r(sbuf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int k = -1;
+		for (int i = 0; i < 3; i++)
+			if (!strcmp(t, state_names[i]))
+				k = i;
+		if (k < 0 || *nstates == 3) {
+			cli_error(c, "invalid state '%s': must be init, early or converged", t);
+			return -1;
+		}
+		states[(*nstates)++] = state_names[k];
+	}
+	focal_score_model m;
+	if (*nstates == 0 || make_model(c, a, states[0], &m) != 0)
+		return -1;
+	if (focal_score_model_check(&m) != FOCAL_OK) {
+		cli_error(c, "invalid score model parameters");
+		return -1;
+	}
+	return 0;
+}
+
+/* The population (preset, score file or geometry) when it lives in
+ * memory from the start; a CLI status. */
+static int load_population(struct cli *c, const struct simargs *a, int is_toy,
+			   focal_population *p, const focal_progress *fp)
+{
+	if (is_toy) {
+		if (focal_population_toy245(p) != FOCAL_OK)
+			return cli_oom(c);
+	} else if (a->scores) {
+		focal_ioerr err;
+		int rst = focal_population_scores_p(a->scores, p, &err, fp);
+		if (rst == FOCAL_ECANCELED)
+			return table_error(c, CLI_INTERRUPTED);
+		if (rst != FOCAL_OK) {
+			cli_error(c, "%s", err.msg);
+			return CLI_USAGE;
+		}
+	} else if (a->anchors == 0) {
+		if (geometry_population(c, a, p, fp) != 0)
+			return CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
+/* One run of the simulation: what every state shares. */
+struct simrun {
+	const struct simargs *a;
+	const focal_pop_opts *o;
+	int fixed, nstates;
+	focal_population *p;
+	struct table *t;
+	struct cli_progress *pr;
+	const focal_progress *fp;
+	size_t ninf; /* the most anchors with an infinite loss in one state */
+};
+
+/* State si: its draws, then its evaluation into the table.  Returns
+ * CLI_OK, or the status after printing why. */
+static int run_state(struct cli *c, struct simrun *r, int si, const char *state)
+{
+	const struct simargs *a = r->a;
+	static focal_pop_result res;
+	focal_score_model m;
+	if (!r->fixed)
+		make_model(c, a, state, &m);
+	/* one seed for every state (the seed rule, include/focal/pop.h) */
+	uint64_t seed = (uint64_t)a->seed;
+	int st = FOCAL_OK, bad = 0;
+	/* per state: the draws, then the evaluation */
+	cli_progress_stage(r->pr, 2 * (size_t)si, 2 * (size_t)r->nstates);
+	/* draw the logits of an in-memory model population (geometry;
+	 * --anchors draws its whole population below) */
+	if (!r->fixed && r->p->n > 0 && a->anchors == 0)
+		st = focal_population_draw_p(r->p, &m, seed, r->fp);
+	/* --anchors with a table that needs every anchor: materialise */
+	if (a->anchors > 0 && strcmp(a->table, "summary") != 0) {
+		/* the anchors the summary streams, held in memory */
+		focal_population_free(r->p);
+		st = focal_population_model_p((size_t)a->anchors, a->pos_frac, &m, seed, r->p, r->fp);
+		if (st == FOCAL_ENOMEM)
+			return cli_oom(c);
+	}
+	if (st != FOCAL_OK && st != FOCAL_ECANCELED) {
+		cli_error(c, "cannot draw scores");
+		return CLI_USAGE;
+	}
+	cli_progress_stage(r->pr, 2 * (size_t)si + 1, 2 * (size_t)r->nstates);
+	if (st != FOCAL_OK) {
+		/* stopped while drawing: reported below */
+	} else if (!strcmp(a->table, "summary")) {
+		if (a->anchors > 0)
+			st = focal_pop_eval_model((size_t)a->anchors, a->pos_frac, &m, seed, r->o, &res);
+		else
+			st = focal_pop_eval_arrays(r->p->label, r->p->logit, r->p->n, r->o, &res);
+		if (st == FOCAL_OK)
+			bad = add_summary(r->t, state, &res);
+		if (st == FOCAL_OK && res.ninf > r->ninf)
+			r->ninf = res.ninf;
+	} else if (!strcmp(a->table, "cdf")) {
+		bad = add_cdf(r->t, state, r->p, r->o, (size_t)a->points);
+	} else {
+		bad = add_hist(r->t, state, r->p, (size_t)a->bins, r->fp);
+	}
+	if (bad == CLI_INTERRUPTED)
+		st = FOCAL_ECANCELED;
+	if (st == FOCAL_ECANCELED) {
+		cli_error(c, "interrupted");
+		return CLI_INTERRUPTED;
+	}
+	if (st != FOCAL_OK) {
+		cli_error(c, "cannot evaluate the population: %s", focal_strerror(st));
+		return CLI_USAGE;
+	}
+	return bad ? cli_oom(c) : CLI_OK;
+}
+
 int cmd_simulate(struct cli *c, int argc, char **argv)
 {
 	struct simargs a = {
@@ -488,33 +634,9 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 		fputs(cmd_simulate_usage, c->out);
 		return CLI_OK;
 	}
-	/* Sources that exclude each other: cli_run (commands.c). */
-	if (a.neg_iou > a.pos_iou || a.neg_iou <= 0.0) {
-		cli_error(c, "invalid IoU thresholds: need 0 < --neg-iou (%g) <= --pos-iou (%g)", a.neg_iou, a.pos_iou);
+	int is_toy, is_retina, fixed_scores;
+	if (check_sources(c, &a, &is_toy, &is_retina, &fixed_scores) != 0)
 		return CLI_USAGE;
-	}
-	int is_toy = 0, is_retina = 0;
-	if (a.preset) {
-		if (strcmp(a.preset, "toy-245") == 0) {
-			is_toy = 1;
-		} else if (strcmp(a.preset, "retinanet") == 0) {
-			is_retina = 1;
-			if (a.alpha == NULL)
-				a.alpha = "0.25";
-		} else {
-			cli_error(c, "invalid preset '%s': must be toy-245 or retinanet", a.preset);
-			return CLI_USAGE;
-		}
-	}
-	int fixed_scores = is_toy || a.scores;
-	if (fixed_scores && a.states) {
-		cli_error(c, "--state applies to model-drawn scores, not to %s", a.scores ? "--scores" : "--preset toy-245");
-		return CLI_USAGE;
-	}
-	if (!strcmp(a.table, "cdf") && a.anchors > MAX_CDF_ANCHORS) {
-		cli_error(c, "--table cdf keeps every anchor: at most %.0f with --anchors", MAX_CDF_ANCHORS);
-		return CLI_USAGE;
-	}
 
 	focal_pop_opts o;
 	focal_pop_opts_default(&o);
@@ -529,59 +651,18 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 	/* the list of states (model sources) or a single fixed population */
 	const char *states[3];
 	int nstates = 0;
-	char sbuf[64];
-	if (fixed_scores) {
+	if (fixed_scores)
 		states[nstates++] = is_toy ? "preset" : "file";
-	} else {
-		const char *sl = a.states ? a.states : is_retina ? "init" : "init,converged";
-		if (strlen(sl) >= sizeof sbuf) {
-			cli_error(c, "invalid state list '%s'", sl);
-			return CLI_USAGE;
-		}
-		strcpy(sbuf, sl);
-		char *save = NULL;
-		for (char *t = strtok_r(sbuf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-			int k = -1;
-			for (int i = 0; i < 3; i++)
-				if (!strcmp(t, state_names[i]))
-					k = i;
-			if (k < 0 || nstates == 3) {
-				cli_error(c, "invalid state '%s': must be init, early or converged", t);
-				return CLI_USAGE;
-			}
-			states[nstates++] = state_names[k];
-		}
-		/* validate the model overrides once, before any work */
-		focal_score_model m;
-		if (nstates == 0 || make_model(c, &a, states[0], &m) != 0)
-			return CLI_USAGE;
-		if (focal_score_model_check(&m) != FOCAL_OK) {
-			cli_error(c, "invalid score model parameters");
-			return CLI_USAGE;
-		}
-	}
+	else if (parse_states(c, &a, is_retina, states, &nstates) != 0)
+		return CLI_USAGE;
 
 	struct cli_progress pr;
 	cli_progress_begin(&pr, 1);
 	const focal_progress fp = {cli_progress_cb, &pr};
-	/* the population (geometry, file or preset) when it lives in memory */
 	focal_population p = {0};
-	if (is_toy) {
-		if (focal_population_toy245(&p) != FOCAL_OK)
-			return cli_oom(c);
-	} else if (a.scores) {
-		focal_ioerr err;
-		int rst = focal_population_scores_p(a.scores, &p, &err, &fp);
-		if (rst == FOCAL_ECANCELED)
-			return table_error(c, CLI_INTERRUPTED);
-		if (rst != FOCAL_OK) {
-			cli_error(c, "%s", err.msg);
-			return CLI_USAGE;
-		}
-	} else if (a.anchors == 0) {
-		if (geometry_population(c, &a, &p, &fp) != 0)
-			return CLI_USAGE;
-	}
+	int lst = load_population(c, &a, is_toy, &p, &fp);
+	if (lst != CLI_OK)
+		return lst;
 
 	struct table t;
 	if (!strcmp(a.table, "summary"))
@@ -598,69 +679,13 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 	struct sigaction old;
 	cli_sigint_catch(&old);
 
-	int status = CLI_USAGE;
-	size_t ninf = 0;
-	static focal_pop_result res;
-	for (int si = 0; si < nstates; si++) {
-		focal_score_model m;
-		if (!fixed_scores)
-			make_model(c, &a, states[si], &m);
-		/* one seed for every state (the seed rule, include/focal/pop.h) */
-		uint64_t seed = (uint64_t)a.seed;
-		int st = FOCAL_OK, bad = 0;
-		/* per state: the draws, then the evaluation */
-		cli_progress_stage(&pr, 2 * (size_t)si, 2 * (size_t)nstates);
-		/* draw the logits of an in-memory model population (geometry;
-		 * --anchors draws its whole population below) */
-		if (!fixed_scores && p.n > 0 && a.anchors == 0)
-			st = focal_population_draw_p(&p, &m, seed, &fp);
-		/* --anchors with a table that needs every anchor: materialise */
-		if (a.anchors > 0 && strcmp(a.table, "summary") != 0) {
-			/* the anchors the summary streams, held in memory */
-			focal_population_free(&p);
-			st = focal_population_model_p((size_t)a.anchors, a.pos_frac, &m, seed, &p, &fp);
-			if (st == FOCAL_ENOMEM) {
-				cli_oom(c);
-				goto done;
-			}
-		}
-		if (st != FOCAL_OK && st != FOCAL_ECANCELED) {
-			cli_error(c, "cannot draw scores");
-			goto done;
-		}
-		cli_progress_stage(&pr, 2 * (size_t)si + 1, 2 * (size_t)nstates);
-		if (st != FOCAL_OK) {
-			/* stopped while drawing: reported below */
-		} else if (!strcmp(a.table, "summary")) {
-			if (a.anchors > 0)
-				st = focal_pop_eval_model((size_t)a.anchors, a.pos_frac, &m, seed, &o, &res);
-			else
-				st = focal_pop_eval_arrays(p.label, p.logit, p.n, &o, &res);
-			if (st == FOCAL_OK)
-				bad = add_summary(&t, states[si], &res);
-			if (st == FOCAL_OK && res.ninf > ninf)
-				ninf = res.ninf;
-		} else if (!strcmp(a.table, "cdf")) {
-			bad = add_cdf(&t, states[si], &p, &o, (size_t)a.points);
-		} else {
-			bad = add_hist(&t, states[si], &p, (size_t)a.bins, &fp);
-		}
-		if (bad == CLI_INTERRUPTED)
-			st = FOCAL_ECANCELED;
-		if (st == FOCAL_ECANCELED) {
-			cli_error(c, "interrupted");
-			status = CLI_INTERRUPTED;
-			goto done;
-		}
-		if (st != FOCAL_OK) {
-			cli_error(c, "cannot evaluate the population: %s", focal_strerror(st));
-			goto done;
-		}
-		if (bad) {
-			cli_oom(c);
-			goto done;
-		}
-	}
+	struct simrun run = {&a, &o, fixed_scores, nstates, &p, &t, &pr, &fp, 0};
+	int status = CLI_OK;
+	for (int si = 0; si < nstates && status == CLI_OK; si++)
+		status = run_state(c, &run, si, states[si]);
+	if (status != CLI_OK)
+		goto done;
+	size_t ninf = run.ninf;
 	if (ninf > 0)
 		fprintf(c->err, "focal: warning: %zu anchor%s p_t = 0 (a probability of exactly 0 or "
 			"1, or an infinite logit, against %s label): the loss is infinite, so the "
@@ -671,80 +696,5 @@ done:
 	sigaction(SIGINT, &old, NULL);
 	table_free(&t);
 	focal_population_free(&p);
-	return status;
-}
-
-/* ---- focal spread ------------------------------------------------------- */
-
-enum { P_HELP, P_GAMMA, P_GGRID, P_HARD, P_EASY, P_FORMAT };
-
-const struct opt cmd_spread_opts[] = {
-	OPT_ANY("help", 0, P_HELP), OPT_ANY("gamma", 1, P_GAMMA), OPT_ANY("gamma-grid", 1, P_GGRID),
-	OPT_ANY("hard", 1, P_HARD), OPT_ANY("easy", 1, P_EASY), OPT_ANY("format", 1, P_FORMAT), OPT_END};
-
-int cmd_spread(struct cli *c, int argc, char **argv)
-{
-	const char *gamma_s = NULL, *grid_s = NULL;
-	double hard = 0.1, easy = 0.9;
-	enum cli_format fmt = FMT_DEFAULT;
-	int pos = 1, id, r;
-	const char *val;
-	while ((r = cli_next_opt(c, "spread", argc, argv, cmd_spread_opts, &pos, &id, &val)) > 0) {
-		switch (id) {
-		case P_HELP:
-			fputs(cmd_spread_usage, c->out);
-			return CLI_OK;
-		case P_GAMMA: gamma_s = val; break;
-		case P_GGRID: grid_s = val; break;
-		case P_HARD:
-			if (cli_parse_range(c, "hard point", val, 1e-300, 1 - 1e-16, 0, &hard))
-				return CLI_USAGE;
-			break;
-		case P_EASY:
-			if (cli_parse_range(c, "easy point", val, 1e-300, 1 - 1e-16, 0, &easy))
-				return CLI_USAGE;
-			break;
-		case P_FORMAT:
-			if (cli_parse_format(c, val, &fmt))
-				return CLI_USAGE;
-			break;
-		}
-	}
-	if (r < 0)
-		return CLI_USAGE;
-	struct dlist gs = {0};
-	int rc = gamma_s ? cli_parse_list(c, "gamma", RULE_GAMMA, cli_check_gamma, gamma_s, &gs)
-			 : cli_parse_grid(c, "gamma", RULE_GAMMA, cli_check_gamma,
-					  grid_s ? grid_s : "0:5:11", 0, &gs);
-	if (rc != 0)
-		return CLI_USAGE;
-	static const char *const cols[] = {"gamma", "hard", "easy", "w_fl_hard", "w_fl_easy",
-					   "w_fgl_hard", "w_fgl_easy", "focus_fl", "focus_fgl",
-					   "spread_diff"};
-	struct table t;
-	table_init(&t, cols, 10);
-	table_expect(&t, gs.n);
-	focal_point ph, pe;
-	focal_point_from_p(hard, &ph);
-	focal_point_from_p(easy, &pe);
-	int status = CLI_USAGE;
-	for (size_t i = 0; i < gs.n; i++) {
-		double g = gs.v[i];
-		double sfl = focal_focusing_ratio(FOCAL_FL, g, hard, easy);
-		double sfgl = focal_focusing_ratio(FOCAL_FGL, g, hard, easy);
-		struct cell row[10] = {NUM(g), NUM(hard), NUM(easy),
-				       NUM(focal_weight_fl(&ph, g)), NUM(focal_weight_fl(&pe, g)),
-				       NUM(focal_weight_fgl(&ph, g)), NUM(focal_weight_fgl(&pe, g)),
-				       NUM(sfl), NUM(sfgl), NUM(log10(sfl) - log10(sfgl))};
-		int trc = table_add(&t, row);
-		if (trc != 0) {
-			status = table_error(c, trc);
-			goto out;
-		}
-	}
-	status = table_write(c, &t, fmt) == 0 ? CLI_OK : CLI_USAGE;
-out:
-	table_free(&t);
-	dlist_free(&gs);
 	return status;
 }

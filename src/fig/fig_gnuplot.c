@@ -274,41 +274,37 @@ static void screen_xy(FILE *o, const fig_layout *L, double x, double y)
 	fprintf(o, "screen %.5f, screen %.5f", x / L->width, 1 - y / L->height);
 }
 
-static int g_script(fig_device *d, const fig_figure *f, const fig_layout *L)
+/* The image file the script writes: op->gp_output, else the script's
+ * name with the image's extension, else figure.EXT; quotes and newlines
+ * become '_' (the name is quoted in the script). */
+static void script_output_name(const fig_device *d, bool pdf, char *outname, size_t cap)
 {
-	FILE *o = d->out;
 	const fig_render_opts *op = d->opts;
-	bool pdf = op->gp_terminal && strcmp(op->gp_terminal, "pdfcairo") == 0;
-	if (op->gp_terminal && !pdf && strcmp(op->gp_terminal, "pngcairo") != 0)
-		return FIG_EINVAL;
-	double dpi = op->dpi > 0 ? op->dpi : 300;
-	/* output name: beside the script */
-	char outname[512];
 	if (op->gp_output) {
-		snprintf(outname, sizeof outname, "%s", op->gp_output);
+		snprintf(outname, cap, "%s", op->gp_output);
 	} else if (d->path) {
 		const char *b = strrchr(d->path, '/');
 		b = b ? b + 1 : d->path;
-		snprintf(outname, sizeof outname, "%s", b);
+		snprintf(outname, cap, "%s", b);
 		char *dot = strrchr(outname, '.');
 		if (dot)
 			*dot = '\0';
 		size_t n = strlen(outname);
-		snprintf(outname + n, sizeof outname - n, "%s", pdf ? ".pdf" : ".png");
+		snprintf(outname + n, cap - n, "%s", pdf ? ".pdf" : ".png");
 	} else {
-		snprintf(outname, sizeof outname, "figure.%s", pdf ? "pdf" : "png");
+		snprintf(outname, cap, "figure.%s", pdf ? "pdf" : "png");
 	}
 	for (char *c = outname; *c; c++)
 		if (*c == '\'' || *c == '\n')
 			*c = '_';
-	/* gnuplot takes one family name: resolve the list now */
-	const char *family = op->font_family ? op->font_family : FIG_FONT_FAMILIES;
-	char fam[256];
-	if (fig_font_resolve(family, fam, sizeof fam) != FIG_OK)
-		snprintf(fam, sizeof fam, "serif");
-	for (char *c = fam; *c; c++)
-		if (*c == '"' || *c == '\n')
-			*c = ' ';
+}
+
+/* The comment block, the terminal and the output of the script. */
+static void script_header(FILE *o, const fig_device *d, const fig_figure *f, bool pdf,
+			  const char *outname, const char *fam)
+{
+	const fig_render_opts *op = d->opts;
+	double dpi = op->dpi > 0 ? op->dpi : 300;
 	double wi = f->width / 72, hi = f->height / 72;
 	fputs("# focal figure: gnuplot script written by focal's figure model "
 	      "(src/fig).\n"
@@ -358,6 +354,234 @@ static int g_script(fig_device *d, const fig_figure *f, const fig_layout *L)
 	      "while (_i > 0 && ARG0[_i:_i] ne \"/\") { _i = _i - 1 }\n"
 	      "_dir = (_i > 0) ? ARG0[1:_i] : \"\"\n", o);
 	fprintf(o, "set output _dir.'%s'\n\n", outname);
+}
+
+/* "set label TEXT at screen X, screen Y", then how (placement, options). */
+static void screen_label(FILE *o, const fig_layout *L, const char *text, double x, double y,
+			 const char *how)
+{
+	fputs("set label ", o);
+	gp_text(o, text);
+	fputs(" at ", o);
+	screen_xy(o, L, x, y);
+	fputs(how, o);
+}
+
+/* The height of a markup text at size, as the backend measures it. */
+static double text_height(fig_device *d, const char *text, double size)
+{
+	double w, h;
+	fig_measure(d, text, size, &w, &h);
+	return h;
+}
+
+/* Axis labels and the title, where the shared layout put them. */
+static void panel_labels(FILE *o, fig_device *d, const fig_layout *L, const fig_panel *p,
+			 const fig_panel_layout *pl)
+{
+	double cx = 0.5 * (pl->plot.x0 + pl->plot.x1);
+	double cy = 0.5 * (pl->plot.y0 + pl->plot.y1);
+	double lab = L->font * FIG_FONT_LABEL;
+	if (p->x.label)
+		screen_label(o, L, p->x.label, cx, pl->xlabel_y + text_height(d, p->x.label, lab) / 2,
+			     " center front\n");
+	if (p->y.label)
+		screen_label(o, L, p->y.label, pl->ylabel_x - text_height(d, p->y.label, lab) / 2, cy,
+			     " center rotate by 90 front\n");
+	if (p->title)
+		screen_label(o, L, p->title, cx,
+			     pl->title_y - text_height(d, p->title, L->font * FIG_FONT_TITLE) / 2,
+			     " center front\n");
+}
+
+/* Shaded spans, as rectangles behind the plot, with their labels. */
+static void panel_spans(FILE *o, fig_device *d, const fig_figure *f, const fig_layout *L,
+			const fig_panel *p, const fig_panel_layout *pl)
+{
+	int obj = 1;
+	for (size_t k = 0; k < p->nspans; k++) {
+		const fig_span *sp = &p->spans[k];
+		const fig_axis_layout *ax = sp->dir == FIG_DIR_X ? &pl->x : &pl->y;
+		double c0 = ax->lo, c1 = ax->hi;
+		if (isfinite(sp->lo) && !fig_axis_coord(ax, sp->lo, &c0))
+			c0 = ax->lo;
+		if (isfinite(sp->hi) && !fig_axis_coord(ax, sp->hi, &c1))
+			c1 = ax->lo;
+		if (ax->neg) {
+			if (sp->lo == -INFINITY)
+				c0 = ax->hi;
+			if (sp->hi == INFINITY)
+				c1 = ax->lo;
+		}
+		c0 = fmin(fmax(c0, ax->lo), ax->hi);
+		c1 = fmin(fmax(c1, ax->lo), ax->hi);
+		fprintf(o, "set object %d rect from ", obj++);
+		if (sp->dir == FIG_DIR_X) {
+			gp_num(o, gp_coord(ax, c0));
+			fputs(", graph 0 to ", o);
+			gp_num(o, gp_coord(ax, c1));
+			fputs(", graph 1", o);
+		} else {
+			fputs("graph 0, first ", o);
+			gp_num(o, gp_coord(ax, c0));
+			fputs(" to graph 1, first ", o);
+			gp_num(o, gp_coord(ax, c1));
+		}
+		fputs(" behind fc ", o);
+		gp_color(o, sp->color, 1);
+		fprintf(o, " fs transparent solid %.3f noborder\n", sp->alpha);
+		fig_rect b;
+		if (fig_span_label_box(pl, sp, d, L, &b)) {
+			screen_label(o, L, sp->label, 0.5 * (b.x0 + b.x1), 0.5 * (b.y0 + b.y1), "");
+			fprintf(o, " center front tc rgb '#404040' font \",%g\"\n",
+				f->font_size * FIG_FONT_SPAN);
+		}
+	}
+}
+
+/* Reference lines, as arrows without heads, with their labels. */
+static void panel_refs(FILE *o, const fig_figure *f, const fig_panel *p,
+		       const fig_panel_layout *pl)
+{
+	for (size_t k = 0; k < p->nrefs; k++) {
+		const fig_refline *rl = &p->refs[k];
+		const fig_axis_layout *ax = rl->dir == FIG_DIR_X ? &pl->x : &pl->y;
+		double c;
+		if (!fig_axis_coord(ax, rl->v, &c) || c < ax->lo || c > ax->hi)
+			continue;
+		double v = gp_coord(ax, c);
+		fputs("set arrow from ", o);
+		if (rl->dir == FIG_DIR_X)
+			fprintf(o, "%.10g, graph 0 to %.10g, graph 1", v, v);
+		else
+			fprintf(o, "graph 0, first %.10g to graph 1, first %.10g", v, v);
+		fputs(" nohead back lc ", o);
+		gp_color(o, rl->style.color, 1);
+		fprintf(o, " lw %.3f", rl->style.width);
+		gp_dash(o, rl->style.dash);
+		fputc('\n', o);
+		if (rl->label) {
+			fputs("set label ", o);
+			gp_text(o, rl->label);
+			if (rl->dir == FIG_DIR_X)
+				fprintf(o, " at %.10g, graph 0.97 left offset 0.3,0", v);
+			else
+				fprintf(o, " at graph 0.98, first %.10g right offset 0,0.5", v);
+			fprintf(o, " front font \",%g\" tc ",
+				f->font_size * FIG_FONT_SPAN);
+			gp_color(o, rl->style.color, 1);
+			fputc('\n', o);
+		}
+	}
+}
+
+/* Notes at data coordinates. */
+static void panel_notes(FILE *o, const fig_figure *f, const fig_panel *p,
+			const fig_panel_layout *pl)
+{
+	for (size_t k = 0; k < p->nnotes; k++) {
+		const fig_note *n = &p->notes[k];
+		double nx, ny;
+		if (!fig_axis_coord(&pl->x, n->x, &nx) ||
+		    !fig_axis_coord(&pl->y, n->y, &ny))
+			continue;
+		fputs("set label ", o);
+		gp_text(o, n->text);
+		fprintf(o, " at first %.10g, first %.10g %s front",
+			gp_coord(&pl->x, nx), gp_coord(&pl->y, ny),
+			n->ha == FIG_LEFT ? "left" : n->ha == FIG_RIGHT ? "right" : "center");
+		double off = n->va == FIG_TOP ? -0.5 : n->va == FIG_BOTTOM ? 0.5 : 0;
+		fprintf(o, " offset 0,%.2f font \",%g\" tc ", off,
+			f->font_size * (n->size > 0 ? n->size : 0.9));
+		gp_color(o, n->color, 1);
+		fputc('\n', o);
+	}
+}
+
+/* The tick multipliers ("x10^3") and the legend. */
+static void panel_mults_legend(FILE *o, const fig_figure *f, const fig_layout *L,
+			       const fig_panel_layout *pl)
+{
+	for (int ax = 0; ax < 2; ax++) {
+		const fig_axis_layout *al = ax ? &pl->y : &pl->x;
+		if (!al->ticks.mult[0])
+			continue;
+		if (ax)
+			screen_label(o, L, al->ticks.mult, pl->plot.x0, pl->plot.y0 - 0.6 * L->font, "");
+		else
+			screen_label(o, L, al->ticks.mult, pl->plot.x1, pl->xlabel_y + 0.6 * L->font, "");
+		fprintf(o, " %s font \",%g\"\n", ax ? "left" : "right",
+			f->font_size * FIG_FONT_TICK);
+	}
+	const fig_legend_layout *lg = &pl->legend;
+	if (lg->shown) {
+		fputs("set key ", o);
+		if (lg->pos == FIG_LEGEND_OUTSIDE_RIGHT) {
+			fputs("at ", o);
+			screen_xy(o, L, lg->box.x0, lg->box.y0);
+			fputs(" left top", o);
+		} else {
+			fputs(key_place(lg->pos), o);
+		}
+		fprintf(o, " reverse Left samplen 2 spacing 1.1 box lc rgb "
+			"'#cccccc' lw 0.6 opaque font \",%g\"\n",
+			f->font_size * FIG_FONT_LEGEND);
+	} else {
+		fputs("unset key\n", o);
+	}
+}
+
+/* Panel i: its frame and axes, decorations and plot command. */
+static void panel_script(FILE *o, fig_device *d, const fig_figure *f, const fig_layout *L,
+			 int i, bool pdf)
+{
+	const fig_panel *p = &f->panels[i];
+	const fig_panel_layout *pl = &L->p[i];
+	fprintf(o, "\n# ---- panel %d (row %d, col %d)\nreset\n", i,
+		i / f->cols, i % f->cols);
+	fputs("set encoding utf8\nset border 15 lw 0.7\n"
+	      "set style fill solid 1.0 noborder\n"
+	      "set pointintervalbox 0\n", o);
+	fprintf(o, "set lmargin at screen %.5f\nset rmargin at screen %.5f\n"
+		"set bmargin at screen %.5f\nset tmargin at screen %.5f\n",
+		pl->plot.x0 / L->width, pl->plot.x1 / L->width,
+		1 - pl->plot.y1 / L->height, 1 - pl->plot.y0 / L->height);
+	axis_setup(o, "x", &p->x, &pl->x, L);
+	axis_setup(o, "y", &p->y, &pl->y, L);
+	fputs("unset x2tics\nunset y2tics\n", o);
+	panel_labels(o, d, L, p, pl);
+	panel_spans(o, d, f, L, p, pl);
+	panel_refs(o, f, p, pl);
+	panel_notes(o, f, p, pl);
+	panel_mults_legend(o, f, L, pl);
+	bool first = true;
+	for (size_t k = 0; k < p->nseries; k++)
+		if (p->series[k]->n > 0)
+			plot_series(o, p->series[k], i, k, pdf ? 10.0 : 2.5,
+				    &first);
+	if (first) /* nothing to plot: draw the empty frame */
+		fputs("plot NaN notitle", o);
+	fputc('\n', o);
+}
+
+static int g_script(fig_device *d, const fig_figure *f, const fig_layout *L)
+{
+	FILE *o = d->out;
+	const fig_render_opts *op = d->opts;
+	bool pdf = op->gp_terminal && strcmp(op->gp_terminal, "pdfcairo") == 0;
+	if (op->gp_terminal && !pdf && strcmp(op->gp_terminal, "pngcairo") != 0)
+		return FIG_EINVAL;
+	char outname[512];
+	script_output_name(d, pdf, outname, sizeof outname);
+	/* gnuplot takes one family name: resolve the list now */
+	const char *family = op->font_family ? op->font_family : FIG_FONT_FAMILIES;
+	char fam[256];
+	if (fig_font_resolve(family, fam, sizeof fam) != FIG_OK)
+		snprintf(fam, sizeof fam, "serif");
+	for (char *c = fam; *c; c++)
+		if (*c == '"' || *c == '\n')
+			*c = ' ';
+	script_header(o, d, f, pdf, outname, fam);
 	/* data */
 	for (int i = 0; i < f->rows * f->cols; i++) {
 		const fig_panel *p = &f->panels[i];
@@ -365,179 +589,8 @@ static int g_script(fig_device *d, const fig_figure *f, const fig_layout *L)
 			write_block(o, &L->p[i], p->series[k], i, k);
 	}
 	fputs("\nset multiplot\n", o);
-	for (int i = 0; i < f->rows * f->cols; i++) {
-		const fig_panel *p = &f->panels[i];
-		const fig_panel_layout *pl = &L->p[i];
-		fprintf(o, "\n# ---- panel %d (row %d, col %d)\nreset\n", i,
-			i / f->cols, i % f->cols);
-		fputs("set encoding utf8\nset border 15 lw 0.7\n"
-		      "set style fill solid 1.0 noborder\n"
-		      "set pointintervalbox 0\n", o);
-		fprintf(o, "set lmargin at screen %.5f\nset rmargin at screen %.5f\n"
-			"set bmargin at screen %.5f\nset tmargin at screen %.5f\n",
-			pl->plot.x0 / L->width, pl->plot.x1 / L->width,
-			1 - pl->plot.y1 / L->height, 1 - pl->plot.y0 / L->height);
-		axis_setup(o, "x", &p->x, &pl->x, L);
-		axis_setup(o, "y", &p->y, &pl->y, L);
-		fputs("unset x2tics\nunset y2tics\n", o);
-		/* axis labels and title where the shared layout put them */
-		double cx = 0.5 * (pl->plot.x0 + pl->plot.x1);
-		double cy = 0.5 * (pl->plot.y0 + pl->plot.y1);
-		if (p->x.label) {
-			double w, h;
-			fig_measure(d, p->x.label, L->font * FIG_FONT_LABEL, &w, &h);
-			fputs("set label ", o);
-			gp_text(o, p->x.label);
-			fputs(" at ", o);
-			screen_xy(o, L, cx, pl->xlabel_y + h / 2);
-			fputs(" center front\n", o);
-		}
-		if (p->y.label) {
-			double w, h;
-			fig_measure(d, p->y.label, L->font * FIG_FONT_LABEL, &w, &h);
-			fputs("set label ", o);
-			gp_text(o, p->y.label);
-			fputs(" at ", o);
-			screen_xy(o, L, pl->ylabel_x - h / 2, cy);
-			fputs(" center rotate by 90 front\n", o);
-		}
-		if (p->title) {
-			double w, h;
-			fig_measure(d, p->title, L->font * FIG_FONT_TITLE, &w, &h);
-			fputs("set label ", o);
-			gp_text(o, p->title);
-			fputs(" at ", o);
-			screen_xy(o, L, cx, pl->title_y - h / 2);
-			fputs(" center front\n", o);
-		}
-		int obj = 1;
-		for (size_t k = 0; k < p->nspans; k++) {
-			const fig_span *sp = &p->spans[k];
-			const fig_axis_layout *ax = sp->dir == FIG_DIR_X ? &pl->x : &pl->y;
-			double c0 = ax->lo, c1 = ax->hi;
-			if (isfinite(sp->lo) && !fig_axis_coord(ax, sp->lo, &c0))
-				c0 = ax->lo;
-			if (isfinite(sp->hi) && !fig_axis_coord(ax, sp->hi, &c1))
-				c1 = ax->lo;
-			if (ax->neg) {
-				if (sp->lo == -INFINITY)
-					c0 = ax->hi;
-				if (sp->hi == INFINITY)
-					c1 = ax->lo;
-			}
-			c0 = fmin(fmax(c0, ax->lo), ax->hi);
-			c1 = fmin(fmax(c1, ax->lo), ax->hi);
-			fprintf(o, "set object %d rect from ", obj++);
-			if (sp->dir == FIG_DIR_X) {
-				gp_num(o, gp_coord(ax, c0));
-				fputs(", graph 0 to ", o);
-				gp_num(o, gp_coord(ax, c1));
-				fputs(", graph 1", o);
-			} else {
-				fputs("graph 0, first ", o);
-				gp_num(o, gp_coord(ax, c0));
-				fputs(" to graph 1, first ", o);
-				gp_num(o, gp_coord(ax, c1));
-			}
-			fputs(" behind fc ", o);
-			gp_color(o, sp->color, 1);
-			fprintf(o, " fs transparent solid %.3f noborder\n", sp->alpha);
-			fig_rect b;
-			if (fig_span_label_box(pl, sp, d, L, &b)) {
-				fputs("set label ", o);
-				gp_text(o, sp->label);
-				fputs(" at ", o);
-				screen_xy(o, L, 0.5 * (b.x0 + b.x1), 0.5 * (b.y0 + b.y1));
-				fprintf(o, " center front tc rgb '#404040' font \",%g\"\n",
-					f->font_size * FIG_FONT_SPAN);
-			}
-		}
-		for (size_t k = 0; k < p->nrefs; k++) {
-			const fig_refline *rl = &p->refs[k];
-			const fig_axis_layout *ax = rl->dir == FIG_DIR_X ? &pl->x : &pl->y;
-			double c;
-			if (!fig_axis_coord(ax, rl->v, &c) || c < ax->lo || c > ax->hi)
-				continue;
-			double v = gp_coord(ax, c);
-			fputs("set arrow from ", o);
-			if (rl->dir == FIG_DIR_X)
-				fprintf(o, "%.10g, graph 0 to %.10g, graph 1", v, v);
-			else
-				fprintf(o, "graph 0, first %.10g to graph 1, first %.10g", v, v);
-			fputs(" nohead back lc ", o);
-			gp_color(o, rl->style.color, 1);
-			fprintf(o, " lw %.3f", rl->style.width);
-			gp_dash(o, rl->style.dash);
-			fputc('\n', o);
-			if (rl->label) {
-				fputs("set label ", o);
-				gp_text(o, rl->label);
-				if (rl->dir == FIG_DIR_X)
-					fprintf(o, " at %.10g, graph 0.97 left offset 0.3,0", v);
-				else
-					fprintf(o, " at graph 0.98, first %.10g right offset 0,0.5", v);
-				fprintf(o, " front font \",%g\" tc ",
-					f->font_size * FIG_FONT_SPAN);
-				gp_color(o, rl->style.color, 1);
-				fputc('\n', o);
-			}
-		}
-		for (size_t k = 0; k < p->nnotes; k++) {
-			const fig_note *n = &p->notes[k];
-			double nx, ny;
-			if (!fig_axis_coord(&pl->x, n->x, &nx) ||
-			    !fig_axis_coord(&pl->y, n->y, &ny))
-				continue;
-			fputs("set label ", o);
-			gp_text(o, n->text);
-			fprintf(o, " at first %.10g, first %.10g %s front",
-				gp_coord(&pl->x, nx), gp_coord(&pl->y, ny),
-				n->ha == FIG_LEFT ? "left" : n->ha == FIG_RIGHT ? "right" : "center");
-			double off = n->va == FIG_TOP ? -0.5 : n->va == FIG_BOTTOM ? 0.5 : 0;
-			fprintf(o, " offset 0,%.2f font \",%g\" tc ", off,
-				f->font_size * (n->size > 0 ? n->size : 0.9));
-			gp_color(o, n->color, 1);
-			fputc('\n', o);
-		}
-		for (int ax = 0; ax < 2; ax++) {
-			const fig_axis_layout *al = ax ? &pl->y : &pl->x;
-			if (!al->ticks.mult[0])
-				continue;
-			fputs("set label ", o);
-			gp_text(o, al->ticks.mult);
-			fputs(" at ", o);
-			if (ax)
-				screen_xy(o, L, pl->plot.x0, pl->plot.y0 - 0.6 * L->font);
-			else
-				screen_xy(o, L, pl->plot.x1, pl->xlabel_y + 0.6 * L->font);
-			fprintf(o, " %s font \",%g\"\n", ax ? "left" : "right",
-				f->font_size * FIG_FONT_TICK);
-		}
-		const fig_legend_layout *lg = &pl->legend;
-		if (lg->shown) {
-			fputs("set key ", o);
-			if (lg->pos == FIG_LEGEND_OUTSIDE_RIGHT) {
-				fputs("at ", o);
-				screen_xy(o, L, lg->box.x0, lg->box.y0);
-				fputs(" left top", o);
-			} else {
-				fputs(key_place(lg->pos), o);
-			}
-			fprintf(o, " reverse Left samplen 2 spacing 1.1 box lc rgb "
-				"'#cccccc' lw 0.6 opaque font \",%g\"\n",
-				f->font_size * FIG_FONT_LEGEND);
-		} else {
-			fputs("unset key\n", o);
-		}
-		bool first = true;
-		for (size_t k = 0; k < p->nseries; k++)
-			if (p->series[k]->n > 0)
-				plot_series(o, p->series[k], i, k, pdf ? 10.0 : 2.5,
-					    &first);
-		if (first) /* nothing to plot: draw the empty frame */
-			fputs("plot NaN notitle", o);
-		fputc('\n', o);
-	}
+	for (int i = 0; i < f->rows * f->cols; i++)
+		panel_script(o, d, f, L, i, pdf);
 	fputs("\nunset multiplot\n", o);
 	return ferror(o) ? FIG_EIO : FIG_OK;
 }

@@ -340,6 +340,13 @@ double fig_series_bar_width(const fig_series *s);
 bool fig_span_label_box(const fig_panel_layout *pl, const fig_span *sp,
 			fig_device *d, const fig_layout *L, fig_rect *out);
 
+/* The legend's size (entries measured with d), its position unset; and
+ * its placement once the plot rectangle is known (fig_legend.c). */
+int fig_legend_size(const fig_panel *p, fig_device *d, const fig_layout *L,
+		    fig_legend_layout *lg);
+void fig_legend_place(const fig_panel *p, fig_panel_layout *pl,
+		      fig_device *d, const fig_layout *L);
+
 /* Measure a markup text with the backend (parsing leniently). */
 int fig_measure(fig_device *d, const char *markup, double size, double *w,
 		double *h);

@@ -308,6 +308,45 @@ static int assign_poll(focal__work *w, size_t i, size_t ngt)
 	return (i + 1) % every == 0 && focal__work_add(w, (uint64_t)every * (ngt + 1));
 }
 
+/*
+ * Pass 2, low-quality matches: every anchor whose IoU with some box
+ * equals that box's maximum (all of them on ties) becomes positive.
+ * As in torchvision's Matcher, gt_index and max_iou keep the anchor's
+ * own best box, so max_iou[i] is always the IoU with gt_index[i].
+ *
+ * Recomputing IoU needs no n × ngt table, and the == is exact because
+ * iou_pair is deterministic.  An anchor that ties box j's best has
+ * IoU best[j] <= its own best, so anchors whose best is below every
+ * box's best (most of them, at IoU 0) are skipped outright, and so
+ * are boxes whose best exceeds the anchor's.
+ */
+static void assign_low_quality(const focal_box *anchors, size_t n, const focal_box *gt,
+			       size_t ngt, const double *best, const double *anchor_best,
+			       int8_t *label, focal__work *w)
+{
+	double floor_best = HUGE_VAL;
+	for (size_t j = 0; j < ngt; j++)
+		if (best[j] > 0.0 && best[j] < floor_best)
+			floor_best = best[j];
+	for (size_t i = 0; i < n && !focal__work_stopped(w); i++) {
+		if (assign_poll(w, i, ngt))
+			break;
+		double m = anchor_best[i];
+		if (label[i] == 1 || !(m >= floor_best))
+			continue;
+		const focal_box *a = &anchors[i];
+		for (size_t j = 0; j < ngt; j++) {
+			if (!(best[j] > 0.0 && best[j] <= m) ||
+			    !ranges_overlap(a, &gt[j]))
+				continue;
+			if (iou_pair(a, &gt[j]) == best[j]) {
+				label[i] = 1;
+				break;
+			}
+		}
+	}
+}
+
 int focal_assign_p(const focal_anchor_cfg *cfg, const focal_box *anchors,
 		   size_t n, const focal_box *gt, size_t ngt, int8_t *label,
 		   int32_t *gt_index, double *max_iou, const focal_progress *pr)
@@ -378,42 +417,9 @@ int focal_assign_p(const focal_anchor_cfg *cfg, const focal_box *anchors,
 		if (assign_poll(&w, i, ngt))
 			break;
 	}
-
-	/*
-	 * Pass 2, low-quality matches: every anchor whose IoU with some box
-	 * equals that box's maximum (all of them on ties) becomes positive.
-	 * As in torchvision's Matcher, gt_index and max_iou keep the anchor's
-	 * own best box, so max_iou[i] is always the IoU with gt_index[i].
-	 *
-	 * Recomputing IoU needs no n × ngt table, and the == is exact because
-	 * iou_pair is deterministic.  An anchor that ties box j's best has
-	 * IoU best[j] <= its own best, so anchors whose best is below every
-	 * box's best (most of them, at IoU 0) are skipped outright, and so
-	 * are boxes whose best exceeds the anchor's.
-	 */
-	if (best != NULL) {
-		double floor_best = HUGE_VAL;
-		for (size_t j = 0; j < ngt; j++)
-			if (best[j] > 0.0 && best[j] < floor_best)
-				floor_best = best[j];
-		for (size_t i = 0; i < n && !focal__work_stopped(&w); i++) {
-			if (assign_poll(&w, i, ngt))
-				break;
-			double m = anchor_best[i];
-			if (label[i] == 1 || !(m >= floor_best))
-				continue;
-			const focal_box *a = &anchors[i];
-			for (size_t j = 0; j < ngt; j++) {
-				if (!(best[j] > 0.0 && best[j] <= m) ||
-				    !ranges_overlap(a, &gt[j]))
-					continue;
-				if (iou_pair(a, &gt[j]) == best[j]) {
-					label[i] = 1;
-					break;
-				}
-			}
-		}
-	}
+	/* pass 2: assign_low_quality */
+	if (best != NULL)
+		assign_low_quality(anchors, n, gt, ngt, best, anchor_best, label, &w);
 	free(best);
 	free(scratch);
 	return focal__work_stopped(&w) ? FOCAL_ECANCELED : FOCAL_OK;

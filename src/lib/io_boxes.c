@@ -171,12 +171,10 @@ int focal__boxes_parse_csv(const char *name, const void *data, size_t len,
 		return focal__ioerr(err, FOCAL_EDOM, "no output given");
 	*out = NULL;
 	*n = 0;
-	if (name == NULL)
-		name = "<memory>";
-	if (data == NULL && len > 0)
-		return focal__ioerr(err, FOCAL_EDOM, "%s: no data given", name);
 	focal__src src;
-	focal__src_mem(&src, data, len);
+	int mst = focal__src_mem_named(&src, &name, data, len, err);
+	if (mst != FOCAL_OK)
+		return mst;
 	return release(boxes_csv(name, &src, out, n, err), out, n);
 }
 

@@ -65,6 +65,17 @@ typedef struct {
 void focal__src_file(focal__src *s, FILE *f);
 void focal__src_mem(focal__src *s, const void *data, size_t len);
 
+/* focal__src_mem for a public *_parse entry: *name defaults to
+ * "<memory>"; FOCAL_EDOM (message in err) when data is NULL but len is
+ * not 0. */
+int focal__src_mem_named(focal__src *s, const char **name, const void *data, size_t len,
+			 focal_ioerr *err);
+
+/* Room for `want` rows of out (capacity *cap): exactly, or by doubling
+ * from 4096, at most FOCAL_SCORES_MAX.  0, or -1 when out of memory
+ * (out keeps what it had). */
+int focal__scores_grow(focal_scores *out, size_t *cap, size_t want, int exact);
+
 /* Read up to n bytes; fewer only at end of input or on error (s->error). */
 size_t focal__src_read(focal__src *s, void *buf, size_t n);
 

@@ -27,11 +27,15 @@ void focal_scores_free(focal_scores *s)
 	s->n = 0;
 }
 
-static int grow(focal_scores *out, size_t *cap)
+/* Room for `want` rows: exactly, or by doubling from 4096 (want <=
+ * FOCAL_SCORES_MAX).  Shared by the text and the .npy readers. */
+int focal__scores_grow(focal_scores *out, size_t *cap, size_t want, int exact)
 {
-	if (out->n < *cap)
+	if (want <= *cap)
 		return 0;
-	size_t c = *cap ? 2 * *cap : 4096;
+	size_t c = exact ? want : *cap ? *cap : 4096;
+	while (c < want)
+		c *= 2;
 	if (c > FOCAL_SCORES_MAX)
 		c = FOCAL_SCORES_MAX;
 	int8_t *l = realloc(out->label, c * sizeof *l);
@@ -96,7 +100,7 @@ static int read_rows(focal__csv *c, int use_prob, focal__work *w, focal_scores *
 		if (out->n == FOCAL_SCORES_MAX)
 			return focal__ioerr(err, FOCAL_ELIMIT, "%s:%zu:1: more than %zu rows",
 					    c->name, c->lineno, FOCAL_SCORES_MAX);
-		if (grow(out, &cap) != 0)
+		if (focal__scores_grow(out, &cap, out->n + 1, 0) != 0)
 			return focal__ioerr(err, FOCAL_ENOMEM, "%s: out of memory", c->name);
 		st = convert_row(c, cells, use_prob, &out->label[out->n],
 				 &out->logit[out->n], err);
@@ -161,12 +165,10 @@ int focal_scores_parse(const char *name, const char *kind, const void *data,
 	if (out == NULL)
 		return focal__ioerr(err, FOCAL_EDOM, "no output given");
 	memset(out, 0, sizeof *out);
-	if (name == NULL)
-		name = "<memory>";
-	if (data == NULL && len > 0)
-		return focal__ioerr(err, FOCAL_EDOM, "%s: no data given", name);
 	focal__src src;
-	focal__src_mem(&src, data, len);
+	int mst = focal__src_mem_named(&src, &name, data, len, err);
+	if (mst != FOCAL_OK)
+		return mst;
 	if (kind != NULL && strcmp(kind, "csv") == 0)
 		return finish(focal__scores_csv(name, &src, NULL, out, err), out);
 	if (kind != NULL && strcmp(kind, "npy") == 0)

@@ -73,6 +73,17 @@ void focal__src_mem(focal__src *s, const void *data, size_t len)
 	s->len = data != NULL ? len : 0;
 }
 
+int focal__src_mem_named(focal__src *s, const char **name, const void *data, size_t len,
+			 focal_ioerr *err)
+{
+	if (*name == NULL)
+		*name = "<memory>";
+	if (data == NULL && len > 0)
+		return focal__ioerr(err, FOCAL_EDOM, "%s: no data given", *name);
+	focal__src_mem(s, data, len);
+	return FOCAL_OK;
+}
+
 static size_t src_fread(focal__src *s, void *buf, size_t n)
 {
 	size_t got = fread(buf, 1, n, s->f);
@@ -103,26 +114,27 @@ size_t focal__src_peek(focal__src *s, void *buf, size_t n)
 	return n;
 }
 
+/* Up to n bytes of from[*pos, len) into buf; advances *pos. */
+static size_t copy_out(const unsigned char *from, size_t len, size_t *pos, void *buf, size_t n)
+{
+	size_t left = len - *pos;
+	if (n > left)
+		n = left;
+	if (n > 0)
+		memcpy(buf, from + *pos, n);
+	*pos += n;
+	return n;
+}
+
 size_t focal__src_read(focal__src *s, void *buf, size_t n)
 {
 	if (s->f != NULL) {
-		size_t from_head = s->hlen - s->hpos;
-		if (from_head > n)
-			from_head = n;
-		if (from_head > 0)
-			memcpy(buf, s->head + s->hpos, from_head);
-		s->hpos += from_head;
+		size_t from_head = copy_out(s->head, s->hlen, &s->hpos, buf, n);
 		if (from_head == n)
 			return n;
 		return from_head + src_fread(s, (unsigned char *)buf + from_head, n - from_head);
 	}
-	size_t left = s->len - s->pos;
-	if (n > left)
-		n = left;
-	if (n > 0)
-		memcpy(buf, s->mem + s->pos, n);
-	s->pos += n;
-	return n;
+	return copy_out(s->mem, s->len, &s->pos, buf, n);
 }
 
 double focal__prob_logit(double p)

@@ -96,6 +96,28 @@ int focal_score_model_check(const focal_score_model *m)
 	return FOCAL_OK;
 }
 
+int focal__model_fill(const struct focal__kmodel *km, size_t n, uint64_t seed,
+		      const int8_t *label, const double *iou, int8_t *y, double *logit,
+		      const focal_progress *pr)
+{
+	int8_t scratch[FOCAL__KBLOCK];
+	size_t parts = focal__npartitions(n);
+	focal__work w;
+	focal__work_init(&w, pr ? pr->fn : NULL, pr ? pr->ctx : NULL, (double)n);
+	for (size_t p = 0; p < parts; p++) {
+		size_t lo = n * p / parts, hi = n * (p + 1) / parts;
+		uint64_t key = focal__stream_key(seed, p);
+		for (size_t i = lo; i < hi; i += FOCAL__KBLOCK) {
+			size_t k = hi - i < FOCAL__KBLOCK ? hi - i : FOCAL__KBLOCK;
+			focal__k_model(km, key, i - lo, k, label ? label + i : NULL,
+				       iou ? iou + i : NULL, y ? y + i : scratch, logit + i);
+			if (focal__work_add(&w, k))
+				return FOCAL_ECANCELED;
+		}
+	}
+	return FOCAL_OK;
+}
+
 int focal_score_model_draw(const focal_score_model *m, const int8_t *label,
 			   const double *iou, size_t n, uint64_t seed, double *logit)
 {
@@ -110,22 +132,7 @@ int focal_score_model_draw_p(const focal_score_model *m, const int8_t *label,
 		return FOCAL_EDOM;
 	struct focal__kmodel km;
 	focal__kmodel_init(m, 0.0, &km);
-	int8_t y[FOCAL__KBLOCK];
-	size_t parts = focal__npartitions(n);
-	focal__work w;
-	focal__work_init(&w, pr ? pr->fn : NULL, pr ? pr->ctx : NULL, (double)n);
-	for (size_t p = 0; p < parts; p++) {
-		size_t lo = n * p / parts, hi = n * (p + 1) / parts;
-		uint64_t key = focal__stream_key(seed, p);
-		for (size_t i = lo; i < hi; i += FOCAL__KBLOCK) {
-			size_t k = hi - i < FOCAL__KBLOCK ? hi - i : FOCAL__KBLOCK;
-			focal__k_model(&km, key, i - lo, k, label + i, iou ? iou + i : NULL, y,
-				       logit + i);
-			if (focal__work_add(&w, k))
-				return FOCAL_ECANCELED;
-		}
-	}
-	return FOCAL_OK;
+	return focal__model_fill(&km, n, seed, label, iou, NULL, logit, pr);
 }
 
 int focal_pop_draw_labels(size_t n, double pos_frac, uint64_t seed, int8_t *label)

@@ -121,4 +121,13 @@ uint64_t focal__stream_key(uint64_t seed, uint64_t part);
 void focal__k_model(const struct focal__kmodel *km, uint64_t key, uint64_t a0, size_t n,
 		    const int8_t *lab, const double *iou, int8_t *y, double *x);
 
+/* The model draws of n anchors with the streaming evaluator's partitions
+ * and keys (seed): logits from the given labels (and IoUs, or NULL), or,
+ * with label NULL, labels drawn into y as well.  y may be NULL when the
+ * labels are given.  FOCAL_OK, or FOCAL_ECANCELED when pr asks to stop
+ * (model.c). */
+int focal__model_fill(const struct focal__kmodel *km, size_t n, uint64_t seed,
+		      const int8_t *label, const double *iou, int8_t *y, double *logit,
+		      const focal_progress *pr);
+
 #endif

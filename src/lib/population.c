@@ -68,22 +68,10 @@ int focal_population_model_p(size_t n, double pos_frac, const focal_score_model 
 	 * with the labels drawn by the kernel rather than given */
 	struct focal__kmodel km;
 	focal__kmodel_init(m, pos_frac, &km);
-	size_t parts = focal__npartitions(n);
-	focal__work w;
-	focal__work_init(&w, pr ? pr->fn : NULL, pr ? pr->ctx : NULL, (double)n);
-	for (size_t q = 0; q < parts; q++) {
-		size_t lo = n * q / parts, hi = n * (q + 1) / parts;
-		uint64_t key = focal__stream_key(seed, q);
-		for (size_t i = lo; i < hi; i += FOCAL__KBLOCK) {
-			size_t k = hi - i < FOCAL__KBLOCK ? hi - i : FOCAL__KBLOCK;
-			focal__k_model(&km, key, i - lo, k, NULL, NULL, p->label + i, p->logit + i);
-			if (focal__work_add(&w, k)) {
-				focal_population_free(p);
-				return FOCAL_ECANCELED;
-			}
-		}
-	}
-	return FOCAL_OK;
+	int st = focal__model_fill(&km, n, seed, NULL, NULL, p->label, p->logit, pr);
+	if (st != FOCAL_OK)
+		focal_population_free(p);
+	return st;
 }
 
 int focal_population_geometry(const focal_anchor_cfg *cfg, int width, int height,

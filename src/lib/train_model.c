@@ -358,6 +358,54 @@ static void mlp_backward(const focal_train_model *m, struct focal__train_ws *ws,
 		}
 }
 
+/* A batch whose logits are not all numbers: NaN gradient and loss. */
+static void batch_diverged(const focal_train_model *m, size_t npos, double *grad,
+			   focal_train_batch_out *out)
+{
+	for (size_t k = 0; k < m->nparams; k++)
+		grad[k] = NAN;
+	out->loss = out->loss_fl = NAN;
+	out->npos = npos;
+	for (int g = 0; g < FOCAL_TRAIN_NGROUP; g++)
+		out->grad_group[g] = NAN;
+}
+
+/* OHEM: the k = min(nneg, ceil(ratio * npos)) highest-loss negatives are
+ * the k largest logits (CE of a negative grows with its logit).  Returns
+ * the k-th largest logit sel (sorted here, descending) holds, with *ties
+ * how many of the kept equal it; at the boundary, batch order decides.
+ * INFINITY when nothing is kept. */
+static double ohem_threshold(const focal_train_loss *l, double *sel, size_t npos, size_t nneg,
+			     size_t *ties)
+{
+	size_t k = (size_t)fmin((double)nneg, ceil(l->ohem_ratio * (double)npos));
+	*ties = 0;
+	if (k == 0)
+		return INFINITY; /* nothing kept */
+	qsort(sel, nneg, sizeof *sel, cmp_desc);
+	double thr = sel[k - 1];
+	size_t above = 0;
+	while (above < k && sel[above] > thr)
+		above++;
+	*ties = k - above;
+	return thr;
+}
+
+/* The linear model's gradient: Σ_b g_b (x_b, 1), g_b = dL/dlogit_b · norm. */
+static void linear_backward(const struct focal__train_ws *ws, size_t n, size_t dim, double norm,
+			    double *grad)
+{
+	for (size_t b = 0; b < n; b++) {
+		double g = ws->dlogit[b] * norm;
+		if (g == 0.0)
+			continue;
+		const double *x = ws->xb + b * dim;
+		for (size_t k = 0; k < dim; k++)
+			grad[k] += g * x[k];
+		grad[dim] += g;
+	}
+}
+
 int focal__train_batch_ws(const focal_train_model *m, const focal_train_loss *l,
 			  const focal_train_data *d, const size_t *idx, size_t n,
 			  double *grad, focal_train_batch_out *out,
@@ -405,33 +453,15 @@ int focal__train_batch_ws(const focal_train_model *m, const focal_train_loss *l,
 	}
 	if (!finite) {
 		/* parameters gone bad (a diverged run): say so, do not sort NaN */
-		for (size_t k = 0; k < m->nparams; k++)
-			grad[k] = NAN;
-		out->loss = out->loss_fl = NAN;
-		out->npos = npos;
-		for (int g = 0; g < FOCAL_TRAIN_NGROUP; g++)
-			out->grad_group[g] = NAN;
+		batch_diverged(m, npos, grad, out);
 		return FOCAL_OK;
 	}
 
 	/* OHEM: the k highest-loss negatives are the k largest logits (CE of a
 	 * negative grows with its logit); at the boundary, batch order */
-	double thr = -INFINITY;
 	size_t ties = 0;
 	int ohem = l->loss == FOCAL_TRAIN_OHEM;
-	if (ohem) {
-		size_t k = (size_t)fmin((double)nneg, ceil(l->ohem_ratio * (double)npos));
-		if (k == 0) {
-			thr = INFINITY; /* nothing kept */
-		} else {
-			qsort(ws->sel, nneg, sizeof *ws->sel, cmp_desc);
-			thr = ws->sel[k - 1];
-			size_t above = 0;
-			while (above < k && ws->sel[above] > thr)
-				above++;
-			ties = k - above;
-		}
-	}
+	double thr = ohem ? ohem_threshold(l, ws->sel, npos, nneg, &ties) : -INFINITY;
 
 	/* per-anchor losses, in batch order (a fixed summation order) */
 	double sum = 0.0, sum_fl = 0.0, gs[FOCAL_TRAIN_NGROUP] = {0.0, 0.0, 0.0};
@@ -459,19 +489,10 @@ int focal__train_batch_ws(const focal_train_model *m, const focal_train_loss *l,
 
 	/* backward: d(loss)/d(parameters) */
 	memset(grad, 0, m->nparams * sizeof *grad);
-	if (!mlp) {
-		for (size_t b = 0; b < n; b++) {
-			double g = ws->dlogit[b] * norm;
-			if (g == 0.0)
-				continue;
-			const double *x = ws->xb + b * dim;
-			for (size_t k = 0; k < dim; k++)
-				grad[k] += g * x[k];
-			grad[dim] += g;
-		}
-	} else {
+	if (!mlp)
+		linear_backward(ws, n, dim, norm, grad);
+	else
 		mlp_backward(m, ws, n, norm, grad);
-	}
 	out->loss = sum * norm;
 	out->loss_fl = sum_fl * norm;
 	out->npos = npos;

@@ -82,6 +82,24 @@ int focal_train_data_make(const focal_train_task *t, size_t n, uint64_t seed,
 	return focal__train_data_make_w(t, n, seed, stream, d, NULL);
 }
 
+/* Row i of a split with npos positives then nhard hard negatives: its
+ * group by position, its features x (t->dim of them) drawn from rng.
+ * Every split draws its rows this way, in this order, so a row's numbers
+ * depend only on (seed, stream, i). */
+static int draw_row(void *rng, const focal_train_task *t, size_t i, size_t npos, size_t nhard,
+		    double *x)
+{
+	int g = i < npos ? FOCAL_TRAIN_POS : i < npos + nhard ? FOCAL_TRAIN_HARD_NEG
+							  : FOCAL_TRAIN_EASY_NEG;
+	for (size_t k = 0; k < (size_t)t->dim; k++)
+		x[k] = gsl_ran_gaussian_ziggurat(rng, 1.0);
+	if (g != FOCAL_TRAIN_EASY_NEG)
+		x[0] += t->separation;
+	if (g == FOCAL_TRAIN_HARD_NEG)
+		x[1] += t->hard_dist;
+	return g;
+}
+
 int focal__train_data_make_w(const focal_train_task *t, size_t n, uint64_t seed,
 			     uint64_t stream, focal_train_data *d, focal__work *w)
 {
@@ -113,17 +131,9 @@ int focal__train_data_make_w(const focal_train_task *t, size_t n, uint64_t seed,
 			focal_train_data_free(d);
 			return FOCAL_ECANCELED;
 		}
-		int g = i < npos ? FOCAL_TRAIN_POS : i < npos + nhard ? FOCAL_TRAIN_HARD_NEG
-								  : FOCAL_TRAIN_EASY_NEG;
-		double *x = d->x + i * dim;
+		int g = draw_row(rng, t, i, npos, nhard, d->x + i * dim);
 		d->label[i] = g == FOCAL_TRAIN_POS;
 		d->group[i] = (int8_t)g;
-		for (size_t k = 0; k < dim; k++)
-			x[k] = gsl_ran_gaussian_ziggurat(rng, 1.0);
-		if (g != FOCAL_TRAIN_EASY_NEG)
-			x[0] += t->separation;
-		if (g == FOCAL_TRAIN_HARD_NEG)
-			x[1] += t->hard_dist;
 	}
 	focal__rng_free(rng);
 	return FOCAL_OK;
@@ -141,14 +151,7 @@ int focal__train_score_split(const focal_train_model *m, const focal_train_task 
 	double x[1024];
 	/* the draws of focal_train_data_make, in its order, one row at a time */
 	for (size_t i = 0; i < n; i++) {
-		int g = i < npos ? FOCAL_TRAIN_POS : i < npos + nhard ? FOCAL_TRAIN_HARD_NEG
-								  : FOCAL_TRAIN_EASY_NEG;
-		for (size_t k = 0; k < dim; k++)
-			x[k] = gsl_ran_gaussian_ziggurat(rng, 1.0);
-		if (g != FOCAL_TRAIN_EASY_NEG)
-			x[0] += t->separation;
-		if (g == FOCAL_TRAIN_HARD_NEG)
-			x[1] += t->hard_dist;
+		int g = draw_row(rng, t, i, npos, nhard, x);
 		label[i] = g == FOCAL_TRAIN_POS;
 		score[i] = focal_train_model_logit(m, x);
 	}

@@ -6,6 +6,7 @@
  */
 #include "focal/outfile.h"
 #include "spec.h"
+#include "spec_lex.h"
 
 #include <errno.h>
 #include <math.h>
@@ -19,30 +20,7 @@
 #include "focal/registry.h"
 #include "focal/train.h"
 
-#define MAXTOK 32
-#define TOKLEN 256
 #define MAX_SPEC_BYTES (1 << 20)
-
-struct ctx {
-	const char *name;
-	int line;
-	char *err;
-};
-
-static int fail(struct ctx *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int fail(struct ctx *c, const char *fmt, ...)
-{
-	int k = snprintf(c->err, SPEC_ERRLEN, "%s:%d: ", c->name, c->line);
-	if (k < 0 || k >= SPEC_ERRLEN)
-		return -1;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(c->err + k, (size_t)(SPEC_ERRLEN - k), fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* Split a line into tokens; returns the count or -1 (message set). */
 static int tokenize(struct ctx *c, const char *line, char tok[MAXTOK][TOKLEN])
@@ -83,57 +61,11 @@ static int tokenize(struct ctx *c, const char *line, char tok[MAXTOK][TOKLEN])
 	}
 }
 
-static int num(struct ctx *c, const char *s, const char *what, double *out)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (*s == '\0' || *end != '\0' || (errno == ERANGE && isinf(v)) || isnan(v))
-		return fail(c, "invalid %s '%s': expected a number", what, s);
-	*out = v + 0.0; /* -0 is 0 */
-	return 0;
-}
-
-/* A number, or "auto" for NAN. */
-static int num_or_auto(struct ctx *c, const char *s, const char *what, double *out)
-{
-	if (strcmp(s, "auto") == 0) {
-		*out = NAN;
-		return 0;
-	}
-	return num(c, s, what, out);
-}
-
-static int copy_text(struct ctx *c, char *dst, size_t cap, const char *src)
-{
-	if (strlen(src) >= cap)
-		return fail(c, "text longer than %zu bytes", cap - 1);
-	strcpy(dst, src);
-	return 0;
-}
-
-/* Text that is drawn as markup: copied, and checked here so that a
- * mistake is reported at its FILE:LINE with what is wrong. */
-static int copy_markup(struct ctx *c, char *dst, size_t cap, const char *src,
-		       const char *what)
-{
-	char why[160];
-	if (copy_text(c, dst, cap, src) != 0)
-		return -1;
-	if (fig_markup_explain(src, why, sizeof why) != FIG_OK)
-		return fail(c, "invalid markup in %s \"%s\": %s", what, src, why);
-	return 0;
-}
-
 static const char *const quantity_names[Q_COUNT] = {
 	"value", "dpt", "dxt", "weight", "residual", "residual_identity",
 	"published", "focus", "coef", "relerr_numeric", "relerr_reference",
 	"cdf", "shares", "gradnorm", "ap_vs_gamma", "grad_race", "train_curve", "ap_vs_lr", "reliability"};
 
-struct named {
-	const char *name;
-	int v;
-};
 
 static const struct named legend_names[] = {
 	{"best", FIG_LEGEND_BEST}, {"none", FIG_LEGEND_NONE},
@@ -150,20 +82,6 @@ static const struct named kind_names[] = {{"line", FIG_LINE}, {"line-markers", F
 static const struct named dash_names[] = {{"solid", FIG_DASH_SOLID}, {"dashed", FIG_DASH_DASHED},
 		  {"dashdot", FIG_DASH_DASHDOT}, {"dotted", FIG_DASH_DOTTED},
 		  {"long", FIG_DASH_LONG}, {"dashdotdot", FIG_DASH_DASHDOTDOT}};
-
-/* Find s in a name table; 1 and *out set when found. */
-static int lookup(const struct named *t, size_t n, const char *s, int *out)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(t[i].name, s) == 0) {
-			*out = t[i].v;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-#define LOOKUP(table, s, out) lookup(table, sizeof table / sizeof table[0], s, out)
 
 static int parse_gammas(struct ctx *c, const char *s, struct spec_curve *cv)
 {
@@ -192,11 +110,19 @@ static int parse_gammas(struct ctx *c, const char *s, struct spec_curve *cv)
 	}
 }
 
-static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN], int n)
+/* A whole number in [lo, hi] for a training key. */
+static int whole(struct ctx *c, const char *k, const char *v, double lo, double hi, double *out)
 {
-	if (pn->ncurves == SPEC_MAX_CURVES)
-		return fail(c, "too many curves in one panel (at most %d)", SPEC_MAX_CURVES);
-	struct spec_curve *cv = &pn->curves[pn->ncurves];
+	if (num(c, v, k, out) != 0)
+		return -1;
+	if (*out != floor(*out) || *out < lo || *out > hi)
+		return fail(c, "invalid %s '%s': expected an integer in [%.15g, %.15g]", k, v, lo, hi);
+	return 0;
+}
+
+/* A curve's defaults, then its quantity from tok[1]. */
+static int curve_start(struct ctx *c, struct spec_curve *cv, char tok[MAXTOK][TOKLEN], int n)
+{
 	memset(cv, 0, sizeof *cv);
 	cv->line = c->line;
 	cv->loss = FOCAL_FL;
@@ -222,6 +148,45 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 	cv->q = (enum spec_quantity)q;
 	if (cv->q == Q_TRAIN_CURVE)
 		cv->what = 2; /* held-out AP unless what=loss */
+	return 0;
+}
+
+/* What a curve needs once all its options are read. */
+static int curve_check(struct ctx *c, const struct spec_curve *cv)
+{
+	if (cv->loss == FOCAL_FLSTAR) {
+		for (int j = 0; j < cv->ngammas; j++)
+			if (cv->gammas[j] == 0.0)
+				return fail(c, "invalid gamma '0' for flstar: must be > 0");
+	}
+	if (cv->minus >= 0 && cv->q != Q_AP_GAMMA && cv->q != Q_TRAIN_CURVE && cv->q != Q_AP_LR)
+		return fail(c, "minus= needs a training quantity (ap_vs_gamma, train_curve or ap_vs_lr)");
+	if (cv->q == Q_RELERR_REF && cv->ref[0] == '\0')
+		return fail(c, "relerr_reference needs ref=PATH (a table with columns gamma, p, E)");
+	return 0;
+}
+
+/* The registry row named v among those with the capabilities of mask. */
+static int curve_loss(struct ctx *c, const char *v, const char *role, unsigned mask,
+		      focal_loss_id *out)
+{
+	const focal_loss_desc *d = focal_loss_find(v, strlen(v), mask);
+	if (d == NULL) {
+		char names[128];
+		focal_loss_names(mask, ", ", " or ", names, sizeof names);
+		return fail(c, "unknown loss '%s'%s (expected %s)", v, role, names);
+	}
+	*out = d->id;
+	return 0;
+}
+
+static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN], int n)
+{
+	if (pn->ncurves == SPEC_MAX_CURVES)
+		return fail(c, "too many curves in one panel (at most %d)", SPEC_MAX_CURVES);
+	struct spec_curve *cv = &pn->curves[pn->ncurves];
+	if (curve_start(c, cv, tok, n) != 0)
+		return -1;
 	for (int i = 2; i < n; i++) {
 		char *eq = strchr(tok[i], '=');
 		if (strcmp(tok[i], "negate") == 0) {
@@ -234,23 +199,13 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 		const char *k = tok[i], *v = eq + 1;
 		if (strcmp(k, "loss") == 0) {
 			/* a curve plots a loss with a pointwise value */
-			const focal_loss_desc *d = focal_loss_find(v, strlen(v), FOCAL_HAS_VALUE);
-			if (d == NULL) {
-				char names[128];
-				focal_loss_names(FOCAL_HAS_VALUE, ", ", " or ", names, sizeof names);
-				return fail(c, "unknown loss '%s' (expected %s)", v, names);
-			}
-			cv->loss = d->id;
+			if (curve_loss(c, v, "", FOCAL_HAS_VALUE, &cv->loss) != 0)
+				return -1;
 		} else if (strcmp(k, "minus") == 0) {
 			/* the paired loss: one that both trains and has a value */
-			const unsigned m = FOCAL_HAS_VALUE | FOCAL_HAS_TRAIN | FOCAL_MATCH_ALL;
-			const focal_loss_desc *d = focal_loss_find(v, strlen(v), m);
-			if (d == NULL) {
-				char names[128];
-				focal_loss_names(m, ", ", " or ", names, sizeof names);
-				return fail(c, "unknown loss '%s' for minus (expected %s)", v, names);
-			}
-			cv->minus = d->id;
+			if (curve_loss(c, v, " for minus", FOCAL_HAS_VALUE | FOCAL_HAS_TRAIN | FOCAL_MATCH_ALL,
+				       &cv->minus) != 0)
+				return -1;
 		} else if (strcmp(k, "gamma") == 0) {
 			if (parse_gammas(c, v, cv) != 0)
 				return -1;
@@ -287,10 +242,8 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 			*(k[0] == 'h' ? &cv->hard : &cv->easy) = pnt;
 		} else if (strcmp(k, "points") == 0) {
 			double np;
-			if (num(c, v, "points", &np) != 0)
+			if (whole(c, k, v, 2, 100000, &np) != 0)
 				return -1;
-			if (np != floor(np) || np < 2 || np > 100000)
-				return fail(c, "invalid points '%s': expected an integer in [2, 100000]", v);
 			cv->npoints = (int)np;
 		} else if (strcmp(k, "group") == 0) {
 			static const struct named groups[] = {
@@ -303,10 +256,8 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 				return fail(c, "unknown what '%s' (expected loss or grad for shares, loss or ap for train_curve)", v);
 		} else if (strcmp(k, "bins") == 0) {
 			double nb;
-			if (num(c, v, "bins", &nb) != 0)
+			if (whole(c, k, v, 1, 1000, &nb) != 0)
 				return -1;
-			if (nb != floor(nb) || nb < 1 || nb > 1000)
-				return fail(c, "invalid bins '%s': expected an integer in [1, 1000]", v);
 			cv->bins = (int)nb;
 		} else if (strcmp(k, "ref") == 0) {
 			if (copy_text(c, cv->ref, sizeof cv->ref, v) != 0)
@@ -315,132 +266,9 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 			return fail(c, "unknown curve option '%s' (expected loss, minus, gamma, alpha, beta, label, kind, dash, color, points, hard, easy, group, what, bins, ref or negate)", k);
 		}
 	}
-	if (cv->loss == FOCAL_FLSTAR) {
-		for (int j = 0; j < cv->ngammas; j++)
-			if (cv->gammas[j] == 0.0)
-				return fail(c, "invalid gamma '0' for flstar: must be > 0");
-	}
-	if (cv->minus >= 0 && cv->q != Q_AP_GAMMA && cv->q != Q_TRAIN_CURVE && cv->q != Q_AP_LR)
-		return fail(c, "minus= needs a training quantity (ap_vs_gamma, train_curve or ap_vs_lr)");
-	if (cv->q == Q_RELERR_REF && cv->ref[0] == '\0')
-		return fail(c, "relerr_reference needs ref=PATH (a table with columns gamma, p, E)");
+	if (curve_check(c, cv) != 0)
+		return -1;
 	pn->ncurves++;
-	return 0;
-}
-
-static int parse_x(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN], int n)
-{
-	static const struct named xv[] = {{"pt", SPEC_X_PT}, {"xt", SPEC_X_XT}, {"gamma", SPEC_X_GAMMA},
-		  {"exponent", SPEC_X_EXPONENT}, {"fraction", SPEC_X_FRACTION},
-		  {"loss", SPEC_X_LOSS}, {"gradnorm", SPEC_X_GRADNORM}, {"step", SPEC_X_STEP},
-		  {"lr", SPEC_X_LR}};
-	int var;
-	if (n < 2 || !LOOKUP(xv, tok[1], &var))
-		return fail(c, n < 2 ? "x needs VARIABLE LO HI (VARIABLE is pt, xt, gamma, exponent, fraction, loss, gradnorm, step or lr)"
-				     : "unknown x variable '%s' (expected pt, xt, gamma, exponent, fraction, loss, gradnorm, step or lr)",
-			    n < 2 ? "" : tok[1]);
-	pn->xvar = (enum spec_xvar)var;
-	if (var == SPEC_X_LOSS) {
-		/* categorical: the range follows the bars */
-		if (n != 2)
-			return fail(c, "x loss takes no range (one bar per loss)");
-		pn->xlo = 0.4;
-		pn->xhi = 6.6;
-		return 0;
-	}
-	if (n < 4)
-		return fail(c, "x needs VARIABLE LO HI (VARIABLE is pt, xt, gamma, exponent, fraction, loss, gradnorm, step or lr)");
-	if (num(c, tok[2], "x range start", &pn->xlo) || num(c, tok[3], "x range end", &pn->xhi))
-		return -1;
-	for (int i = 4; i < n; i++) {
-		if (strcmp(tok[i], "log") == 0) {
-			pn->xlog = 1;
-		} else if (strcmp(tok[i], "linear") == 0) {
-			pn->xlog = 0;
-		} else if (strncmp(tok[i], "points=", 7) == 0) {
-			double np;
-			if (num(c, tok[i] + 7, "points", &np) != 0)
-				return -1;
-			if (np != floor(np) || np < 2 || np > 100000)
-				return fail(c, "invalid points '%s': expected an integer in [2, 100000]", tok[i] + 7);
-			pn->npoints = (int)np;
-		} else {
-			return fail(c, "unexpected '%s' in x (expected log, linear or points=N)", tok[i]);
-		}
-	}
-	if (!(pn->xlo < pn->xhi) || !isfinite(pn->xlo) || !isfinite(pn->xhi))
-		return fail(c, "invalid x range %s..%s: expected finite LO < HI", tok[2], tok[3]);
-	if (pn->xlog && pn->xlo <= 0.0)
-		return fail(c, "invalid x range %s..%s: a log axis needs LO > 0", tok[2], tok[3]);
-	if (pn->xvar == SPEC_X_PT && (pn->xlo < 0.0 || pn->xhi > 1.0))
-		return fail(c, "invalid p_t range %s..%s: must lie in [0, 1]", tok[2], tok[3]);
-	if (pn->xvar == SPEC_X_GAMMA && pn->xlo < 0.0)
-		return fail(c, "invalid gamma range %s..%s: gamma must be >= 0", tok[2], tok[3]);
-	if (pn->xvar == SPEC_X_STEP && pn->xlo < 0.0)
-		return fail(c, "invalid step range %s..%s: steps must be >= 0", tok[2], tok[3]);
-	return 0;
-}
-
-static int parse_y(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN], int n)
-{
-	if (n < 3)
-		return fail(c, "y needs LO HI (numbers or auto)");
-	if (num_or_auto(c, tok[1], "y range start", &pn->ylo) ||
-	    num_or_auto(c, tok[2], "y range end", &pn->yhi))
-		return -1;
-	for (int i = 3; i < n; i++) {
-		if (strcmp(tok[i], "log") == 0)
-			pn->ylog = 1;
-		else if (strcmp(tok[i], "linear") == 0)
-			pn->ylog = 0;
-		else if (strcmp(tok[i], "negate") == 0)
-			pn->ynegate = 1;
-		else
-			return fail(c, "unexpected '%s' in y (expected log, linear or negate)", tok[i]);
-	}
-	if (!isnan(pn->ylo) && !isnan(pn->yhi) && !(pn->ylo < pn->yhi))
-		return fail(c, "invalid y range %s..%s: expected LO < HI", tok[1], tok[2]);
-	if (pn->ylog && ((!isnan(pn->ylo) && pn->ylo <= 0.0) || (!isnan(pn->yhi) && pn->yhi <= 0.0)))
-		return fail(c, "invalid y range %s..%s: a log axis needs positive ends", tok[1], tok[2]);
-	return 0;
-}
-
-static int parse_decor(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN], int n)
-{
-	if (pn->ndecor == SPEC_MAX_DECOR)
-		return fail(c, "too many shades, lines and notes in one panel (at most %d)", SPEC_MAX_DECOR);
-	struct spec_decor *d = &pn->decor[pn->ndecor];
-	memset(d, 0, sizeof *d);
-	const char *kw = tok[0];
-	int first = 1;
-	if (strcmp(kw, "shade") == 0) {
-		d->what = 's';
-		if (n < 4 || (strcmp(tok[1], "x") != 0 && strcmp(tok[1], "y") != 0))
-			return fail(c, "shade needs x|y LO HI [\"label\"]");
-		d->dir = tok[1][0];
-		if (num(c, tok[2], "shade start", &d->a) || num(c, tok[3], "shade end", &d->b))
-			return -1;
-		first = 4;
-	} else if (strcmp(kw, "hline") == 0 || strcmp(kw, "vline") == 0) {
-		d->what = kw[0];
-		if (n < 2)
-			return fail(c, "%s needs a position", kw);
-		if (num(c, tok[1], "line position", &d->a))
-			return -1;
-		first = 2;
-	} else {
-		d->what = 'n';
-		if (n < 4)
-			return fail(c, "note needs X Y \"text\"");
-		if (num(c, tok[1], "note x", &d->a) || num(c, tok[2], "note y", &d->b))
-			return -1;
-		first = 3;
-	}
-	if (n > first + 1)
-		return fail(c, "too many values for %s (quote text with spaces)", kw);
-	if (n == first + 1 && copy_markup(c, d->text, sizeof d->text, tok[first], kw) != 0)
-		return -1;
-	pn->ndecor++;
 	return 0;
 }
 
@@ -482,16 +310,6 @@ static int parse_population(struct ctx *c, struct spec_panel *pn, char tok[MAXTO
 			return fail(c, "unknown population option '%s' (expected source, state, anchors, pos-frac, prior, alpha or seed)", k);
 		}
 	}
-	return 0;
-}
-
-/* A whole number in [lo, hi] for a training key. */
-static int whole(struct ctx *c, const char *k, const char *v, double lo, double hi, double *out)
-{
-	if (num(c, v, k, out) != 0)
-		return -1;
-	if (*out != floor(*out) || *out < lo || *out > hi)
-		return fail(c, "invalid %s '%s': expected an integer in [%.15g, %.15g]", k, v, lo, hi);
 	return 0;
 }
 
@@ -702,6 +520,73 @@ static int check_spec(struct ctx *c, struct spec *s)
 	return 0;
 }
 
+/* One directive line, tokenized (n >= 1): into s or its current panel. */
+static int parse_directive(struct ctx *c, struct spec *s, char tok[MAXTOK][TOKLEN], int n)
+{
+	const char *kw = tok[0];
+	if (strcmp(kw, "caption") == 0) {
+		if (n != 2)
+			return fail(c, "caption needs one quoted sentence");
+		if (copy_text(c, s->caption, sizeof s->caption, tok[1]))
+			return -1;
+	} else if (strcmp(kw, "size") == 0) {
+		if (n != 3)
+			return fail(c, "size needs WIDTH HEIGHT in inches");
+		if (num(c, tok[1], "width", &s->width) || num(c, tok[2], "height", &s->height))
+			return -1;
+		if (!(s->width >= 1.0 && s->width <= 20.0 && s->height >= 1.0 && s->height <= 20.0))
+			return fail(c, "invalid size %s x %s: width and height must be in [1, 20] inches", tok[1], tok[2]);
+	} else if (strcmp(kw, "layout") == 0) {
+		double r, co;
+		if (n != 3)
+			return fail(c, "layout needs ROWS COLS");
+		if (num(c, tok[1], "rows", &r) || num(c, tok[2], "cols", &co))
+			return -1;
+		if (r != floor(r) || co != floor(co) || r < 1 || co < 1 || r * co > SPEC_MAX_PANELS)
+			return fail(c, "invalid layout %s x %s: whole numbers with ROWS*COLS <= %d", tok[1], tok[2], SPEC_MAX_PANELS);
+		s->rows = (int)r;
+		s->cols = (int)co;
+	} else if (strcmp(kw, "panel") == 0) {
+		if (n != 1)
+			return fail(c, "panel takes no values");
+		if (s->npanels == SPEC_MAX_PANELS)
+			return fail(c, "too many panels (at most %d)", SPEC_MAX_PANELS);
+		panel_defaults(&s->panels[s->npanels++]);
+	} else if (strcmp(kw, "title") == 0 || strcmp(kw, "xlabel") == 0 || strcmp(kw, "ylabel") == 0) {
+		struct spec_panel *pn = cur_panel(s);
+		if (n != 2)
+			return fail(c, "%s needs one quoted text", kw);
+		char *dst = kw[0] == 't' ? pn->title : kw[0] == 'x' ? pn->xlabel : pn->ylabel;
+		if (copy_markup(c, dst, 128, tok[1], kw))
+			return -1;
+	} else if (strcmp(kw, "x") == 0) {
+		if (spec_parse_x(c, cur_panel(s), tok, n))
+			return -1;
+	} else if (strcmp(kw, "y") == 0) {
+		if (spec_parse_y(c, cur_panel(s), tok, n))
+			return -1;
+	} else if (strcmp(kw, "legend") == 0) {
+		if (n != 2 || !LOOKUP(legend_names, tok[1], &cur_panel(s)->legend))
+			return fail(c, "legend needs one of best, none, upper-right, upper-left, lower-left, lower-right, right, left, lower-center, upper-center, center, outside");
+	} else if (strcmp(kw, "shade") == 0 || strcmp(kw, "hline") == 0 ||
+		   strcmp(kw, "vline") == 0 || strcmp(kw, "note") == 0) {
+		if (spec_parse_decor(c, cur_panel(s), tok, n))
+			return -1;
+	} else if (strcmp(kw, "population") == 0) {
+		if (parse_population(c, cur_panel(s), tok, n))
+			return -1;
+	} else if (strcmp(kw, "training") == 0) {
+		if (parse_training(c, cur_panel(s), tok, n))
+			return -1;
+	} else if (strcmp(kw, "curve") == 0) {
+		if (parse_curve(c, cur_panel(s), tok, n))
+			return -1;
+	} else {
+		return fail(c, "unknown directive '%s' (expected caption, size, layout, panel, title, x, y, xlabel, ylabel, legend, shade, hline, vline, note, population, training or curve)", kw);
+	}
+	return 0;
+}
+
 int spec_parse_text(const char *name, const char *text, struct spec *s, char *err)
 {
 	struct ctx c = {name, 0, err};
@@ -737,67 +622,8 @@ int spec_parse_text(const char *name, const char *text, struct spec *s, char *er
 			return -1;
 		if (n == 0)
 			continue;
-		const char *kw = tok[0];
-		if (strcmp(kw, "caption") == 0) {
-			if (n != 2)
-				return fail(&c, "caption needs one quoted sentence");
-			if (copy_text(&c, s->caption, sizeof s->caption, tok[1]))
-				return -1;
-		} else if (strcmp(kw, "size") == 0) {
-			if (n != 3)
-				return fail(&c, "size needs WIDTH HEIGHT in inches");
-			if (num(&c, tok[1], "width", &s->width) || num(&c, tok[2], "height", &s->height))
-				return -1;
-			if (!(s->width >= 1.0 && s->width <= 20.0 && s->height >= 1.0 && s->height <= 20.0))
-				return fail(&c, "invalid size %s x %s: width and height must be in [1, 20] inches", tok[1], tok[2]);
-		} else if (strcmp(kw, "layout") == 0) {
-			double r, co;
-			if (n != 3)
-				return fail(&c, "layout needs ROWS COLS");
-			if (num(&c, tok[1], "rows", &r) || num(&c, tok[2], "cols", &co))
-				return -1;
-			if (r != floor(r) || co != floor(co) || r < 1 || co < 1 || r * co > SPEC_MAX_PANELS)
-				return fail(&c, "invalid layout %s x %s: whole numbers with ROWS*COLS <= %d", tok[1], tok[2], SPEC_MAX_PANELS);
-			s->rows = (int)r;
-			s->cols = (int)co;
-		} else if (strcmp(kw, "panel") == 0) {
-			if (n != 1)
-				return fail(&c, "panel takes no values");
-			if (s->npanels == SPEC_MAX_PANELS)
-				return fail(&c, "too many panels (at most %d)", SPEC_MAX_PANELS);
-			panel_defaults(&s->panels[s->npanels++]);
-		} else if (strcmp(kw, "title") == 0 || strcmp(kw, "xlabel") == 0 || strcmp(kw, "ylabel") == 0) {
-			struct spec_panel *pn = cur_panel(s);
-			if (n != 2)
-				return fail(&c, "%s needs one quoted text", kw);
-			char *dst = kw[0] == 't' ? pn->title : kw[0] == 'x' ? pn->xlabel : pn->ylabel;
-			if (copy_markup(&c, dst, 128, tok[1], kw))
-				return -1;
-		} else if (strcmp(kw, "x") == 0) {
-			if (parse_x(&c, cur_panel(s), tok, n))
-				return -1;
-		} else if (strcmp(kw, "y") == 0) {
-			if (parse_y(&c, cur_panel(s), tok, n))
-				return -1;
-		} else if (strcmp(kw, "legend") == 0) {
-			if (n != 2 || !LOOKUP(legend_names, tok[1], &cur_panel(s)->legend))
-				return fail(&c, "legend needs one of best, none, upper-right, upper-left, lower-left, lower-right, right, left, lower-center, upper-center, center, outside");
-		} else if (strcmp(kw, "shade") == 0 || strcmp(kw, "hline") == 0 ||
-			   strcmp(kw, "vline") == 0 || strcmp(kw, "note") == 0) {
-			if (parse_decor(&c, cur_panel(s), tok, n))
-				return -1;
-		} else if (strcmp(kw, "population") == 0) {
-			if (parse_population(&c, cur_panel(s), tok, n))
-				return -1;
-		} else if (strcmp(kw, "training") == 0) {
-			if (parse_training(&c, cur_panel(s), tok, n))
-				return -1;
-		} else if (strcmp(kw, "curve") == 0) {
-			if (parse_curve(&c, cur_panel(s), tok, n))
-				return -1;
-		} else {
-			return fail(&c, "unknown directive '%s' (expected caption, size, layout, panel, title, x, y, xlabel, ylabel, legend, shade, hline, vline, note, population, training or curve)", kw);
-		}
+		if (parse_directive(&c, s, tok, n) != 0)
+			return -1;
 		/* a panel's first line, for the messages of spec_build */
 		if (s->npanels > 0 && s->panels[s->npanels - 1].line == 0)
 			s->panels[s->npanels - 1].line = c.line;

@@ -363,6 +363,12 @@ sed 's|ref="[^"]*"|ref="no/such/table.tsv"|' plots/accuracy.spec >"$tmp/badset/a
 FOCAL_PLOTS="$tmp/badset" "$focal" figures --jobs 2 -o "$tmp/badout" --formats pdf >"$tmp/out" 2>"$tmp/err"; rc=$?
 if [ $rc -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "^focal: .*no/such/table.tsv" "$tmp/err" && [ ! -s "$tmp/out" ] &&
 	[ -z "$(ls "$tmp/badout" | grep -v '\.pdf$')" ]; then ok; else bad "figures: an error in a worker" "rc $rc" "$(cat "$tmp/err")" "$(ls "$tmp/badout")"; fi
+# more workers than the pool has (--jobs 12, twelve figures): at most 8
+# processes run, every figure is written (the pool once overran its arrays)
+mkdir -p "$tmp/manyset"
+for k in 01 02 03 04 05 06 07 08 09 10 11 12; do cp plots/loss.spec "$tmp/manyset/loss$k.spec"; done
+FOCAL_PLOTS="$tmp/manyset" "$focal" figures --jobs 12 -o "$tmp/manyout" --formats gp >"$tmp/out" 2>"$tmp/err"; rc=$?
+if [ $rc -eq 0 ] && [ "$(ls "$tmp/manyout" | wc -l)" -eq 12 ] && [ ! -s "$tmp/err" ]; then ok; else bad "figures --jobs 12 over twelve figures" "rc $rc" "$(head -5 "$tmp/err")"; fi
 for f in "$tmp"/figs/*.pdf; do
 	if head -c 5 "$f" | grep -q '%PDF-'; then ok; else bad "PDF header of $f"; fi
 done
