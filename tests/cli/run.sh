@@ -314,7 +314,7 @@ if cmp -s "$tmp/direct" "$tmp/out" && grep -q $'^init\tce' "$tmp/out"; then ok; 
 if [ -s "$tmp/direct.rec" ] && cmp -s "$tmp/direct.rec" "$tmp/piped.rec"; then ok; else bad "plot - reads the spec from standard input" "$(cat "$tmp/err")"; fi
 
 # ---- train: the curves file, thread-count invariance, Ctrl-C ---------------
-small="--train-anchors 4000 --test-anchors 3000 --imbalance 100 --steps 30 --batch 256 --seeds 3 --hidden 8 --format tsv"
+small="--train-anchors 4000 --test-anchors 3000 --imbalance 100 --steps 30 --batch 256 --seeds 3 --hidden 8 --lr 0.01 --final-anchors 5000 --format tsv"
 # shellcheck disable=SC2086
 "$focal" train $small --threads 1 --curves "$tmp/c1.tsv" >"$tmp/t1" 2>"$tmp/err"
 # shellcheck disable=SC2086
