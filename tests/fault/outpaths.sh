@@ -16,6 +16,7 @@ set -u
 focal=${1:?usage: outpaths.sh path/to/focal}
 case $focal in /*) ;; *) focal=$PWD/$focal ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../wait.sh"
 export FOCAL_PLOTS="$here/../../plots"
 pass=0
 fail=0
@@ -36,7 +37,7 @@ fi
 
 # ---- the writers: run with the output path $1; out, err, rc; and what a
 # complete output starts with
-TRAIN="train --train-anchors 4000 --test-anchors 3000 --imbalance 100 --steps 20 --batch 256 --seeds 2 --hidden 8 --format tsv"
+TRAIN="train --train-anchors 4000 --test-anchors 3000 --imbalance 100 --steps 20 --batch 256 --seeds 2 --hidden 8 --lr 0.01 --final-anchors 5000 --format tsv"
 w_curves() { "$focal" $TRAIN --curves "$1" >"$tmp/out" 2>"$tmp/err" </dev/null; }
 h_curves=$'loss\tgamma\tseed\tstep\t'
 # the format from the extension where the path has one, else named
@@ -165,11 +166,12 @@ mkdir -p "$tmp/sig"
 for sig in INT TERM HUP; do
 	echo old >"$tmp/sig/c.tsv"
 	set -m
-	"$focal" train --steps 200000 --curves "$tmp/sig/c.tsv" >/dev/null 2>&1 &
+	$default_int "$focal" train --steps 200000 --curves "$tmp/sig/c.tsv" >/dev/null 2>&1 &
 	pid=$!
-	for _ in $(seq 200); do ls "$tmp/sig" | grep -q '\.tmp$' && break; sleep 0.02; done
+	has_tmp() { ls "$tmp/sig" | grep -q '\.tmp$' || ! alive $pid; }
+	poll_until has_tmp
 	kill -$sig $pid 2>/dev/null
-	{ wait $pid; } 2>/dev/null; rc=$?
+	wait_exit $pid; rc=$exit_rc
 	set +m
 	if [ "$(cat "$tmp/sig/c.tsv")" = old ] && ! ls "$tmp/sig" | grep -q '\.tmp$' && [ $rc -ne 0 ]; then ok
 	else bad "SIG$sig while writing leaves the old file and no temporary" "rc=$rc" "$(ls -A "$tmp/sig")"; fi
