@@ -29,6 +29,24 @@ int repl_takes(const struct cmd *cmd, const char *name)
 	return o && o->has_arg;
 }
 
+/* The option name in the word a ("-n", "--name" or "--name=value"): its
+ * length in *len, and in *eq whether the value is attached; NULL for a
+ * word that is not an option. */
+static const char *option_word(const char *a, size_t *len, int *eq)
+{
+	const char *opt;
+	if (a[0] == '-' && a[1] != '-' && a[1] && !a[2])
+		opt = a + 1;
+	else if (a[0] == '-' && a[1] == '-' && a[2])
+		opt = a + 2;
+	else
+		return NULL;
+	const char *e = strchr(opt, '=');
+	*eq = e != NULL;
+	*len = e ? (size_t)(e - opt) : strlen(opt);
+	return opt;
+}
+
 /*
  * Do the words v[0..n) give --name (or --name=...)?  Values of options are skipped, so '--image --gamma' is
  * not a --gamma.
@@ -37,15 +55,11 @@ int repl_gives_in(const struct cmd *cmd, char *const *v, int n, const char *name
 {
 	size_t nl = strlen(name);
 	for (int i = 0; i < n; i++) {
-		const char *a = v[i], *opt;
-		if (a[0] == '-' && a[1] != '-' && a[1] && !a[2])
-			opt = a + 1;
-		else if (a[0] == '-' && a[1] == '-' && a[2])
-			opt = a + 2;
-		else
+		size_t len;
+		int eq;
+		const char *opt = option_word(v[i], &len, &eq);
+		if (opt == NULL)
 			continue;
-		const char *eq = strchr(opt, '=');
-		size_t len = eq ? (size_t)(eq - opt) : strlen(opt);
 		if (len == nl && strncmp(opt, name, nl) == 0)
 			return 1;
 		const struct opt *o = repl_find_opt(cmd->opts, opt, len);
@@ -64,15 +78,11 @@ int repl_gives(const struct cmd *cmd, int argc, char **argv, const char *name)
 int repl_gives_excluded(const struct cmd *cmd, char *const *v, int n, const char *name)
 {
 	for (int i = 0; i < n; i++) {
-		const char *a = v[i], *opt;
-		if (a[0] == '-' && a[1] != '-' && a[1] && !a[2])
-			opt = a + 1;
-		else if (a[0] == '-' && a[1] == '-' && a[2])
-			opt = a + 2;
-		else
+		size_t len;
+		int eq;
+		const char *opt = option_word(v[i], &len, &eq);
+		if (opt == NULL)
 			continue;
-		const char *eq = strchr(opt, '=');
-		size_t len = eq ? (size_t)(eq - opt) : strlen(opt);
 		const struct opt *o = repl_find_opt(cmd->opts, opt, len);
 		if (o && cli_excludes(cmd, name, o->name))
 			return 1;
