@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "focal/train.h"
+#include "weight_internal.h"
 
 
 /* ---- the factorisation L = w·B of the focal family (docs/math.md) ------- */
@@ -83,6 +84,8 @@ static int effective_ce(const focal_point *pt, double y, const double *th, focal
 
 #define FORM_CE {weight_one, weight_zero, base_ce, base_ce_dp}
 #define FORM_FOCAL {weight_focal, weight_focal_dp, base_ce, base_ce_dp}
+/* a runtime weight (weight_custom.c): theta is the weight itself */
+#define FORM_CUSTOM {focal__custom_w, focal__custom_dw, base_ce, base_ce_dp}
 
 /* ---- parameters --------------------------------------------------------- */
 
@@ -144,6 +147,22 @@ static const focal_loss_desc rows[] = {
 	 .summary = "CE on a random minibatch of fixed positive share",
 	 .has = FOCAL_HAS_POP, .population = 1,
 	 .twin_of = FOCAL_SAMPLED},
+	{.id = FOCAL_CUSTOM, .name = "custom", .label = "custom", .markup = "w·CE",
+	 .summary = "a weight expression times cross-entropy: -w(p, q, x) log p_t (--weight)",
+	 .nparams = 1, .params = {P_ALPHA},
+	 .pos = FORM_CUSTOM, .neg = FORM_CUSTOM,
+	 .has = PW | FOCAL_HAS_EFFECTIVE | FOCAL_HAS_RESIDUAL,
+	 .weight_continuous = 1, .runtime_weight = 1, .twin_of = FOCAL_CUSTOM,
+	 .effective_e = focal__custom_effective},
+	{.id = FOCAL_CUSTOM_GRAD, .name = "custom@grad", .label = "custom@grad",
+	 .markup = "w·CE@grad",
+	 .summary = "CE's gradient weighted by the weight expression; value E_w by quadrature",
+	 .nparams = 1, .params = {P_ALPHA},
+	 .pos = FORM_CUSTOM, .neg = FORM_CUSTOM,
+	 .has = PW | FOCAL_HAS_EFFECTIVE | FOCAL_HAS_RESIDUAL,
+	 .weight_continuous = 1, .runtime_weight = 1, .twin = 1,
+	 .trained_as = FOCAL_TRAINED_TWIN, .twin_of = FOCAL_CUSTOM,
+	 .effective_e = focal__custom_effective},
 };
 
 #define NROWS (sizeof rows / sizeof rows[0])
@@ -167,10 +186,13 @@ const focal_loss_desc *focal_loss_get(focal_loss_id id)
 }
 
 /* Whether a row has one of the flags of mask, or all of them with
- * FOCAL_MATCH_ALL (0: every row fits). */
+ * FOCAL_MATCH_ALL (0: every row fits but those that need a runtime
+ * weight, which fit only with FOCAL_TAKES_WEIGHT). */
 int focal_loss_fits(const focal_loss_desc *d, unsigned mask)
 {
-	unsigned want = mask & ~FOCAL_MATCH_ALL;
+	unsigned want = mask & ~(FOCAL_MATCH_ALL | FOCAL_TAKES_WEIGHT);
+	if (d->runtime_weight && !(mask & FOCAL_TAKES_WEIGHT))
+		return 0;
 	if (mask & FOCAL_MATCH_ALL)
 		return (d->has & want) == want;
 	return want == 0 || (d->has & want) != 0;
