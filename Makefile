@@ -155,6 +155,7 @@ TEST_INCS_test_popnum = $(TEST_INCS)
 TEST_INCS_test_status = $(TEST_INCS)
 TEST_INCS_test_population = $(TEST_INCS)
 TEST_INCS_test_weight = $(TEST_INCS)
+TEST_INCS_test_ghm    = $(TEST_INCS)
 # test_repro runs `focal simulate` in process: the CLI's objects and cli.h.
 TEST_INCS_test_repro  = $(TEST_INCS) -Isrc/cli
 $(B)/tests/test_repro: $(filter-out %/main.o,$(CLI_SRC:src/cli/%.c=$(B)/cli/%.o))

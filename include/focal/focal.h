@@ -144,6 +144,7 @@ typedef enum {
 	FOCAL_SAMPLED,  /* CE on a random minibatch of fixed composition */
 	FOCAL_CUSTOM,   /* w·CE with a runtime weight expression (focal/weight.h) */
 	FOCAL_CUSTOM_GRAD, /* its gradient twin custom@grad: dL/dp_t = w·CE' */
+	FOCAL_GHM,      /* GHM-C: CE by the inverse density of |p - y| (focal/ghm.h) */
 	FOCAL_NLOSS
 } focal_loss_id;
 

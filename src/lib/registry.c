@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "focal/ghm.h"
 #include "focal/train.h"
 #include "weight_internal.h"
 
@@ -101,6 +102,11 @@ static int effective_ce(const focal_point *pt, double y, const double *th, focal
 #define P_OHEM_RATIO {"ratio", "ohem-ratio", FOCAL_TRAIN_DEFAULT_OHEM, 0.0, INFINITY, 1.0, 1, 1, \
 		      "negatives kept per positive"}
 
+#define P_GHM_BINS {"bins", "ghm-bins", FOCAL_GHM_DEFAULT_BINS, 1.0, FOCAL_GHM_MAX_BINS, 1.0, 0, 0, \
+		    "GHM-C's number of gradient-norm bins M"}
+#define P_GHM_MOMENTUM {"momentum", "ghm-momentum", FOCAL_GHM_DEFAULT_MOMENTUM, 0.0, 1.0, 0.05, 0, 1, \
+			"GHM-C's moving average of the bin counts across training steps"}
+
 #define PW (FOCAL_HAS_VALUE | FOCAL_HAS_DPT | FOCAL_HAS_DX | FOCAL_HAS_WEIGHT)
 
 /*
@@ -163,6 +169,11 @@ static const focal_loss_desc rows[] = {
 	 .weight_continuous = 1, .runtime_weight = 1, .twin = 1,
 	 .trained_as = FOCAL_TRAINED_TWIN, .twin_of = FOCAL_CUSTOM,
 	 .effective_e = focal__custom_effective},
+	{.id = FOCAL_GHM, .name = "ghm", .label = "GHM-C", .markup = "GHM-C",
+	 .summary = "GHM-C: CE weighted by the inverse density of |p - y| over the population",
+	 .nparams = 2, .params = {P_GHM_BINS, P_GHM_MOMENTUM},
+	 .has = FOCAL_HAS_POP, .population = 1, .stateful = 1,
+	 .twin_of = FOCAL_GHM},
 };
 
 #define NROWS (sizeof rows / sizeof rows[0])

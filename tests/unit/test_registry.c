@@ -245,12 +245,12 @@ static void test_name_lists(void **state)
 	/* the lists of the "must be one of" messages, as documented */
 	assert_int_equal(focal_loss_names(FOCAL_HAS_VALUE, ", ", " or ", b, sizeof b), 4);
 	assert_string_equal(b, "ce, fl, fgl or flstar");
-	assert_int_equal(focal_loss_names(FOCAL_HAS_POP, ", ", ", ", b, sizeof b), 5);
-	assert_string_equal(b, "ce, fl, fgl, ohem, sampled");
+	assert_int_equal(focal_loss_names(FOCAL_HAS_POP, ", ", ", ", b, sizeof b), 6);
+	assert_string_equal(b, "ce, fl, fgl, ohem, sampled, ghm");
 	assert_int_equal(focal_loss_names(FOCAL_HAS_TRAIN, ", ", ", ", b, sizeof b), 5);
 	assert_string_equal(b, "ce, ce_alpha, fl, fgl, ohem");
-	assert_int_equal(focal_loss_names(FOCAL_HAS_VALUE | FOCAL_HAS_POP, " ", " ", b, sizeof b), 6);
-	assert_string_equal(b, "ce fl fgl flstar ohem sampled");
+	assert_int_equal(focal_loss_names(FOCAL_HAS_VALUE | FOCAL_HAS_POP, " ", " ", b, sizeof b), 7);
+	assert_string_equal(b, "ce fl fgl flstar ohem sampled ghm");
 	assert_int_equal(focal_loss_names(FOCAL_TAKES_WEIGHT, ",", ",", b, sizeof b), FOCAL_NLOSS);
 	/* the rows of a runtime weight only where the caller can give one */
 	assert_int_equal(focal_loss_names(0, ",", ",", b, sizeof b), FOCAL_NLOSS - 2);
@@ -293,7 +293,8 @@ static void test_lab_fields(void **state)
 	for (size_t i = 0; i < focal_loss_count(); i++) {
 		const focal_loss_desc *d = focal_loss_at(i);
 		assert_int_equal(d->target, FOCAL_TARGET_HARD);
-		assert_false(d->stateful);
+		/* only GHM-C carries state across steps (its moving average) */
+		assert_int_equal(d->stateful, d->id == FOCAL_GHM);
 		/* a population loss has no pointwise value */
 		assert_false(d->population && (d->has & FOCAL_HAS_VALUE));
 		/* an effective loss needs a factorisation */
