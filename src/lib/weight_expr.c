@@ -90,9 +90,15 @@ static void put(char *out, size_t cap, size_t *used, const char *s, size_t len)
 	*used += len;
 }
 
+/* The length of the number at s, or 0 when its digits and points do not
+ * make one (a point alone, two points): libmatheval's lexer would echo a
+ * point it cannot read. */
 static size_t number_len(const char *s)
 {
 	size_t k = strspn(s, "0123456789.");
+	const char *dot = memchr(s, '.', k);
+	if (dot != NULL && (k == 1 || memchr(dot + 1, '.', k - (size_t)(dot - s) - 1) != NULL))
+		return 0;
 	if ((s[k] == 'e' || s[k] == 'E')) {
 		size_t j = k + 1 + (s[k + 1] == '+' || s[k + 1] == '-');
 		if (isdigit((unsigned char)s[j]))
@@ -117,6 +123,10 @@ static size_t fold_params(const char *expr, const char *const *names, const doub
 		size_t len = 1;
 		if (isdigit(c) || c == '.') {
 			len = number_len(s);
+			if (len == 0) {
+				fail(err, ecap, expr, "malformed number at '%.20s'", s);
+				return (size_t)-1;
+			}
 		} else if (isalpha(c) || c == '_') {
 			while (isalnum((unsigned char)s[len]) || s[len] == '_')
 				len++;

@@ -226,6 +226,10 @@ static void test_refusals(void **state)
 	refused("q^", NULL, NULL, 0, FOCAL_EDOM, "invalid weight 'q^': syntax error");
 	refused("", NULL, NULL, 0, FOCAL_EDOM, "invalid weight '': empty expression");
 	refused("q,5", NULL, NULL, 0, FOCAL_EDOM, "invalid weight 'q,5': unexpected character ','");
+	/* a point libmatheval's lexer cannot read would be echoed to stdout */
+	refused(".*q", NULL, NULL, 0, FOCAL_EDOM, "invalid weight '.*q': malformed number at '.*q'");
+	refused("q*1.2.3", NULL, NULL, 0, FOCAL_EDOM,
+		"invalid weight 'q*1.2.3': malformed number at '1.2.3'");
 	refused("z*q", NULL, NULL, 0, FOCAL_EDOM,
 		"invalid weight 'z*q': unknown name 'z': the weight reads p, q, x and its parameters");
 	refused("q", g, v, 1, FOCAL_EDOM,
