@@ -304,6 +304,10 @@ static void draw_series(walker *w, const fig_series *s, int idx)
 	case FIG_STEPS:
 		draw_steps(w, s, &pb.pen);
 		break;
+	case FIG_BAND:
+		if (w->rc == FIG_OK)
+			w->rc = fig_band_draw(w->d, pl, s, &pb.pen);
+		break;
 	default:
 		break;
 	}
@@ -567,7 +571,8 @@ static void draw_legend(walker *w, const fig_panel *p)
 				  &pb.pen);
 			break;
 		}
-		case FIG_BARS: {
+		case FIG_BARS:
+		case FIG_BAND: {
 			fig_pen fill = pb.pen;
 			fill.alpha = s->style.fill_alpha > 0 && s->style.fill_alpha <= 1
 					     ? s->style.fill_alpha : 1.0;
@@ -604,12 +609,16 @@ static void draw_panel(walker *w, const fig_panel *p, int r, int c)
 	draw_spans(w, p);
 	draw_grid(w, p);
 	draw_refs(w, p, false);
-	for (size_t k = 0; k < p->nseries && w->rc == FIG_OK; k++) {
-		snprintf(note, sizeof note, "series %zu %s", k,
-			 fig_kind_name(p->series[k]->kind));
-		w->rc = d->be->note(d, note);
-		draw_series(w, p->series[k], (int)k);
-	}
+	/* bands first, beneath every line */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t k = 0; k < p->nseries && w->rc == FIG_OK; k++) {
+			if ((p->series[k]->kind == FIG_BAND) != (pass == 0))
+				continue;
+			snprintf(note, sizeof note, "series %zu %s", k,
+				 fig_kind_name(p->series[k]->kind));
+			w->rc = d->be->note(d, note);
+			draw_series(w, p->series[k], (int)k);
+		}
 	if (w->rc == FIG_OK)
 		w->rc = d->be->clip(d, NULL);
 	draw_axes(w, p);

@@ -196,7 +196,7 @@ static void write_block(FILE *o, const fig_panel_layout *pl,
 		gp_num(o, gp_coord(&pl->x, cx));
 		fputc(' ', o);
 		gp_num(o, gp_coord(&pl->y, cy));
-		if (s->kind == FIG_BARS || s->kind == FIG_STEMS) {
+		if (s->kind == FIG_BARS || s->kind == FIG_STEMS || s->kind == FIG_BAND) {
 			double cb;
 			if (!fig_axis_coord(&pl->y, s->base ? s->base[i] : 0, &cb))
 				cb = pl->y.lo;
@@ -255,6 +255,14 @@ static void plot_series(FILE *o, const fig_series *s, int pi, size_t k,
 		double a = st->fill_alpha > 0 && st->fill_alpha <= 1 ? st->fill_alpha : 1;
 		fprintf(o, "%s u 1:2:($1-%.10g):($1+%.10g):3:2 w boxxyerror "
 			"fs solid %.3f noborder lc ", src, hw, hw, a);
+		gp_color(o, st->color, 1);
+		break;
+	}
+	case FIG_BAND: {
+		/* translucent, so the lines beneath and across it stay visible */
+		double a = st->fill_alpha > 0 && st->fill_alpha <= 1 ? st->fill_alpha : 1;
+		fprintf(o, "%s u 1:3:2 w filledcurves fs transparent solid %.3f noborder lc ",
+			src, a);
 		gp_color(o, st->color, 1);
 		break;
 	}
@@ -555,10 +563,10 @@ static void panel_script(FILE *o, fig_device *d, const fig_figure *f, const fig_
 	panel_notes(o, f, p, pl);
 	panel_mults_legend(o, f, L, pl);
 	bool first = true;
-	for (size_t k = 0; k < p->nseries; k++)
-		if (p->series[k]->n > 0)
-			plot_series(o, p->series[k], i, k, pdf ? 10.0 : 2.5,
-				    &first);
+	for (int pass = 0; pass < 2; pass++) /* bands first, beneath the lines */
+		for (size_t k = 0; k < p->nseries; k++)
+			if (p->series[k]->n > 0 && (p->series[k]->kind == FIG_BAND) == (pass == 0))
+				plot_series(o, p->series[k], i, k, pdf ? 10.0 : 2.5, &first);
 	if (first) /* nothing to plot: draw the empty frame */
 		fputs("plot NaN notitle", o);
 	fputc('\n', o);

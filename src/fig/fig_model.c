@@ -310,6 +310,7 @@ int fig_series_add(fig_panel *p, enum fig_kind kind, const double *x,
 	case FIG_LINE:
 	case FIG_STEPS:
 	case FIG_BARS:
+	case FIG_BAND:
 		s->style.marker = FIG_MARK_NONE;
 		break;
 	case FIG_MARKERS:
@@ -322,8 +323,10 @@ int fig_series_add(fig_panel *p, enum fig_kind kind, const double *x,
 	}
 	if (kind == FIG_STEMS)
 		s->style.width = 0.9;
-	if (kind == FIG_BARS)
+	if (kind == FIG_BARS || kind == FIG_BAND)
 		s->style.dash = FIG_DASH_SOLID;
+	if (kind == FIG_BAND)
+		s->style.fill_alpha = FIG_BAND_ALPHA;
 	p->series[p->nseries++] = s;
 	if (out)
 		*out = s;
@@ -453,7 +456,7 @@ static const char *const role_names[FIG_ROLE_COUNT] = {
 	"data", "frame", "tick", "grid", "ref", "span", "legend", "sample",
 	"text"};
 static const char *const kind_names[FIG_KIND_COUNT] = {
-	"line", "line+markers", "markers", "stems", "bars", "steps"};
+	"line", "line+markers", "markers", "stems", "bars", "steps", "band"};
 
 const char *fig_marker_name(enum fig_marker m)
 {

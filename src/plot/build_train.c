@@ -16,10 +16,7 @@
 #include "focal/registry.h"
 
 #define LEVEL 0.95
-/* A band is drawn as this many adjacent translucent bars between the
- * curve's first and last x, its ends interpolated linearly in between. */
-#define BAND_SLICES 80
-#define BAND_ALPHA 0.2
+#define BAND_ALPHA FIG_BAND_ALPHA
 /* Seeds held on the stack for a figure's AP against γ. */
 #define FOCAL_TRAIN_MAX_SEEDS_SHOWN 64
 
@@ -196,48 +193,20 @@ int spec_train_prepare(const struct spec *s, struct spec_train_cache **out, char
 
 /* ---- drawing -------------------------------------------------------------- */
 
-/* Linear interpolation of y at x over points sorted by x. */
-static double interp(const double *xs, const double *ys, size_t n, double x)
-{
-	if (n == 1)
-		return ys[0];
-	size_t k = 0;
-	while (k + 2 < n && xs[k + 1] < x)
-		k++;
-	double t = (x - xs[k]) / (xs[k + 1] - xs[k]);
-	return ys[k] + t * (ys[k + 1] - ys[k]);
-}
-
-/* A translucent band lo..hi over the points, out of the legend. */
+/* A translucent band lo..hi over the points, out of the legend: one
+ * polygon, drawn beneath the lines; a single point is an error bar. */
 static int add_band(fig_panel *p, const double *xs, const double *lo, const double *hi,
 		    size_t n, double xspan, fig_rgb color)
 {
-	double bx[BAND_SLICES], by[BAND_SLICES], bb[BAND_SLICES];
-	size_t m;
-	double w;
 	if (n == 0)
 		return FIG_OK;
-	if (n == 1 || xs[n - 1] <= xs[0]) {
-		m = 1; /* one point: an error bar */
-		w = 0.02 * xspan;
-		bx[0] = xs[0];
-		bb[0] = lo[0];
-		by[0] = hi[0];
-	} else {
-		m = BAND_SLICES;
-		w = (xs[n - 1] - xs[0]) / (double)m;
-		for (size_t k = 0; k < m; k++) {
-			bx[k] = xs[0] + ((double)k + 0.5) * w;
-			bb[k] = interp(xs, lo, n, bx[k]);
-			by[k] = interp(xs, hi, n, bx[k]);
-		}
-	}
 	fig_series *s;
-	int st = fig_series_add(p, FIG_BARS, bx, by, m, NULL, &s);
+	int one = n == 1 || xs[n - 1] <= xs[0];
+	int st = fig_series_add(p, one ? FIG_BARS : FIG_BAND, xs, hi, one ? 1 : n, NULL, &s);
 	if (st == FIG_OK)
-		st = fig_series_set_base(s, bb);
+		st = fig_series_set_base(s, lo);
 	if (st == FIG_OK) {
-		s->bar_width = w;
+		s->bar_width = one ? 0.02 * xspan : 0;
 		s->style.color = color;
 		s->style.fill_alpha = BAND_ALPHA;
 	}

@@ -111,7 +111,7 @@ typedef struct fig_style {
 	bool marker_open;        /* hollow marker: white fill, coloured edge */
 	int mark_every;          /* line+markers: mark every k-th point; 0 = auto */
 	double alpha;            /* opacity of lines and markers, (0, 1] */
-	double fill_alpha;       /* opacity of bar fills, (0, 1] */
+	double fill_alpha;       /* opacity of bar and band fills, (0, 1] */
 } fig_style;
 
 /*
@@ -152,6 +152,10 @@ enum fig_kind {
 	FIG_STEMS,         /* vertical line from base to y, marker at y */
 	FIG_BARS,          /* filled rectangle [x - w/2, x + w/2] x [base, y] */
 	FIG_STEPS,         /* staircase; see enum fig_step */
+	FIG_BAND,          /* translucent area between base and y, linear
+	                      between the points (a confidence band): one
+	                      polygon per run of finite points, drawn beneath
+	                      every other series of the panel */
 	FIG_KIND_COUNT
 };
 
@@ -324,8 +328,9 @@ int fig_axis_set_scale(fig_axis *a, enum fig_scale s);
  * for series coefficients).  label is legend markup (copied) or NULL to
  * leave the series out of the legend.  The style starts as
  * fig_style_auto(index of the series in p) with the marker dropped for
- * FIG_LINE/FIG_STEPS/FIG_BARS and the dash dropped for the marker-only
- * kinds.  Non-finite values are allowed (they make gaps).  n == 0 is
+ * FIG_LINE/FIG_STEPS/FIG_BARS/FIG_BAND and the dash dropped for the
+ * marker-only kinds and the filled ones; a band's fill_alpha starts at
+ * FIG_BAND_ALPHA.  Non-finite values are allowed (they make gaps).  n == 0 is
  * allowed (an empty series).  If out is not NULL it receives the new
  * series, owned by the figure.  Errors: FIG_EINVAL (NULL p, NULL y with
  * n > 0, bad kind), FIG_EMARKUP (label), FIG_ENOMEM.  On error p is
@@ -335,9 +340,11 @@ int fig_series_add(fig_panel *p, enum fig_kind kind, const double *x,
 		   const double *y, size_t n, const char *label,
 		   fig_series **out);
 
+#define FIG_BAND_ALPHA 0.2
+
 /*
  * fig_series_set_base - copy a per-point baseline (n = s->n values) for
- * bars and stems, e.g. the top of the bar below for stacked bars; NULL
+ * bars, stems and bands (a band's lower edge), e.g. the top of the bar below for stacked bars; NULL
  * resets it to 0.  FIG_EINVAL if s is NULL, FIG_ENOMEM.
  */
 int fig_series_set_base(fig_series *s, const double *base);
