@@ -219,8 +219,7 @@ static size_t coefficients(const struct spec_curve *cv, double g, double lo, dou
 }
 
 static int add_series(fig_panel *p, const struct spec_panel *pn, const struct spec_curve *cv,
-		      int curve_idx, int gamma_idx, double g, const double *xs, const double *ys,
-		      size_t n, char *err)
+		      double g, const double *xs, const double *ys, size_t n, char *err)
 {
 	char label[160];
 	fig_series *s;
@@ -230,16 +229,9 @@ static int add_series(fig_panel *p, const struct spec_panel *pn, const struct sp
 		snprintf(err, SPEC_ERRLEN, "curve at line %d: %s", cv->line, fig_strerror(st));
 		return -1;
 	}
-	/* One curve with many γ: colour and dash both follow γ.  Several
-	 * curves: colour follows γ, dash follows the curve, so "same γ, same
-	 * colour; same loss, same dash" reads at a glance. */
-	int ci = pn->ncurves == 1 ? gamma_idx : cv->ngammas > 1 ? gamma_idx : curve_idx;
-	fig_style st_auto = fig_style_auto(ci);
-	s->style.color = cv->color >= 0 ? fig_palette[cv->color] : st_auto.color;
-	if (cv->kind == FIG_LINE || cv->kind == FIG_LINE_MARKERS || cv->kind == FIG_STEPS) {
-		int dash = pn->ncurves == 1 ? gamma_idx % FIG_DASH_COUNT : curve_idx % FIG_DASH_COUNT;
-		s->style.dash = (enum fig_dash)(cv->dash >= 0 ? cv->dash : dash);
-	}
+	style_curve(pn, cv, g, &s->style);
+	if (cv->q == Q_GRADNORM && cv->color < 0)
+		s->style.color = style_group_color(cv->group);
 	if (cv->negate)
 		fig_series_negate(s);
 	return 0;
@@ -362,6 +354,7 @@ static int shares_curve(fig_panel *p, const struct spec_panel *pn, const struct 
 		if (st == FIG_OK) {
 			st = fig_series_set_base(s, base);
 			s->bar_width = 0.7;
+			s->style.color = style_group_color(groups[gi]);
 		}
 		for (int k = 0; k < 6; k++)
 			base[k] = ys[k];
@@ -399,7 +392,7 @@ static int pop_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 				rc = -1;
 				break;
 			}
-			rc = add_series(p, pn, cv, ci, gi, cv->gammas[gi], xs, ys, npts, err);
+			rc = add_series(p, pn, cv, cv->gammas[gi], xs, ys, npts, err);
 		}
 		free(xs);
 		free(ys);
@@ -430,7 +423,7 @@ static int pop_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 				xs[b] = (double)b / (double)nb;
 				ys[b] = tot ? (double)cnt[g * nb + k] / (double)tot : NAN;
 			}
-			rc = add_series(p, pn, cv, ci, 0, NAN, xs, ys, nb + 1, err);
+			rc = add_series(p, pn, cv, NAN, xs, ys, nb + 1, err);
 		} else {
 			snprintf(err, SPEC_ERRLEN, "out of memory");
 		}
@@ -459,7 +452,7 @@ static int build_curve(fig_panel *p, const struct spec *sp, const struct spec_pa
 		}
 		for (int i = 0; i < npts; i++)
 			ys[i] = focal_focusing_ratio((focal_kind)cv->loss, xs[i], cv->hard, cv->easy);
-		int rc = add_series(p, pn, cv, ci, 0, NAN, xs, ys, (size_t)npts, err);
+		int rc = add_series(p, pn, cv, NAN, xs, ys, (size_t)npts, err);
 		free(xs);
 		free(ys);
 		return rc;
@@ -499,7 +492,7 @@ static int build_curve(fig_panel *p, const struct spec *sp, const struct spec_pa
 			snprintf(err, SPEC_ERRLEN, "out of memory");
 			return -1;
 		}
-		int rc = add_series(p, pn, cv, ci, gi, g, xs, ys, n, err);
+		int rc = add_series(p, pn, cv, g, xs, ys, n, err);
 		free(xs);
 		free(ys);
 		if (rc != 0)

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "spec.h"
+#include "focal/registry.h"
 
 struct spec_train_cache;
 
@@ -29,5 +30,22 @@ int spec_train_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 /* A curve's legend label: its label= template with {gamma} {beta}
  * {alpha} {loss} filled in, or the default "FL, γ = 2" style. */
 void spec_expand_label(const struct spec_curve *cv, double g, char *out, size_t cap);
+
+/* ---- the one style of the set (style.c) ---- */
+
+/* The γ a curve's colour stands for at γ = g: g, 0 for a loss without γ
+ * (CE), NAN when γ is the x axis or the colour is a group's. */
+double style_curve_gamma(const struct spec_curve *cv, double g);
+/* The colour of γ = g in panel pn (NAN: black): fixed for the γ values of
+ * the set, a free colour of the panel for any other. */
+fig_rgb style_gamma_color(const struct spec_panel *pn, double g);
+/* The dash and the marker of a loss. */
+enum fig_dash style_loss_dash(focal_loss_id loss);
+enum fig_marker style_loss_marker(focal_loss_id loss);
+/* The colour of a group of anchors (FOCAL_GROUP_*, focal/pop.h). */
+fig_rgb style_group_color(int group);
+/* Style series st of curve cv at γ = g in panel pn: colour by γ, dash
+ * and marker by loss, unless the curve's color= or dash= says otherwise. */
+void style_curve(const struct spec_panel *pn, const struct spec_curve *cv, double g, fig_style *st);
 
 #endif

@@ -141,12 +141,108 @@ static void test_training_bands(void **state)
 	}
 }
 
+static int same_rgb(fig_rgb a, fig_rgb b)
+{
+	return a.r == b.r && a.g == b.g && a.b == b.b;
+}
+
+/* The γ a legend label names ("..., $\gamma = 2$"), or NAN. */
+static double label_gamma(const char *label)
+{
+	const char *g = strstr(label, "\\gamma = ");
+	return g ? strtod(g + 9, NULL) : NAN;
+}
+
+/* The loss a legend label names by its first word, or -1. */
+static int label_loss(const char *l)
+{
+	if (strncmp(l, "FL*", 3) == 0)
+		return 3;
+	if (strncmp(l, "FGL", 3) == 0 || strncmp(l, "$E_", 3) == 0 ||
+	    strncmp(l, "$w_\\mathrm{FGL}", 15) == 0)
+		return 2;
+	if (strncmp(l, "FL,", 3) == 0 || strncmp(l, "FL:", 3) == 0 ||
+	    strncmp(l, "$\\mathrm{FL}", 12) == 0 || strncmp(l, "$w_\\mathrm{FL}", 14) == 0)
+		return 1;
+	if (strcmp(l, "CE") == 0 || strncmp(l, "CE:", 3) == 0)
+		return 0;
+	return -1;
+}
+
+/* Every curve of the set that names its γ has that γ's colour, and every
+ * line that names its loss has that loss's dash: one style everywhere. */
+static void test_one_style(void **state)
+{
+	(void)state;
+	static const char *const names[] = {"loss", "flstar", "logit_grad", "gradients", "weights",
+					    "effective", "residual", "accuracy", "series", "pop_cdf",
+					    "train_curves", "train_lr", "train_reliability"};
+	static const struct { double g; int slot; } colour[] = {
+		{0, 6}, {0.5, 5}, {1, 2}, {2, 0}, {2.5, 4}, {3, 3}, {5, 1}};
+	static const enum fig_dash dash[] = {FIG_DASH_SOLID, FIG_DASH_SOLID, FIG_DASH_DASHED,
+					     FIG_DASH_DASHDOT};
+	size_t by_gamma = 0, by_loss = 0;
+	for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+		fig_figure *f = build(names[k]);
+		for (int pi = 0; pi < f->rows * f->cols; pi++) {
+			const fig_panel *p = &f->panels[pi];
+			for (size_t si = 0; si < p->nseries; si++) {
+				const fig_series *s = p->series[si];
+				if (!s->label)
+					continue;
+				double g = label_gamma(s->label);
+				int l = label_loss(s->label);
+				if (l == 0)
+					g = 0;
+				for (size_t c = 0; c < sizeof colour / sizeof *colour; c++)
+					if (colour[c].g == g && !strstr(s->label, "published")) {
+						if (!same_rgb(s->style.color, fig_palette[colour[c].slot]))
+							fprintf(stderr, "%s: '%s'\n", names[k], s->label);
+						assert_true(same_rgb(s->style.color, fig_palette[colour[c].slot]));
+						by_gamma++;
+					}
+				if (l >= 0 && (s->kind == FIG_LINE || s->kind == FIG_LINE_MARKERS)) {
+					if (s->style.dash != dash[l])
+						fprintf(stderr, "%s: '%s' dash\n", names[k], s->label);
+					assert_int_equal(s->style.dash, dash[l]);
+					by_loss++;
+				}
+			}
+		}
+		fig_free(f);
+	}
+	assert_true(by_gamma >= 60);
+	assert_true(by_loss >= 40);
+}
+
+/* The focal loss paper's Figs. 5 and 6 (flstar, logit_grad): the same
+ * loss in the same colour and dash. */
+static void test_flstar_logit_grad(void **state)
+{
+	(void)state;
+	fig_figure *a = build("flstar"), *b = build("logit_grad");
+	const fig_panel *pa = &a->panels[0], *pb = &b->panels[0];
+	size_t same = 0;
+	for (size_t i = 0; i < pa->nseries; i++)
+		for (size_t j = 0; j < pb->nseries; j++)
+			if (strcmp(pa->series[i]->label, pb->series[j]->label) == 0) {
+				assert_true(same_rgb(pa->series[i]->style.color, pb->series[j]->style.color));
+				assert_int_equal(pa->series[i]->style.dash, pb->series[j]->style.dash);
+				same++;
+			}
+	assert_int_equal(same, 4);
+	fig_free(a);
+	fig_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_band_one_polygon_beneath),
 		cmocka_unit_test(test_band_clipped),
 		cmocka_unit_test(test_training_bands),
+		cmocka_unit_test(test_one_style),
+		cmocka_unit_test(test_flstar_logit_grad),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
