@@ -142,43 +142,14 @@ static void draw_steps(walker *w, const fig_series *s, const fig_pen *pen)
 {
 	if (s->n < 1)
 		return;
-	size_t m = 2 * s->n;
-	double *x = malloc(m * sizeof *x), *y = malloc(m * sizeof *y);
+	double *x = malloc(3 * s->n * sizeof *x), *y = malloc(3 * s->n * sizeof *y);
 	if (!x || !y) {
 		free(x);
 		free(y);
 		w->rc = FIG_ENOMEM;
 		return;
 	}
-	size_t k = 0;
-	for (size_t i = 0; i < s->n; i++) {
-		if (i == 0) {
-			x[k] = s->x[0];
-			y[k++] = s->y[0];
-			continue;
-		}
-		switch (s->step) {
-		case FIG_STEP_PRE:
-			x[k] = s->x[i - 1];
-			y[k++] = s->y[i];
-			break;
-		case FIG_STEP_MID: {
-			double mx = 0.5 * (s->x[i - 1] + s->x[i]);
-			x[k] = mx;
-			y[k++] = s->y[i - 1];
-			x[k] = mx;
-			y[k++] = s->y[i];
-			break;
-		}
-		default:
-			x[k] = s->x[i];
-			y[k++] = s->y[i - 1];
-			break;
-		}
-		x[k] = s->x[i];
-		y[k++] = s->y[i];
-	}
-	draw_path(w, x, y, k, pen);
+	draw_path(w, x, y, fig_steps_expand(s, x, y), pen);
 	free(x);
 	free(y);
 }

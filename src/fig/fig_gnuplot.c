@@ -136,8 +136,10 @@ static void axis_setup(FILE *o, const char *ax, const fig_axis *a,
 	fputc(':', o);
 	gp_num(o, gp_coord(al, al->hi));
 	fputs("]\n", o);
-	fprintf(o, "set %stics out nomirror scale 0.7,0.4 font \",%g\" (", ax,
-		L->font / L->unit * FIG_FONT_TICK);
+	/* gnuplot sets tick labels a character further out than focal's
+	 * layout, where they would run into the axis label: pull them in */
+	fprintf(o, "set %stics out nomirror scale 0.7,0.4 offset %s font \",%g\" (", ax,
+		ax[0] == 'y' ? "0.8,0" : "0,0.4", L->font / L->unit * FIG_FONT_TICK);
 	bool first = true;
 	for (size_t i = 0; i < al->ticks.n; i++) {
 		const fig_tick *t = &al->ticks.t[i];
@@ -175,17 +177,33 @@ static const char *key_place(enum fig_legend_pos p)
 	}
 }
 
-/* Write series data: "x y [base]" lines, a blank line at every gap. */
-static void write_block(FILE *o, const fig_panel_layout *pl,
-			const fig_series *s, int pi, size_t k)
+/* Write series data: "x y [base]" lines, a blank line at every gap; a
+ * staircase as its vertices (fig_steps_expand), so gnuplot draws the very
+ * steps the drawing backends do, the last level before a gap included. */
+static int write_block(FILE *o, const fig_panel_layout *pl,
+		       const fig_series *s, int pi, size_t k)
 {
+	const double *xs = s->x, *ys = s->y;
+	double *sx = NULL, *sy = NULL;
+	size_t m = s->n;
+	if (s->kind == FIG_STEPS && m > 0) {
+		sx = malloc(3 * m * sizeof *sx);
+		sy = malloc(3 * m * sizeof *sy);
+		if (!sx || !sy) {
+			free(sx);
+			free(sy);
+			return FIG_ENOMEM;
+		}
+		m = fig_steps_expand(s, sx, sy);
+		xs = sx;
+		ys = sy;
+	}
 	fprintf(o, "$p%ds%zu << EOD\n", pi, k);
 	bool gap = true;
-	size_t m = s->n;
 	for (size_t i = 0; i < m; i++) {
 		double cx, cy;
-		bool ok = fig_axis_coord(&pl->x, s->x[i], &cx) &&
-			  fig_axis_coord(&pl->y, s->y[i], &cy);
+		bool ok = fig_axis_coord(&pl->x, xs[i], &cx) &&
+			  fig_axis_coord(&pl->y, ys[i], &cy);
 		if (!ok) {
 			if (!gap)
 				fputc('\n', o);
@@ -206,6 +224,9 @@ static void write_block(FILE *o, const fig_panel_layout *pl,
 		fputc('\n', o);
 	}
 	fputs("EOD\n", o);
+	free(sx);
+	free(sy);
+	return FIG_OK;
 }
 
 static void plot_series(FILE *o, const fig_series *s, int pi, size_t k,
@@ -224,11 +245,9 @@ static void plot_series(FILE *o, const fig_series *s, int pi, size_t k,
 	case FIG_LINE:
 	case FIG_LINE_MARKERS:
 	case FIG_STEPS:
+		/* a staircase's data are its vertices */
 		fprintf(o, "%s u 1:2 w %s lc ", src,
-			s->kind == FIG_LINE ? "lines"
-			: s->kind == FIG_LINE_MARKERS ? "linespoints"
-			: s->step == FIG_STEP_PRE ? "fsteps"
-			: s->step == FIG_STEP_MID ? "histeps" : "steps");
+			s->kind == FIG_LINE_MARKERS ? "linespoints" : "lines");
 		gp_color(o, st->color, st->alpha);
 		fprintf(o, " lw %.3f", lw);
 		gp_dash(o, st->dash);
@@ -594,7 +613,8 @@ static int g_script(fig_device *d, const fig_figure *f, const fig_layout *L)
 	for (int i = 0; i < f->rows * f->cols; i++) {
 		const fig_panel *p = &f->panels[i];
 		for (size_t k = 0; k < p->nseries; k++)
-			write_block(o, &L->p[i], p->series[k], i, k);
+			if (write_block(o, &L->p[i], p->series[k], i, k) != FIG_OK)
+				return FIG_ENOMEM;
 	}
 	fputs("\nset multiplot\n", o);
 	for (int i = 0; i < f->rows * f->cols; i++)

@@ -333,12 +333,19 @@ bool fig_clip_segment(const fig_rect *r, fig_point *a, fig_point *b);
 
 /*
  * fig_clip_polygon - clip the polygon in[0..n) to r (Sutherland-Hodgman;
- * fig_band.c).  out and tmp each hold room for 6 * n + 8 points; the
+ * fig_geom.c).  out and tmp each hold room for 6 * n + 8 points; the
  * clipped polygon is written to out.  Returns its number of vertices, or
  * 0 when fewer than 3 are left (nothing visible).
  */
 size_t fig_clip_polygon(const fig_rect *r, const fig_point *in, size_t n, fig_point *out,
 			fig_point *tmp);
+
+/*
+ * fig_steps_expand - the vertices of the staircase of a FIG_STEPS series
+ * (its step mode), into x and y (room for 3 * s->n each); returns their
+ * number.  A non-finite y makes a gap after the level before it ends.
+ */
+size_t fig_steps_expand(const fig_series *s, double *x, double *y);
 
 /*
  * fig_band_draw - fill a FIG_BAND series s of panel layout pl on d with

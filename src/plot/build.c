@@ -89,6 +89,8 @@ static double pointwise(const struct spec_curve *cv, enum spec_xvar xv, double x
 	focal_point pt;
 	if (xv == SPEC_X_XT)
 		focal_point_from_logit(x, &pt);
+	else if (xv == SPEC_X_QT) /* x = 1 - p_t: the logit log(p_t / (1 - p_t)) keeps it */
+		focal_point_from_logit(x > 0 && x <= 1 ? log1p(-x) - log(x) : x > 0 ? NAN : INFINITY, &pt);
 	else if (focal_point_from_p(x, &pt) != FOCAL_OK)
 		return NAN;
 	focal_loss l = {.kind = (focal_kind)cv->loss, .gamma = g, .beta = cv->beta,
@@ -216,6 +218,32 @@ static size_t coefficients(const struct spec_curve *cv, double g, double lo, dou
 		n++;
 	}
 	return n;
+}
+
+/*
+ * A curve that is infinite at an end of its range (FL at p_t = 0, the
+ * residual for γ < 1) would stop at its last finite sample, inside the
+ * plot: move that end a hair inward, to the nearest point where the value
+ * is finite, so that the line runs off the axis as the function does.
+ */
+static void finite_ends(const struct spec_curve *cv, enum spec_xvar xv, double g, double *xs,
+			double *ys, size_t n)
+{
+	static const double hair[] = {1e-300, 1e-200, 1e-100, 1e-50, 1e-20, 1e-10, 1e-5, 1e-2};
+	for (int end = 0; end < 2 && n >= 2; end++) {
+		size_t i = end ? n - 1 : 0, nb = end ? n - 2 : 1;
+		if (isfinite(ys[i]) || !isfinite(ys[nb]))
+			continue;
+		for (size_t k = 0; k < sizeof hair / sizeof *hair; k++) {
+			double x = xs[i] + (xs[nb] - xs[i]) * hair[k];
+			double y = x != xs[i] ? pointwise(cv, xv, x, g) : NAN;
+			if (isfinite(y)) {
+				xs[i] = x;
+				ys[i] = y;
+				break;
+			}
+		}
+	}
 }
 
 static int add_series(fig_panel *p, const struct spec_panel *pn, const struct spec_curve *cv,
@@ -473,6 +501,16 @@ static int build_curve(fig_panel *p, const struct spec *sp, const struct spec_pa
 				snprintf(err, SPEC_ERRLEN, "curve at line %d: %s", cv->line, what);
 				return -1;
 			}
+			for (size_t i = 0; pn->xvar == SPEC_X_QT && i < n / 2; i++) {
+				double t = xs[i]; /* at 1 - p, from the right: reversed */
+				xs[i] = xs[n - 1 - i];
+				xs[n - 1 - i] = t;
+				t = ys[i];
+				ys[i] = ys[n - 1 - i];
+				ys[n - 1 - i] = t;
+			}
+			for (size_t i = 0; pn->xvar == SPEC_X_QT && i < n; i++)
+				xs[i] = 1.0 - xs[i];
 		} else if (cv->q == Q_COEF) {
 			xs = malloc(256 * sizeof *xs);
 			ys = malloc(256 * sizeof *ys);
@@ -484,6 +522,8 @@ static int build_curve(fig_panel *p, const struct spec *sp, const struct spec_pa
 			if (xs && ys)
 				for (int i = 0; i < npts; i++)
 					ys[i] = pointwise(cv, pn->xvar, xs[i], g);
+			if (xs && ys)
+				finite_ends(cv, pn->xvar, g, xs, ys, (size_t)npts);
 			n = (size_t)npts;
 		}
 		if (!xs || !ys) {

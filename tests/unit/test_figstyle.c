@@ -141,6 +141,150 @@ static void test_training_bands(void **state)
 	}
 }
 
+/* How many vertices (and midpoints) of the data lines of each panel of a
+ * record fall inside that panel's legend box. */
+static size_t legend_hits(const char *rec)
+{
+	size_t hits = 0;
+	for (const char *pn = strstr(rec, "# panel "); pn;) {
+		const char *next = strstr(pn + 1, "# panel ");
+		const char *lg = strstr(pn, "# legend\nfill legend");
+		double x0, y0, x1, y1, skip;
+		if (lg && (!next || lg < next) &&
+		    sscanf(strstr(lg, ": ") + 2, "%lf,%lf %lf,%lf %lf,%lf", &x0, &y0, &skip, &skip, &x1,
+			   &y1) == 6) {
+			for (const char *l = strstr(pn, "\nline data"); l && l < lg;
+			     l = strstr(l + 1, "\nline data")) {
+				const char *c = strstr(l, ": ") + 2;
+				const char *eol = strchr(c, '\n');
+				double px = NAN, py = NAN, x, y;
+				int used;
+				while (c < eol && sscanf(c, "%lf,%lf%n", &x, &y, &used) == 2) {
+					double mx = isnan(px) ? x : 0.5 * (x + px), my = isnan(py) ? y : 0.5 * (y + py);
+					if ((x > x0 && x < x1 && y > y0 && y < y1) ||
+					    (mx > x0 && mx < x1 && my > y0 && my < y1))
+						hits++;
+					px = x;
+					py = y;
+					c += used;
+				}
+			}
+		}
+		pn = next;
+	}
+	return hits;
+}
+
+/* effective: no legend covers a curve. */
+static void test_effective_legend(void **state)
+{
+	(void)state;
+	fig_figure *f = build("effective");
+	char *rec = render(f, "record");
+	assert_int_equal(legend_hits(rec), 0);
+	free(rec);
+	fig_free(f);
+}
+
+/* The y extent (device, y down) of the first data line of series k in a
+ * record, and the bottom of its clip. */
+static void series_extent(const char *rec, int k, double *ymax, double *clip_bottom)
+{
+	char key[48];
+	snprintf(key, sizeof key, "# series %d line\n", k);
+	const char *l = strstr(rec, key);
+	assert_non_null(l);
+	double cx0, cy0, cx1;
+	const char *cl = strstr(rec, "\nclip ");
+	assert_non_null(cl);
+	assert_int_equal(sscanf(cl, "\nclip %lf %lf %lf %lf", &cx0, &cy0, &cx1, clip_bottom), 4);
+	const char *c = strstr(l, ": ") + 2, *eol = strchr(c, '\n');
+	double x, y;
+	int used;
+	*ymax = -INFINITY;
+	for (; c < eol && sscanf(c, "%lf,%lf%n", &x, &y, &used) == 2; c += used)
+		*ymax = fmax(*ymax, y);
+}
+
+/* residual: the γ = 0.5 curve, infinite at p_t = 0, runs off the bottom
+ * of the axis instead of stopping at its last sample (about -3). */
+static void test_residual_runs_off(void **state)
+{
+	(void)state;
+	fig_figure *f = build("residual");
+	char *rec = render(f, "record");
+	double ymax, bottom;
+	series_extent(rec, 0, &ymax, &bottom);
+	assert_true(fabs(ymax - bottom) < 1e-3);
+	free(rec);
+	fig_free(f);
+}
+
+/* accuracy: a row of panels against 1 - p_t on a log axis, whose points
+ * are p_t near 1 (from the reference table: 1 - p down to 1e-12). */
+static void test_accuracy_near_one(void **state)
+{
+	(void)state;
+	fig_figure *f = build("accuracy");
+	assert_int_equal(f->rows, 2);
+	const fig_panel *p = &f->panels[3];
+	assert_int_equal(p->x.scale, FIG_SCALE_LOG10);
+	size_t below = 0;
+	for (size_t k = 0; k < p->nseries; k++)
+		for (size_t i = 0; i < p->series[k]->n; i++)
+			below += p->series[k]->x[i] < 1e-9 && p->series[k]->x[i] > 0;
+	assert_true(below >= 10);
+	fig_free(f);
+}
+
+/* gnuplot: a staircase with a gap keeps the level before the gap (the
+ * block holds its vertices, plotted with lines), and y tick labels are
+ * pulled toward the axis, clear of the axis label. */
+static void test_gnuplot_steps_and_ticks(void **state)
+{
+	(void)state;
+	fig_figure *f;
+	assert_int_equal(fig_new(&f, 300, 200, FIG_UNIT_PT, 1, 1), FIG_OK);
+	fig_panel *p = fig_panel_at(f, 0, 0);
+	double x[5] = {0, 1, 2, 3, 4}, y[5] = {1, 2, NAN, 3, 3};
+	assert_int_equal(fig_series_add(p, FIG_STEPS, x, y, 5, "h", NULL), FIG_OK);
+	assert_int_equal(fig_axis_set_label(&p->y, "count"), FIG_OK);
+	char *gp = render(f, "gp");
+	assert_non_null(strstr(gp, "\n1 2\n2 2\n\n3 3\n"));
+	assert_non_null(strstr(gp, "$p0s0 u 1:2 w lines"));
+	assert_non_null(strstr(gp, "set ytics out nomirror scale 0.7,0.4 offset 0.8,0"));
+	free(gp);
+	fig_free(f);
+}
+
+/* pop_gradnorm: the gnuplot script keeps every drawn bin (each level's
+ * closing vertex, even before an empty bin). */
+static void test_gradnorm_gnuplot_bins(void **state)
+{
+	(void)state;
+	fig_figure *f = build("pop_gradnorm");
+	char *gp = render(f, "gp"), *rec = render(f, "record");
+	size_t levels_gp = 0;
+	for (const char *b = strstr(gp, "$p0s0 << EOD\n"); b && strncmp(b, "EOD", 3) != 0;
+	     b = strchr(b, '\n') + 1) {
+		double x0, y0, x1, y1;
+		const char *nl = strchr(b, '\n');
+		if (sscanf(b, "%lf %lf", &x0, &y0) == 2 && sscanf(nl + 1, "%lf %lf", &x1, &y1) == 2 &&
+		    y0 == y1 && x1 > x0)
+			levels_gp++;
+	}
+	/* the negatives' series: every finite bin of the histogram is a level */
+	const fig_series *s = f->panels[0].series[0];
+	size_t finite = 0;
+	for (size_t i = 0; i + 1 < s->n; i++)
+		finite += s->y[i] > 0;
+	assert_true(finite >= 5);
+	assert_true(levels_gp >= finite);
+	free(gp);
+	free(rec);
+	fig_free(f);
+}
+
 static int same_rgb(fig_rgb a, fig_rgb b)
 {
 	return a.r == b.r && a.g == b.g && a.b == b.b;
@@ -243,6 +387,11 @@ int main(void)
 		cmocka_unit_test(test_training_bands),
 		cmocka_unit_test(test_one_style),
 		cmocka_unit_test(test_flstar_logit_grad),
+		cmocka_unit_test(test_effective_legend),
+		cmocka_unit_test(test_residual_runs_off),
+		cmocka_unit_test(test_accuracy_near_one),
+		cmocka_unit_test(test_gnuplot_steps_and_ticks),
+		cmocka_unit_test(test_gradnorm_gnuplot_bins),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,6 +28,7 @@ enum spec_xvar {
 	SPEC_X_XT,       /* target logit x_t */
 	SPEC_X_GAMMA,    /* the focusing parameter γ */
 	SPEC_X_EXPONENT, /* the power k of (1-p_t)^k in the series view */
+	SPEC_X_QT,       /* 1 - p_t: the region near p_t = 1 on a log axis */
 	SPEC_X_FRACTION, /* fraction of a group's anchors (loss CDFs) */
 	SPEC_X_LOSS,     /* categorical: one bar per loss (population shares) */
 	SPEC_X_GRADNORM, /* the gradient norm |p - y| (GHM histogram) */

@@ -1,6 +1,9 @@
 /*
- * fig_band.c - the geometry of a band (FIG_BAND): the polygon between a
- * series' base and its y, clipped to the plot rectangle.
+ * fig_geom.c - series geometry that every backend shares: the vertices of
+ * a staircase (FIG_STEPS), and the polygons of a band (FIG_BAND).
+ *
+ * A staircase is the polyline the drawing walk strokes and the gnuplot
+ * script plots `with lines`, so both draw the same steps, gaps included.
  *
  * A band is one polygon per run of plottable points: forwards along the
  * upper edge (x, y), backwards along the lower edge (x, base).  The
@@ -12,6 +15,26 @@
 
 #include <math.h>
 #include <stdlib.h>
+
+size_t fig_steps_expand(const fig_series *s, double *x, double *y)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		if (i > 0 && s->step == FIG_STEP_MID) {
+			double mx = 0.5 * (s->x[i - 1] + s->x[i]);
+			x[k] = mx;
+			y[k++] = s->y[i - 1];
+			x[k] = mx;
+			y[k++] = s->y[i];
+		} else if (i > 0) { /* post: the old level to x[i]; pre: the new from x[i-1] */
+			x[k] = s->step == FIG_STEP_PRE ? s->x[i - 1] : s->x[i];
+			y[k++] = s->step == FIG_STEP_PRE ? s->y[i] : s->y[i - 1];
+		}
+		x[k] = s->x[i];
+		y[k++] = s->y[i];
+	}
+	return k;
+}
 
 /* Which side of one edge of r: 0 left, 1 right, 2 top, 3 bottom. */
 static bool inside(const fig_rect *r, int side, fig_point p)
