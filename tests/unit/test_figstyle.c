@@ -14,8 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fig.h"
+#include "fig_impl.h"
 #include "spec.h"
+#include "focal/pop.h"
 
 /* f rendered in format fmt, as a string (caller frees). */
 static char *render(const fig_figure *f, const char *fmt)
@@ -285,6 +286,70 @@ static void test_gradnorm_gnuplot_bins(void **state)
 	fig_free(f);
 }
 
+/* The population figures draw at least 1,000 positives in every panel. */
+static void test_population_positives(void **state)
+{
+	(void)state;
+	static const char *const names[] = {"pop_cdf", "pop_shares", "pop_gradnorm"};
+	for (size_t k = 0; k < 3; k++) {
+		char path[64], err[SPEC_ERRLEN];
+		static struct spec s;
+		snprintf(path, sizeof path, "plots/%s.spec", names[k]);
+		assert_int_equal(spec_parse(path, &s, err), 0);
+		for (int p = 0; p < s.npanels; p++) {
+			const struct spec_population *pp = &s.panels[p].pop;
+			focal_score_model m;
+			focal_population d;
+			assert_int_equal(focal_score_model_preset(pp->state, pp->prior, &m), FOCAL_OK);
+			assert_int_equal(focal_population_model((size_t)pp->anchors, pp->pos_frac, &m,
+								(uint64_t)pp->seed, &d), FOCAL_OK);
+			size_t pos = 0;
+			for (size_t i = 0; i < d.n; i++)
+				pos += d.label[i] == 1;
+			if (pos < 1000)
+				fprintf(stderr, "%s panel %d: %zu positives\n", names[k], p, pos);
+			assert_true(pos >= 1000);
+			focal_population_free(&d);
+		}
+	}
+}
+
+/* pop_shares: every legend entry has a bar segment somewhere in its
+ * panel (the hard negatives at initialisation were an empty entry), and
+ * the α of "CE, α = 0.25" is not set in an italic that reads as "a". */
+static void test_shares_populated(void **state)
+{
+	(void)state;
+	fig_figure *f = build("pop_shares");
+	size_t legends = 0;
+	for (int pi = 0; pi < f->rows * f->cols; pi++) {
+		const fig_panel *p = &f->panels[pi];
+		for (size_t k = 0; k < p->nseries; k++) {
+			const fig_series *s = p->series[k];
+			int drawn = 0;
+			for (size_t i = 0; i < s->n; i++)
+				drawn |= s->y[i] > (s->base ? s->base[i] : 0);
+			assert_true(drawn);
+		}
+		legends += p->legend != FIG_LEGEND_NONE;
+		if (p->legend != FIG_LEGEND_NONE)
+			assert_int_equal(p->nseries, 4); /* the legend's panel draws every group */
+	}
+	assert_int_equal(legends, 1);
+	const char *cat = f->panels[0].x.cats[1];
+	fig_markup mk;
+	assert_int_equal(fig_markup_parse(cat, FIG_MARKUP_STRICT, &mk), FIG_OK);
+	size_t alphas = 0;
+	for (size_t r = 0; r < mk.n; r++)
+		if (strstr(mk.buf + mk.run[r].off, "\u03b1") &&
+		    strstr(mk.buf + mk.run[r].off, "\u03b1") < mk.buf + mk.run[r].off + mk.run[r].len) {
+			assert_false(mk.run[r].flags & FIG_RUN_ITALIC);
+			alphas++;
+		}
+	assert_int_equal(alphas, 1);
+	fig_free(f);
+}
+
 static int same_rgb(fig_rgb a, fig_rgb b)
 {
 	return a.r == b.r && a.g == b.g && a.b == b.b;
@@ -392,6 +457,8 @@ int main(void)
 		cmocka_unit_test(test_accuracy_near_one),
 		cmocka_unit_test(test_gnuplot_steps_and_ticks),
 		cmocka_unit_test(test_gradnorm_gnuplot_bins),
+		cmocka_unit_test(test_population_positives),
+		cmocka_unit_test(test_shares_populated),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
