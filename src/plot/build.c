@@ -357,8 +357,11 @@ static int build_panel(fig_panel *p, const struct spec *sp, const struct spec_pa
 	if (st == FIG_OK)
 		st = fig_axis_set_range(&p->y, pn->ylo, pn->yhi);
 	p->y.negate = pn->ynegate;
-	if (st == FIG_OK && pn->title[0])
-		st = fig_panel_set_title(p, pn->title);
+	if (st == FIG_OK && pn->title[0]) {
+		char title[512];
+		spec_panel_title(pn, title, sizeof title);
+		st = fig_panel_set_title(p, title);
+	}
 	if (st == FIG_OK && pn->xlabel[0])
 		st = fig_axis_set_label(&p->x, pn->xlabel);
 	if (st == FIG_OK && pn->ylabel[0])

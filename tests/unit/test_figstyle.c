@@ -350,6 +350,36 @@ static void test_shares_populated(void **state)
 	fig_free(f);
 }
 
+/* focal plot effective --gamma 0.5,2 (the REPL's set gamma 0.5,2): the
+ * left panel's title names the γ it draws, not "integer γ"; the right
+ * panel's fixed curves (published, E_2) stay single and the session's
+ * γ = 2 does not draw E_2 a second time. */
+static void test_session_gamma(void **state)
+{
+	(void)state;
+	static struct spec s;
+	char err[SPEC_ERRLEN];
+	assert_int_equal(spec_parse("plots/effective.spec", &s, err), 0);
+	const double g[2] = {0.5, 2};
+	spec_override_gammas(&s, g, 2);
+	fig_figure *f = NULL;
+	assert_int_equal(spec_build(&s, &f, err), 0);
+	assert_string_equal(f->panels[0].title, "$\\gamma = 0.5, 2$");
+	const fig_panel *p = &f->panels[1];
+	size_t published = 0, e2 = 0;
+	for (size_t i = 0; i < p->nseries; i++) {
+		for (size_t j = 0; j < i; j++)
+			assert_string_not_equal(p->series[i]->label, p->series[j]->label);
+		published += strstr(p->series[i]->label, "published") != NULL;
+		e2 += strcmp(p->series[i]->label, "$E_2$") == 0 ||
+		      strcmp(p->series[i]->label, "$E_\\gamma$, $\\gamma = 2$") == 0;
+	}
+	assert_int_equal(published, 1);
+	assert_int_equal(e2, 1);
+	assert_int_equal(p->nseries, 5); /* FL 0.5, FL 2, E 0.5, published, E_2 */
+	fig_free(f);
+}
+
 static int same_rgb(fig_rgb a, fig_rgb b)
 {
 	return a.r == b.r && a.g == b.g && a.b == b.b;
@@ -459,6 +489,7 @@ int main(void)
 		cmocka_unit_test(test_gradnorm_gnuplot_bins),
 		cmocka_unit_test(test_population_positives),
 		cmocka_unit_test(test_shares_populated),
+		cmocka_unit_test(test_session_gamma),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -73,6 +73,8 @@ struct spec_curve {
 	int dash;                 /* enum fig_dash, or -1 for automatic */
 	int color;                /* palette index, or -1 for automatic */
 	int negate;               /* plot -y (magnitudes on a log axis) */
+	int fixed;                /* its γ list is the figure's own: not
+	                             replaced by spec_override_gammas */
 	int npoints;              /* 0 = the panel's */
 	double hard, easy;        /* Q_FOCUS points */
 	char ref[256];            /* Q_RELERR_REF: reference table, relative to the spec */
@@ -164,8 +166,19 @@ int spec_parse(const char *path, struct spec *s, char *err);
 int spec_parse_text(const char *name, const char *text, struct spec *s,
 		    char *err);
 
-/* Replace the γ list of every curve whose x axis is not γ itself. */
+/*
+ * Replace the γ list of every curve whose x axis is not γ itself (focal
+ * plot --gamma, the REPL's set gamma), except the fixed curves, whose γ is
+ * the figure's own; a replaced list leaves out the γ that a fixed curve of
+ * the panel draws with the same quantity and loss (no curve twice).
+ * Panel titles follow through {gamma}, the list of the panel's first
+ * curve with one (spec_panel_title).
+ */
 void spec_override_gammas(struct spec *s, const double *g, int n);
+
+/* The panel's title with {gamma} replaced by its γ list ("1, 2, 3"), in
+ * out (cap bytes). */
+void spec_panel_title(const struct spec_panel *pn, char *out, size_t cap);
 
 /*
  * Compute every curve and build the figure.  Returns 0 and *out (owned by
