@@ -114,6 +114,20 @@ static int gp_point_type(enum fig_marker m, bool open)
 	}
 }
 
+/* The extent of focal's mark of diameter 1 (fig_backend.c's shapes: the
+ * square and the others have the circle's area), which gnuplot's mark of
+ * the same pointsize spans in both directions. */
+static double gp_point_extent(enum fig_marker m)
+{
+	switch (m) {
+	case FIG_MARK_SQUARE: return 0.886;
+	case FIG_MARK_TRIANGLE:
+	case FIG_MARK_TRIANGLE_DOWN: return 1.039;
+	case FIG_MARK_DIAMOND: return 1.15;
+	default: return 1.0;
+	}
+}
+
 /* gnuplot coordinate of an axis coordinate c (value space, negation
  * already applied). */
 static double gp_coord(const fig_axis_layout *a, double c)
@@ -229,8 +243,7 @@ static int write_block(FILE *o, const fig_panel_layout *pl,
 	return FIG_OK;
 }
 
-static void plot_series(FILE *o, const fig_series *s, int pi, size_t k,
-			double ps_unit, bool *first)
+static void plot_series(FILE *o, const fig_series *s, int pi, size_t k, bool *first)
 {
 	const fig_style *st = &s->style;
 	double lw = st->width > 0 ? st->width : 1;
@@ -238,8 +251,11 @@ static void plot_series(FILE *o, const fig_series *s, int pi, size_t k,
 	snprintf(src, sizeof src, "$p%ds%zu", pi, k);
 	fputs(*first ? "plot " : ", \\\n     ", o);
 	*first = false;
-	/* point size 1 is about ps_unit pt across (measured per terminal) */
-	double ps = (st->marker_size > 0 ? st->marker_size : 4) / ps_unit;
+	/* marks in pt, through the terminal's _psu (script_header) */
+	/* gnuplot strokes a mark with the line width (lw 1 where the plot
+	 * has none), focal with 0.5 pt: the same outer size */
+	double ext = (st->marker_size > 0 ? st->marker_size : 4) * gp_point_extent(st->marker);
+	double ps = fmax(ext + 0.5 - (s->kind == FIG_LINE_MARKERS ? lw : 1.0), 0.25 * ext);
 	int pt = gp_point_type(st->marker, st->marker_open);
 	switch (s->kind) {
 	case FIG_LINE:
@@ -254,20 +270,20 @@ static void plot_series(FILE *o, const fig_series *s, int pi, size_t k,
 		if (s->kind == FIG_LINE_MARKERS) {
 			size_t every = st->mark_every > 0 ? (size_t)st->mark_every
 				       : (s->n <= 30 ? 1 : (s->n + 14) / 15);
-			fprintf(o, " pt %d ps %.2f pi %zu", pt, ps, every);
+			fprintf(o, " pt %d ps (%.3f/_psu) pi %zu", pt, ps, every);
 		}
 		break;
 	case FIG_MARKERS:
 		fprintf(o, "%s u 1:2 w points lc ", src);
 		gp_color(o, st->color, st->alpha);
-		fprintf(o, " pt %d ps %.2f", pt, ps);
+		fprintf(o, " pt %d ps (%.3f/_psu)", pt, ps);
 		break;
 	case FIG_STEMS:
 		fprintf(o, "%s u 1:3:(0):($2-$3) w vectors nohead lc ", src);
 		gp_color(o, st->color, st->alpha);
 		fprintf(o, " lw %.3f notitle, \\\n     %s u 1:2 w points lc ", lw, src);
 		gp_color(o, st->color, st->alpha);
-		fprintf(o, " pt %d ps %.2f", pt, ps);
+		fprintf(o, " pt %d ps (%.3f/_psu)", pt, ps);
 		break;
 	case FIG_BARS: {
 		double hw = fig_series_bar_width(s) / 2;
@@ -340,15 +356,15 @@ static void script_header(FILE *o, const fig_device *d, const fig_figure *f, boo
 	      "# Run it with gnuplot 5.4 or later:\n", o);
 	fprintf(o, "#     gnuplot %s\n", d->path ? (strrchr(d->path, '/') ? strrchr(d->path, '/') + 1 : d->path) : "SCRIPT.gp");
 	fprintf(o, "# which writes %s beside this script.\n"
-		"# To change the output format, edit the 'set terminal' and "
-		"'set output' lines, e.g.\n"
+		"# To write a PDF instead, replace the 'set terminal' and 'set output' "
+		"lines by\n"
 		"#     set terminal pdfcairo size %.2fin,%.2fin enhanced font "
 		"\"%s,%g\" fontscale 0.75 linewidth 2 dashlength 2\n"
 		"#     set output _dir.'NAME.pdf'\n"
-		"# or for the screen: set terminal qt (and drop 'set output').\n"
-		"# Point sizes below suit the terminal this script was written "
-		"for (pngcairo);\n# with another terminal, marks may want "
-		"rescaling.\n"
+		"# Lines, dashes and marks keep their sizes in points: marks are "
+		"given through\n# _psu, which follows the terminal.  For a window, "
+		"use a terminal your gnuplot\n# has ('set terminal' lists them: wxt, "
+		"qt or x11 where installed) and drop\n# 'set output'.\n"
 		"# Ranges, ticks, margins and the legend position come from "
 		"focal's layout.\n", outname, wi, hi, fam, f->font_size);
 	if (f->provenance) {
@@ -380,7 +396,12 @@ static void script_header(FILE *o, const fig_device *d, const fig_figure *f, boo
 	      "_i = strlen(ARG0)\n"
 	      "while (_i > 0 && ARG0[_i:_i] ne \"/\") { _i = _i - 1 }\n"
 	      "_dir = (_i > 0) ? ARG0[1:_i] : \"\"\n", o);
-	fprintf(o, "set output _dir.'%s'\n\n", outname);
+	fprintf(o, "set output _dir.'%s'\n", outname);
+	/* gnuplot's cairo terminals draw a mark of pointsize 1 six device
+	 * units across: pixels on pngcairo, points on pdfcairo (measured) */
+	fprintf(o, "# marks are sized in pt: one unit of pointsize is _psu pt on this terminal\n"
+		"_dpi = %g\n"
+		"_psu = (GPVAL_TERM eq \"pngcairo\") ? 6.0 * 72 / _dpi : 6.0\n\n", dpi);
 }
 
 /* "set label TEXT at screen X, screen Y", then how (placement, options). */
@@ -560,7 +581,7 @@ static void panel_mults_legend(FILE *o, const fig_figure *f, const fig_layout *L
 
 /* Panel i: its frame and axes, decorations and plot command. */
 static void panel_script(FILE *o, fig_device *d, const fig_figure *f, const fig_layout *L,
-			 int i, bool pdf)
+			 int i)
 {
 	const fig_panel *p = &f->panels[i];
 	const fig_panel_layout *pl = &L->p[i];
@@ -585,7 +606,7 @@ static void panel_script(FILE *o, fig_device *d, const fig_figure *f, const fig_
 	for (int pass = 0; pass < 2; pass++) /* bands first, beneath the lines */
 		for (size_t k = 0; k < p->nseries; k++)
 			if (p->series[k]->n > 0 && (p->series[k]->kind == FIG_BAND) == (pass == 0))
-				plot_series(o, p->series[k], i, k, pdf ? 10.0 : 2.5, &first);
+				plot_series(o, p->series[k], i, k, &first);
 	if (first) /* nothing to plot: draw the empty frame */
 		fputs("plot NaN notitle", o);
 	fputc('\n', o);
@@ -618,7 +639,7 @@ static int g_script(fig_device *d, const fig_figure *f, const fig_layout *L)
 	}
 	fputs("\nset multiplot\n", o);
 	for (int i = 0; i < f->rows * f->cols; i++)
-		panel_script(o, d, f, L, i, pdf);
+		panel_script(o, d, f, L, i);
 	fputs("\nunset multiplot\n", o);
 	return ferror(o) ? FIG_EIO : FIG_OK;
 }

@@ -380,6 +380,29 @@ static void test_session_gamma(void **state)
 	fig_free(f);
 }
 
+/* The .gp header: its PDF advice is a terminal line the script can take
+ * as it is (marks in pt through _psu, which follows the terminal, not
+ * point sizes fitted to pngcairo), and it promises no terminal that a
+ * gnuplot may lack. */
+static void test_gnuplot_header(void **state)
+{
+	(void)state;
+	fig_figure *f = build("train_gamma");
+	char *gp = render(f, "gp");
+	assert_non_null(strstr(gp, "#     set terminal pdfcairo size 7.00in,2.60in enhanced"));
+	assert_non_null(strstr(gp, "\n_psu = (GPVAL_TERM eq \"pngcairo\") ? 6.0 * 72 / _dpi : 6.0\n"));
+	assert_null(strstr(gp, "set terminal qt"));
+	assert_null(strstr(gp, "may want rescaling"));
+	/* every mark's size goes through _psu: FL's squares (4 pt, area of
+	 * the 4 pt circle: 3.544 pt) less the 1.25 pt line, plus focal's 0.5 pt edge */
+	assert_non_null(strstr(gp, " pt 5 ps (2.794/_psu)"));
+	size_t marks = count(gp, " ps ("), unit = count(gp, "/_psu)");
+	assert_true(marks >= 3);
+	assert_int_equal(marks, unit);
+	free(gp);
+	fig_free(f);
+}
+
 static int same_rgb(fig_rgb a, fig_rgb b)
 {
 	return a.r == b.r && a.g == b.g && a.b == b.b;
@@ -490,6 +513,7 @@ int main(void)
 		cmocka_unit_test(test_population_positives),
 		cmocka_unit_test(test_shares_populated),
 		cmocka_unit_test(test_session_gamma),
+		cmocka_unit_test(test_gnuplot_header),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
