@@ -465,6 +465,11 @@ int spec_build_p(const struct spec *s, fig_figure **out, char *err, const focal_
 	}
 	spec_popcache_free(&pc);
 	spec_train_cache_free(tc);
+	if (spec_theme_apply(&s->theme, f) != 0) {
+		fig_free(f);
+		snprintf(err, SPEC_ERRLEN, "out of memory");
+		return -1;
+	}
 	if (set_provenance(s, f, err) != 0) {
 		fig_free(f);
 		return -1;

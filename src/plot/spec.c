@@ -536,6 +536,8 @@ static int parse_directive(struct ctx *c, struct spec *s, char tok[MAXTOK][TOKLE
 			return -1;
 		if (!(s->width >= 1.0 && s->width <= 20.0 && s->height >= 1.0 && s->height <= 20.0))
 			return fail(c, "invalid size %s x %s: width and height must be in [1, 20] inches", tok[1], tok[2]);
+	} else if (strcmp(kw, "theme") == 0) {
+		return spec_parse_theme(c, s, tok, n);
 	} else if (strcmp(kw, "layout") == 0) {
 		double r, co;
 		if (n != 3)

@@ -403,6 +403,62 @@ static void test_gnuplot_header(void **state)
 	fig_free(f);
 }
 
+/* Themes: a spec's theme directive and a theme file restyle a figure
+ * (width with the height following, font, font size, line width, palette
+ * slot by slot) and the file's keys win; bad keys and values are refused
+ * with FILE:LINE. */
+static void test_theme(void **state)
+{
+	(void)state;
+	static struct spec s;
+	char err[SPEC_ERRLEN] = "";
+	assert_int_equal(spec_parse_text("t.spec",
+					 "size 7 2.8\ntheme preset=one-column font-size=8 line-width=2\n"
+					 "x pt 0 1 points=20\ncurve value loss=fl gamma=2\n", &s, err), 0);
+	const char *path = "/tmp/focal-test-figstyle.theme";
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("# a comment\n  font = Liberation Serif, serif  # trailing comment\n"
+	      "palette = #112233,#445566\nfont-size=10\n", fp);
+	fclose(fp);
+	struct spec_theme t = {0};
+	assert_int_equal(spec_theme_read(path, &t, err), 0);
+	spec_theme_merge(&s.theme, &t);
+	fig_figure *f = NULL;
+	assert_int_equal(spec_build(&s, &f, err), 0);
+	assert_true(fabs(f->width - 3.4 * 72) < 1e-9);
+	assert_true(fabs(f->height - 2.8 * 72 * 3.4 / 7) < 1e-9);
+	assert_true(f->font_size == 10); /* the file over the spec's 8 */
+	assert_string_equal(f->font_family, "Liberation Serif, serif");
+	const fig_series *sr = f->panels[0].series[0];
+	assert_true(sr->style.width == 2);
+	assert_true(fabs(sr->style.color.r - 0x11 / 255.0) < 1e-12 &&
+		    fabs(sr->style.color.b - 0x33 / 255.0) < 1e-12); /* γ = 2: slot 0 */
+	char *rec = render(f, "record");
+	assert_non_null(strstr(rec, "#112233"));
+	free(rec);
+	fig_free(f);
+	static const char *const bad[][2] = {
+		{"theme colour=1\n", "t.spec:1: unknown theme key 'colour'"},
+		{"theme palette=\"#12345\"\n", "invalid palette colour '#12345'"},
+		{"theme font-size=2\n", "invalid font-size '2': must be in [4, 30]"},
+		{"theme preset=a4\n", "invalid preset 'a4'"},
+		{"theme width\n", "unexpected 'width' in theme"}};
+	for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+		assert_int_equal(spec_parse_text("t.spec", bad[k][0], &s, err), -1);
+		if (!strstr(err, bad[k][1]))
+			fprintf(stderr, "'%s' lacks '%s'\n", err, bad[k][1]);
+		assert_non_null(strstr(err, bad[k][1]));
+	}
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("preset = one-column\nline-width 2\n", fp);
+	fclose(fp);
+	assert_int_equal(spec_theme_read(path, &t, err), -1);
+	assert_non_null(strstr(err, "focal-test-figstyle.theme:2: expected KEY = VALUE"));
+	remove(path);
+}
+
 static int same_rgb(fig_rgb a, fig_rgb b)
 {
 	return a.r == b.r && a.g == b.g && a.b == b.b;
@@ -514,6 +570,7 @@ int main(void)
 		cmocka_unit_test(test_shares_populated),
 		cmocka_unit_test(test_session_gamma),
 		cmocka_unit_test(test_gnuplot_header),
+		cmocka_unit_test(test_theme),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -102,6 +102,9 @@ enum fig_marker {
 #define FIG_PALETTE_SIZE 8
 extern const fig_rgb fig_palette[FIG_PALETTE_SIZE];
 
+/* The width of a series' line unless it says otherwise, in points. */
+#define FIG_LINE_WIDTH 1.25
+
 typedef struct fig_style {
 	fig_rgb color;
 	double width;            /* line width in points (> 0) */
@@ -252,6 +255,9 @@ typedef struct fig_figure {
 	fig_panel *panels;     /* rows * cols, row-major */
 	char *provenance;      /* plain text, owned; NULL = none: what reproduces
 	                          the figure's numbers (a command per line) */
+	char *font_family;     /* owned; the figure's font family list in pango
+	                          syntax, NULL = FIG_FONT_FAMILIES; a render's
+	                          fig_render_opts.font_family wins over it */
 } fig_figure;
 
 /*
@@ -277,6 +283,12 @@ void fig_free(fig_figure *f);
  * backends ignore it.  Returns FIG_OK, FIG_EINVAL (f NULL) or FIG_ENOMEM.
  */
 int fig_set_provenance(fig_figure *f, const char *text);
+
+/*
+ * fig_set_font_family - set (copy) the figure's font family list ("A, B,
+ * serif"); NULL clears it.  FIG_EINVAL (f NULL), FIG_ENOMEM.
+ */
+int fig_set_font_family(fig_figure *f, const char *families);
 
 /*
  * fig_panel_at - the panel at (row, col), 0-based, row 0 on top.

@@ -143,6 +143,21 @@ struct spec_panel {
 	int line;                 /* its first line in the file, for messages */
 };
 
+/* One-column and two-column figure widths of the theme presets, inches. */
+#define SPEC_ONE_COLUMN 3.4
+#define SPEC_TWO_COLUMN 7.0
+
+/* A figure's theme: how it looks, never what it shows (docs/figures.md,
+ * "Themes").  Zero / empty fields keep the defaults. */
+struct spec_theme {
+	char font[256];           /* font family list, pango syntax */
+	double font_size;         /* pt, [4, 30] */
+	double line_width;        /* pt of a series line, [0.1, 10] */
+	double width;             /* inches, [1, 20]; the height follows */
+	fig_rgb palette[FIG_PALETTE_SIZE]; /* replaces the palette slot by slot */
+	int npalette;
+};
+
 struct spec {
 	char name[64];            /* from the file name, without .spec */
 	char path[4096];          /* the file as given, for messages */
@@ -152,7 +167,20 @@ struct spec {
 	int rows, cols;
 	struct spec_panel panels[SPEC_MAX_PANELS];
 	int npanels;
+	struct spec_theme theme;  /* the spec's theme directives */
 };
+
+/*
+ * Read a theme file (KEY = VALUE per line, '#' comments; the keys of the
+ * spec's theme directive) over t.  0, or -1 with "FILE:LINE: what" (or
+ * "cannot read theme ...") in err (SPEC_ERRLEN bytes).
+ */
+int spec_theme_read(const char *path, struct spec_theme *t, char *err);
+/* The set fields of over replace those of dst (--theme over the spec). */
+void spec_theme_merge(struct spec_theme *dst, const struct spec_theme *over);
+/* Restyle f by t (spec_build does it with the spec's theme).  0, or -1
+ * when out of memory. */
+int spec_theme_apply(const struct spec_theme *t, fig_figure *f);
 
 /*
  * Parse the spec file at path into *s.  Returns 0, or -1 with a one-line
