@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "focal/outfile.h"
+#include "focal/runs.h"
 #include "focal/train.h"
 #include "train_args.h"
 #include "train_out.h"
@@ -79,23 +80,15 @@ const char cmd_train_usage[] =
 	"                        depend on it)\n"
 	"  --eval-every K        a curve point every K steps (default steps/20)\n"
 	"  --curves FILE         write the test runs' training curves to FILE\n"
+	"  --runs-out FILE       write focal's per-run rows of the test runs to FILE, which\n"
+	"                        'focal runs' reads back (docs/train.md)\n"
 	"  --table T             summary (default), seeds (one row per run), tuning or\n"
 	"                        reliability\n"
 	"  --format F            table, tsv, csv, json\n"
 	"  --columns LIST        the columns to show, in order (any format)\n"
 	"  --no-pager            never page long output on a terminal\n"
 	"\n"
-	"Columns (summary): loss gamma alpha lr seeds diverged ap_mean ap_std ap_ci_low\n"
-	"  ap_ci_high p_value p_holm mdd margin tost_p verdict noise_mean noise_ci_low\n"
-	"  noise_ci_high loss_noise_mean loss_noise_ci_low loss_noise_ci_high fl_noise_mean\n"
-	"  fl_noise_ci_low fl_noise_ci_high var_ratio var_ratio_ci_low var_ratio_ci_high\n"
-	"  var_ratio_p ece_mean ece_ci_low ece_ci_high ece_top_mean ece_top_ci_low\n"
-	"  ece_top_ci_high ece_top_ts_mean ece_top_ts_ci_low ece_top_ts_ci_high\n"
-	"  temperature_mean temperature_ci_low temperature_ci_high conclusion\n"
-	"  (rows fgl-fl and ce_alpha-ce are paired differences by seed; the table format\n"
-	"  prints the conclusion under the table)\n"
-	"Columns (seeds): loss gamma alpha lr seed ap val_ap noise loss_noise fl_noise\n"
-	"  final_loss ece ece_top temperature ece_top_ts steps_done diverged_step\n"
+	TRAIN_SUMMARY_SEEDS_COLUMNS
 	"Columns (tuning): loss gamma alpha lr seeds diverged val_ap_mean val_ap_ci_low\n"
 	"  val_ap_ci_high chosen\n"
 	"Columns (reliability): loss gamma alpha bin seeds p_mean p_ci_low p_ci_high\n"
@@ -177,6 +170,7 @@ const struct opt cmd_train_opts[] = {
 	{.name = "eval-every", .has_arg = 1, .type = OPT_INT, .target = offsetof(struct trainargs, v[A_EVAL]),
 	 .lo = 1, .hi = FOCAL_TRAIN_MAX_STEPS, .what = "evaluation interval"},
 	{.name = "curves", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct trainargs, curves)},
+	{.name = "runs-out", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct trainargs, runs_out)},
 	{.name = "table", .has_arg = 1, .type = OPT_ENUM, .target = offsetof(struct trainargs, table_k),
 	 .names = train_tables},
 	OPT_ROW_FORMAT(offsetof(struct trainargs, fmt), NULL),
@@ -240,6 +234,34 @@ static int curves_commit(struct cli *c, focal_out *of, const char *path,
 	return 0;
 }
 
+/* The curves and the per-run rows, where asked for; -1 after a message
+ * (then neither file is left half-written). */
+static int write_files(struct cli *c, const struct trainargs *a, const focal_train_result *r,
+		       focal_out *of, focal_out *rf)
+{
+	struct table ct, rt;
+	size_t nrun = (size_t)r->opts.nlosses * (size_t)r->opts.nseeds;
+	char(*label)[48] = calloc(nrun, sizeof *label);
+	table_init(&ct, curve_cols, 9);
+	table_init(&rt, focal_runs_columns, FOCAL_RUNS_NCOL);
+	int bad = label == NULL || (of->f && curves_table(&ct, r) != 0) ||
+		  (rf->f && train_runs_table(&rt, r, label) != 0);
+	if (bad) {
+		cli_oom(c);
+		focal_out_abort(of);
+		focal_out_abort(rf);
+	}
+	if (!bad && of->f && curves_commit(c, of, a->curves, &ct, a->fmt) != 0) {
+		focal_out_abort(rf);
+		bad = 1;
+	}
+	bad = bad || (rf->f && curves_commit(c, rf, a->runs_out, &rt, a->fmt) != 0);
+	table_free(&ct);
+	table_free(&rt);
+	free(label);
+	return bad ? -1 : 0;
+}
+
 /* The selected table; the summary's conclusions under it in table format. */
 static int write_result(struct cli *c, const struct trainargs *a, const focal_train_result *r)
 {
@@ -297,9 +319,13 @@ int cmd_train(struct cli *c, int argc, char **argv)
 	if (train_build_opts(c, &a, &o) != 0)
 		return CLI_USAGE;
 
-	focal_out of = {.f = NULL, .slot = -1};
+	focal_out of = {.f = NULL, .slot = -1}, rf = {.f = NULL, .slot = -1};
 	if (a.curves && curves_open(c, &of, a.curves) != 0)
 		return CLI_USAGE;
+	if (a.runs_out && curves_open(c, &rf, a.runs_out) != 0) {
+		focal_out_abort(&of);
+		return CLI_USAGE;
+	}
 
 	struct cli_progress pr;
 	cli_progress_begin(&pr, 1);
@@ -315,6 +341,7 @@ int cmd_train(struct cli *c, int argc, char **argv)
 	sigaction(SIGINT, &old, NULL);
 	if (st != FOCAL_OK) {
 		focal_out_abort(&of);
+		focal_out_abort(&rf);
 		if (st == FOCAL_ECANCELED) {
 			cli_error(c, "interrupted");
 			return CLI_INTERRUPTED;
@@ -325,22 +352,7 @@ int cmd_train(struct cli *c, int argc, char **argv)
 		return CLI_USAGE;
 	}
 
-	int status = CLI_USAGE;
-	if (of.f) {
-		struct table ct;
-		table_init(&ct, curve_cols, 9);
-		int bad = curves_table(&ct, &res);
-		if (bad) {
-			cli_oom(c);
-			focal_out_abort(&of);
-		}
-		bad = bad || curves_commit(c, &of, a.curves, &ct, a.fmt) != 0;
-		table_free(&ct);
-		if (bad)
-			goto out;
-	}
-	status = write_result(c, &a, &res);
-out:
+	int status = write_files(c, &a, &res, &of, &rf) == 0 ? write_result(c, &a, &res) : CLI_USAGE;
 	focal_train_result_free(&res);
 	return status;
 }
