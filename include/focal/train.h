@@ -249,6 +249,7 @@ enum {
 #define FOCAL_TRAIN_MAX_SEEDS 10000          /* test seeds, and tuning seeds */
 #define FOCAL_TRAIN_MAX_SEED FOCAL_SEED_MAX /* 2^53 (focal.h): seeds are exact doubles */
 #define FOCAL_TRAIN_MAX_THREADS FOCAL_MAX_THREADS
+#define FOCAL_TRAIN_MAX_SHARDS FOCAL_TRAIN_MAX_SEEDS
 #define FOCAL_TRAIN_MAX_CURVE_POINTS 5e6     /* runs × points kept in memory */
 #define FOCAL_TRAIN_MAX_LRS 16               /* learning-rate grid */
 #define FOCAL_TRAIN_MAX_LR_STEPS 4           /* step schedule milestones */
@@ -322,6 +323,12 @@ typedef struct {
 	                          data_seed (only initialisation and order vary) */
 	uint64_t data_seed;
 	int threads;           /* 0 = all cores, at most FOCAL_TRAIN_MAX_THREADS */
+	int shard, nshard;     /* nshard > 0: run only the test seeds of shard
+	                          `shard` (1..nshard), the seed indices k with
+	                          k mod nshard = shard - 1, every loss for each;
+	                          the other runs are marked skipped.  Needs one
+	                          rate for every loss (nlr = 0): tuning chooses
+	                          from every tuning run.  0 = every seed */
 	/* Called from the calling thread about every 50 ms with the fraction
 	 * of steps done, in [0, 1]; may be NULL.  A nonzero return cancels
 	 * (focal_train_experiment then returns FOCAL_ECANCELED). */
@@ -412,6 +419,8 @@ typedef struct {
 	                          parameters or the held-out scores stopped
 	                          being finite */
 	size_t steps_done;     /* updates made (fewer with the plateau rule) */
+	int skipped;           /* another shard's run: not trained, every
+	                          measure NaN (focal_train_opts.nshard) */
 	size_t npoints;        /* curve points recorded (fewer if diverged or
 	                          stopped at a plateau) */
 } focal_train_run;

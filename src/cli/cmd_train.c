@@ -82,6 +82,9 @@ const char cmd_train_usage[] =
 	"  --curves FILE         write the test runs' training curves to FILE\n"
 	"  --runs-out FILE       write focal's per-run rows of the test runs to FILE, which\n"
 	"                        'focal runs' reads back (docs/train.md)\n"
+	"  --shard K/N           train only the test seeds of shard K of N (seed indices k\n"
+	"                        with k mod N = K - 1) and write their rows; 'focal runs'\n"
+	"                        merges the N files into the unsharded result (needs --lr)\n"
 	"  --table T             summary (default), seeds (one row per run), tuning or\n"
 	"                        reliability\n"
 	"  --format F            table, tsv, csv, json\n"
@@ -171,6 +174,8 @@ const struct opt cmd_train_opts[] = {
 	 .lo = 1, .hi = FOCAL_TRAIN_MAX_STEPS, .what = "evaluation interval"},
 	{.name = "curves", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct trainargs, curves)},
 	{.name = "runs-out", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct trainargs, runs_out)},
+	{.name = "shard", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct trainargs, shard),
+	 .needs = "runs-out", .why = "a shard's runs are merged by focal runs from their rows"},
 	{.name = "table", .has_arg = 1, .type = OPT_ENUM, .target = offsetof(struct trainargs, table_k),
 	 .names = train_tables},
 	OPT_ROW_FORMAT(offsetof(struct trainargs, fmt), NULL),

@@ -257,6 +257,8 @@ int train_seeds_table(struct table *t, const focal_train_result *r)
 		const focal_train_loss *l = &o->losses[i];
 		for (int k = 0; k < o->nseeds; k++) {
 			const focal_train_run *run = &r->runs[(size_t)i * (size_t)o->nseeds + (size_t)k];
+			if (run->skipped)
+				continue;
 			struct cell row[17] = {
 				STR(focal_train_loss_name(l->loss)), NUM(l->gamma), alpha_cell(l->alpha),
 				NUM(run->lr), NUM((double)run->seed), NUM(run->ap), NUM(run->val_ap),
@@ -361,6 +363,8 @@ int train_runs_table(struct table *t, const focal_train_result *r, char (*label)
 			size_t slot = (size_t)i * (size_t)o->nseeds + (size_t)k;
 			const focal_train_run *run = &r->runs[slot];
 			const focal_train_point *p = focal_train_curve(r, i, k);
+			if (run->skipped) /* another shard's */
+				continue;
 			snprintf(label[slot], 48, "%s_g%g_s%llu", focal_train_loss_name(l->loss), l->gamma,
 				 (unsigned long long)run->seed);
 			struct cell row[FOCAL_RUNS_NCOL] = {

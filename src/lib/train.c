@@ -467,10 +467,26 @@ static void set_err(struct exp *e, int st)
 	focal__work_cancel(&e->w);
 }
 
+/* Is test seed index k another shard's?  (docs/train.md, "Sharding") */
+static int other_shard(const focal_train_opts *o, size_t k)
+{
+	return o->nshard > 0 && k % (size_t)o->nshard != (size_t)(o->shard - 1);
+}
+
 static int do_job(struct exp *e, struct scratch *s, size_t j)
 {
 	struct target tg;
 	job_target(e, j, &tg);
+	if (e->stage == 1 && other_shard(e->o, j / (size_t)e->o->nlosses)) {
+		*tg.run = (focal_train_run){.seed = tg.seed, .lr = tg.lr, .ap = NAN, .val_ap = NAN,
+					    .noise = NAN, .loss_noise = NAN, .fl_noise = NAN,
+					    .final_loss = NAN, .ece = NAN, .ece_top = NAN,
+					    .temperature = NAN, .ece_top_ts = NAN,
+					    .diverged_step = -1, .skipped = 1};
+		for (int b = 0; b < FOCAL_TRAIN_REL_BINS; b++)
+			tg.run->rel_p[b] = tg.run->rel_y[b] = NAN;
+		return FOCAL_OK;
+	}
 	return run_one(e, s, &tg);
 }
 
@@ -652,7 +668,10 @@ int focal_train_experiment(const focal_train_opts *o, focal_train_result *r)
 	e.every = eval_every(o);
 	size_t ntest = (size_t)o->nlosses * (size_t)o->nseeds;
 	size_t ntune = (size_t)o->nlosses * (size_t)o->nlr * (size_t)o->ntune;
-	e.total_jobs = ntest + ntune;
+	size_t mine = (size_t)o->nseeds;
+	if (o->nshard > 0) /* the seed indices of this shard */
+		mine = ((size_t)o->nseeds + (size_t)o->nshard - (size_t)o->shard) / (size_t)o->nshard;
+	e.total_jobs = (size_t)o->nlosses * mine + ntune;
 	if (alloc_result(o, e.every, r) != FOCAL_OK) {
 		focal_train_result_free(r);
 		return FOCAL_ENOMEM;

@@ -346,6 +346,27 @@ if cmp -s "$tmp/tr.tsv" "$tmp/ru2.tsv"; then ok; else bad "runs computes noise f
 sed -n 's/^  \({.*}\),\{0,1\}$/\1/p' "$tmp/runs.json" >"$tmp/runs.jsonl"
 "$focal" runs --format json "$tmp/runs.jsonl" >"$tmp/ru.json"
 if [ -s "$tmp/runs.jsonl" ] && cmp -s "$tmp/tr.json" "$tmp/ru.json"; then ok; else bad "runs reads focal's rows as JSON lines" "$(head -c 300 "$tmp/ru.json")"; fi
+# --shard K/N: 1, 2 and 3 shards (and 3 given in reverse) merge into the
+# unsharded summary and seeds table, bit for bit
+sh="$rs --seeds 5 --lr 0.01 --format tsv"
+# shellcheck disable=SC2086
+"$focal" train $sh >"$tmp/full.tsv"
+# shellcheck disable=SC2086
+"$focal" train $sh --table seeds >"$tmp/fulls.tsv"
+for n in 1 2 3 3r; do
+	files=""
+	for k in $(seq 1 "${n%r}"); do
+		# shellcheck disable=SC2086
+		"$focal" train $sh --shard "$k/${n%r}" --runs-out "$tmp/sh$k.$n.tsv" >/dev/null
+		case $n in *r) files="$tmp/sh$k.$n.tsv $files" ;; *) files="$files $tmp/sh$k.$n.tsv" ;; esac
+	done
+	# shellcheck disable=SC2086
+	"$focal" runs --format tsv $files >"$tmp/m.tsv"
+	# shellcheck disable=SC2086
+	"$focal" runs --format tsv --table seeds $files >"$tmp/ms.tsv"
+	if cmp -s "$tmp/full.tsv" "$tmp/m.tsv" && cmp -s "$tmp/fulls.tsv" "$tmp/ms.tsv"; then ok; else bad "train --shard: $n shards merge into the unsharded result" "$(diff "$tmp/full.tsv" "$tmp/m.tsv" | head -3)"; fi
+done
+if [ "$(awk -F'\t' 'NR > 1 && $11 != "none"' "$tmp/sh2.3.tsv" | wc -l)" -eq 12 ] && [ "$(cut -f7 "$tmp/sh2.3.tsv" | sort -u | tr '\n' ' ')" = "2 5 seed " ]; then ok; else bad "shard 2/3 trains seeds 2 and 5, every loss" "$(cut -f7 "$tmp/sh2.3.tsv" | sort -u)"; fi
 cp "$top/tests/data/runs/detectron2/fl_seed1/metrics.json" "$tmp/metrics.json"
 "$focal" runs "$tmp/metrics.json" >"$tmp/out" 2>"$tmp/err"; rc=$?
 if [ $rc -eq 2 ] && [ ! -s "$tmp/out" ] && [ "$(cat "$tmp/err")" = "focal: $tmp/metrics.json: a detectron2 log does not say its loss and seed: name them with --run LOSS:SEED=PATH" ]; then ok; else bad "runs: a real log whose path does not name its run" "rc=$rc $(cat "$tmp/err")"; fi

@@ -270,6 +270,25 @@ static void test_errors(void **state)
 	expect_error("", 0, &fl, FOCAL_EFORMAT, "no records");
 }
 
+/* A shard: K of N with one shared rate; a grid is refused (tuning needs
+ * every tuning run). */
+static void test_shard_opts(void **state)
+{
+	(void)state;
+	focal_train_opts o;
+	focal_train_opts_default(&o);
+	assert_int_equal(focal_train_opts_add(&o, FOCAL_FL, 2.0, 0.25), FOCAL_OK);
+	o.nshard = 3;
+	o.shard = 3;
+	assert_int_equal(focal_train_opts_check(&o), FOCAL_EDOM); /* the default grid */
+	o.nlr = 0;
+	assert_int_equal(focal_train_opts_check(&o), FOCAL_OK);
+	o.shard = 4;
+	assert_int_equal(focal_train_opts_check(&o), FOCAL_EDOM);
+	o.shard = 0;
+	assert_int_equal(focal_train_opts_check(&o), FOCAL_EDOM);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_own),
 		cmocka_unit_test(test_result),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_shard_opts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
