@@ -277,6 +277,8 @@ enum {
 	FOCAL_TRAIN_NPRESET
 };
 
+struct focal_train_dump;
+
 typedef struct {
 	focal_train_task task;
 	int model;             /* FOCAL_TRAIN_LOGISTIC or _MLP (mlp) */
@@ -334,7 +336,25 @@ typedef struct {
 	 * (focal_train_experiment then returns FOCAL_ECANCELED). */
 	int (*progress)(double done, void *ctx);
 	void *progress_ctx;
+	/* Called from a worker thread as each test run ends (not diverged),
+	 * with its held-out scores and final parameters, to dump them; may be
+	 * NULL.  Calls for different runs may overlap.  A nonzero return (a
+	 * FOCAL_* status) stops the experiment with that status. */
+	int (*dump)(const struct focal_train_dump *d, void *ctx);
+	void *dump_ctx;
 } focal_train_opts;
+
+/* What focal_train_opts.dump gets: one test run's scores and parameters,
+ * valid only during the call. */
+struct focal_train_dump {
+	int l;                 /* the loss's index in opts.losses */
+	uint64_t seed;
+	const double *logit;   /* the held-out scores: the test split's (the
+	                          validation split's when there is none) */
+	const int8_t *label;
+	size_t n;
+	const focal_train_model *model; /* the final parameters (layout above) */
+};
 
 /* The defaults above, no losses: SGD, each loss's rate tuned on the grid. */
 void focal_train_opts_default(focal_train_opts *o);

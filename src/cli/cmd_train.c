@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sys/stat.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "focal/io.h"
 #include "focal/outfile.h"
 #include "focal/runs.h"
 #include "focal/train.h"
@@ -82,6 +85,9 @@ const char cmd_train_usage[] =
 	"  --curves FILE         write the test runs' training curves to FILE\n"
 	"  --runs-out FILE       write focal's per-run rows of the test runs to FILE, which\n"
 	"                        'focal runs' reads back (docs/train.md)\n"
+	"  --dump DIR            write each test run's held-out scores (LABEL.scores.npy,\n"
+	"                        [label, logit] rows: focal simulate --scores reads them)\n"
+	"                        and final parameters (LABEL.params.npy) into DIR\n"
 	"  --shard K/N           train only the test seeds of shard K of N (seed indices k\n"
 	"                        with k mod N = K - 1) and write their rows; 'focal runs'\n"
 	"                        merges the N files into the unsharded result (needs --lr)\n"
@@ -174,6 +180,7 @@ const struct opt cmd_train_opts[] = {
 	 .lo = 1, .hi = FOCAL_TRAIN_MAX_STEPS, .what = "evaluation interval"},
 	{.name = "curves", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct trainargs, curves)},
 	{.name = "runs-out", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct trainargs, runs_out)},
+	{.name = "dump", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct trainargs, dump)},
 	{.name = "shard", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct trainargs, shard),
 	 .needs = "runs-out", .why = "a shard's runs are merged by focal runs from their rows"},
 	{.name = "table", .has_arg = 1, .type = OPT_ENUM, .target = offsetof(struct trainargs, table_k),
@@ -267,6 +274,52 @@ static int write_files(struct cli *c, const struct trainargs *a, const focal_tra
 	return bad ? -1 : 0;
 }
 
+/* --dump DIR: each test run's scores and parameters, written atomically
+ * from the worker threads (focal/outfile.h is safe there); the first
+ * failure is kept for the message. */
+struct dumper {
+	const char *dir;
+	const focal_train_opts *o;
+	pthread_mutex_t lock;
+	int err;
+	char path[4096];
+};
+
+static int dump_file(struct dumper *dp, const char *label, const char *what,
+		     const struct focal_train_dump *d)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s.%s.npy", dp->dir, label, what);
+	focal_out of = {.f = NULL, .slot = -1};
+	int st = focal_out_open(&of, path);
+	if (st == FOCAL_OK) {
+		const focal_train_model *m = d->model;
+		st = what[0] == 's' ? focal_scores_write_npy(of.f, d->label, d->logit, d->n)
+				    : focal_npy_write_vector(of.f, m->w, m->nparams);
+		if (st != FOCAL_OK)
+			of.err = errno;
+		st = st == FOCAL_OK ? focal_out_commit(&of) : (focal_out_abort(&of), st);
+	}
+	if (st != FOCAL_OK) {
+		pthread_mutex_lock(&dp->lock);
+		if (!dp->err) {
+			dp->err = of.err ? of.err : EIO;
+			snprintf(dp->path, sizeof dp->path, "%s", path);
+		}
+		pthread_mutex_unlock(&dp->lock);
+	}
+	return st;
+}
+
+static int dump_run(const struct focal_train_dump *d, void *ctx)
+{
+	struct dumper *dp = ctx;
+	char label[48];
+	train_run_label(label, sizeof label, &dp->o->losses[d->l], d->seed);
+	int st = dump_file(dp, label, "scores", d);
+	return st == FOCAL_OK ? dump_file(dp, label, "params", d) : st;
+}
+
 /* The selected table; the summary's conclusions under it in table format. */
 static int write_result(struct cli *c, const struct trainargs *a, const focal_train_result *r)
 {
@@ -332,6 +385,19 @@ int cmd_train(struct cli *c, int argc, char **argv)
 		return CLI_USAGE;
 	}
 
+	struct dumper dp = {.dir = a.dump, .o = &o};
+	struct stat sb;
+	int bad_dir = !a.dump ? 0 : stat(a.dump, &sb) != 0 ? errno : !S_ISDIR(sb.st_mode) ? ENOTDIR : 0;
+	if (bad_dir) {
+		focal_out_abort(&of);
+		focal_out_abort(&rf);
+		return cli_write_error(c, a.dump, bad_dir);
+	}
+	if (a.dump) {
+		pthread_mutex_init(&dp.lock, NULL);
+		o.dump = dump_run;
+		o.dump_ctx = &dp;
+	}
 	struct cli_progress pr;
 	cli_progress_begin(&pr, 1);
 	o.progress = cli_progress_cb;
@@ -344,9 +410,13 @@ int cmd_train(struct cli *c, int argc, char **argv)
 	int st = focal_train_experiment(&o, &res);
 	cli_progress_end(&pr);
 	sigaction(SIGINT, &old, NULL);
+	if (a.dump)
+		pthread_mutex_destroy(&dp.lock);
 	if (st != FOCAL_OK) {
 		focal_out_abort(&of);
 		focal_out_abort(&rf);
+		if (dp.err)
+			return cli_write_error(c, dp.path, dp.err);
 		if (st == FOCAL_ECANCELED) {
 			cli_error(c, "interrupted");
 			return CLI_INTERRUPTED;

@@ -351,6 +351,12 @@ void train_warn_diverged(struct cli *c, const focal_train_result *r)
 		warn_runs(c, o, r->runs, o->nseeds, i, "");
 }
 
+void train_run_label(char *buf, size_t cap, const focal_train_loss *l, uint64_t seed)
+{
+	snprintf(buf, cap, "%s_g%g_s%llu", focal_train_loss_name(l->loss), l->gamma,
+		 (unsigned long long)seed);
+}
+
 /* focal's per-run rows (focal/runs.h): each test run's curve points, then
  * a row at the step it ended with every measure. */
 int train_runs_table(struct table *t, const focal_train_result *r, char (*label)[48])
@@ -365,8 +371,7 @@ int train_runs_table(struct table *t, const focal_train_result *r, char (*label)
 			const focal_train_point *p = focal_train_curve(r, i, k);
 			if (run->skipped) /* another shard's */
 				continue;
-			snprintf(label[slot], 48, "%s_g%g_s%llu", focal_train_loss_name(l->loss), l->gamma,
-				 (unsigned long long)run->seed);
+			train_run_label(label[slot], 48, l, run->seed);
 			struct cell row[FOCAL_RUNS_NCOL] = {
 				STR(label[slot]), STR(focal_train_loss_name(l->loss)), NUM(l->gamma),
 				alpha_cell(l->alpha), NUM(run->lr), NUM(o->nlr > 0), NUM((double)run->seed)};

@@ -50,6 +50,10 @@ int train_reliability_table(struct table *t, const focal_train_result *r, double
  * ce_alpha - ce: their count. */
 int train_pairs(const focal_train_opts *o, int *pa, int *pb);
 
+/* A run's label, "fgl_g2_s3": the run column of the per-run rows and the
+ * name of its dump files. */
+void train_run_label(char *buf, size_t cap, const focal_train_loss *l, uint64_t seed);
+
 /* focal's per-run rows of the test runs (focal/runs.h's columns); label
  * holds nlosses × nseeds labels the rows point into.  -1 out of memory. */
 int train_runs_table(struct table *t, const focal_train_result *r, char (*label)[48]);

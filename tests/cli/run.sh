@@ -367,6 +367,17 @@ for n in 1 2 3 3r; do
 	if cmp -s "$tmp/full.tsv" "$tmp/m.tsv" && cmp -s "$tmp/fulls.tsv" "$tmp/ms.tsv"; then ok; else bad "train --shard: $n shards merge into the unsharded result" "$(diff "$tmp/full.tsv" "$tmp/m.tsv" | head -3)"; fi
 done
 if [ "$(awk -F'\t' 'NR > 1 && $11 != "none"' "$tmp/sh2.3.tsv" | wc -l)" -eq 12 ] && [ "$(cut -f7 "$tmp/sh2.3.tsv" | sort -u | tr '\n' ' ')" = "2 5 seed " ]; then ok; else bad "shard 2/3 trains seeds 2 and 5, every loss" "$(cut -f7 "$tmp/sh2.3.tsv" | sort -u)"; fi
+# --dump DIR: each test run's scores, which simulate --scores reads back,
+# and its parameters (dim 8, 8 hidden units: 81, after a 128-byte header)
+mkdir "$tmp/dump"
+# shellcheck disable=SC2086
+"$focal" train $rs --seeds 2 --lr 0.01 --dump "$tmp/dump" --format tsv >/dev/null 2>"$tmp/err"
+"$focal" simulate --scores "$tmp/dump/fgl_g2_s2.scores.npy" --loss ce --format tsv >"$tmp/out" 2>>"$tmp/err"
+if [ "$(ls "$tmp/dump" | wc -l)" -eq 24 ] && grep -q $'^file\tce\t0\tnone\tpos\t50\t' "$tmp/out" &&
+	[ "$(wc -c <"$tmp/dump/ce_alpha_g0_s1.params.npy")" -eq $((128 + 81 * 8)) ] &&
+	[ "$(wc -c <"$tmp/dump/fl_g0_s2.scores.npy")" -eq $((128 + 5000 * 16)) ] && [ ! -s "$tmp/err" ]; then ok; else bad "train --dump: scores simulate reads, parameters" "$(ls "$tmp/dump" | head -3) $(cat "$tmp/err")"; fi
+"$focal" train $rs --lr 0.01 --dump "$tmp/dump/fl_g0_s2.scores.npy" >"$tmp/out" 2>"$tmp/err"; rc=$?
+if [ $rc -eq 2 ] && [ ! -s "$tmp/out" ] && [ "$(cat "$tmp/err")" = "focal: cannot write '$tmp/dump/fl_g0_s2.scores.npy': Not a directory" ]; then ok; else bad "train --dump to a file" "rc=$rc $(cat "$tmp/err")"; fi
 cp "$top/tests/data/runs/detectron2/fl_seed1/metrics.json" "$tmp/metrics.json"
 "$focal" runs "$tmp/metrics.json" >"$tmp/out" 2>"$tmp/err"; rc=$?
 if [ $rc -eq 2 ] && [ ! -s "$tmp/out" ] && [ "$(cat "$tmp/err")" = "focal: $tmp/metrics.json: a detectron2 log does not say its loss and seed: name them with --run LOSS:SEED=PATH" ]; then ok; else bad "runs: a real log whose path does not name its run" "rc=$rc $(cat "$tmp/err")"; fi

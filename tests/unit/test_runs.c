@@ -13,6 +13,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "focal/io.h"
 #include "focal/runs.h"
 #include "testutil.h"
 
@@ -289,6 +290,40 @@ static void test_shard_opts(void **state)
 	assert_int_equal(focal_train_opts_check(&o), FOCAL_EDOM);
 }
 
+/* The dumps: scores written as .npy read back exactly by the score
+ * reader (focal simulate --scores), a vector with its shape. */
+static void test_npy_dump(void **state)
+{
+	(void)state;
+	int8_t label[5] = {1, 0, 0, 1, 0};
+	double logit[5] = {2.385, -INFINITY, -0.1, 1e-300, -745.25};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(focal_scores_write_npy(f, label, logit, 5), FOCAL_OK);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(len % 16, 0);
+	assert_int_equal(len, 128 + 5 * 16); /* the data aligned to 64 bytes */
+	focal_scores sc;
+	focal_ioerr err = {{0}};
+	assert_int_equal(focal_scores_parse("dump", "npy", buf, len, &sc, &err), FOCAL_OK);
+	assert_int_equal(sc.n, 5);
+	for (size_t i = 0; i < 5; i++) {
+		assert_int_equal(sc.label[i], label[i]);
+		assert_memory_equal(&sc.logit[i], &logit[i], sizeof(double));
+	}
+	focal_scores_free(&sc);
+	free(buf);
+	f = open_memstream(&buf, &len);
+	assert_int_equal(focal_npy_write_vector(f, logit + 2, 3), FOCAL_OK);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(len, 128 + 3 * 8);
+	assert_non_null(strstr(buf + 10, "'descr': '<f8', 'fortran_order': False, 'shape': (3,), }"));
+	assert_true(buf[127] == '\n' && buf[8] == 118 && buf[9] == 0); /* header length 118 */
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_result),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_shard_opts),
+		cmocka_unit_test(test_npy_dump),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
