@@ -290,7 +290,7 @@ valgrind-fuzz-replay:
 # FUZZ_TIME seconds on its corpus.  `make check` replays every corpus input
 # through the same harnesses built without libFuzzer.
 FUZZ_TIME ?= 60
-FUZZERS   := fuzz_scores fuzz_coco fuzz_spec fuzz_repl fuzz_args fuzz_lists
+FUZZERS   := fuzz_scores fuzz_coco fuzz_spec fuzz_repl fuzz_args fuzz_lists fuzz_runs
 IO_SRC    := $(wildcard src/lib/io*.c)
 FUZZ_SRC_fuzz_scores = $(IO_SRC)
 FUZZ_SRC_fuzz_coco   = $(IO_SRC)
