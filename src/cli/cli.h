@@ -93,6 +93,8 @@ extern const char cmd_eval_usage[], cmd_integrate_usage[],
 	cmd_figures_usage[], cmd_simulate_usage[], cmd_spread_usage[];
 int cmd_train(struct cli *c, int argc, char **argv);
 extern const char cmd_train_usage[];
+int cmd_runs(struct cli *c, int argc, char **argv);
+extern const char cmd_runs_usage[];
 int cmd_repl(struct cli *c, int argc, char **argv);
 extern const char cmd_repl_usage[];
 
@@ -337,7 +339,7 @@ int cli_next_row(struct cli *c, const char *cmd, int argc, char **argv,
 extern const struct opt cmd_eval_opts[], cmd_integrate_opts[], cmd_compare_opts[],
 	cmd_check_opts[], cmd_plot_opts[], cmd_figures_opts[], cmd_simulate_opts[],
 	cmd_spread_opts[];
-extern const struct opt cmd_train_opts[];
+extern const struct opt cmd_train_opts[], cmd_runs_opts[];
 extern const struct opt cmd_repl_opts[];
 
 
