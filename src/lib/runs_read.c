@@ -16,8 +16,17 @@
 
 /* ---- records ---------------------------------------------------------------- */
 
-/* Records of one log with the line each came from. */
+/* Where records go as they are read: put takes the record (it drops it
+ * when done, or on failure). */
+struct sink {
+	int (*put)(struct sink *k, json_t *o, size_t line);
+};
+
+/* Records of one log with the line each came from: a real log's, read in
+ * several passes (focal's rows are handled one at a time instead, so that
+ * a large sweep's rows are never all in memory as objects). */
 struct recs {
+	struct sink k;
 	json_t **v;
 	size_t *line;
 	size_t n, cap;
@@ -32,8 +41,9 @@ static void recs_free(struct recs *r)
 	memset(r, 0, sizeof *r);
 }
 
-static int recs_add(struct recs *r, json_t *o, size_t line)
+static int recs_put(struct sink *k, json_t *o, size_t line)
 {
+	struct recs *r = (struct recs *)k;
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? 2 * r->cap : 256;
 		json_t **v = realloc(r->v, cap * sizeof *v);
@@ -49,6 +59,15 @@ static int recs_add(struct recs *r, json_t *o, size_t line)
 	r->v[r->n] = o;
 	r->line[r->n++] = line;
 	return FOCAL_OK;
+}
+
+/* recs_put, dropping the record when it cannot be kept. */
+static int recs_add(struct sink *k, json_t *o, size_t line)
+{
+	int st = recs_put(k, o, line);
+	if (st != FOCAL_OK)
+		json_decref(o);
+	return st;
 }
 
 /* A bare token of a lenient writer (Python's json) outside strings, as
@@ -91,7 +110,7 @@ static void strict_line(const char *s, size_t n, char *out)
 }
 
 /* JSON lines into records; blank lines skipped; every line an object. */
-static int json_lines(const char *name, const char *data, size_t len, struct recs *r,
+static int json_lines(const char *name, const char *data, size_t len, struct sink *r,
 		      focal_ioerr *err)
 {
 	size_t line = 0, pos = 0;
@@ -126,15 +145,14 @@ static int json_lines(const char *name, const char *data, size_t len, struct rec
 					  o ? "not a JSON object" : je.text);
 			break;
 		}
-		if ((st = recs_add(r, o, line)) != FOCAL_OK)
-			json_decref(o);
+		st = r->put(r, o, line);
 	}
 	free(buf);
 	return st;
 }
 
 /* A JSON array of objects (focal's --format json) into records. */
-static int read_array(const char *name, const char *data, size_t len, struct recs *r,
+static int read_array(const char *name, const char *data, size_t len, struct sink *r,
 		      focal_ioerr *err)
 {
 	json_error_t je;
@@ -152,8 +170,7 @@ static int read_array(const char *name, const char *data, size_t len, struct rec
 			break;
 		}
 		json_incref(o);
-		if ((st = recs_add(r, o, i + 2)) != FOCAL_OK)
-			json_decref(o);
+		st = r->put(r, o, i + 2);
 	}
 	json_decref(a);
 	return st;
@@ -194,7 +211,7 @@ static int text_row(const char *s, size_t n, char delim, json_t *cols, json_t **
 }
 
 /* TSV or CSV (the header decides: a tab makes it TSV) into records. */
-static int text_rows(const char *name, const char *data, size_t len, struct recs *r,
+static int text_rows(const char *name, const char *data, size_t len, struct sink *r,
 		     focal_ioerr *err)
 {
 	json_t *cols = NULL;
@@ -240,8 +257,7 @@ static int text_rows(const char *name, const char *data, size_t len, struct recs
 					  json_array_size(cols));
 			break;
 		}
-		if ((st = recs_add(r, o, line)) != FOCAL_OK)
-			json_decref(o);
+		st = r->put(r, o, line);
 	}
 	json_decref(cols);
 	return st;
@@ -397,52 +413,71 @@ static int own_row(struct focal__runbuild *b, const json_t *o, const focal_runs_
 	return st == FOCAL_OK ? 0 : -2;
 }
 
-static int own_format(focal_runs_set *s, const char *name, const struct recs *r,
-		      const focal_runs_id *id, focal_ioerr *err)
+/* focal's rows, one record at a time. */
+struct own {
+	struct sink k;
+	struct builds bs;
+	const focal_runs_id *id;
+	const char *name;
+	focal_ioerr *err;
+	size_t nrec;
+};
+
+static int own_put(struct sink *k, json_t *o, size_t line)
 {
-	struct builds bs = {0};
-	int st = FOCAL_OK;
+	struct own *w = (struct own *)k;
+	const focal_runs_id *id = w->id;
+	struct ident who;
+	double step;
 	char why[96];
-	for (size_t i = 0; i < r->n && st == FOCAL_OK; i++) {
-		struct ident w;
-		double step;
-		const json_t *lab = json_object_get(r->v[i], "run");
-		if (row_ident(r->v[i], id, &w, why, sizeof why) != 0 ||
-		    (focal__rec_num(r->v[i], "step", &step) != 1 && snprintf(why, sizeof why, "no step")) ||
-		    (!(step >= 0.0) && snprintf(why, sizeof why, "a bad step"))) {
-			st = focal__ioerr(err, FOCAL_EFORMAT, "%s:%zu: %s", name, r->line[i], why);
-			break;
-		}
-		struct focal__runbuild *b = build_of(&bs, &w, lab && json_is_string(lab) ?
-						     json_string_value(lab) : (id->label ? id->label : name));
-		int rc = b ? own_row(b, r->v[i], id, step, why, sizeof why) : -2;
+	int st = FOCAL_OK;
+	const json_t *lab = json_object_get(o, "run");
+	w->nrec++;
+	if (row_ident(o, id, &who, why, sizeof why) != 0 ||
+	    (focal__rec_num(o, "step", &step) != 1 && snprintf(why, sizeof why, "no step")) ||
+	    (!(step >= 0.0) && snprintf(why, sizeof why, "a bad step"))) {
+		st = focal__ioerr(w->err, FOCAL_EFORMAT, "%s:%zu: %s", w->name, line, why);
+	} else {
+		struct focal__runbuild *b = build_of(&w->bs, &who, lab && json_is_string(lab) ?
+						     json_string_value(lab) : (id->label ? id->label : w->name));
+		int rc = b ? own_row(b, o, id, step, why, sizeof why) : -2;
 		if (rc == -2)
 			st = FOCAL_ENOMEM;
 		else if (rc < 0)
-			st = focal__ioerr(err, FOCAL_EFORMAT, "%s:%zu: %s", name, r->line[i], why);
+			st = focal__ioerr(w->err, FOCAL_EFORMAT, "%s:%zu: %s", w->name, line, why);
 	}
+	json_decref(o);
+	return st;
+}
+
+/* The runs read into s (st: how reading went; on failure s keeps the runs
+ * it had). */
+static int own_finish(focal_runs_set *s, struct own *w, int st)
+{
+	struct builds *bs = &w->bs;
+	const focal_runs_id *id = w->id;
 	size_t n0 = s->n;
-	for (size_t i = 0; i < bs.n; i++) {
+	for (size_t i = 0; i < bs->n; i++) {
 		focal_runs_log g;
-		if (st == FOCAL_OK && bs.v[i].ap.n == 0 && !((bs.v[i].given >> FOCAL_RUNS_C_AP) & 1u))
-			st = focal__ioerr(err, FOCAL_EFORMAT, "%s: run %s has no %s and no ap", name,
-					  bs.v[i].log.label, id->metric ? id->metric : "val_ap");
-		if (st == FOCAL_OK && (st = focal__run_finish(&bs.v[i], &g)) == FOCAL_OK &&
+		if (st == FOCAL_OK && bs->v[i].ap.n == 0 && !((bs->v[i].given >> FOCAL_RUNS_C_AP) & 1u))
+			st = focal__ioerr(w->err, FOCAL_EFORMAT, "%s: run %s has no %s and no ap", w->name,
+					  bs->v[i].log.label, id->metric ? id->metric : "val_ap");
+		if (st == FOCAL_OK && (st = focal__run_finish(&bs->v[i], &g)) == FOCAL_OK &&
 		    (st = focal__runs_push(s, &g)) != FOCAL_OK) {
 			free(g.ap);
 			free(g.loss_curve);
 		}
-		focal__curve_free(&bs.v[i].ap);
-		focal__curve_free(&bs.v[i].loss);
+		focal__curve_free(&bs->v[i].ap);
+		focal__curve_free(&bs->v[i].loss);
 	}
-	if (st != FOCAL_OK) { /* s keeps the runs it had */
+	if (st != FOCAL_OK) {
 		while (s->n > n0) {
 			s->n--;
 			free(s->v[s->n].ap);
 			free(s->v[s->n].loss_curve);
 		}
 	}
-	free(bs.v);
+	free(bs->v);
 	return st;
 }
 
@@ -452,6 +487,22 @@ static int is_own_record(const json_t *o)
 {
 	return json_is_string(json_object_get(o, "loss")) && json_object_get(o, "seed") &&
 	       json_object_get(o, "step");
+}
+
+/* Is the first line of JSON lines one of focal's rows? */
+static int first_is_own(const char *d, size_t len)
+{
+	const char *nl = memchr(d, '\n', len);
+	size_t n = nl ? (size_t)(nl - d) : len;
+	char *buf = malloc(2 * n + 1);
+	if (buf == NULL)
+		return 0;
+	strict_line(d, n, buf);
+	json_t *o = json_loads(buf, 0, NULL);
+	int own = o && is_own_record(o);
+	json_decref(o);
+	free(buf);
+	return own;
 }
 
 static int real_format(focal_runs_set *s, const char *name, const struct recs *r, int format,
@@ -489,25 +540,33 @@ int focal_runs_parse(focal_runs_set *s, const char *name, const void *data, size
 	size_t b = 0;
 	while (b < len && strchr(" \t\r\n", d[b]))
 		b++;
-	struct recs r = {0};
+	/* focal's rows: text, a JSON array, or JSON lines whose first record
+	 * is one of them (or the caller says so) */
+	int own = format == FOCAL_RUNS_OWN ||
+		  (format == FOCAL_RUNS_AUTO && (b == len || d[b] != '{' || first_is_own(d + b, len - b)));
+	struct own w = {.k = {own_put}, .id = id, .name = name, .err = err};
+	struct recs r = {.k = {recs_add}};
+	struct sink *k = own ? &w.k : &r.k;
 	int st;
 	if (b < len && d[b] == '[')
-		st = read_array(name, d, len, &r, err);
+		st = read_array(name, d, len, k, err);
 	else if (b < len && d[b] == '{')
-		st = json_lines(name, d, len, &r, err);
+		st = json_lines(name, d, len, k, err);
 	else
-		st = text_rows(name, d, len, &r, err);
-	if (st == FOCAL_OK && r.n == 0)
+		st = text_rows(name, d, len, k, err);
+	if (st == FOCAL_OK && (own ? w.nrec : r.n) == 0)
 		st = focal__ioerr(err, FOCAL_EFORMAT, "%s: no records", name);
+	if (own) {
+		recs_free(&r);
+		return own_finish(s, &w, st);
+	}
 	if (st == FOCAL_OK && format == FOCAL_RUNS_AUTO)
-		format = is_own_record(r.v[0]) || d[b] != '{' ? FOCAL_RUNS_OWN
-			 : focal__runs_detect((const json_t *const *)r.v, r.n);
+		format = focal__runs_detect((const json_t *const *)r.v, r.n);
 	if (st == FOCAL_OK && format == 0)
 		st = focal__ioerr(err, FOCAL_EFORMAT, "%s: not a log focal knows (focal rows, "
 				  "detectron2, mmdet2 or mmdet3)", name);
 	if (st == FOCAL_OK)
-		st = format == FOCAL_RUNS_OWN ? own_format(s, name, &r, id, err)
-					      : real_format(s, name, &r, format, id, err);
+		st = real_format(s, name, &r, format, id, err);
 	recs_free(&r);
 	return st;
 }
