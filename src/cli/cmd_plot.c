@@ -44,7 +44,8 @@ const char cmd_plot_usage[] =
 	"  --window           open a live gnuplot window (needs a display and gnuplot\n"
 	"                     with a window terminal)\n"
 	"\n"
-	"Spec search path for NAME: $FOCAL_PLOTS, ./plots, " FOCAL_DATADIR "/plots.\n";
+	"Spec search path for NAME: $FOCAL_PLOTS, ./plots, the installed set\n"
+	"(BINDIR/../share/focal/plots, else " FOCAL_DATADIR "/plots).\n";
 
 const char cmd_figures_usage[] =
 	"usage: focal figures [-o DIR] [--formats LIST] [--dpi N] [--jobs N] [--list]\n"
@@ -61,16 +62,60 @@ const char cmd_figures_usage[] =
 	"                    columns name, caption, command: the focal simulate or\n"
 	"                    focal train command that prints the figure's numbers)\n";
 
-/* Directory holding the figure set: the first of the search path that exists. */
-const char *cli_plots_dir(void)
+static int is_dir(const char *path)
 {
-	const char *env = getenv("FOCAL_PLOTS");
 	struct stat st;
-	if (env && *env)
-		return env;
-	if (stat("plots", &st) == 0 && S_ISDIR(st.st_mode))
-		return "plots";
-	return FOCAL_DATADIR "/plots";
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * The first of: $env; ./checkout (the working directory is a checkout);
+ * beside the running program, BINDIR/../share/focal/SUB (an install, also
+ * under DESTDIR or moved) or BUILDDIR/../CHECKOUT (a checkout's
+ * build/focal); FOCAL_DATADIR/SUB, where the program was built to be
+ * installed.  Returns the environment string, checkout or buf.
+ */
+static const char *search_dir(const char *env, const char *checkout, const char *sub,
+			      char *buf, size_t cap)
+{
+	const char *e = getenv(env);
+	if (e && *e)
+		return e;
+	if (is_dir(checkout))
+		return checkout;
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (slash) {
+		*slash = '\0';
+		if (snprintf(buf, cap, "%s/../share/focal/%s", exe, sub) < (int)cap && is_dir(buf))
+			return buf;
+		if (snprintf(buf, cap, "%s/../%s", exe, checkout) < (int)cap && is_dir(buf))
+			return buf;
+	}
+	snprintf(buf, cap, "%s/%s", FOCAL_DATADIR, sub);
+	return buf;
+}
+
+const char *cli_plots_dir(char *buf, size_t cap)
+{
+	return search_dir("FOCAL_PLOTS", "plots", "plots", buf, cap);
+}
+
+const char *cli_data_dir(char *buf, size_t cap)
+{
+	return search_dir("FOCAL_DATA", "tests/data", "data", buf, cap);
+}
+
+/* spec_parse, with the data directory of the spec's bare ref= names. */
+static int parse_spec(const char *path, struct spec *s, char *err)
+{
+	if (spec_parse(path, s, err) != 0)
+		return -1;
+	char dir[CLI_DIRLEN];
+	snprintf(s->datadir, sizeof s->datadir, "%s", cli_data_dir(dir, sizeof dir));
+	return 0;
 }
 
 /* SPEC path for NAME or SPEC; -1 (message printed) when there is none. */
@@ -90,7 +135,8 @@ static int resolve_spec(struct cli *c, const char *name, char *path, size_t cap)
 			return -1;
 		}
 	}
-	snprintf(path, cap, "%s/%s.spec", cli_plots_dir(), name);
+	char dir[CLI_DIRLEN];
+	snprintf(path, cap, "%s/%s.spec", cli_plots_dir(dir, sizeof dir), name);
 	if (stat(path, &st) != 0) {
 		cli_error(c, "unknown figure '%s' (no %s; see 'focal figures --list')", name, path);
 		return -1;
@@ -241,7 +287,7 @@ int cmd_plot(struct cli *c, int argc, char **argv)
 	int status = CLI_USAGE;
 	if (resolve_spec(c, name, path, sizeof path) != 0)
 		return CLI_USAGE;
-	if (spec_parse(path, &s, err) != 0) {
+	if (parse_spec(path, &s, err) != 0) {
 		cli_error(c, "%s", err);
 		return CLI_USAGE;
 	}
@@ -449,7 +495,8 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 		}
 	}
 
-	const char *dir = cli_plots_dir();
+	char dirbuf[CLI_DIRLEN];
+	const char *dir = cli_plots_dir(dirbuf, sizeof dirbuf);
 	size_t n;
 	char **names = list_specs(dir, &n);
 	if (names == NULL || n == 0) {
@@ -467,7 +514,7 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 			cli_error(c, "plots directory name too long: '%s'", dir);
 			goto done;
 		}
-		if (spec_parse(path, &specs[i], err) != 0) {
+		if (parse_spec(path, &specs[i], err) != 0) {
 			cli_error(c, "%s", err);
 			goto done;
 		}
