@@ -212,6 +212,24 @@ const struct opt cmd_plot_opts[] = {
 	OPT_ANY("term", 0, P_TERM),  OPT_ANY("cols", 1, P_COLS),   OPT_ANY("rows", 1, P_ROWS),
 	OPT_ANY("window", 0, P_WINDOW), OPT_ANY("output-format", 1, P_OFMT), OPT_END};
 
+/* Write f to out, its provenance the command line and the spec. */
+static int render_file(struct cli *c, const fig_figure *f, const struct spec *s, const char *out,
+		       const char *format, const fig_render_opts *ro, int argc, char **argv)
+{
+	fig_render_opts o = *ro;
+	char *cmdline = cli_command_line(argc, argv);
+	char *source = cmdline ? cli_fig_source(cmdline, s, f) : NULL;
+	free(cmdline);
+	if (source == NULL)
+		return cli_oom(c);
+	o.source = source;
+	errno = 0;
+	fflush(c->out); /* "-" writes the same descriptor: keep the order */
+	int st = fig_render(f, out, format, &o);
+	free(source);
+	return st == FIG_OK ? CLI_OK : cli_render_error(c, out, st);
+}
+
 int cmd_plot(struct cli *c, int argc, char **argv)
 {
 	const char *name = NULL, *out = NULL, *gamma_s = NULL, *ofmt = NULL;
@@ -312,10 +330,7 @@ int cmd_plot(struct cli *c, int argc, char **argv)
 	if (window) {
 		status = show_window(c, f, &ro);
 	} else if (out) {
-		errno = 0;
-		fflush(c->out); /* "-" writes the same descriptor: keep the order */
-		int st = fig_render(f, out, format, &ro);
-		status = st == FIG_OK ? CLI_OK : cli_render_error(c, out, st);
+		status = render_file(c, f, &s, out, format, &ro, argc, argv);
 	} else {
 		int st = fig_render_stream(f, c->out, "term", &ro);
 		status = st == FIG_OK ? CLI_OK : cli_render_error(c, "standard output", st);
@@ -538,7 +553,9 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	size_t files = 0;
-	struct figjob fj = {specs, n, outdir, fmts, nf, &ro};
+	struct figjob fj = {specs, n, outdir, fmts, nf, &ro, cli_command_line(argc, argv)};
+	if (fj.command == NULL && (status = cli_oom(c)))
+		goto done;
 	if (jobs == 0) {
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 		jobs = cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus;
@@ -550,6 +567,7 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 	struct sigaction old;
 	cli_sigint_catch(&old);
 	int st = figpool_render(c, &fj, jobs, &files);
+	free(fj.command);
 	sigaction(SIGINT, &old, NULL);
 	if (st == CLI_INTERRUPTED || (st == CLI_OK && cli_interrupted())) {
 		cli_error(c, "interrupted");

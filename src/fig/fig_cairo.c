@@ -47,7 +47,16 @@ typedef struct cstate {
 	int werr;
 	char *buf;                 /* svg buffer */
 	size_t len, cap;
+	double dpi;                /* png */
+	const char *source;        /* provenance (fig_render_opts), or NULL */
 } cstate;
+
+/* The first line of a provenance text (the program and version), at most
+ * cap - 1 bytes. */
+static void source_first_line(const char *src, char *out, size_t cap)
+{
+	snprintf(out, cap, "%.*s", (int)strcspn(src, "\n"), src);
+}
 
 static cairo_status_t write_file(void *closure, const unsigned char *data,
 				 unsigned int length)
@@ -108,6 +117,7 @@ static int c_open(fig_device *d, double w, double h, enum ckind kind)
 		return FIG_ENOMEM;
 	st->kind = kind;
 	st->out = d->out;
+	st->source = d->opts->source;
 	d->state = st;
 	double scale = 1;
 	switch (kind) {
@@ -123,8 +133,14 @@ static int c_open(fig_device *d, double w, double h, enum ckind kind)
 			cairo_pdf_surface_set_metadata(
 				st->surf, CAIRO_PDF_METADATA_CREATE_DATE, NULL);
 		}
+		char creator[256] = "focal";
+		if (st->source) {
+			source_first_line(st->source, creator, sizeof creator);
+			cairo_pdf_surface_set_metadata(
+				st->surf, CAIRO_PDF_METADATA_SUBJECT, st->source);
+		}
 		cairo_pdf_surface_set_metadata(
-			st->surf, CAIRO_PDF_METADATA_CREATOR, "focal");
+			st->surf, CAIRO_PDF_METADATA_CREATOR, creator);
 		break;
 	}
 	case CK_SVG:
@@ -133,6 +149,7 @@ static int c_open(fig_device *d, double w, double h, enum ckind kind)
 		break;
 	case CK_PNG: {
 		double dpi = d->opts->dpi > 0 ? d->opts->dpi : 300;
+		st->dpi = dpi;
 		scale = dpi / 72.0;
 		long pw = lrint(w * scale), ph = lrint(h * scale);
 		if (pw < 1 || ph < 1 || pw > 32767 || ph > 32767)
@@ -242,6 +259,21 @@ static int write_png(cstate *st)
 	png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
 		     PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
 		     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+	/* the resolution, so that a viewer or LaTeX sizes the figure as drawn */
+	png_uint_32 ppm = (png_uint_32)lrint(st->dpi / 0.0254);
+	png_set_pHYs(png, info, ppm, ppm, PNG_RESOLUTION_METER);
+	char software[256];
+	png_text text[2];
+	if (st->source) {
+		source_first_line(st->source, software, sizeof software);
+		memset(text, 0, sizeof text);
+		text[0].compression = text[1].compression = PNG_ITXT_COMPRESSION_NONE;
+		text[0].key = (png_charp)"Software";
+		text[0].text = software;
+		text[1].key = (png_charp)"Description";
+		text[1].text = (png_charp)st->source;
+		png_set_text(png, info, text, 2);
+	}
 	png_write_info(png, info);
 	/* CAIRO_FORMAT_ARGB32 is a native-endian 0xAARRGGBB word; opaque,
 	 * so premultiplied equals straight colour */
@@ -261,7 +293,26 @@ static int write_png(cstate *st)
 	return ferror(st->out) ? FIG_EIO : FIG_OK;
 }
 
-/* Renumber cairo's process-global "surfaceN" ids in order of appearance. */
+/* Provenance as an SVG <metadata> element: the text XML-escaped, control
+ * characters other than newline and tab (not allowed in XML) as '?'. */
+static void svg_write_metadata(FILE *o, const char *src)
+{
+	fputs("\n<metadata id=\"focal-provenance\">", o);
+	for (const unsigned char *c = (const unsigned char *)src; *c; c++) {
+		if (*c == '&')
+			fputs("&amp;", o);
+		else if (*c == '<')
+			fputs("&lt;", o);
+		else if (*c == '>')
+			fputs("&gt;", o);
+		else
+			fputc(*c < 0x20 && *c != '\n' && *c != '\t' ? '?' : *c, o);
+	}
+	fputs("</metadata>", o);
+}
+
+/* Renumber cairo's process-global "surfaceN" ids in order of appearance;
+ * the provenance goes right after the <svg> start tag (before any id). */
 static int svg_write_normalized(cstate *st)
 {
 	static const char key[] = "surface";
@@ -270,6 +321,17 @@ static int svg_write_normalized(cstate *st)
 	size_t nseen = 0, cap = 0;
 	size_t i = 0, last = 0;
 	int rc = FIG_OK;
+	size_t svg = 0;
+	while (svg + 4 < st->len && memcmp(st->buf + svg, "<svg", 4) != 0)
+		svg++;
+	const char *gt = st->source && svg + 4 < st->len
+				 ? memchr(st->buf + svg, '>', st->len - svg) : NULL;
+	if (gt) {
+		last = i = (size_t)(gt + 1 - st->buf);
+		if (fwrite(st->buf, 1, last, st->out) != last)
+			return FIG_EIO;
+		svg_write_metadata(st->out, st->source);
+	}
 	while (i + klen < st->len && rc == FIG_OK) {
 		if (memcmp(st->buf + i, key, klen) != 0 ||
 		    !isdigit((unsigned char)st->buf[i + klen])) {

@@ -11,6 +11,8 @@
 #     installed libfocal.so and agrees with the 80-digit reference table;
 #   - the installed bash completion completes 'focal sim<Tab>', options,
 #     loss names and figure names;
+#   - the figure files carry their provenance, and CITATION.cff names
+#     this version;
 #   - make uninstall leaves no file behind;
 #   - plain make on a machine without a Debian package prints the install
 #     line and compiles nothing.
@@ -46,6 +48,16 @@ check "libfocal.so links to the soname" test "$(readlink "$root/lib/libfocal.so"
 soname=$(readelf -d "$root/lib/libfocal.so.$ver" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
 check "soname is libfocal.so.$major (got '$soname')" test "$soname" = "libfocal.so.$major"
 
+# ---- CITATION.cff names this version (focal.h has the one home of it)
+cff=$(sed -n 's/^version: "\(.*\)"$/\1/p' "$top/CITATION.cff")
+check "CITATION.cff version '$cff' is focal's '$ver'" test "$cff" = "$ver"
+if python3 -c 'import yaml' 2>/dev/null; then
+	check "CITATION.cff is YAML with cff-version 1.2.0" python3 -c '
+import sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+sys.exit(0 if d["cff-version"] == "1.2.0" and d["title"] and d["authors"] and d["message"] else 1)' "$top/CITATION.cff"
+fi
+
 # ---- the figure set, from outside the checkout
 focal=$root/bin/focal
 mkdir "$tmp/elsewhere" && cd "$tmp/elsewhere" || exit 1
@@ -60,6 +72,10 @@ if cmp -s acc.rec "$top/tests/fig/golden/specs/accuracy.rec"; then ok; else bad 
 cp "$root/share/focal/plots/accuracy.spec" mine.spec
 "$focal" plot mine.spec -o mine.rec 2>"$tmp/err"
 if [ -s mine.rec ] && cmp -s <(sed 1d mine.rec) <(sed 1d acc.rec); then ok; else bad "a copied accuracy.spec renders" "$(head -3 "$tmp/err")"; fi
+
+# provenance: each figure file names the version and the command
+if grep -aq "focal $ver" out/loss.svg && grep -q "^#     command: focal figures -o out --formats pdf,png,svg,gp$" out/loss.gp; then
+	ok; else bad "figure files carry their provenance"; fi
 
 # ---- libfocal for C users, through pkg-config
 export PKG_CONFIG_PATH=$root/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$dest
