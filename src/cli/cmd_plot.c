@@ -22,7 +22,8 @@
 #endif
 
 const char cmd_plot_usage[] =
-	"usage: focal plot SPEC|NAME [-o FILE [--output-format F]] [--gamma LIST] [--dpi N]\n"
+	"usage: focal plot SPEC|NAME [-o FILE [--output-format F] [--svg-text]] [--gamma LIST]\n"
+	"                  [--dpi N]\n"
 	"                  [--term [--cols N] [--rows N]] [--window]\n"
 	"\n"
 	"Render one figure.  SPEC is a spec file ('-': standard input); NAME is a\n"
@@ -35,6 +36,8 @@ const char cmd_plot_usage[] =
 	"                     standard output; a device or FIFO is written in place\n"
 	"  --output-format F  the format when FILE has no such extension ('-',\n"
 	"                     /dev/stdout): pdf, svg, png, gp, rec or txt\n"
+	"  --svg-text         SVG with the text as <text> elements, font named\n"
+	"                     (editable in Inkscape or Illustrator), not outlines\n"
 	"  --gamma LIST       replace the gamma list of every curve (numbers in [0, 100])\n"
 	"  --dpi N            PNG resolution in [10, 2400] (default 300)\n"
 	"  --term             draw the figure as text on standard output (the default\n"
@@ -48,7 +51,8 @@ const char cmd_plot_usage[] =
 	"(BINDIR/../share/focal/plots, else " FOCAL_DATADIR "/plots).\n";
 
 const char cmd_figures_usage[] =
-	"usage: focal figures [-o DIR] [--formats LIST] [--dpi N] [--jobs N] [--list]\n"
+	"usage: focal figures [-o DIR] [--formats LIST] [--dpi N] [--svg-text] [--jobs N]\n"
+	"                     [--list]\n"
 	"\n"
 	"Render every figure spec of the set (every *.spec in the plots directory)\n"
 	"into DIR as NAME.FORMAT.\n"
@@ -56,6 +60,8 @@ const char cmd_figures_usage[] =
 	"  -o, --output DIR  where to write (default plots/out; created if missing)\n"
 	"  --formats LIST    comma list of pdf, svg, png, gp (default pdf,png,svg,gp)\n"
 	"  --dpi N           PNG resolution in [10, 2400] (default 300)\n"
+	"  --svg-text        SVG with the text as <text> elements, font named\n"
+	"                    (editable in Inkscape or Illustrator), not outlines\n"
 	"  --jobs N          render N figures at a time in worker processes\n"
 	"                    (default: one per CPU, at most 8; 1 = in this process)\n"
 	"  --list            print the figure names and captions instead (tsv:\n"
@@ -204,13 +210,14 @@ static int show_window(struct cli *c, const fig_figure *f, const fig_render_opts
 }
 
 enum { P_POS, P_HELP, P_OUT, P_OUT_LONG, P_GAMMA, P_DPI, P_TERM, P_COLS, P_ROWS, P_WINDOW,
-       P_OFMT };
+       P_OFMT, P_SVGTEXT };
 
 const struct opt cmd_plot_opts[] = {
 	OPT_ANY("", 1, P_POS),       OPT_ANY("help", 0, P_HELP),   OPT_ANY("o", 1, P_OUT),
 	OPT_ANY("output", 1, P_OUT), OPT_ANY("gamma", 1, P_GAMMA), OPT_ANY("dpi", 1, P_DPI),
 	OPT_ANY("term", 0, P_TERM),  OPT_ANY("cols", 1, P_COLS),   OPT_ANY("rows", 1, P_ROWS),
-	OPT_ANY("window", 0, P_WINDOW), OPT_ANY("output-format", 1, P_OFMT), OPT_END};
+	OPT_ANY("window", 0, P_WINDOW), OPT_ANY("output-format", 1, P_OFMT),
+	OPT_ANY("svg-text", 0, P_SVGTEXT), OPT_END};
 
 /* Write f to out, its provenance the command line and the spec. */
 static int render_file(struct cli *c, const fig_figure *f, const struct spec *s, const char *out,
@@ -270,6 +277,7 @@ int cmd_plot(struct cli *c, int argc, char **argv)
 			break;
 		case P_WINDOW: window = 1; break;
 		case P_OFMT: ofmt = val; break;
+		case P_SVGTEXT: ro.svg_text = true; break;
 		}
 	}
 	if (r < 0)
@@ -417,12 +425,12 @@ static int make_dirs(const char *path)
 	return 0;
 }
 
-enum { F_HELP, F_OUT, F_FORMATS, F_DPI, F_LIST, F_JOBS };
+enum { F_HELP, F_OUT, F_FORMATS, F_DPI, F_LIST, F_JOBS, F_SVGTEXT };
 
 const struct opt cmd_figures_opts[] = {
 	OPT_ANY("help", 0, F_HELP), OPT_ANY("o", 1, F_OUT), OPT_ANY("output", 1, F_OUT),
 	OPT_ANY("formats", 1, F_FORMATS), OPT_ANY("dpi", 1, F_DPI), OPT_ANY("list", 0, F_LIST),
-	OPT_ANY("jobs", 1, F_JOBS), OPT_END};
+	OPT_ANY("jobs", 1, F_JOBS), OPT_ANY("svg-text", 0, F_SVGTEXT), OPT_END};
 
 /* --list: name, caption and the command that reproduces the numbers
  * (spec_command; empty for figures of pointwise curves). */
@@ -460,6 +468,7 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 			return CLI_OK;
 		case F_OUT: outdir = val; break;
 		case F_FORMATS: formats_s = val; break;
+		case F_SVGTEXT: ro.svg_text = true; break;
 		case F_DPI:
 			{
 				int dpi;

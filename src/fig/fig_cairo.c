@@ -6,7 +6,8 @@
  * family list FIG_FONT_FAMILIES (first installed wins) or
  * opts->font_family.  PDF keeps text as text with embedded font subsets;
  * cairo's SVG surface writes glyphs as outlines (<symbol> paths), like
- * matplotlib's default svg.fonttype = "path".
+ * matplotlib's default svg.fonttype = "path"; the svgtext backend draws
+ * the same with the text as <text> elements instead (fig_svg.c).
  *
  * Determinism.  cairo 1.16 stamps PDFs with /CreationDate = now unless
  * told otherwise: we set the creation and modification dates from
@@ -34,7 +35,7 @@
 #include <string.h>
 #include <time.h>
 
-enum ckind { CK_PDF, CK_SVG, CK_PNG };
+enum ckind { CK_PDF, CK_SVG, CK_PNG, CK_SVGT /* svg, the texts as <text> (fig_svg.c) */ };
 
 typedef struct cstate {
 	enum ckind kind;
@@ -49,6 +50,10 @@ typedef struct cstate {
 	size_t len, cap;
 	double dpi;                /* png */
 	const char *source;        /* provenance (fig_render_opts), or NULL */
+	FILE *tx;                  /* svgtext: the <text> elements, into */
+	char *texts;               /* texts (ntexts bytes) */
+	size_t ntexts;
+	char family[160];          /* svgtext: the font family, CSS-quoted */
 } cstate;
 
 /* The first line of a provenance text (the program and version), at most
@@ -143,6 +148,17 @@ static int c_open(fig_device *d, double w, double h, enum ckind kind)
 			st->surf, CAIRO_PDF_METADATA_CREATOR, creator);
 		break;
 	}
+	case CK_SVGT: {
+		char fam[128];
+		st->tx = open_memstream(&st->texts, &st->ntexts);
+		if (st->tx == NULL)
+			return FIG_ENOMEM;
+		if (fig_font_resolve(d->opts->font_family ? d->opts->font_family
+							  : FIG_FONT_FAMILIES, fam, sizeof fam) != FIG_OK)
+			snprintf(fam, sizeof fam, "serif");
+		snprintf(st->family, sizeof st->family, "'%s'", fam);
+	}
+		/* fall through */
 	case CK_SVG:
 		st->surf = cairo_svg_surface_create_for_stream(write_buf, st, w, h);
 		cairo_svg_surface_set_document_unit(st->surf, CAIRO_SVG_UNIT_PT);
@@ -293,85 +309,6 @@ static int write_png(cstate *st)
 	return ferror(st->out) ? FIG_EIO : FIG_OK;
 }
 
-/* Provenance as an SVG <metadata> element: the text XML-escaped, control
- * characters other than newline and tab (not allowed in XML) as '?'. */
-static void svg_write_metadata(FILE *o, const char *src)
-{
-	fputs("\n<metadata id=\"focal-provenance\">", o);
-	for (const unsigned char *c = (const unsigned char *)src; *c; c++) {
-		if (*c == '&')
-			fputs("&amp;", o);
-		else if (*c == '<')
-			fputs("&lt;", o);
-		else if (*c == '>')
-			fputs("&gt;", o);
-		else
-			fputc(*c < 0x20 && *c != '\n' && *c != '\t' ? '?' : *c, o);
-	}
-	fputs("</metadata>", o);
-}
-
-/* Renumber cairo's process-global "surfaceN" ids in order of appearance;
- * the provenance goes right after the <svg> start tag (before any id). */
-static int svg_write_normalized(cstate *st)
-{
-	static const char key[] = "surface";
-	const size_t klen = sizeof key - 1;
-	long *seen = NULL;
-	size_t nseen = 0, cap = 0;
-	size_t i = 0, last = 0;
-	int rc = FIG_OK;
-	size_t svg = 0;
-	while (svg + 4 < st->len && memcmp(st->buf + svg, "<svg", 4) != 0)
-		svg++;
-	const char *gt = st->source && svg + 4 < st->len
-				 ? memchr(st->buf + svg, '>', st->len - svg) : NULL;
-	if (gt) {
-		last = i = (size_t)(gt + 1 - st->buf);
-		if (fwrite(st->buf, 1, last, st->out) != last)
-			return FIG_EIO;
-		svg_write_metadata(st->out, st->source);
-	}
-	while (i + klen < st->len && rc == FIG_OK) {
-		if (memcmp(st->buf + i, key, klen) != 0 ||
-		    !isdigit((unsigned char)st->buf[i + klen])) {
-			i++;
-			continue;
-		}
-		size_t j = i + klen;
-		long v = 0;
-		while (j < st->len && isdigit((unsigned char)st->buf[j]) && v < 100000000)
-			v = v * 10 + (st->buf[j++] - '0');
-		size_t k;
-		for (k = 0; k < nseen && seen[k] != v; k++)
-			;
-		if (k == nseen) {
-			if (nseen == cap) {
-				size_t nc = cap ? 2 * cap : 16;
-				long *ns = realloc(seen, nc * sizeof *ns);
-				if (!ns) {
-					rc = FIG_ENOMEM;
-					break;
-				}
-				seen = ns;
-				cap = nc;
-			}
-			seen[nseen++] = v;
-		}
-		if (fwrite(st->buf + last, 1, i + klen - last, st->out) != i + klen - last)
-			rc = FIG_EIO;
-		fprintf(st->out, "%zu", k + 1);
-		last = i = j;
-	}
-	free(seen);
-	if (rc == FIG_OK &&
-	    fwrite(st->buf + last, 1, st->len - last, st->out) != st->len - last)
-		rc = FIG_EIO;
-	if (rc == FIG_OK && ferror(st->out))
-		rc = FIG_EIO;
-	return rc;
-}
-
 static int c_close(fig_device *d, bool ok)
 {
 	cstate *st = d->state;
@@ -398,10 +335,13 @@ static int c_close(fig_device *d, bool ok)
 			rc = st->werr ? FIG_EIO : FIG_EBACKEND;
 		cairo_surface_destroy(st->surf);
 	}
-	if (ok && rc == FIG_OK && st->kind == CK_SVG)
-		rc = svg_write_normalized(st);
+	if (st->tx && fclose(st->tx) != 0 && rc == FIG_OK)
+		rc = FIG_ENOMEM;
+	if (ok && rc == FIG_OK && (st->kind == CK_SVG || st->kind == CK_SVGT))
+		rc = fig_svg_write(st->out, st->buf, st->len, st->source, st->texts, st->ntexts);
 	if (ok && rc == FIG_OK && st->werr)
 		rc = FIG_EIO;
+	free(st->texts);
 	free(st->buf);
 	free(st);
 	d->state = NULL;
@@ -590,6 +530,10 @@ static int c_text(fig_device *d, double x, double y, const fig_textspec *t)
 		break;
 	default: ay = ly; break;
 	}
+	if (st->tx) /* the anchor point is at x; the first baseline dy below y */
+		return fig_svg_text(st->tx, x, y, t->angle,
+				    (double)pango_layout_get_baseline(st->layout) / PANGO_SCALE - ay,
+				    t, st->family);
 	cairo_save(cr);
 	cairo_translate(cr, x, y);
 	if (t->angle != 0)
@@ -635,6 +579,20 @@ const fig_backend fig_backend_svg = {
 	.summary = "SVG via cairo, glyphs as outlines",
 	.caps = FIG_CAP_VECTOR | FIG_CAP_ALPHA | FIG_CAP_DASH | FIG_CAP_MARKUP,
 	.open = open_svg,
+	CAIRO_ENTRIES,
+};
+
+static int open_svgtext(fig_device *d, double w, double h)
+{
+	return c_open(d, w, h, CK_SVGT);
+}
+
+const fig_backend fig_backend_svgtext = {
+	.name = "svgtext",
+	.exts = "",
+	.summary = "SVG via cairo with the text as <text> (selectable, editable)",
+	.caps = FIG_CAP_VECTOR | FIG_CAP_ALPHA | FIG_CAP_DASH | FIG_CAP_MARKUP,
+	.open = open_svgtext,
 	CAIRO_ENTRIES,
 };
 

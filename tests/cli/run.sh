@@ -406,6 +406,17 @@ for d in det1 det2; do
 	(cd "$tmp/$d" && export FOCAL_PLOTS="$top/plots" && "$fabs" plot effective -o e.pdf && "$fabs" plot effective -o e.svg)
 done
 if cmp -s "$tmp/det1/e.pdf" "$tmp/det2/e.pdf" && cmp -s "$tmp/det1/e.svg" "$tmp/det2/e.svg"; then ok; else bad "PDF and SVG are byte-identical across runs"; fi
+# --svg-text: the same figure with its text as <text> elements, anchored
+# where cairo draws it (tests/cli/svgtext.py); plot and figures alike
+if command -v python3 >/dev/null 2>&1; then
+	(cd "$tmp/det1" && export FOCAL_PLOTS="$top/plots" && "$fabs" plot effective -o t.svg --svg-text &&
+		"$fabs" plot pop_shares -o s.svg && "$fabs" plot pop_shares -o st.svg --svg-text &&
+		"$fabs" figures --svg-text --formats svg --jobs 1 -o set >/dev/null) 2>"$tmp/err"
+	if python3 "$top/tests/cli/svgtext.py" "$tmp/det1/e.svg" "$tmp/det1/t.svg" "integer γ" "published, γ = 2" >"$tmp/out" &&
+		python3 "$top/tests/cli/svgtext.py" "$tmp/det1/s.svg" "$tmp/det1/st.svg" >>"$tmp/out" &&
+		python3 "$top/tests/cli/svgtext.py" "$tmp/det1/e.svg" "$tmp/det1/set/effective.svg" >>"$tmp/out" &&
+		[ ! -s "$tmp/err" ]; then ok; else bad "--svg-text keeps the text as <text> where cairo draws it" "$(head -3 "$tmp/out" "$tmp/err")"; fi
+fi
 # ... and they record it: the version and the command line
 if grep -aq "/Creator (focal $("$focal" --version | cut -d' ' -f2))" "$tmp/det1/e.pdf" &&
 	grep -q "^command: focal plot effective -o e.svg$" "$tmp/det1/e.svg"; then ok; else bad "PDF and SVG record their provenance"; fi

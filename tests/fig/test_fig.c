@@ -872,6 +872,38 @@ static void test_phys_and_provenance(void **state)
 	fig_free(f);
 }
 
+/* issue #16: svg_text writes the text as <text> with the font named, the
+ * subscript of $p_t$ as a smaller, lowered <tspan>, and no glyph outlines;
+ * a stream write selects it too. */
+static void test_svg_text(void **state)
+{
+	(void)state;
+	fig_figure *f = small_figure();
+	fig_render_opts o;
+	memset(&o, 0, sizeof o);
+	o.svg_text = true;
+	char path[512];
+	size_t n;
+	snprintf(path, sizeof path, "%s/text.svg", tmpdir);
+	assert_int_equal(fig_render(f, path, NULL, &o), FIG_OK);
+	char *b = slurp(path, &n);
+	assert_null(strstr(b, "glyph"));
+	assert_non_null(strstr(b, "font-style=\"italic\">p</tspan><tspan dy=\"1.44\" font-size=\"6.3\" "
+				  "font-style=\"italic\">t</tspan></text>"));
+	assert_non_null(strstr(b, "xml:space=\"preserve\">small</text>"));
+	assert_non_null(strstr(b, " font-family=\"'"));
+	assert_non_null(strstr(b, "</text>\n</svg>"));
+	free(b);
+	snprintf(path, sizeof path, "%s/outline.svg", tmpdir);
+	o.svg_text = false;
+	assert_int_equal(fig_render(f, path, "svg", &o), FIG_OK);
+	b = slurp(path, &n);
+	assert_null(strstr(b, "<text"));
+	assert_non_null(strstr(b, "glyph"));
+	free(b);
+	fig_free(f);
+}
+
 static void test_byte_identity(void **state)
 {
 	(void)state;
@@ -1104,6 +1136,7 @@ int main(void)
 		cmocka_unit_test(test_record_golden),
 		cmocka_unit_test(test_smoke_formats),
 		cmocka_unit_test(test_phys_and_provenance),
+		cmocka_unit_test(test_svg_text),
 		cmocka_unit_test(test_byte_identity),
 		cmocka_unit_test(test_atomic_write),
 		cmocka_unit_test(test_term_backend),
