@@ -6,7 +6,7 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 LIBDIR  ?= $(PREFIX)/lib
 DESTDIR ?=
-PKGS    := gsl jansson pangocairo cairo-pdf cairo-svg libpng libedit
+PKGS    := gsl jansson pangocairo cairo-pdf cairo-svg libpng libedit libmatheval
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CSTD    := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
@@ -16,7 +16,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 DEFS       = -DFOCAL_DATADIR='"$(PREFIX)/share/focal"'
 LIBS       = $(PKG_LIBS) -lpthread -lm
 # libfocal's own dependencies (the shared library and focal.pc name them).
-LIB_PKGS   := gsl jansson
+LIB_PKGS   := gsl jansson libmatheval
 LIB_LIBS    = $(shell pkg-config --libs $(LIB_PKGS) 2>/dev/null) -lpthread -lm
 # The shared library's version is focal's (include/focal/focal.h); its
 # soname carries the major number.
@@ -179,6 +179,8 @@ TEST_INCS_test_numbers = $(TEST_INCS)
 TEST_INCS_test_popnum = $(TEST_INCS)
 TEST_INCS_test_status = $(TEST_INCS)
 TEST_INCS_test_population = $(TEST_INCS)
+TEST_INCS_test_weight = $(TEST_INCS)
+TEST_INCS_test_ghm    = $(TEST_INCS)
 # test_repro runs `focal simulate` in process: the CLI's objects and cli.h.
 TEST_INCS_test_repro  = $(TEST_INCS) -Isrc/cli
 $(B)/tests/test_repro: $(filter-out %/main.o,$(CLI_SRC:src/cli/%.c=$(B)/cli/%.o))
