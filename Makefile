@@ -4,6 +4,7 @@
 
 CC      ?= cc
 PREFIX  ?= /usr/local
+LIBDIR  ?= $(PREFIX)/lib
 DESTDIR ?=
 PKGS    := gsl jansson pangocairo cairo-pdf cairo-svg libpng libedit libmatheval
 
@@ -14,6 +15,15 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 DEFS       = -DFOCAL_DATADIR='"$(PREFIX)/share/focal"'
 LIBS       = $(PKG_LIBS) -lpthread -lm
+# libfocal's own dependencies (the shared library and focal.pc name them).
+LIB_PKGS   := gsl jansson libmatheval
+LIB_LIBS    = $(shell pkg-config --libs $(LIB_PKGS) 2>/dev/null) -lpthread -lm
+# The shared library's version is focal's (include/focal/focal.h); its
+# soname carries the major number.
+VERSION    := $(shell sed -n 's/^\#define FOCAL_VERSION "\(.*\)"/\1/p' include/focal/focal.h)
+SOMAJOR    := $(firstword $(subst ., ,$(VERSION)))
+SONAME     := libfocal.so.$(SOMAJOR)
+SHLIB       = $(B)/$(SONAME).$(VERSION:$(SOMAJOR).%=%)
 
 # The walls (docs/architecture.md): each folder sees include/ (libfocal's
 # contract), its own private headers, and the public/ headers of the layers
@@ -40,9 +50,14 @@ LAYERS   := lib fig plot cli
 B := build
 S := build/san
 
-.PHONY: check-torch check-walls check-shape check-timed check-repl-run check-repl-tmux check-san-unit check-san-cli check-san-repl check-repl fuzz check-fuzz-replay check-valgrind check-fault golden fig-demo all check check-unit check-cli check-install check-san demo bench install uninstall clean deps deps-check refdata
+.PHONY: check-torch all-build check-walls check-shape check-timed check-repl-run check-repl-tmux check-san-unit check-san-cli check-san-repl check-repl fuzz check-fuzz-replay check-valgrind check-fault golden fig-demo all check check-unit check-cli check-install check-san demo bench install uninstall clean deps deps-check refdata
 
-all: $(B)/focal
+# Plain make checks the Debian packages first (scripts/deps.sh), so that a
+# missing one is named with its install line instead of a compiler error.
+all: deps-check
+	@$(MAKE) --no-print-directory all-build
+
+all-build: $(B)/focal $(SHLIB)
 
 # ---- dependencies --------------------------------------------------------
 deps:
@@ -69,12 +84,22 @@ $(1)/$(2)/%.o: src/$(2)/%.c
 endef
 NORMAL_FLAGS = $(OPT) $(CFLAGS)
 SAN_CFLAGS   = $(BASE_CFLAGS) $(SAN_FLAGS) $(INC_pub)
-$(foreach l,$(LAYERS),$(eval $(call layer_rule,$(B),$(l),$$(NORMAL_FLAGS),CC     )))
+# libfocal's objects are position-independent: the same objects make the
+# static and the shared library (no interposition inside the library, so
+# the code is what it would be without -fPIC).
+PIC_lib      = -fPIC -fno-semantic-interposition
+$(foreach l,$(LAYERS),$(eval $(call layer_rule,$(B),$(l),$$(NORMAL_FLAGS) $$(PIC_$(l)),CC     )))
 $(foreach l,$(LAYERS),$(eval $(call layer_rule,$(S),$(l),$$(SAN_FLAGS),CC/SAN )))
 
 $(B)/libfocal.a: $(LIB_SRC:src/lib/%.c=$(B)/lib/%.o)
 	@rm -f $@
 	@ar rcs $@ $^
+
+# The shared library: libfocal.so.MAJOR.MINOR.PATCH with soname
+# libfocal.so.MAJOR, linked against libfocal's own dependencies.
+$(SHLIB): $(LIB_SRC:src/lib/%.c=$(B)/lib/%.o)
+	@echo '  LINK    $@'
+	@$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--no-undefined -o $@ $^ $(LIB_LIBS) $(LDFLAGS)
 
 FIG_OBJ = $(patsubst src/%.c,$(B)/%.o,$(FIG_SRC))
 SAN_FIG_OBJ = $(patsubst src/%.c,$(S)/%.o,$(FIG_SRC))
@@ -224,7 +249,7 @@ check-walls:
 # added to CHECK_SUITES, longest first: they start in that order.
 CHECK_JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 CHECK_SUITES := san-unit san-cli san-repl cli unit repl-run fault repl-tmux fuzz-replay install walls shape torch
-CHECK_BINS    = $(B)/focal $(UNIT_BINS) $(FUZZERS:%=$(B)/replay/%) $(B)/failalloc.so \
+CHECK_BINS    = $(B)/focal $(SHLIB) $(UNIT_BINS) $(FUZZERS:%=$(B)/replay/%) $(B)/failalloc.so \
 	$(B)/alloc_driver $(S)/focal $(SAN_BINS)
 TIMED         = tests/timed.sh $(B)/check
 
@@ -337,12 +362,12 @@ check-fault: $(B)/focal $(B)/failalloc.so $(B)/alloc_driver
 	@tests/fault/run.sh $(B)/focal $(B)
 	@tests/fault/outpaths.sh $(B)/focal
 
-# make install honours DESTDIR and PREFIX, and the installed program runs.
-check-install: $(B)/focal $(B)/libfocal.a
-	@d=$$(mktemp -d) && $(MAKE) --no-print-directory install DESTDIR=$$d PREFIX=/opt/focal >/dev/null && \
-	test -x $$d/opt/focal/bin/focal && test -f $$d/opt/focal/lib/libfocal.a && \
-	test -f $$d/opt/focal/include/focal/focal.h && test -f $$d/opt/focal/share/man/man1/focal.1 && \
-	$$d/opt/focal/bin/focal --version >/dev/null && rm -rf $$d && echo "install: 1 passed, 0 failed"
+# make install honours DESTDIR and PREFIX (tests/install/run.sh): the
+# installed program renders the whole figure set from outside the checkout,
+# a C program links libfocal through pkg-config, bash completes focal's
+# words, and make uninstall leaves no file behind.
+check-install: $(B)/focal $(SHLIB)
+	@tests/install/run.sh
 
 # The REPL: piped sessions, and the interactive prompt under tmux when installed.
 check-repl: check-repl-run check-repl-tmux
@@ -407,20 +432,34 @@ refdata:
 fig-demo: $(B)/fig_demo
 	@mkdir -p build/fig-demo && $(B)/fig_demo build/fig-demo
 
-install: $(B)/focal $(B)/libfocal.a
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
-		$(DESTDIR)$(PREFIX)/include/focal $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 $(B)/focal $(DESTDIR)$(PREFIX)/bin/focal
-	install -m 644 $(B)/libfocal.a $(DESTDIR)$(PREFIX)/lib/libfocal.a
-	install -m 644 include/focal/*.h $(DESTDIR)$(PREFIX)/include/focal/
-	install -m 644 man/focal.1 $(DESTDIR)$(PREFIX)/share/man/man1/focal.1
-	install -d $(DESTDIR)$(PREFIX)/share/focal/plots
-	install -m 644 plots/*.spec $(DESTDIR)$(PREFIX)/share/focal/plots/
+# Everything make install writes, and make uninstall removes.
+I_BIN  = $(DESTDIR)$(PREFIX)/bin
+I_LIB  = $(DESTDIR)$(LIBDIR)
+I_INC  = $(DESTDIR)$(PREFIX)/include/focal
+I_MAN  = $(DESTDIR)$(PREFIX)/share/man/man1
+I_DATA = $(DESTDIR)$(PREFIX)/share/focal
+I_COMP = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+
+install: all-build $(B)/libfocal.a
+	install -d $(I_BIN) $(I_LIB)/pkgconfig $(I_INC) $(I_MAN) $(I_DATA)/plots $(I_DATA)/data $(I_COMP)
+	install -m 755 $(B)/focal $(I_BIN)/focal
+	install -m 644 $(B)/libfocal.a $(I_LIB)/libfocal.a
+	install -m 755 $(SHLIB) $(I_LIB)/$(notdir $(SHLIB))
+	ln -sf $(notdir $(SHLIB)) $(I_LIB)/$(SONAME)
+	ln -sf $(SONAME) $(I_LIB)/libfocal.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		-e 's|@REQUIRES@|$(LIB_PKGS)|' scripts/focal.pc.in > $(I_LIB)/pkgconfig/focal.pc
+	install -m 644 include/focal/*.h $(I_INC)/
+	install -m 644 man/focal.1 $(I_MAN)/focal.1
+	install -m 644 plots/*.spec $(I_DATA)/plots/
+	install -m 644 tests/data/effective_ref.tsv $(I_DATA)/data/
+	install -m 644 scripts/focal.bash $(I_COMP)/focal
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ] && command -v ldconfig >/dev/null; then ldconfig; fi
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/focal $(DESTDIR)$(PREFIX)/lib/libfocal.a \
-		$(DESTDIR)$(PREFIX)/share/man/man1/focal.1
-	rm -rf $(DESTDIR)$(PREFIX)/include/focal $(DESTDIR)$(PREFIX)/share/focal
+	rm -f $(I_BIN)/focal $(I_LIB)/libfocal.a $(I_LIB)/$(notdir $(SHLIB)) $(I_LIB)/$(SONAME) \
+		$(I_LIB)/libfocal.so $(I_LIB)/pkgconfig/focal.pc $(I_MAN)/focal.1 $(I_COMP)/focal
+	rm -rf $(I_INC) $(I_DATA)
 
 clean:
 	rm -rf $(B)

@@ -128,11 +128,19 @@ void cli_put_wrapped(FILE *f, const char *text, int width);
 size_t cli_edit_distance(const char *a, const char *b);
 
 /*
- * The directory of the figure set: $FOCAL_PLOTS, else ./plots when it
- * exists, else the installed FOCAL_DATADIR/plots.  Static or environment
- * string; the caller must not free it.
+ * Where focal finds its files.  cli_plots_dir: the figure set,
+ * $FOCAL_PLOTS, else ./plots when it exists (run in a checkout), else
+ * beside the running program: BINDIR/../share/focal/plots (an install,
+ * also under DESTDIR or moved) or BUILDDIR/../plots (a checkout's
+ * build/focal), else FOCAL_DATADIR/plots.  cli_data_dir: the tables a
+ * spec names by a bare ref= name not found beside the spec, the same way
+ * with $FOCAL_DATA, tests/data and share/focal/data.  Each returns the
+ * environment string, a static string or buf (cap bytes; CLI_DIRLEN is
+ * enough); the caller must not free it.
  */
-const char *cli_plots_dir(void);
+#define CLI_DIRLEN 4352
+const char *cli_plots_dir(char *buf, size_t cap);
+const char *cli_data_dir(char *buf, size_t cap);
 
 /*
  * Ctrl-C as a request rather than a kill.  A SIGINT handler (the REPL's,

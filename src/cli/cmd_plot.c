@@ -22,8 +22,8 @@
 #endif
 
 const char cmd_plot_usage[] =
-	"usage: focal plot SPEC|NAME [-o FILE [--output-format F]] [--gamma LIST] [--dpi N]\n"
-	"                  [--theme FILE] [--term [--cols N] [--rows N]] [--window]\n"
+	"usage: focal plot SPEC|NAME [-o FILE [--output-format F] [--svg-text]] [--gamma LIST]\n"
+	"                  [--dpi N] [--theme FILE] [--term [--cols N] [--rows N]] [--window]\n"
 	"\n"
 	"Render one figure.  SPEC is a spec file ('-': standard input); NAME is a\n"
 	"figure of the set (plots/NAME.spec; 'focal figures --list' names them).\n"
@@ -35,6 +35,8 @@ const char cmd_plot_usage[] =
 	"                     standard output; a device or FIFO is written in place\n"
 	"  --output-format F  the format when FILE has no such extension ('-',\n"
 	"                     /dev/stdout): pdf, svg, png, gp, rec or txt\n"
+	"  --svg-text         SVG with the text as <text> elements, font named\n"
+	"                     (editable in Inkscape or Illustrator), not outlines\n"
 	"  --gamma LIST       replace the gamma list of every curve (numbers in [0, 100])\n"
 	"  --dpi N            PNG resolution in [10, 2400] (default 300)\n"
 	"  --theme FILE       restyle: font, font size, line width, palette, width or a\n"
@@ -46,11 +48,12 @@ const char cmd_plot_usage[] =
 	"  --window           open a live gnuplot window (needs a display and gnuplot\n"
 	"                     with a window terminal)\n"
 	"\n"
-	"Spec search path for NAME: $FOCAL_PLOTS, ./plots, " FOCAL_DATADIR "/plots.\n";
+	"Spec search path for NAME: $FOCAL_PLOTS, ./plots, the installed set\n"
+	"(BINDIR/../share/focal/plots, else " FOCAL_DATADIR "/plots).\n";
 
 const char cmd_figures_usage[] =
-	"usage: focal figures [-o DIR] [--formats LIST] [--dpi N] [--theme FILE] [--jobs N]\n"
-	"                     [--list]\n"
+	"usage: focal figures [-o DIR] [--formats LIST] [--dpi N] [--theme FILE] [--svg-text]\n"
+	"                     [--jobs N] [--list]\n"
 	"\n"
 	"Render every figure spec of the set (every *.spec in the plots directory)\n"
 	"into DIR as NAME.FORMAT.\n"
@@ -59,22 +62,68 @@ const char cmd_figures_usage[] =
 	"  --formats LIST    comma list of pdf, svg, png, gp (default pdf,png,svg,gp)\n"
 	"  --dpi N           PNG resolution in [10, 2400] (default 300)\n"
 	"  --theme FILE      restyle every figure by a theme file (see focal plot)\n"
+	"  --svg-text        SVG with the text as <text> elements, font named\n"
+	"                    (editable in Inkscape or Illustrator), not outlines\n"
 	"  --jobs N          render N figures at a time in worker processes\n"
 	"                    (default: one per CPU, at most 8; 1 = in this process)\n"
 	"  --list            print the figure names and captions instead (tsv:\n"
 	"                    columns name, caption, command: the focal simulate or\n"
 	"                    focal train command that prints the figure's numbers)\n";
 
-/* Directory holding the figure set: the first of the search path that exists. */
-const char *cli_plots_dir(void)
+static int is_dir(const char *path)
 {
-	const char *env = getenv("FOCAL_PLOTS");
 	struct stat st;
-	if (env && *env)
-		return env;
-	if (stat("plots", &st) == 0 && S_ISDIR(st.st_mode))
-		return "plots";
-	return FOCAL_DATADIR "/plots";
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * The first of: $env; ./checkout (the working directory is a checkout);
+ * beside the running program, BINDIR/../share/focal/SUB (an install, also
+ * under DESTDIR or moved) or BUILDDIR/../CHECKOUT (a checkout's
+ * build/focal); FOCAL_DATADIR/SUB, where the program was built to be
+ * installed.  Returns the environment string, checkout or buf.
+ */
+static const char *search_dir(const char *env, const char *checkout, const char *sub,
+			      char *buf, size_t cap)
+{
+	const char *e = getenv(env);
+	if (e && *e)
+		return e;
+	if (is_dir(checkout))
+		return checkout;
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (slash) {
+		*slash = '\0';
+		if (snprintf(buf, cap, "%s/../share/focal/%s", exe, sub) < (int)cap && is_dir(buf))
+			return buf;
+		if (snprintf(buf, cap, "%s/../%s", exe, checkout) < (int)cap && is_dir(buf))
+			return buf;
+	}
+	snprintf(buf, cap, "%s/%s", FOCAL_DATADIR, sub);
+	return buf;
+}
+
+const char *cli_plots_dir(char *buf, size_t cap)
+{
+	return search_dir("FOCAL_PLOTS", "plots", "plots", buf, cap);
+}
+
+const char *cli_data_dir(char *buf, size_t cap)
+{
+	return search_dir("FOCAL_DATA", "tests/data", "data", buf, cap);
+}
+
+/* spec_parse, with the data directory of the spec's bare ref= names. */
+static int parse_spec(const char *path, struct spec *s, char *err)
+{
+	if (spec_parse(path, s, err) != 0)
+		return -1;
+	char dir[CLI_DIRLEN];
+	snprintf(s->datadir, sizeof s->datadir, "%s", cli_data_dir(dir, sizeof dir));
+	return 0;
 }
 
 /* SPEC path for NAME or SPEC; -1 (message printed) when there is none. */
@@ -94,7 +143,8 @@ static int resolve_spec(struct cli *c, const char *name, char *path, size_t cap)
 			return -1;
 		}
 	}
-	snprintf(path, cap, "%s/%s.spec", cli_plots_dir(), name);
+	char dir[CLI_DIRLEN];
+	snprintf(path, cap, "%s/%s.spec", cli_plots_dir(dir, sizeof dir), name);
 	if (stat(path, &st) != 0) {
 		cli_error(c, "unknown figure '%s' (no %s; see 'focal figures --list')", name, path);
 		return -1;
@@ -162,7 +212,7 @@ static int show_window(struct cli *c, const fig_figure *f, const fig_render_opts
 }
 
 enum { P_POS, P_HELP, P_OUT, P_OUT_LONG, P_GAMMA, P_DPI, P_TERM, P_COLS, P_ROWS, P_WINDOW,
-       P_OFMT, P_THEME };
+       P_OFMT, P_THEME, P_SVGTEXT };
 
 int cli_read_theme(struct cli *c, const char *path, struct spec_theme *t)
 {
@@ -182,7 +232,25 @@ const struct opt cmd_plot_opts[] = {
 	OPT_ANY("output", 1, P_OUT), OPT_ANY("gamma", 1, P_GAMMA), OPT_ANY("dpi", 1, P_DPI),
 	OPT_ANY("term", 0, P_TERM),  OPT_ANY("cols", 1, P_COLS),   OPT_ANY("rows", 1, P_ROWS),
 	OPT_ANY("window", 0, P_WINDOW), OPT_ANY("output-format", 1, P_OFMT),
-	OPT_ANY("theme", 1, P_THEME), OPT_END};
+	OPT_ANY("theme", 1, P_THEME), OPT_ANY("svg-text", 0, P_SVGTEXT), OPT_END};
+
+/* Write f to out, its provenance the command line and the spec. */
+static int render_file(struct cli *c, const fig_figure *f, const struct spec *s, const char *out,
+		       const char *format, const fig_render_opts *ro, int argc, char **argv)
+{
+	fig_render_opts o = *ro;
+	char *cmdline = cli_command_line(argc, argv);
+	char *source = cmdline ? cli_fig_source(cmdline, s, f) : NULL;
+	free(cmdline);
+	if (source == NULL)
+		return cli_oom(c);
+	o.source = source;
+	errno = 0;
+	fflush(c->out); /* "-" writes the same descriptor: keep the order */
+	int st = fig_render(f, out, format, &o);
+	free(source);
+	return st == FIG_OK ? CLI_OK : cli_render_error(c, out, st);
+}
 
 int cmd_plot(struct cli *c, int argc, char **argv)
 {
@@ -225,6 +293,7 @@ int cmd_plot(struct cli *c, int argc, char **argv)
 		case P_WINDOW: window = 1; break;
 		case P_THEME: theme = val; break;
 		case P_OFMT: ofmt = val; break;
+		case P_SVGTEXT: ro.svg_text = true; break;
 		}
 	}
 	if (r < 0)
@@ -260,7 +329,7 @@ int cmd_plot(struct cli *c, int argc, char **argv)
 	int status = CLI_USAGE;
 	if (resolve_spec(c, name, path, sizeof path) != 0)
 		return CLI_USAGE;
-	if (spec_parse(path, &s, err) != 0) {
+	if (parse_spec(path, &s, err) != 0) {
 		cli_error(c, "%s", err);
 		return CLI_USAGE;
 	}
@@ -291,10 +360,7 @@ int cmd_plot(struct cli *c, int argc, char **argv)
 	if (window) {
 		status = show_window(c, f, &ro);
 	} else if (out) {
-		errno = 0;
-		fflush(c->out); /* "-" writes the same descriptor: keep the order */
-		int st = fig_render(f, out, format, &ro);
-		status = st == FIG_OK ? CLI_OK : cli_render_error(c, out, st);
+		status = render_file(c, f, &s, out, format, &ro, argc, argv);
 	} else {
 		int st = fig_render_stream(f, c->out, "term", &ro);
 		status = st == FIG_OK ? CLI_OK : cli_render_error(c, "standard output", st);
@@ -381,12 +447,13 @@ static int make_dirs(const char *path)
 	return 0;
 }
 
-enum { F_HELP, F_OUT, F_FORMATS, F_DPI, F_LIST, F_JOBS, F_THEME };
+enum { F_HELP, F_OUT, F_FORMATS, F_DPI, F_LIST, F_JOBS, F_THEME, F_SVGTEXT };
 
 const struct opt cmd_figures_opts[] = {
 	OPT_ANY("help", 0, F_HELP), OPT_ANY("o", 1, F_OUT), OPT_ANY("output", 1, F_OUT),
 	OPT_ANY("formats", 1, F_FORMATS), OPT_ANY("dpi", 1, F_DPI), OPT_ANY("list", 0, F_LIST),
-	OPT_ANY("jobs", 1, F_JOBS), OPT_ANY("theme", 1, F_THEME), OPT_END};
+	OPT_ANY("jobs", 1, F_JOBS), OPT_ANY("theme", 1, F_THEME), OPT_ANY("svg-text", 0, F_SVGTEXT),
+	OPT_END};
 
 /* --list: name, caption and the command that reproduces the numbers
  * (spec_command; empty for figures of pointwise curves). */
@@ -425,6 +492,7 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 			return CLI_OK;
 		case F_OUT: outdir = val; break;
 		case F_FORMATS: formats_s = val; break;
+		case F_SVGTEXT: ro.svg_text = true; break;
 		case F_DPI:
 			{
 				int dpi;
@@ -479,7 +547,8 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 		}
 	}
 
-	const char *dir = cli_plots_dir();
+	char dirbuf[CLI_DIRLEN];
+	const char *dir = cli_plots_dir(dirbuf, sizeof dirbuf);
 	size_t n;
 	char **names = list_specs(dir, &n);
 	if (names == NULL || n == 0) {
@@ -497,7 +566,7 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 			cli_error(c, "plots directory name too long: '%s'", dir);
 			goto done;
 		}
-		if (spec_parse(path, &specs[i], err) != 0) {
+		if (parse_spec(path, &specs[i], err) != 0) {
 			cli_error(c, "%s", err);
 			goto done;
 		}
@@ -522,7 +591,9 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	size_t files = 0;
-	struct figjob fj = {specs, n, outdir, fmts, nf, &ro};
+	struct figjob fj = {specs, n, outdir, fmts, nf, &ro, cli_command_line(argc, argv)};
+	if (fj.command == NULL && (status = cli_oom(c)))
+		goto done;
 	if (jobs == 0) {
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 		jobs = cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus;
@@ -534,6 +605,7 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 	struct sigaction old;
 	cli_sigint_catch(&old);
 	int st = figpool_render(c, &fj, jobs, &files);
+	free(fj.command);
 	sigaction(SIGINT, &old, NULL);
 	if (st == CLI_INTERRUPTED || (st == CLI_OK && cli_interrupted())) {
 		cli_error(c, "interrupted");

@@ -43,8 +43,15 @@ static int render_one(struct cli *c, const struct figjob *fj, size_t i, size_t *
 			fig_free(f);
 			return CLI_USAGE;
 		}
+		fig_render_opts ro = *fj->ro;
+		ro.source = cli_fig_source(fj->command, &fj->specs[i], f);
+		if (ro.source == NULL) {
+			fig_free(f);
+			return cli_oom(c);
+		}
 		errno = 0;
-		int st = fig_render(f, path, fj->fmts[k], fj->ro);
+		int st = fig_render(f, path, fj->fmts[k], &ro);
+		free((char *)ro.source);
 		if (st != FIG_OK) {
 			cli_render_error(c, path, st);
 			fig_free(f);

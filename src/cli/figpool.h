@@ -17,6 +17,7 @@ struct figjob {
 	const char **fmts;
 	int nf;
 	const fig_render_opts *ro;
+	char *command;            /* the command line, for each file's provenance */
 };
 
 /* Render every figure of fj into fj->outdir, in every format: in this
@@ -25,6 +26,18 @@ struct figjob {
  * Returns CLI_OK, CLI_USAGE (the message of the error on the
  * lowest-numbered figure is printed) or CLI_INTERRUPTED. */
 int figpool_render(struct cli *c, const struct figjob *fj, int jobs, size_t *files);
+
+/*
+ * Provenance (provenance.c).  cli_command_line: "focal" and argv's words,
+ * quoted for the shell where they need it.  cli_fig_source: the text of
+ * fig_render_opts.source for a figure of spec s built as f: "focal
+ * VERSION", "command: CMDLINE", "spec: PATH", "numbers: " and the
+ * commands that print its numbers (when it has some), "spec text:" and
+ * the spec file's text.  Both return a malloc'd string, NULL when out of
+ * memory.
+ */
+char *cli_command_line(int argc, char **argv);
+char *cli_fig_source(const char *cmdline, const struct spec *s, const fig_figure *f);
 
 /* Print why rendering to path failed (st: a FIG_* code); returns CLI_USAGE. */
 int cli_render_error(struct cli *c, const char *path, int st);

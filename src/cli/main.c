@@ -3,6 +3,7 @@
  * from main() so that the fuzz harnesses can link it.
  */
 #include "cli.h"
+#include "repl.h"
 
 #include <errno.h>
 #include <gsl/gsl_errno.h>
@@ -68,6 +69,38 @@ static int finish(struct cli *c, int st)
 
 static int run(struct cli *c, int argc, char **argv);
 
+/*
+ * focal --complete WORD LINE, for bash (scripts/focal.bash): LINE is the
+ * command line up to the cursor, ending in WORD, the word being completed.
+ * Prints what Tab offers there (repl_complete over the command table, the
+ * option rows, the loss registry and the figure set), one per line, or
+ * the line ":files" when the word is a file name.  Not in --help: the
+ * completion script is its only caller.
+ */
+static int complete(struct cli *c, int argc, char **argv)
+{
+	if (argc != 4) {
+		cli_error(c, "--complete: expected WORD and LINE");
+		return CLI_USAGE;
+	}
+	const char *word = argv[2], *line = argv[3];
+	size_t wl = strlen(word), ll = strlen(line);
+	if (wl > ll || strcmp(line + ll - wl, word) != 0)
+		return CLI_OK; /* a word the line does not end in: nothing to offer */
+	struct repl_completion cm;
+	if (repl_complete(NULL, line, ll - wl, word, &cm) != 0) {
+		cli_error(c, "out of memory");
+		return CLI_USAGE;
+	}
+	if (cm.files)
+		puts(":files");
+	else
+		for (size_t i = 0; i < cm.n; i++)
+			puts(cm.v[i]);
+	repl_completion_free(&cm);
+	return CLI_OK;
+}
+
 int main(int argc, char **argv)
 {
 	/* the command line may page long tables on a terminal */
@@ -113,6 +146,8 @@ static int run(struct cli *c, int argc, char **argv)
 			usage(stdout);
 		return CLI_OK;
 	}
+	if (strcmp(name, "--complete") == 0)
+		return complete(c, argc, argv);
 	if (strcmp(name, "--version") == 0) {
 		printf("focal %s\n", FOCAL_VERSION);
 		return CLI_OK;

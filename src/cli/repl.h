@@ -250,8 +250,10 @@ struct repl_completion {
  * text: commands and builtins first, then a command's options, values of
  * the option before the cursor (--loss, --format, ...; after a comma, the
  * rest of a list), parameter names and values after set/unset/show, and
- * figure names after plot.  0, or -1 when out of memory (out is then
- * empty).  Free with repl_completion_free.
+ * figure names after plot.  s NULL completes a shell's command line
+ * instead (focal --complete, for bash): its first word is the program,
+ * and the session's builtins are not offered.  0, or -1 when out of
+ * memory (out is then empty).  Free with repl_completion_free.
  */
 int repl_complete(const struct repl_session *s, const char *line, size_t start,
 		  const char *text, struct repl_completion *out);

@@ -118,14 +118,17 @@ static int offer_values(struct repl_completion *cm, const char *text, const char
 	return 0;
 }
 
-static int offer_commands(struct repl_completion *cm, const char *text)
+/* The commands, and the session's builtins (shell: the top-level flags). */
+static int offer_commands(struct repl_completion *cm, const char *text, int shell)
 {
+	static const char *const flags[] = {"--help", "--version", NULL};
+	const char *const *more = shell ? flags : repl_builtins;
 	for (size_t i = 0; i < cli_ncommands; i++)
-		if (strcmp(cli_commands[i].name, "repl") != 0 &&
+		if ((shell || strcmp(cli_commands[i].name, "repl") != 0) &&
 		    offer_str(cm, text, cli_commands[i].name) != 0)
 			return -1;
-	for (size_t i = 0; repl_builtins[i]; i++)
-		if (offer_str(cm, text, repl_builtins[i]) != 0)
+	for (size_t i = 0; more[i]; i++)
+		if (offer_str(cm, text, more[i]) != 0)
 			return -1;
 	return 0;
 }
@@ -154,7 +157,8 @@ static int offer_options(struct repl_completion *cm, const char *text, const str
 /* The figure names of the set: *.spec in the plots directory. */
 static int offer_figures(struct repl_completion *cm, const char *text)
 {
-	DIR *d = opendir(cli_plots_dir());
+	char dir[CLI_DIRLEN];
+	DIR *d = opendir(cli_plots_dir(dir, sizeof dir));
 	if (d == NULL)
 		return 0;
 	struct dirent *e;
@@ -228,20 +232,25 @@ static int offer_option_values(struct repl_completion *cm, const char *text,
 	return 0;
 }
 
+static int complete_command(const char *name, int argc, char **argv, int attached,
+			    const char *text, struct repl_completion *cm);
+
 static int complete_words(const struct repl_session *s, int argc, char **argv, int attached,
 			  const char *text, struct repl_completion *cm)
 {
-	(void)s;
-	if (argc > 0 && strcmp(argv[0], "focal") == 0) {
+	int shell = s == NULL;
+	if (argc > 0 && (shell || strcmp(argv[0], "focal") == 0)) {
 		argc--;
 		argv++;
 	}
 	if (argc == 0)
-		return attached ? 0 : offer_commands(cm, text);
+		return attached ? 0 : offer_commands(cm, text, shell);
 	const char *name = argv[0];
 	int nargs = argc - 1; /* complete words after the command */
 	if (!strcmp(name, "help"))
-		return nargs == 0 && !attached ? offer_commands(cm, text) : 0;
+		return nargs == 0 && !attached ? offer_commands(cm, text, shell) : 0;
+	if (shell)
+		return complete_command(name, argc, argv, attached, text, cm);
 	if (!strcmp(name, "unset") || !strcmp(name, "show"))
 		return attached ? 0 : offer_params(cm, text);
 	if (!strcmp(name, "set")) {
@@ -290,6 +299,15 @@ static int complete_words(const struct repl_session *s, int argc, char **argv, i
 		}
 		name = "plot"; /* plot options may follow the file */
 	}
+	return complete_command(name, argc, argv, attached, text, cm);
+}
+
+/* The words after command name (argv[0], or save's file, stands for it):
+ * its options, their values, figure names. */
+static int complete_command(const char *name, int argc, char **argv, int attached,
+			    const char *text, struct repl_completion *cm)
+{
+	int nargs = argc - 1;
 	const struct cmd *cmd = cli_find(name);
 	if (cmd == NULL || !strcmp(name, "repl"))
 		return 0;

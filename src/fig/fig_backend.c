@@ -15,7 +15,7 @@
 
 const fig_backend *const fig_backends[] = {
 	&fig_backend_pdf, &fig_backend_svg, &fig_backend_png,
-	&fig_backend_gnuplot, &fig_backend_record, &fig_backend_term, NULL};
+	&fig_backend_gnuplot, &fig_backend_record, &fig_backend_term, &fig_backend_svgtext, NULL};
 
 const fig_backend *fig_backend_find(const char *name)
 {
@@ -305,12 +305,18 @@ static int render_to(const fig_figure *f, const fig_backend *be, FILE *out,
 	return rc;
 }
 
+/* svg with opts->svg_text: the svgtext backend (text as <text>). */
+static const fig_backend *with_svg_text(const fig_backend *be, const fig_render_opts *opts)
+{
+	return be == &fig_backend_svg && opts && opts->svg_text ? &fig_backend_svgtext : be;
+}
+
 int fig_render_stream(const fig_figure *f, FILE *out, const char *format,
 		      const fig_render_opts *opts)
 {
 	if (!f || !out || !format)
 		return FIG_EINVAL;
-	const fig_backend *be = fig_backend_find(format);
+	const fig_backend *be = with_svg_text(fig_backend_find(format), opts);
 	if (!be)
 		return FIG_EFORMAT;
 	int rc = render_to(f, be, out, NULL, opts);
@@ -324,8 +330,8 @@ int fig_render(const fig_figure *f, const char *path, const char *format,
 {
 	if (!f || !path || !*path)
 		return FIG_EINVAL;
-	const fig_backend *be = format ? fig_backend_find(format)
-				       : fig_backend_for_path(path);
+	const fig_backend *be = with_svg_text(format ? fig_backend_find(format)
+						     : fig_backend_for_path(path), opts);
 	if (!be)
 		return FIG_EFORMAT;
 	/* Nothing at the path is destroyed: focal/outfile.h says how each kind

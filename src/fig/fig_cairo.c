@@ -6,7 +6,8 @@
  * family list FIG_FONT_FAMILIES (first installed wins) or
  * opts->font_family.  PDF keeps text as text with embedded font subsets;
  * cairo's SVG surface writes glyphs as outlines (<symbol> paths), like
- * matplotlib's default svg.fonttype = "path".
+ * matplotlib's default svg.fonttype = "path"; the svgtext backend draws
+ * the same with the text as <text> elements instead (fig_svg.c).
  *
  * Determinism.  cairo 1.16 stamps PDFs with /CreationDate = now unless
  * told otherwise: we set the creation and modification dates from
@@ -34,7 +35,7 @@
 #include <string.h>
 #include <time.h>
 
-enum ckind { CK_PDF, CK_SVG, CK_PNG };
+enum ckind { CK_PDF, CK_SVG, CK_PNG, CK_SVGT /* svg, the texts as <text> (fig_svg.c) */ };
 
 typedef struct cstate {
 	enum ckind kind;
@@ -47,7 +48,20 @@ typedef struct cstate {
 	int werr;
 	char *buf;                 /* svg buffer */
 	size_t len, cap;
+	double dpi;                /* png */
+	const char *source;        /* provenance (fig_render_opts), or NULL */
+	FILE *tx;                  /* svgtext: the <text> elements, into */
+	char *texts;               /* texts (ntexts bytes) */
+	size_t ntexts;
+	char family[160];          /* svgtext: the font family, CSS-quoted */
 } cstate;
+
+/* The first line of a provenance text (the program and version), at most
+ * cap - 1 bytes. */
+static void source_first_line(const char *src, char *out, size_t cap)
+{
+	snprintf(out, cap, "%.*s", (int)strcspn(src, "\n"), src);
+}
 
 static cairo_status_t write_file(void *closure, const unsigned char *data,
 				 unsigned int length)
@@ -108,6 +122,7 @@ static int c_open(fig_device *d, double w, double h, enum ckind kind)
 		return FIG_ENOMEM;
 	st->kind = kind;
 	st->out = d->out;
+	st->source = d->opts->source;
 	d->state = st;
 	double scale = 1;
 	switch (kind) {
@@ -123,16 +138,34 @@ static int c_open(fig_device *d, double w, double h, enum ckind kind)
 			cairo_pdf_surface_set_metadata(
 				st->surf, CAIRO_PDF_METADATA_CREATE_DATE, NULL);
 		}
+		char creator[256] = "focal";
+		if (st->source) {
+			source_first_line(st->source, creator, sizeof creator);
+			cairo_pdf_surface_set_metadata(
+				st->surf, CAIRO_PDF_METADATA_SUBJECT, st->source);
+		}
 		cairo_pdf_surface_set_metadata(
-			st->surf, CAIRO_PDF_METADATA_CREATOR, "focal");
+			st->surf, CAIRO_PDF_METADATA_CREATOR, creator);
 		break;
 	}
+	case CK_SVGT: {
+		char fam[128];
+		st->tx = open_memstream(&st->texts, &st->ntexts);
+		if (st->tx == NULL)
+			return FIG_ENOMEM;
+		if (fig_font_resolve(d->opts->font_family ? d->opts->font_family
+							  : FIG_FONT_FAMILIES, fam, sizeof fam) != FIG_OK)
+			snprintf(fam, sizeof fam, "serif");
+		snprintf(st->family, sizeof st->family, "'%s'", fam);
+	}
+		/* fall through */
 	case CK_SVG:
 		st->surf = cairo_svg_surface_create_for_stream(write_buf, st, w, h);
 		cairo_svg_surface_set_document_unit(st->surf, CAIRO_SVG_UNIT_PT);
 		break;
 	case CK_PNG: {
 		double dpi = d->opts->dpi > 0 ? d->opts->dpi : 300;
+		st->dpi = dpi;
 		scale = dpi / 72.0;
 		long pw = lrint(w * scale), ph = lrint(h * scale);
 		if (pw < 1 || ph < 1 || pw > 32767 || ph > 32767)
@@ -242,6 +275,21 @@ static int write_png(cstate *st)
 	png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
 		     PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
 		     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+	/* the resolution, so that a viewer or LaTeX sizes the figure as drawn */
+	png_uint_32 ppm = (png_uint_32)lrint(st->dpi / 0.0254);
+	png_set_pHYs(png, info, ppm, ppm, PNG_RESOLUTION_METER);
+	char software[256];
+	png_text text[2];
+	if (st->source) {
+		source_first_line(st->source, software, sizeof software);
+		memset(text, 0, sizeof text);
+		text[0].compression = text[1].compression = PNG_ITXT_COMPRESSION_NONE;
+		text[0].key = (png_charp)"Software";
+		text[0].text = software;
+		text[1].key = (png_charp)"Description";
+		text[1].text = (png_charp)st->source;
+		png_set_text(png, info, text, 2);
+	}
 	png_write_info(png, info);
 	/* CAIRO_FORMAT_ARGB32 is a native-endian 0xAARRGGBB word; opaque,
 	 * so premultiplied equals straight colour */
@@ -259,55 +307,6 @@ static int write_png(cstate *st)
 	png_destroy_write_struct(&png, &info);
 	free(rows);
 	return ferror(st->out) ? FIG_EIO : FIG_OK;
-}
-
-/* Renumber cairo's process-global "surfaceN" ids in order of appearance. */
-static int svg_write_normalized(cstate *st)
-{
-	static const char key[] = "surface";
-	const size_t klen = sizeof key - 1;
-	long *seen = NULL;
-	size_t nseen = 0, cap = 0;
-	size_t i = 0, last = 0;
-	int rc = FIG_OK;
-	while (i + klen < st->len && rc == FIG_OK) {
-		if (memcmp(st->buf + i, key, klen) != 0 ||
-		    !isdigit((unsigned char)st->buf[i + klen])) {
-			i++;
-			continue;
-		}
-		size_t j = i + klen;
-		long v = 0;
-		while (j < st->len && isdigit((unsigned char)st->buf[j]) && v < 100000000)
-			v = v * 10 + (st->buf[j++] - '0');
-		size_t k;
-		for (k = 0; k < nseen && seen[k] != v; k++)
-			;
-		if (k == nseen) {
-			if (nseen == cap) {
-				size_t nc = cap ? 2 * cap : 16;
-				long *ns = realloc(seen, nc * sizeof *ns);
-				if (!ns) {
-					rc = FIG_ENOMEM;
-					break;
-				}
-				seen = ns;
-				cap = nc;
-			}
-			seen[nseen++] = v;
-		}
-		if (fwrite(st->buf + last, 1, i + klen - last, st->out) != i + klen - last)
-			rc = FIG_EIO;
-		fprintf(st->out, "%zu", k + 1);
-		last = i = j;
-	}
-	free(seen);
-	if (rc == FIG_OK &&
-	    fwrite(st->buf + last, 1, st->len - last, st->out) != st->len - last)
-		rc = FIG_EIO;
-	if (rc == FIG_OK && ferror(st->out))
-		rc = FIG_EIO;
-	return rc;
 }
 
 static int c_close(fig_device *d, bool ok)
@@ -336,10 +335,13 @@ static int c_close(fig_device *d, bool ok)
 			rc = st->werr ? FIG_EIO : FIG_EBACKEND;
 		cairo_surface_destroy(st->surf);
 	}
-	if (ok && rc == FIG_OK && st->kind == CK_SVG)
-		rc = svg_write_normalized(st);
+	if (st->tx && fclose(st->tx) != 0 && rc == FIG_OK)
+		rc = FIG_ENOMEM;
+	if (ok && rc == FIG_OK && (st->kind == CK_SVG || st->kind == CK_SVGT))
+		rc = fig_svg_write(st->out, st->buf, st->len, st->source, st->texts, st->ntexts);
 	if (ok && rc == FIG_OK && st->werr)
 		rc = FIG_EIO;
+	free(st->texts);
 	free(st->buf);
 	free(st);
 	d->state = NULL;
@@ -528,6 +530,10 @@ static int c_text(fig_device *d, double x, double y, const fig_textspec *t)
 		break;
 	default: ay = ly; break;
 	}
+	if (st->tx) /* the anchor point is at x; the first baseline dy below y */
+		return fig_svg_text(st->tx, x, y, t->angle,
+				    (double)pango_layout_get_baseline(st->layout) / PANGO_SCALE - ay,
+				    t, st->family);
 	cairo_save(cr);
 	cairo_translate(cr, x, y);
 	if (t->angle != 0)
@@ -573,6 +579,20 @@ const fig_backend fig_backend_svg = {
 	.summary = "SVG via cairo, glyphs as outlines",
 	.caps = FIG_CAP_VECTOR | FIG_CAP_ALPHA | FIG_CAP_DASH | FIG_CAP_MARKUP,
 	.open = open_svg,
+	CAIRO_ENTRIES,
+};
+
+static int open_svgtext(fig_device *d, double w, double h)
+{
+	return c_open(d, w, h, CK_SVGT);
+}
+
+const fig_backend fig_backend_svgtext = {
+	.name = "svgtext",
+	.exts = "",
+	.summary = "SVG via cairo with the text as <text> (selectable, editable)",
+	.caps = FIG_CAP_VECTOR | FIG_CAP_ALPHA | FIG_CAP_DASH | FIG_CAP_MARKUP,
+	.open = open_svgtext,
 	CAIRO_ENTRIES,
 };
 

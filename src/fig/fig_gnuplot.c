@@ -342,6 +342,19 @@ static void script_output_name(const fig_device *d, bool pdf, char *outname, siz
 			*c = '_';
 }
 
+/* title, then text as comment lines indented under it. */
+static void comment_block(FILE *o, const char *title, const char *text)
+{
+	fprintf(o, "# %s\n#     ", title);
+	for (const char *c = text; *c; c++) {
+		fputc(*c == '\r' ? ' ' : *c, o);
+		if (*c == '\n' && c[1])
+			fputs("#     ", o);
+	}
+	if (text[0] && text[strlen(text) - 1] != '\n')
+		fputc('\n', o);
+}
+
 /* The comment block, the terminal and the output of the script. */
 static void script_header(FILE *o, const fig_device *d, const fig_figure *f, bool pdf,
 			  const char *outname, const char *fam)
@@ -377,6 +390,8 @@ static void script_header(FILE *o, const fig_device *d, const fig_figure *f, boo
 		}
 		fputc('\n', o);
 	}
+	if (op->source)
+		comment_block(o, "Made by (provenance):", op->source);
 	fputc('\n', o);
 	fputs("set encoding utf8\n", o);
 	if (pdf) {

@@ -256,7 +256,22 @@ int fig_backend_resolve(const fig_backend *in, fig_backend *out);
 extern const fig_backend *const fig_backends[];
 
 extern const fig_backend fig_backend_pdf, fig_backend_svg, fig_backend_png,
-	fig_backend_gnuplot, fig_backend_record, fig_backend_term;
+	fig_backend_gnuplot, fig_backend_record, fig_backend_term, fig_backend_svgtext;
+
+/*
+ * SVG output (fig_svg.c).  fig_svg_write: write cairo's SVG (buf, len) to o
+ * with its "surfaceN" ids renumbered from 1, source (NULL = none) as a
+ * <metadata id="focal-provenance"> element right after the <svg> tag, and
+ * texts (ntexts bytes of <text> elements) right before </svg>.
+ * fig_svg_text: one <text> element for t into o, anchored at (x, y) (the
+ * point of t->ha on the first baseline is dy below it, before rotating by
+ * angle degrees counter-clockwise), in the CSS font family list family.
+ * Both return FIG_OK, FIG_ENOMEM or FIG_EIO.
+ */
+int fig_svg_write(FILE *o, const char *buf, size_t len, const char *source,
+		  const char *texts, size_t ntexts);
+int fig_svg_text(FILE *o, double x, double y, double angle, double dy,
+		 const fig_textspec *t, const char *family);
 
 /* ---------------------------------------------------------------- layout */
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "focal/focal.h"
 #include "focal/pop.h"
@@ -123,6 +124,24 @@ static double pointwise(const struct spec_curve *cv, enum spec_xvar xv, double x
 	case Q_RESIDUAL: return o.residual;
 	default: return NAN;
 	}
+}
+
+/*
+ * The file a curve's ref= names: an absolute path as it is; a relative one
+ * beside the spec; a bare name (no '/') that is not beside the spec in the
+ * spec's data directory (the installed tables), so that a copied spec
+ * still finds the reference tables focal ships.
+ */
+static void ref_path(const struct spec *sp, const char *ref, char *path, size_t cap)
+{
+	struct stat st;
+	if (ref[0] == '/') {
+		snprintf(path, cap, "%s", ref);
+		return;
+	}
+	snprintf(path, cap, "%s/%s", sp->dir, ref);
+	if (strchr(ref, '/') == NULL && sp->datadir[0] && stat(path, &st) != 0)
+		snprintf(path, cap, "%s/%s", sp->datadir, ref);
 }
 
 /* Rows (p, E) of a reference table for one γ. */
@@ -293,11 +312,8 @@ static int build_curve(fig_panel *p, const struct spec *sp, const struct spec_pa
 		double *xs = NULL, *ys = NULL;
 		size_t n = 0;
 		if (cv->q == Q_RELERR_REF) {
-			char path[1024];
-			if (cv->ref[0] == '/')
-				snprintf(path, sizeof path, "%s", cv->ref);
-			else
-				snprintf(path, sizeof path, "%s/%s", sp->dir, cv->ref);
+			char path[4700];
+			ref_path(sp, cv->ref, path, sizeof path);
 			if (ref_points(path, g, &xs, &ys, &n, err) != 0) {
 				char what[1024]; /* ref_points' messages are short */
 				snprintf(what, sizeof what, "%s", err);

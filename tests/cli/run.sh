@@ -426,10 +426,12 @@ done
 if "$focal" figures --jobs 3 -o "$tmp/figs" --formats pdf,svg,png,gp --dpi 100 >"$tmp/out" 2>"$tmp/err" && grep -q "^focal: wrote [0-9]* figures as [0-9]* files to $tmp/figs" "$tmp/out"; then ok; else bad "focal figures" "$(cat "$tmp/err")"; fi
 nspec=$(ls plots/*.spec | wc -l)
 if [ "$(ls "$tmp/figs" | wc -l)" -eq $((4 * nspec)) ]; then ok; else bad "figures wrote 4 files per spec"; fi
-# worker processes change nothing: the same bytes from 1 and from 3 at a time
+# worker processes change nothing: the same drawing from 1 and from 3 at a
+# time (the bytes differ only in the provenance, which names the command;
+# tests/cli/drawing.py compares the files without it)
 "$focal" figures --jobs 1 -o "$tmp/figs1" --formats pdf,svg,png,gp --dpi 100 >/dev/null 2>"$tmp/err"
 same=1
-for f in "$tmp"/figs1/*; do cmp -s "$f" "$tmp/figs/$(basename "$f")" || same=0; done
+for f in "$tmp"/figs1/*; do python3 "$top/tests/cli/drawing.py" "$f" "$tmp/figs/$(basename "$f")" || same=0; done
 if [ $same -eq 1 ] && [ "$(ls "$tmp/figs1" | wc -l)" -eq $((4 * nspec)) ] && [ ! -s "$tmp/err" ]; then ok; else bad "figures --jobs 1 and --jobs 3 write the same files" "$(cat "$tmp/err")"; fi
 # a figure that fails to build in a worker: one line naming it, exit 2,
 # the other files complete and no temporary file left
@@ -481,10 +483,29 @@ elif command -v gnuplot >/dev/null 2>&1; then
 else
 	echo "SKIP: gnuplot not installed; the .gp scripts were not run"
 fi
-# Deterministic: the same spec gives byte-identical PDF and SVG.
-"$focal" plot effective -o "$tmp/a.pdf" && "$focal" plot effective -o "$tmp/b.pdf"
-"$focal" plot effective -o "$tmp/a.svg" && "$focal" plot effective -o "$tmp/b.svg"
-if cmp -s "$tmp/a.pdf" "$tmp/b.pdf" && cmp -s "$tmp/a.svg" "$tmp/b.svg"; then ok; else bad "PDF and SVG are byte-identical across runs"; fi
+# Deterministic: the same command gives byte-identical PDF and SVG (run in
+# two directories, so that the command, which the files record, is the same).
+mkdir -p "$tmp/det1" "$tmp/det2"
+case $focal in /*) fabs=$focal ;; *) fabs=$PWD/$focal ;; esac
+for d in det1 det2; do
+	(cd "$tmp/$d" && export FOCAL_PLOTS="$top/plots" && "$fabs" plot effective -o e.pdf && "$fabs" plot effective -o e.svg)
+done
+if cmp -s "$tmp/det1/e.pdf" "$tmp/det2/e.pdf" && cmp -s "$tmp/det1/e.svg" "$tmp/det2/e.svg"; then ok; else bad "PDF and SVG are byte-identical across runs"; fi
+# --svg-text: the same figure with its text as <text> elements, anchored
+# where cairo draws it (tests/cli/svgtext.py); plot and figures alike (not
+# under FOCAL_TEST_TOOLS=0: the ASan run, where the set is slow to draw)
+if [ "$tools" = 1 ] && command -v python3 >/dev/null 2>&1; then
+	(cd "$tmp/det1" && export FOCAL_PLOTS="$top/plots" FOCAL_DATA="$top/tests/data" && "$fabs" plot effective -o t.svg --svg-text &&
+		"$fabs" plot pop_shares -o s.svg && "$fabs" plot pop_shares -o st.svg --svg-text &&
+		"$fabs" figures --svg-text --formats svg --jobs 1 -o set >/dev/null) 2>"$tmp/err"
+	if python3 "$top/tests/cli/svgtext.py" "$tmp/det1/e.svg" "$tmp/det1/t.svg" "integer γ" "published, γ = 2" >"$tmp/out" &&
+		python3 "$top/tests/cli/svgtext.py" "$tmp/det1/s.svg" "$tmp/det1/st.svg" >>"$tmp/out" &&
+		python3 "$top/tests/cli/svgtext.py" "$tmp/det1/e.svg" "$tmp/det1/set/effective.svg" >>"$tmp/out" &&
+		[ ! -s "$tmp/err" ]; then ok; else bad "--svg-text keeps the text as <text> where cairo draws it" "$(head -3 "$tmp/out" "$tmp/err")"; fi
+fi
+# ... and they record it: the version and the command line
+if grep -aq "/Creator (focal $("$focal" --version | cut -d' ' -f2))" "$tmp/det1/e.pdf" &&
+	grep -q "^command: focal plot effective -o e.svg$" "$tmp/det1/e.svg"; then ok; else bad "PDF and SVG record their provenance"; fi
 SOURCE_DATE_EPOCH=1700000000 "$focal" plot loss -o "$tmp/d.pdf"
 if grep -aq "CreationDate (20231114221320Z)" "$tmp/d.pdf"; then ok; else bad "SOURCE_DATE_EPOCH dates the PDF"; fi
 # The terminal view draws text.

@@ -776,6 +776,134 @@ static void test_smoke_formats(void **state)
 	fig_free(f);
 }
 
+/* 1 when the n bytes at b hold the string s. */
+static int has_bytes(const char *b, size_t n, const char *s)
+{
+	size_t k = strlen(s);
+	for (size_t i = 0; i + k <= n; i++)
+		if (memcmp(b + i, s, k) == 0)
+			return 1;
+	return 0;
+}
+
+/* The data of the nth (from 0) PNG chunk of type t (NULL if none); its
+ * length in *len. */
+static const unsigned char *png_chunk(const unsigned char *b, size_t n, const char *t,
+				      size_t nth, uint32_t *len)
+{
+	for (size_t i = 8; i + 12 <= n;) {
+		uint32_t l = be32(b + i);
+		if (memcmp(b + i + 4, t, 4) == 0 && nth-- == 0) {
+			*len = l;
+			return b + i + 8;
+		}
+		i += 12 + (size_t)l;
+	}
+	return NULL;
+}
+
+/* issue #16: PNGs carry their resolution (pHYs) and every figure file its
+ * provenance (fig_render_opts.source): PNG iTXt, PDF document info, SVG
+ * <metadata> (escaped), gnuplot comments. */
+static void test_phys_and_provenance(void **state)
+{
+	(void)state;
+	fig_figure *f = small_figure();
+	char path[512];
+	size_t n;
+	uint32_t len;
+	fig_render_opts o;
+	memset(&o, 0, sizeof o);
+	o.dpi = 150;
+	snprintf(path, sizeof path, "%s/prov.png", tmpdir);
+	assert_int_equal(fig_render(f, path, NULL, &o), FIG_OK);
+	unsigned char *b = (unsigned char *)slurp(path, &n);
+	const unsigned char *ph = png_chunk(b, n, "pHYs", 0, &len);
+	assert_non_null(ph);
+	assert_int_equal(len, 9);
+	assert_int_equal(be32(ph), 5906); /* 150 dpi in pixels per metre */
+	assert_int_equal(be32(ph + 4), 5906);
+	assert_int_equal(ph[8], 1);       /* the unit is the metre */
+	assert_null(png_chunk(b, n, "iTXt", 0, &len));
+	free(b);
+
+	static const char src[] = "focal test 1\ncommand: x <&> 'q'\x01\nspec: y";
+	o.source = src;
+	assert_int_equal(fig_render(f, path, NULL, &o), FIG_OK);
+	b = (unsigned char *)slurp(path, &n);
+	/* iTXt: keyword, NUL, compression flag and method, language, NUL,
+	 * translated keyword, NUL, text */
+	static const char sw[] = "Software\0\0\0\0\0focal test 1";
+	const unsigned char *t = png_chunk(b, n, "iTXt", 0, &len);
+	assert_non_null(t);
+	assert_int_equal(len, sizeof sw - 1);
+	assert_memory_equal(t, sw, sizeof sw - 1);
+	t = png_chunk(b, n, "iTXt", 1, &len);
+	assert_non_null(t);
+	assert_int_equal(len, 16 + strlen(src));
+	assert_memory_equal(t, "Description\0\0\0\0\0", 16);
+	assert_memory_equal(t + 16, src, strlen(src));
+	free(b);
+
+	snprintf(path, sizeof path, "%s/prov.svg", tmpdir);
+	assert_int_equal(fig_render(f, path, NULL, &o), FIG_OK);
+	char *c = slurp(path, &n);
+	const char *m = strstr(c, "<metadata id=\"focal-provenance\">");
+	assert_non_null(m);
+	assert_true(m < strstr(c, "surface1"));   /* ids still numbered from 1 */
+	assert_non_null(strstr(m, ">focal test 1\ncommand: x &lt;&amp;&gt; 'q'?\nspec: y</metadata>"));
+	const char *open_tag = strstr(c, "<svg");
+	assert_true(open_tag && strchr(open_tag, '>') + 2 == m); /* right after <svg ...> */
+	free(c);
+
+	snprintf(path, sizeof path, "%s/prov.pdf", tmpdir);
+	assert_int_equal(fig_render(f, path, NULL, &o), FIG_OK);
+	c = slurp(path, &n);
+	assert_true(has_bytes(c, n, "/Creator (focal test 1)"));
+	assert_true(has_bytes(c, n, "/Subject <FEFF"));
+	free(c);
+
+	snprintf(path, sizeof path, "%s/prov.gp", tmpdir);
+	assert_int_equal(fig_render(f, path, NULL, &o), FIG_OK);
+	c = slurp(path, &n);
+	assert_non_null(strstr(c, "# Made by (provenance):\n#     focal test 1\n"
+				  "#     command: x <&> 'q'\x01\n#     spec: y\n"));
+	free(c);
+	fig_free(f);
+}
+
+/* issue #16: svg_text writes the text as <text> with the font named, the
+ * subscript of $p_t$ as a smaller, lowered <tspan>, and no glyph outlines;
+ * a stream write selects it too. */
+static void test_svg_text(void **state)
+{
+	(void)state;
+	fig_figure *f = small_figure();
+	fig_render_opts o;
+	memset(&o, 0, sizeof o);
+	o.svg_text = true;
+	char path[512];
+	size_t n;
+	snprintf(path, sizeof path, "%s/text.svg", tmpdir);
+	assert_int_equal(fig_render(f, path, NULL, &o), FIG_OK);
+	char *b = slurp(path, &n);
+	assert_null(strstr(b, "glyph"));
+	assert_non_null(strstr(b, "font-style=\"italic\">p</tspan><tspan dy=\"1.44\" font-size=\"6.3\" "
+				  "font-style=\"italic\">t</tspan></text>"));
+	assert_non_null(strstr(b, "xml:space=\"preserve\">small</text>"));
+	assert_non_null(strstr(b, " font-family=\"'"));
+	assert_non_null(strstr(b, "</text>\n</svg>"));
+	free(b);
+	snprintf(path, sizeof path, "%s/outline.svg", tmpdir);
+	o.svg_text = false;
+	assert_int_equal(fig_render(f, path, "svg", &o), FIG_OK);
+	b = slurp(path, &n);
+	assert_null(strstr(b, "<text"));
+	assert_non_null(strstr(b, "glyph"));
+	free(b);
+	fig_free(f);
+}
+
 static void test_byte_identity(void **state)
 {
 	(void)state;
@@ -1007,6 +1135,8 @@ int main(void)
 		cmocka_unit_test(test_clip_segment),
 		cmocka_unit_test(test_record_golden),
 		cmocka_unit_test(test_smoke_formats),
+		cmocka_unit_test(test_phys_and_provenance),
+		cmocka_unit_test(test_svg_text),
 		cmocka_unit_test(test_byte_identity),
 		cmocka_unit_test(test_atomic_write),
 		cmocka_unit_test(test_term_backend),

@@ -415,6 +415,19 @@ typedef struct fig_render_opts {
 	                            NULL = the script path with .gp replaced
 	                            by .png/.pdf (basename only, so the
 	                            script writes beside itself) */
+	bool svg_text;           /* svg: keep text as <text> elements with the
+	                            font named (selectable and editable in
+	                            Inkscape or Illustrator; the format
+	                            "svgtext") instead of cairo's glyph
+	                            outlines; the same layout */
+	const char *source;      /* provenance, NULL = none: plain UTF-8 text,
+	                            its first line the program and version, the
+	                            rest what made the file (command, spec).
+	                            Written as PDF document info (Creator: the
+	                            first line; Subject: all), PNG iTXt chunks
+	                            (Software, Description), an SVG <metadata>
+	                            element and gnuplot comments; the record
+	                            and text backends leave it out */
 } fig_render_opts;
 
 /*

@@ -162,6 +162,9 @@ struct spec {
 	char name[64];            /* from the file name, without .spec */
 	char path[4096];          /* the file as given, for messages */
 	char dir[512];            /* the spec's directory: ref= paths are relative to it */
+	char datadir[4352];       /* where a bare ref= name (no '/') that is not
+	                             beside the spec is looked up: focal's data
+	                             directory, set by the caller ("" = nowhere) */
 	char caption[256];        /* one sentence: what the figure shows */
 	double width, height;     /* inches */
 	int rows, cols;
