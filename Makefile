@@ -5,7 +5,7 @@
 CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
-PKGS    := gsl jansson pangocairo cairo-pdf cairo-svg libpng libedit
+PKGS    := gsl jansson pangocairo cairo-pdf cairo-svg libpng libedit libmatheval
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CSTD    := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
@@ -40,7 +40,7 @@ LAYERS   := lib fig plot cli
 B := build
 S := build/san
 
-.PHONY: check-walls check-shape check-timed check-repl-run check-repl-tmux check-san-unit check-san-cli check-san-repl check-repl fuzz check-fuzz-replay check-valgrind check-fault golden fig-demo all check check-unit check-cli check-install check-san demo bench install uninstall clean deps deps-check refdata
+.PHONY: check-torch check-walls check-shape check-timed check-repl-run check-repl-tmux check-san-unit check-san-cli check-san-repl check-repl fuzz check-fuzz-replay check-valgrind check-fault golden fig-demo all check check-unit check-cli check-install check-san demo bench install uninstall clean deps deps-check refdata
 
 all: $(B)/focal
 
@@ -155,6 +155,8 @@ TEST_INCS_test_numbers = $(TEST_INCS)
 TEST_INCS_test_popnum = $(TEST_INCS)
 TEST_INCS_test_status = $(TEST_INCS)
 TEST_INCS_test_population = $(TEST_INCS)
+TEST_INCS_test_weight = $(TEST_INCS)
+TEST_INCS_test_ghm    = $(TEST_INCS)
 # test_repro runs `focal simulate` in process: the CLI's objects and cli.h.
 TEST_INCS_test_repro  = $(TEST_INCS) -Isrc/cli
 $(B)/tests/test_repro: $(filter-out %/main.o,$(CLI_SRC:src/cli/%.c=$(B)/cli/%.o))
@@ -221,7 +223,7 @@ check-walls:
 # docs/reliability.md budgets them).  A new suite is a check-NAME target
 # added to CHECK_SUITES, longest first: they start in that order.
 CHECK_JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
-CHECK_SUITES := san-unit san-cli san-repl cli unit repl-run fault repl-tmux fuzz-replay install walls shape
+CHECK_SUITES := san-unit san-cli san-repl cli unit repl-run fault repl-tmux fuzz-replay install walls shape torch
 CHECK_BINS    = $(B)/focal $(UNIT_BINS) $(FUZZERS:%=$(B)/replay/%) $(B)/failalloc.so \
 	$(B)/alloc_driver $(S)/focal $(SAN_BINS)
 TIMED         = tests/timed.sh $(B)/check
@@ -247,6 +249,10 @@ check-shape:
 
 check-unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; FOCAL_TEST_DATA=tests/data $$t; done
+
+# The PyTorch reference against the golden values (skipped without torch).
+check-torch:
+	@tests/torch/run.sh
 
 check-cli: $(B)/focal
 	@tests/cli/run.sh $(B)/focal
@@ -287,7 +293,7 @@ valgrind-fuzz-replay:
 # FUZZ_TIME seconds on its corpus.  `make check` replays every corpus input
 # through the same harnesses built without libFuzzer.
 FUZZ_TIME ?= 60
-FUZZERS   := fuzz_scores fuzz_coco fuzz_spec fuzz_repl fuzz_args fuzz_lists
+FUZZERS   := fuzz_scores fuzz_coco fuzz_spec fuzz_repl fuzz_args fuzz_lists fuzz_runs
 IO_SRC    := $(wildcard src/lib/io*.c)
 FUZZ_SRC_fuzz_scores = $(IO_SRC)
 FUZZ_SRC_fuzz_coco   = $(IO_SRC)
