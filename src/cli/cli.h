@@ -253,6 +253,9 @@ struct opt {
 	.names = opt_y_names, .def = "1", .arg = "0|1", .help = (h)}
 #define OPT_ROW_FORMAT(t, h) {.name = "format", .has_arg = 1, .type = OPT_FORMAT, .target = (t), \
 	.names = opt_format_names, .arg = "F", .help = (h)}
+/* The hard or the easy point of a focusing ratio w(hard)/w(easy) (n: "hard" or "easy"). */
+#define OPT_ROW_FOCUS_POINT(n, t, d, h) {.name = (n), .has_arg = 1, .type = OPT_DOUBLE, .target = (t), \
+	.lo = 0, .hi = 1, .lo_open = 1, .hi_open = 1, .what = n " point", .def = (d), .arg = "P", .help = (h)}
 #define OPT_ROW_SEED(n, t, h) {.name = (n), .has_arg = 1, .type = OPT_INT, .target = (t), \
 	.lo = 0, .hi = OPT_SEED_MAX, .arg = "N", .help = (h)}
 #define OPT_ROW_THREADS(t, h) {.name = "threads", .has_arg = 1, .type = OPT_INT, .target = (t), \

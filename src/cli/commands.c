@@ -31,10 +31,6 @@ static const struct cli_excl simulate_excl[] = {
 	{"bins", "table=hist", 1, "the bins of the gradient-norm histogram"},
 	{NULL, NULL, 0, NULL}};
 
-static const struct cli_excl spread_excl[] = {
-	{"gamma", "gamma-grid", 0, "gammas come from --gamma or --gamma-grid"},
-	{NULL, NULL, 0, NULL}};
-
 
 #define PLOT_WHY "a figure goes to one of -o FILE, --term and --window"
 static const struct cli_excl plot_excl[] = {
@@ -66,7 +62,7 @@ const struct cmd cli_commands[] = {
 	{"compare", cmd_compare, "FL against FGL side by side over a grid", cmd_compare_usage, cmd_compare_opts, NULL, COMPARE_COMPACT},
 	{"check", cmd_check, "run the mathematical identities; exit 1 if one fails", cmd_check_usage, cmd_check_opts, NULL, NULL},
 	{"simulate", cmd_simulate, "populations of anchors: who carries the loss and the gradient", cmd_simulate_usage, cmd_simulate_opts, simulate_excl, SIMULATE_COMPACT},
-	{"spread", cmd_spread, "focusing ratio and spread differential as functions of gamma", cmd_spread_usage, cmd_spread_opts, spread_excl, SPREAD_COMPACT},
+	{"spread", cmd_spread, "focusing ratio and spread differential as functions of gamma", cmd_spread_usage, cmd_spread_opts, NULL, SPREAD_COMPACT},
 	{"train", cmd_train, "train with each loss over many seeds: AP with confidence intervals", cmd_train_usage, cmd_train_opts, NULL, TRAIN_COMPACT},
 	{"plot", cmd_plot, "render one figure from a spec in plots/", cmd_plot_usage, cmd_plot_opts, plot_excl, NULL},
 	{"figures", cmd_figures, "render the whole figure set", cmd_figures_usage, cmd_figures_opts, figures_excl, NULL},
