@@ -32,18 +32,6 @@ static const struct cli_excl simulate_excl[] = {
 	{NULL, NULL, 0, NULL}};
 
 
-#define PLOT_WHY "a figure goes to one of -o FILE, --term and --window"
-static const struct cli_excl plot_excl[] = {
-	{"o", "output term window", 0, PLOT_WHY},
-	{"output", "term window", 0, PLOT_WHY},
-	{"term", "window", 0, PLOT_WHY},
-	{NULL, NULL, 0, NULL}};
-
-static const struct cli_excl figures_excl[] = {
-	{"list", "o output formats dpi jobs", 0,
-	 "--list prints the names and captions and renders nothing"},
-	{NULL, NULL, 0, NULL}};
-
 /* ---- the compact column sets of the table format (struct cmd.compact) ----
  * What fits a terminal of 120 columns and answers the command's question;
  * --columns or a machine format shows the rest. */
@@ -64,8 +52,8 @@ const struct cmd cli_commands[] = {
 	{"simulate", cmd_simulate, "populations of anchors: who carries the loss and the gradient", cmd_simulate_usage, cmd_simulate_opts, simulate_excl, SIMULATE_COMPACT},
 	{"spread", cmd_spread, "focusing ratio and spread differential as functions of gamma", cmd_spread_usage, cmd_spread_opts, NULL, SPREAD_COMPACT},
 	{"train", cmd_train, "train with each loss over many seeds: AP with confidence intervals", cmd_train_usage, cmd_train_opts, NULL, TRAIN_COMPACT},
-	{"plot", cmd_plot, "render one figure from a spec in plots/", cmd_plot_usage, cmd_plot_opts, plot_excl, NULL},
-	{"figures", cmd_figures, "render the whole figure set", cmd_figures_usage, cmd_figures_opts, figures_excl, NULL},
+	{"plot", cmd_plot, "render one figure from a spec in plots/", cmd_plot_usage, cmd_plot_opts, NULL, NULL},
+	{"figures", cmd_figures, "render the whole figure set", cmd_figures_usage, cmd_figures_opts, NULL, NULL},
 	{"repl", cmd_repl, "interactive session with live plots (plain 'focal' on a terminal)", cmd_repl_usage, cmd_repl_opts, NULL, NULL},
 };
 const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];
@@ -162,8 +150,9 @@ static int check_rule(struct cli *c, const struct cmd *cmd, char **argv,
 		const char *eq = memchr(w, '=', len);
 		size_t nl = eq ? (size_t)(eq - w) : len;
 		if (used < sizeof alts)
-			used += (size_t)snprintf(alts + used, sizeof alts - used, "%s--%.*s%s%.*s",
-						 used ? " or " : "", (int)nl, w, eq ? " " : "",
+			used += (size_t)snprintf(alts + used, sizeof alts - used, "%s%s%.*s%s%.*s",
+						 used ? " or " : "", nl == 1 ? "-" : "--", (int)nl, w,
+						 eq ? " " : "",
 						 eq ? (int)(len - nl - 1) : 0, eq ? eq + 1 : "");
 		w += len + (w[len] == ' ');
 	}

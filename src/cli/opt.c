@@ -177,6 +177,30 @@ int opt_value(struct cli *c, const struct opt *o, const char *s, void *dst)
 	return 0;
 }
 
+static int is_flag(const struct opt *o)
+{
+	return o->type == OPT_FLAG || o->type == OPT_NOFLAG;
+}
+
+/* Do rows a and b set the same value (two names of one option, or a flag
+ * and its --no- form)? */
+static int same_slot(const struct opt *a, const struct opt *b)
+{
+	if (a->target != b->target || a->type == OPT_RAW || a->type == OPT_HELP ||
+	    b->type == OPT_RAW || b->type == OPT_HELP)
+		return 0;
+	return a->type == b->type || (is_flag(a) && is_flag(b));
+}
+
+/* Did another row of row k's value get given? */
+static int slot_given(const struct opt *rows, size_t n, const int *given, size_t k)
+{
+	for (size_t j = 0; j < n; j++)
+		if (j != k && given[j] && same_slot(&rows[j], &rows[k]))
+			return 1;
+	return 0;
+}
+
 int opt_parse(struct cli *c, const char *cmd, const char *usage, const struct opt *rows,
 	      int argc, char **argv, void *args)
 {
@@ -197,16 +221,28 @@ int opt_parse(struct cli *c, const char *cmd, const char *usage, const struct op
 			fputs(usage, c->out);
 			return 1;
 		}
-		given[row - rows] = 1;
-		raw[row - rows] = val;
+		size_t k = (size_t)(row - rows);
+		if (row->name[0] == '\0' && given[k]) {
+			cli_error(c, "%s: %s (got '%s' and '%s')", cmd,
+				  row->why ? row->why : "one argument", raw[k], val);
+			return -1;
+		}
+		/* rows of one value (-o and --output): the last one given */
+		for (size_t j = 0; j < n; j++)
+			if (j != k && same_slot(&rows[j], row))
+				given[j] = 0;
+		given[k] = 1;
+		raw[k] = val;
 	}
 	if (r < 0)
 		return -1;
 	/* the last value given, else the default, in row order */
 	for (size_t k = 0; k < n; k++) {
 		const struct opt *o = &rows[k];
+		if (!given[k] && slot_given(rows, n, given, k))
+			continue; /* its other name gave the value */
 		const char *s = given[k] ? raw[k] : o->def;
-		int flag = o->type == OPT_FLAG || o->type == OPT_NOFLAG;
+		int flag = is_flag(o);
 		if (flag && given[k])
 			*(int *)(void *)((char *)args + o->target) = o->type == OPT_FLAG;
 		if (o->type == OPT_RAW || o->type == OPT_HELP || flag || s == NULL)
