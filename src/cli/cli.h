@@ -222,6 +222,8 @@ struct opt {
 	double lo, hi;      /* OPT_DOUBLE, OPT_INT, OPT_DLIST */
 	unsigned lo_open : 1, hi_open : 1;
 	const char *const *names; /* OPT_ENUM, OPT_NAMES: NULL-terminated */
+	unsigned losses;    /* OPT_NAMES of losses: the registry's rows with one of
+	                       these capabilities (FOCAL_HAS_*), names NULL */
 	const char *what;   /* the subject of messages ("thread count"); NULL: name */
 	const char *def;    /* the default, parsed like a value given; NULL: none */
 	const char *excludes; /* options (space-separated) it cannot go with */
@@ -272,6 +274,13 @@ extern const char *const opt_y_names[], *const opt_format_names[];
  * for the REPL (opt.c). */
 extern const struct opt opt_row_seed, opt_row_threads, opt_row_dpi, opt_row_cols,
 	opt_row_rows;
+
+/* The names row o offers (OPT_ENUM, OPT_NAMES): o->names, or the loss
+ * registry's rows having one of o->losses's capabilities, in registry
+ * order.  At most cap - 1 of them into out, NULL-terminated (static
+ * strings); returns how many. */
+size_t opt_names(const struct opt *o, const char **out, size_t cap);
+#define OPT_MAX_NAMES 64
 
 /* The rule a row's value must satisfy, as messages say it ("must be an
  * integer in [1, 256]"). */

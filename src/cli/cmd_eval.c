@@ -40,11 +40,6 @@ const char cmd_eval_usage[] =
 	"            and fgl, nan for flstar\n"
 	"  x is nan when the point was given as a probability.\n";
 
-/* The names the --loss row offers (completion, the REPL); the losses are
- * checked against the registry's rows with a pointwise value
- * (cli_parse_losses), and test_docs checks that the two lists agree. */
-static const char *const loss_names[] = {"ce", "fl", "fgl", "flstar", NULL};
-
 struct evalargs {
 	const char *loss;
 	struct dlist gamma;
@@ -60,7 +55,7 @@ const struct opt cmd_eval_opts[] = {
 	OPT_ROW_FORMAT(offsetof(struct evalargs, fmt),
 		       "table (default on a terminal), tsv (default otherwise), csv, json"),
 	{.name = "loss", .has_arg = 1, .type = OPT_NAMES, .target = offsetof(struct evalargs, loss),
-	 .names = loss_names, .def = "ce,fl,fgl", .arg = "LIST",
+	 .losses = FOCAL_HAS_VALUE, .def = "ce,fl,fgl", .arg = "LIST",
 	 .help = "losses: ce, fl, fgl, flstar (default ce,fl,fgl)"},
 	OPT_ROW_GAMMA(offsetof(struct evalargs, gamma), "2",
 		      "focusing parameters, comma list of numbers in [0, 100] (default 2);"),

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "focal/registry.h"
+
 const char *const opt_y_names[] = {"0", "1", NULL};
 const char *const opt_format_names[] = {"table", "tsv", "csv", "json", NULL};
 
@@ -72,19 +74,18 @@ void opt_rule(const struct opt *o, char *buf, size_t cap)
 				 o->lo_open ? '(' : '[', lo, hi, o->hi_open ? ')' : ']');
 		return;
 	}
-	if (o->names == NULL) {
+	const char *names[OPT_MAX_NAMES];
+	size_t n = opt_names(o, names, OPT_MAX_NAMES);
+	if (n == 0) {
 		snprintf(buf, cap, "must be a value");
 		return;
 	}
 	/* one word of a few: "A, B or C"; a list or a format: "one of A, B, C" */
 	int alt = o->type == OPT_ENUM;
-	size_t n = 0, used = 0;
-	while (o->names[n])
-		n++;
-	used = (size_t)snprintf(buf, cap, "must be %s", alt ? "" : "one of ");
+	size_t used = (size_t)snprintf(buf, cap, "must be %s", alt ? "" : "one of ");
 	for (size_t i = 0; i < n && used < cap; i++)
 		used += (size_t)snprintf(buf + used, cap - used, "%s%s",
-					 i == 0 ? "" : alt && i + 1 == n ? " or " : ", ", o->names[i]);
+					 i == 0 ? "" : alt && i + 1 == n ? " or " : ", ", names[i]);
 }
 
 /* cli_parse_list's check has no context: the row being checked lives
@@ -96,12 +97,25 @@ static int list_item_ok(double v)
 	return in_range(list_row, v);
 }
 
+size_t opt_names(const struct opt *o, const char **out, size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = 0; o->names && o->names[i] && n + 1 < cap; i++)
+		out[n++] = o->names[i];
+	for (size_t i = 0; o->losses && i < focal_loss_count() && n + 1 < cap; i++)
+		if (focal_loss_fits(focal_loss_at(i), o->losses))
+			out[n++] = focal_loss_at(i)->name;
+	if (cap > 0)
+		out[n] = NULL;
+	return n;
+}
+
 static int names_value(struct cli *c, const struct opt *o, const char *s)
 {
-	int n = 0, want[64];
-	while (o->names[n] && n < 64)
-		n++;
-	return cli_parse_names(c, what_of(o), s, o->names, n, want);
+	const char *names[OPT_MAX_NAMES];
+	int want[OPT_MAX_NAMES];
+	size_t n = opt_names(o, names, OPT_MAX_NAMES);
+	return cli_parse_names(c, what_of(o), s, names, (int)n, want);
 }
 
 static int enum_value(struct cli *c, const struct opt *o, const char *s, int *dst)

@@ -190,6 +190,17 @@ static const struct opt *option_of(const struct cmd *cmd, const char *word)
 	return NULL;
 }
 
+/* The names row o offers, each followed by a space, into vals: how many. */
+static size_t row_words(const struct opt *o, char *vals, size_t cap)
+{
+	const char *names[OPT_MAX_NAMES];
+	size_t n = opt_names(o, names, OPT_MAX_NAMES), used = 0;
+	vals[0] = '\0';
+	for (size_t k = 0; k < n && used < cap; k++)
+		used += (size_t)snprintf(vals + used, cap - used, "%s ", names[k]);
+	return n;
+}
+
 /* Values for the option opt of cmd; files = 1 for a file name. */
 static int offer_option_values(struct repl_completion *cm, const char *text,
 			       const struct cmd *cmd, const struct opt *opt)
@@ -198,14 +209,9 @@ static int offer_option_values(struct repl_completion *cm, const char *text,
 		cm->files = 1;
 		return 0;
 	}
-	if (opt->names) {
-		char vals[256] = "";
-		for (size_t k = 0; opt->names[k]; k++) {
-			strncat(vals, opt->names[k], sizeof vals - strlen(vals) - 2);
-			strcat(vals, " ");
-		}
+	char vals[256];
+	if (row_words(opt, vals, sizeof vals) > 0)
 		return offer_values(cm, text, vals, opt->type == OPT_NAMES);
-	}
 	for (size_t i = 0; file_options[i]; i++) {
 		if (strcmp(opt->name, file_options[i]) == 0) {
 			cm->files = 1;
@@ -251,15 +257,10 @@ static int complete_words(const struct repl_session *s, int argc, char **argv, i
 			size_t n = strcspn(w, "=");
 			for (size_t i = 0; i < repl_nparams; i++) {
 				const struct repl_param *p = &repl_params[i];
-				const char *const *values = p->row->names;
-				if (strlen(p->row->name) == n && strncmp(p->row->name, w, n) == 0 && values) {
-					char vals[256] = "";
-					for (size_t k = 0; values[k]; k++) {
-						strncat(vals, values[k], sizeof vals - strlen(vals) - 2);
-						strcat(vals, " ");
-					}
+				char vals[256];
+				if (strlen(p->row->name) == n && strncmp(p->row->name, w, n) == 0 &&
+				    row_words(p->row, vals, sizeof vals) > 0)
 					return offer_values(cm, text, vals, p->row->type == OPT_NAMES);
-				}
 			}
 			return 0;
 		}
@@ -270,8 +271,8 @@ static int complete_words(const struct repl_session *s, int argc, char **argv, i
 			pn += 2;
 		for (size_t i = 0; i < repl_nparams; i++) {
 			const struct repl_param *p = &repl_params[i];
-			const char *const *values = p->row->names;
-			if (strcmp(p->row->name, pn) != 0 || values == NULL)
+			const char *values[OPT_MAX_NAMES];
+			if (strcmp(p->row->name, pn) != 0 || opt_names(p->row, values, OPT_MAX_NAMES) == 0)
 				continue;
 			for (size_t k = 0; values[k]; k++) {
 				int r = p->row->type == OPT_NAMES

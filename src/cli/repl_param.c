@@ -94,15 +94,11 @@ int repl_gives_excluded(const struct cmd *cmd, char *const *v, int n, const char
 
 /* ---- parameters -------------------------------------------------------------- */
 
-/* The union of eval's and simulate's losses; each command checks its own
- * (the error then says which). */
-static const char *const loss_names[] = {"ce", "fl", "fgl", "flstar", "ohem", "sampled", NULL};
-
 static const struct opt row_gamma = OPT_ROW_GAMMA(0, NULL, NULL);
 static const struct opt row_alpha = OPT_ROW_ALPHA(0, NULL);
 static const struct opt row_beta = OPT_ROW_BETA(0, NULL);
 static const struct opt row_loss = {.name = "loss", .has_arg = 1, .type = OPT_NAMES,
-				    .names = loss_names, .arg = "LIST"};
+				    .losses = REPL_LOSSES, .arg = "LIST"};
 static const struct opt row_format = OPT_ROW_FORMAT(0, NULL);
 static const struct opt row_y = OPT_ROW_Y(0, NULL);
 

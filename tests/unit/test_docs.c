@@ -201,6 +201,21 @@ static void test_defaults_agree(void **state)
 	assert_int_equal(failures, 0);
 }
 
+/* Every name command cmd's row o takes, set's row pr takes too. */
+static void names_within(const struct opt *pr, const struct opt *o, const char *cmd)
+{
+	const char *mine[OPT_MAX_NAMES], *set[OPT_MAX_NAMES];
+	opt_names(o, mine, OPT_MAX_NAMES);
+	opt_names(pr, set, OPT_MAX_NAMES);
+	for (size_t k = 0; mine[k]; k++) {
+		size_t j = 0;
+		while (set[j] && strcmp(set[j], mine[k]))
+			j++;
+		if (!set[j])
+			disagree("set %s refuses %s's '%s'", pr->name, cmd, mine[k]);
+	}
+}
+
 /* The REPL: its builtins in its help and man section; a parameter's
  * range is the range of every command that takes the option. */
 static void test_repl_agrees(void **state)
@@ -236,14 +251,7 @@ static void test_repl_agrees(void **state)
 					disagree("set %s and %s --%s have different types", pr->name,
 						 cli_commands[i].name, o->name);
 				else if (o->type == OPT_NAMES)
-					for (size_t k = 0; o->names[k]; k++) {
-						size_t j = 0;
-						while (pr->names[j] && strcmp(pr->names[j], o->names[k]))
-							j++;
-						if (!pr->names[j])
-							disagree("set %s refuses %s's '%s'", pr->name,
-								 cli_commands[i].name, o->names[k]);
-					}
+					names_within(pr, o, cli_commands[i].name);
 				else if (strcmp(want, got) != 0)
 					disagree("set %s: %s; %s --%s: %s", pr->name, want,
 						 cli_commands[i].name, o->name, got);

@@ -226,9 +226,10 @@ static size_t boundaries(const struct opt *o, char vals[][64], size_t cap)
 					     "0x", " 1", "1,", NULL};
 	for (size_t i = 0; always[i] && n < cap; i++)
 		snprintf(vals[n++], 64, "%s", always[i]);
-	if (o->names) {
-		for (size_t i = 0; o->names[i] && n < cap; i++)
-			snprintf(vals[n++], 64, "%s", o->names[i]);
+	const char *names[OPT_MAX_NAMES];
+	if (opt_names(o, names, OPT_MAX_NAMES) > 0) {
+		for (size_t i = 0; names[i] && n < cap; i++)
+			snprintf(vals[n++], 64, "%s", names[i]);
 		return n;
 	}
 	double b[] = {o->lo, o->hi};
@@ -268,7 +269,7 @@ static void test_boundaries_agree(void **state)
 		for (const struct opt *o = cmd->opts; o->name; o++) {
 			const struct opt *r = o->has_arg ? rule_row(o) : NULL;
 			if (r == NULL || !(r->type == OPT_DOUBLE || r->type == OPT_INT ||
-					   r->type == OPT_DLIST || r->names))
+					   r->type == OPT_DLIST || r->names || r->losses))
 				continue;
 			char vals[40][64];
 			size_t n = boundaries(r, vals, 40);
