@@ -45,34 +45,19 @@ struct cli {
 	int out_is_tty;
 	const struct cli_view *view; /* NULL: every column, no pager */
 	const char *out_name; /* the file out writes, for messages; NULL: "the output" */
+	int parse_only;       /* opt_parse checks every value, then the command
+	                         stops as after --help (tests/unit/test_optrows.c) */
 };
 
 struct opt;
-
-/*
- * Options that do not go together, as data: the option `one` (its name
- * without dashes) excludes every option named in `others` (names separated
- * by spaces), or, when needs is set, requires one of them; a word
- * NAME=VALUE in `others` is the option given with that value.  why says what
- * the options mean, for the message.  A command's rules end with a NULL
- * one.  cli_run() checks them over the options seen, before the command
- * runs, for the CLI and the REPL alike.
- */
-struct cli_excl {
-	const char *one;
-	const char *others;
-	int needs;
-	const char *why;
-};
 
 struct cmd {
 	const char *name;
 	int (*fn)(struct cli *c, int argc, char **argv);
 	const char *summary;
 	const char *usage;        /* the full --help text */
-	const struct opt *opts;   /* the options it accepts (for the REPL's
-	                             session defaults and completion) */
-	const struct cli_excl *excl; /* options that do not go together */
+	const struct opt *opts;   /* its option rows: parsing, --help lines,
+	                             exclusions, the REPL's defaults and completion */
 	const char *compact;      /* the columns the table format shows by
 	                             default (space-separated), NULL: all */
 };
@@ -101,8 +86,8 @@ extern const size_t cli_ncommands;
 const struct cmd *cli_find(const char *name);
 
 /*
- * Run cmd on argv (argv[0] its name) after checking cmd->excl over the
- * options given: two options that exclude each other, or one without the
+ * Run cmd on argv (argv[0] its name) after checking the rows' excludes
+ * and needs over the options given: two options that exclude each other, or one without the
  * option it needs, is a one-line error naming both, and CLI_USAGE.  A
  * line with --help, or one the option parser will refuse anyway (an
  * unknown option, a missing value), goes to the command unchecked so
@@ -298,7 +283,8 @@ int opt_value(struct cli *c, const struct opt *o, const char *s, void *dst);
  * Parse argv (argv[0] the command) over typed rows into args: each row's
  * value (the last one given, else its default) is checked and stored at
  * args + target, in row order, after every option is seen.  Returns 1
- * after printing usage for --help, 0, or -1 after a message.  free_args
+ * after printing usage for --help (or, with c->parse_only, after checking
+ * every value; the lists are then freed), 0, or -1 after a message.  free_args
  * (opt_free) releases the lists.
  */
 int opt_parse(struct cli *c, const char *cmd, const char *usage, const struct opt *rows,

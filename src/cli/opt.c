@@ -266,6 +266,10 @@ int opt_parse(struct cli *c, const char *cmd, const char *usage, const struct op
 		if (o->text && given[k])
 			*(const char **)(void *)((char *)args + o->text - 1) = s;
 	}
+	if (c->parse_only) {
+		opt_free(rows, args);
+		return 1;
+	}
 	return 0;
 }
 
@@ -307,13 +311,6 @@ int cli_excludes(const struct cmd *cmd, const char *a, const char *b)
 			continue;
 		if ((strcmp(o->name, a) == 0 && listed(o->excludes, b)) ||
 		    (strcmp(o->name, b) == 0 && listed(o->excludes, a)))
-			return 1;
-	}
-	for (const struct cli_excl *r = cmd->excl; r && r->one; r++) {
-		if (r->needs)
-			continue;
-		if ((strcmp(r->one, a) == 0 && listed(r->others, b)) ||
-		    (strcmp(r->one, b) == 0 && listed(r->others, a)))
 			return 1;
 	}
 	return 0;
