@@ -450,6 +450,14 @@ void table_expect(struct table *t, size_t nrows);
 int table_add(struct table *t, const struct cell *row);
 int table_error(struct cli *c, int rc);
 
+/*
+ * The end of a command's table: rc is the last table_add's status; when
+ * it is 0 write t in format f and return CLI_OK (CLI_USAGE when it cannot
+ * be written), otherwise table_error's message and status.  Commands add
+ * rows while table_add returns 0 and end with this.
+ */
+int table_finish(struct cli *c, const struct table *t, int rc, enum cli_format f);
+
 #define NUM(x) ((struct cell){NULL, (x)})
 #define STR(s) ((struct cell){(s), 0.0})
 

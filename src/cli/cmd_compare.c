@@ -79,13 +79,14 @@ int cmd_compare(struct cli *c, int argc, char **argv)
 		goto out;
 
 	table_expect(&t, gammas.n * pts.v.n);
-	for (size_t g = 0; g < gammas.n; g++) {
+	int trc = 0;
+	for (size_t g = 0; trc == 0 && g < gammas.n; g++) {
 		double gm = gammas.v[g];
 		focal_loss fl = {.kind = FOCAL_FL, .gamma = gm};
 		focal_loss fgl = {.kind = FOCAL_FGL, .gamma = gm};
 		double sfl = focal_focusing_ratio(FOCAL_FL, gm, hard, easy);
 		double sfgl = focal_focusing_ratio(FOCAL_FGL, gm, hard, easy);
-		for (size_t i = 0; i < pts.v.n; i++) {
+		for (size_t i = 0; trc == 0 && i < pts.v.n; i++) {
 			focal_point pt;
 			focal_eval_out a, b;
 			if (pts.is_logit)
@@ -106,14 +107,10 @@ int cmd_compare(struct cli *c, int argc, char **argv)
 				NUM(b.weight), NUM(sfl), NUM(sfgl),
 				NUM(log10(sfl) - log10(sfgl)),
 				STR(b.value <= a.value ? "yes" : "no")};
-			int trc = table_add(&t, row);
-			if (trc != 0) {
-				status = table_error(c, trc);
-				goto out;
-			}
+			trc = table_add(&t, row);
 		}
 	}
-	status = table_write(c, &t, fmt) == 0 ? CLI_OK : CLI_USAGE;
+	status = table_finish(c, &t, trc, fmt);
 out:
 	table_free(&t);
 	opt_free(cmd_compare_opts, &args);

@@ -123,15 +123,16 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 	for (int k = 0; k < nk; k++)
 		nrows += (has_param(kinds[k], "gamma") ? gammas.n : 1) * pts.v.n;
 	table_expect(&t, nrows);
-	for (int k = 0; k < nk; k++) {
+	int trc = 0;
+	for (int k = 0; trc == 0 && k < nk; k++) {
 		int has_gamma = has_param(kinds[k], "gamma");
 		size_t ng = has_gamma ? gammas.n : 1;
-		for (size_t g = 0; g < ng; g++) {
+		for (size_t g = 0; trc == 0 && g < ng; g++) {
 			focal_loss loss = {
 				.kind = kinds[k],
 				.gamma = has_gamma ? gammas.v[g] : 0.0,
 				.beta = beta, .alpha = alpha, .has_alpha = has_alpha};
-			for (size_t i = 0; i < pts.v.n; i++) {
+			for (size_t i = 0; trc == 0 && i < pts.v.n; i++) {
 				focal_point pt;
 				focal_eval_out o;
 				double x = NAN;
@@ -149,15 +150,11 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 					NUM(y), NUM(x), NUM(pt.p), NUM(pt.q), NUM(o.value),
 					NUM(o.dpt), NUM(o.dxt), NUM(o.dx), NUM(o.weight),
 					NUM(o.residual), NUM(o.value_err)};
-				int trc = table_add(&t, row);
-				if (trc != 0) {
-					status = table_error(c, trc);
-					goto out;
-				}
+				trc = table_add(&t, row);
 			}
 		}
 	}
-	status = table_write(c, &t, fmt) == 0 ? CLI_OK : CLI_USAGE;
+	status = table_finish(c, &t, trc, fmt);
 out:
 	table_free(&t);
 	dlist_free(&gammas);

@@ -70,7 +70,8 @@ int cmd_spread(struct cli *c, int argc, char **argv)
 	focal_point_from_p(hard, &ph);
 	focal_point_from_p(easy, &pe);
 	int status = CLI_USAGE;
-	for (size_t i = 0; i < gs.n; i++) {
+	int trc = 0;
+	for (size_t i = 0; trc == 0 && i < gs.n; i++) {
 		double g = gs.v[i];
 		double sfl = focal_focusing_ratio(FOCAL_FL, g, hard, easy);
 		double sfgl = focal_focusing_ratio(FOCAL_FGL, g, hard, easy);
@@ -78,14 +79,9 @@ int cmd_spread(struct cli *c, int argc, char **argv)
 				       NUM(focal_weight_fl(&ph, g)), NUM(focal_weight_fl(&pe, g)),
 				       NUM(focal_weight_fgl(&ph, g)), NUM(focal_weight_fgl(&pe, g)),
 				       NUM(sfl), NUM(sfgl), NUM(log10(sfl) - log10(sfgl))};
-		int trc = table_add(&t, row);
-		if (trc != 0) {
-			status = table_error(c, trc);
-			goto out;
-		}
+		trc = table_add(&t, row);
 	}
-	status = table_write(c, &t, fmt) == 0 ? CLI_OK : CLI_USAGE;
-out:
+	status = table_finish(c, &t, trc, fmt);
 	table_free(&t);
 	dlist_free(&gs);
 	return status;
