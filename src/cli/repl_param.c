@@ -47,26 +47,48 @@ static const char *option_word(const char *a, size_t *len, int *eq)
 	return opt;
 }
 
-/*
- * Do the words v[0..n) give --name (or --name=...)?  Values of options are skipped, so '--image --gamma' is
- * not a --gamma.
- */
-int repl_gives_in(const struct cmd *cmd, char *const *v, int n, const char *name)
+typedef int option_test(const struct cmd *cmd, const char *opt, size_t len,
+			const struct opt *o, const char *name);
+
+/* Is some option word of v[0..n) one that hit() takes (with its row, or
+ * NULL for an option cmd lacks)?  Values of options are skipped, so
+ * '--image --gamma' is not a --gamma. */
+static int any_option(const struct cmd *cmd, char *const *v, int n, const char *name,
+		      option_test *hit)
 {
-	size_t nl = strlen(name);
 	for (int i = 0; i < n; i++) {
 		size_t len;
 		int eq;
 		const char *opt = option_word(v[i], &len, &eq);
 		if (opt == NULL)
 			continue;
-		if (len == nl && strncmp(opt, name, nl) == 0)
-			return 1;
 		const struct opt *o = repl_find_opt(cmd->opts, opt, len);
+		if (hit(cmd, opt, len, o, name))
+			return 1;
 		if (o && o->has_arg && !eq)
 			i++;
 	}
 	return 0;
+}
+
+static int is_named(const struct cmd *cmd, const char *opt, size_t len, const struct opt *o,
+		    const char *name)
+{
+	(void)cmd, (void)o;
+	return strlen(name) == len && strncmp(opt, name, len) == 0;
+}
+
+static int excludes_named(const struct cmd *cmd, const char *opt, size_t len,
+			  const struct opt *o, const char *name)
+{
+	(void)opt, (void)len;
+	return o && cli_excludes(cmd, name, o->name);
+}
+
+/* Do the words v[0..n) give --name (or --name=...)? */
+int repl_gives_in(const struct cmd *cmd, char *const *v, int n, const char *name)
+{
+	return any_option(cmd, v, n, name, is_named);
 }
 
 /* Does the command line argv (argv[0] the command) give --name? */
@@ -77,19 +99,7 @@ int repl_gives(const struct cmd *cmd, int argc, char **argv, const char *name)
 
 int repl_gives_excluded(const struct cmd *cmd, char *const *v, int n, const char *name)
 {
-	for (int i = 0; i < n; i++) {
-		size_t len;
-		int eq;
-		const char *opt = option_word(v[i], &len, &eq);
-		if (opt == NULL)
-			continue;
-		const struct opt *o = repl_find_opt(cmd->opts, opt, len);
-		if (o && cli_excludes(cmd, name, o->name))
-			return 1;
-		if (o && o->has_arg && !eq)
-			i++;
-	}
-	return 0;
+	return any_option(cmd, v, n, name, excludes_named);
 }
 
 /* ---- parameters -------------------------------------------------------------- */
