@@ -45,12 +45,13 @@ const char cmd_simulate_usage[] =
 	"  --seed N              random seed (default 1)\n"
 	"\n"
 	"Evaluation:\n"
-	"  --loss LIST           ce, fl, fgl, ohem, sampled (default all)\n"
+	"  --loss LIST           ce, fl, fgl, ohem, sampled, ghm (default all but ghm)\n"
 	"  --gamma LIST          gammas for fl and fgl, in [0, 100] (default 2)\n"
 	"  --alpha A             alpha in [0, 1] for fl, fgl and the balanced ce row (default:\n"
 	"                        fl and fgl unweighted, balanced ce with 0.25)\n"
 	"  --hard P              a negative is hard when p_t < P (default 0.5)\n"
 	"  --ohem-ratio R        OHEM keeps R negatives per positive (default 3)\n"
+	"  --ghm-bins M          GHM-C's gradient-norm bins in [1, 1000] (default 30)\n"
 	"  --batch B             sampled minibatch size, at most 1/4 positives (default 256)\n"
 	"  --threads N           worker threads in [1, 256] (default: all cores, at most 64 at\n"
 	"                        once; results do not depend on it)\n"
@@ -92,7 +93,7 @@ struct simargs {
 	const char *loss;
 	struct dlist gamma;
 	double alpha;
-	double hard, ohem_ratio, batch, threads, points, bins;
+	double hard, ohem_ratio, batch, threads, points, bins, ghm_bins;
 	enum cli_format fmt;
 };
 
@@ -161,7 +162,8 @@ const struct opt cmd_simulate_opts[] = {
 	SIM_NUM("hard-share", hard_share, 0, 1, 0, "hard share"),
 	OPT_ROW_SEED("seed", offsetof(struct simargs, seed), "random seed (default 1)"),
 	{.name = "loss", .has_arg = 1, .type = OPT_NAMES, SIM_T(loss), .losses = FOCAL_HAS_POP,
-	 .def = "ce,fl,fgl,ohem,sampled", .arg = "LIST", .help = "ce, fl, fgl, ohem, sampled (default all)"},
+	 .def = "ce,fl,fgl,ohem,sampled", .arg = "LIST",
+	 .help = "ce, fl, fgl, ohem, sampled, ghm (default all but ghm)"},
 	OPT_ROW_GAMMA(offsetof(struct simargs, gamma), "2", "gammas for fl and fgl, in [0, 100] (default 2)"),
 	OPT_ROW_ALPHA(offsetof(struct simargs, alpha),
 		      "alpha in [0, 1] for fl, fgl and the balanced ce row (default:"),
@@ -171,6 +173,9 @@ const struct opt cmd_simulate_opts[] = {
 	{.name = "ohem-ratio", .has_arg = 1, .type = OPT_DOUBLE, SIM_T(ohem_ratio), .lo = 1e-6,
 	 .hi = 1e6, .what = "OHEM ratio", .def = "3", .arg = "R",
 	 .help = "OHEM keeps R negatives per positive (default 3)"},
+	{.name = "ghm-bins", .has_arg = 1, .type = OPT_INT, SIM_T(ghm_bins), .lo = 1,
+	 .hi = FOCAL_GHM_MAX_BINS, .what = "GHM bins", .def = CLI_STR(FOCAL_GHM_DEFAULT_BINS),
+	 .arg = "M", .help = "GHM-C's gradient-norm bins in [1, 1000] (default 30)"},
 	{.name = "batch", .has_arg = 1, .type = OPT_INT, SIM_T(batch), .lo = 1, .hi = 1e9,
 	 .what = "batch size", .def = "256", .arg = "B",
 	 .help = "sampled minibatch size, at most 1/4 positives (default 256)"},
@@ -548,13 +553,10 @@ static int load_population(struct cli *c, const struct simargs *a, int is_toy,
 
 /* One run of the simulation: what every state shares. */
 struct simrun {
-	const struct simargs *a;
-	const focal_pop_opts *o;
+	const struct simargs *a; const focal_pop_opts *o;
 	int fixed, nstates;
-	focal_population *p;
-	struct table *t;
-	struct cli_progress *pr;
-	const focal_progress *fp;
+	focal_population *p; struct table *t;
+	struct cli_progress *pr; const focal_progress *fp;
 	size_t ninf; /* the most anchors with an infinite loss in one state */
 };
 
@@ -576,8 +578,8 @@ static int run_state(struct cli *c, struct simrun *r, int si, const char *state)
 	 * --anchors draws its whole population below) */
 	if (!r->fixed && r->p->n > 0 && a->anchors == 0)
 		st = focal_population_draw_p(r->p, &m, seed, r->fp);
-	/* --anchors with a table that needs every anchor: materialise */
-	if (a->anchors > 0 && a->table != TABLE_SUMMARY) {
+	/* --anchors with a table or a loss that needs every anchor: materialise */
+	if (a->anchors > 0 && (a->table != TABLE_SUMMARY || focal_pop_needs_arrays(r->o))) {
 		/* the anchors the summary streams, held in memory */
 		focal_population_free(r->p);
 		st = focal_population_model_p((size_t)a->anchors, a->pos_frac, &m, seed, r->p, r->fp);
@@ -592,7 +594,7 @@ static int run_state(struct cli *c, struct simrun *r, int si, const char *state)
 	if (st != FOCAL_OK) {
 		/* stopped while drawing: reported below */
 	} else if (a->table == TABLE_SUMMARY) {
-		if (a->anchors > 0)
+		if (a->anchors > 0 && !focal_pop_needs_arrays(r->o))
 			st = focal_pop_eval_model((size_t)a->anchors, a->pos_frac, &m, seed, r->o, &res);
 		else
 			st = focal_pop_eval_arrays(r->p->label, r->p->logit, r->p->n, r->o, &res);
@@ -628,6 +630,7 @@ static int simulate(struct cli *c, struct simargs a)
 	focal_pop_opts_default(&o);
 	o.hard_pt = a.hard;
 	o.ohem_ratio = a.ohem_ratio;
+	o.ghm_bins = (int)a.ghm_bins;
 	o.batch = (size_t)a.batch;
 	o.seed = (uint64_t)a.seed;
 	o.threads = (int)a.threads;
