@@ -23,7 +23,7 @@
 
 const char cmd_plot_usage[] =
 	"usage: focal plot SPEC|NAME [-o FILE [--output-format F]] [--gamma LIST] [--dpi N]\n"
-	"                  [--term [--cols N] [--rows N]] [--window]\n"
+	"                  [--theme FILE] [--term [--cols N] [--rows N]] [--window]\n"
 	"\n"
 	"Render one figure.  SPEC is a spec file ('-': standard input); NAME is a\n"
 	"figure of the set (plots/NAME.spec; 'focal figures --list' names them).\n"
@@ -37,6 +37,8 @@ const char cmd_plot_usage[] =
 	"                     /dev/stdout): pdf, svg, png, gp, rec or txt\n"
 	"  --gamma LIST       replace the gamma list of every curve (numbers in [0, 100])\n"
 	"  --dpi N            PNG resolution in [10, 2400] (default 300)\n"
+	"  --theme FILE       restyle: font, font size, line width, palette, width or a\n"
+	"                     one-column / two-column preset, one KEY = VALUE a line\n"
 	"  --term             draw the figure as text on standard output (the default\n"
 	"                     when no -o or --window is given)\n"
 	"  --cols N, --rows N size of the text drawing, [20, 1000] x [8, 1000] (default\n"
@@ -47,7 +49,8 @@ const char cmd_plot_usage[] =
 	"Spec search path for NAME: $FOCAL_PLOTS, ./plots, " FOCAL_DATADIR "/plots.\n";
 
 const char cmd_figures_usage[] =
-	"usage: focal figures [-o DIR] [--formats LIST] [--dpi N] [--jobs N] [--list]\n"
+	"usage: focal figures [-o DIR] [--formats LIST] [--dpi N] [--theme FILE] [--jobs N]\n"
+	"                     [--list]\n"
 	"\n"
 	"Render every figure spec of the set (every *.spec in the plots directory)\n"
 	"into DIR as NAME.FORMAT.\n"
@@ -55,6 +58,7 @@ const char cmd_figures_usage[] =
 	"  -o, --output DIR  where to write (default plots/out; created if missing)\n"
 	"  --formats LIST    comma list of pdf, svg, png, gp (default pdf,png,svg,gp)\n"
 	"  --dpi N           PNG resolution in [10, 2400] (default 300)\n"
+	"  --theme FILE      restyle every figure by a theme file (see focal plot)\n"
 	"  --jobs N          render N figures at a time in worker processes\n"
 	"                    (default: one per CPU, at most 8; 1 = in this process)\n"
 	"  --list            print the figure names and captions instead (tsv:\n"
@@ -143,8 +147,21 @@ static int show_window(struct cli *c, const fig_figure *f, const fig_render_opts
 	return CLI_OK;
 }
 
+int cli_read_theme(struct cli *c, const char *path, struct spec_theme *t)
+{
+	char err[SPEC_ERRLEN];
+	const char *p;
+	if (opt_value(c, &opt_row_theme, path, &p) != 0)
+		return -1;
+	if (spec_theme_read(p, t, err) != 0) {
+		cli_error(c, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
 struct plotargs {
-	const char *name, *out;
+	const char *name, *out, *theme;
 	struct dlist gamma;
 	double dpi, cols, rows;
 	int term, window, ofmt;
@@ -170,6 +187,7 @@ const struct opt cmd_plot_opts[] = {
 	OPT_ROW_COLS(offsetof(struct plotargs, cols), NULL),
 	OPT_ROW_ROWS(offsetof(struct plotargs, rows), NULL),
 	{.name = "window", .type = OPT_FLAG, .target = offsetof(struct plotargs, window)},
+	OPT_ROW_THEME(offsetof(struct plotargs, theme), NULL),
 	{.name = "output-format", .has_arg = 1, .type = OPT_ENUM,
 	 .target = offsetof(struct plotargs, ofmt), .names = ofmt_names, .needs = "o output",
 	 .why = "the format of FILE", .arg = "F"},
@@ -202,6 +220,12 @@ static int plot_spec(struct cli *c, const struct plotargs *a, struct spec *s)
 	if (spec_parse(path, s, err) != 0) {
 		cli_error(c, "%s", err);
 		return -1;
+	}
+	struct spec_theme th = {0};
+	if (a->theme) {
+		if (cli_read_theme(c, a->theme, &th) != 0)
+			return -1;
+		spec_theme_merge(&s->theme, &th);
 	}
 	if (a->gamma.n > SPEC_MAX_GAMMAS) {
 		cli_error(c, "invalid gamma list: at most %d values in a figure", SPEC_MAX_GAMMAS);
@@ -335,7 +359,7 @@ static int make_dirs(const char *path)
 }
 
 struct figargs {
-	const char *outdir, *formats;
+	const char *outdir, *formats, *theme;
 	double dpi, jobs;
 	int list;
 };
@@ -352,6 +376,7 @@ const struct opt cmd_figures_opts[] = {
 	 .names = figure_formats, .what = "format", .def = "pdf,png,svg,gp", .arg = "LIST",
 	 .help = "comma list of pdf, svg, png, gp (default pdf,png,svg,gp)"},
 	OPT_ROW_DPI(offsetof(struct figargs, dpi), "PNG resolution in [10, 2400] (default 300)"),
+	OPT_ROW_THEME(offsetof(struct figargs, theme), "restyle every figure by a theme file (see focal plot)"),
 	{.name = "jobs", .has_arg = 1, .type = OPT_INT, .target = offsetof(struct figargs, jobs),
 	 .lo = 1, .hi = 64, .arg = "N", .help = "render N figures at a time in worker processes"},
 	{.name = "list", .type = OPT_FLAG, .target = offsetof(struct figargs, list),
@@ -402,7 +427,7 @@ static int figure_fmts(const char *list, const char *fmts[4])
 
 /* Every spec of the plots directory, parsed before anything is written:
  * their number (at most 64), or 0 after a message. */
-static size_t load_specs(struct cli *c, struct spec *specs)
+static size_t load_specs(struct cli *c, struct spec *specs, const struct spec_theme *theme)
 {
 	const char *dir = cli_plots_dir();
 	size_t n;
@@ -419,6 +444,8 @@ static size_t load_specs(struct cli *c, struct spec *specs)
 		} else if (spec_parse(path, &specs[i], err) != 0) {
 			cli_error(c, "%s", err);
 			n = 0;
+		} else {
+			spec_theme_merge(&specs[i].theme, theme);
 		}
 	}
 	free_list(names);
@@ -453,7 +480,10 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 	const char *fmts[4];
 	int nf = figure_fmts(a.formats, fmts), jobs = (int)a.jobs;
 	static struct spec specs[64];
-	size_t n = load_specs(c, specs);
+	struct spec_theme theme = {0};
+	if (a.theme && cli_read_theme(c, a.theme, &theme) != 0)
+		return CLI_USAGE;
+	size_t n = load_specs(c, specs, &theme);
 	if (n == 0)
 		return CLI_USAGE;
 	if (a.list)

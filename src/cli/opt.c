@@ -21,6 +21,7 @@ const struct opt opt_row_threads = OPT_ROW_THREADS(0, NULL);
 const struct opt opt_row_dpi = OPT_ROW_DPI(0, NULL);
 const struct opt opt_row_cols = OPT_ROW_COLS(0, NULL);
 const struct opt opt_row_rows = OPT_ROW_ROWS(0, NULL);
+const struct opt opt_row_theme = OPT_ROW_THEME(0, NULL);
 
 /* The most rows one command has (checked by opt_parse). */
 #define OPT_MAX_ROWS 96
@@ -250,9 +251,9 @@ int opt_parse(struct cli *c, const char *cmd, const char *usage, const struct op
 			return 1;
 		}
 		size_t k = (size_t)(row - rows);
-		if (row->name[0] == '\0' && given[k]) {
-			cli_error(c, "%s: %s (got '%s' and '%s')", cmd,
-				  row->why ? row->why : "one argument", raw[k], val);
+		/* a positional row with a why takes one word (plot's figure) */
+		if (row->name[0] == '\0' && row->why && given[k]) {
+			cli_error(c, "%s: %s (got '%s' and '%s')", cmd, row->why, raw[k], val);
 			return -1;
 		}
 		/* rows of one value (-o and --output): the last one given */

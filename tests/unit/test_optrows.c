@@ -46,6 +46,7 @@ static const struct {
 	{"plot", 1, {"loss", "--term"}},
 	{"simulate", 0, {"--threads", "1"}},
 	{"train", 0, {NULL}},
+	{"runs", 0, {NULL}},
 	{"figures", 0, {NULL}},
 	{"repl", 0, {NULL}},
 };
