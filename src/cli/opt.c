@@ -279,8 +279,10 @@ int opt_parse(struct cli *c, const char *cmd, const char *usage, const struct op
 		if (o->type == OPT_RAW || o->type == OPT_HELP || o->type == OPT_STRINGS || flag ||
 		    s == NULL)
 			continue;
-		if (opt_value(c, o, s, (char *)args + o->target) != 0)
+		if (opt_value(c, o, s, (char *)args + o->target) != 0) {
+			opt_free(rows, args); /* the lists checked so far */
 			return -1;
+		}
 		if (o->text && given[k])
 			*(const char **)(void *)((char *)args + o->text - 1) = s;
 	}
