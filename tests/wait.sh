@@ -30,40 +30,34 @@ alive() {
 	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
 	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
 }
+# poll_alive PID CMD...: until CMD succeeds (0); fails at once if process
+# PID ends first, or after the timeout.
+poll_alive() {
+	local pid=$1 end=$((SECONDS + test_timeout))
+	shift
+	while :; do
+		alive "$pid" || return 1
+		"$@" && return 0
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.02
+	done
+}
 # wait_threads PID N: until process PID runs at least N threads, which for
 # focal means its parallel work has begun (threads are started after the
-# Ctrl-C handler is in place).  Fails at once if the process ends first.
+# Ctrl-C handler is in place).
 has_threads() {
-	alive "$1" || return 2
 	[ "$(ls "/proc/$1/task" 2>/dev/null | wc -l)" -ge "$2" ]
 }
-wait_threads() {
-	local st end=$((SECONDS + test_timeout))
-	while :; do
-		has_threads "$1" "$2"
-		st=$?
-		[ $st -eq 0 ] && return 0
-		[ $st -eq 2 ] && return 1
-		[ "$SECONDS" -lt "$end" ] || return 1
-		sleep 0.02
-	done
-}
+wait_threads() { poll_alive "$1" has_threads "$1" "$2"; }
 # wait_cpu PID TICKS: until process PID has used TICKS clock ticks of CPU
 # (utime + stime; 100 a second on Linux), which for focal means its long
-# work is under way.  Fails at once if the process ends first.
-cpu_ticks() {
-	awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null
+# work is under way.
+has_cpu() {
+	local t
+	t=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null)
+	[ -n "$t" ] && [ "$t" -ge "$2" ]
 }
-wait_cpu() {
-	local t end=$((SECONDS + test_timeout))
-	while :; do
-		alive "$1" || return 1
-		t=$(cpu_ticks "$1")
-		[ -n "$t" ] && [ "$t" -ge "$2" ] && return 0
-		[ "$SECONDS" -lt "$end" ] || return 1
-		sleep 0.02
-	done
-}
+wait_cpu() { poll_alive "$1" has_cpu "$1" "$2"; }
 # sig_ignored PID SIGNUM: the kernel discards SIGNUM for PID (SigIgn mask)
 sig_ignored() {
 	local m

@@ -45,34 +45,19 @@ struct cli {
 	int out_is_tty;
 	const struct cli_view *view; /* NULL: every column, no pager */
 	const char *out_name; /* the file out writes, for messages; NULL: "the output" */
+	int parse_only;       /* opt_parse checks every value, then the command
+	                         stops as after --help (tests/unit/test_optrows.c) */
 };
 
 struct opt;
-
-/*
- * Options that do not go together, as data: the option `one` (its name
- * without dashes) excludes every option named in `others` (names separated
- * by spaces), or, when needs is set, requires one of them; a word
- * NAME=VALUE in `others` is the option given with that value.  why says what
- * the options mean, for the message.  A command's rules end with a NULL
- * one.  cli_run() checks them over the options seen, before the command
- * runs, for the CLI and the REPL alike.
- */
-struct cli_excl {
-	const char *one;
-	const char *others;
-	int needs;
-	const char *why;
-};
 
 struct cmd {
 	const char *name;
 	int (*fn)(struct cli *c, int argc, char **argv);
 	const char *summary;
 	const char *usage;        /* the full --help text */
-	const struct opt *opts;   /* the options it accepts (for the REPL's
-	                             session defaults and completion) */
-	const struct cli_excl *excl; /* options that do not go together */
+	const struct opt *opts;   /* its option rows: parsing, --help lines,
+	                             exclusions, the REPL's defaults and completion */
 	const char *compact;      /* the columns the table format shows by
 	                             default (space-separated), NULL: all */
 };
@@ -103,8 +88,8 @@ extern const size_t cli_ncommands;
 const struct cmd *cli_find(const char *name);
 
 /*
- * Run cmd on argv (argv[0] its name) after checking cmd->excl over the
- * options given: two options that exclude each other, or one without the
+ * Run cmd on argv (argv[0] its name) after checking the rows' excludes
+ * and needs over the options given: two options that exclude each other, or one without the
  * option it needs, is a one-line error naming both, and CLI_USAGE.  A
  * line with --help, or one the option parser will refuse anyway (an
  * unknown option, a missing value), goes to the command unchecked so
@@ -240,6 +225,8 @@ struct opt {
 	double lo, hi;      /* OPT_DOUBLE, OPT_INT, OPT_DLIST */
 	unsigned lo_open : 1, hi_open : 1;
 	const char *const *names; /* OPT_ENUM, OPT_NAMES: NULL-terminated */
+	unsigned losses;    /* OPT_NAMES of losses: the registry's rows with one of
+	                       these capabilities (FOCAL_HAS_*), names NULL */
 	const char *what;   /* the subject of messages ("thread count"); NULL: name */
 	const char *def;    /* the default, parsed like a value given; NULL: none */
 	const char *excludes; /* options (space-separated) it cannot go with */
@@ -271,6 +258,9 @@ struct opt {
 	.names = opt_y_names, .def = "1", .arg = "0|1", .help = (h)}
 #define OPT_ROW_FORMAT(t, h) {.name = "format", .has_arg = 1, .type = OPT_FORMAT, .target = (t), \
 	.names = opt_format_names, .arg = "F", .help = (h)}
+/* The hard or the easy point of a focusing ratio w(hard)/w(easy) (n: "hard" or "easy"). */
+#define OPT_ROW_FOCUS_POINT(n, t, d, h) {.name = (n), .has_arg = 1, .type = OPT_DOUBLE, .target = (t), \
+	.lo = 0, .hi = 1, .lo_open = 1, .hi_open = 1, .what = n " point", .def = (d), .arg = "P", .help = (h)}
 #define OPT_ROW_SEED(n, t, h) {.name = (n), .has_arg = 1, .type = OPT_INT, .target = (t), \
 	.lo = 0, .hi = OPT_SEED_MAX, .arg = "N", .help = (h)}
 #define OPT_ROW_THREADS(t, h) {.name = "threads", .has_arg = 1, .type = OPT_INT, .target = (t), \
@@ -300,6 +290,13 @@ extern const struct opt opt_row_seed, opt_row_threads, opt_row_dpi, opt_row_cols
 struct spec_theme;
 int cli_read_theme(struct cli *c, const char *path, struct spec_theme *t);
 
+/* The names row o offers (OPT_ENUM, OPT_NAMES): o->names, or the loss
+ * registry's rows having one of o->losses's capabilities, in registry
+ * order.  At most cap - 1 of them into out, NULL-terminated (static
+ * strings); returns how many. */
+size_t opt_names(const struct opt *o, const char **out, size_t cap);
+#define OPT_MAX_NAMES 64
+
 /* The rule a row's value must satisfy, as messages say it ("must be an
  * integer in [1, 256]"). */
 void opt_rule(const struct opt *o, char *buf, size_t cap);
@@ -316,7 +313,8 @@ int opt_value(struct cli *c, const struct opt *o, const char *s, void *dst);
  * Parse argv (argv[0] the command) over typed rows into args: each row's
  * value (the last one given, else its default) is checked and stored at
  * args + target, in row order, after every option is seen.  Returns 1
- * after printing usage for --help, 0, or -1 after a message.  free_args
+ * after printing usage for --help (or, with c->parse_only, after checking
+ * every value; the lists are then freed), 0, or -1 after a message.  free_args
  * (opt_free) releases the lists.
  */
 int opt_parse(struct cli *c, const char *cmd, const char *usage, const struct opt *rows,
@@ -491,6 +489,14 @@ void table_expect(struct table *t, size_t nrows);
  */
 int table_add(struct table *t, const struct cell *row);
 int table_error(struct cli *c, int rc);
+
+/*
+ * The end of a command's table: rc is the last table_add's status; when
+ * it is 0 write t in format f and return CLI_OK (CLI_USAGE when it cannot
+ * be written), otherwise table_error's message and status.  Commands add
+ * rows while table_add returns 0 and end with this.
+ */
+int table_finish(struct cli *c, const struct table *t, int rc, enum cli_format f);
 
 #define NUM(x) ((struct cell){NULL, (x)})
 #define STR(s) ((struct cell){(s), 0.0})

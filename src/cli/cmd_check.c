@@ -340,7 +340,8 @@ int cmd_check(struct cli *c, int argc, char **argv)
 	int failed = 0;
 	char names[512] = "";
 	size_t used = 0;
-	for (size_t i = 0; i < nid; i++) {
+	int trc = 0;
+	for (size_t i = 0; trc == 0 && i < nid; i++) {
 		/* an identity with no case in the grid is reported, not failed */
 		int ok = ids[i].cases == 0 || ids[i].worst <= ids[i].tol;
 		if (!ok && used < sizeof names)
@@ -352,13 +353,10 @@ int cmd_check(struct cli *c, int argc, char **argv)
 			ids[i].cases ? NUM(ids[i].worst) : STR("none"),
 			NUM(ids[i].tol), STR(ids[i].cases == 0 ? "skip" : ok ? "pass" : "fail"),
 			NUM(ids[i].wg), NUM(ids[i].wp)};
-		int trc = table_add(&t, row);
-		if (trc != 0) {
-			status = table_error(c, trc);
-			goto out;
-		}
+		trc = table_add(&t, row);
 	}
-	if (table_write(c, &t, fmt) != 0)
+	status = table_finish(c, &t, trc, fmt);
+	if (status != CLI_OK)
 		goto out;
 	/* The exit status alone is easy to miss in a script or a session. */
 	if (failed)

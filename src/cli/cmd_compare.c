@@ -44,12 +44,10 @@ const struct opt cmd_compare_opts[] = {
 	OPT_ROW_HELP,
 	OPT_ROW_FORMAT(offsetof(struct cmpargs, fmt), "table, tsv, csv, json"),
 	OPT_ROW_Y(offsetof(struct cmpargs, y), NULL),
-	{.name = "hard", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(struct cmpargs, hard),
-	 .lo = 0, .hi = 1, .lo_open = 1, .hi_open = 1, .what = "hard point", .def = "0.1",
-	 .arg = "P", .help = "the hard point of the focusing ratio (default 0.1)"},
-	{.name = "easy", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(struct cmpargs, easy),
-	 .lo = 0, .hi = 1, .lo_open = 1, .hi_open = 1, .what = "easy point", .def = "0.9",
-	 .arg = "P", .help = "the easy point of the focusing ratio (default 0.9)"},
+	OPT_ROW_FOCUS_POINT("hard", offsetof(struct cmpargs, hard), "0.1",
+			    "the hard point of the focusing ratio (default 0.1)"),
+	OPT_ROW_FOCUS_POINT("easy", offsetof(struct cmpargs, easy), "0.9",
+			    "the easy point of the focusing ratio (default 0.9)"),
 	OPT_ROW_GAMMA(offsetof(struct cmpargs, gamma), "0,0.5,1,2,5",
 		      "comma list of numbers in [0, 100] (default 0,0.5,1,2,5)"),
 	OPT_ROWS_POINTS(struct cmpargs, NULL, NULL, NULL, NULL, NULL),
@@ -81,13 +79,14 @@ int cmd_compare(struct cli *c, int argc, char **argv)
 		goto out;
 
 	table_expect(&t, gammas.n * pts.v.n);
-	for (size_t g = 0; g < gammas.n; g++) {
+	int trc = 0;
+	for (size_t g = 0; trc == 0 && g < gammas.n; g++) {
 		double gm = gammas.v[g];
 		focal_loss fl = {.kind = FOCAL_FL, .gamma = gm};
 		focal_loss fgl = {.kind = FOCAL_FGL, .gamma = gm};
 		double sfl = focal_focusing_ratio(FOCAL_FL, gm, hard, easy);
 		double sfgl = focal_focusing_ratio(FOCAL_FGL, gm, hard, easy);
-		for (size_t i = 0; i < pts.v.n; i++) {
+		for (size_t i = 0; trc == 0 && i < pts.v.n; i++) {
 			focal_point pt;
 			focal_eval_out a, b;
 			if (pts.is_logit)
@@ -108,14 +107,10 @@ int cmd_compare(struct cli *c, int argc, char **argv)
 				NUM(b.weight), NUM(sfl), NUM(sfgl),
 				NUM(log10(sfl) - log10(sfgl)),
 				STR(b.value <= a.value ? "yes" : "no")};
-			int trc = table_add(&t, row);
-			if (trc != 0) {
-				status = table_error(c, trc);
-				goto out;
-			}
+			trc = table_add(&t, row);
 		}
 	}
-	status = table_write(c, &t, fmt) == 0 ? CLI_OK : CLI_USAGE;
+	status = table_finish(c, &t, trc, fmt);
 out:
 	table_free(&t);
 	opt_free(cmd_compare_opts, &args);

@@ -47,11 +47,9 @@ const char cmd_eval_usage[] =
 	"  quadrature (value_err its error estimate).\n"
 	"  x is nan when the point was given as a probability.\n";
 
-/* The names the --loss row offers (completion, the REPL); the losses are
- * checked against the registry's rows with a pointwise value
- * (cli_parse_losses), and test_docs checks that the two lists agree. */
-static const char *const loss_names[] = {"ce", "fl", "fgl", "flstar", "custom", "custom@grad",
-					 NULL};
+/* The losses --loss takes: the registry's rows with a pointwise value, and
+ * the custom weights. */
+#define EVAL_LOSSES (FOCAL_HAS_VALUE | FOCAL_TAKES_WEIGHT)
 
 struct evalargs {
 	const char *loss;
@@ -70,7 +68,7 @@ const struct opt cmd_eval_opts[] = {
 	OPT_ROW_FORMAT(offsetof(struct evalargs, fmt),
 		       "table (default on a terminal), tsv (default otherwise), csv, json"),
 	{.name = "loss", .has_arg = 1, .type = OPT_NAMES, .target = offsetof(struct evalargs, loss),
-	 .names = loss_names, .def = "ce,fl,fgl", .arg = "LIST",
+	 .losses = EVAL_LOSSES, .def = "ce,fl,fgl", .arg = "LIST",
 	 .help = "losses: ce, fl, fgl, flstar, custom, custom@grad (default ce,fl,fgl)"},
 	OPT_ROW_GAMMA(offsetof(struct evalargs, gamma), "2",
 		      "focusing parameters, comma list of numbers in [0, 100] (default 2);"),
@@ -135,7 +133,7 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 	gammas = a.gamma;
 	a.gamma = (struct dlist){0};
 	/* the losses with a pointwise value, in the order given */
-	if (cli_parse_losses(c, a.loss, FOCAL_HAS_VALUE | FOCAL_TAKES_WEIGHT, want, kinds, &nk) != 0)
+	if (cli_parse_losses(c, a.loss, EVAL_LOSSES, want, kinds, &nk) != 0)
 		goto out;
 	if (eval_weight(c, &a, want, &wt) != 0)
 		goto out;
@@ -162,15 +160,16 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 	for (int k = 0; k < nk; k++)
 		nrows += (has_param(kinds[k], "gamma") ? gammas.n : 1) * pts.v.n;
 	table_expect(&t, nrows);
-	for (int k = 0; k < nk; k++) {
+	int trc = 0;
+	for (int k = 0; trc == 0 && k < nk; k++) {
 		int has_gamma = has_param(kinds[k], "gamma");
 		size_t ng = has_gamma ? gammas.n : 1;
-		for (size_t g = 0; g < ng; g++) {
+		for (size_t g = 0; trc == 0 && g < ng; g++) {
 			focal_loss loss = {
 				.kind = kinds[k],
 				.gamma = has_gamma ? gammas.v[g] : 0.0,
 				.beta = beta, .alpha = alpha, .has_alpha = has_alpha, .weight = wt};
-			for (size_t i = 0; i < pts.v.n; i++) {
+			for (size_t i = 0; trc == 0 && i < pts.v.n; i++) {
 				focal_point pt;
 				focal_eval_out o;
 				double x = NAN;
@@ -188,15 +187,11 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 					NUM(y), NUM(x), NUM(pt.p), NUM(pt.q), NUM(o.value),
 					NUM(o.dpt), NUM(o.dxt), NUM(o.dx), NUM(o.weight),
 					NUM(o.residual), NUM(o.value_err)};
-				int trc = table_add(&t, row);
-				if (trc != 0) {
-					status = table_error(c, trc);
-					goto out;
-				}
+				trc = table_add(&t, row);
 			}
 		}
 	}
-	status = table_write(c, &t, fmt) == 0 ? CLI_OK : CLI_USAGE;
+	status = table_finish(c, &t, trc, fmt);
 out:
 	table_free(&t);
 	dlist_free(&gammas);

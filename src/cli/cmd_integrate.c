@@ -131,11 +131,12 @@ int cmd_integrate(struct cli *c, int argc, char **argv)
 	table_init(&t, cols, nc);
 	table_expect(&t, gammas.n * pts.v.n * (size_t)(do_a + do_n));
 
-	for (size_t g = 0; g < gammas.n; g++) {
+	int trc = 0;
+	for (size_t g = 0; trc == 0 && g < gammas.n; g++) {
 		double gm = gammas.v[g];
 		focal_result h = {NAN, NAN};
 		focal_harmonic_e(gm, &h);
-		for (size_t i = 0; i < pts.v.n; i++) {
+		for (size_t i = 0; trc == 0 && i < pts.v.n; i++) {
 			focal_point pt;
 			if (pts.is_logit)
 				focal_point_from_logit(args.y ? pts.v.v[i] : -pts.v.v[i], &pt);
@@ -151,7 +152,7 @@ int cmd_integrate(struct cli *c, int argc, char **argv)
 			if (isinf(rn.val) && rn.val == ra.val)
 				diff = 0.0;
 			const char *agree = fabs(diff) <= ra.err + rn.err ? "yes" : "no";
-			for (int m = 0; m < 2; m++) {
+			for (int m = 0; trc == 0 && m < 2; m++) {
 				if ((m == 0 && !do_a) || (m == 1 && !do_n))
 					continue;
 				const focal_result *res = m == 0 ? &ra : &rn;
@@ -172,15 +173,11 @@ int cmd_integrate(struct cli *c, int argc, char **argv)
 					row[k++] = NUM(h.val);
 					row[k++] = NUM(res->val + h.val);
 				}
-				int trc = table_add(&t, row);
-				if (trc != 0) {
-					status = table_error(c, trc);
-					goto out;
-				}
+				trc = table_add(&t, row);
 			}
 		}
 	}
-	status = table_write(c, &t, fmt) == 0 ? CLI_OK : CLI_USAGE;
+	status = table_finish(c, &t, trc, fmt);
 out:
 	table_free(&t);
 	opt_free(cmd_integrate_opts, &args);

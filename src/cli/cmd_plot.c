@@ -152,20 +152,6 @@ static int resolve_spec(struct cli *c, const char *name, char *path, size_t cap)
 	return 0;
 }
 
-/* An integer option by its row (cli.h: the shared rows hold the limits). */
-static int parse_int_row(struct cli *c, const struct opt *row, const char *s, int *out)
-{
-	double v;
-	if (opt_value(c, row, s, &v) != 0)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
-
-/* figures --jobs: at most 64 renderers at once. */
-static const struct opt jobs_row = {.name = "jobs", .has_arg = 1, .type = OPT_INT, .lo = 1,
-				    .hi = 64, .arg = "N"};
-
 /* A live window: a gnuplot script run with an interactive terminal. */
 static int show_window(struct cli *c, const fig_figure *f, const fig_render_opts *ro)
 {
@@ -211,9 +197,6 @@ static int show_window(struct cli *c, const fig_figure *f, const fig_render_opts
 	return CLI_OK;
 }
 
-enum { P_POS, P_HELP, P_OUT, P_OUT_LONG, P_GAMMA, P_DPI, P_TERM, P_COLS, P_ROWS, P_WINDOW,
-       P_OFMT, P_THEME, P_SVGTEXT };
-
 int cli_read_theme(struct cli *c, const char *path, struct spec_theme *t)
 {
 	char err[SPEC_ERRLEN];
@@ -227,12 +210,82 @@ int cli_read_theme(struct cli *c, const char *path, struct spec_theme *t)
 	return 0;
 }
 
+struct plotargs {
+	const char *name, *out, *theme;
+	struct dlist gamma;
+	double dpi, cols, rows;
+	int term, window, ofmt, svgtext;
+};
+
+static const char *const ofmt_names[] = {"pdf", "svg", "png", "gp", "rec", "txt", NULL};
+
+#define PLOT_WHY "a figure goes to one of -o FILE, --term and --window"
+/* In the order their values are checked. */
 const struct opt cmd_plot_opts[] = {
-	OPT_ANY("", 1, P_POS),       OPT_ANY("help", 0, P_HELP),   OPT_ANY("o", 1, P_OUT),
-	OPT_ANY("output", 1, P_OUT), OPT_ANY("gamma", 1, P_GAMMA), OPT_ANY("dpi", 1, P_DPI),
-	OPT_ANY("term", 0, P_TERM),  OPT_ANY("cols", 1, P_COLS),   OPT_ANY("rows", 1, P_ROWS),
-	OPT_ANY("window", 0, P_WINDOW), OPT_ANY("output-format", 1, P_OFMT),
-	OPT_ANY("theme", 1, P_THEME), OPT_ANY("svg-text", 0, P_SVGTEXT), OPT_END};
+	{.name = "", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct plotargs, name),
+	 .why = "one figure at a time"},
+	OPT_ROW_HELP,
+	{.name = "o", .has_arg = 1, .type = OPT_PATH, .target = offsetof(struct plotargs, out),
+	 .excludes = "output term window", .why = PLOT_WHY},
+	{.name = "output", .has_arg = 1, .type = OPT_PATH, .target = offsetof(struct plotargs, out),
+	 .excludes = "term window", .why = PLOT_WHY},
+	OPT_ROW_GAMMA(offsetof(struct plotargs, gamma), NULL,
+		      "replace the gamma list of every curve (numbers in [0, 100])"),
+	OPT_ROW_DPI(offsetof(struct plotargs, dpi), "PNG resolution in [10, 2400] (default 300)"),
+	{.name = "term", .type = OPT_FLAG, .target = offsetof(struct plotargs, term),
+	 .excludes = "window", .why = PLOT_WHY},
+	OPT_ROW_COLS(offsetof(struct plotargs, cols), NULL),
+	OPT_ROW_ROWS(offsetof(struct plotargs, rows), NULL),
+	{.name = "window", .type = OPT_FLAG, .target = offsetof(struct plotargs, window)},
+	OPT_ROW_THEME(offsetof(struct plotargs, theme), NULL),
+	{.name = "svg-text", .type = OPT_FLAG, .target = offsetof(struct plotargs, svgtext)},
+	{.name = "output-format", .has_arg = 1, .type = OPT_ENUM,
+	 .target = offsetof(struct plotargs, ofmt), .names = ofmt_names, .needs = "o output",
+	 .why = "the format of FILE", .arg = "F"},
+	OPT_END};
+
+/* The backend's format: --output-format's, else FILE's extension's; NULL
+ * for the terminal (no FILE); -1 after a message. */
+static int plot_format(struct cli *c, const struct plotargs *a, const char **format)
+{
+	*format = NULL;
+	if (a->ofmt >= 0) {
+		/* the names are the extensions: "figure.FMT" picks the backend */
+		char probe[16];
+		snprintf(probe, sizeof probe, "figure.%s", ofmt_names[a->ofmt]);
+		*format = fig_format_for_path(probe);
+	} else if (a->out && (*format = fig_format_for_path(a->out)) == NULL) {
+		cli_error(c, "unknown output format for '%s': use .pdf, .svg, .png, .gp, .rec or .txt, "
+			  "or --output-format", a->out);
+		return -1;
+	}
+	return 0;
+}
+
+/* The spec of NAME or SPEC, with --gamma's list if given; -1 after a message. */
+static int plot_spec(struct cli *c, const struct plotargs *a, struct spec *s)
+{
+	char path[1024], err[SPEC_ERRLEN];
+	if (resolve_spec(c, a->name, path, sizeof path) != 0)
+		return -1;
+	if (parse_spec(path, s, err) != 0) {
+		cli_error(c, "%s", err);
+		return -1;
+	}
+	struct spec_theme th = {0};
+	if (a->theme) {
+		if (cli_read_theme(c, a->theme, &th) != 0)
+			return -1;
+		spec_theme_merge(&s->theme, &th);
+	}
+	if (a->gamma.n > SPEC_MAX_GAMMAS) {
+		cli_error(c, "invalid gamma list: at most %d values in a figure", SPEC_MAX_GAMMAS);
+		return -1;
+	}
+	if (a->gamma.n > 0)
+		spec_override_gammas(s, a->gamma.v, (int)a->gamma.n);
+	return 0;
+}
 
 /* Write f to out, its provenance the command line and the spec. */
 static int render_file(struct cli *c, const fig_figure *f, const struct spec *s, const char *out,
@@ -254,101 +307,26 @@ static int render_file(struct cli *c, const fig_figure *f, const struct spec *s,
 
 int cmd_plot(struct cli *c, int argc, char **argv)
 {
-	const char *name = NULL, *out = NULL, *gamma_s = NULL, *ofmt = NULL, *theme = NULL;
-	int window = 0, pos = 1, id, r;
-	fig_render_opts ro = {0};
-	const char *val;
-
-	while ((r = cli_next_opt(c, "plot", argc, argv, cmd_plot_opts, &pos, &id, &val)) > 0) {
-		switch (id) {
-		case P_HELP:
-			fputs(cmd_plot_usage, c->out);
-			return CLI_OK;
-		case P_POS:
-			if (name) {
-				cli_error(c, "plot: one figure at a time (got '%s' and '%s')", name, val);
-				return CLI_USAGE;
-			}
-			name = val;
-			break;
-		case P_OUT: out = val; break;
-		case P_GAMMA: gamma_s = val; break;
-		case P_DPI:
-			{
-				int dpi;
-				if (parse_int_row(c, &opt_row_dpi, val, &dpi) != 0)
-					return CLI_USAGE;
-				ro.dpi = dpi;
-			}
-			break;
-		case P_TERM: break; /* the default; -o and --window exclude it (commands.c) */
-		case P_COLS:
-			if (parse_int_row(c, &opt_row_cols, val, &ro.term_cols) != 0)
-				return CLI_USAGE;
-			break;
-		case P_ROWS:
-			if (parse_int_row(c, &opt_row_rows, val, &ro.term_rows) != 0)
-				return CLI_USAGE;
-			break;
-		case P_WINDOW: window = 1; break;
-		case P_THEME: theme = val; break;
-		case P_OFMT: ofmt = val; break;
-		case P_SVGTEXT: ro.svg_text = true; break;
-		}
-	}
-	if (r < 0)
-		return CLI_USAGE;
-	if (name == NULL) {
-		cli_error(c, "plot: which figure? give a spec file or a name (see 'focal figures --list')");
-		return CLI_USAGE;
-	}
-	const char *format = NULL;
-	if (ofmt) {
-		/* the names are the extensions: "figure.FMT" picks the backend */
-		char probe[64];
-		snprintf(probe, sizeof probe, "figure.%.40s", ofmt);
-		format = strlen(ofmt) < 40 && !strchr(ofmt, '.') ? fig_format_for_path(probe) : NULL;
-		if (format == NULL) {
-			cli_error(c, "invalid output-format '%s': must be pdf, svg, png, gp, rec or txt", ofmt);
-			return CLI_USAGE;
-		}
-		if (out == NULL) {
-			cli_error(c, "plot: --output-format needs -o FILE");
-			return CLI_USAGE;
-		}
-	} else if (out && (format = fig_format_for_path(out)) == NULL) {
-		cli_error(c, "unknown output format for '%s': use .pdf, .svg, .png, .gp, .rec or .txt, "
-			  "or --output-format", out);
-		return CLI_USAGE;
-	}
-
-	char path[1024], err[SPEC_ERRLEN];
-	static struct spec s;
-	struct dlist gammas = {0};
-	fig_figure *f = NULL;
+	struct plotargs a = {.ofmt = -1};
 	int status = CLI_USAGE;
-	if (resolve_spec(c, name, path, sizeof path) != 0)
-		return CLI_USAGE;
-	if (parse_spec(path, &s, err) != 0) {
-		cli_error(c, "%s", err);
-		return CLI_USAGE;
+	fig_figure *f = NULL;
+	const char *format;
+	static struct spec s;
+	int r = opt_parse(c, "plot", cmd_plot_usage, cmd_plot_opts, argc, argv, &a);
+	if (r != 0) {
+		status = r > 0 ? CLI_OK : CLI_USAGE;
+		goto done;
 	}
-	struct spec_theme th = {0};
-	if (theme) {
-		if (cli_read_theme(c, theme, &th) != 0)
-			return CLI_USAGE;
-		spec_theme_merge(&s.theme, &th);
+	fig_render_opts ro = {.dpi = (int)a.dpi, .term_cols = (int)a.cols, .term_rows = (int)a.rows,
+			      .svg_text = a.svgtext != 0};
+	if (a.name == NULL) {
+		cli_error(c, "plot: which figure? give a spec file or a name (see 'focal figures --list')");
+		goto done;
 	}
-	if (gamma_s) {
-		if (cli_parse_list(c, "gamma", RULE_GAMMA, cli_check_gamma, gamma_s, &gammas) != 0)
-			return CLI_USAGE;
-		if (gammas.n > SPEC_MAX_GAMMAS) {
-			cli_error(c, "invalid gamma list: at most %d values in a figure", SPEC_MAX_GAMMAS);
-			goto done;
-		}
-		spec_override_gammas(&s, gammas.v, (int)gammas.n);
-	}
+	if (plot_format(c, &a, &format) != 0 || plot_spec(c, &a, &s) != 0)
+		goto done;
 	struct cli_progress pr;
+	char err[SPEC_ERRLEN];
 	cli_progress_begin(&pr, 1);
 	const focal_progress fp = {cli_progress_cb, &pr};
 	if (spec_build_p(&s, &f, err, &fp) != 0) {
@@ -357,17 +335,17 @@ int cmd_plot(struct cli *c, int argc, char **argv)
 		goto done;
 	}
 	cli_progress_end(&pr);
-	if (window) {
+	if (a.window) {
 		status = show_window(c, f, &ro);
-	} else if (out) {
-		status = render_file(c, f, &s, out, format, &ro, argc, argv);
+	} else if (a.out) {
+		status = render_file(c, f, &s, a.out, format, &ro, argc, argv);
 	} else {
 		int st = fig_render_stream(f, c->out, "term", &ro);
 		status = st == FIG_OK ? CLI_OK : cli_render_error(c, "standard output", st);
 	}
 done:
 	fig_free(f);
-	dlist_free(&gammas);
+	opt_free(cmd_plot_opts, &a);
 	return status;
 }
 
@@ -447,12 +425,33 @@ static int make_dirs(const char *path)
 	return 0;
 }
 
-enum { F_HELP, F_OUT, F_FORMATS, F_DPI, F_LIST, F_JOBS, F_THEME, F_SVGTEXT };
+struct figargs {
+	const char *outdir, *formats, *theme;
+	double dpi, jobs;
+	int list, svgtext;
+};
 
+static const char *const figure_formats[] = {"pdf", "png", "svg", "gp", NULL};
+
+/* In the order their values are checked. */
 const struct opt cmd_figures_opts[] = {
-	OPT_ANY("help", 0, F_HELP), OPT_ANY("o", 1, F_OUT), OPT_ANY("output", 1, F_OUT),
-	OPT_ANY("formats", 1, F_FORMATS), OPT_ANY("dpi", 1, F_DPI), OPT_ANY("list", 0, F_LIST),
-	OPT_ANY("jobs", 1, F_JOBS), OPT_ANY("theme", 1, F_THEME), OPT_ANY("svg-text", 0, F_SVGTEXT),
+	OPT_ROW_HELP,
+	{.name = "o", .has_arg = 1, .type = OPT_PATH, .target = offsetof(struct figargs, outdir)},
+	{.name = "output", .has_arg = 1, .type = OPT_PATH, .target = offsetof(struct figargs, outdir),
+	 .def = "plots/out", .arg = "DIR"},
+	{.name = "formats", .has_arg = 1, .type = OPT_NAMES, .target = offsetof(struct figargs, formats),
+	 .names = figure_formats, .what = "format", .def = "pdf,png,svg,gp", .arg = "LIST",
+	 .help = "comma list of pdf, svg, png, gp (default pdf,png,svg,gp)"},
+	OPT_ROW_DPI(offsetof(struct figargs, dpi), "PNG resolution in [10, 2400] (default 300)"),
+	OPT_ROW_THEME(offsetof(struct figargs, theme), "restyle every figure by a theme file (see focal plot)"),
+	{.name = "svg-text", .type = OPT_FLAG, .target = offsetof(struct figargs, svgtext),
+	 .help = "SVG with the text as <text> elements, font named"},
+	{.name = "jobs", .has_arg = 1, .type = OPT_INT, .target = offsetof(struct figargs, jobs),
+	 .lo = 1, .hi = 64, .arg = "N", .help = "render N figures at a time in worker processes"},
+	{.name = "list", .type = OPT_FLAG, .target = offsetof(struct figargs, list),
+	 .excludes = "o output formats dpi jobs",
+	 .why = "--list prints the names and captions and renders nothing",
+	 .help = "print the figure names and captions instead (tsv:"},
 	OPT_END};
 
 /* --list: name, caption and the command that reproduces the numbers
@@ -477,123 +476,96 @@ static int list_figures(struct cli *c, const struct spec *specs, size_t n)
 	return st;
 }
 
-int cmd_figures(struct cli *c, int argc, char **argv)
+/* The formats of a checked --formats list, each once, in the order given. */
+static int figure_fmts(const char *list, const char *fmts[4])
 {
-	const char *outdir = "plots/out", *formats_s = "pdf,png,svg,gp";
-	int list = 0, pos = 1, id, r, status = CLI_USAGE, jobs = 0;
-	fig_render_opts ro = {0};
-	struct spec_theme theme = {0};
-	const char *val;
-
-	while ((r = cli_next_opt(c, "figures", argc, argv, cmd_figures_opts, &pos, &id, &val)) > 0) {
-		switch (id) {
-		case F_HELP:
-			fputs(cmd_figures_usage, c->out);
-			return CLI_OK;
-		case F_OUT: outdir = val; break;
-		case F_FORMATS: formats_s = val; break;
-		case F_SVGTEXT: ro.svg_text = true; break;
-		case F_DPI:
-			{
-				int dpi;
-				if (parse_int_row(c, &opt_row_dpi, val, &dpi) != 0)
-					return CLI_USAGE;
-				ro.dpi = dpi;
-			}
-			break;
-		case F_THEME:
-			if (cli_read_theme(c, val, &theme) != 0)
-				return CLI_USAGE;
-			break;
-		case F_LIST: list = 1; break;
-		case F_JOBS:
-			if (parse_int_row(c, &jobs_row, val, &jobs) != 0)
-				return CLI_USAGE;
-			break;
-		}
-	}
-	if (r < 0)
-		return CLI_USAGE;
-
-	const char *fmts[4];
 	int nf = 0;
-	{
-		char buf[128];
-		if (strlen(formats_s) >= sizeof buf) {
-			cli_error(c, "invalid formats '%s': expected a comma list of pdf, png, svg, gp", formats_s);
-			return CLI_USAGE;
-		}
-		strcpy(buf, formats_s);
-		char *save = NULL;
-		for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-			static const char *const known[] = {"pdf", "png", "svg", "gp"};
-			int k = -1;
-			for (int i = 0; i < 4; i++)
-				if (strcmp(t, known[i]) == 0)
-					k = i;
-			if (k < 0) {
-				cli_error(c, "invalid format '%s': must be one of pdf, png, svg, gp", t);
-				return CLI_USAGE;
-			}
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+		for (int i = 0; figure_formats[i]; i++) {
 			int dup = 0;
-			for (int i = 0; i < nf; i++)
-				dup |= fmts[i] == known[k];
-			if (!dup)
-				fmts[nf++] = known[k];
+			for (int j = 0; j < nf; j++)
+				dup |= fmts[j] == figure_formats[i];
+			if (!dup && strlen(figure_formats[i]) == len && strncmp(p, figure_formats[i], len) == 0)
+				fmts[nf++] = figure_formats[i];
 		}
-		if (nf == 0) {
-			cli_error(c, "invalid formats '%s': expected a comma list of pdf, png, svg, gp", formats_s);
-			return CLI_USAGE;
-		}
+		p += len + (p[len] == ',');
 	}
+	return nf;
+}
 
+/* Every spec of the plots directory, parsed before anything is written:
+ * their number (at most 64), or 0 after a message. */
+static size_t load_specs(struct cli *c, struct spec *specs, const struct spec_theme *theme)
+{
 	char dirbuf[CLI_DIRLEN];
 	const char *dir = cli_plots_dir(dirbuf, sizeof dirbuf);
 	size_t n;
 	char **names = list_specs(dir, &n);
-	if (names == NULL || n == 0) {
+	char err[SPEC_ERRLEN], path[1024];
+	if (names == NULL || n == 0)
 		cli_error(c, "no figure specs found in '%s'", dir);
-		free_list(names);
-		return CLI_USAGE;
-	}
-	static struct spec specs[64];
 	if (n > 64)
 		n = 64;
-	char err[SPEC_ERRLEN], path[1024];
-	/* Parse every spec before writing anything. */
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; names && i < n; i++) {
 		if (snprintf(path, sizeof path, "%s/%s.spec", dir, names[i]) >= (int)sizeof path) {
 			cli_error(c, "plots directory name too long: '%s'", dir);
-			goto done;
-		}
-		if (parse_spec(path, &specs[i], err) != 0) {
+			n = 0;
+		} else if (parse_spec(path, &specs[i], err) != 0) {
 			cli_error(c, "%s", err);
-			goto done;
+			n = 0;
+		} else {
+			spec_theme_merge(&specs[i].theme, theme);
 		}
-		spec_theme_merge(&specs[i].theme, &theme);
 	}
-	if (list) {
-		status = list_figures(c, specs, n);
-		goto done;
-	}
+	free_list(names);
+	return names ? n : 0;
+}
+
+/* Create the output directory; -1 after a message. */
+static int output_dir(struct cli *c, const char *outdir)
+{
 	struct stat sd;
 	if (strcmp(outdir, "-") == 0) {
 		cli_error(c, "invalid output directory '-': figures writes files into a directory, "
 			  "not to standard output (see 'focal plot -o -')");
-		goto done;
+		return -1;
 	}
 	errno = 0;
 	if (make_dirs(outdir) != 0 || stat(outdir, &sd) != 0 || !S_ISDIR(sd.st_mode)) {
 		cli_error(c, "cannot create output directory '%s': %s", outdir,
 			  strerror(errno == 0 || errno == EEXIST ? ENOTDIR : errno));
-		goto done;
+		return -1;
 	}
+	return 0;
+}
+
+int cmd_figures(struct cli *c, int argc, char **argv)
+{
+	struct figargs a = {0};
+	int r = opt_parse(c, "figures", cmd_figures_usage, cmd_figures_opts, argc, argv, &a);
+	if (r != 0)
+		return r > 0 ? CLI_OK : CLI_USAGE;
+	fig_render_opts ro = {.dpi = (int)a.dpi, .svg_text = a.svgtext != 0};
+	const char *fmts[4];
+	int nf = figure_fmts(a.formats, fmts), jobs = (int)a.jobs;
+	static struct spec specs[64];
+	struct spec_theme theme = {0};
+	if (a.theme && cli_read_theme(c, a.theme, &theme) != 0)
+		return CLI_USAGE;
+	size_t n = load_specs(c, specs, &theme);
+	if (n == 0)
+		return CLI_USAGE;
+	if (a.list)
+		return list_figures(c, specs, n);
+	if (output_dir(c, a.outdir) != 0)
+		return CLI_USAGE;
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	size_t files = 0;
-	struct figjob fj = {specs, n, outdir, fmts, nf, &ro, cli_command_line(argc, argv)};
-	if (fj.command == NULL && (status = cli_oom(c)))
-		goto done;
+	struct figjob fj = {specs, n, a.outdir, fmts, nf, &ro, cli_command_line(argc, argv)};
+	if (fj.command == NULL)
+		return cli_oom(c);
 	if (jobs == 0) {
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 		jobs = cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus;
@@ -609,18 +581,14 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 	sigaction(SIGINT, &old, NULL);
 	if (st == CLI_INTERRUPTED || (st == CLI_OK && cli_interrupted())) {
 		cli_error(c, "interrupted");
-		status = 130;
-		goto done;
+		return CLI_INTERRUPTED;
 	}
 	if (st != CLI_OK)
-		goto done;
+		return st;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	fprintf(c->out, "focal: wrote %zu figures as %zu files to ", n, files);
-	cli_put_escaped(c->out, outdir);
+	cli_put_escaped(c->out, a.outdir);
 	fprintf(c->out, " in %.2f s\n",
 		(double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
-	status = CLI_OK;
-done:
-	free_list(names);
-	return status;
+	return CLI_OK;
 }

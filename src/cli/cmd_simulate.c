@@ -72,49 +72,124 @@ const char cmd_simulate_usage[] =
 #define MAX_MEMORY_ANCHORS 200000000.0
 #define MAX_CDF_ANCHORS 20000000.0
 
-enum {
-	S_HELP, S_IMAGE, S_BOXES, S_BOXSIZE, S_BOXASPECT, S_BOXFILE, S_COCO, S_COCOIMG,
-	S_POSIOU, S_NEGIOU, S_LOWQ, S_ANCHORS, S_POSFRAC, S_SCORES, S_PRESET, S_STATE,
-	S_PRIOR, S_POSMEAN, S_POSSD, S_POSDIST, S_NEGMEAN, S_NEGSD, S_NEGSLOPE,
-	S_HARDSHARE, S_SEED, S_LOSS, S_GAMMA, S_ALPHA, S_HARD, S_OHEM, S_BATCH,
-	S_THREADS, S_TABLE, S_POINTS, S_BINS, S_FORMAT, S_GHMBINS
-};
-
-const struct opt cmd_simulate_opts[] = {
-	OPT_ANY("help", 0, S_HELP), OPT_ANY("image", 1, S_IMAGE), OPT_ANY("boxes", 1, S_BOXES),
-	OPT_ANY("box-size", 1, S_BOXSIZE), OPT_ANY("box-aspect", 1, S_BOXASPECT),
-	OPT_ANY("boxes-file", 1, S_BOXFILE), OPT_ANY("coco", 1, S_COCO), OPT_ANY("coco-image", 1, S_COCOIMG),
-	OPT_ANY("pos-iou", 1, S_POSIOU), OPT_ANY("neg-iou", 1, S_NEGIOU), OPT_ANY("low-quality", 0, S_LOWQ),
-	OPT_ANY("anchors", 1, S_ANCHORS), OPT_ANY("pos-frac", 1, S_POSFRAC), OPT_ANY("scores", 1, S_SCORES),
-	OPT_ANY("preset", 1, S_PRESET), OPT_ANY("state", 1, S_STATE), OPT_ANY("prior", 1, S_PRIOR),
-	OPT_ANY("pos-mean", 1, S_POSMEAN), OPT_ANY("pos-sd", 1, S_POSSD), OPT_ANY("pos-dist", 1, S_POSDIST),
-	OPT_ANY("neg-mean", 1, S_NEGMEAN), OPT_ANY("neg-sd", 1, S_NEGSD),
-	OPT_ANY("neg-iou-slope", 1, S_NEGSLOPE), OPT_ANY("hard-share", 1, S_HARDSHARE),
-	OPT_ANY("seed", 1, S_SEED), OPT_ANY("loss", 1, S_LOSS), OPT_ANY("gamma", 1, S_GAMMA),
-	OPT_ANY("alpha", 1, S_ALPHA), OPT_ANY("hard", 1, S_HARD), OPT_ANY("ohem-ratio", 1, S_OHEM),
-	OPT_ANY("batch", 1, S_BATCH), OPT_ANY("threads", 1, S_THREADS), OPT_ANY("table", 1, S_TABLE),
-	OPT_ANY("points", 1, S_POINTS), OPT_ANY("bins", 1, S_BINS), OPT_ANY("format", 1, S_FORMAT),
-	OPT_ANY("ghm-bins", 1, S_GHMBINS), OPT_END};
-
 /* An in-memory population (labels, logits, IoUs) is a focal_population:
  * its sources and seed rule live in libfocal (include/focal/pop.h). */
 
 static const char *const state_names[] = {"init", "early", "converged"};
+static const char *const preset_names[] = {"toy-245", "retinanet", NULL};
+static const char *const dist_names[] = {"normal", "logistic", NULL};
+static const char *const table_names[] = {"summary", "cdf", "hist", NULL};
+enum { PRESET_TOY, PRESET_RETINA, TABLE_SUMMARY = 0, TABLE_CDF, TABLE_HIST };
 
 struct simargs {
-	const char *image, *boxfile, *coco, *cocoimg, *scores, *preset, *states;
+	const char *image, *boxsize, *boxfile, *coco, *cocoimg, *scores, *states;
+	int preset, pos_dist, table; /* -1: not given */
 	double nboxes, box_min, box_max, box_aspect;
 	double pos_iou, neg_iou;
 	int low_quality;
 	double anchors, pos_frac;
 	double prior, seed;
-	const char *pos_dist;
 	double pos_mean, pos_sd, neg_mean, neg_sd, neg_slope, hard_share; /* NaN = preset */
-	const char *loss, *gamma, *alpha;
+	const char *loss;
+	struct dlist gamma;
+	double alpha;
 	double hard, ohem_ratio, batch, threads, points, bins, ghm_bins;
-	const char *table;
 	enum cli_format fmt;
 };
+
+/* simulate: where the anchors come from (one source), and the options
+ * that only a source's own population reads. */
+#define SIM_GEOMETRY "image boxes box-size box-aspect boxes-file coco coco-image pos-iou neg-iou low-quality"
+#define SIM_MODEL "state prior pos-mean pos-sd pos-dist neg-mean neg-sd neg-iou-slope hard-share"
+#define SIM_COCO_WHY "--coco gives the ground-truth boxes and the image size"
+#define SIM_T(f) .target = offsetof(struct simargs, f)
+/* A number row of simulate: name, field, [lo, hi], integer, subject. */
+#define SIM_NUM(n, f, l, h, i, w) {.name = (n), .has_arg = 1, .type = (i) ? OPT_INT : OPT_DOUBLE, \
+	SIM_T(f), .lo = (l), .hi = (h), .what = (w)}
+
+/* In the order their values are checked. */
+const struct opt cmd_simulate_opts[] = {
+	OPT_ROW_HELP,
+	{.name = "image", .has_arg = 1, .type = OPT_STRING, SIM_T(image), .excludes = "coco",
+	 .why = SIM_COCO_WHY, .arg = "WxH",
+	 .help = "image size in pixels for the anchor set (default 1333x800)"},
+	{.name = "boxes", .has_arg = 1, .type = OPT_INT, SIM_T(nboxes), .lo = 0, .hi = 10000,
+	 .what = "box count", .excludes = "coco", .why = SIM_COCO_WHY, .arg = "N",
+	 .help = "random ground-truth boxes (default 7)"},
+	{.name = "box-size", .has_arg = 1, .type = OPT_STRING, SIM_T(boxsize), .excludes = "coco",
+	 .why = SIM_COCO_WHY, .arg = "MIN:MAX", .help = "their sqrt(area) range in pixels (default 32:512)"},
+	{.name = "box-aspect", .has_arg = 1, .type = OPT_DOUBLE, SIM_T(box_aspect), .lo = 1, .hi = 100,
+	 .what = "box aspect", .excludes = "coco", .why = SIM_COCO_WHY, .arg = "A",
+	 .help = "their aspect ratios in [1/A, A] (default 3)"},
+	{.name = "boxes-file", .has_arg = 1, .type = OPT_PATH, SIM_T(boxfile),
+	 .excludes = "boxes box-size box-aspect coco coco-image",
+	 .why = "--boxes-file gives the ground-truth boxes", .arg = "FILE",
+	 .help = "boxes from CSV/TSV (columns x1,y1,x2,y2 or x,y,w,h)"},
+	{.name = "coco", .has_arg = 1, .type = OPT_PATH, SIM_T(coco), .needs = "coco-image",
+	 .why = "which image's boxes: --coco-image ID|NAME"},
+	{.name = "coco-image", .has_arg = 1, .type = OPT_STRING, SIM_T(cocoimg), .needs = "coco",
+	 .why = "the COCO annotation file: --coco FILE"},
+	SIM_NUM("pos-iou", pos_iou, 0, 1, 0, "positive IoU threshold"),
+	SIM_NUM("neg-iou", neg_iou, 0, 1, 0, "negative IoU threshold"),
+	{.name = "low-quality", .type = OPT_FLAG, SIM_T(low_quality),
+	 .help = "also make each box's best anchor positive"},
+	{.name = "anchors", .has_arg = 1, .type = OPT_INT, SIM_T(anchors), .lo = 1,
+	 .hi = MAX_STREAM_ANCHORS, .what = "anchor count", .excludes = SIM_GEOMETRY " scores preset",
+	 .why = "--anchors draws N scores from the model, with no image geometry", .arg = "N",
+	 .help = "N anchors drawn from the model, no geometry, streaming"},
+	{.name = "pos-frac", .has_arg = 1, .type = OPT_DOUBLE, SIM_T(pos_frac), .lo = 0, .hi = 1,
+	 .what = "positive share", .needs = "anchors",
+	 .why = "the positive share of the anchors --anchors draws", .arg = "F",
+	 .help = "their positive share (default 1/1001; 1 in 1001)"},
+	{.name = "scores", .has_arg = 1, .type = OPT_PATH, SIM_T(scores),
+	 .excludes = SIM_GEOMETRY " preset pos-frac " SIM_MODEL,
+	 .why = "--scores reads the anchors and their scores from a file", .arg = "FILE",
+	 .help = "real scores: label and logit (or prob) per anchor from"},
+	{.name = "preset", .has_arg = 1, .type = OPT_ENUM, SIM_T(preset), .names = preset_names,
+	 .excludes = SIM_GEOMETRY " pos-frac", .why = "--preset fixes the population", .arg = "NAME",
+	 .help = "toy-245 (245 anchors: 10 positives at p_t = 0.02, 235"},
+	{.name = "state", .has_arg = 1, .type = OPT_STRING, SIM_T(states), .arg = "LIST",
+	 .help = "init, early, converged (default init,converged)"},
+	{.name = "prior", .has_arg = 1, .type = OPT_DOUBLE, SIM_T(prior), .lo = 1e-12, .hi = 1 - 1e-12,
+	 .def = "0.01", .arg = "P", .help = "prior probability of the bias initialisation (0.01)"},
+	SIM_NUM("pos-mean", pos_mean, -1000, 1000, 0, "positive mean"),
+	SIM_NUM("pos-sd", pos_sd, 0, 1000, 0, "positive sd"),
+	{.name = "pos-dist", .has_arg = 1, .type = OPT_ENUM, SIM_T(pos_dist), .names = dist_names,
+	 .what = "positive distribution"},
+	SIM_NUM("neg-mean", neg_mean, -1000, 1000, 0, "negative mean"),
+	SIM_NUM("neg-sd", neg_sd, 0, 1000, 0, "negative sd"),
+	SIM_NUM("neg-iou-slope", neg_slope, -1000, 1000, 0, "negative IoU slope"),
+	SIM_NUM("hard-share", hard_share, 0, 1, 0, "hard share"),
+	OPT_ROW_SEED("seed", offsetof(struct simargs, seed), "random seed (default 1)"),
+	{.name = "loss", .has_arg = 1, .type = OPT_NAMES, SIM_T(loss), .losses = FOCAL_HAS_POP,
+	 .def = "ce,fl,fgl,ohem,sampled", .arg = "LIST",
+	 .help = "ce, fl, fgl, ohem, sampled, ghm (default all but ghm)"},
+	OPT_ROW_GAMMA(offsetof(struct simargs, gamma), "2", "gammas for fl and fgl, in [0, 100] (default 2)"),
+	OPT_ROW_ALPHA(offsetof(struct simargs, alpha),
+		      "alpha in [0, 1] for fl, fgl and the balanced ce row (default:"),
+	{.name = "hard", .has_arg = 1, .type = OPT_DOUBLE, SIM_T(hard), .lo = 1e-12, .hi = 1 - 1e-12,
+	 .what = "hard threshold", .def = "0.5", .arg = "P",
+	 .help = "a negative is hard when p_t < P (default 0.5)"},
+	{.name = "ohem-ratio", .has_arg = 1, .type = OPT_DOUBLE, SIM_T(ohem_ratio), .lo = 1e-6,
+	 .hi = 1e6, .what = "OHEM ratio", .def = "3", .arg = "R",
+	 .help = "OHEM keeps R negatives per positive (default 3)"},
+	{.name = "ghm-bins", .has_arg = 1, .type = OPT_INT, SIM_T(ghm_bins), .lo = 1,
+	 .hi = FOCAL_GHM_MAX_BINS, .what = "GHM bins", .def = CLI_STR(FOCAL_GHM_DEFAULT_BINS),
+	 .arg = "M", .help = "GHM-C's gradient-norm bins in [1, 1000] (default 30)"},
+	{.name = "batch", .has_arg = 1, .type = OPT_INT, SIM_T(batch), .lo = 1, .hi = 1e9,
+	 .what = "batch size", .def = "256", .arg = "B",
+	 .help = "sampled minibatch size, at most 1/4 positives (default 256)"},
+	OPT_ROW_THREADS(offsetof(struct simargs, threads),
+			"worker threads in [1, 256] (default: all cores, at most 64 at"),
+	{.name = "table", .has_arg = 1, .type = OPT_ENUM, SIM_T(table), .names = table_names,
+	 .def = "summary", .arg = "T", .help = "summary (default), cdf (normalised loss CDF), hist"},
+	{.name = "points", .has_arg = 1, .type = OPT_INT, SIM_T(points), .lo = 2, .hi = 100000,
+	 .what = "cdf points", .def = "101", .needs = "table=cdf", .why = "the points of the loss CDF"},
+	{.name = "bins", .has_arg = 1, .type = OPT_INT, SIM_T(bins), .lo = 1, .hi = 100000,
+	 .what = "histogram bins", .def = "20", .needs = "table=hist",
+	 .why = "the bins of the gradient-norm histogram"},
+	OPT_ROW_FORMAT(offsetof(struct simargs, fmt), "table, tsv, csv, json"),
+	OPT_END};
 
 static int parse_image(struct cli *c, const char *s, int *w, int *h)
 {
@@ -221,8 +296,8 @@ static int make_model(struct cli *c, const struct simargs *a, const char *state,
 	if (!isnan(a->neg_sd)) m->neg_sd = a->neg_sd;
 	if (!isnan(a->neg_slope)) m->neg_iou_slope = a->neg_slope;
 	if (!isnan(a->hard_share)) m->hard_share = a->hard_share;
-	if (a->pos_dist)
-		m->pos_dist = strcmp(a->pos_dist, "logistic") == 0;
+	if (a->pos_dist >= 0)
+		m->pos_dist = a->pos_dist == 1;
 	return 0;
 }
 
@@ -342,14 +417,8 @@ static int build_specs(struct cli *c, const struct simargs *a, focal_pop_opts *o
 	int want[FOCAL_NLOSS];
 	if (cli_parse_losses(c, a->loss, FOCAL_HAS_POP, want, NULL, NULL) != 0)
 		return -1;
-	struct dlist gs = {0};
-	if (cli_parse_list(c, "gamma", RULE_GAMMA, cli_check_gamma, a->gamma, &gs) != 0)
-		return -1;
-	double alpha = NAN;
-	if (a->alpha && cli_parse_range(c, "alpha", a->alpha, 0.0, 1.0, 0, &alpha) != 0) {
-		dlist_free(&gs);
-		return -1;
-	}
+	const struct dlist gs = a->gamma;
+	double alpha = a->alpha;
 	/* rows in registry order: a loss with gamma once per gamma; CE twice,
 	 * unweighted and alpha-balanced (--alpha, default 0.25); the rest once */
 	int rc = 0;
@@ -367,7 +436,6 @@ static int build_specs(struct cli *c, const struct simargs *a, focal_pop_opts *o
 			rc |= focal_pop_opts_add(o, d->id, 0.0, NAN);
 		}
 	}
-	dlist_free(&gs);
 	if (rc) {
 		cli_error(c, "too many losses and gammas: at most %d rows of losses", FOCAL_POP_MAX_ROWS);
 		return -1;
@@ -375,83 +443,27 @@ static int build_specs(struct cli *c, const struct simargs *a, focal_pop_opts *o
 	return 0;
 }
 
-static int parse_simargs(struct cli *c, int argc, char **argv, struct simargs *a, int *help)
+/* --box-size MIN:MAX into a->box_min and a->box_max; -1 after a message. */
+static int parse_box_size(struct cli *c, struct simargs *a)
 {
-	int pos = 1, id, r;
-	const char *val;
-	*help = 0;
-	while ((r = cli_next_opt(c, "simulate", argc, argv, cmd_simulate_opts, &pos, &id, &val)) > 0) {
-		int e = 0;
-		switch (id) {
-		case S_HELP: *help = 1; return 0;
-		case S_IMAGE: a->image = val; break;
-		case S_BOXES: e = cli_parse_range(c, "box count", val, 0, 10000, 1, &a->nboxes); break;
-		case S_BOXSIZE: {
-			char buf[64], *colon = strchr(val, ':');
-			if (!colon || strlen(val) >= sizeof buf) {
-				cli_error(c, "invalid box size '%s': expected MIN:MAX in pixels", val);
-				return -1;
-			}
-			memcpy(buf, val, (size_t)(colon - val));
-			buf[colon - val] = '\0';
-			e = cli_parse_range(c, "box size minimum", buf, 1, 100000, 0, &a->box_min) ||
-			    cli_parse_range(c, "box size maximum", colon + 1, 1, 100000, 0, &a->box_max);
-			if (!e && a->box_min > a->box_max) {
-				cli_error(c, "invalid box size '%s': MIN must not exceed MAX", val);
-				return -1;
-			}
-			break;
-		}
-		case S_BOXASPECT: e = cli_parse_range(c, "box aspect", val, 1, 100, 0, &a->box_aspect); break;
-		case S_BOXFILE: a->boxfile = val; break;
-		case S_COCO: a->coco = val; break;
-		case S_COCOIMG: a->cocoimg = val; break;
-		case S_POSIOU: e = cli_parse_range(c, "positive IoU threshold", val, 0, 1, 0, &a->pos_iou); break;
-		case S_NEGIOU: e = cli_parse_range(c, "negative IoU threshold", val, 0, 1, 0, &a->neg_iou); break;
-		case S_LOWQ: a->low_quality = 1; break;
-		case S_ANCHORS: e = cli_parse_range(c, "anchor count", val, 1, MAX_STREAM_ANCHORS, 1, &a->anchors); break;
-		case S_POSFRAC: e = cli_parse_range(c, "positive share", val, 0, 1, 0, &a->pos_frac); break;
-		case S_SCORES: a->scores = val; break;
-		case S_PRESET: a->preset = val; break;
-		case S_STATE: a->states = val; break;
-		case S_PRIOR: e = cli_parse_range(c, "prior", val, 1e-12, 1 - 1e-12, 0, &a->prior); break;
-		case S_POSMEAN: e = cli_parse_range(c, "positive mean", val, -1000, 1000, 0, &a->pos_mean); break;
-		case S_POSSD: e = cli_parse_range(c, "positive sd", val, 0, 1000, 0, &a->pos_sd); break;
-		case S_POSDIST:
-			if (strcmp(val, "normal") && strcmp(val, "logistic")) {
-				cli_error(c, "invalid positive distribution '%s': must be normal or logistic", val);
-				return -1;
-			}
-			a->pos_dist = val;
-			break;
-		case S_NEGMEAN: e = cli_parse_range(c, "negative mean", val, -1000, 1000, 0, &a->neg_mean); break;
-		case S_NEGSD: e = cli_parse_range(c, "negative sd", val, 0, 1000, 0, &a->neg_sd); break;
-		case S_NEGSLOPE: e = cli_parse_range(c, "negative IoU slope", val, -1000, 1000, 0, &a->neg_slope); break;
-		case S_HARDSHARE: e = cli_parse_range(c, "hard share", val, 0, 1, 0, &a->hard_share); break;
-		case S_SEED: e = opt_value(c, &opt_row_seed, val, &a->seed); break;
-		case S_LOSS: a->loss = val; break;
-		case S_GAMMA: a->gamma = val; break;
-		case S_ALPHA: a->alpha = val; break;
-		case S_HARD: e = cli_parse_range(c, "hard threshold", val, 1e-12, 1 - 1e-12, 0, &a->hard); break;
-		case S_OHEM: e = cli_parse_range(c, "OHEM ratio", val, 1e-6, 1e6, 0, &a->ohem_ratio); break;
-		case S_GHMBINS: e = cli_parse_range(c, "GHM bins", val, 1, FOCAL_GHM_MAX_BINS, 1, &a->ghm_bins); break;
-		case S_BATCH: e = cli_parse_range(c, "batch size", val, 1, 1e9, 1, &a->batch); break;
-		case S_THREADS: e = opt_value(c, &opt_row_threads, val, &a->threads); break;
-		case S_TABLE:
-			if (strcmp(val, "summary") && strcmp(val, "cdf") && strcmp(val, "hist")) {
-				cli_error(c, "invalid table '%s': must be summary, cdf or hist", val);
-				return -1;
-			}
-			a->table = val;
-			break;
-		case S_POINTS: e = cli_parse_range(c, "cdf points", val, 2, 100000, 1, &a->points); break;
-		case S_BINS: e = cli_parse_range(c, "histogram bins", val, 1, 100000, 1, &a->bins); break;
-		case S_FORMAT: e = cli_parse_format(c, val, &a->fmt); break;
-		}
-		if (e)
-			return -1;
+	const char *val = a->boxsize;
+	char buf[64], *colon = val ? strchr(val, ':') : NULL;
+	if (val == NULL)
+		return 0;
+	if (!colon || strlen(val) >= sizeof buf) {
+		cli_error(c, "invalid box size '%s': expected MIN:MAX in pixels", val);
+		return -1;
 	}
-	return r < 0 ? -1 : 0;
+	memcpy(buf, val, (size_t)(colon - val));
+	buf[colon - val] = '\0';
+	if (cli_parse_range(c, "box size minimum", buf, 1, 100000, 0, &a->box_min) ||
+	    cli_parse_range(c, "box size maximum", colon + 1, 1, 100000, 0, &a->box_max))
+		return -1;
+	if (a->box_min > a->box_max) {
+		cli_error(c, "invalid box size '%s': MIN must not exceed MAX", val);
+		return -1;
+	}
+	return 0;
 }
 
 /* Which source --preset names (toy-245 or retinanet, whose alpha
@@ -465,25 +477,16 @@ static int check_sources(struct cli *c, struct simargs *a, int *is_toy, int *is_
 		cli_error(c, "invalid IoU thresholds: need 0 < --neg-iou (%g) <= --pos-iou (%g)", a->neg_iou, a->pos_iou);
 		return -1;
 	}
-	*is_toy = *is_retina = 0;
-	if (a->preset) {
-		if (strcmp(a->preset, "toy-245") == 0) {
-			*is_toy = 1;
-		} else if (strcmp(a->preset, "retinanet") == 0) {
-			*is_retina = 1;
-			if (a->alpha == NULL)
-				a->alpha = "0.25";
-		} else {
-			cli_error(c, "invalid preset '%s': must be toy-245 or retinanet", a->preset);
-			return -1;
-		}
-	}
+	*is_toy = a->preset == PRESET_TOY;
+	*is_retina = a->preset == PRESET_RETINA;
+	if (*is_retina && isnan(a->alpha))
+		a->alpha = 0.25;
 	*fixed = *is_toy || a->scores;
 	if (*fixed && a->states) {
 		cli_error(c, "--state applies to model-drawn scores, not to %s", a->scores ? "--scores" : "--preset toy-245");
 		return -1;
 	}
-	if (!strcmp(a->table, "cdf") && a->anchors > MAX_CDF_ANCHORS) {
+	if (a->table == TABLE_CDF && a->anchors > MAX_CDF_ANCHORS) {
 		cli_error(c, "--table cdf keeps every anchor: at most %.0f with --anchors", MAX_CDF_ANCHORS);
 		return -1;
 	}
@@ -576,7 +579,7 @@ static int run_state(struct cli *c, struct simrun *r, int si, const char *state)
 	if (!r->fixed && r->p->n > 0 && a->anchors == 0)
 		st = focal_population_draw_p(r->p, &m, seed, r->fp);
 	/* --anchors with a table or a loss that needs every anchor: materialise */
-	if (a->anchors > 0 && (strcmp(a->table, "summary") != 0 || focal_pop_needs_arrays(r->o))) {
+	if (a->anchors > 0 && (a->table != TABLE_SUMMARY || focal_pop_needs_arrays(r->o))) {
 		/* the anchors the summary streams, held in memory */
 		focal_population_free(r->p);
 		st = focal_population_model_p((size_t)a->anchors, a->pos_frac, &m, seed, r->p, r->fp);
@@ -590,7 +593,7 @@ static int run_state(struct cli *c, struct simrun *r, int si, const char *state)
 	cli_progress_stage(r->pr, 2 * (size_t)si + 1, 2 * (size_t)r->nstates);
 	if (st != FOCAL_OK) {
 		/* stopped while drawing: reported below */
-	} else if (!strcmp(a->table, "summary")) {
+	} else if (a->table == TABLE_SUMMARY) {
 		if (a->anchors > 0 && !focal_pop_needs_arrays(r->o))
 			st = focal_pop_eval_model((size_t)a->anchors, a->pos_frac, &m, seed, r->o, &res);
 		else
@@ -599,7 +602,7 @@ static int run_state(struct cli *c, struct simrun *r, int si, const char *state)
 			bad = add_summary(r->t, state, &res);
 		if (st == FOCAL_OK && res.ninf > r->ninf)
 			r->ninf = res.ninf;
-	} else if (!strcmp(a->table, "cdf")) {
+	} else if (a->table == TABLE_CDF) {
 		bad = add_cdf(r->t, state, r->p, r->o, (size_t)a->points);
 	} else {
 		bad = add_hist(r->t, state, r->p, (size_t)a->bins, r->fp);
@@ -617,26 +620,12 @@ static int run_state(struct cli *c, struct simrun *r, int si, const char *state)
 	return bad ? cli_oom(c) : CLI_OK;
 }
 
-int cmd_simulate(struct cli *c, int argc, char **argv)
+/* A run over checked arguments (a copy: a preset may set its alpha). */
+static int simulate(struct cli *c, struct simargs a)
 {
-	struct simargs a = {
-		.states = NULL, .nboxes = 7, .box_min = 32, .box_max = 512, .box_aspect = 3,
-		.pos_iou = 0.5, .neg_iou = 0.4, .anchors = 0, .pos_frac = 1.0 / 1001.0,
-		.prior = 0.01, .seed = 1, .pos_mean = NAN, .pos_sd = NAN, .neg_mean = NAN,
-		.neg_sd = NAN, .neg_slope = NAN, .hard_share = NAN,
-		.loss = "ce,fl,fgl,ohem,sampled", .gamma = "2", .hard = 0.5, .ohem_ratio = 3,
-		.batch = 256, .threads = 0, .points = 101, .bins = 20, .table = "summary", .ghm_bins = FOCAL_GHM_DEFAULT_BINS};
-	int help;
-	if (parse_simargs(c, argc, argv, &a, &help) != 0)
-		return CLI_USAGE;
-	if (help) {
-		fputs(cmd_simulate_usage, c->out);
-		return CLI_OK;
-	}
 	int is_toy, is_retina, fixed_scores;
 	if (check_sources(c, &a, &is_toy, &is_retina, &fixed_scores) != 0)
 		return CLI_USAGE;
-
 	focal_pop_opts o;
 	focal_pop_opts_default(&o);
 	o.hard_pt = a.hard;
@@ -647,7 +636,6 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 	o.threads = (int)a.threads;
 	if (build_specs(c, &a, &o) != 0)
 		return CLI_USAGE;
-
 	/* the list of states (model sources) or a single fixed population */
 	const char *states[3];
 	int nstates = 0;
@@ -655,7 +643,6 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 		states[nstates++] = is_toy ? "preset" : "file";
 	else if (parse_states(c, &a, is_retina, states, &nstates) != 0)
 		return CLI_USAGE;
-
 	struct cli_progress pr;
 	cli_progress_begin(&pr, 1);
 	const focal_progress fp = {cli_progress_cb, &pr};
@@ -663,22 +650,16 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 	int lst = load_population(c, &a, is_toy, &p, &fp);
 	if (lst != CLI_OK)
 		return lst;
-
+	static const char *const *const cols[] = {sum_cols, cdf_cols, hist_cols};
+	static const size_t ncols[] = {16, 7, 6};
 	struct table t;
-	if (!strcmp(a.table, "summary"))
-		table_init(&t, sum_cols, 16);
-	else if (!strcmp(a.table, "cdf"))
-		table_init(&t, cdf_cols, 7);
-	else
-		table_init(&t, hist_cols, 6);
-
+	table_init(&t, cols[a.table], ncols[a.table]);
 	o.progress = cli_progress_cb;
 	o.progress_ctx = &pr;
 	/* No clear here: the REPL clears the request before each command, so
 	 * a Ctrl-C typed while this one was starting is not lost. */
 	struct sigaction old;
 	cli_sigint_catch(&old);
-
 	struct simrun run = {&a, &o, fixed_scores, nstates, &p, &t, &pr, &fp, 0};
 	int status = CLI_OK;
 	for (int si = 0; si < nstates && status == CLI_OK; si++)
@@ -696,5 +677,24 @@ done:
 	sigaction(SIGINT, &old, NULL);
 	table_free(&t);
 	focal_population_free(&p);
+	return status;
+}
+
+int cmd_simulate(struct cli *c, int argc, char **argv)
+{
+	struct simargs a = {
+		.preset = -1, .pos_dist = -1, .nboxes = 7, .box_min = 32, .box_max = 512,
+		.box_aspect = 3, .pos_iou = 0.5, .neg_iou = 0.4, .pos_frac = 1.0 / 1001.0, .seed = 1,
+		.pos_mean = NAN, .pos_sd = NAN, .neg_mean = NAN, .neg_sd = NAN, .neg_slope = NAN,
+		.hard_share = NAN, .alpha = NAN};
+	int r = opt_parse(c, "simulate", cmd_simulate_usage, cmd_simulate_opts, argc, argv, &a);
+	if (r == 0 && parse_box_size(c, &a) != 0)
+		r = -1;
+	if (r != 0) {
+		opt_free(cmd_simulate_opts, &a);
+		return r > 0 ? CLI_OK : CLI_USAGE;
+	}
+	int status = simulate(c, a);
+	opt_free(cmd_simulate_opts, &a);
 	return status;
 }

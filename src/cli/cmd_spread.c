@@ -25,47 +25,40 @@ const char cmd_spread_usage[] =
 	"Columns: gamma hard easy w_fl_hard w_fl_easy w_fgl_hard w_fgl_easy focus_fl\n"
 	"         focus_fgl spread_diff\n";
 
-enum { P_HELP, P_GAMMA, P_GGRID, P_HARD, P_EASY, P_FORMAT };
+struct spreadargs {
+	struct dlist gamma;
+	const char *grid;
+	double hard, easy;
+	enum cli_format fmt;
+};
 
+/* In the order their values are checked. */
 const struct opt cmd_spread_opts[] = {
-	OPT_ANY("help", 0, P_HELP), OPT_ANY("gamma", 1, P_GAMMA), OPT_ANY("gamma-grid", 1, P_GGRID),
-	OPT_ANY("hard", 1, P_HARD), OPT_ANY("easy", 1, P_EASY), OPT_ANY("format", 1, P_FORMAT), OPT_END};
+	OPT_ROW_HELP,
+	OPT_ROW_FORMAT(offsetof(struct spreadargs, fmt), "table, tsv, csv, json"),
+	OPT_ROW_FOCUS_POINT("hard", offsetof(struct spreadargs, hard), "0.1", NULL),
+	OPT_ROW_FOCUS_POINT("easy", offsetof(struct spreadargs, easy), "0.9", NULL),
+	OPT_ROW_GAMMA(offsetof(struct spreadargs, gamma), NULL,
+		      "gammas in [0, 100] (default: --gamma-grid 0:5:11)"),
+	{.name = "gamma-grid", .has_arg = 1, .type = OPT_STRING,
+	 .target = offsetof(struct spreadargs, grid), .excludes = "gamma",
+	 .why = "gammas come from --gamma or --gamma-grid", .arg = "S:E:N",
+	 .help = "N gammas from S to E"},
+	OPT_END};
 
 int cmd_spread(struct cli *c, int argc, char **argv)
 {
-	const char *gamma_s = NULL, *grid_s = NULL;
-	double hard = 0.1, easy = 0.9;
-	enum cli_format fmt = FMT_DEFAULT;
-	int pos = 1, id, r;
-	const char *val;
-	while ((r = cli_next_opt(c, "spread", argc, argv, cmd_spread_opts, &pos, &id, &val)) > 0) {
-		switch (id) {
-		case P_HELP:
-			fputs(cmd_spread_usage, c->out);
-			return CLI_OK;
-		case P_GAMMA: gamma_s = val; break;
-		case P_GGRID: grid_s = val; break;
-		case P_HARD:
-			if (cli_parse_range(c, "hard point", val, 1e-300, 1 - 1e-16, 0, &hard))
-				return CLI_USAGE;
-			break;
-		case P_EASY:
-			if (cli_parse_range(c, "easy point", val, 1e-300, 1 - 1e-16, 0, &easy))
-				return CLI_USAGE;
-			break;
-		case P_FORMAT:
-			if (cli_parse_format(c, val, &fmt))
-				return CLI_USAGE;
-			break;
-		}
+	struct spreadargs a = {.fmt = FMT_DEFAULT};
+	int r = opt_parse(c, "spread", cmd_spread_usage, cmd_spread_opts, argc, argv, &a);
+	if (r != 0) {
+		opt_free(cmd_spread_opts, &a);
+		return r > 0 ? CLI_OK : CLI_USAGE;
 	}
-	if (r < 0)
-		return CLI_USAGE;
-	struct dlist gs = {0};
-	int rc = gamma_s ? cli_parse_list(c, "gamma", RULE_GAMMA, cli_check_gamma, gamma_s, &gs)
-			 : cli_parse_grid(c, "gamma", RULE_GAMMA, cli_check_gamma,
-					  grid_s ? grid_s : "0:5:11", 0, &gs);
-	if (rc != 0)
+	struct dlist gs = a.gamma;
+	double hard = a.hard, easy = a.easy;
+	enum cli_format fmt = a.fmt;
+	if (gs.n == 0 && cli_parse_grid(c, "gamma", RULE_GAMMA, cli_check_gamma,
+					a.grid ? a.grid : "0:5:11", 0, &gs) != 0)
 		return CLI_USAGE;
 	static const char *const cols[] = {"gamma", "hard", "easy", "w_fl_hard", "w_fl_easy",
 					   "w_fgl_hard", "w_fgl_easy", "focus_fl", "focus_fgl",
@@ -77,7 +70,8 @@ int cmd_spread(struct cli *c, int argc, char **argv)
 	focal_point_from_p(hard, &ph);
 	focal_point_from_p(easy, &pe);
 	int status = CLI_USAGE;
-	for (size_t i = 0; i < gs.n; i++) {
+	int trc = 0;
+	for (size_t i = 0; trc == 0 && i < gs.n; i++) {
 		double g = gs.v[i];
 		double sfl = focal_focusing_ratio(FOCAL_FL, g, hard, easy);
 		double sfgl = focal_focusing_ratio(FOCAL_FGL, g, hard, easy);
@@ -85,14 +79,9 @@ int cmd_spread(struct cli *c, int argc, char **argv)
 				       NUM(focal_weight_fl(&ph, g)), NUM(focal_weight_fl(&pe, g)),
 				       NUM(focal_weight_fgl(&ph, g)), NUM(focal_weight_fgl(&pe, g)),
 				       NUM(sfl), NUM(sfgl), NUM(log10(sfl) - log10(sfgl))};
-		int trc = table_add(&t, row);
-		if (trc != 0) {
-			status = table_error(c, trc);
-			goto out;
-		}
+		trc = table_add(&t, row);
 	}
-	status = table_write(c, &t, fmt) == 0 ? CLI_OK : CLI_USAGE;
-out:
+	status = table_finish(c, &t, trc, fmt);
 	table_free(&t);
 	dlist_free(&gs);
 	return status;

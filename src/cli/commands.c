@@ -8,46 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- options that do not go together (struct cli_excl) ---- */
-
-/* simulate: where the anchors come from (one source), and the options
- * that only a source's own population reads. */
-#define SIM_GEOMETRY "image boxes box-size box-aspect boxes-file coco coco-image pos-iou neg-iou low-quality"
-#define SIM_MODEL "state prior pos-mean pos-sd pos-dist neg-mean neg-sd neg-iou-slope hard-share"
-static const struct cli_excl simulate_excl[] = {
-	{"anchors", SIM_GEOMETRY " scores preset", 0,
-	 "--anchors draws N scores from the model, with no image geometry"},
-	{"scores", SIM_GEOMETRY " preset pos-frac " SIM_MODEL, 0,
-	 "--scores reads the anchors and their scores from a file"},
-	{"preset", SIM_GEOMETRY " pos-frac", 0, "--preset fixes the population"},
-	{"boxes-file", "boxes box-size box-aspect coco coco-image", 0,
-	 "--boxes-file gives the ground-truth boxes"},
-	{"coco", "image boxes box-size box-aspect", 0,
-	 "--coco gives the ground-truth boxes and the image size"},
-	{"coco", "coco-image", 1, "which image's boxes: --coco-image ID|NAME"},
-	{"coco-image", "coco", 1, "the COCO annotation file: --coco FILE"},
-	{"pos-frac", "anchors", 1, "the positive share of the anchors --anchors draws"},
-	{"points", "table=cdf", 1, "the points of the loss CDF"},
-	{"bins", "table=hist", 1, "the bins of the gradient-norm histogram"},
-	{NULL, NULL, 0, NULL}};
-
-static const struct cli_excl spread_excl[] = {
-	{"gamma", "gamma-grid", 0, "gammas come from --gamma or --gamma-grid"},
-	{NULL, NULL, 0, NULL}};
-
-
-#define PLOT_WHY "a figure goes to one of -o FILE, --term and --window"
-static const struct cli_excl plot_excl[] = {
-	{"o", "output term window", 0, PLOT_WHY},
-	{"output", "term window", 0, PLOT_WHY},
-	{"term", "window", 0, PLOT_WHY},
-	{NULL, NULL, 0, NULL}};
-
-static const struct cli_excl figures_excl[] = {
-	{"list", "o output formats dpi jobs", 0,
-	 "--list prints the names and captions and renders nothing"},
-	{NULL, NULL, 0, NULL}};
-
 /* ---- the compact column sets of the table format (struct cmd.compact) ----
  * What fits a terminal of 120 columns and answers the command's question;
  * --columns or a machine format shows the rest. */
@@ -61,17 +21,17 @@ static const struct cli_excl figures_excl[] = {
 	"seed ap val_ap final_loss diverged_step val_ap_mean chosen bin p_mean freq_mean"
 
 const struct cmd cli_commands[] = {
-	{"eval", cmd_eval, "losses, derivatives, weights and the residual at points", cmd_eval_usage, cmd_eval_opts, NULL, EVAL_COMPACT},
-	{"integrate", cmd_integrate, "the effective FGL loss E_gamma(p), analytic and numeric", cmd_integrate_usage, cmd_integrate_opts, NULL, INTEGRATE_COMPACT},
-	{"compare", cmd_compare, "FL against FGL side by side over a grid", cmd_compare_usage, cmd_compare_opts, NULL, COMPARE_COMPACT},
-	{"check", cmd_check, "run the mathematical identities; exit 1 if one fails", cmd_check_usage, cmd_check_opts, NULL, NULL},
-	{"simulate", cmd_simulate, "populations of anchors: who carries the loss and the gradient", cmd_simulate_usage, cmd_simulate_opts, simulate_excl, SIMULATE_COMPACT},
-	{"spread", cmd_spread, "focusing ratio and spread differential as functions of gamma", cmd_spread_usage, cmd_spread_opts, spread_excl, SPREAD_COMPACT},
-	{"train", cmd_train, "train with each loss over many seeds: AP with confidence intervals", cmd_train_usage, cmd_train_opts, NULL, TRAIN_COMPACT},
-	{"runs", cmd_runs, "focal train's statistics over per-run logs (focal's, Detectron2, mmdetection)", cmd_runs_usage, cmd_runs_opts, NULL, TRAIN_COMPACT},
-	{"plot", cmd_plot, "render one figure from a spec in plots/", cmd_plot_usage, cmd_plot_opts, plot_excl, NULL},
-	{"figures", cmd_figures, "render the whole figure set", cmd_figures_usage, cmd_figures_opts, figures_excl, NULL},
-	{"repl", cmd_repl, "interactive session with live plots (plain 'focal' on a terminal)", cmd_repl_usage, cmd_repl_opts, NULL, NULL},
+	{"eval", cmd_eval, "losses, derivatives, weights and the residual at points", cmd_eval_usage, cmd_eval_opts, EVAL_COMPACT},
+	{"integrate", cmd_integrate, "the effective FGL loss E_gamma(p), analytic and numeric", cmd_integrate_usage, cmd_integrate_opts, INTEGRATE_COMPACT},
+	{"compare", cmd_compare, "FL against FGL side by side over a grid", cmd_compare_usage, cmd_compare_opts, COMPARE_COMPACT},
+	{"check", cmd_check, "run the mathematical identities; exit 1 if one fails", cmd_check_usage, cmd_check_opts, NULL},
+	{"simulate", cmd_simulate, "populations of anchors: who carries the loss and the gradient", cmd_simulate_usage, cmd_simulate_opts, SIMULATE_COMPACT},
+	{"spread", cmd_spread, "focusing ratio and spread differential as functions of gamma", cmd_spread_usage, cmd_spread_opts, SPREAD_COMPACT},
+	{"train", cmd_train, "train with each loss over many seeds: AP with confidence intervals", cmd_train_usage, cmd_train_opts, TRAIN_COMPACT},
+	{"runs", cmd_runs, "focal train's statistics over per-run logs (focal's, Detectron2, mmdetection)", cmd_runs_usage, cmd_runs_opts, TRAIN_COMPACT},
+	{"plot", cmd_plot, "render one figure from a spec in plots/", cmd_plot_usage, cmd_plot_opts, NULL},
+	{"figures", cmd_figures, "render the whole figure set", cmd_figures_usage, cmd_figures_opts, NULL},
+	{"repl", cmd_repl, "interactive session with live plots (plain 'focal' on a terminal)", cmd_repl_usage, cmd_repl_opts, NULL},
 };
 const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];
 
@@ -145,21 +105,23 @@ static int given(const struct cmd *cmd, char **argv, const int *seen, size_t n,
 	return strlen(val) == vl && strncmp(val, eq + 1, vl) == 0 ? j : 0;
 }
 
-static int check_rule(struct cli *c, const struct cmd *cmd, char **argv,
-		      const struct cli_excl *r, const int *seen, size_t n)
+/* One rule of row o: the options of list (its excludes, or with needs
+ * set its needs) against o; -1 after a message when it is broken. */
+static int check_rule(struct cli *c, const struct cmd *cmd, char **argv, const struct opt *o,
+		      const char *list, int needs, const int *seen, size_t n)
 {
-	int i = seen_at(cmd, seen, n, r->one, strlen(r->one)), any = 0;
+	int i = seen_at(cmd, seen, n, o->name, strlen(o->name)), any = 0;
 	if (i == 0)
 		return 0;
 	char alts[256] = "";
 	size_t used = 0;
-	for (const char *w = r->others; *w;) {
+	for (const char *w = list; *w;) {
 		size_t len = strcspn(w, " ");
 		int j = given(cmd, argv, seen, n, w, len);
-		if (j && !r->needs) {
+		if (j && !needs) {
 			int a = i < j ? i : j, b = i < j ? j : i;
 			cli_error(c, "%s: %.*s and %.*s cannot be used together (%s)", cmd->name,
-				  opt_width(argv[a]), argv[a], opt_width(argv[b]), argv[b], r->why);
+				  opt_width(argv[a]), argv[a], opt_width(argv[b]), argv[b], o->why);
 			return -1;
 		}
 		any |= j != 0;
@@ -167,35 +129,34 @@ static int check_rule(struct cli *c, const struct cmd *cmd, char **argv,
 		const char *eq = memchr(w, '=', len);
 		size_t nl = eq ? (size_t)(eq - w) : len;
 		if (used < sizeof alts)
-			used += (size_t)snprintf(alts + used, sizeof alts - used, "%s--%.*s%s%.*s",
-						 used ? " or " : "", (int)nl, w, eq ? " " : "",
+			used += (size_t)snprintf(alts + used, sizeof alts - used, "%s%s%.*s%s%.*s",
+						 used ? " or " : "", nl == 1 ? "-" : "--", (int)nl, w,
+						 eq ? " " : "",
 						 eq ? (int)(len - nl - 1) : 0, eq ? eq + 1 : "");
 		w += len + (w[len] == ' ');
 	}
-	if (r->needs && !any) {
+	if (needs && !any) {
 		cli_error(c, "%s: %.*s needs %s (%s)", cmd->name, opt_width(argv[i]), argv[i],
-			  alts, r->why);
+			  alts, o->why);
 		return -1;
 	}
 	return 0;
 }
 
-/* The rules of the rows (excludes, needs), then those of cmd->excl: 1
- * after a message when one is broken. */
+/* The rules of the rows, every excludes before any needs (two options
+ * that cannot go together say so before one misses its partner): 1 after
+ * a message when one is broken. */
 static int check_rules(struct cli *c, const struct cmd *cmd, char **argv, const int *seen,
 		       size_t n)
 {
-	for (size_t k = 0; k < n; k++) {
-		const struct opt *o = &cmd->opts[k];
-		struct cli_excl ex = {o->name, o->excludes, 0, o->why};
-		struct cli_excl nd = {o->name, o->needs, 1, o->why};
-		if ((o->excludes && check_rule(c, cmd, argv, &ex, seen, n) != 0) ||
-		    (o->needs && check_rule(c, cmd, argv, &nd, seen, n) != 0))
-			return 1;
+	for (int needs = 0; needs <= 1; needs++) {
+		for (size_t k = 0; k < n; k++) {
+			const struct opt *o = &cmd->opts[k];
+			const char *list = needs ? o->needs : o->excludes;
+			if (list && check_rule(c, cmd, argv, o, list, needs, seen, n) != 0)
+				return 1;
+		}
 	}
-	for (const struct cli_excl *r = cmd->excl; r && r->one; r++)
-		if (check_rule(c, cmd, argv, r, seen, n) != 0)
-			return 1;
 	return 0;
 }
 

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "focal/registry.h"
+
 const char *const opt_y_names[] = {"0", "1", NULL};
 const char *const opt_format_names[] = {"table", "tsv", "csv", "json", NULL};
 
@@ -73,19 +75,18 @@ void opt_rule(const struct opt *o, char *buf, size_t cap)
 				 o->lo_open ? '(' : '[', lo, hi, o->hi_open ? ')' : ']');
 		return;
 	}
-	if (o->names == NULL) {
+	const char *names[OPT_MAX_NAMES];
+	size_t n = opt_names(o, names, OPT_MAX_NAMES);
+	if (n == 0) {
 		snprintf(buf, cap, "must be a value");
 		return;
 	}
 	/* one word of a few: "A, B or C"; a list or a format: "one of A, B, C" */
 	int alt = o->type == OPT_ENUM;
-	size_t n = 0, used = 0;
-	while (o->names[n])
-		n++;
-	used = (size_t)snprintf(buf, cap, "must be %s", alt ? "" : "one of ");
+	size_t used = (size_t)snprintf(buf, cap, "must be %s", alt ? "" : "one of ");
 	for (size_t i = 0; i < n && used < cap; i++)
 		used += (size_t)snprintf(buf + used, cap - used, "%s%s",
-					 i == 0 ? "" : alt && i + 1 == n ? " or " : ", ", o->names[i]);
+					 i == 0 ? "" : alt && i + 1 == n ? " or " : ", ", names[i]);
 }
 
 /* cli_parse_list's check has no context: the row being checked lives
@@ -97,12 +98,25 @@ static int list_item_ok(double v)
 	return in_range(list_row, v);
 }
 
+size_t opt_names(const struct opt *o, const char **out, size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = 0; o->names && o->names[i] && n + 1 < cap; i++)
+		out[n++] = o->names[i];
+	for (size_t i = 0; o->losses && i < focal_loss_count() && n + 1 < cap; i++)
+		if (focal_loss_fits(focal_loss_at(i), o->losses))
+			out[n++] = focal_loss_at(i)->name;
+	if (cap > 0)
+		out[n] = NULL;
+	return n;
+}
+
 static int names_value(struct cli *c, const struct opt *o, const char *s)
 {
-	int n = 0, want[64];
-	while (o->names[n] && n < 64)
-		n++;
-	return cli_parse_names(c, what_of(o), s, o->names, n, want);
+	const char *names[OPT_MAX_NAMES];
+	int want[OPT_MAX_NAMES];
+	size_t n = opt_names(o, names, OPT_MAX_NAMES);
+	return cli_parse_names(c, what_of(o), s, names, (int)n, want);
 }
 
 static int enum_value(struct cli *c, const struct opt *o, const char *s, int *dst)
@@ -178,6 +192,30 @@ int opt_value(struct cli *c, const struct opt *o, const char *s, void *dst)
 	return 0;
 }
 
+static int is_flag(const struct opt *o)
+{
+	return o->type == OPT_FLAG || o->type == OPT_NOFLAG;
+}
+
+/* Do rows a and b set the same value (two names of one option, or a flag
+ * and its --no- form)? */
+static int same_slot(const struct opt *a, const struct opt *b)
+{
+	if (a->target != b->target || a->type == OPT_RAW || a->type == OPT_HELP ||
+	    b->type == OPT_RAW || b->type == OPT_HELP)
+		return 0;
+	return a->type == b->type || (is_flag(a) && is_flag(b));
+}
+
+/* Did another row of row k's value get given? */
+static int slot_given(const struct opt *rows, size_t n, const int *given, size_t k)
+{
+	for (size_t j = 0; j < n; j++)
+		if (j != k && given[j] && same_slot(&rows[j], &rows[k]))
+			return 1;
+	return 0;
+}
+
 /* One more value of a repeatable row. */
 static int strings_add(struct cli *c, const struct opt *o, const char *val, void *args)
 {
@@ -212,8 +250,18 @@ int opt_parse(struct cli *c, const char *cmd, const char *usage, const struct op
 			fputs(usage, c->out);
 			return 1;
 		}
-		given[row - rows] = 1;
-		raw[row - rows] = val;
+		size_t k = (size_t)(row - rows);
+		/* a positional row with a why takes one word (plot's figure) */
+		if (row->name[0] == '\0' && row->why && given[k]) {
+			cli_error(c, "%s: %s (got '%s' and '%s')", cmd, row->why, raw[k], val);
+			return -1;
+		}
+		/* rows of one value (-o and --output): the last one given */
+		for (size_t j = 0; j < n; j++)
+			if (j != k && same_slot(&rows[j], row))
+				given[j] = 0;
+		given[k] = 1;
+		raw[k] = val;
 		if (row->type == OPT_STRINGS && strings_add(c, row, val, args) != 0)
 			return -1;
 	}
@@ -222,17 +270,25 @@ int opt_parse(struct cli *c, const char *cmd, const char *usage, const struct op
 	/* the last value given, else the default, in row order */
 	for (size_t k = 0; k < n; k++) {
 		const struct opt *o = &rows[k];
+		if (!given[k] && slot_given(rows, n, given, k))
+			continue; /* its other name gave the value */
 		const char *s = given[k] ? raw[k] : o->def;
-		int flag = o->type == OPT_FLAG || o->type == OPT_NOFLAG;
+		int flag = is_flag(o);
 		if (flag && given[k])
 			*(int *)(void *)((char *)args + o->target) = o->type == OPT_FLAG;
 		if (o->type == OPT_RAW || o->type == OPT_HELP || o->type == OPT_STRINGS || flag ||
 		    s == NULL)
 			continue;
-		if (opt_value(c, o, s, (char *)args + o->target) != 0)
+		if (opt_value(c, o, s, (char *)args + o->target) != 0) {
+			opt_free(rows, args); /* the lists checked so far */
 			return -1;
+		}
 		if (o->text && given[k])
 			*(const char **)(void *)((char *)args + o->text - 1) = s;
+	}
+	if (c->parse_only) {
+		opt_free(rows, args);
+		return 1;
 	}
 	return 0;
 }
@@ -281,13 +337,6 @@ int cli_excludes(const struct cmd *cmd, const char *a, const char *b)
 			continue;
 		if ((strcmp(o->name, a) == 0 && listed(o->excludes, b)) ||
 		    (strcmp(o->name, b) == 0 && listed(o->excludes, a)))
-			return 1;
-	}
-	for (const struct cli_excl *r = cmd->excl; r && r->one; r++) {
-		if (r->needs)
-			continue;
-		if ((strcmp(r->one, a) == 0 && listed(r->others, b)) ||
-		    (strcmp(r->one, b) == 0 && listed(r->others, a)))
 			return 1;
 	}
 	return 0;

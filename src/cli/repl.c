@@ -211,7 +211,8 @@ int repl_run(struct repl_session *s, const struct cmd *cmd, int argc, char **arg
 	char *msg = NULL;
 	size_t msglen = 0;
 	FILE *mem = open_memstream(&msg, &msglen);
-	struct cli cc = {s->c->out, mem ? mem : s->c->err, s->c->out_is_tty, NULL, s->c->out_name};
+	struct cli cc = {s->c->out, mem ? mem : s->c->err, s->c->out_is_tty, NULL, s->c->out_name,
+				 s->c->parse_only};
 	cli_interrupt_clear();
 	running = 1;
 	int st = cli_run(&cc, cmd, n, v);

@@ -9,32 +9,19 @@
 #include <string.h>
 
 /*
- * Values of untyped options (OPT_ANY rows) that take a word from a fixed
- * set; a typed row's names are offered from the row itself.  The commands
- * check these themselves and this table only offers them, so a value
- * renamed in such a command must be renamed here (tests/repl/tmux.sh
- * completes several).
+ * Values of string rows (OPT_STRING) that take words from a fixed set the
+ * command checks itself (simulate's --state list, whose messages are its
+ * own); a row with names (OPT_ENUM, OPT_NAMES, the registry's losses) and
+ * a file row (OPT_PATH) are completed from the row itself.
  */
 static const struct {
 	const char *cmd;   /* NULL: any command with this option */
 	const char *opt;
 	const char *values;
 	int list;          /* a comma list: complete after the last comma */
-	unsigned losses;   /* nonzero: values are the loss registry's rows with
-			      one of these flags (focal/registry.h) */
 } option_values[] = {
-	{"simulate", "loss", NULL, 1, FOCAL_HAS_POP},
-	{NULL, "format", "table tsv csv json", 0, 0},
-	{"simulate", "preset", "toy-245 retinanet", 0, 0},
-	{"simulate", "table", "summary cdf hist", 0, 0},
-	{"simulate", "state", "init early converged", 1, 0},
-	{"simulate", "pos-dist", "normal logistic", 0, 0},
-	{NULL, "y", "0 1", 0, 0},
-	{"figures", "formats", "pdf png svg gp", 1, 0},
+	{"simulate", "state", "init early converged", 1},
 };
-
-/* Options whose value is a file name: the editor completes those. */
-static const char *const file_options[] = {"o", "output", "scores", "boxes-file", "coco", NULL};
 
 void repl_completion_free(struct repl_completion *cm)
 {
@@ -194,6 +181,17 @@ static const struct opt *option_of(const struct cmd *cmd, const char *word)
 	return NULL;
 }
 
+/* The names row o offers, each followed by a space, into vals: how many. */
+static size_t row_words(const struct opt *o, char *vals, size_t cap)
+{
+	const char *names[OPT_MAX_NAMES];
+	size_t n = opt_names(o, names, OPT_MAX_NAMES), used = 0;
+	vals[0] = '\0';
+	for (size_t k = 0; k < n && used < cap; k++)
+		used += (size_t)snprintf(vals + used, cap - used, "%s ", names[k]);
+	return n;
+}
+
 /* Values for the option opt of cmd; files = 1 for a file name. */
 static int offer_option_values(struct repl_completion *cm, const char *text,
 			       const struct cmd *cmd, const struct opt *opt)
@@ -202,32 +200,15 @@ static int offer_option_values(struct repl_completion *cm, const char *text,
 		cm->files = 1;
 		return 0;
 	}
-	if (opt->names) {
-		char vals[256] = "";
-		for (size_t k = 0; opt->names[k]; k++) {
-			strncat(vals, opt->names[k], sizeof vals - strlen(vals) - 2);
-			strcat(vals, " ");
-		}
+	char vals[256];
+	if (row_words(opt, vals, sizeof vals) > 0)
 		return offer_values(cm, text, vals, opt->type == OPT_NAMES);
-	}
-	for (size_t i = 0; file_options[i]; i++) {
-		if (strcmp(opt->name, file_options[i]) == 0) {
-			cm->files = 1;
-			return 0;
-		}
-	}
 	for (size_t i = 0; i < sizeof option_values / sizeof option_values[0]; i++) {
 		if (strcmp(option_values[i].opt, opt->name) != 0)
 			continue;
 		if (option_values[i].cmd && strcmp(option_values[i].cmd, cmd->name) != 0)
 			continue;
-		char names[256];
-		const char *v = option_values[i].values;
-		if (option_values[i].losses) {
-			focal_loss_names(option_values[i].losses, " ", " ", names, sizeof names);
-			v = names;
-		}
-		return offer_values(cm, text, v, option_values[i].list);
+		return offer_values(cm, text, option_values[i].values, option_values[i].list);
 	}
 	return 0;
 }
@@ -260,15 +241,10 @@ static int complete_words(const struct repl_session *s, int argc, char **argv, i
 			size_t n = strcspn(w, "=");
 			for (size_t i = 0; i < repl_nparams; i++) {
 				const struct repl_param *p = &repl_params[i];
-				const char *const *values = p->row->names;
-				if (strlen(p->row->name) == n && strncmp(p->row->name, w, n) == 0 && values) {
-					char vals[256] = "";
-					for (size_t k = 0; values[k]; k++) {
-						strncat(vals, values[k], sizeof vals - strlen(vals) - 2);
-						strcat(vals, " ");
-					}
+				char vals[256];
+				if (strlen(p->row->name) == n && strncmp(p->row->name, w, n) == 0 &&
+				    row_words(p->row, vals, sizeof vals) > 0)
 					return offer_values(cm, text, vals, p->row->type == OPT_NAMES);
-				}
 			}
 			return 0;
 		}
@@ -279,8 +255,8 @@ static int complete_words(const struct repl_session *s, int argc, char **argv, i
 			pn += 2;
 		for (size_t i = 0; i < repl_nparams; i++) {
 			const struct repl_param *p = &repl_params[i];
-			const char *const *values = p->row->names;
-			if (strcmp(p->row->name, pn) != 0 || values == NULL)
+			const char *values[OPT_MAX_NAMES];
+			if (strcmp(p->row->name, pn) != 0 || opt_names(p->row, values, OPT_MAX_NAMES) == 0)
 				continue;
 			for (size_t k = 0; values[k]; k++) {
 				int r = p->row->type == OPT_NAMES

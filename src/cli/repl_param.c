@@ -47,26 +47,48 @@ static const char *option_word(const char *a, size_t *len, int *eq)
 	return opt;
 }
 
-/*
- * Do the words v[0..n) give --name (or --name=...)?  Values of options are skipped, so '--image --gamma' is
- * not a --gamma.
- */
-int repl_gives_in(const struct cmd *cmd, char *const *v, int n, const char *name)
+typedef int option_test(const struct cmd *cmd, const char *opt, size_t len,
+			const struct opt *o, const char *name);
+
+/* Is some option word of v[0..n) one that hit() takes (with its row, or
+ * NULL for an option cmd lacks)?  Values of options are skipped, so
+ * '--image --gamma' is not a --gamma. */
+static int any_option(const struct cmd *cmd, char *const *v, int n, const char *name,
+		      option_test *hit)
 {
-	size_t nl = strlen(name);
 	for (int i = 0; i < n; i++) {
 		size_t len;
 		int eq;
 		const char *opt = option_word(v[i], &len, &eq);
 		if (opt == NULL)
 			continue;
-		if (len == nl && strncmp(opt, name, nl) == 0)
-			return 1;
 		const struct opt *o = repl_find_opt(cmd->opts, opt, len);
+		if (hit(cmd, opt, len, o, name))
+			return 1;
 		if (o && o->has_arg && !eq)
 			i++;
 	}
 	return 0;
+}
+
+static int is_named(const struct cmd *cmd, const char *opt, size_t len, const struct opt *o,
+		    const char *name)
+{
+	(void)cmd, (void)o;
+	return strlen(name) == len && strncmp(opt, name, len) == 0;
+}
+
+static int excludes_named(const struct cmd *cmd, const char *opt, size_t len,
+			  const struct opt *o, const char *name)
+{
+	(void)opt, (void)len;
+	return o && cli_excludes(cmd, name, o->name);
+}
+
+/* Do the words v[0..n) give --name (or --name=...)? */
+int repl_gives_in(const struct cmd *cmd, char *const *v, int n, const char *name)
+{
+	return any_option(cmd, v, n, name, is_named);
 }
 
 /* Does the command line argv (argv[0] the command) give --name? */
@@ -77,33 +99,16 @@ int repl_gives(const struct cmd *cmd, int argc, char **argv, const char *name)
 
 int repl_gives_excluded(const struct cmd *cmd, char *const *v, int n, const char *name)
 {
-	for (int i = 0; i < n; i++) {
-		size_t len;
-		int eq;
-		const char *opt = option_word(v[i], &len, &eq);
-		if (opt == NULL)
-			continue;
-		const struct opt *o = repl_find_opt(cmd->opts, opt, len);
-		if (o && cli_excludes(cmd, name, o->name))
-			return 1;
-		if (o && o->has_arg && !eq)
-			i++;
-	}
-	return 0;
+	return any_option(cmd, v, n, name, excludes_named);
 }
 
 /* ---- parameters -------------------------------------------------------------- */
-
-/* The union of eval's and simulate's losses; each command checks its own
- * (the error then says which). */
-static const char *const loss_names[] = {"ce", "fl", "fgl", "flstar", "ohem", "sampled",
-					 "custom", "custom@grad", "ghm", NULL};
 
 static const struct opt row_gamma = OPT_ROW_GAMMA(0, NULL, NULL);
 static const struct opt row_alpha = OPT_ROW_ALPHA(0, NULL);
 static const struct opt row_beta = OPT_ROW_BETA(0, NULL);
 static const struct opt row_loss = {.name = "loss", .has_arg = 1, .type = OPT_NAMES,
-				    .names = loss_names, .arg = "LIST"};
+				    .losses = REPL_LOSSES, .arg = "LIST"};
 static const struct opt row_format = OPT_ROW_FORMAT(0, NULL);
 static const struct opt row_y = OPT_ROW_Y(0, NULL);
 
@@ -217,7 +222,8 @@ int repl_set(struct repl_session *s, int argc, char **argv)
 		char *msg = NULL;
 		size_t len = 0;
 		FILE *mem = open_memstream(&msg, &len);
-		struct cli cc = {s->c->out, mem ? mem : s->c->err, s->c->out_is_tty, NULL, s->c->out_name};
+		struct cli cc = {s->c->out, mem ? mem : s->c->err, s->c->out_is_tty, NULL, s->c->out_name,
+				 s->c->parse_only};
 		int bad = repl_param_check(&cc, (size_t)idx[k], val[k]) != 0;
 		if (mem) {
 			fclose(mem);

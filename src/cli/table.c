@@ -45,6 +45,13 @@ int table_error(struct cli *c, int rc)
 	return cli_oom(c);
 }
 
+int table_finish(struct cli *c, const struct table *t, int rc, enum cli_format f)
+{
+	if (rc != 0)
+		return table_error(c, rc);
+	return table_write(c, t, f) == 0 ? CLI_OK : CLI_USAGE;
+}
+
 void table_free(struct table *t)
 {
 	cli_progress_end(&t->pr);

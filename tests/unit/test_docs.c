@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "testutil.h"
+
 #include "cli.h"
 #include "repl.h"
 
@@ -110,22 +112,11 @@ static int spells(const char *text, const char *name)
 	return 0;
 }
 
-static int failures;
-
-static void disagree(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	failures++;
-}
 
 static void test_options_documented(void **state)
 {
 	(void)state;
-	failures = 0;
+	*disagreements() = 0;
 	for (size_t i = 0; i < cli_ncommands; i++) {
 		const struct cmd *cmd = &cli_commands[i];
 		char *sec = section(cmd->name);
@@ -152,7 +143,7 @@ static void test_options_documented(void **state)
 		}
 		free(sec);
 	}
-	assert_int_equal(failures, 0);
+	assert_int_equal(*disagreements(), 0);
 }
 
 /* The text of a "(default X)" or "[a, b]" at p, up to its end. */
@@ -169,7 +160,7 @@ static size_t stated(const char *p, char close)
 static void test_defaults_agree(void **state)
 {
 	(void)state;
-	failures = 0;
+	*disagreements() = 0;
 	for (size_t i = 0; i < cli_ncommands; i++) {
 		const struct cmd *cmd = &cli_commands[i];
 		char *sec = section(cmd->name);
@@ -198,7 +189,22 @@ static void test_defaults_agree(void **state)
 		}
 		free(sec);
 	}
-	assert_int_equal(failures, 0);
+	assert_int_equal(*disagreements(), 0);
+}
+
+/* Every name command cmd's row o takes, set's row pr takes too. */
+static void names_within(const struct opt *pr, const struct opt *o, const char *cmd)
+{
+	const char *mine[OPT_MAX_NAMES], *set[OPT_MAX_NAMES];
+	opt_names(o, mine, OPT_MAX_NAMES);
+	opt_names(pr, set, OPT_MAX_NAMES);
+	for (size_t k = 0; mine[k]; k++) {
+		size_t j = 0;
+		while (set[j] && strcmp(set[j], mine[k]))
+			j++;
+		if (!set[j])
+			disagree("set %s refuses %s's '%s'", pr->name, cmd, mine[k]);
+	}
 }
 
 /* The REPL: its builtins in its help and man section; a parameter's
@@ -206,7 +212,7 @@ static void test_defaults_agree(void **state)
 static void test_repl_agrees(void **state)
 {
 	(void)state;
-	failures = 0;
+	*disagreements() = 0;
 	char *sec = section("repl");
 	assert_non_null(sec);
 	for (size_t i = 0; repl_builtins[i]; i++) {
@@ -236,21 +242,14 @@ static void test_repl_agrees(void **state)
 					disagree("set %s and %s --%s have different types", pr->name,
 						 cli_commands[i].name, o->name);
 				else if (o->type == OPT_NAMES)
-					for (size_t k = 0; o->names[k]; k++) {
-						size_t j = 0;
-						while (pr->names[j] && strcmp(pr->names[j], o->names[k]))
-							j++;
-						if (!pr->names[j])
-							disagree("set %s refuses %s's '%s'", pr->name,
-								 cli_commands[i].name, o->names[k]);
-					}
+					names_within(pr, o, cli_commands[i].name);
 				else if (strcmp(want, got) != 0)
 					disagree("set %s: %s; %s --%s: %s", pr->name, want,
 						 cli_commands[i].name, o->name, got);
 			}
 		}
 	}
-	assert_int_equal(failures, 0);
+	assert_int_equal(*disagreements(), 0);
 }
 
 /* Every typed row with help text renders a line that --help has, word
@@ -258,7 +257,7 @@ static void test_repl_agrees(void **state)
 static void test_rows_render_help(void **state)
 {
 	(void)state;
-	failures = 0;
+	*disagreements() = 0;
 	int rendered = 0;
 	for (size_t i = 0; i < cli_ncommands; i++) {
 		const struct cmd *cmd = &cli_commands[i];
@@ -285,7 +284,7 @@ static void test_rows_render_help(void **state)
 		}
 	}
 	assert_true(rendered >= 10);
-	assert_int_equal(failures, 0);
+	assert_int_equal(*disagreements(), 0);
 }
 
 /* Every --loss list a --help states is the loss registry's names for one
@@ -298,7 +297,7 @@ static void test_loss_lists_agree(void **state)
 					 FOCAL_HAS_VALUE | FOCAL_TAKES_WEIGHT};
 	char names[256];
 	int seen = 0;
-	failures = 0;
+	*disagreements() = 0;
 	for (size_t i = 0; i < cli_ncommands; i++) {
 		const char *line = strstr(cli_commands[i].usage, "  --loss LIST");
 		if (line == NULL)
@@ -337,7 +336,7 @@ static void test_loss_lists_agree(void **state)
 	if (!strstr(sec, names))
 		disagree("man page section repl does not name the losses %s", names);
 	free(sec);
-	assert_int_equal(failures, 0);
+	assert_int_equal(*disagreements(), 0);
 }
 
 int main(void)

@@ -51,6 +51,33 @@ static int read_table(const char *cmd, const char *head, int xcol, int ycol, cha
 	return n;
 }
 
+/*
+ * The points of the panel's curves (fl, then fgl: the spec's curve order)
+ * against the command's rows r < n (loss[r] at x[r] has y[r]): every point
+ * with a row must equal it to the last bit.  Returns the points matched;
+ * *lines gets the curves seen.
+ */
+static int match_curves(const fig_panel *pn, int n, char loss[][8], const double *x,
+			const double *y, const char *xname, int *lines)
+{
+	int matched = 0;
+	for (size_t i = 0; i < pn->nseries; i++) {
+		const fig_series *sr = pn->series[i];
+		if (sr->kind != FIG_LINE_MARKERS)
+			continue;
+		const char *want = (*lines)++ == 0 ? "fl" : "fgl";
+		for (size_t j = 0; j < sr->n; j++)
+			for (int r = 0; r < n; r++)
+				if (strcmp(loss[r], want) == 0 && x[r] == sr->x[j]) {
+					if (memcmp(&y[r], &sr->y[j], sizeof(double)) != 0)
+						fail_msg("%s at %s %g: figure %.17g, command %.17g", want,
+							 xname, sr->x[j], sr->y[j], y[r]);
+					matched++;
+				}
+	}
+	return matched;
+}
+
 static void test_train_gamma_reproduced(void **state)
 {
 	(void)state;
@@ -70,24 +97,9 @@ static void test_train_gamma_reproduced(void **state)
 
 	fig_figure *f;
 	assert_int_equal(spec_build(s, &f, err), 0);
-	const fig_panel *pn = &f->panels[0];
-	int lines = 0, matched = 0;
-	for (size_t i = 0; i < pn->nseries; i++) {
-		const fig_series *sr = pn->series[i];
-		if (sr->kind != FIG_LINE_MARKERS)
-			continue;
-		const char *want = lines++ == 0 ? "fl" : "fgl"; /* the spec's curve order */
-		for (size_t j = 0; j < sr->n; j++)
-			for (int r = 0; r < n; r++)
-				if (strcmp(loss[r], want) == 0 && gamma[r] == sr->x[j]) {
-					if (memcmp(&ap[r], &sr->y[j], sizeof(double)) != 0)
-						fail_msg("%s at gamma %g: figure %.17g, command %.17g", want,
-							 sr->x[j], sr->y[j], ap[r]);
-					matched++;
-				}
-	}
+	int lines = 0;
+	assert_int_equal(match_curves(&f->panels[0], n, loss, gamma, ap, "gamma", &lines), 10);
 	assert_int_equal(lines, 2);
-	assert_int_equal(matched, 10);
 	fig_free(f);
 	free(s);
 }
@@ -110,23 +122,8 @@ static void test_train_lr_reproduced(void **state)
 	assert_int_equal(n, 14);
 	fig_figure *f;
 	assert_int_equal(spec_build(s, &f, err), 0);
-	const fig_panel *pn = &f->panels[0];
-	int lines = 0, matched = 0;
-	for (size_t i = 0; i < pn->nseries; i++) {
-		const fig_series *sr = pn->series[i];
-		if (sr->kind != FIG_LINE_MARKERS)
-			continue;
-		const char *want = lines++ == 0 ? "fl" : "fgl";
-		for (size_t j = 0; j < sr->n; j++)
-			for (int r = 0; r < n; r++)
-				if (strcmp(loss[r], want) == 0 && lr[r] == sr->x[j]) {
-					if (memcmp(&ap[r], &sr->y[j], sizeof(double)) != 0)
-						fail_msg("%s at lr %g: figure %.17g, command %.17g", want,
-							 sr->x[j], sr->y[j], ap[r]);
-					matched++;
-				}
-	}
-	assert_int_equal(matched, 14);
+	int lines = 0;
+	assert_int_equal(match_curves(&f->panels[0], n, loss, lr, ap, "lr", &lines), 14);
 	fig_free(f);
 	free(s);
 }

@@ -8,6 +8,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,6 +135,28 @@ static inline void worst_print(const char *what, const struct worst *w,
 {
 	printf("  %-34s %6zu cases  worst %8.2f eps (%.2e rel) at (%.17g, %.17g)  tol %.0f eps  %zu over\n",
 	       what, w->n, w->eps, w->eps * DBL_EPSILON, w->a, w->b, tol_eps, w->bad);
+}
+
+/*
+ * A test that walks a table and reports every disagreement before it
+ * fails: disagree() prints one line on stderr and counts it in
+ * *disagreements(), which the test zeroes first and asserts 0 at the end.
+ */
+static inline int *disagreements(void)
+{
+	static int n;
+	return &n;
+}
+
+static inline void disagree(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline void disagree(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	(*disagreements())++;
 }
 
 #endif
