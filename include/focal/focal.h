@@ -128,8 +128,9 @@ int focal_gamma_ok(double gamma);
  * Which loss: the one loss type of every layer.  Each value is a row of the
  * loss registry (focal/registry.h), which says what the loss has (a
  * pointwise value, a population form, a training form) and its names,
- * parameters and factorisation.  Only the first four have a pointwise
- * value (focal_loss_eval); the others are population or training losses.
+ * parameters and factorisation.  focal_loss_eval takes the first four;
+ * the family members (FOCAL_POLY1 on) are evaluated from their rows by
+ * focal_loss_eval_row; the others are population or training losses.
  */
 typedef enum {
 	FOCAL_LOSS_NONE = -1, /* no loss (no row); also keeps the type signed,
@@ -141,6 +142,21 @@ typedef enum {
 	FOCAL_CE_ALPHA, /* α-balanced CE as a training loss of its own */
 	FOCAL_OHEM,     /* CE on the positives and the hardest negatives */
 	FOCAL_SAMPLED,  /* CE on a random minibatch of fixed composition */
+	/* the weighting lab's family (issue 14; docs/math.md, "The focal
+	 * family"), each followed by its gradient twin NAME@grad; evaluated
+	 * by focal_loss_eval_row (focal/registry.h) */
+	FOCAL_POLY1,      /* PolyLoss Poly-1: -log p_t + eps (1-p_t) */
+	FOCAL_POLY1_GRAD,
+	FOCAL_POLYFL,     /* Poly-1 focal: FL_gamma + eps (1-p_t)^(gamma+1) */
+	FOCAL_POLYFL_GRAD,
+	FOCAL_ASL,        /* asymmetric loss (clipped negatives) */
+	FOCAL_ASL_GRAD,
+	FOCAL_QFL,        /* quality focal loss, soft target y */
+	FOCAL_QFL_GRAD,
+	FOCAL_VFL,        /* varifocal loss, IoU-valued target q */
+	FOCAL_VFL_GRAD,
+	FOCAL_FLSD,       /* sample-dependent focal loss (FLSD-53) */
+	FOCAL_FLSD_GRAD,
 	FOCAL_NLOSS
 } focal_loss_id;
 
@@ -182,7 +198,8 @@ typedef struct {
 } focal_eval_out;
 
 /*
- * Validate a loss description.  FOCAL_EDOM when γ is negative, NaN or
+ * Validate a loss description of ce, fl, fgl or flstar (the family's
+ * rows: focal_loss_params_check).  FOCAL_EDOM when γ is negative, NaN or
  * infinite; when FL* has γ = 0; when β is not finite; when has_alpha and α
  * is outside [0, 1] or NaN.
  */

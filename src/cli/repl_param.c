@@ -96,7 +96,10 @@ int repl_gives_excluded(const struct cmd *cmd, char *const *v, int n, const char
 
 /* The union of eval's and simulate's losses; each command checks its own
  * (the error then says which). */
-static const char *const loss_names[] = {"ce", "fl", "fgl", "flstar", "ohem", "sampled", NULL};
+static const char *const loss_names[] = {
+	"ce", "fl", "fgl", "flstar", "ohem", "sampled", "poly1", "poly1@grad", "polyfl",
+	"polyfl@grad", "asl", "asl@grad", "qfl", "qfl@grad", "vfl", "vfl@grad", "flsd",
+	"flsd@grad", NULL};
 
 static const struct opt row_gamma = OPT_ROW_GAMMA(0, NULL, NULL);
 static const struct opt row_alpha = OPT_ROW_ALPHA(0, NULL);
@@ -104,7 +107,7 @@ static const struct opt row_beta = OPT_ROW_BETA(0, NULL);
 static const struct opt row_loss = {.name = "loss", .has_arg = 1, .type = OPT_NAMES,
 				    .names = loss_names, .arg = "LIST"};
 static const struct opt row_format = OPT_ROW_FORMAT(0, NULL);
-static const struct opt row_y = OPT_ROW_Y(0, NULL);
+static const struct opt row_y = OPT_ROW_TARGET(0, NULL);
 
 const struct repl_param repl_params[] = {
 	{&row_gamma, "0.5,1,2", NULL},
@@ -112,7 +115,7 @@ const struct repl_param repl_params[] = {
 	{&row_beta, "1", "(the FL* offset)"},
 	{&row_loss, "fl,fgl", NULL},
 	{&row_format, "tsv", NULL},
-	{&row_y, "0", "(the label)"},
+	{&row_y, "0", "(the label, or a soft target for qfl and vfl)"},
 	{&opt_row_seed, "7", NULL},
 	{&opt_row_threads, "4", NULL},
 	{&opt_row_dpi, "150", "(PNG files)"},

@@ -294,8 +294,9 @@ static void test_rows_render_help(void **state)
 static void test_loss_lists_agree(void **state)
 {
 	(void)state;
-	static const unsigned caps[] = {FOCAL_HAS_VALUE, FOCAL_HAS_POP, FOCAL_HAS_TRAIN};
-	char names[256];
+	static const unsigned caps[] = {FOCAL_HAS_VALUE, FOCAL_HAS_POP, FOCAL_HAS_TRAIN,
+					FOCAL_HAS_EFFECTIVE};
+	char names[512];
 	int seen = 0;
 	failures = 0;
 	for (size_t i = 0; i < cli_ncommands; i++) {
