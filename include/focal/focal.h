@@ -128,9 +128,10 @@ int focal_gamma_ok(double gamma);
  * Which loss: the one loss type of every layer.  Each value is a row of the
  * loss registry (focal/registry.h), which says what the loss has (a
  * pointwise value, a population form, a training form) and its names,
- * parameters and factorisation.  focal_loss_eval takes the first four;
- * the family members (FOCAL_POLY1 on) are evaluated from their rows by
- * focal_loss_eval_row; the others are population or training losses.
+ * parameters and factorisation.  focal_loss_eval takes the first four
+ * and the two custom rows; the family members (FOCAL_POLY1 on) are
+ * evaluated from their rows by focal_loss_eval_row; the others are
+ * population or training losses.
  */
 typedef enum {
 	FOCAL_LOSS_NONE = -1, /* no loss (no row); also keeps the type signed,
@@ -142,6 +143,9 @@ typedef enum {
 	FOCAL_CE_ALPHA, /* α-balanced CE as a training loss of its own */
 	FOCAL_OHEM,     /* CE on the positives and the hardest negatives */
 	FOCAL_SAMPLED,  /* CE on a random minibatch of fixed composition */
+	FOCAL_CUSTOM,   /* w·CE with a runtime weight expression (focal/weight.h) */
+	FOCAL_CUSTOM_GRAD, /* its gradient twin custom@grad: dL/dp_t = w·CE' */
+	FOCAL_GHM,      /* GHM-C: CE by the inverse density of |p - y| (focal/ghm.h) */
 	/* the weighting lab's family (issue 14; docs/math.md, "The focal
 	 * family"), each followed by its gradient twin NAME@grad; evaluated
 	 * by focal_loss_eval_row (focal/registry.h) */
@@ -163,6 +167,9 @@ typedef enum {
 /* The former name of focal_loss_id, kept for existing callers. */
 typedef focal_loss_id focal_kind;
 
+/* A parsed custom weight expression (focal/weight.h). */
+typedef struct focal_weight focal_weight;
+
 /* Parameters of one loss.  has_alpha = 0 means no class weight (α_t = 1). */
 typedef struct {
 	focal_kind kind;
@@ -170,6 +177,8 @@ typedef struct {
 	double beta;     /* FL* offset; ignored otherwise */
 	double alpha;    /* in [0, 1], used when has_alpha */
 	int has_alpha;
+	const focal_weight *weight; /* FOCAL_CUSTOM, FOCAL_CUSTOM_GRAD: the weight
+	                               (not owned); ignored otherwise */
 } focal_loss;
 
 /*
@@ -201,7 +210,7 @@ typedef struct {
  * Validate a loss description of ce, fl, fgl or flstar (the family's
  * rows: focal_loss_params_check).  FOCAL_EDOM when γ is negative, NaN or
  * infinite; when FL* has γ = 0; when β is not finite; when has_alpha and α
- * is outside [0, 1] or NaN.
+ * is outside [0, 1] or NaN; for custom and custom@grad without a weight.
  */
 int focal_loss_check(const focal_loss *loss);
 

@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include "focal/registry.h"
+#include "focal/weight.h"
 
 const char cmd_eval_usage[] =
 	"usage: focal eval [--loss LIST] [--gamma LIST] [--alpha A] [--beta B] [PARAMETERS]\n"
+	"                  [--weight EXPR [--param NAME=VALUE]...]\n"
 	"                  (--p LIST | --p-grid START:STOP:N | --x LIST | --x-grid START:STOP:N)\n"
 	"                  [--y Y] [--log] [--format table|tsv|csv|json]\n"
 	"\n"
@@ -17,7 +19,7 @@ const char cmd_eval_usage[] =
 	"for y = 1, -x for y = 0).  For qfl and vfl the points are the predicted\n"
 	"probability sigma (--p) or its logit (--x), and --y is the soft target.\n"
 	"\n"
-	"  --loss LIST     losses: ce, fl, fgl, flstar, poly1, poly1@grad, polyfl, polyfl@grad, asl, asl@grad, qfl, qfl@grad, vfl, vfl@grad, flsd, flsd@grad (default ce,fl,fgl)\n"
+	"  --loss LIST     losses: ce, fl, fgl, flstar, custom, custom@grad, poly1, poly1@grad, polyfl, polyfl@grad, asl, asl@grad, qfl, qfl@grad, vfl, vfl@grad, flsd, flsd@grad (default ce,fl,fgl)\n"
 	"  --gamma LIST    focusing parameters, comma list of numbers in [0, 100] (default 2);\n"
 	"                  ce is reported once, with gamma 0\n"
 	"  --alpha A       class weight in [0, 1]: alpha_t = A for y = 1, 1-A for y = 0\n"
@@ -29,6 +31,8 @@ const char cmd_eval_usage[] =
 	"  --gamma-below G FLSD focusing parameter below the switch (default 5)\n"
 	"  --gamma-above G FLSD focusing parameter at or above the switch (default 3)\n"
 	"  --switch S      FLSD switch point in p_t (default 0.2)\n"
+	"  --weight EXPR   the weight w of custom (w CE) and custom@grad, in p, q = 1-p_t, x = x_t\n"
+	"  --param NAME=VALUE  a parameter of the weight expression (repeatable)\n"
 	"  --p LIST        target probabilities p_t in [0, 1]\n"
 	"  --p-grid S:E:N  N probabilities from S to E inclusive\n"
 	"  --x LIST        logits of the positive class\n"
@@ -47,8 +51,10 @@ const char cmd_eval_usage[] =
 	"  dpt, dxt  dL/dp_t and dL/dx_t;  dx = dL/dx (sign follows y)\n"
 	"  weight    dL/dp_t divided by the unweighted CE derivative -1/p_t (for qfl and\n"
 	"            vfl: dL/dsigma over the derivative of their base loss)\n"
-	"  residual  dL/dp_t - w B': R_gamma for fl, w' B for the family, 0 for ce and\n"
-	"            twins, nan for flstar\n"
+	"  residual  dL/dp_t - w B': R_gamma for fl, w' B for the family and custom\n"
+	"            (w = --weight), 0 for ce and twins, nan for flstar\n"
+	"  custom@grad's value is E_w(p_t), the integral of w/t from p_t to 1, by\n"
+	"  quadrature (value_err its error estimate).\n"
 	"  params    the loss's other parameters, NAME=VALUE separated by ';' (- if none)\n"
 	"  x is nan when the point was given as a probability.\n";
 
@@ -56,7 +62,7 @@ const char cmd_eval_usage[] =
  * checked against the registry's rows with a pointwise value
  * (cli_parse_losses), and test_docs checks that the two lists agree. */
 static const char *const loss_names[] = {
-	"ce", "fl", "fgl", "flstar", "poly1", "poly1@grad", "polyfl", "polyfl@grad", "asl",
+	"ce", "fl", "fgl", "flstar", "custom", "custom@grad", "poly1", "poly1@grad", "polyfl", "polyfl@grad", "asl",
 	"asl@grad", "qfl", "qfl@grad", "vfl", "vfl@grad", "flsd", "flsd@grad", NULL};
 
 struct evalargs {
@@ -64,6 +70,8 @@ struct evalargs {
 	struct dlist gamma;
 	struct loss_params lp;
 	double y;
+	const char *weight;
+	struct slist param;
 	struct points_opts po;
 	enum cli_format fmt;
 };
@@ -75,13 +83,18 @@ const struct opt cmd_eval_opts[] = {
 		       "table (default on a terminal), tsv (default otherwise), csv, json"),
 	{.name = "loss", .has_arg = 1, .type = OPT_NAMES, .target = offsetof(struct evalargs, loss),
 	 .names = loss_names, .def = "ce,fl,fgl", .arg = "LIST",
-	 .help = "losses: ce, fl, fgl, flstar, poly1, poly1@grad, polyfl, polyfl@grad, asl, asl@grad, "
+	 .help = "losses: ce, fl, fgl, flstar, custom, custom@grad, poly1, poly1@grad, polyfl, "
+		 "polyfl@grad, asl, asl@grad, "
 		 "qfl, qfl@grad, vfl, vfl@grad, flsd, flsd@grad (default ce,fl,fgl)"},
 	OPT_ROW_GAMMA(offsetof(struct evalargs, gamma), "2",
 		      "focusing parameters, comma list of numbers in [0, 100] (default 2);"),
 	OPT_ROW_ALPHA(offsetof(struct evalargs, lp.alpha),
 		      "class weight in [0, 1]: alpha_t = A for y = 1, 1-A for y = 0"),
 	OPT_ROWS_LOSS_PARAMS(struct evalargs, lp),
+	OPT_ROW_WEIGHT(offsetof(struct evalargs, weight),
+		       "the weight w of custom (w CE) and custom@grad, in p, q = 1-p_t, x = x_t"),
+	OPT_ROW_PARAM(offsetof(struct evalargs, param),
+		      "a parameter of the weight expression (repeatable)"),
 	OPT_ROW_TARGET(offsetof(struct evalargs, y),
 		       "label 0 or 1 (default 1): alpha_t and the sign of dx; for qfl and"),
 	OPT_ROWS_POINTS(struct evalargs, "target probabilities p_t in [0, 1]",
@@ -102,7 +115,7 @@ static int has_param(focal_loss_id id, const char *name)
 
 /* The rows of one loss at one θ, at every point. */
 static int eval_rows(struct cli *c, struct table *t, const focal_loss_desc *d, const double *th,
-		     const char *ptext, double y, const struct points *pts)
+		     const char *ptext, double y, const struct points *pts, const focal_weight *wt)
 {
 	const focal_param *pa = focal_loss_param(d, "alpha"), *pb = focal_loss_param(d, "beta");
 	const focal_param *pg = focal_loss_param(d, "gamma");
@@ -118,7 +131,13 @@ static int eval_rows(struct cli *c, struct table *t, const focal_loss_desc *d, c
 		} else {
 			focal_point_from_p(pts->v.v[i], &pt);
 		}
-		focal_loss_eval_row(d, th, &pt, y, &o);
+		if (d->runtime_weight) { /* custom: the weight is the parsed expression */
+			focal_loss l = {.kind = d->id, .alpha = isnan(alpha) ? 0.0 : alpha,
+					.has_alpha = !isnan(alpha), .weight = wt};
+			focal_loss_eval(&l, &pt, (int)y, &o);
+		} else {
+			focal_loss_eval_row(d, th, &pt, y, &o);
+		}
 		struct cell row[NCOL] = {
 			STR(d->name), NUM(pg ? th[pg - d->params] : 0.0),
 			isnan(alpha) ? STR("none") : NUM(alpha),
@@ -133,6 +152,23 @@ static int eval_rows(struct cli *c, struct table *t, const focal_loss_desc *d, c
 	return 0;
 }
 
+/* --weight goes with the losses that take it, and they need it. */
+static int eval_weight(struct cli *c, const struct evalargs *a, const int *want,
+		       focal_weight **wt)
+{
+	int custom = want[FOCAL_CUSTOM] || want[FOCAL_CUSTOM_GRAD];
+	if (custom && a->weight == NULL) {
+		cli_error(c, "loss '%s' needs --weight EXPR",
+			  want[FOCAL_CUSTOM] ? "custom" : "custom@grad");
+		return -1;
+	}
+	if (!custom && a->weight != NULL) {
+		cli_error(c, "--weight needs --loss custom or custom@grad");
+		return -1;
+	}
+	return cli_weight(c, a->weight, &a->param, wt);
+}
+
 int cmd_eval(struct cli *c, int argc, char **argv)
 {
 	struct evalargs a = {.lp = LOSS_PARAMS_UNSET, .fmt = FMT_DEFAULT};
@@ -141,6 +177,7 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 	int want[FOCAL_NLOSS], nk;
 	struct dlist gammas = {0};
 	struct points pts = {0};
+	focal_weight *wt = NULL;
 	struct table t;
 	char (*ptext)[160] = NULL;
 	table_init(&t, eval_cols, NCOL);
@@ -153,7 +190,9 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 	gammas = a.gamma;
 	a.gamma = (struct dlist){0};
 	/* the losses with a pointwise value, in the order given */
-	if (cli_parse_losses(c, a.loss, FOCAL_HAS_VALUE, want, kinds, &nk) != 0)
+	if (cli_parse_losses(c, a.loss, FOCAL_HAS_VALUE | FOCAL_TAKES_WEIGHT, want, kinds, &nk) != 0)
+		goto out;
+	if (eval_weight(c, &a, want, &wt) != 0)
 		goto out;
 	/* every loss's θ at every gamma, checked against its row's domains
 	 * (flstar's gamma domain is open at 0) before any output */
@@ -189,7 +228,8 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 		size_t ng = has_param(kinds[k], "gamma") ? gammas.n : 1;
 		for (size_t g = 0; g < ng; g++) {
 			size_t j = (size_t)k * gammas.n + g;
-			int trc = eval_rows(c, &t, focal_loss_get(kinds[k]), th[j], ptext[j], a.y, &pts);
+			int trc = eval_rows(c, &t, focal_loss_get(kinds[k]), th[j], ptext[j], a.y, &pts,
+					    wt);
 			if (trc != 0) {
 				free(th);
 				status = trc;
@@ -205,5 +245,6 @@ out:
 	dlist_free(&gammas);
 	opt_free(cmd_eval_opts, &a);
 	dlist_free(&pts.v);
+	focal_weight_free(wt);
 	return status;
 }

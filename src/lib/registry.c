@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "focal/ghm.h"
 #include "focal/train.h"
 #include "family.h"
+#include "weight_internal.h"
 
 
 /* ---- the factorisation L = w·B of the focal family (docs/math.md) ------- */
@@ -41,6 +43,8 @@ static int effective_ce(const focal_point *pt, double y, const double *th, focal
 #define FORM_VFL_POS {focal__w_vfl_pos, focal__w_zero, focal__b_bce, focal__db_bce}
 #define FORM_VFL_NEG {focal__w_vfl_neg, focal__dw_vfl_neg, focal__b_bce, focal__db_bce}
 #define FORM_FLSD {focal__w_flsd, focal__dw_flsd, focal__b_ce, focal__db_ce}
+/* a runtime weight (weight_custom.c): theta is the weight itself */
+#define FORM_CUSTOM {focal__custom_w, focal__custom_dw, focal__b_ce, focal__db_ce}
 
 /* ---- parameters --------------------------------------------------------- */
 
@@ -56,6 +60,10 @@ static int effective_ce(const focal_point *pt, double y, const double *th, focal
 #define P_OHEM_RATIO {"ratio", "ohem-ratio", FOCAL_TRAIN_DEFAULT_OHEM, 0.0, INFINITY, 1.0, 1, 1, \
 		      "negatives kept per positive"}
 
+#define P_GHM_BINS {"bins", "ghm-bins", FOCAL_GHM_DEFAULT_BINS, 1.0, FOCAL_GHM_MAX_BINS, 1.0, 0, 0, \
+		    "GHM-C's number of gradient-norm bins M"}
+#define P_GHM_MOMENTUM {"momentum", "ghm-momentum", FOCAL_GHM_DEFAULT_MOMENTUM, 0.0, 1.0, 0.05, 0, 1, \
+			"GHM-C's moving average of the bin counts across training steps"}
 #define P_EPS_POLY1 {"epsilon", "epsilon", 2.0, -1.0, INFINITY, 0.5, 0, 1, \
 		     "Poly-1 coefficient of (1-p_t); below -1 the loss turns negative"}
 #define P_EPS_POLYFL {"epsilon", "epsilon", -1.0, -1.0, INFINITY, 0.5, 0, 1, \
@@ -144,6 +152,27 @@ static const focal_loss_desc rows[] = {
 	 .summary = "CE on a random minibatch of fixed positive share",
 	 .has = FOCAL_HAS_POP, .population = 1,
 	 .twin_of = FOCAL_SAMPLED},
+	{.id = FOCAL_CUSTOM, .name = "custom", .label = "custom", .markup = "w·CE",
+	 .summary = "a weight expression times cross-entropy: -w(p, q, x) log p_t (--weight)",
+	 .nparams = 1, .params = {P_ALPHA},
+	 .pos = FORM_CUSTOM, .neg = FORM_CUSTOM,
+	 .has = PW | FOCAL_HAS_EFFECTIVE | FOCAL_HAS_RESIDUAL,
+	 .weight_continuous = 1, .runtime_weight = 1, .twin_of = FOCAL_CUSTOM,
+	 .effective_e = focal__custom_effective},
+	{.id = FOCAL_CUSTOM_GRAD, .name = "custom@grad", .label = "custom@grad",
+	 .markup = "w·CE@grad",
+	 .summary = "CE's gradient weighted by the weight expression; value E_w by quadrature",
+	 .nparams = 1, .params = {P_ALPHA},
+	 .pos = FORM_CUSTOM, .neg = FORM_CUSTOM,
+	 .has = PW | FOCAL_HAS_EFFECTIVE | FOCAL_HAS_RESIDUAL,
+	 .weight_continuous = 1, .runtime_weight = 1, .twin = 1,
+	 .trained_as = FOCAL_TRAINED_TWIN, .twin_of = FOCAL_CUSTOM,
+	 .effective_e = focal__custom_effective},
+	{.id = FOCAL_GHM, .name = "ghm", .label = "GHM-C", .markup = "GHM-C",
+	 .summary = "GHM-C: CE weighted by the inverse density of |p - y| over the population",
+	 .nparams = 2, .params = {P_GHM_BINS, P_GHM_MOMENTUM},
+	 .has = FOCAL_HAS_POP, .population = 1, .stateful = 1,
+	 .twin_of = FOCAL_GHM},
 	{.id = FOCAL_POLY1, .name = "poly1", .label = "Poly-1", .markup = "Poly-1",
 	 .summary = "PolyLoss Poly-1: -log p_t + epsilon (1-p_t)",
 	 BODY_POLY1, .twin_of = FOCAL_POLY1},
@@ -204,10 +233,13 @@ const focal_loss_desc *focal_loss_get(focal_loss_id id)
 }
 
 /* Whether a row has one of the flags of mask, or all of them with
- * FOCAL_MATCH_ALL (0: every row fits). */
+ * FOCAL_MATCH_ALL (0: every row fits but those that need a runtime
+ * weight, which fit only with FOCAL_TAKES_WEIGHT). */
 int focal_loss_fits(const focal_loss_desc *d, unsigned mask)
 {
-	unsigned want = mask & ~FOCAL_MATCH_ALL;
+	unsigned want = mask & ~(FOCAL_MATCH_ALL | FOCAL_TAKES_WEIGHT);
+	if (d->runtime_weight && !(mask & FOCAL_TAKES_WEIGHT))
+		return 0;
 	if (mask & FOCAL_MATCH_ALL)
 		return (d->has & want) == want;
 	return want == 0 || (d->has & want) != 0;

@@ -173,7 +173,8 @@ int focal_loss_effective_numeric_e(const focal_loss_desc *d, const double *theta
 				   const focal_point *pt, double y, double epsabs,
 				   double epsrel, focal_result *r)
 {
-	if (d == NULL || !has_forms(d) || focal_loss_params_check(d, theta, NULL) != FOCAL_OK ||
+	if (d == NULL || !has_forms(d) || d->runtime_weight ||
+	    focal_loss_params_check(d, theta, NULL) != FOCAL_OK ||
 	    !focal_loss_target_ok(d, y) || !(epsabs >= 0.0) || !(epsrel >= 0.0) ||
 	    isinf(epsabs) || (epsabs == 0.0 && !(epsrel >= FOCAL_EPSREL_MIN)))
 		return FOCAL_EDOM;
@@ -219,7 +220,7 @@ int focal_loss_effective_numeric_e(const focal_loss_desc *d, const double *theta
 int focal_loss_effective_e(const focal_loss_desc *d, const double *theta,
 			   const focal_point *pt, double y, focal_result *r)
 {
-	if (d == NULL || !has_forms(d) || focal_loss_params_check(d, theta, NULL) != FOCAL_OK ||
+	if (d == NULL || !has_forms(d) || d->runtime_weight || focal_loss_params_check(d, theta, NULL) != FOCAL_OK ||
 	    !focal_loss_target_ok(d, y))
 		return FOCAL_EDOM;
 	if (d->effective_e == NULL)
@@ -288,10 +289,11 @@ static int eval_family(const focal_loss_desc *d, const double *th, const focal_p
 int focal_loss_eval_row(const focal_loss_desc *d, const double *theta,
 			const focal_point *pt, double y, focal_eval_out *out)
 {
-	if (d == NULL || !(d->has & FOCAL_HAS_VALUE) ||
+	/* custom's weight is an expression, not θ: focal_loss_eval takes it */
+	if (d == NULL || !(d->has & FOCAL_HAS_VALUE) || d->runtime_weight ||
 	    focal_loss_params_check(d, theta, NULL) != FOCAL_OK || !focal_loss_target_ok(d, y))
 		return FOCAL_EDOM;
-	if (d->id <= FOCAL_FLSTAR)
+	if (d->id < FOCAL_POLY1)
 		return eval_classic(d, theta, pt, y, out);
 	return eval_family(d, theta, pt, y, out);
 }

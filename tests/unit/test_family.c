@@ -165,7 +165,7 @@ static void test_quadrature_matches_closed_forms(void **state)
 	size_t n = 0, bad = 0;
 	for (size_t i = 0; i < focal_loss_count(); i++) {
 		const focal_loss_desc *d = focal_loss_at(i);
-		if (d->effective_e == NULL || d->twin || d->id == FOCAL_FL)
+		if (d->effective_e == NULL || d->twin || d->id == FOCAL_FL || d->runtime_weight)
 			continue;
 		double th[FOCAL_MAX_PARAMS];
 		focal_loss_defaults(d, th);
@@ -205,7 +205,8 @@ static void test_twins_and_names(void **state)
 	size_t twins = 0;
 	for (size_t i = 0; i < focal_loss_count(); i++) {
 		const focal_loss_desc *d = focal_loss_at(i);
-		if (d->twin || d->pos.w == NULL || !(d->has & FOCAL_HAS_VALUE) || d->id == FOCAL_CE)
+		if (d->twin || d->pos.w == NULL || !(d->has & FOCAL_HAS_VALUE) || d->id == FOCAL_CE ||
+		    d->runtime_weight)
 			continue;
 		char name[40];
 		snprintf(name, sizeof name, "%s@grad", d->name);

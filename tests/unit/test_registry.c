@@ -53,7 +53,7 @@ static void test_ids_and_names(void **state)
 			assert_string_not_equal(d->name, focal_loss_at(j)->name);
 			assert_string_not_equal(d->label, focal_loss_at(j)->label);
 		}
-		assert_ptr_equal(focal_loss_find(d->name, strlen(d->name), 0), d);
+		assert_ptr_equal(focal_loss_find(d->name, strlen(d->name), FOCAL_TAKES_WEIGHT), d);
 		/* a twin names the loss it twins; others name themselves */
 		assert_non_null(focal_loss_get(d->twin_of));
 		assert_true(d->twin ? d->twin_of != d->id : d->twin_of == d->id);
@@ -161,8 +161,9 @@ static void test_forms_agree_with_point_functions(void **state)
 		const focal_loss_desc *d = focal_loss_at(i);
 		int pos = form_complete(&d->pos), neg = form_complete(&d->neg);
 		assert_int_equal(pos, neg); /* the family's forms are symmetric in p_t */
-		/* the family's rows: test_family.c, against references */
-		if (!pos || !(d->has & FOCAL_HAS_VALUE) || d->id > FOCAL_FLSTAR)
+		/* the family's rows: test_family.c, against references; a
+		 * runtime weight's rows: tests/unit/test_weight.c */
+		if (!pos || !(d->has & FOCAL_HAS_VALUE) || d->runtime_weight || d->id >= FOCAL_POLY1)
 			continue;
 		for (size_t k = 0; k < 4; k++) {
 			for (size_t g = 0; g < 4; g++) {
@@ -190,7 +191,13 @@ static void test_pointwise_refusal(void **state)
 		double th[FOCAL_MAX_PARAMS];
 		focal_loss_defaults(d, th);
 		int st = focal_loss_eval_row(d, th, &pt, 1.0, &o);
-		assert_int_equal(st, (d->has & FOCAL_HAS_VALUE) ? FOCAL_OK : FOCAL_EDOM);
+		/* a row that needs a runtime weight is refused without one */
+		int ok = (d->has & FOCAL_HAS_VALUE) && !d->runtime_weight;
+		assert_int_equal(st, ok ? FOCAL_OK : FOCAL_EDOM);
+		if (d->id < FOCAL_POLY1) {
+			focal_loss l = {.kind = d->id, .gamma = 2.0};
+			assert_int_equal(focal_loss_eval(&l, &pt, 1, &o), ok ? FOCAL_OK : FOCAL_EDOM);
+		}
 		focal_pop_opts po;
 		focal_pop_opts_default(&po);
 		assert_int_equal(focal_pop_opts_add(&po, d->id, 2.0, NAN),
@@ -248,13 +255,26 @@ static void test_name_lists(void **state)
 	assert_int_equal(focal_loss_names(FOCAL_HAS_VALUE, ", ", " or ", big, sizeof big), 16);
 	assert_string_equal(big, "ce, fl, fgl, flstar, poly1, poly1@grad, polyfl, polyfl@grad, "
 			    "asl, asl@grad, qfl, qfl@grad, vfl, vfl@grad, flsd or flsd@grad");
-	assert_int_equal(focal_loss_names(FOCAL_HAS_POP, ", ", ", ", b, sizeof b), 5);
-	assert_string_equal(b, "ce, fl, fgl, ohem, sampled");
+	assert_int_equal(focal_loss_names(FOCAL_HAS_POP, ", ", ", ", b, sizeof b), 6);
+	assert_string_equal(b, "ce, fl, fgl, ohem, sampled, ghm");
 	assert_int_equal(focal_loss_names(FOCAL_HAS_TRAIN, ", ", ", ", b, sizeof b), 5);
 	assert_string_equal(b, "ce, ce_alpha, fl, fgl, ohem");
-	assert_int_equal(focal_loss_names(FOCAL_HAS_POP | FOCAL_HAS_TRAIN, " ", " ", b, sizeof b), 6);
-	assert_string_equal(b, "ce ce_alpha fl fgl ohem sampled");
-	assert_int_equal(focal_loss_names(0, ",", ",", b, sizeof b), FOCAL_NLOSS);
+	assert_int_equal(focal_loss_names(FOCAL_HAS_POP | FOCAL_HAS_TRAIN, " ", " ", b, sizeof b), 7);
+	assert_string_equal(b, "ce ce_alpha fl fgl ohem sampled ghm");
+	assert_int_equal(focal_loss_names(FOCAL_TAKES_WEIGHT, ",", ",", b, sizeof b), FOCAL_NLOSS);
+	/* the rows of a runtime weight only where the caller can give one */
+	assert_int_equal(focal_loss_names(0, ",", ",", b, sizeof b), FOCAL_NLOSS - 2);
+	assert_int_equal(focal_loss_names(FOCAL_HAS_VALUE | FOCAL_TAKES_WEIGHT, ", ", " or ", big,
+					  sizeof big), 18);
+	assert_string_equal(big, "ce, fl, fgl, flstar, custom, custom@grad, poly1, poly1@grad, polyfl, "
+			    "polyfl@grad, asl, asl@grad, qfl, qfl@grad, vfl, vfl@grad, flsd or flsd@grad");
+	assert_null(focal_loss_find("custom", 6, FOCAL_HAS_VALUE));
+	assert_null(focal_loss_find("custom", 6, 0));
+	assert_int_equal(focal_loss_find("custom@grad", 11, FOCAL_HAS_VALUE | FOCAL_TAKES_WEIGHT)->id,
+			 FOCAL_CUSTOM_GRAD);
+	assert_null(focal_loss_suggest("custon", 6, FOCAL_HAS_VALUE));
+	assert_string_equal(focal_loss_suggest("custon", 6, FOCAL_HAS_VALUE | FOCAL_TAKES_WEIGHT),
+			    "custom");
 	/* every flag: the losses that train and have a value (spec minus=) */
 	const unsigned both = FOCAL_HAS_VALUE | FOCAL_HAS_TRAIN | FOCAL_MATCH_ALL;
 	assert_int_equal(focal_loss_names(both, ", ", " or ", b, sizeof b), 3);
@@ -286,7 +306,8 @@ static void test_lab_fields(void **state)
 		assert_int_equal(d->target, d->id == FOCAL_QFL || d->id == FOCAL_QFL_GRAD ? FOCAL_TARGET_SOFT
 					    : d->id == FOCAL_VFL || d->id == FOCAL_VFL_GRAD ? FOCAL_TARGET_IOU
 					    : FOCAL_TARGET_HARD);
-		assert_false(d->stateful);
+		/* only GHM-C carries state across steps (its moving average) */
+		assert_int_equal(d->stateful, d->id == FOCAL_GHM);
 		/* a population loss has no pointwise value */
 		assert_false(d->population && (d->has & FOCAL_HAS_VALUE));
 		/* an effective loss needs a factorisation */
