@@ -428,6 +428,7 @@ golden: $(B)/focal
 # Regenerate the high-precision reference tables (needs python3-mpmath).
 refdata:
 	/usr/bin/python3 tests/data/gen_reference.py
+	/usr/bin/python3 tests/data/gen_family.py
 
 fig-demo: $(B)/fig_demo
 	@mkdir -p build/fig-demo && $(B)/fig_demo build/fig-demo

@@ -128,9 +128,10 @@ int focal_gamma_ok(double gamma);
  * Which loss: the one loss type of every layer.  Each value is a row of the
  * loss registry (focal/registry.h), which says what the loss has (a
  * pointwise value, a population form, a training form) and its names,
- * parameters and factorisation.  The first four and the two custom rows
- * have a pointwise value (focal_loss_eval); the others are population or
- * training losses.
+ * parameters and factorisation.  focal_loss_eval takes the first four
+ * and the two custom rows; the family members (FOCAL_POLY1 on) are
+ * evaluated from their rows by focal_loss_eval_row; the others are
+ * population or training losses.
  */
 typedef enum {
 	FOCAL_LOSS_NONE = -1, /* no loss (no row); also keeps the type signed,
@@ -145,6 +146,21 @@ typedef enum {
 	FOCAL_CUSTOM,   /* w·CE with a runtime weight expression (focal/weight.h) */
 	FOCAL_CUSTOM_GRAD, /* its gradient twin custom@grad: dL/dp_t = w·CE' */
 	FOCAL_GHM,      /* GHM-C: CE by the inverse density of |p - y| (focal/ghm.h) */
+	/* the weighting lab's family (issue 14; docs/math.md, "The focal
+	 * family"), each followed by its gradient twin NAME@grad; evaluated
+	 * by focal_loss_eval_row (focal/registry.h) */
+	FOCAL_POLY1,      /* PolyLoss Poly-1: -log p_t + eps (1-p_t) */
+	FOCAL_POLY1_GRAD,
+	FOCAL_POLYFL,     /* Poly-1 focal: FL_gamma + eps (1-p_t)^(gamma+1) */
+	FOCAL_POLYFL_GRAD,
+	FOCAL_ASL,        /* asymmetric loss (clipped negatives) */
+	FOCAL_ASL_GRAD,
+	FOCAL_QFL,        /* quality focal loss, soft target y */
+	FOCAL_QFL_GRAD,
+	FOCAL_VFL,        /* varifocal loss, IoU-valued target q */
+	FOCAL_VFL_GRAD,
+	FOCAL_FLSD,       /* sample-dependent focal loss (FLSD-53) */
+	FOCAL_FLSD_GRAD,
 	FOCAL_NLOSS
 } focal_loss_id;
 
@@ -191,7 +207,8 @@ typedef struct {
 } focal_eval_out;
 
 /*
- * Validate a loss description.  FOCAL_EDOM when γ is negative, NaN or
+ * Validate a loss description of ce, fl, fgl or flstar (the family's
+ * rows: focal_loss_params_check).  FOCAL_EDOM when γ is negative, NaN or
  * infinite; when FL* has γ = 0; when β is not finite; when has_alpha and α
  * is outside [0, 1] or NaN; for custom and custom@grad without a weight.
  */

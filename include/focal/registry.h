@@ -115,6 +115,10 @@ typedef struct {
 	/* closed-form effective loss E_w at a point for target y (as the
 	 * forms), or NULL: no closed form */
 	int (*effective_e)(const focal_point *pt, double y, const double *theta, focal_result *r);
+	/* where w or B is not smooth, as a point of the forms' axis (p_t, or
+	 * σ for a soft target) for target y, or NaN: none (FLSD's switch,
+	 * ASL's clip); NULL: smooth.  The quadrature splits its range there. */
+	double (*kink)(double y, const double *theta);
 } focal_loss_desc;
 
 /* Number of rows. */
@@ -130,8 +134,9 @@ const focal_loss_desc *focal_loss_get(focal_loss_id id);
  * The row named name[0..len) (exactly, case included) among the rows
  * having one of the flags of mask (every flag with FOCAL_MATCH_ALL; 0:
  * any row), or NULL.  len lets a
- * caller look up one item of a comma list in place.  The alias
- * ("fl@grad") is not accepted yet: no front end reads it today.
+ * caller look up one item of a comma list in place.  A row's alias
+ * (the gradient twin's name NAME@grad, "fl@grad" for fgl) finds the row
+ * as its name does; every weighted row's twin is a row of its own.
  */
 const focal_loss_desc *focal_loss_find(const char *name, size_t len, unsigned mask);
 
@@ -160,6 +165,74 @@ int focal_loss_names(unsigned mask, const char *sep, const char *last_sep,
  * The row's parameter called name, or NULL.
  */
 const focal_param *focal_loss_param(const focal_loss_desc *d, const char *name);
+
+/* Fill theta[0..d->nparams) with the row's defaults (FOCAL_MAX_PARAMS
+ * doubles; the rest NaN). */
+void focal_loss_defaults(const focal_loss_desc *d, double *theta);
+
+/*
+ * Whether theta[0..d->nparams) lies in the row's domains: FOCAL_OK, or
+ * FOCAL_EDOM with *bad (when not NULL) the index of the first parameter
+ * outside its domain.  NaN is accepted only where the default is NaN
+ * (off: no class weight).
+ */
+int focal_loss_params_check(const focal_loss_desc *d, const double *theta, int *bad);
+
+/*
+ * Whether y is a target the row takes: 0 or 1 for a hard target, [0, 1]
+ * for a soft or IoU-valued one.
+ */
+int focal_loss_target_ok(const focal_loss_desc *d, double y);
+
+/*
+ * Evaluate any row with a pointwise value (FOCAL_HAS_VALUE) at a point,
+ * with the parameters theta in the row's order (docs/math.md, "The focal
+ * family"; "Gradient twins").  For a hard target, pt is p_t and y the
+ * label (0 or 1: it picks the side's form, α_t and the sign of dx); for a
+ * soft or IoU-valued target (qfl, vfl), pt is the predicted probability
+ * σ = σ(x), y the target in [0, 1], and dpt is dL/dσ, dxt = dx = dL/dx.
+ *   weighted loss L = w·B:  value w·B, dpt = w'·B + w·B', residual w'·B;
+ *   twin NAME@grad:         value E_w (closed form, or quadrature with its
+ *                           error in value_err), dpt = w·B', residual 0;
+ *   weight: dL/dp_t over CE's -1/p_t (hard); dL/dσ over B'(σ) (soft).
+ * For FLSD the derivative is the piecewise one and the residual omits
+ * the jump of w.  Limits at p_t (or σ) = 0 and 1 are taken exactly.  The
+ * rows ce, fl, fgl and flstar are evaluated by focal_loss_eval.
+ * FOCAL_EDOM for custom and custom@grad (their weight is an expression:
+ * focal_loss_eval), a row without a pointwise value, parameters outside the
+ * row's domains or a target the row does not take; a quadrature status
+ * otherwise (out then holds the best estimate).
+ */
+int focal_loss_eval_row(const focal_loss_desc *d, const double *theta,
+			const focal_point *pt, double y, focal_eval_out *out);
+
+/*
+ * The effective loss of a weighted row or its twin,
+ * E_w = ∫_p^{p*} w(s)·(-B'(s)) ds from the point to the base loss's
+ * minimiser p* (p_t = 1 for a hard target, σ = y for a soft one), with an
+ * absolute error estimate:
+ *
+ * focal_loss_effective_e: the row's closed form when it has one, else
+ *   focal_loss_effective_numeric_e with epsrel FOCAL_EFFECTIVE_EPSREL.
+ * focal_loss_effective_numeric_e: GSL adaptive quadrature in logit space
+ *   (s = σ(t), ds = s(1-s) dt, which makes the integrand bounded: the
+ *   endpoint singularities of 1/s are gone), split at 0 and at the row's
+ *   kink, QAGS on finite and QAGIU / QAGIL on infinite pieces.  epsabs,
+ *   epsrel as focal_fgl_effective_numeric_e.  r->err is GSL's estimate
+ *   widened by the integrand's rounding floor and the rounding of the
+ *   starting logit.
+ * Below x = -700 (hard targets) the integrand is constant to within
+ * e^-700 and the piece below is taken as that constant times its length.
+ * FOCAL_EDOM for a row without forms, bad parameters or target, or bad
+ * tolerances; FOCAL_ENOMEM; FOCAL_ENOCONV / FOCAL_EROUND from GSL (r
+ * still holds the best estimate).
+ */
+#define FOCAL_EFFECTIVE_EPSREL 1e-13
+int focal_loss_effective_e(const focal_loss_desc *d, const double *theta,
+			   const focal_point *pt, double y, focal_result *r);
+int focal_loss_effective_numeric_e(const focal_loss_desc *d, const double *theta,
+				   const focal_point *pt, double y, double epsabs,
+				   double epsrel, focal_result *r);
 
 #ifdef __cplusplus
 }

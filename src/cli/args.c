@@ -404,3 +404,11 @@ int cli_parse_names(struct cli *c, const char *what, const char *s,
 		p = comma + 1;
 	}
 }
+
+int cli_label(struct cli *c, double y)
+{
+	if (y == 0.0 || y == 1.0)
+		return 0;
+	cli_error(c, "invalid y '%g': must be 0 or 1", y);
+	return -1;
+}

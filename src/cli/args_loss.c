@@ -1,6 +1,7 @@
 /* A --loss list read against the loss registry (focal/registry.h). */
 #include "cli.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "focal/registry.h"
@@ -39,4 +40,74 @@ int cli_parse_losses(struct cli *c, const char *s, unsigned mask, int *want,
 		p += len + (p[len] == ',');
 	}
 	return 0;
+}
+
+/* Each registry parameter's option and its place in struct loss_params
+ * (gamma comes from the command's --gamma list). */
+static const struct {
+	const char *option;
+	size_t off;
+} param_opts[] = {
+	{"alpha", offsetof(struct loss_params, alpha)}, {"beta", offsetof(struct loss_params, beta)},
+	{"epsilon", offsetof(struct loss_params, eps)},
+	{"gamma-pos", offsetof(struct loss_params, gpos)},
+	{"gamma-neg", offsetof(struct loss_params, gneg)},
+	{"clip", offsetof(struct loss_params, clip)},
+	{"gamma-below", offsetof(struct loss_params, gbelow)},
+	{"gamma-above", offsetof(struct loss_params, gabove)},
+	{"switch", offsetof(struct loss_params, sw)}};
+
+/* The value given for a parameter's option, or NaN: none given. */
+static double given(const struct loss_params *lp, const char *option)
+{
+	for (size_t i = 0; i < sizeof param_opts / sizeof param_opts[0]; i++)
+		if (strcmp(param_opts[i].option, option) == 0)
+			return *(const double *)((const char *)lp + param_opts[i].off);
+	return NAN;
+}
+
+int cli_loss_theta(struct cli *c, const focal_loss_desc *d, const struct loss_params *lp,
+		   double gamma, double *th)
+{
+	int bad;
+	focal_loss_defaults(d, th);
+	for (int k = 0; k < d->nparams; k++) {
+		double v = strcmp(d->params[k].name, "gamma") == 0 ? gamma
+								    : given(lp, d->params[k].option);
+		if (!isnan(v))
+			th[k] = v + 0.0; /* -0 is 0 */
+	}
+	if (focal_loss_params_check(d, th, &bad) == FOCAL_OK)
+		return 0;
+	const focal_param *p = &d->params[bad];
+	struct opt o = {.type = OPT_DOUBLE, .lo = p->lo, .hi = p->hi, .lo_open = p->lo_open,
+			.hi_open = p->hi_open};
+	char rule[128];
+	opt_rule(&o, rule, sizeof rule);
+	cli_error(c, "invalid %s '%g' for %s: %s", p->option, th[bad], d->name, rule);
+	return -1;
+}
+
+void cli_params_text(const focal_loss_desc *d, const double *th, char *buf, size_t cap)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (int k = 0; k < d->nparams && used < cap; k++) {
+		const char *n = d->params[k].name;
+		if (!strcmp(n, "gamma") || !strcmp(n, "alpha") || !strcmp(n, "beta"))
+			continue;
+		int w = snprintf(buf + used, cap - used, "%s%s=%.17g", used ? ";" : "", n, th[k]);
+		used += w > 0 ? (size_t)w : 0;
+	}
+	if (buf[0] == '\0')
+		snprintf(buf, cap, "-");
+}
+
+int cli_loss_target(struct cli *c, const focal_loss_desc *d, double y)
+{
+	if (focal_loss_target_ok(d, y))
+		return 0;
+	cli_error(c, "invalid y '%g' for %s: must be 0 or 1 (a soft target is for qfl and vfl)",
+		  y, d->name);
+	return -1;
 }

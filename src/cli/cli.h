@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "focal/focal.h"
+#include "focal/registry.h"
 
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 
@@ -256,6 +257,10 @@ struct opt {
 	.lo = -INFINITY, .hi = INFINITY, .lo_open = 1, .hi_open = 1, .def = "0", .arg = "B", .help = (h)}
 #define OPT_ROW_Y(t, h) {.name = "y", .has_arg = 1, .type = OPT_ENUM, .target = (t), \
 	.names = opt_y_names, .def = "1", .arg = "0|1", .help = (h)}
+/* The target: a label 0 or 1, or a soft target in [0, 1] for the losses
+ * that take one (qfl, vfl); each loss checks its own (eval, the REPL). */
+#define OPT_ROW_TARGET(t, h) {.name = "y", .has_arg = 1, .type = OPT_DOUBLE, .target = (t), \
+	.lo = 0, .hi = 1, .def = "1", .arg = "Y", .help = (h)}
 #define OPT_ROW_FORMAT(t, h) {.name = "format", .has_arg = 1, .type = OPT_FORMAT, .target = (t), \
 	.names = opt_format_names, .arg = "F", .help = (h)}
 /* The hard or the easy point of a focusing ratio w(hard)/w(easy) (n: "hard" or "easy"). */
@@ -451,6 +456,60 @@ struct points {
 };
 
 /* Resolve the point options; required = 1 makes "no points" an error. */
+/*
+ * The weighting lab's loss parameters as options (eval, integrate): NaN
+ * when not given, and then each loss's registry default applies (poly1's
+ * epsilon is 2, polyfl's -1).  alpha and beta keep each command's own row
+ * (OPT_ROW_ALPHA, the beta row below); the other seven are one macro.
+ */
+struct loss_params {
+	double alpha, beta, eps, gpos, gneg, clip, gbelow, gabove, sw;
+};
+#define LOSS_PARAMS_UNSET {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN}
+#define OPT_ROW_LOSS_PARAM(T, m, n, f, a, lo_, hi_, h) {.name = (n), .has_arg = 1, \
+	.type = OPT_DOUBLE, .target = offsetof(T, m.f), .lo = (lo_), .hi = (hi_), .arg = (a), \
+	.help = (h)}
+#define OPT_ROWS_LOSS_PARAMS(T, m) \
+	{.name = "beta", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(T, m.beta), \
+	 .lo = -INFINITY, .hi = INFINITY, .lo_open = 1, .hi_open = 1, .arg = "B", \
+	 .help = "FL* offset (default 0); QFL exponent in [0, 100] (default 2)"}, \
+	{.name = "epsilon", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(T, m.eps), \
+	 .lo = -1, .hi = INFINITY, .hi_open = 1, .arg = "E", \
+	 .help = "Poly-1 coefficient, >= -1 (default 2; -1 for polyfl)"}, \
+	OPT_ROW_LOSS_PARAM(T, m, "gamma-pos", gpos, "G", 0, FOCAL_GAMMA_MAX, \
+			   "ASL focusing parameter of positives (default 0)"), \
+	OPT_ROW_LOSS_PARAM(T, m, "gamma-neg", gneg, "G", 0, FOCAL_GAMMA_MAX, \
+			   "ASL focusing parameter of negatives (default 4)"), \
+	{.name = "clip", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(T, m.clip), \
+	 .lo = 0, .hi = 1, .hi_open = 1, .arg = "M", \
+	 .help = "ASL margin of negatives, 0 <= M < 1 (default 0.05)"}, \
+	OPT_ROW_LOSS_PARAM(T, m, "gamma-below", gbelow, "G", 0, FOCAL_GAMMA_MAX, \
+			   "FLSD focusing parameter below the switch (default 5)"), \
+	OPT_ROW_LOSS_PARAM(T, m, "gamma-above", gabove, "G", 0, FOCAL_GAMMA_MAX, \
+			   "FLSD focusing parameter at or above the switch (default 3)"), \
+	OPT_ROW_LOSS_PARAM(T, m, "switch", sw, "S", 0, 1, "FLSD switch point in p_t (default 0.2)")
+
+/*
+ * θ of registry row d from the options (the row's "gamma" from gamma),
+ * each parameter not given at the row's default; a value outside the
+ * row's domain is refused with its rule, naming the loss ("invalid beta
+ * '-1' for qfl: must be a number in [0, 100]"), and -1 returned.
+ */
+int cli_loss_theta(struct cli *c, const focal_loss_desc *d, const struct loss_params *lp,
+		   double gamma, double *th);
+
+/* "NAME=VALUE;..." of row d's parameters other than gamma, alpha and beta
+ * (%.17g), or "-" when there are none. */
+void cli_params_text(const focal_loss_desc *d, const double *th, char *buf, size_t cap);
+
+/* Whether row d takes the target y (0 or 1 for a hard target, [0, 1] for
+ * qfl and vfl); else the one-line error and -1. */
+int cli_loss_target(struct cli *c, const focal_loss_desc *d, double y);
+
+/* A label: --y (a number in [0, 1]) must be 0 or 1 for a command or loss
+ * without soft targets; else the one-line error and -1. */
+int cli_label(struct cli *c, double y);
+
 int cli_points(struct cli *c, const struct points_opts *po, int required,
 	       const char *default_grid, struct points *out);
 

@@ -4,6 +4,8 @@
  */
 #include "cli.h"
 
+#include "focal/registry.h"
+
 #include <float.h>
 #include <gsl/gsl_deriv.h>
 #include <math.h>
@@ -43,6 +45,17 @@ const char cmd_check_usage[] =
 	"  p_to_1_limit            E_gamma(p) against (1-p)^(g+1)/(g+1) (1 + (g+1)(1-p)/(g+2)) near 1\n"
 	"  published_offset        the published integer formula minus E_gamma equals H_gamma\n"
 	"  series_view             E_gamma = sum_k (1-p)^(k+gamma)/(k+gamma) for p >= 0.5\n"
+	"The weighting lab's family (poly1, polyfl, asl, qfl, vfl, flsd at their defaults,\n"
+	"the gammas of --gamma where a loss has one; qfl at y = 0.3, vfl at y = 0, 0.75):\n"
+	"  family_residual         dL/dp = R_w + w B': the residual w' B plus the twin's\n"
+	"                          gradient\n"
+	"  family_gradient_fd      dL/dp against central differences of L (in units of\n"
+	"                          the difference's own error estimate)\n"
+	"  family_effective_fd     E_w' = w B' (the twin's gradient) against central\n"
+	"                          differences of E_w\n"
+	"  family_closed_vs_numeric  |closed form - quadrature| / (the two abserr), <= 1\n"
+	"  family_ew_le_l          (E_w - L)/L <= 0 where implied (not flsd: its weight\n"
+	"                          jumps up at the switch)\n"
 	"\n"
 	"Columns: identity cases worst tol status worst_gamma worst_p\n";
 
@@ -113,18 +126,108 @@ static double fd_fn(double p, void *vp)
 	return fp->fgl ? focal_fgl_effective(p, fp->gamma) : focal_fl(p, fp->gamma);
 }
 
-/* Central difference with GSL's error estimate: error in units of that. */
-static double fd_check(double p, double g, int fgl, double exact)
+/* Central difference of f at p with GSL's error estimate: the error of
+ * exact in units of that. */
+static double fd_against(gsl_function *f, double p, double exact)
 {
-	struct fd_params fp = {g, fgl};
-	gsl_function f = {fd_fn, &fp};
 	double h = 1e-3 * fmin(p, 1.0 - p), d, err;
-	gsl_deriv_central(&f, p, h, &d, &err);
+	gsl_deriv_central(f, p, h, &d, &err);
 	/* Values below DBL_MIN (FL and E underflow at large gamma) carry an
 	 * absolute, not a relative, rounding: a difference quotient of such
 	 * values is only known to about DBL_MIN / h. */
 	double tol = fmax(4.0 * err, 1e-9 * fabs(exact)) + DBL_MIN / h;
 	return fabs(d - exact) / tol;
+}
+
+static double fd_check(double p, double g, int fgl, double exact)
+{
+	struct fd_params fp = {g, fgl};
+	gsl_function f = {fd_fn, &fp};
+	return fd_against(&f, p, exact);
+}
+
+/* A family row at θ and target y as a function of its point's p. */
+struct fam_fn {
+	const focal_loss_desc *d;
+	const double *th;
+	double y;
+};
+
+static double fam_value(double p, void *vp)
+{
+	const struct fam_fn *f = vp;
+	focal_point pt;
+	focal_eval_out o;
+	focal_point_from_p(p, &pt);
+	focal_loss_eval_row(f->d, f->th, &pt, f->y, &o);
+	return o.value;
+}
+
+/* Whether p is within the difference step of the row's kink (FLSD's
+ * switch, ASL's clip) or of a soft target, where L' is not smooth. */
+static int near_kink(const focal_loss_desc *d, const double *th, double y, double p)
+{
+	double h = 2e-3 * fmin(p, 1.0 - p), k = d->kink ? d->kink(y, th) : NAN;
+	return fabs(p - k) <= h || (d->target != FOCAL_TARGET_HARD && fabs(p - y) <= h);
+}
+
+/* The family's identities (ids[13..17]) of one row at θ, target y, point p. */
+static void check_member(struct ident *ids, const focal_loss_desc *d, const double *th, double y,
+			 double g, double p)
+{
+	const focal_loss_desc *tw = focal_loss_get(d->id + 1); /* each row's twin follows it */
+	focal_point pt;
+	focal_eval_out o, ot;
+	focal_point_from_p(p, &pt);
+	focal_loss_eval_row(d, th, &pt, y, &o);
+	focal_loss_eval_row(tw, th, &pt, y, &ot);
+	if (p > 0.0 && p < 1.0) {
+		record(&ids[13], relerr(o.residual + ot.dpt, o.dpt), g, p);
+		if (p >= 1e-6 && p <= 1.0 - 1e-6 && !near_kink(d, th, y, p)) {
+			struct fam_fn fl = {d, th, y}, ft = {tw, th, y};
+			gsl_function f1 = {fam_value, &fl}, f2 = {fam_value, &ft};
+			record(&ids[14], fd_against(&f1, p, o.dpt), g, p);
+			record(&ids[15], fd_against(&f2, p, ot.dpt), g, p);
+		}
+		if (d->effective_e != NULL) {
+			focal_result a, n;
+			focal_loss_effective_e(d, th, &pt, y, &a);
+			focal_loss_effective_numeric_e(d, th, &pt, y, 0.0, 1e-13, &n);
+			double e = fabs(a.val - n.val);
+			record(&ids[16], e == 0.0 ? 0.0 : e / (a.err + n.err), g, p);
+		}
+		if (d->id != FOCAL_FLSD) {
+			double e = o.value > 0.0 ? (ot.value - o.value) / o.value
+				   : ot.value > 0.0 ? INFINITY : 0.0;
+			record(&ids[17], e, g, p);
+		}
+	}
+}
+
+/* Every family row (a weighted loss followed by its twin) at its
+ * defaults, the gammas of the grid where it has one, its targets. */
+static void check_family(struct ident *ids, const struct dlist *gs, const struct dlist *ps)
+{
+	for (size_t i = 0; i < focal_loss_count(); i++) {
+		const focal_loss_desc *d = focal_loss_at(i);
+		if (d->id < FOCAL_POLY1 || d->twin)
+			continue;
+		static const double hard[] = {1.0, 0.0}, soft[] = {0.3}, iou[] = {0.0, 0.75};
+		const double *ys = d->target == FOCAL_TARGET_HARD ? hard
+				   : d->target == FOCAL_TARGET_SOFT ? soft : iou;
+		size_t ny = d->target == FOCAL_TARGET_SOFT ? 1 : 2;
+		const focal_param *pg = focal_loss_param(d, "gamma");
+		for (size_t gi = 0; gi < (pg ? gs->n : 1); gi++) {
+			double th[FOCAL_MAX_PARAMS];
+			focal_loss_defaults(d, th);
+			if (pg)
+				th[pg - d->params] = gs->v[gi];
+			double g = pg ? gs->v[gi] : NAN;
+			for (size_t k = 0; k < ny; k++)
+				for (size_t pi = 0; pi < ps->n; pi++)
+					check_member(ids, d, th, ys[k], g, ps->v[pi]);
+		}
+	}
 }
 
 static void default_ps(struct dlist *ps, double *buf, size_t cap)
@@ -277,6 +380,7 @@ static int run_checks(struct ident *ids, const struct dlist *gs, const struct dl
 		}
 		check_edges(ids, g, ps, hres.val);
 	}
+	check_family(ids, gs, ps);
 	cli_progress_end(&pr);
 	return 0;
 }
@@ -328,6 +432,11 @@ int cmd_check(struct cli *c, int argc, char **argv)
 		{"p_to_1_limit", 1e-14, 0, 0, NAN, NAN},
 		{"published_offset", 1e-12, 0, 0, NAN, NAN},
 		{"series_view", 1e-14, 0, 0, NAN, NAN},
+		{"family_residual", 1e-13, 0, 0, NAN, NAN},
+		{"family_gradient_fd", 1.0, 0, 0, NAN, NAN},
+		{"family_effective_fd", 1.0, 0, 0, NAN, NAN},
+		{"family_closed_vs_numeric", 1.0, 0, 0, NAN, NAN},
+		{"family_ew_le_l", 4 * DBL_EPSILON, 0, 0, NAN, NAN},
 	};
 	size_t nid = sizeof ids / sizeof ids[0];
 	for (size_t i = 0; i < nid; i++)

@@ -33,7 +33,7 @@ const char cmd_compare_usage[] =
 
 struct cmpargs {
 	enum cli_format fmt;
-	int y;
+	double y;
 	double hard, easy;
 	struct dlist gamma;
 	struct points_opts po;
@@ -43,7 +43,7 @@ struct cmpargs {
 const struct opt cmd_compare_opts[] = {
 	OPT_ROW_HELP,
 	OPT_ROW_FORMAT(offsetof(struct cmpargs, fmt), "table, tsv, csv, json"),
-	OPT_ROW_Y(offsetof(struct cmpargs, y), NULL),
+	OPT_ROW_TARGET(offsetof(struct cmpargs, y), NULL),
 	OPT_ROW_FOCUS_POINT("hard", offsetof(struct cmpargs, hard), "0.1",
 			    "the hard point of the focusing ratio (default 0.1)"),
 	OPT_ROW_FOCUS_POINT("easy", offsetof(struct cmpargs, easy), "0.9",
@@ -72,6 +72,8 @@ int cmd_compare(struct cli *c, int argc, char **argv)
 		status = r > 0 ? CLI_OK : CLI_USAGE;
 		goto out;
 	}
+	if (cli_label(c, args.y) != 0)
+		goto out;
 	const struct dlist gammas = args.gamma;
 	double hard = args.hard, easy = args.easy;
 	enum cli_format fmt = args.fmt;
@@ -90,7 +92,7 @@ int cmd_compare(struct cli *c, int argc, char **argv)
 			focal_point pt;
 			focal_eval_out a, b;
 			if (pts.is_logit)
-				focal_point_from_logit(args.y ? pts.v.v[i] : -pts.v.v[i], &pt);
+				focal_point_from_logit(args.y != 0.0 ? pts.v.v[i] : -pts.v.v[i], &pt);
 			else
 				focal_point_from_p(pts.v.v[i], &pt);
 			focal_loss_eval(&fl, &pt, 1, &a);

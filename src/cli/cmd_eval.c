@@ -9,42 +9,53 @@
 #include "focal/weight.h"
 
 const char cmd_eval_usage[] =
-	"usage: focal eval [--loss LIST] [--gamma LIST] [--alpha A] [--beta B]\n"
+	"usage: focal eval [--loss LIST] [--gamma LIST] [--alpha A] [--beta B] [PARAMETERS]\n"
 	"                  [--weight EXPR [--param NAME=VALUE]...]\n"
 	"                  (--p LIST | --p-grid START:STOP:N | --x LIST | --x-grid START:STOP:N)\n"
-	"                  [--y 0|1] [--log] [--format table|tsv|csv|json]\n"
+	"                  [--y Y] [--log] [--format table|tsv|csv|json]\n"
 	"\n"
-	"Evaluate CE, FL, FGL, FL* and a custom weight at points given as target\n"
-	"probabilities p_t (--p, --p-grid) or as logits x of the positive class\n"
-	"(--x, --x-grid) with label --y (x_t = x for y = 1, -x for y = 0).\n"
+	"Evaluate losses at points given as target probabilities p_t (--p, --p-grid)\n"
+	"or as logits x of the positive class (--x, --x-grid) with label --y (x_t = x\n"
+	"for y = 1, -x for y = 0).  For qfl and vfl the points are the predicted\n"
+	"probability sigma (--p) or its logit (--x), and --y is the soft target.\n"
 	"\n"
-	"  --loss LIST     losses: ce, fl, fgl, flstar, custom, custom@grad (default ce,fl,fgl)\n"
+	"  --loss LIST     losses: ce, fl, fgl, flstar, custom, custom@grad, poly1, poly1@grad, polyfl, polyfl@grad, asl, asl@grad, qfl, qfl@grad, vfl, vfl@grad, flsd, flsd@grad (default ce,fl,fgl)\n"
 	"  --gamma LIST    focusing parameters, comma list of numbers in [0, 100] (default 2);\n"
 	"                  ce is reported once, with gamma 0\n"
 	"  --alpha A       class weight in [0, 1]: alpha_t = A for y = 1, 1-A for y = 0\n"
-	"  --beta B        FL* offset (default 0); flstar needs gamma > 0\n"
+	"  --beta B        FL* offset (default 0); QFL exponent in [0, 100] (default 2)\n"
+	"  --epsilon E     Poly-1 coefficient, >= -1 (default 2; -1 for polyfl)\n"
+	"  --gamma-pos G   ASL focusing parameter of positives (default 0)\n"
+	"  --gamma-neg G   ASL focusing parameter of negatives (default 4)\n"
+	"  --clip M        ASL margin of negatives, 0 <= M < 1 (default 0.05)\n"
+	"  --gamma-below G FLSD focusing parameter below the switch (default 5)\n"
+	"  --gamma-above G FLSD focusing parameter at or above the switch (default 3)\n"
+	"  --switch S      FLSD switch point in p_t (default 0.2)\n"
 	"  --weight EXPR   the weight w of custom (w CE) and custom@grad, in p, q = 1-p_t, x = x_t\n"
 	"  --param NAME=VALUE  a parameter of the weight expression (repeatable)\n"
 	"  --p LIST        target probabilities p_t in [0, 1]\n"
 	"  --p-grid S:E:N  N probabilities from S to E inclusive\n"
 	"  --x LIST        logits of the positive class\n"
 	"  --x-grid S:E:N  N logits from S to E inclusive\n"
-	"  --y 0|1         label (default 1); sets alpha_t and the sign of dx\n"
+	"  --y Y           label 0 or 1 (default 1): alpha_t and the sign of dx; for qfl and\n"
+	"                  vfl the soft target in [0, 1]\n"
 	"  --log           geometric spacing for grids (S and E > 0)\n"
 	"  --format F      table (default on a terminal), tsv (default otherwise), csv, json\n"
 	"  --columns LIST  the columns to show, in order (any format)\n"
 	"  --no-pager      never page long output on a terminal\n"
 	"\n"
-	"Columns: loss gamma alpha beta y x pt qt value dpt dxt dx weight residual value_err\n"
-	"  value     L(p_t); for fgl the effective loss E_gamma(p_t), 0 at p_t = 1\n"
+	"Columns: loss gamma alpha beta y x pt qt value dpt dxt dx weight residual value_err params\n"
+	"  value     L(p_t); for a twin NAME@grad (fgl = fl@grad) its effective loss\n"
+	"            E_w(p_t), 0 at the base loss's minimiser\n"
 	"  qt        1 - p_t, computed without cancellation\n"
 	"  dpt, dxt  dL/dp_t and dL/dx_t;  dx = dL/dx (sign follows y)\n"
-	"  weight    dL/dp_t divided by the unweighted CE derivative -1/p_t\n"
-	"  residual  dL/dp_t - w alpha_t CE'(p_t) (w = (1-p_t)^gamma, or --weight):\n"
-	"            R_gamma for fl, w' (-log p_t) for custom, 0 for ce, fgl and\n"
-	"            custom@grad, nan for flstar\n"
+	"  weight    dL/dp_t divided by the unweighted CE derivative -1/p_t (for qfl and\n"
+	"            vfl: dL/dsigma over the derivative of their base loss)\n"
+	"  residual  dL/dp_t - w B': R_gamma for fl, w' B for the family and custom\n"
+	"            (w = --weight), 0 for ce and twins, nan for flstar\n"
 	"  custom@grad's value is E_w(p_t), the integral of w/t from p_t to 1, by\n"
 	"  quadrature (value_err its error estimate).\n"
+	"  params    the loss's other parameters, NAME=VALUE separated by ';' (- if none)\n"
 	"  x is nan when the point was given as a probability.\n";
 
 /* The losses --loss takes: the registry's rows with a pointwise value, and
@@ -54,8 +65,8 @@ const char cmd_eval_usage[] =
 struct evalargs {
 	const char *loss;
 	struct dlist gamma;
-	double alpha, beta;
-	int y;
+	struct loss_params lp;
+	double y;
 	const char *weight;
 	struct slist param;
 	struct points_opts po;
@@ -69,17 +80,20 @@ const struct opt cmd_eval_opts[] = {
 		       "table (default on a terminal), tsv (default otherwise), csv, json"),
 	{.name = "loss", .has_arg = 1, .type = OPT_NAMES, .target = offsetof(struct evalargs, loss),
 	 .losses = EVAL_LOSSES, .def = "ce,fl,fgl", .arg = "LIST",
-	 .help = "losses: ce, fl, fgl, flstar, custom, custom@grad (default ce,fl,fgl)"},
+	 .help = "losses: ce, fl, fgl, flstar, custom, custom@grad, poly1, poly1@grad, polyfl, "
+		 "polyfl@grad, asl, asl@grad, "
+		 "qfl, qfl@grad, vfl, vfl@grad, flsd, flsd@grad (default ce,fl,fgl)"},
 	OPT_ROW_GAMMA(offsetof(struct evalargs, gamma), "2",
 		      "focusing parameters, comma list of numbers in [0, 100] (default 2);"),
-	OPT_ROW_ALPHA(offsetof(struct evalargs, alpha),
+	OPT_ROW_ALPHA(offsetof(struct evalargs, lp.alpha),
 		      "class weight in [0, 1]: alpha_t = A for y = 1, 1-A for y = 0"),
-	OPT_ROW_BETA(offsetof(struct evalargs, beta), "FL* offset (default 0); flstar needs gamma > 0"),
+	OPT_ROWS_LOSS_PARAMS(struct evalargs, lp),
 	OPT_ROW_WEIGHT(offsetof(struct evalargs, weight),
 		       "the weight w of custom (w CE) and custom@grad, in p, q = 1-p_t, x = x_t"),
 	OPT_ROW_PARAM(offsetof(struct evalargs, param),
 		      "a parameter of the weight expression (repeatable)"),
-	OPT_ROW_Y(offsetof(struct evalargs, y), "label (default 1); sets alpha_t and the sign of dx"),
+	OPT_ROW_TARGET(offsetof(struct evalargs, y),
+		       "label 0 or 1 (default 1): alpha_t and the sign of dx; for qfl and"),
 	OPT_ROWS_POINTS(struct evalargs, "target probabilities p_t in [0, 1]",
 			"N probabilities from S to E inclusive", "logits of the positive class",
 			"N logits from S to E inclusive", "geometric spacing for grids (S and E > 0)"),
@@ -87,13 +101,52 @@ const struct opt cmd_eval_opts[] = {
 
 static const char *const eval_cols[] = {
 	"loss", "gamma", "alpha", "beta", "y", "x", "pt", "qt", "value",
-	"dpt", "dxt", "dx", "weight", "residual", "value_err"};
+	"dpt", "dxt", "dx", "weight", "residual", "value_err", "params"};
 #define NCOL (sizeof eval_cols / sizeof eval_cols[0])
 
 /* Whether the loss's registry row has the parameter (gamma, beta). */
 static int has_param(focal_loss_id id, const char *name)
 {
 	return focal_loss_param(focal_loss_get(id), name) != NULL;
+}
+
+/* The rows of one loss at one θ, at every point. */
+static int eval_rows(struct cli *c, struct table *t, const focal_loss_desc *d, const double *th,
+		     const char *ptext, double y, const struct points *pts, const focal_weight *wt)
+{
+	const focal_param *pa = focal_loss_param(d, "alpha"), *pb = focal_loss_param(d, "beta");
+	const focal_param *pg = focal_loss_param(d, "gamma");
+	double alpha = pa ? th[pa - d->params] : NAN;
+	int hard = d->target == FOCAL_TARGET_HARD;
+	for (size_t i = 0; i < pts->v.n; i++) {
+		focal_point pt;
+		focal_eval_out o;
+		double x = NAN;
+		if (pts->is_logit) {
+			x = pts->v.v[i];
+			focal_point_from_logit(hard && y == 0.0 ? -x : x, &pt);
+		} else {
+			focal_point_from_p(pts->v.v[i], &pt);
+		}
+		if (d->runtime_weight) { /* custom: the weight is the parsed expression */
+			focal_loss l = {.kind = d->id, .alpha = isnan(alpha) ? 0.0 : alpha,
+					.has_alpha = !isnan(alpha), .weight = wt};
+			focal_loss_eval(&l, &pt, (int)y, &o);
+		} else {
+			focal_loss_eval_row(d, th, &pt, y, &o);
+		}
+		struct cell row[NCOL] = {
+			STR(d->name), NUM(pg ? th[pg - d->params] : 0.0),
+			isnan(alpha) ? STR("none") : NUM(alpha),
+			pb ? NUM(th[pb - d->params]) : STR("none"),
+			NUM(y), NUM(x), NUM(pt.p), NUM(pt.q), NUM(o.value),
+			NUM(o.dpt), NUM(o.dxt), NUM(o.dx), NUM(o.weight),
+			NUM(o.residual), NUM(o.value_err), STR(ptext)};
+		int trc = table_add(t, row);
+		if (trc != 0)
+			return table_error(c, trc);
+	}
+	return 0;
 }
 
 /* --weight goes with the losses that take it, and they need it. */
@@ -115,7 +168,7 @@ static int eval_weight(struct cli *c, const struct evalargs *a, const int *want,
 
 int cmd_eval(struct cli *c, int argc, char **argv)
 {
-	struct evalargs a = {.alpha = NAN, .fmt = FMT_DEFAULT};
+	struct evalargs a = {.lp = LOSS_PARAMS_UNSET, .fmt = FMT_DEFAULT};
 	int status = CLI_USAGE;
 	focal_loss_id kinds[FOCAL_NLOSS];
 	int want[FOCAL_NLOSS], nk;
@@ -123,6 +176,7 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 	struct points pts = {0};
 	focal_weight *wt = NULL;
 	struct table t;
+	char (*ptext)[160] = NULL;
 	table_init(&t, eval_cols, NCOL);
 
 	int r = opt_parse(c, "eval", cmd_eval_usage, cmd_eval_opts, argc, argv, &a);
@@ -137,63 +191,54 @@ int cmd_eval(struct cli *c, int argc, char **argv)
 		goto out;
 	if (eval_weight(c, &a, want, &wt) != 0)
 		goto out;
-	double alpha = isnan(a.alpha) ? 0.0 : a.alpha, beta = a.beta;
-	int y = a.y, has_alpha = !isnan(a.alpha);
-	enum cli_format fmt = a.fmt;
-	struct points_opts po = a.po;
-	/* a loss whose gamma domain is open at 0 (flstar) refuses gamma = 0 */
+	/* every loss's θ at every gamma, checked against its row's domains
+	 * (flstar's gamma domain is open at 0) before any output */
+	ptext = calloc((size_t)nk * gammas.n, sizeof *ptext);
+	double (*th)[FOCAL_MAX_PARAMS] = calloc((size_t)nk * gammas.n, sizeof *th);
+	if (ptext == NULL || th == NULL) {
+		free(th);
+		cli_error(c, "out of memory");
+		goto out;
+	}
+	size_t nrows = 0;
 	for (int k = 0; k < nk; k++) {
 		const focal_loss_desc *d = focal_loss_get(kinds[k]);
-		const focal_param *pg = focal_loss_param(d, "gamma");
-		for (size_t g = 0; pg && pg->lo_open && g < gammas.n; g++) {
-			if (gammas.v[g] <= pg->lo) {
-				cli_error(c, "invalid gamma '%g' for %s: must be > %g", gammas.v[g] + 0.0,
-					  d->name, pg->lo);
+		size_t ng = has_param(kinds[k], "gamma") ? gammas.n : 1;
+		for (size_t g = 0; g < ng; g++) {
+			size_t j = (size_t)k * gammas.n + g;
+			if (cli_loss_theta(c, d, &a.lp, gammas.v[g], th[j]) != 0 ||
+			    cli_loss_target(c, d, a.y) != 0) {
+				free(th);
+				goto out;
+			}
+			cli_params_text(d, th[j], ptext[j], sizeof ptext[j]);
+		}
+		nrows += ng;
+	}
+	struct points_opts po = a.po;
+	if (cli_points(c, &po, 1, NULL, &pts) != 0) {
+		free(th);
+		goto out;
+	}
+	table_expect(&t, nrows * pts.v.n);
+	for (int k = 0; k < nk; k++) {
+		size_t ng = has_param(kinds[k], "gamma") ? gammas.n : 1;
+		for (size_t g = 0; g < ng; g++) {
+			size_t j = (size_t)k * gammas.n + g;
+			int trc = eval_rows(c, &t, focal_loss_get(kinds[k]), th[j], ptext[j], a.y, &pts,
+					    wt);
+			if (trc != 0) {
+				free(th);
+				status = trc;
 				goto out;
 			}
 		}
 	}
-	if (cli_points(c, &po, 1, NULL, &pts) != 0)
-		goto out;
-
-	size_t nrows = 0;
-	for (int k = 0; k < nk; k++)
-		nrows += (has_param(kinds[k], "gamma") ? gammas.n : 1) * pts.v.n;
-	table_expect(&t, nrows);
-	int trc = 0;
-	for (int k = 0; trc == 0 && k < nk; k++) {
-		int has_gamma = has_param(kinds[k], "gamma");
-		size_t ng = has_gamma ? gammas.n : 1;
-		for (size_t g = 0; trc == 0 && g < ng; g++) {
-			focal_loss loss = {
-				.kind = kinds[k],
-				.gamma = has_gamma ? gammas.v[g] : 0.0,
-				.beta = beta, .alpha = alpha, .has_alpha = has_alpha, .weight = wt};
-			for (size_t i = 0; trc == 0 && i < pts.v.n; i++) {
-				focal_point pt;
-				focal_eval_out o;
-				double x = NAN;
-				if (pts.is_logit) {
-					x = pts.v.v[i];
-					focal_point_from_logit(y ? x : -x, &pt);
-				} else {
-					focal_point_from_p(pts.v.v[i], &pt);
-				}
-				focal_loss_eval(&loss, &pt, y, &o);
-				struct cell row[NCOL] = {
-					STR(focal_loss_get(kinds[k])->name), NUM(loss.gamma),
-					has_alpha ? NUM(alpha) : STR("none"),
-					has_param(kinds[k], "beta") ? NUM(beta) : STR("none"),
-					NUM(y), NUM(x), NUM(pt.p), NUM(pt.q), NUM(o.value),
-					NUM(o.dpt), NUM(o.dxt), NUM(o.dx), NUM(o.weight),
-					NUM(o.residual), NUM(o.value_err)};
-				trc = table_add(&t, row);
-			}
-		}
-	}
-	status = table_finish(c, &t, trc, fmt);
+	free(th);
+	status = table_finish(c, &t, 0, a.fmt);
 out:
 	table_free(&t);
+	free(ptext);
 	dlist_free(&gammas);
 	opt_free(cmd_eval_opts, &a);
 	dlist_free(&pts.v);

@@ -110,7 +110,7 @@ static const struct opt row_beta = OPT_ROW_BETA(0, NULL);
 static const struct opt row_loss = {.name = "loss", .has_arg = 1, .type = OPT_NAMES,
 				    .losses = REPL_LOSSES, .arg = "LIST"};
 static const struct opt row_format = OPT_ROW_FORMAT(0, NULL);
-static const struct opt row_y = OPT_ROW_Y(0, NULL);
+static const struct opt row_y = OPT_ROW_TARGET(0, NULL);
 
 const struct repl_param repl_params[] = {
 	{&row_gamma, "0.5,1,2", NULL},
@@ -118,7 +118,7 @@ const struct repl_param repl_params[] = {
 	{&row_beta, "1", "(the FL* offset)"},
 	{&row_loss, "fl,fgl", NULL},
 	{&row_format, "tsv", NULL},
-	{&row_y, "0", "(the label)"},
+	{&row_y, "0", "(the label, or a soft target for qfl and vfl)"},
 	{&opt_row_seed, "7", NULL},
 	{&opt_row_threads, "4", NULL},
 	{&opt_row_dpi, "150", "(PNG files)"},

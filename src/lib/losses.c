@@ -56,9 +56,10 @@ int focal_loss_check(const focal_loss *loss)
 		if (loss->gamma == 0.0 || !isfinite(loss->beta))
 			return FOCAL_EDOM;
 	}
-	/* a population or training loss has no pointwise value: its row says so */
+	/* a population or training loss has no pointwise value: its row says
+	 * so; the family's rows are evaluated by focal_loss_eval_row */
 	const focal_loss_desc *d = focal_loss_get(loss->kind);
-	if (d == NULL || !(d->has & FOCAL_HAS_VALUE))
+	if (d == NULL || !(d->has & FOCAL_HAS_VALUE) || loss->kind >= FOCAL_POLY1)
 		return FOCAL_EDOM;
 	if (d->runtime_weight && loss->weight == NULL)
 		return FOCAL_EDOM;

@@ -11,61 +11,11 @@
 
 #include "focal/ghm.h"
 #include "focal/train.h"
+#include "family.h"
 #include "weight_internal.h"
 
 
 /* ---- the factorisation L = w·B of the focal family (docs/math.md) ------- */
-
-/* CE's base loss B = -log p_t and dB/dp_t = -1/p_t (-inf at p_t = 0). */
-static double base_ce(const focal_point *pt, double y, const double *th)
-{
-	(void)y;
-	(void)th;
-	return 0.0 - pt->lp;
-}
-
-static double base_ce_dp(const focal_point *pt, double y, const double *th)
-{
-	(void)y;
-	(void)th;
-	return -1.0 / pt->p;
-}
-
-static double weight_one(const focal_point *pt, double y, const double *th)
-{
-	(void)y;
-	(void)pt;
-	(void)th;
-	return 1.0;
-}
-
-static double weight_zero(const focal_point *pt, double y, const double *th)
-{
-	(void)y;
-	(void)pt;
-	(void)th;
-	return 0.0;
-}
-
-/* w = (1-p_t)^γ, θ = {γ, ...}. */
-static double weight_focal(const focal_point *pt, double y, const double *th)
-{
-	(void)y;
-	return focal_pow1m(pt, th[0]);
-}
-
-/* dw/dp_t = -γ (1-p_t)^(γ-1), taken at p_t = 1 as its limit: 0 for γ > 1,
- * -1 at γ = 1, -inf for 0 < γ < 1; 0 for γ = 0. */
-static double weight_focal_dp(const focal_point *pt, double y, const double *th)
-{
-	(void)y;
-	double g = th[0];
-	if (g == 0.0)
-		return 0.0;
-	if (pt->q == 0.0)
-		return g > 1.0 ? 0.0 : g == 1.0 ? -1.0 : -INFINITY;
-	return -g * focal_pow1m(pt, g) / pt->q;
-}
 
 static int effective_focal(const focal_point *pt, double y, const double *th, focal_result *r)
 {
@@ -83,10 +33,18 @@ static int effective_ce(const focal_point *pt, double y, const double *th, focal
 	return FOCAL_OK;
 }
 
-#define FORM_CE {weight_one, weight_zero, base_ce, base_ce_dp}
-#define FORM_FOCAL {weight_focal, weight_focal_dp, base_ce, base_ce_dp}
+#define FORM_CE {focal__w_one, focal__w_zero, focal__b_ce, focal__db_ce}
+#define FORM_FOCAL {focal__w_focal, focal__dw_focal, focal__b_ce, focal__db_ce}
+/* the family (family.c): θ in each row's parameter order */
+#define FORM_POLY1 {focal__w_one, focal__w_zero, focal__b_poly1, focal__db_poly1}
+#define FORM_POLYFL {focal__w_focal, focal__dw_focal, focal__b_polyfl, focal__db_polyfl}
+#define FORM_ASL_NEG {focal__w_asl_neg, focal__dw_asl_neg, focal__b_asl_neg, focal__db_asl_neg}
+#define FORM_QFL {focal__w_qfl, focal__dw_qfl, focal__b_bce, focal__db_bce}
+#define FORM_VFL_POS {focal__w_vfl_pos, focal__w_zero, focal__b_bce, focal__db_bce}
+#define FORM_VFL_NEG {focal__w_vfl_neg, focal__dw_vfl_neg, focal__b_bce, focal__db_bce}
+#define FORM_FLSD {focal__w_flsd, focal__dw_flsd, focal__b_ce, focal__db_ce}
 /* a runtime weight (weight_custom.c): theta is the weight itself */
-#define FORM_CUSTOM {focal__custom_w, focal__custom_dw, base_ce, base_ce_dp}
+#define FORM_CUSTOM {focal__custom_w, focal__custom_dw, focal__b_ce, focal__db_ce}
 
 /* ---- parameters --------------------------------------------------------- */
 
@@ -106,8 +64,49 @@ static int effective_ce(const focal_point *pt, double y, const double *th, focal
 		    "GHM-C's number of gradient-norm bins M"}
 #define P_GHM_MOMENTUM {"momentum", "ghm-momentum", FOCAL_GHM_DEFAULT_MOMENTUM, 0.0, 1.0, 0.05, 0, 1, \
 			"GHM-C's moving average of the bin counts across training steps"}
+#define P_EPS_POLY1 {"epsilon", "epsilon", 2.0, -1.0, INFINITY, 0.5, 0, 1, \
+		     "Poly-1 coefficient of (1-p_t); below -1 the loss turns negative"}
+#define P_EPS_POLYFL {"epsilon", "epsilon", -1.0, -1.0, INFINITY, 0.5, 0, 1, \
+		      "Poly-1 focal coefficient of (1-p_t)^(gamma+1), not weighted by alpha_t"}
+#define P_GAMMA_POS {"gamma_pos", "gamma-pos", 0.0, 0.0, FOCAL_GAMMA_MAX, 0.5, 0, 0, \
+		     "ASL focusing parameter of positives"}
+#define P_GAMMA_NEG {"gamma_neg", "gamma-neg", 4.0, 0.0, FOCAL_GAMMA_MAX, 0.5, 0, 0, \
+		     "ASL focusing parameter of negatives"}
+#define P_CLIP {"clip", "clip", 0.05, 0.0, 1.0, 0.01, 0, 1, \
+		"ASL margin m of negatives: p_m = max(p - m, 0)"}
+#define P_BETA_QFL {"beta", "beta", 2.0, 0.0, FOCAL_GAMMA_MAX, 0.5, 0, 0, \
+		    "QFL exponent of |y - sigma|"}
+#define P_ALPHA_VFL {"alpha", "alpha", 0.75, 0.0, 1.0, 0.05, 0, 0, \
+		     "VFL weight of negatives (q = 0)"}
+#define P_GAMMA_BELOW {"gamma_below", "gamma-below", 5.0, 0.0, FOCAL_GAMMA_MAX, 0.5, 0, 0, \
+		       "FLSD focusing parameter for p_t below the switch"}
+#define P_GAMMA_ABOVE {"gamma_above", "gamma-above", 3.0, 0.0, FOCAL_GAMMA_MAX, 0.5, 0, 0, \
+		       "FLSD focusing parameter for p_t at or above the switch"}
+#define P_SWITCH {"switch", "switch", 0.2, 0.0, 1.0, 0.05, 0, 0, \
+		  "FLSD switch point in p_t"}
 
 #define PW (FOCAL_HAS_VALUE | FOCAL_HAS_DPT | FOCAL_HAS_DX | FOCAL_HAS_WEIGHT)
+#define PWE (PW | FOCAL_HAS_EFFECTIVE | FOCAL_HAS_RESIDUAL)
+
+/* The family's members: a weighted row and its gradient twin share the
+ * forms, parameters and closed-form E_w (one macro each). */
+#define BODY_POLY1 .nparams = 1, .params = {P_EPS_POLY1}, .pos = FORM_POLY1, .neg = FORM_POLY1, \
+	.has = PWE, .weight_continuous = 1, .effective_e = focal__e_poly1
+#define BODY_POLYFL .nparams = 3, .params = {P_GAMMA, P_EPS_POLYFL, P_ALPHA}, \
+	.pos = FORM_POLYFL, .neg = FORM_POLYFL, .has = PWE, .weight_continuous = 1, \
+	.effective_e = focal__e_polyfl
+#define BODY_ASL .nparams = 3, .params = {P_GAMMA_POS, P_GAMMA_NEG, P_CLIP}, \
+	.pos = FORM_FOCAL, .neg = FORM_ASL_NEG, .has = PWE, .weight_continuous = 1, \
+	.effective_e = focal__e_asl, .kink = focal__kink_asl, .trained_as = FOCAL_TRAINED_TWIN
+#define BODY_QFL .target = FOCAL_TARGET_SOFT, .nparams = 1, .params = {P_BETA_QFL}, \
+	.pos = FORM_QFL, .neg = FORM_QFL, .has = PWE, .weight_continuous = 1
+#define BODY_VFL .target = FOCAL_TARGET_IOU, .nparams = 2, .params = {P_ALPHA_VFL, P_GAMMA}, \
+	.pos = FORM_VFL_POS, .neg = FORM_VFL_NEG, .has = PWE, .weight_continuous = 1, \
+	.effective_e = focal__e_vfl
+#define BODY_FLSD .nparams = 3, .params = {P_GAMMA_BELOW, P_GAMMA_ABOVE, P_SWITCH}, \
+	.pos = FORM_FLSD, .neg = FORM_FLSD, .has = PWE, .weight_continuous = 0, \
+	.effective_e = focal__e_flsd, .kink = focal__kink_flsd
+#define TWIN(of) .twin = 1, .trained_as = FOCAL_TRAINED_TWIN, .twin_of = of
 
 /*
  * The rows, in the order of every "must be one of" list.  ce_alpha sits
@@ -174,6 +173,43 @@ static const focal_loss_desc rows[] = {
 	 .nparams = 2, .params = {P_GHM_BINS, P_GHM_MOMENTUM},
 	 .has = FOCAL_HAS_POP, .population = 1, .stateful = 1,
 	 .twin_of = FOCAL_GHM},
+	{.id = FOCAL_POLY1, .name = "poly1", .label = "Poly-1", .markup = "Poly-1",
+	 .summary = "PolyLoss Poly-1: -log p_t + epsilon (1-p_t)",
+	 BODY_POLY1, .twin_of = FOCAL_POLY1},
+	{.id = FOCAL_POLY1_GRAD, .name = "poly1@grad", .label = "Poly-1@grad", .markup = "Poly-1@grad",
+	 .summary = "Poly-1's gradient twin (its weight is 1: the same gradient)",
+	 BODY_POLY1, TWIN(FOCAL_POLY1)},
+	{.id = FOCAL_POLYFL, .name = "polyfl", .label = "Poly-1 FL", .markup = "Poly-1 FL",
+	 .summary = "Poly-1 focal: FL_gamma + epsilon (1-p_t)^(gamma+1)",
+	 BODY_POLYFL, .twin_of = FOCAL_POLYFL},
+	{.id = FOCAL_POLYFL_GRAD, .name = "polyfl@grad", .label = "Poly-1 FL@grad",
+	 .markup = "Poly-1 FL@grad",
+	 .summary = "Poly-1 focal's gradient twin: (1-p_t)^gamma times B' of -log p_t + epsilon (1-p_t)",
+	 BODY_POLYFL, TWIN(FOCAL_POLYFL)},
+	{.id = FOCAL_ASL, .name = "asl", .label = "ASL", .markup = "ASL",
+	 .summary = "asymmetric loss: -(1-p)^gamma+ log p; -p_m^gamma- log(1-p_m), p_m = max(p-m, 0)",
+	 BODY_ASL, .twin_of = FOCAL_ASL},
+	{.id = FOCAL_ASL_GRAD, .name = "asl@grad", .label = "ASL@grad", .markup = "ASL@grad",
+	 .summary = "ASL's gradient twin: the stop-gradient weight its authors train with",
+	 BODY_ASL, .twin = 1, .twin_of = FOCAL_ASL},
+	{.id = FOCAL_QFL, .name = "qfl", .label = "QFL", .markup = "QFL",
+	 .summary = "quality focal loss: -|y-sigma|^beta ((1-y) log(1-sigma) + y log sigma)",
+	 BODY_QFL, .twin_of = FOCAL_QFL},
+	{.id = FOCAL_QFL_GRAD, .name = "qfl@grad", .label = "QFL@grad", .markup = "QFL@grad",
+	 .summary = "QFL's gradient twin: effective loss anchored at sigma = y (quadrature)",
+	 BODY_QFL, TWIN(FOCAL_QFL)},
+	{.id = FOCAL_VFL, .name = "vfl", .label = "VFL", .markup = "VFL",
+	 .summary = "varifocal loss: -q (q log p + (1-q) log(1-p)); -alpha p^gamma log(1-p) at q = 0",
+	 BODY_VFL, .twin_of = FOCAL_VFL},
+	{.id = FOCAL_VFL_GRAD, .name = "vfl@grad", .label = "VFL@grad", .markup = "VFL@grad",
+	 .summary = "VFL's gradient twin (the same gradient for q > 0)",
+	 BODY_VFL, TWIN(FOCAL_VFL)},
+	{.id = FOCAL_FLSD, .name = "flsd", .label = "FLSD", .markup = "FLSD",
+	 .summary = "sample-dependent focal loss: gamma 5 below p_t = 0.2, 3 above (FLSD-53)",
+	 BODY_FLSD, .twin_of = FOCAL_FLSD},
+	{.id = FOCAL_FLSD_GRAD, .name = "flsd@grad", .label = "FLSD@grad", .markup = "FLSD@grad",
+	 .summary = "FLSD's gradient twin",
+	 BODY_FLSD, TWIN(FOCAL_FLSD)},
 };
 
 #define NROWS (sizeof rows / sizeof rows[0])
@@ -217,7 +253,8 @@ static int same(const char *name, const char *s, size_t len)
 const focal_loss_desc *focal_loss_find(const char *name, size_t len, unsigned mask)
 {
 	for (size_t i = 0; i < NROWS; i++)
-		if (focal_loss_fits(&rows[i], mask) && same(rows[i].name, name, len))
+		if (focal_loss_fits(&rows[i], mask) &&
+		    (same(rows[i].name, name, len) || same(rows[i].alias, name, len)))
 			return &rows[i];
 	return NULL;
 }
@@ -296,4 +333,33 @@ const focal_param *focal_loss_param(const focal_loss_desc *d, const char *name)
 		if (strcmp(d->params[i].name, name) == 0)
 			return &d->params[i];
 	return NULL;
+}
+
+void focal_loss_defaults(const focal_loss_desc *d, double *theta)
+{
+	for (int i = 0; i < FOCAL_MAX_PARAMS; i++)
+		theta[i] = d != NULL && i < d->nparams ? d->params[i].def : NAN;
+}
+
+int focal_loss_params_check(const focal_loss_desc *d, const double *theta, int *bad)
+{
+	for (int i = 0; d != NULL && i < d->nparams; i++) {
+		const focal_param *p = &d->params[i];
+		double v = theta[i];
+		if (isnan(v) && isnan(p->def))
+			continue;
+		if (!(p->lo_open ? v > p->lo : v >= p->lo) || !(p->hi_open ? v < p->hi : v <= p->hi)) {
+			if (bad != NULL)
+				*bad = i;
+			return FOCAL_EDOM;
+		}
+	}
+	return d != NULL ? FOCAL_OK : FOCAL_EDOM;
+}
+
+int focal_loss_target_ok(const focal_loss_desc *d, double y)
+{
+	if (d->target == FOCAL_TARGET_HARD)
+		return y == 0.0 || y == 1.0;
+	return y >= 0.0 && y <= 1.0;
 }

@@ -190,9 +190,11 @@ static void try_value(const struct cmd *cmd, const struct opt *o, const char *v)
 		snprintf(pre, sizeof pre, "set %s %s", o->name, q);
 		line_of(line, sizeof line, cmd->name, extra, NULL, NULL);
 		via_session(pre, line, &set, &ses);
-		/* the session's loss is the union of the commands' names:
-		 * it may take a name this command refuses, never the reverse */
-		int superset = repl_params[p].row->type == OPT_NAMES;
+		/* the session's loss is the union of the commands' names,
+		 * and its y the union of labels and soft targets (qfl, vfl):
+		 * it may take a value this command refuses, never the reverse */
+		int superset = repl_params[p].row->type == OPT_NAMES ||
+			       strcmp(o->name, "y") == 0;
 		if (superset ? cli.ok && !set.ok : cli.ok != set.ok)
 			disagree("%s --%s '%s': the command %s, set %s (%s)", cmd->name, o->name, v,
 				 cli.ok ? "accepts" : "refuses", set.ok ? "accepts" : "refuses",

@@ -57,7 +57,8 @@ static void test_ids_and_names(void **state)
 		/* a twin names the loss it twins; others name themselves */
 		assert_non_null(focal_loss_get(d->twin_of));
 		assert_true(d->twin ? d->twin_of != d->id : d->twin_of == d->id);
-		assert_true(d->twin == (d->trained_as == FOCAL_TRAINED_TWIN));
+		/* a twin trains as a twin; ASL's paper trains its loss as one too */
+		assert_true(!d->twin || d->trained_as == FOCAL_TRAINED_TWIN);
 	}
 	assert_null(focal_loss_at(n));
 	assert_null(focal_loss_get(FOCAL_LOSS_NONE));
@@ -160,8 +161,9 @@ static void test_forms_agree_with_point_functions(void **state)
 		const focal_loss_desc *d = focal_loss_at(i);
 		int pos = form_complete(&d->pos), neg = form_complete(&d->neg);
 		assert_int_equal(pos, neg); /* the family's forms are symmetric in p_t */
-		/* a runtime weight's rows: tests/unit/test_weight.c */
-		if (!pos || !(d->has & FOCAL_HAS_VALUE) || d->runtime_weight)
+		/* the family's rows: test_family.c, against references; a
+		 * runtime weight's rows: tests/unit/test_weight.c */
+		if (!pos || !(d->has & FOCAL_HAS_VALUE) || d->runtime_weight || d->id >= FOCAL_POLY1)
 			continue;
 		for (size_t k = 0; k < 4; k++) {
 			for (size_t g = 0; g < 4; g++) {
@@ -186,11 +188,16 @@ static void test_pointwise_refusal(void **state)
 	focal_point_from_p(0.385, &pt);
 	for (size_t i = 0; i < focal_loss_count(); i++) {
 		const focal_loss_desc *d = focal_loss_at(i);
-		focal_loss l = {.kind = d->id, .gamma = 2.0};
-		int st = focal_loss_eval(&l, &pt, 1, &o);
+		double th[FOCAL_MAX_PARAMS];
+		focal_loss_defaults(d, th);
+		int st = focal_loss_eval_row(d, th, &pt, 1.0, &o);
 		/* a row that needs a runtime weight is refused without one */
 		int ok = (d->has & FOCAL_HAS_VALUE) && !d->runtime_weight;
 		assert_int_equal(st, ok ? FOCAL_OK : FOCAL_EDOM);
+		if (d->id < FOCAL_POLY1) {
+			focal_loss l = {.kind = d->id, .gamma = 2.0};
+			assert_int_equal(focal_loss_eval(&l, &pt, 1, &o), ok ? FOCAL_OK : FOCAL_EDOM);
+		}
 		focal_pop_opts po;
 		focal_pop_opts_default(&po);
 		assert_int_equal(focal_pop_opts_add(&po, d->id, 2.0, NAN),
@@ -220,7 +227,8 @@ static void test_lookup_and_suggest(void **state)
 	assert_null(focal_loss_find("FL", 2, 0));
 	assert_null(focal_loss_find("f", 1, 0));
 	assert_null(focal_loss_find("", 0, 0));
-	assert_null(focal_loss_find("fl@grad", 7, 0));
+	assert_int_equal(focal_loss_find("fl@grad", 7, 0)->id, FOCAL_FGL);
+	assert_int_equal(focal_loss_find("asl@grad", 8, FOCAL_HAS_VALUE)->id, FOCAL_ASL_GRAD);
 	assert_int_equal(focal_loss_find("ohem", 4, FOCAL_HAS_VALUE | FOCAL_HAS_POP)->id, FOCAL_OHEM);
 
 	assert_string_equal(focal_loss_suggest("fgll", 4, 0), "fgl");
@@ -243,20 +251,23 @@ static void test_name_lists(void **state)
 	(void)state;
 	char b[128];
 	/* the lists of the "must be one of" messages, as documented */
-	assert_int_equal(focal_loss_names(FOCAL_HAS_VALUE, ", ", " or ", b, sizeof b), 4);
-	assert_string_equal(b, "ce, fl, fgl or flstar");
+	char big[512];
+	assert_int_equal(focal_loss_names(FOCAL_HAS_VALUE, ", ", " or ", big, sizeof big), 16);
+	assert_string_equal(big, "ce, fl, fgl, flstar, poly1, poly1@grad, polyfl, polyfl@grad, "
+			    "asl, asl@grad, qfl, qfl@grad, vfl, vfl@grad, flsd or flsd@grad");
 	assert_int_equal(focal_loss_names(FOCAL_HAS_POP, ", ", ", ", b, sizeof b), 6);
 	assert_string_equal(b, "ce, fl, fgl, ohem, sampled, ghm");
 	assert_int_equal(focal_loss_names(FOCAL_HAS_TRAIN, ", ", ", ", b, sizeof b), 5);
 	assert_string_equal(b, "ce, ce_alpha, fl, fgl, ohem");
-	assert_int_equal(focal_loss_names(FOCAL_HAS_VALUE | FOCAL_HAS_POP, " ", " ", b, sizeof b), 7);
-	assert_string_equal(b, "ce fl fgl flstar ohem sampled ghm");
+	assert_int_equal(focal_loss_names(FOCAL_HAS_POP | FOCAL_HAS_TRAIN, " ", " ", b, sizeof b), 7);
+	assert_string_equal(b, "ce ce_alpha fl fgl ohem sampled ghm");
 	assert_int_equal(focal_loss_names(FOCAL_TAKES_WEIGHT, ",", ",", b, sizeof b), FOCAL_NLOSS);
 	/* the rows of a runtime weight only where the caller can give one */
 	assert_int_equal(focal_loss_names(0, ",", ",", b, sizeof b), FOCAL_NLOSS - 2);
-	assert_int_equal(focal_loss_names(FOCAL_HAS_VALUE | FOCAL_TAKES_WEIGHT, ", ", " or ", b,
-					  sizeof b), 6);
-	assert_string_equal(b, "ce, fl, fgl, flstar, custom or custom@grad");
+	assert_int_equal(focal_loss_names(FOCAL_HAS_VALUE | FOCAL_TAKES_WEIGHT, ", ", " or ", big,
+					  sizeof big), 18);
+	assert_string_equal(big, "ce, fl, fgl, flstar, custom, custom@grad, poly1, poly1@grad, polyfl, "
+			    "polyfl@grad, asl, asl@grad, qfl, qfl@grad, vfl, vfl@grad, flsd or flsd@grad");
 	assert_null(focal_loss_find("custom", 6, FOCAL_HAS_VALUE));
 	assert_null(focal_loss_find("custom", 6, 0));
 	assert_int_equal(focal_loss_find("custom@grad", 11, FOCAL_HAS_VALUE | FOCAL_TAKES_WEIGHT)->id,
@@ -275,9 +286,9 @@ static void test_name_lists(void **state)
 	assert_true(focal_loss_fits(focal_loss_get(FOCAL_CE_ALPHA), FOCAL_HAS_VALUE | FOCAL_HAS_TRAIN));
 	assert_true(focal_loss_fits(focal_loss_get(FOCAL_SAMPLED), 0));
 	/* truncated, still terminated */
-	assert_int_equal(focal_loss_names(FOCAL_HAS_VALUE, ", ", " or ", b, 6), 4);
+	assert_int_equal(focal_loss_names(FOCAL_HAS_VALUE, ", ", " or ", b, 6), 16);
 	assert_string_equal(b, "ce, f");
-	assert_int_equal(focal_loss_names(FOCAL_HAS_VALUE, ", ", " or ", b, 0), 4);
+	assert_int_equal(focal_loss_names(FOCAL_HAS_VALUE, ", ", " or ", b, 0), 16);
 }
 
 /* The weighting lab's fields, for the rows there are today. */
@@ -292,7 +303,9 @@ static void test_lab_fields(void **state)
 	assert_int_equal(focal_loss_get(FOCAL_FL)->trained_as, FOCAL_TRAINED_LOSS);
 	for (size_t i = 0; i < focal_loss_count(); i++) {
 		const focal_loss_desc *d = focal_loss_at(i);
-		assert_int_equal(d->target, FOCAL_TARGET_HARD);
+		assert_int_equal(d->target, d->id == FOCAL_QFL || d->id == FOCAL_QFL_GRAD ? FOCAL_TARGET_SOFT
+					    : d->id == FOCAL_VFL || d->id == FOCAL_VFL_GRAD ? FOCAL_TARGET_IOU
+					    : FOCAL_TARGET_HARD);
 		/* only GHM-C carries state across steps (its moving average) */
 		assert_int_equal(d->stateful, d->id == FOCAL_GHM);
 		/* a population loss has no pointwise value */
