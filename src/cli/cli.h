@@ -132,6 +132,12 @@ size_t cli_edit_distance(const char *a, const char *b);
  */
 const char *cli_plots_dir(void);
 
+/* 1 when the locale's character set (LC_CTYPE) is UTF-8: text renderings
+ * then use Unicode (γ, pₜ, braille), otherwise ASCII only (tty.c). */
+int cli_locale_utf8(void);
+/* 1 when NO_COLOR is set to a non-empty value: no colours. */
+int cli_no_color(void);
+
 /*
  * Ctrl-C as a request rather than a kill.  A SIGINT handler (the REPL's,
  * or simulate's in the plain CLI) calls cli_interrupt_set(), which is

@@ -170,7 +170,7 @@ int cmd_plot(struct cli *c, int argc, char **argv)
 {
 	const char *name = NULL, *out = NULL, *gamma_s = NULL, *ofmt = NULL;
 	int window = 0, pos = 1, id, r;
-	fig_render_opts ro = {0};
+	fig_render_opts ro = {.term_ascii = !cli_locale_utf8()};
 	const char *val;
 
 	while ((r = cli_next_opt(c, "plot", argc, argv, cmd_plot_opts, &pos, &id, &val)) > 0) {

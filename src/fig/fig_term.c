@@ -35,7 +35,7 @@ typedef struct cell {
 typedef struct tstate {
 	int cols, rows;
 	cell *c;
-	bool braille, color;
+	bool braille, color, ascii;
 } tstate;
 
 static const char series_glyph[8] = {'*', '+', 'o', 'x', '#', '@', '%', '&'};
@@ -64,7 +64,8 @@ static int t_open(fig_device *d, double w, double h)
 	t->rows = d->opts->term_rows > 0 ? d->opts->term_rows : 24;
 	if (t->cols < 20 || t->rows < 8)
 		return FIG_EINVAL;
-	t->braille = d->opts->term_braille;
+	t->ascii = d->opts->term_ascii;
+	t->braille = d->opts->term_braille && !t->ascii;
 	t->color = d->opts->term_color;
 	t->c = calloc((size_t)t->cols * (size_t)t->rows, sizeof *t->c);
 	if (!t->c)
@@ -273,9 +274,9 @@ static int t_marker(fig_device *d, double x, double y, enum fig_marker m,
 static int t_measure(fig_device *d, const fig_textspec *ts, double *w,
 		     double *h)
 {
-	(void)d;
+	const tstate *t = d->state;
 	char buf[FIG_MARKUP_BYTES * 2];
-	size_t n = fig_markup_plain(ts->mk, buf, sizeof buf);
+	size_t n = fig_markup_text(ts->mk, t->ascii, buf, sizeof buf);
 	*w = (double)n * CELL_W;
 	*h = CELL_H;
 	return FIG_OK;
@@ -285,7 +286,7 @@ static int t_text(fig_device *d, double x, double y, const fig_textspec *ts)
 {
 	tstate *t = d->state;
 	char buf[FIG_MARKUP_BYTES * 2];
-	size_t n = fig_markup_plain(ts->mk, buf, sizeof buf);
+	size_t n = fig_markup_text(ts->mk, t->ascii, buf, sizeof buf);
 	int col, row;
 	bool vertical = fabs(ts->angle - 90) < 1;
 	/* along the text direction: start position; across it: the row or

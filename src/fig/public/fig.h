@@ -388,6 +388,9 @@ typedef struct fig_render_opts {
 	int term_rows;       /* term: 0 = 24 */
 	bool term_braille;   /* term: braille dots instead of ASCII glyphs */
 	bool term_color;     /* term: ANSI colours (24-bit) */
+	bool term_ascii;     /* term: ASCII only, for a locale that is not
+	                        UTF-8: Greek by name (gamma), scripts as _t
+	                        and ^{-12}; no braille */
 	const char *font_family; /* cairo/gnuplot: font family list in pango
 	                            syntax ("A, B, serif"); NULL = the default
 	                            order FIG_FONT_FAMILIES */
