@@ -5,7 +5,7 @@
 CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
-PKGS    := gsl jansson pangocairo cairo-pdf cairo-svg libpng libedit
+PKGS    := gsl jansson pangocairo cairo-pdf cairo-svg libpng libedit ncursesw
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CSTD    := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L

@@ -94,6 +94,8 @@ extern const char cmd_eval_usage[], cmd_integrate_usage[],
 int cmd_train(struct cli *c, int argc, char **argv);
 extern const char cmd_train_usage[];
 int cmd_repl(struct cli *c, int argc, char **argv);
+int cmd_explore(struct cli *c, int argc, char **argv);
+extern const char cmd_explore_usage[];
 extern const char cmd_repl_usage[];
 
 extern const size_t cli_ncommands;
@@ -131,6 +133,9 @@ size_t cli_edit_distance(const char *a, const char *b);
  * string; the caller must not free it.
  */
 const char *cli_plots_dir(void);
+/* The spec file of a figure given as NAME (plots/NAME.spec on the search
+ * path) or as a path: 0, or -1 after the message (cmd_plot.c). */
+int cli_resolve_spec(struct cli *c, const char *name, char *path, size_t cap);
 
 /* 1 when the locale's character set (LC_CTYPE) is UTF-8: text renderings
  * then use Unicode (γ, pₜ, braille), otherwise ASCII only (tty.c). */
@@ -325,6 +330,7 @@ extern const struct opt cmd_eval_opts[], cmd_integrate_opts[], cmd_compare_opts[
 	cmd_spread_opts[];
 extern const struct opt cmd_train_opts[];
 extern const struct opt cmd_repl_opts[];
+extern const struct opt cmd_explore_opts[];
 
 
 /* ---- values ---- */

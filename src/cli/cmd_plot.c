@@ -73,8 +73,7 @@ const char *cli_plots_dir(void)
 	return FOCAL_DATADIR "/plots";
 }
 
-/* SPEC path for NAME or SPEC; -1 (message printed) when there is none. */
-static int resolve_spec(struct cli *c, const char *name, char *path, size_t cap)
+int cli_resolve_spec(struct cli *c, const char *name, char *path, size_t cap)
 {
 	struct stat st;
 	size_t n = strlen(name);
@@ -239,7 +238,7 @@ int cmd_plot(struct cli *c, int argc, char **argv)
 	struct dlist gammas = {0};
 	fig_figure *f = NULL;
 	int status = CLI_USAGE;
-	if (resolve_spec(c, name, path, sizeof path) != 0)
+	if (cli_resolve_spec(c, name, path, sizeof path) != 0)
 		return CLI_USAGE;
 	if (spec_parse(path, &s, err) != 0) {
 		cli_error(c, "%s", err);

@@ -202,6 +202,8 @@ typedef struct fig_device {
 	FILE *out;                     /* where the bytes go */
 	const fig_render_opts *opts;   /* never NULL inside backends */
 	const char *path;              /* final output path, NULL for streams */
+	fig_cell *cells;               /* term: hand the cells over here
+	                                  instead of writing out */
 	fig_metrics m;
 } fig_device;
 

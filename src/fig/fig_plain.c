@@ -172,3 +172,14 @@ size_t fig_markup_plain(const fig_markup *m, char *buf, size_t cap)
 	return fig_markup_text(m, false, buf, cap);
 }
 
+
+size_t fig_text_plain(const char *src, bool ascii, char *buf, size_t cap)
+{
+	fig_markup m;
+	if (fig_markup_parse(src, FIG_MARKUP_STRICT, &m) != FIG_OK) {
+		if (cap)
+			buf[0] = '\0';
+		return 0;
+	}
+	return fig_markup_text(&m, ascii, buf, cap);
+}
