@@ -223,8 +223,11 @@ static int on_key(struct explore *e, int ch)
 		break;
 	case 'q': case 'Q': case 3: /* Ctrl-C, a key in raw mode */
 		return 1;
-	case 26: /* Ctrl-Z: ncurses' handler restores the terminal, stops, redraws */
-		raise(SIGTSTP);
+	case 26:
+		/* Ctrl-Z, a key in raw mode: stop the process group as the
+		 * terminal would; ncurses' SIGTSTP handler restores the
+		 * terminal first and takes the screen back on fg */
+		kill(0, SIGTSTP);
 		break;
 	default:
 		break;
