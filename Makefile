@@ -392,6 +392,7 @@ bench: $(B)/bench_focal $(B)/bench_pop $(B)/focal
 	@sh tests/bench/pop.sh $(B)/bench_pop
 	@sh tests/bench/figures.sh $(B)/focal
 	@sh tests/bench/repl.sh $(B)/focal
+	@sh tests/bench/explore.sh $(B)/focal
 
 # Regenerate the golden drawing logs of the figure set after an intended change.
 golden: $(B)/focal

@@ -275,8 +275,10 @@ int explore_ui(struct explore *e)
 		if (on_key(e, ch))
 			break;
 		draw(e);
-		if (times)
+		if (times) {
 			fprintf(times, "%.3f\n", ms_since(&t0));
+			fflush(times);
+		}
 	}
 	endwin();
 	delscreen(scr);
