@@ -980,6 +980,33 @@ static void test_term_ascii(void **state)
 	fig_free(f);
 }
 
+/* #16: category labels wider than their spacing overwrote each other on
+ * a character grid ("CCE, α = 0.FL₂" in pop_shares); each must be shown
+ * whole. */
+static void test_term_category_labels(void **state)
+{
+	(void)state;
+	fig_figure *f;
+	assert_int_equal(fig_new(&f, 3.4, 2.6, FIG_UNIT_IN, 1, 1), FIG_OK);
+	fig_panel *p = fig_panel_at(f, 0, 0);
+	static const char *const cats[] = {"CE", "CE, $\\alpha$ = 0.25", "FL$_2$", "FGL$_2$",
+					   "OHEM", "1:3"};
+	static const char *const shown[] = {"CE", "CE, \xce\xb1 = 0.25", "FL\xe2\x82\x82",
+					    "FGL\xe2\x82\x82", "OHEM", "1:3"};
+	double x[6] = {1, 2, 3, 4, 5, 6}, y[6] = {1, 1, 1, 1, 1, 1};
+	assert_int_equal(fig_series_add(p, FIG_BARS, x, y, 6, NULL, NULL), FIG_OK);
+	assert_int_equal(fig_axis_set_categories(&p->x, cats, 6), FIG_OK);
+	for (int cols = 40; cols <= 80; cols += 8) {
+		char *t = term_text(f, cols, 16, false);
+		for (int k = 0; k < 6; k++)
+			if (strstr(t, shown[k]) == NULL)
+				fail_msg("cols %d: category label '%s' is not shown whole:\n%s", cols,
+					 shown[k], t);
+		free(t);
+	}
+	fig_free(f);
+}
+
 static void test_multi_panel_alignment(void **state)
 {
 	(void)state;
@@ -1085,6 +1112,7 @@ int main(void)
 		cmocka_unit_test(test_term_backend),
 		cmocka_unit_test(test_term_legend_rows),
 		cmocka_unit_test(test_term_ascii),
+		cmocka_unit_test(test_term_category_labels),
 		cmocka_unit_test(test_multi_panel_alignment),
 		cmocka_unit_test(test_stress_no_crash),
 	};
