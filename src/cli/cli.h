@@ -39,12 +39,18 @@ struct cli_view {
 };
 
 /* Where a command writes.  err gets one-line "focal: ..." messages. */
+struct fig_figure;
+
 struct cli {
 	FILE *out;
 	FILE *err;
 	int out_is_tty;
 	const struct cli_view *view; /* NULL: every column, no pager */
 	const char *out_name; /* the file out writes, for messages; NULL: "the output" */
+	/* a live view that follows a command's figure as it changes (the
+	 * REPL's gnuplot window, for explore); NULL: none */
+	void (*live)(void *ctx, const struct fig_figure *f, const char *name);
+	void *live_ctx;
 };
 
 struct opt;

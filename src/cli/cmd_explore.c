@@ -156,8 +156,12 @@ void explore_apply(struct explore *e)
 	*e->cur = *e->base;
 	for (int i = 0; i < e->np; i++)
 		spec_set_param(e->cur, e->p[i].name, e->p[i].v);
-	if (e->changed)
-		e->changed(e->ctx, e->cur);
+	/* a live view (the session's gnuplot window) follows */
+	fig_figure *f;
+	if (e->c->live && explore_figure(e, 0, &f) == 0) {
+		e->c->live(e->c->live_ctx, f, e->name);
+		fig_free(f);
+	}
 }
 
 double explore_x(const struct explore *e)

@@ -37,9 +37,6 @@ struct explore {
 	int ascii;            /* the locale is not UTF-8 */
 	int color;            /* colours wanted (no NO_COLOR) */
 	char status[512];     /* the last message, shown in the footer */
-	/* called after the parameters changed (the REPL's live window) */
-	void (*changed)(void *ctx, const struct spec *s);
-	void *ctx;
 };
 
 /* Change the selected parameter by dir steps (±1): 0, or -1 at a bound. */

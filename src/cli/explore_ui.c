@@ -224,10 +224,13 @@ static int on_key(struct explore *e, int ch)
 	case 'q': case 'Q': case 3: /* Ctrl-C, a key in raw mode */
 		return 1;
 	case 26:
-		/* Ctrl-Z, a key in raw mode: stop the process group as the
-		 * terminal would; ncurses' SIGTSTP handler restores the
-		 * terminal first and takes the screen back on fg */
+		/* Ctrl-Z, a key in raw mode: restore the terminal, then stop
+		 * the process group as the terminal would (the shell reports
+		 * the stop on the main screen, not on ours); on fg the next
+		 * refresh takes the screen back */
+		endwin();
 		kill(0, SIGTSTP);
+		clearok(curscr, TRUE);
 		break;
 	default:
 		break;

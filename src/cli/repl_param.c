@@ -216,7 +216,8 @@ int repl_set(struct repl_session *s, int argc, char **argv)
 		char *msg = NULL;
 		size_t len = 0;
 		FILE *mem = open_memstream(&msg, &len);
-		struct cli cc = {s->c->out, mem ? mem : s->c->err, s->c->out_is_tty, NULL, s->c->out_name};
+		struct cli cc = {.out = s->c->out, .err = mem ? mem : s->c->err, .out_is_tty = s->c->out_is_tty,
+				.out_name = s->c->out_name, .live = s->c->live, .live_ctx = s->c->live_ctx};
 		int bad = repl_param_check(&cc, (size_t)idx[k], val[k]) != 0;
 		if (mem) {
 			fclose(mem);

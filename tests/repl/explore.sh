@@ -91,7 +91,7 @@ $T send-keys -t x "stty -g > before; bash -c '$focal explore gradients; echo \"[
 wait_for '^focal explore gradients' || bad "explore gradients starts"
 $T send-keys -t x C-z
 alt() { [ "$($T display -p -t x '#{alternate_on}')" = "$1" ]; }
-if wait_for 'Stopped' && poll alt 0; then ok; else bad "Ctrl-Z suspends and leaves the full screen" "$(screen | tail -3)"; fi
+if wait_for "Stopped" && poll alt 0; then ok; else bad "Ctrl-Z suspends and leaves the full screen" "$(screen | grep -v "^ *$" | tail -3)" "alternate_on $($T display -p -t x "#{alternate_on}")"; fi
 $T send-keys -t x "stty -g > stopped" Enter
 poll exists "$tmp/stopped"
 if cmp -s "$tmp/before" "$tmp/stopped"; then ok; else bad "the terminal is restored while explore is stopped"; fi

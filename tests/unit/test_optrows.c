@@ -98,7 +98,7 @@ static void via_cli(const struct cmd *cmd, const char *name, const char *v,
 	size_t len = 0;
 	FILE *err = open_memstream(&buf, &len);
 	assert_non_null(err);
-	struct cli c = {devnull, err, 0, NULL, NULL};
+	struct cli c = {.out = devnull, .err = err};
 	int st = cli_run(&c, cmd, argc, argv);
 	fclose(err);
 	o->ok = st != CLI_USAGE;
@@ -114,7 +114,7 @@ static void via_session(const char *pre, const char *line, struct outcome *pre_o
 	size_t len = 0;
 	FILE *err = open_memstream(&buf, &len);
 	assert_non_null(err);
-	struct cli c = {devnull, err, 0, NULL, NULL};
+	struct cli c = {.out = devnull, .err = err};
 	struct repl_opts ro = {.files = 1};
 	struct repl_session s;
 	assert_int_equal(repl_session_init(&s, &c, &ro), 0);
