@@ -6,7 +6,7 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 LIBDIR  ?= $(PREFIX)/lib
 DESTDIR ?=
-PKGS    := gsl jansson pangocairo cairo-pdf cairo-svg libpng libedit libmatheval
+PKGS    := gsl jansson pangocairo cairo-pdf cairo-svg libpng libedit libmatheval ncursesw
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CSTD    := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
@@ -50,7 +50,7 @@ LAYERS   := lib fig plot cli
 B := build
 S := build/san
 
-.PHONY: check-torch all-build check-walls check-shape check-timed check-repl-run check-repl-tmux check-san-unit check-san-cli check-san-repl check-repl fuzz check-fuzz-replay check-valgrind check-fault golden fig-demo all check check-unit check-cli check-install check-san demo bench install uninstall clean deps deps-check refdata
+.PHONY: check-torch all-build check-walls check-shape check-timed check-repl-run check-repl-tmux check-explore check-san-unit check-san-cli check-san-repl check-repl fuzz check-fuzz-replay check-valgrind check-fault golden fig-demo all check check-unit check-cli check-install check-san demo bench install uninstall clean deps deps-check refdata
 
 # Plain make checks the Debian packages first (scripts/deps.sh), so that a
 # missing one is named with its install line instead of a compiler error.
@@ -248,7 +248,7 @@ check-walls:
 # docs/reliability.md budgets them).  A new suite is a check-NAME target
 # added to CHECK_SUITES, longest first: they start in that order.
 CHECK_JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
-CHECK_SUITES := san-unit san-cli san-repl cli unit repl-run fault repl-tmux fuzz-replay install walls shape torch
+CHECK_SUITES := san-unit san-cli san-repl cli unit repl-run fault repl-tmux explore fuzz-replay install walls shape torch
 CHECK_BINS    = $(B)/focal $(SHLIB) $(UNIT_BINS) $(FUZZERS:%=$(B)/replay/%) $(B)/failalloc.so \
 	$(B)/alloc_driver $(S)/focal $(SAN_BINS)
 TIMED         = tests/timed.sh $(B)/check
@@ -289,7 +289,7 @@ check-cli: $(B)/focal
 # timed like make check; waits are allowed 30 minutes under valgrind.
 VG = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
 	--show-leak-kinds=definite --suppressions=$(CURDIR)/tests/fault/valgrind.supp
-VG_SUITES := cli unit repl-run repl-tmux fuzz-replay
+VG_SUITES := cli unit repl-run repl-tmux explore fuzz-replay
 VG_TIMED   = FOCAL_TEST_TIMEOUT=1800 tests/timed.sh $(B)/check-vg
 .PHONY: $(VG_SUITES:%=valgrind-%)
 
@@ -310,6 +310,8 @@ valgrind-repl-run:
 	@$(VG_TIMED) repl-run tests/repl/run.sh $(B)/focal-vg
 valgrind-repl-tmux:
 	@$(VG_TIMED) repl-tmux tests/repl/tmux.sh $(B)/focal-vg
+valgrind-explore:
+	@$(VG_TIMED) explore tests/repl/explore.sh $(B)/focal-vg
 valgrind-fuzz-replay:
 	@$(VG_TIMED) fuzz-replay sh -c 'set -e; for f in $(FUZZERS); do echo "== replay $$f (valgrind)"; \
 		$(VG) $(B)/replay/$$f tests/fuzz/corpus/$${f#fuzz_}; done'
@@ -370,13 +372,17 @@ check-install: $(B)/focal $(SHLIB)
 	@tests/install/run.sh
 
 # The REPL: piped sessions, and the interactive prompt under tmux when installed.
-check-repl: check-repl-run check-repl-tmux
+check-repl: check-repl-run check-repl-tmux check-explore
 
 check-repl-run: $(B)/focal
 	@tests/repl/run.sh $(B)/focal
 
 check-repl-tmux: $(B)/focal
 	@tests/repl/tmux.sh $(B)/focal
+
+# focal explore, full screen, under tmux when installed.
+check-explore: $(B)/focal
+	@tests/repl/explore.sh $(B)/focal
 
 # AddressSanitizer + UBSan: the unit tests, the CLI suite and the REPL's
 # scripted sessions.  The CLI suite skips the checks that only run other
@@ -418,6 +424,7 @@ bench: $(B)/bench_focal $(B)/bench_pop $(B)/focal
 	@sh tests/bench/pop.sh $(B)/bench_pop
 	@sh tests/bench/figures.sh $(B)/focal
 	@sh tests/bench/repl.sh $(B)/focal
+	@sh tests/bench/explore.sh $(B)/focal
 
 # Regenerate the golden drawing logs of the figure set after an intended change.
 golden: $(B)/focal

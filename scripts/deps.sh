@@ -7,7 +7,8 @@ set -u
 
 # Build: compiler, make, pkg-config, GSL.  Tests: cmocka.  Figures: cairo,
 # pango, libpng, libedit (line editing in the REPL; BSD-licensed),
-# libmatheval (custom weight expressions and their derivatives), the
+# libmatheval (custom weight expressions and their derivatives), ncurses
+# (focal explore's full screen: keys, resizing, restoring the terminal), the
 # Computer Modern fonts (fonts-cmu: figures typeset like
 # LaTeX; without it pango falls back to Liberation/DejaVu Serif) and gnuplot
 # (to run the generated .gp scripts in the tests).  The reference-data
@@ -15,7 +16,7 @@ set -u
 # python3-torch (optional, large) lets make check test the PyTorch reference
 # docs/torch_reference.py against tests/data/golden.tsv; without it that
 # suite is skipped with a message.  CI installs it (.ci/run).
-PKGS="gcc make pkg-config libgsl-dev libjansson-dev libcmocka-dev libcairo2-dev libpango1.0-dev libpng-dev libedit-dev libmatheval-dev fonts-cmu gnuplot-nox"
+PKGS="gcc make pkg-config libgsl-dev libjansson-dev libcmocka-dev libcairo2-dev libpango1.0-dev libpng-dev libedit-dev libmatheval-dev libncurses-dev fonts-cmu gnuplot-nox"
 
 missing=""
 # gnuplot: any of Debian's builds will do (they conflict with each other,

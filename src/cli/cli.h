@@ -40,6 +40,8 @@ struct cli_view {
 };
 
 /* Where a command writes.  err gets one-line "focal: ..." messages. */
+struct fig_figure;
+
 struct cli {
 	FILE *out;
 	FILE *err;
@@ -48,6 +50,10 @@ struct cli {
 	const char *out_name; /* the file out writes, for messages; NULL: "the output" */
 	int parse_only;       /* opt_parse checks every value, then the command
 	                         stops as after --help (tests/unit/test_optrows.c) */
+	/* a live view that follows a command's figure as it changes (the
+	 * REPL's gnuplot window, for explore); NULL: none */
+	void (*live)(void *ctx, const struct fig_figure *f, const char *name);
+	void *live_ctx;
 };
 
 struct opt;
@@ -82,6 +88,8 @@ extern const char cmd_train_usage[];
 int cmd_runs(struct cli *c, int argc, char **argv);
 extern const char cmd_runs_usage[];
 int cmd_repl(struct cli *c, int argc, char **argv);
+int cmd_explore(struct cli *c, int argc, char **argv);
+extern const char cmd_explore_usage[];
 extern const char cmd_repl_usage[];
 
 extern const size_t cli_ncommands;
@@ -127,6 +135,15 @@ size_t cli_edit_distance(const char *a, const char *b);
 #define CLI_DIRLEN 4352
 const char *cli_plots_dir(char *buf, size_t cap);
 const char *cli_data_dir(char *buf, size_t cap);
+/* The spec file of a figure given as NAME (plots/NAME.spec on the search
+ * path) or as a path: 0, or -1 after the message (cmd_plot.c). */
+int cli_resolve_spec(struct cli *c, const char *name, char *path, size_t cap);
+
+/* 1 when the locale's character set (LC_CTYPE) is UTF-8: text renderings
+ * then use Unicode (γ, pₜ, braille), otherwise ASCII only (tty.c). */
+int cli_locale_utf8(void);
+/* 1 when NO_COLOR is set to a non-empty value: no colours. */
+int cli_no_color(void);
 
 /*
  * Ctrl-C as a request rather than a kill.  A SIGINT handler (the REPL's,
@@ -352,6 +369,7 @@ extern const struct opt cmd_eval_opts[], cmd_integrate_opts[], cmd_compare_opts[
 	cmd_spread_opts[];
 extern const struct opt cmd_train_opts[], cmd_runs_opts[];
 extern const struct opt cmd_repl_opts[];
+extern const struct opt cmd_explore_opts[];
 
 
 /* ---- values ---- */

@@ -126,8 +126,7 @@ static int parse_spec(const char *path, struct spec *s, char *err)
 	return 0;
 }
 
-/* SPEC path for NAME or SPEC; -1 (message printed) when there is none. */
-static int resolve_spec(struct cli *c, const char *name, char *path, size_t cap)
+int cli_resolve_spec(struct cli *c, const char *name, char *path, size_t cap)
 {
 	struct stat st;
 	size_t n = strlen(name);
@@ -266,7 +265,7 @@ static int plot_format(struct cli *c, const struct plotargs *a, const char **for
 static int plot_spec(struct cli *c, const struct plotargs *a, struct spec *s)
 {
 	char path[1024], err[SPEC_ERRLEN];
-	if (resolve_spec(c, a->name, path, sizeof path) != 0)
+	if (cli_resolve_spec(c, a->name, path, sizeof path) != 0)
 		return -1;
 	if (parse_spec(path, s, err) != 0) {
 		cli_error(c, "%s", err);
@@ -318,7 +317,7 @@ int cmd_plot(struct cli *c, int argc, char **argv)
 		goto done;
 	}
 	fig_render_opts ro = {.dpi = (int)a.dpi, .term_cols = (int)a.cols, .term_rows = (int)a.rows,
-			      .svg_text = a.svgtext != 0};
+			      .svg_text = a.svgtext != 0, .term_ascii = !cli_locale_utf8()};
 	if (a.name == NULL) {
 		cli_error(c, "plot: which figure? give a spec file or a name (see 'focal figures --list')");
 		goto done;

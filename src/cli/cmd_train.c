@@ -231,7 +231,7 @@ static int curves_open(struct cli *c, focal_out *of, const char *path)
 static int curves_commit(struct cli *c, focal_out *of, const char *path,
 			 const struct table *t, enum cli_format fmt)
 {
-	struct cli fc = {of->f, c->err, 0, NULL, path, 0};
+	struct cli fc = {.out = of->f, .err = c->err, .out_name = path};
 	/* the table format is for terminals: a file gets tsv */
 	if (fmt != FMT_CSV && fmt != FMT_JSON)
 		fmt = FMT_TSV;

@@ -30,6 +30,7 @@ const struct cmd cli_commands[] = {
 	{"train", cmd_train, "train with each loss over many seeds: AP with confidence intervals", cmd_train_usage, cmd_train_opts, TRAIN_COMPACT},
 	{"runs", cmd_runs, "focal train's statistics over per-run logs (focal's, Detectron2, mmdetection)", cmd_runs_usage, cmd_runs_opts, TRAIN_COMPACT},
 	{"plot", cmd_plot, "render one figure from a spec in plots/", cmd_plot_usage, cmd_plot_opts, NULL},
+	{"explore", cmd_explore, "turn the loss parameters with the keys and watch a figure follow", cmd_explore_usage, cmd_explore_opts, NULL},
 	{"figures", cmd_figures, "render the whole figure set", cmd_figures_usage, cmd_figures_opts, NULL},
 	{"repl", cmd_repl, "interactive session with live plots (plain 'focal' on a terminal)", cmd_repl_usage, cmd_repl_opts, NULL},
 };

@@ -92,7 +92,7 @@ static void worker(struct cli *c, const struct figjob *fj, int work, int res)
 	char *msg = NULL;
 	size_t msglen = 0, files = 0;
 	FILE *m = open_memstream(&msg, &msglen);
-	struct cli wc = {c->out, m ? m : stderr, 0, NULL, NULL, 0};
+	struct cli wc = {.out = c->out, .err = m ? m : stderr};
 	unsigned char i;
 	int code = 0;
 	/* the parent draws the bar; a worker only polls */

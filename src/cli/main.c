@@ -105,7 +105,7 @@ int main(int argc, char **argv)
 {
 	/* the command line may page long tables on a terminal */
 	static const struct cli_view may_page = {NULL, NULL, 1};
-	struct cli c = {stdout, stderr, isatty(STDOUT_FILENO), &may_page, NULL, 0};
+	struct cli c = {.out = stdout, .err = stderr, .out_is_tty = isatty(STDOUT_FILENO), .view = &may_page};
 	/* The user's character set, so that the line editor reads and writes
 	 * UTF-8 ('save café.pdf').  Only LC_CTYPE: numbers are parsed and
 	 * printed the same under every locale (LC_NUMERIC stays "C", so a

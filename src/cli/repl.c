@@ -211,8 +211,9 @@ int repl_run(struct repl_session *s, const struct cmd *cmd, int argc, char **arg
 	char *msg = NULL;
 	size_t msglen = 0;
 	FILE *mem = open_memstream(&msg, &msglen);
-	struct cli cc = {s->c->out, mem ? mem : s->c->err, s->c->out_is_tty, NULL, s->c->out_name,
-				 s->c->parse_only};
+	struct cli cc = {.out = s->c->out, .err = mem ? mem : s->c->err, .out_is_tty = s->c->out_is_tty,
+			  .out_name = s->c->out_name, .live = s->c->live, .live_ctx = s->c->live_ctx,
+			  .parse_only = s->c->parse_only};
 	cli_interrupt_clear();
 	running = 1;
 	int st = cli_run(&cc, cmd, n, v);
@@ -292,6 +293,8 @@ static int exec_words(struct repl_session *s, int argc, char **argv)
 	}
 	if (!strcmp(name, "plot"))
 		return repl_plot(s, cmd, argc, argv);
+	if (!strcmp(name, "explore"))
+		return repl_explore(s, cmd, argc, argv);
 	return repl_run(s, cmd, argc, argv, 0, NULL);
 }
 

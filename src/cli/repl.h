@@ -337,6 +337,8 @@ void repl_fig_gamma(const struct repl_session *s, const struct cmd *plot, char *
 /* After parameters changed (changed[p]): redraw a live figure using them. */
 void repl_follow(struct repl_session *s, const int *changed);
 int repl_plot(struct repl_session *s, const struct cmd *plot, int argc, char **argv);
+/* explore, with the session's live gnuplot window following it (repl_fig.c). */
+int repl_explore(struct repl_session *s, const struct cmd *explore, int argc, char **argv);
 int repl_save(struct repl_session *s, int argc, char **argv);
 
 /* help [TOPIC] (repl_help.c). */

@@ -6,6 +6,8 @@
  */
 #include "repl.h"
 
+#include "fig.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -243,5 +245,32 @@ int repl_save(struct repl_session *s, int argc, char **argv)
 		fputc('\n', s->ui);
 		fflush(s->ui);
 	}
+	return st;
+}
+
+/* The live window follows explore's figure: its gnuplot script shown in
+ * the session's window (quietly: explore owns the screen). */
+static void follow_window(void *ctx, const struct fig_figure *f, const char *name)
+{
+	struct repl_session *s = ctx;
+	char path[512];
+	if (repl_window_path(s, path, sizeof path) != 0)
+		return;
+	if (fig_render(f, path, "gp", NULL) == FIG_OK)
+		repl_window_show(s, path, name);
+	unlink(path);
+}
+
+/* explore: the table's command, with the session's gnuplot window (when
+ * a figure is live in one) following its parameters. */
+int repl_explore(struct repl_session *s, const struct cmd *explore, int argc, char **argv)
+{
+	if (s->o.interactive && s->fig.mode == REPL_FIG_WINDOW) {
+		s->c->live = follow_window;
+		s->c->live_ctx = s;
+	}
+	int st = repl_run(s, explore, argc, argv, 0, NULL);
+	s->c->live = NULL;
+	s->c->live_ctx = NULL;
 	return st;
 }

@@ -222,8 +222,9 @@ int repl_set(struct repl_session *s, int argc, char **argv)
 		char *msg = NULL;
 		size_t len = 0;
 		FILE *mem = open_memstream(&msg, &len);
-		struct cli cc = {s->c->out, mem ? mem : s->c->err, s->c->out_is_tty, NULL, s->c->out_name,
-				 s->c->parse_only};
+		struct cli cc = {.out = s->c->out, .err = mem ? mem : s->c->err, .out_is_tty = s->c->out_is_tty,
+				.out_name = s->c->out_name, .live = s->c->live, .live_ctx = s->c->live_ctx,
+			  .parse_only = s->c->parse_only};
 		int bad = repl_param_check(&cc, (size_t)idx[k], val[k]) != 0;
 		if (mem) {
 			fclose(mem);

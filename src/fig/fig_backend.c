@@ -258,7 +258,7 @@ static int check_figure(const fig_figure *f)
 }
 
 static int render_to(const fig_figure *f, const fig_backend *be, FILE *out,
-		     const char *path, const fig_render_opts *opts)
+		     const char *path, fig_cell *cells, const fig_render_opts *opts)
 {
 	fig_render_opts defaults;
 	memset(&defaults, 0, sizeof defaults);
@@ -287,6 +287,7 @@ static int render_to(const fig_figure *f, const fig_backend *be, FILE *out,
 	d.out = out;
 	d.opts = opts;
 	d.path = path;
+	d.cells = cells;
 	fig_layout L;
 	memset(&L, 0, sizeof L);
 	rc = rb.open(&d, f->width, f->height);
@@ -319,7 +320,7 @@ int fig_render_stream(const fig_figure *f, FILE *out, const char *format,
 	const fig_backend *be = with_svg_text(fig_backend_find(format), opts);
 	if (!be)
 		return FIG_EFORMAT;
-	int rc = render_to(f, be, out, NULL, opts);
+	int rc = render_to(f, be, out, NULL, NULL, opts);
 	if (rc == FIG_OK && (fflush(out) != 0 || ferror(out)))
 		rc = FIG_EIO;
 	return rc;
@@ -342,7 +343,7 @@ int fig_render(const fig_figure *f, const char *path, const char *format,
 		errno = o.err;
 		return st == FOCAL_ENOMEM ? FIG_ENOMEM : FIG_EIO;
 	}
-	int rc = render_to(f, be, o.f, path, opts);
+	int rc = render_to(f, be, o.f, path, NULL, opts);
 	if (rc != FIG_OK) {
 		focal_out_abort(&o);
 		return rc;
@@ -352,4 +353,11 @@ int fig_render(const fig_figure *f, const char *path, const char *format,
 		return FIG_EIO;
 	}
 	return rc;
+}
+
+int fig_render_cells(const fig_figure *f, const fig_render_opts *opts, fig_cell *out)
+{
+	if (!f || !out)
+		return FIG_EINVAL;
+	return render_to(f, &fig_backend_term, NULL, NULL, out, opts);
 }

@@ -421,6 +421,10 @@ static void draw_axes(walker *w, const fig_panel *p)
 	fig_pen tick = plain_pen(black, L->tick_w, FIG_ROLE_TICK);
 	double tf = L->font * FIG_FONT_TICK;
 	double lab_off = L->tick_len + L->tick_pad;
+	/* on cells, a category's label that would run into the one before it
+	 * goes to the second of the two rows the layout keeps for them */
+	bool stagger = w->d->m.cells && p->x.ncats > 0;
+	double prev_end = -INFINITY;
 	for (size_t i = 0; i < pl->x.ticks.n; i++) {
 		const fig_tick *t = &pl->x.ticks.t[i];
 		if (!tick_in(&pl->x, t->v))
@@ -429,9 +433,16 @@ static void draw_axes(walker *w, const fig_panel *p)
 		double len = t->major ? L->tick_len : 0.55 * L->tick_len;
 		if (len > 0 || (w->d->m.cells && t->major))
 			w_seg(w, x, r->y1, x, r->y1 + len, &tick);
-		if (t->labeled)
-			w_text(w, x, r->y1 + lab_off, t->label, tf, black,
-			       FIG_CENTER, FIG_TOP, 0, FIG_ROLE_TEXT, -1);
+		if (!t->labeled)
+			continue;
+		double y = r->y1 + lab_off, tw = 0, th = 0;
+		if (stagger && fig_measure(w->d, t->label, tf, &tw, &th) == FIG_OK) {
+			if (x - 0.5 * tw < prev_end + w->d->m.cell_w)
+				y += w->d->m.cell_h;
+			else
+				prev_end = x + 0.5 * tw;
+		}
+		w_text(w, x, y, t->label, tf, black, FIG_CENTER, FIG_TOP, 0, FIG_ROLE_TEXT, -1);
 	}
 	for (size_t i = 0; i < pl->y.ticks.n; i++) {
 		const fig_tick *t = &pl->y.ticks.t[i];

@@ -65,6 +65,17 @@ int fig_markup_check(const char *src);
 size_t fig_markup_plain(const fig_markup *m, char *buf, size_t cap);
 
 /*
+ * fig_markup_text - fig_markup_plain(), or with ascii set the same text in
+ * ASCII for a terminal that cannot show UTF-8: scripts always as `_t`,
+ * `^{-12}`, Greek letters and symbols by their markup names or usual
+ * spellings (γ -> gamma, − -> -, ≤ -> <=), anything else `?`.
+ */
+size_t fig_markup_text(const fig_markup *m, bool ascii, char *buf, size_t cap);
+
+/* The markup name of a symbol (0x3B3 -> "gamma"), or NULL. */
+const char *fig_markup_symbol_name(uint32_t cp);
+
+/*
  * fig_markup_estimate - deterministic text extents without a font: width
  * and height (in units of the font size) from a per-character advance table
  * modelled on Times (it matches Liberation Serif's advances).  Sub- and
@@ -191,6 +202,8 @@ typedef struct fig_device {
 	FILE *out;                     /* where the bytes go */
 	const fig_render_opts *opts;   /* never NULL inside backends */
 	const char *path;              /* final output path, NULL for streams */
+	fig_cell *cells;               /* term: hand the cells over here
+	                                  instead of writing out */
 	fig_metrics m;
 } fig_device;
 

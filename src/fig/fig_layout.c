@@ -351,6 +351,10 @@ static int panel_margins(const fig_panel *p, fig_panel_layout *pl,
 	bool ylab_above = d->m.cells && p->y.label;
 	if (p->y.label && !ylab_above)
 		m->l += yl_h + L->label_pad;
+	/* categories on cells: a second row for labels that would collide
+	 * (fig_draw.c staggers them) */
+	if (d->m.cells && p->x.ncats > 1)
+		pl->x.label_h *= 2;
 	m->b = L->outer_pad + pl->x.label_h + tick_out;
 	if (p->x.label || pl->x.mult_h > 0)
 		m->b += fmax(xl_h, pl->x.mult_h) + L->label_pad;

@@ -56,8 +56,13 @@ int fig_legend_size(const fig_panel *p, fig_device *d, const fig_layout *L,
 	return FIG_OK;
 }
 
+/* The box at pos, inset by (ix, iy).  On a character grid (cw, ch > 0)
+ * the corner is snapped to whole cells: the entries are drawn one per row
+ * below the top border, so a box starting part-way into a cell would push
+ * the last entry onto its bottom border. */
 static fig_rect legend_at(const fig_rect *plot, double w, double h,
-			  double ix, double iy, enum fig_legend_pos pos)
+			  double ix, double iy, double cw, double ch,
+			  enum fig_legend_pos pos)
 {
 	double x0 = plot->x0 + ix, x1 = plot->x1 - ix - w;
 	double xc = 0.5 * (plot->x0 + plot->x1 - w);
@@ -74,6 +79,10 @@ static fig_rect legend_at(const fig_rect *plot, double w, double h,
 	case FIG_LEGEND_UPPER_CENTER: x = xc; y = y0; break;
 	case FIG_LEGEND_CENTER: x = xc; y = yc; break;
 	default: break;
+	}
+	if (cw > 0 && ch > 0) {
+		x = cw * floor(x / cw + 0.5);
+		y = ch * floor(y / ch + 0.5);
 	}
 	return (fig_rect){x, y, x + w, y + h};
 }
@@ -198,13 +207,14 @@ void fig_legend_place(const fig_panel *p, fig_panel_layout *pl,
 	 * a row or column with the frame */
 	double ix = d->m.cells ? 2 * d->m.cell_w : 0.5 * L->font;
 	double iy = d->m.cells ? d->m.cell_h : 0.5 * L->font;
+	double cw = d->m.cells ? d->m.cell_w : 0, ch = d->m.cells ? d->m.cell_h : 0;
 	if (lg->pos == FIG_LEGEND_OUTSIDE_RIGHT) {
 		double x = pl->plot.x1 + (d->m.cells ? d->m.cell_w * 2 : L->outer_pad + 0.4 * L->font);
 		lg->box = (fig_rect){x, pl->plot.y0, x + w, pl->plot.y0 + h};
 		return;
 	}
 	if (lg->pos != FIG_LEGEND_BEST) {
-		lg->box = legend_at(&pl->plot, w, h, ix, iy, lg->pos);
+		lg->box = legend_at(&pl->plot, w, h, ix, iy, cw, ch, lg->pos);
 		return;
 	}
 	static const enum fig_legend_pos order[] = {
@@ -214,7 +224,7 @@ void fig_legend_place(const fig_panel *p, fig_panel_layout *pl,
 		FIG_LEGEND_UPPER_CENTER, FIG_LEGEND_CENTER};
 	double best = INFINITY;
 	for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
-		fig_rect r = legend_at(&pl->plot, w, h, ix, iy, order[i]);
+		fig_rect r = legend_at(&pl->plot, w, h, ix, iy, cw, ch, order[i]);
 		double b = legend_badness(p, pl, &r, d, L);
 		if (b < best) {
 			best = b;

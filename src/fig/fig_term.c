@@ -35,7 +35,7 @@ typedef struct cell {
 typedef struct tstate {
 	int cols, rows;
 	cell *c;
-	bool braille, color;
+	bool braille, color, ascii;
 } tstate;
 
 static const char series_glyph[8] = {'*', '+', 'o', 'x', '#', '@', '%', '&'};
@@ -64,7 +64,8 @@ static int t_open(fig_device *d, double w, double h)
 	t->rows = d->opts->term_rows > 0 ? d->opts->term_rows : 24;
 	if (t->cols < 20 || t->rows < 8)
 		return FIG_EINVAL;
-	t->braille = d->opts->term_braille;
+	t->ascii = d->opts->term_ascii;
+	t->braille = d->opts->term_braille && !t->ascii;
 	t->color = d->opts->term_color;
 	t->c = calloc((size_t)t->cols * (size_t)t->rows, sizeof *t->c);
 	if (!t->c)
@@ -84,39 +85,49 @@ static void put_utf8(FILE *o, uint32_t cp)
 	fwrite(b, 1, fig_utf8_encode(cp, b), o);
 }
 
+/* The grid as text: one line per row, trailing blanks cut, each
+ * coloured cell in its 24-bit ANSI colour when t->color. */
+static int write_text(const tstate *t, FILE *o)
+{
+	for (int r = 0; r < t->rows; r++) {
+		const cell *row = &t->c[(size_t)r * (size_t)t->cols];
+		int last = t->cols - 1;
+		while (last >= 0 && row[last].ch == ' ')
+			last--;
+		bool open = false;
+		for (int c = 0; c <= last; c++) {
+			const cell *k = &row[c];
+			if (t->color && k->colored && k->ch != ' ') {
+				fprintf(o, "\x1b[38;2;%d;%d;%dm",
+					(int)lrint(k->color.r * 255),
+					(int)lrint(k->color.g * 255),
+					(int)lrint(k->color.b * 255));
+				open = true;
+			} else if (open) {
+				fputs("\x1b[0m", o);
+				open = false;
+			}
+			put_utf8(o, k->ch);
+		}
+		if (open)
+			fputs("\x1b[0m", o);
+		fputc('\n', o);
+	}
+	return ferror(o) ? FIG_EIO : FIG_OK;
+}
+
 static int t_close(fig_device *d, bool ok)
 {
 	tstate *t = d->state;
 	int rc = FIG_OK;
 	if (!t)
 		return FIG_OK;
-	if (ok && t->c) {
-		FILE *o = d->out;
-		for (int r = 0; r < t->rows; r++) {
-			int last = t->cols - 1;
-			while (last >= 0 && at(t, last, r)->ch == ' ')
-				last--;
-			bool open = false;
-			for (int c = 0; c <= last; c++) {
-				cell *k = at(t, c, r);
-				if (t->color && k->colored && k->ch != ' ') {
-					fprintf(o, "\x1b[38;2;%d;%d;%dm",
-						(int)lrint(k->color.r * 255),
-						(int)lrint(k->color.g * 255),
-						(int)lrint(k->color.b * 255));
-					open = true;
-				} else if (open) {
-					fputs("\x1b[0m", o);
-					open = false;
-				}
-				put_utf8(o, k->ch);
-			}
-			if (open)
-				fputs("\x1b[0m", o);
-			fputc('\n', o);
-		}
-		if (ferror(o))
-			rc = FIG_EIO;
+	if (ok && t->c && d->cells) {
+		for (size_t i = 0; i < (size_t)t->cols * (size_t)t->rows; i++)
+			d->cells[i] = (fig_cell){t->c[i].ch, t->c[i].colored && t->c[i].ch != ' ',
+						 t->c[i].color};
+	} else if (ok && t->c) {
+		rc = write_text(t, d->out);
 	}
 	free(t->c);
 	free(t);
@@ -273,9 +284,9 @@ static int t_marker(fig_device *d, double x, double y, enum fig_marker m,
 static int t_measure(fig_device *d, const fig_textspec *ts, double *w,
 		     double *h)
 {
-	(void)d;
+	const tstate *t = d->state;
 	char buf[FIG_MARKUP_BYTES * 2];
-	size_t n = fig_markup_plain(ts->mk, buf, sizeof buf);
+	size_t n = fig_markup_text(ts->mk, t->ascii, buf, sizeof buf);
 	*w = (double)n * CELL_W;
 	*h = CELL_H;
 	return FIG_OK;
@@ -285,7 +296,7 @@ static int t_text(fig_device *d, double x, double y, const fig_textspec *ts)
 {
 	tstate *t = d->state;
 	char buf[FIG_MARKUP_BYTES * 2];
-	size_t n = fig_markup_plain(ts->mk, buf, sizeof buf);
+	size_t n = fig_markup_text(ts->mk, t->ascii, buf, sizeof buf);
 	int col, row;
 	bool vertical = fabs(ts->angle - 90) < 1;
 	/* along the text direction: start position; across it: the row or

@@ -84,8 +84,18 @@ static double residual_identity(const focal_point *pt, double g)
 	return g * exp((g - 1.0) * (pt->lq_hi + pt->lq_lo)) * pt->lp;
 }
 
-/* One y value at one x for a pointwise quantity. */
-static double pointwise(const struct spec_curve *cv, enum spec_xvar xv, double x, double g)
+int spec_is_pointwise(enum spec_quantity q)
+{
+	switch (q) {
+	case Q_VALUE: case Q_DPT: case Q_DXT: case Q_WEIGHT: case Q_RESIDUAL:
+	case Q_RESIDUAL_ID: case Q_PUBLISHED: case Q_RELERR_NUMERIC:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+double spec_pointwise(const struct spec_curve *cv, enum spec_xvar xv, double x, double g)
 {
 	focal_point pt;
 	if (xv == SPEC_X_XT)
@@ -255,7 +265,7 @@ static void finite_ends(const struct spec_curve *cv, enum spec_xvar xv, double g
 			continue;
 		for (size_t k = 0; k < sizeof hair / sizeof *hair; k++) {
 			double x = xs[i] + (xs[nb] - xs[i]) * hair[k];
-			double y = x != xs[i] ? pointwise(cv, xv, x, g) : NAN;
+			double y = x != xs[i] ? spec_pointwise(cv, xv, x, g) : NAN;
 			if (isfinite(y)) {
 				xs[i] = x;
 				ys[i] = y;
@@ -340,7 +350,7 @@ static int build_curve(fig_panel *p, const struct spec *sp, const struct spec_pa
 			ys = malloc((size_t)npts * sizeof *ys);
 			if (xs && ys)
 				for (int i = 0; i < npts; i++)
-					ys[i] = pointwise(cv, pn->xvar, xs[i], g);
+					ys[i] = spec_pointwise(cv, pn->xvar, xs[i], g);
 			if (xs && ys)
 				finite_ends(cv, pn->xvar, g, xs, ys, (size_t)npts);
 			n = (size_t)npts;

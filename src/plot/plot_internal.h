@@ -28,9 +28,12 @@ void spec_train_cache_free(struct spec_train_cache *c);
 int spec_train_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 		     const struct spec_train_cache *c, char *err);
 
-/* A curve's legend label: its label= template with {gamma} {beta}
- * {alpha} {loss} filled in, or the default "FL, γ = 2" style. */
-void spec_expand_label(const struct spec_curve *cv, double g, char *out, size_t cap);
+
+/* One y value of curve cv at x for a pointwise quantity (at x on the
+ * axis xv: p_t or x_t) and focusing parameter g; what build.c draws. */
+double spec_pointwise(const struct spec_curve *cv, enum spec_xvar xv, double x, double g);
+/* 1 for the quantities spec_pointwise() computes. */
+int spec_is_pointwise(enum spec_quantity q);
 
 /* ---- shared by build.c and build_pop.c ---- */
 

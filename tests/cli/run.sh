@@ -535,6 +535,12 @@ if "$focal" plot pop_shares -o "$tmp/ps.gp" && grep -qxF "#     $cmd" "$tmp/ps.g
 if FOCAL_PLOTS=/nonexistent "$focal" figures 2>"$tmp/err"; then bad "figures with no specs fails"; elif grep -q "^focal: no figure specs found in '/nonexistent'" "$tmp/err"; then ok; else bad "figures with no specs message" "$(cat "$tmp/err")"; fi
 env -u DISPLAY -u WAYLAND_DISPLAY "$focal" plot loss --window 2>"$tmp/err"; rc=$?
 if [ $rc -eq 2 ] && grep -q "^focal: --window needs a display" "$tmp/err"; then ok; else bad "--window without a display" "$(cat "$tmp/err")"; fi
+# #16: the text rendering is UTF-8 only where the locale is (pₜ, γ), and
+# plain ASCII under LC_ALL=C (p_t, gamma)
+LC_ALL=C "$focal" plot loss >"$tmp/c.txt" 2>&1; rc=$?
+if [ $rc -eq 0 ] && ! LC_ALL=C grep -q '[^ -~]' "$tmp/c.txt" && grep -q 'class p_t$' "$tmp/c.txt" && grep -q 'gamma = 0.5' "$tmp/c.txt"; then ok; else bad "plot under LC_ALL=C is ASCII" "$(head -c 600 "$tmp/c.txt")"; fi
+LC_ALL=C.UTF-8 "$focal" plot loss >"$tmp/u.txt" 2>&1; rc=$?
+if [ $rc -eq 0 ] && grep -q 'class pₜ$' "$tmp/u.txt" && grep -q 'γ = 0.5' "$tmp/u.txt"; then ok; else bad "plot under a UTF-8 locale has Unicode" "$(head -c 600 "$tmp/u.txt")"; fi
 
 # The man page renders without warnings.
 if [ "$tools" = 0 ]; then

@@ -1035,6 +1035,106 @@ static void test_term_backend(void **state)
 	fig_free(f);
 }
 
+
+/* Render f as text (cols x rows) into a string the caller frees. */
+static char *term_text(const fig_figure *f, int cols, int rows, bool ascii)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	fig_render_opts o;
+	memset(&o, 0, sizeof o);
+	o.term_cols = cols;
+	o.term_rows = rows;
+	o.term_ascii = ascii;
+	assert_int_equal(fig_render_stream(f, m, "term", &o), FIG_OK);
+	fclose(m);
+	return buf;
+}
+
+/* #16: a legend centred on the plot's height started part-way into a
+ * character cell, which pushed its entries a row down and let the box's
+ * bottom border overdraw the last one.  Every entry must be shown at
+ * every size. */
+static void test_term_legend_rows(void **state)
+{
+	(void)state;
+	fig_figure *f;
+	assert_int_equal(fig_new(&f, 3.4, 2.6, FIG_UNIT_IN, 1, 1), FIG_OK);
+	fig_panel *p = fig_panel_at(f, 0, 0);
+	p->legend = FIG_LEGEND_RIGHT;
+	static const char *const labels[] = {"first", "second", "third", "fourth", "last one"};
+	double x[3] = {0.1, 0.5, 0.9};
+	for (int k = 0; k < 5; k++) {
+		double y[3] = {5.0 - k, 3.0 - 0.5 * k, 0.1};
+		assert_int_equal(fig_series_add(p, FIG_LINE, x, y, 3, labels[k], NULL), FIG_OK);
+	}
+	for (int rows = 12; rows <= 40; rows++) {
+		char *t = term_text(f, 70, rows, false);
+		for (int k = 0; k < 5; k++) {
+			/* the entry, on its own row: its sample before it, not
+			 * the border's dashes */
+			char over[32];
+			snprintf(over, sizeof over, "-%s", labels[k]);
+			if (strstr(t, labels[k]) == NULL || strstr(t, over) != NULL)
+				fail_msg("rows %d: legend entry '%s' is missing or overdrawn:\n%s",
+					 rows, labels[k], t);
+		}
+		free(t);
+	}
+	fig_free(f);
+}
+
+/* #16: a locale that is not UTF-8 gets ASCII only: Greek by name, scripts
+ * written out, the minus sign as '-'. */
+static void test_term_ascii(void **state)
+{
+	(void)state;
+	fig_figure *f = small_figure();
+	fig_panel *p = fig_panel_at(f, 0, 0);
+	assert_int_equal(fig_axis_set_label(&p->y, "$(1-p_t)^\\gamma \\le 10^{-12}$"), FIG_OK);
+	char *t = term_text(f, 70, 20, true);
+	for (const char *c = t; *c; c++)
+		if ((unsigned char)*c >= 0x80)
+			fail_msg("byte 0x%02x at %td is not ASCII:\n%s", (unsigned char)*c, c - t, t);
+	assert_non_null(strstr(t, "FL, gamma = 2"));
+	assert_non_null(strstr(t, "p_t"));
+	free(t);
+	/* the same figure in UTF-8 has its Greek and subscripts */
+	t = term_text(f, 70, 20, false);
+	assert_non_null(strstr(t, "FL, \xce\xb3 = 2"));
+	assert_non_null(strstr(t, "p\xe2\x82\x9c"));
+	free(t);
+	fig_free(f);
+}
+
+/* #16: category labels wider than their spacing overwrote each other on
+ * a character grid ("CCE, α = 0.FL₂" in pop_shares); each must be shown
+ * whole. */
+static void test_term_category_labels(void **state)
+{
+	(void)state;
+	fig_figure *f;
+	assert_int_equal(fig_new(&f, 3.4, 2.6, FIG_UNIT_IN, 1, 1), FIG_OK);
+	fig_panel *p = fig_panel_at(f, 0, 0);
+	static const char *const cats[] = {"CE", "CE, $\\alpha$ = 0.25", "FL$_2$", "FGL$_2$",
+					   "OHEM", "1:3"};
+	static const char *const shown[] = {"CE", "CE, \xce\xb1 = 0.25", "FL\xe2\x82\x82",
+					    "FGL\xe2\x82\x82", "OHEM", "1:3"};
+	double x[6] = {1, 2, 3, 4, 5, 6}, y[6] = {1, 1, 1, 1, 1, 1};
+	assert_int_equal(fig_series_add(p, FIG_BARS, x, y, 6, NULL, NULL), FIG_OK);
+	assert_int_equal(fig_axis_set_categories(&p->x, cats, 6), FIG_OK);
+	for (int cols = 40; cols <= 80; cols += 8) {
+		char *t = term_text(f, cols, 16, false);
+		for (int k = 0; k < 6; k++)
+			if (strstr(t, shown[k]) == NULL)
+				fail_msg("cols %d: category label '%s' is not shown whole:\n%s", cols,
+					 shown[k], t);
+		free(t);
+	}
+	fig_free(f);
+}
+
 static void test_multi_panel_alignment(void **state)
 {
 	(void)state;
@@ -1140,6 +1240,9 @@ int main(void)
 		cmocka_unit_test(test_byte_identity),
 		cmocka_unit_test(test_atomic_write),
 		cmocka_unit_test(test_term_backend),
+		cmocka_unit_test(test_term_legend_rows),
+		cmocka_unit_test(test_term_ascii),
+		cmocka_unit_test(test_term_category_labels),
 		cmocka_unit_test(test_multi_panel_alignment),
 		cmocka_unit_test(test_stress_no_crash),
 	};

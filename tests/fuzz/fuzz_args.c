@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t ol = 0, el = 0;
 		FILE *o = open_memstream(&ob, &ol), *e = open_memstream(&eb, &el);
 		if (o && e) {
-			struct cli c = {o, e, 0, NULL, NULL, 0};
+			struct cli c = {.out = o, .err = e};
 			int st = cli_run(&c, cmd, argc, argv);
 			fflush(o);
 			fflush(e);

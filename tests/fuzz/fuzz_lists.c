@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FILE *e = open_memstream(&eb, &el);
 	if (e == NULL)
 		return 0;
-	struct cli c = {stdout, e, 0, NULL, NULL, 0};
+	struct cli c = {.out = stdout, .err = e};
 	struct dlist l = {NULL, 0};
 	int st = 0, want[5];
 	double v;

@@ -204,7 +204,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		null = fopen("/dev/null", "w");
 		CHECK(null != NULL);
 	}
-	struct cli c = {null, null, 0, NULL, NULL, 0};
+	struct cli c = {.out = null, .err = null};
 	struct repl_opts o = {.interactive = 0, .windows = 0, .files = 0, .allow = allow};
 	struct repl_session s;
 	CHECK(repl_session_init(&s, &c, &o) == 0);

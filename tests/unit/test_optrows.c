@@ -102,7 +102,7 @@ static void via_cli(const struct cmd *cmd, const char *name, const char *v,
 	size_t len = 0;
 	FILE *err = open_memstream(&buf, &len);
 	assert_non_null(err);
-	struct cli c = {devnull, err, 0, NULL, NULL, parse_only};
+	struct cli c = {.out = devnull, .err = err, .parse_only = parse_only};
 	int st = cli_run(&c, cmd, argc, argv);
 	fclose(err);
 	o->ok = st != CLI_USAGE;
@@ -118,7 +118,7 @@ static void via_session(const char *pre, const char *line, struct outcome *pre_o
 	size_t len = 0;
 	FILE *err = open_memstream(&buf, &len);
 	assert_non_null(err);
-	struct cli c = {devnull, err, 0, NULL, NULL, parse_only};
+	struct cli c = {.out = devnull, .err = err, .parse_only = parse_only};
 	struct repl_opts ro = {.files = 1};
 	struct repl_session s;
 	assert_int_equal(repl_session_init(&s, &c, &ro), 0);

@@ -100,7 +100,7 @@ static void run(const char *command, struct out *o)
 	char *ebuf = NULL;
 	FILE *out = open_memstream(&o->buf, &olen), *err = open_memstream(&ebuf, &elen);
 	assert_true(out && err);
-	struct cli c = {out, err, 0, NULL, NULL, 0};
+	struct cli c = {.out = out, .err = err};
 	int st = cmd->fn(&c, argc - 1, argv + 1);
 	fclose(out);
 	fclose(err);

@@ -407,6 +407,9 @@ typedef struct fig_render_opts {
 	int term_rows;       /* term: 0 = 24 */
 	bool term_braille;   /* term: braille dots instead of ASCII glyphs */
 	bool term_color;     /* term: ANSI colours (24-bit) */
+	bool term_ascii;     /* term: ASCII only, for a locale that is not
+	                        UTF-8: Greek by name (gamma), scripts as _t
+	                        and ^{-12}; no braille */
 	const char *font_family; /* cairo/gnuplot: font family list in pango
 	                            syntax ("A, B, serif"); NULL = the default
 	                            order FIG_FONT_FAMILIES */
@@ -459,6 +462,33 @@ int fig_render(const fig_figure *f, const char *path, const char *format,
  */
 int fig_render_stream(const fig_figure *f, FILE *out, const char *format,
 		      const fig_render_opts *opts);
+
+/* One character cell of a text rendering (fig_render_cells). */
+typedef struct fig_cell {
+	unsigned ch;       /* the Unicode code point shown (ASCII with
+	                      term_ascii); ' ' when empty */
+	bool colored;      /* drawn in a series' colour, color */
+	fig_rgb color;
+} fig_cell;
+
+/*
+ * fig_render_cells - the "term" rendering of f (opts->term_cols x
+ * term_rows cells, braille and ASCII as opts says; term_color is
+ * ignored) into out, row-major, instead of as text: for a full-screen
+ * program that draws the cells itself (focal explore).  out holds
+ * term_cols * term_rows cells (80 x 24 for zeros).  Errors as
+ * fig_render_stream(); out is unspecified after an error.
+ */
+int fig_render_cells(const fig_figure *f, const fig_render_opts *opts, fig_cell *out);
+
+/*
+ * fig_text_plain - markup src as plain text, as the term backend shows
+ * it: Unicode sub/superscripts and Greek (pₜ, γ), or pure ASCII with
+ * ascii (p_t, gamma).  buf (cap bytes) is always terminated when cap > 0.
+ * Returns the width in character cells, or 0 with "" for malformed
+ * markup.
+ */
+size_t fig_text_plain(const char *src, bool ascii, char *buf, size_t cap);
 
 /*
  * fig_format_for_path - the format name fig_render() would pick for path

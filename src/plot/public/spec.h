@@ -211,6 +211,30 @@ void spec_override_gammas(struct spec *s, const double *g, int n);
  * out (cap bytes). */
 void spec_panel_title(const struct spec_panel *pn, char *out, size_t cap);
 
+/* A curve's legend label (markup): its label= template with {gamma}
+ * {beta} {alpha} {loss} filled in for γ = g, or the default "FL, γ = 2"
+ * style. */
+void spec_expand_label(const struct spec_curve *cv, double g, char *out, size_t cap);
+
+/*
+ * Set the loss parameter called name (a focal_param name of the loss
+ * registry) to v in every curve whose loss row has it, as the figure's
+ * options would: "gamma" replaces the γ list by the one value
+ * (spec_override_gammas), "alpha" and "beta" set the curves' α (NAN: none)
+ * and β.  -1 for a parameter the spec's curves do not carry.
+ */
+int spec_set_param(struct spec *s, const char *name, double v);
+
+/*
+ * The y value that spec_build draws for curve `curve` of panel `panel`, at
+ * its gi-th γ (0 for CE and focusing ratios), at x on the panel's x axis:
+ * the same computation, not an interpolation (negated for a negated
+ * curve).  0, or -1 when the curve is not pointwise (population and
+ * training quantities, reference tables, series coefficients) or an index
+ * is out of range.
+ */
+int spec_value_at(const struct spec *s, int panel, int curve, int gi, double x, double *y);
+
 /*
  * Compute every curve and build the figure.  Returns 0 and *out (owned by
  * the caller, free with fig_free), or -1 with a message "FILE:LINE: what"
