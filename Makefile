@@ -40,7 +40,7 @@ LAYERS   := lib fig plot cli
 B := build
 S := build/san
 
-.PHONY: check-walls check-shape check-timed check-repl-run check-repl-tmux check-san-unit check-san-cli check-san-repl check-repl fuzz check-fuzz-replay check-valgrind check-fault golden fig-demo all check check-unit check-cli check-install check-san demo bench install uninstall clean deps deps-check refdata
+.PHONY: check-dtoa-slow check-walls check-shape check-timed check-repl-run check-repl-tmux check-san-unit check-san-cli check-san-repl check-repl fuzz check-fuzz-replay check-valgrind check-fault golden fig-demo all check check-unit check-cli check-install check-san demo bench install uninstall clean deps deps-check refdata
 
 all: $(B)/focal
 
@@ -246,6 +246,11 @@ check-shape:
 
 check-unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; FOCAL_TEST_DATA=tests/data $$t; done
+
+# The shortest-digits formatter on 10^7 random bit patterns (make check
+# runs 3*10^5 in test_dtoa; this takes about 40 CPU-s).
+check-dtoa-slow: $(B)/tests/test_dtoa
+	@FOCAL_DTOA_N=10000000 FOCAL_TEST_DATA=tests/data $(B)/tests/test_dtoa
 
 check-cli: $(B)/focal
 	@tests/cli/run.sh $(B)/focal

@@ -1,7 +1,8 @@
 /*
  * Result tables and their formats (focal(1), "OUTPUT FORMATS").
  *
- * Machine formats print numbers with %.17g so that they round-trip, spell
+ * Machine formats print numbers in the shortest text that reads back as
+ * the same double (focal_dtoa, include/focal/fmt.h: Python's repr digits), spell
  * non-finite values inf, -inf and nan, and never print a negative zero.
  * JSON is strict (RFC 8259): a numeric column holds a number or null;
  * null for a value that is not finite (the row's "nonfinite" object then
@@ -9,6 +10,8 @@
  * The table format is for people: 6 significant digits, aligned columns.
  */
 #include "cli.h"
+
+#include "focal/fmt.h"
 
 #include <errno.h>
 #include <math.h>
@@ -71,10 +74,13 @@ int table_add(struct table *t, const struct cell *row)
 	return 0;
 }
 
-/* Format one number: %.*g, with inf/-inf/nan spelled out and -0 as 0. */
+/* Format one number: the shortest round-trip text (digits 0) or %.*g,
+ * with inf/-inf/nan spelled out and -0 as 0. */
 static void fmt_num(char *buf, size_t n, double v, int digits)
 {
-	if (isnan(v))
+	if (digits == 0 && n >= FOCAL_DTOA_MAX)
+		focal_dtoa(buf, v + 0.0);
+	else if (isnan(v))
 		snprintf(buf, n, "nan");
 	else if (isinf(v))
 		snprintf(buf, n, v > 0 ? "inf" : "-inf");
@@ -110,7 +116,7 @@ static void write_sep(FILE *f, const struct table *t, const struct shown *sh, ch
 		for (size_t k = 0; k < sh->nsel; k++) {
 			if (k)
 				fputc(sep, f);
-			fputs(cell_text(&row[sh->sel[k]], buf, sizeof buf, 17), f);
+			fputs(cell_text(&row[sh->sel[k]], buf, sizeof buf, 0), f);
 		}
 		fputc('\n', f);
 	}
@@ -143,7 +149,7 @@ static void json_cell(FILE *f, const struct cell *cl, char *buf, size_t n)
 	else if (!isfinite(cl->num))
 		fputs("null", f);
 	else
-		fputs(cell_text(cl, buf, n, 17), f);
+		fputs(cell_text(cl, buf, n, 0), f);
 }
 
 static void write_json(FILE *f, const struct table *t, const struct shown *sh)
@@ -172,7 +178,7 @@ static void write_json(FILE *f, const struct table *t, const struct shown *sh)
 				fputs(sep, f);
 				json_string(f, t->cols[j]);
 				fputs(": ", f);
-				json_string(f, cell_text(&row[j], buf, sizeof buf, 17));
+				json_string(f, cell_text(&row[j], buf, sizeof buf, 0));
 				sep = ", ";
 			}
 			fputc('}', f);
