@@ -22,7 +22,7 @@ enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 /* Upper bound on the points of one grid or list (documented in focal(1)). */
 #define CLI_MAX_POINTS 1000000
 
-enum cli_format { FMT_DEFAULT = 0, FMT_TABLE, FMT_TSV, FMT_CSV, FMT_JSON };
+enum cli_format { FMT_DEFAULT = 0, FMT_TABLE, FMT_TSV, FMT_CSV, FMT_JSON, FMT_NPY };
 
 /*
  * How result tables are shown, from the options every table command
@@ -457,6 +457,10 @@ int table_error(struct cli *c, int rc);
 
 /* Write in the given format (FMT_DEFAULT: table on a tty, else tsv). */
 int table_write(struct cli *c, const struct table *t, enum cli_format f);
+
+/* The columns sel[0..nsel) of t as a .npy structured array (table_npy.c);
+ * 0, or -1 when out of memory. */
+int table_write_npy(FILE *f, const struct table *t, const size_t *sel, size_t nsel);
 
 /* Out-of-memory message and status. */
 int cli_oom(struct cli *c);

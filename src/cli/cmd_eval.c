@@ -10,7 +10,7 @@
 const char cmd_eval_usage[] =
 	"usage: focal eval [--loss LIST] [--gamma LIST] [--alpha A] [--beta B]\n"
 	"                  (--p LIST | --p-grid START:STOP:N | --x LIST | --x-grid START:STOP:N)\n"
-	"                  [--y 0|1] [--log] [--format table|tsv|csv|json]\n"
+	"                  [--y 0|1] [--log] [--format table|tsv|csv|json|npy]\n"
 	"\n"
 	"Evaluate CE, FL, FGL and FL* at points given as target probabilities p_t\n"
 	"(--p, --p-grid) or as logits x of the positive class (--x, --x-grid) with\n"
@@ -27,7 +27,7 @@ const char cmd_eval_usage[] =
 	"  --x-grid S:E:N  N logits from S to E inclusive\n"
 	"  --y 0|1         label (default 1); sets alpha_t and the sign of dx\n"
 	"  --log           geometric spacing for grids (S and E > 0)\n"
-	"  --format F      table (default on a terminal), tsv (default otherwise), csv, json\n"
+	"  --format F      table (default on a terminal), tsv (default otherwise), csv, json, npy\n"
 	"  --columns LIST  the columns to show, in order (any format)\n"
 	"  --no-pager      never page long output on a terminal\n"
 	"\n"
@@ -58,7 +58,7 @@ struct evalargs {
 const struct opt cmd_eval_opts[] = {
 	OPT_ROW_HELP,
 	OPT_ROW_FORMAT(offsetof(struct evalargs, fmt),
-		       "table (default on a terminal), tsv (default otherwise), csv, json"),
+		       "table (default on a terminal), tsv (default otherwise), csv, json, npy"),
 	{.name = "loss", .has_arg = 1, .type = OPT_NAMES, .target = offsetof(struct evalargs, loss),
 	 .names = loss_names, .def = "ce,fl,fgl", .arg = "LIST",
 	 .help = "losses: ce, fl, fgl, flstar (default ce,fl,fgl)"},

@@ -22,7 +22,7 @@ const char cmd_integrate_usage[] =
 	"  --epsabs A      absolute tolerance of the quadrature (default 0)\n"
 	"  --published     add the constant H_gamma and the published integer formula\n"
 	"                  -log p - sum_i C(gamma,i) (-p)^i / i, which equals E + H_gamma\n"
-	"  --format F      table, tsv, csv, json\n"
+	"  --format F      table, tsv, csv, json, npy\n"
 	"  --columns LIST  the columns to show, in order (any format)\n"
 	"  --no-pager      never page long output on a terminal\n"
 	"\n"
@@ -46,7 +46,7 @@ struct intargs {
 /* In the order their values are checked. */
 const struct opt cmd_integrate_opts[] = {
 	OPT_ROW_HELP,
-	OPT_ROW_FORMAT(offsetof(struct intargs, fmt), "table, tsv, csv, json"),
+	OPT_ROW_FORMAT(offsetof(struct intargs, fmt), "table, tsv, csv, json, npy"),
 	{.name = "method", .has_arg = 1, .type = OPT_ENUM, .target = offsetof(struct intargs, method),
 	 .names = method_names, .def = "analytic", .arg = "M",
 	 .help = "analytic (default): series and continued fraction;"},

@@ -81,7 +81,7 @@ const char cmd_train_usage[] =
 	"  --curves FILE         write the test runs' training curves to FILE\n"
 	"  --table T             summary (default), seeds (one row per run), tuning or\n"
 	"                        reliability\n"
-	"  --format F            table, tsv, csv, json\n"
+	"  --format F            table, tsv, csv, json, npy\n"
 	"  --columns LIST        the columns to show, in order (any format)\n"
 	"  --no-pager            never page long output on a terminal\n"
 	"\n"

@@ -24,7 +24,7 @@ static const struct {
 			      one of these flags (focal/registry.h) */
 } option_values[] = {
 	{"simulate", "loss", NULL, 1, FOCAL_HAS_POP},
-	{NULL, "format", "table tsv csv json", 0, 0},
+	{NULL, "format", "table tsv csv json npy", 0, 0},
 	{"simulate", "preset", "toy-245 retinanet", 0, 0},
 	{"simulate", "table", "summary cdf hist", 0, 0},
 	{"simulate", "state", "init early converged", 1, 0},

@@ -102,24 +102,56 @@ struct shown {
 	size_t *sel, nsel;
 };
 
-static void write_sep(FILE *f, const struct table *t, const struct shown *sh, char sep)
+/* One tsv or csv row into line (grown as needed); its length, or 0 when
+ * out of memory.  Numbers are formatted in place (focal_dtoa). */
+static size_t sep_row(const struct table *t, size_t i, const struct shown *sh, char sep,
+		      char **line, size_t *cap)
 {
-	char buf[64];
+	const struct cell *row = t->cells + i * t->ncol;
+	size_t o = 0;
+	for (size_t k = 0; k < sh->nsel; k++) {
+		const struct cell *cl = &row[sh->sel[k]];
+		size_t need = (cl->str ? strlen(cl->str) : FOCAL_DTOA_MAX) + 2;
+		if (o + need > *cap) {
+			size_t nc = 2 * (o + need);
+			char *n = realloc(*line, nc);
+			if (n == NULL)
+				return 0;
+			*line = n;
+			*cap = nc;
+		}
+		if (k)
+			(*line)[o++] = sep;
+		if (cl->str) {
+			memcpy(*line + o, cl->str, need - 2);
+			o += need - 2;
+		} else {
+			o += focal_dtoa(*line + o, cl->num + 0.0);
+		}
+	}
+	(*line)[o++] = '\n';
+	return o;
+}
+
+/* 0, or -1 when out of memory. */
+static int write_sep(FILE *f, const struct table *t, const struct shown *sh, char sep)
+{
 	for (size_t k = 0; k < sh->nsel; k++) {
 		if (k)
 			fputc(sep, f);
 		fputs(t->cols[sh->sel[k]], f);
 	}
 	fputc('\n', f);
+	char *line = NULL;
+	size_t cap = 0;
 	for (size_t i = 0; i < t->nrows && !cli_interrupted(); i++) {
-		const struct cell *row = t->cells + i * t->ncol;
-		for (size_t k = 0; k < sh->nsel; k++) {
-			if (k)
-				fputc(sep, f);
-			fputs(cell_text(&row[sh->sel[k]], buf, sizeof buf, 0), f);
-		}
-		fputc('\n', f);
+		size_t n = sep_row(t, i, sh, sep, &line, &cap);
+		if (n == 0)
+			return free(line), -1;
+		fwrite(line, 1, n, f);
 	}
+	free(line);
+	return 0;
 }
 
 /* A JSON string literal: quotes, backslashes and control bytes escaped. */
@@ -340,22 +372,23 @@ static int page(const char *text, size_t len)
 	return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 127 ? -1 : 0;
 }
 
-static void write_format(FILE *f, const struct table *t, enum cli_format fmt,
-			 const struct shown *sh, const size_t *w)
+/* 0, or -1 when out of memory. */
+static int write_format(FILE *f, const struct table *t, enum cli_format fmt,
+			const struct shown *sh, const size_t *w)
 {
 	switch (fmt) {
 	case FMT_TABLE:
 		write_table(f, t, sh, w);
-		break;
+		return 0;
 	case FMT_CSV:
-		write_sep(f, t, sh, ',');
-		break;
+		return write_sep(f, t, sh, ',');
 	case FMT_JSON:
 		write_json(f, t, sh);
-		break;
+		return 0;
+	case FMT_NPY:
+		return table_write_npy(f, t, sh->sel, sh->nsel);
 	default:
-		write_sep(f, t, sh, '\t');
-		break;
+		return write_sep(f, t, sh, '\t');
 	}
 }
 
@@ -373,7 +406,8 @@ int table_write(struct cli *c, const struct table *t, enum cli_format f)
 		free(w);
 		return cli_oom(c), -1;
 	}
-	table_widths(t, w);
+	if (f == FMT_TABLE) /* the only format that aligns, or cuts to fit */
+		table_widths(t, w);
 	int rc = choose_columns(c, t, f, w, &sh);
 	/* On a terminal, a table longer than the screen goes to the pager. */
 	int rows = c->view && c->view->page && c->out_is_tty ? cli_term_rows() : 0;
@@ -382,18 +416,20 @@ int table_write(struct cli *c, const struct table *t, enum cli_format f)
 		size_t len = 0;
 		FILE *m = open_memstream(&text, &len);
 		if (m) {
-			write_format(m, t, f, &sh, w);
+			rc = write_format(m, t, f, &sh, w);
 			fclose(m);
-			if (!cli_interrupted() && page(text, len) != 0)
+			if (rc == 0 && !cli_interrupted() && page(text, len) != 0)
 				fwrite(text, 1, len, c->out);
 		}
 		free(text);
-		rc = m ? 1 : 0;
+		rc = m ? rc == 0 ? 1 : -2 : 0;
 	}
 	if (rc == 0)
-		write_format(c->out, t, f, &sh, w);
+		rc = write_format(c->out, t, f, &sh, w) ? -2 : 0;
 	free(sh.sel);
 	free(w);
+	if (rc == -2)
+		return cli_oom(c), -1;
 	if (rc < 0)
 		return -1;
 	/* A Ctrl-C in the REPL stopped the rows: the caller reports it. */
