@@ -135,6 +135,10 @@ int cmd_integrate(struct cli *c, int argc, char **argv)
 		double gm = gammas.v[g];
 		focal_result h = {NAN, NAN};
 		focal_harmonic_e(gm, &h);
+		/* one plan per γ: the same contract as focal_fgl_effective_e,
+		 * a few dozen multiply-adds a point (docs/performance.md) */
+		focal_fgl_plan plan;
+		focal_fgl_plan_init(&plan, gm);
 		for (size_t i = 0; i < pts.v.n; i++) {
 			focal_point pt;
 			if (pts.is_logit)
@@ -144,7 +148,7 @@ int cmd_integrate(struct cli *c, int argc, char **argv)
 			focal_result ra = {NAN, NAN}, rn = {NAN, NAN};
 			int sa = 0, sn = 0;
 			if (do_a)
-				sa = focal_fgl_effective_e(&pt, gm, &ra);
+				sa = focal_fgl_effective_plan_e(&plan, &pt, &ra);
 			if (do_n)
 				sn = focal_fgl_effective_numeric_e(&pt, gm, epsabs, epsrel, &rn);
 			double diff = rn.val - ra.val;

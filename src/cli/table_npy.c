@@ -81,26 +81,58 @@ static void put_le64(unsigned char *d, uint64_t v)
 		d[k] = (unsigned char)(v >> (8 * k));
 }
 
-/* The fields: types, widths and offsets; the row size. */
+/* The width of column k's text: its strings' (in col->width) and, for
+ * a text column with numbers, theirs too.  Rows are read in order: the
+ * table is row-major, and a column-wise pass would miss the cache. */
+static void npy_widths(const struct table *t, struct npy_col *col, size_t nsel,
+		       const char **last, unsigned char *text, unsigned char *num)
+{
+	char buf[FOCAL_DTOA_MAX];
+	for (size_t i = 0; i < t->nrows; i++) {
+		const struct cell *row = &t->cells[i * t->ncol];
+		for (size_t k = 0; k < nsel; k++) {
+			const struct cell *cl = &row[col[k].j];
+			if (cl->str == NULL) {
+				num[k] = 1;
+			} else if (cl->str != last[k]) { /* mostly one static string */
+				last[k] = cl->str;
+				text[k] |= !is_none(cl);
+				size_t n = utf8_chars(cl->str);
+				col[k].width = n > col[k].width ? n : col[k].width;
+			}
+		}
+	}
+	for (size_t i = 0; i < t->nrows; i++) {
+		for (size_t k = 0; k < nsel; k++) {
+			const struct cell *cl = &t->cells[i * t->ncol + col[k].j];
+			if (text[k] && num[k] && cl->str == NULL) {
+				size_t n = focal_dtoa(buf, cl->num + 0.0);
+				col[k].width = n > col[k].width ? n : col[k].width;
+			}
+		}
+	}
+}
+
+/* The fields: types, widths and offsets; the row size, or 0 when out of
+ * memory. */
 static size_t npy_fields(const struct table *t, const size_t *sel, size_t nsel,
 			 struct npy_col *col)
 {
-	char buf[FOCAL_DTOA_MAX];
+	const char **last = calloc(nsel + 1, sizeof *last);
+	unsigned char *flags = calloc(2 * nsel + 1, 1);
+	if (last == NULL || flags == NULL)
+		return free(last), free(flags), 0;
+	for (size_t k = 0; k < nsel; k++)
+		col[k] = (struct npy_col){sel[k], 0, 0};
+	npy_widths(t, col, nsel, last, flags, flags + nsel);
 	size_t off = 0;
 	for (size_t k = 0; k < nsel; k++) {
-		size_t j = sel[k], w = 0;
-		int text = 0;
-		for (size_t i = 0; i < t->nrows && !text; i++) {
-			const struct cell *cl = &t->cells[i * t->ncol + j];
-			text = cl->str && !is_none(cl);
-		}
-		for (size_t i = 0; i < t->nrows && text; i++) {
-			size_t n = utf8_chars(cell_str(&t->cells[i * t->ncol + j], buf));
-			w = n > w ? n : w;
-		}
-		col[k] = (struct npy_col){j, text ? (w ? w : 1) : 0, off};
-		off += text ? 4 * col[k].width : 8;
+		col[k].width = flags[k] ? (col[k].width ? col[k].width : 1) : 0;
+		col[k].off = off;
+		off += flags[k] ? 4 * col[k].width : 8;
 	}
+	free(last);
+	free(flags);
 	return off;
 }
 
@@ -138,8 +170,10 @@ static char *npy_header(const struct table *t, const struct npy_col *col, size_t
 	return p;
 }
 
+/* Row i into row; prev is row i-1's record when it is at hand (a text
+ * field holding the same string is copied from it), else NULL. */
 static void npy_row(const struct table *t, size_t i, const struct npy_col *col, size_t nsel,
-		    unsigned char *row)
+		    unsigned char *row, const unsigned char *prev)
 {
 	char buf[FOCAL_DTOA_MAX];
 	for (size_t k = 0; k < nsel; k++) {
@@ -150,6 +184,10 @@ static void npy_row(const struct table *t, size_t i, const struct npy_col *col, 
 			uint64_t b;
 			memcpy(&b, &v, sizeof b);
 			put_le64(d, b);
+			continue;
+		}
+		if (prev && cl->str && cl->str == t->cells[(i - 1) * t->ncol + col[k].j].str) {
+			memcpy(d, prev + col[k].off, 4 * col[k].width);
 			continue;
 		}
 		const unsigned char *s = (const unsigned char *)cell_str(cl, buf);
@@ -168,10 +206,10 @@ int table_write_npy(FILE *f, const struct table *t, const size_t *sel, size_t ns
 		return -1;
 	size_t size = npy_fields(t, sel, nsel, col), hlen;
 	int v2;
-	char *h = npy_header(t, col, nsel, &hlen, &v2);
+	char *h = size ? npy_header(t, col, nsel, &hlen, &v2) : NULL;
 	/* rows go out in blocks of about 64 KiB */
-	size_t per = size ? 65536 / size + 1 : 1;
-	unsigned char *blk = h ? malloc(per * (size ? size : 1)) : NULL;
+	size_t per = 65536 / (size ? size : 1) + 1;
+	unsigned char *blk = h ? malloc(per * size) : NULL;
 	if (blk == NULL) {
 		free(col);
 		free(h);
@@ -185,7 +223,7 @@ int table_write_npy(FILE *f, const struct table *t, const size_t *sel, size_t ns
 	for (size_t i = 0; i < t->nrows && !cli_interrupted(); i += per) {
 		size_t n = t->nrows - i < per ? t->nrows - i : per;
 		for (size_t r = 0; r < n; r++)
-			npy_row(t, i + r, col, nsel, blk + r * size);
+			npy_row(t, i + r, col, nsel, blk + r * size, r ? blk + (r - 1) * size : NULL);
 		fwrite(blk, size, n, f);
 	}
 	free(blk);

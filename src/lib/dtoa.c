@@ -111,6 +111,13 @@ static struct dec shortest(struct scaled *s, int accept)
 	uint64_t vr = s->vr, vp = s->vp, vm = s->vm;
 	int removed = 0, last = 0;
 	if (!s->vm_zeros && !s->vr_zeros) { /* the common case: no ties */
+		if (vp / 100 > vm / 100) { /* two digits at once: fewer divisions */
+			last = (int)(vr % 100 / 10);
+			vr /= 100;
+			vp /= 100;
+			vm /= 100;
+			removed += 2;
+		}
 		while (vp / 10 > vm / 10) {
 			last = (int)(vr % 10);
 			vr /= 10;
@@ -151,25 +158,33 @@ static const char pairs[201] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-/* The decimal digits of d (d < 10^17) into out; their count. */
+/* The number of decimal digits of d < 10^17 (most have 15 to 17). */
+static int dec_len(uint64_t d)
+{
+	uint64_t p = UINT64_C(10000000000000000);
+	int n = 17;
+	while (n > 1 && d < p) {
+		p /= 10;
+		n--;
+	}
+	return n;
+}
+
+/* The decimal digits of d (d < 10^17) into out, two at a time from the
+ * right; their count. */
 static int put_digits(char *out, uint64_t d)
 {
-	char tmp[24];
-	int n = 0;
+	int n = dec_len(d);
+	char *p = out + n;
 	while (d >= 100) {
-		unsigned r = (unsigned)(d % 100);
+		p -= 2;
+		memcpy(p, pairs + 2 * (d % 100), 2);
 		d /= 100;
-		tmp[n++] = pairs[2 * r + 1];
-		tmp[n++] = pairs[2 * r];
 	}
-	if (d >= 10) {
-		tmp[n++] = pairs[2 * d + 1];
-		tmp[n++] = pairs[2 * d];
-	} else {
-		tmp[n++] = (char)('0' + d);
-	}
-	for (int k = 0; k < n; k++)
-		out[k] = tmp[n - 1 - k];
+	if (d >= 10)
+		memcpy(p - 2, pairs + 2 * d, 2);
+	else
+		p[-1] = (char)('0' + d);
 	return n;
 }
 
