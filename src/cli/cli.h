@@ -423,6 +423,14 @@ struct cell {
 	double num;
 };
 
+/* What table_add learns of a column while its cells are at hand, for
+ * the npy writer (which otherwise would scan the table once more). */
+struct table_colinfo {
+	const char *last;         /* the last text seen (texts repeat) */
+	size_t width;             /* the longest text, in characters */
+	unsigned char text, num;  /* a text other than "none"; a number */
+};
+
 struct table {
 	size_t ncol;
 	const char *const *cols;
@@ -430,6 +438,7 @@ struct table {
 	size_t nrows, cap;
 	size_t expect;            /* rows announced by table_expect (0: none) */
 	struct cli_progress pr;
+	struct table_colinfo *info; /* ncol of them, from the first row */
 };
 
 void table_init(struct table *t, const char *const *cols, size_t ncol);
@@ -461,6 +470,9 @@ int table_write(struct cli *c, const struct table *t, enum cli_format f);
 /* The columns sel[0..nsel) of t as a .npy structured array (table_npy.c);
  * 0, or -1 when out of memory. */
 int table_write_npy(FILE *f, const struct table *t, const size_t *sel, size_t nsel);
+
+/* The characters of UTF-8 text s (a byte that is not UTF-8 counts one). */
+size_t table_text_chars(const char *s);
 
 /* Out-of-memory message and status. */
 int cli_oom(struct cli *c);

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -30,12 +31,21 @@ void table_init(struct table *t, const char *const *cols, size_t ncol)
 	t->nrows = 0;
 	t->cap = 0;
 	t->expect = 0;
+	t->info = NULL;
 	cli_progress_begin(&t->pr, 1);
 }
 
 void table_expect(struct table *t, size_t nrows)
 {
 	t->expect = nrows;
+	/* room for them at once: no copies while the table grows */
+	if (nrows > t->cap && t->ncol > 0 && nrows < SIZE_MAX / (t->ncol * sizeof *t->cells)) {
+		struct cell *n = realloc(t->cells, nrows * t->ncol * sizeof *n);
+		if (n) {
+			t->cells = n;
+			t->cap = nrows;
+		}
+	}
 	cli_progress_begin(&t->pr, 1);
 }
 
@@ -52,6 +62,8 @@ void table_free(struct table *t)
 {
 	cli_progress_end(&t->pr);
 	free(t->cells);
+	free(t->info);
+	t->info = NULL;
 	t->cells = NULL;
 	t->nrows = t->cap = 0;
 }
@@ -68,6 +80,19 @@ int table_add(struct table *t, const struct cell *row)
 			return -1;
 		t->cells = n;
 		t->cap = nc;
+	}
+	if (t->info == NULL && (t->info = calloc(t->ncol + 1, sizeof *t->info)) == NULL)
+		return -1;
+	for (size_t j = 0; j < t->ncol; j++) {
+		struct table_colinfo *ci = &t->info[j];
+		if (row[j].str == NULL) {
+			ci->num = 1;
+		} else if (row[j].str != ci->last) {
+			size_t n = table_text_chars(row[j].str);
+			ci->last = row[j].str;
+			ci->text |= strcmp(row[j].str, "none") != 0;
+			ci->width = n > ci->width ? n : ci->width;
+		}
 	}
 	memcpy(t->cells + t->nrows * t->ncol, row, t->ncol * sizeof *row);
 	t->nrows++;

@@ -24,11 +24,6 @@ struct npy_col {
 	size_t off;   /* byte offset in the row */
 };
 
-static int is_none(const struct cell *cl)
-{
-	return cl->str && strcmp(cl->str, "none") == 0;
-}
-
 /* The next code point of UTF-8 text *s (advanced), U+FFFD for a bad byte. */
 static uint32_t utf8_next(const unsigned char **s)
 {
@@ -58,7 +53,7 @@ static uint32_t utf8_next(const unsigned char **s)
 	return c;
 }
 
-static size_t utf8_chars(const char *s)
+size_t table_text_chars(const char *s)
 {
 	size_t n = 0;
 	for (const unsigned char *p = (const unsigned char *)s; *p; n++)
@@ -81,58 +76,27 @@ static void put_le64(unsigned char *d, uint64_t v)
 		d[k] = (unsigned char)(v >> (8 * k));
 }
 
-/* The width of column k's text: its strings' (in col->width) and, for
- * a text column with numbers, theirs too.  Rows are read in order: the
- * table is row-major, and a column-wise pass would miss the cache. */
-static void npy_widths(const struct table *t, struct npy_col *col, size_t nsel,
-		       const char **last, unsigned char *text, unsigned char *num)
-{
-	char buf[FOCAL_DTOA_MAX];
-	for (size_t i = 0; i < t->nrows; i++) {
-		const struct cell *row = &t->cells[i * t->ncol];
-		for (size_t k = 0; k < nsel; k++) {
-			const struct cell *cl = &row[col[k].j];
-			if (cl->str == NULL) {
-				num[k] = 1;
-			} else if (cl->str != last[k]) { /* mostly one static string */
-				last[k] = cl->str;
-				text[k] |= !is_none(cl);
-				size_t n = utf8_chars(cl->str);
-				col[k].width = n > col[k].width ? n : col[k].width;
-			}
-		}
-	}
-	for (size_t i = 0; i < t->nrows; i++) {
-		for (size_t k = 0; k < nsel; k++) {
-			const struct cell *cl = &t->cells[i * t->ncol + col[k].j];
-			if (text[k] && num[k] && cl->str == NULL) {
-				size_t n = focal_dtoa(buf, cl->num + 0.0);
-				col[k].width = n > col[k].width ? n : col[k].width;
-			}
-		}
-	}
-}
-
-/* The fields: types, widths and offsets; the row size, or 0 when out of
- * memory. */
+/* The fields: types, widths and offsets (what table_add saw of each
+ * column: t->info); the row size.  Only a text column that also holds
+ * numbers needs a pass over the rows, for their widths. */
 static size_t npy_fields(const struct table *t, const size_t *sel, size_t nsel,
 			 struct npy_col *col)
 {
-	const char **last = calloc(nsel + 1, sizeof *last);
-	unsigned char *flags = calloc(2 * nsel + 1, 1);
-	if (last == NULL || flags == NULL)
-		return free(last), free(flags), 0;
-	for (size_t k = 0; k < nsel; k++)
-		col[k] = (struct npy_col){sel[k], 0, 0};
-	npy_widths(t, col, nsel, last, flags, flags + nsel);
+	char buf[FOCAL_DTOA_MAX];
 	size_t off = 0;
 	for (size_t k = 0; k < nsel; k++) {
-		col[k].width = flags[k] ? (col[k].width ? col[k].width : 1) : 0;
-		col[k].off = off;
-		off += flags[k] ? 4 * col[k].width : 8;
+		const struct table_colinfo *ci = t->info ? &t->info[sel[k]] : NULL;
+		size_t w = ci && ci->text ? ci->width : 0;
+		for (size_t i = 0; ci && ci->text && ci->num && i < t->nrows; i++) {
+			const struct cell *cl = &t->cells[i * t->ncol + sel[k]];
+			if (cl->str == NULL) {
+				size_t n = focal_dtoa(buf, cl->num + 0.0);
+				w = n > w ? n : w;
+			}
+		}
+		col[k] = (struct npy_col){sel[k], ci && ci->text ? (w ? w : 1) : 0, off};
+		off += col[k].width ? 4 * col[k].width : 8;
 	}
-	free(last);
-	free(flags);
 	return off;
 }
 
@@ -206,7 +170,7 @@ int table_write_npy(FILE *f, const struct table *t, const size_t *sel, size_t ns
 		return -1;
 	size_t size = npy_fields(t, sel, nsel, col), hlen;
 	int v2;
-	char *h = size ? npy_header(t, col, nsel, &hlen, &v2) : NULL;
+	char *h = npy_header(t, col, nsel, &hlen, &v2);
 	/* rows go out in blocks of about 64 KiB */
 	size_t per = 65536 / (size ? size : 1) + 1;
 	unsigned char *blk = h ? malloc(per * size) : NULL;
