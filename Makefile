@@ -276,7 +276,7 @@ check-valgrind: $(UNIT_BINS) $(B)/focal $(FUZZERS:%=$(B)/replay/%)
 
 valgrind-unit:
 	@$(VG_TIMED) unit sh -c 'set -e; for t in $(UNIT_BINS); do echo "== $$t (valgrind)"; \
-		FOCAL_TEST_DATA=tests/data $(VG) $$t; done'
+		FOCAL_TEST_DATA=tests/data FOCAL_DTOA_N=20000 $(VG) $$t; done'
 valgrind-cli:
 	@$(VG_TIMED) cli tests/cli/run.sh $(B)/focal-vg
 valgrind-repl-run:
