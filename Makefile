@@ -5,7 +5,7 @@
 CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
-PKGS    := gsl jansson pangocairo cairo-pdf cairo-svg libpng libedit
+PKGS    := gsl jansson pangocairo cairo-pdf cairo-svg libpng libedit libmatheval
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CSTD    := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
@@ -154,6 +154,8 @@ TEST_INCS_test_numbers = $(TEST_INCS)
 TEST_INCS_test_popnum = $(TEST_INCS)
 TEST_INCS_test_status = $(TEST_INCS)
 TEST_INCS_test_population = $(TEST_INCS)
+TEST_INCS_test_weight = $(TEST_INCS)
+TEST_INCS_test_ghm    = $(TEST_INCS)
 # test_repro runs `focal simulate` in process: the CLI's objects and cli.h.
 TEST_INCS_test_repro  = $(TEST_INCS) -Isrc/cli
 $(B)/tests/test_repro: $(filter-out %/main.o,$(CLI_SRC:src/cli/%.c=$(B)/cli/%.o))

@@ -6,12 +6,13 @@
 set -u
 
 # Build: compiler, make, pkg-config, GSL.  Tests: cmocka.  Figures: cairo,
-# pango, libpng, libedit (line editing in the REPL; BSD-licensed), the
+# pango, libpng, libedit (line editing in the REPL; BSD-licensed),
+# libmatheval (custom weight expressions and their derivatives), the
 # Computer Modern fonts (fonts-cmu: figures typeset like
 # LaTeX; without it pango falls back to Liberation/DejaVu Serif) and gnuplot
 # (to run the generated .gp scripts in the tests).  The reference-data
 # generator needs python3-mpmath (optional: the tables are committed).
-PKGS="gcc make pkg-config libgsl-dev libjansson-dev libcmocka-dev libcairo2-dev libpango1.0-dev libpng-dev libedit-dev fonts-cmu gnuplot-nox"
+PKGS="gcc make pkg-config libgsl-dev libjansson-dev libcmocka-dev libcairo2-dev libpango1.0-dev libpng-dev libedit-dev libmatheval-dev fonts-cmu gnuplot-nox"
 
 missing=""
 # gnuplot: any of Debian's builds will do (they conflict with each other,

@@ -128,8 +128,9 @@ int focal_gamma_ok(double gamma);
  * Which loss: the one loss type of every layer.  Each value is a row of the
  * loss registry (focal/registry.h), which says what the loss has (a
  * pointwise value, a population form, a training form) and its names,
- * parameters and factorisation.  Only the first four have a pointwise
- * value (focal_loss_eval); the others are population or training losses.
+ * parameters and factorisation.  The first four and the two custom rows
+ * have a pointwise value (focal_loss_eval); the others are population or
+ * training losses.
  */
 typedef enum {
 	FOCAL_LOSS_NONE = -1, /* no loss (no row); also keeps the type signed,
@@ -141,11 +142,17 @@ typedef enum {
 	FOCAL_CE_ALPHA, /* α-balanced CE as a training loss of its own */
 	FOCAL_OHEM,     /* CE on the positives and the hardest negatives */
 	FOCAL_SAMPLED,  /* CE on a random minibatch of fixed composition */
+	FOCAL_CUSTOM,   /* w·CE with a runtime weight expression (focal/weight.h) */
+	FOCAL_CUSTOM_GRAD, /* its gradient twin custom@grad: dL/dp_t = w·CE' */
+	FOCAL_GHM,      /* GHM-C: CE by the inverse density of |p - y| (focal/ghm.h) */
 	FOCAL_NLOSS
 } focal_loss_id;
 
 /* The former name of focal_loss_id, kept for existing callers. */
 typedef focal_loss_id focal_kind;
+
+/* A parsed custom weight expression (focal/weight.h). */
+typedef struct focal_weight focal_weight;
 
 /* Parameters of one loss.  has_alpha = 0 means no class weight (α_t = 1). */
 typedef struct {
@@ -154,6 +161,8 @@ typedef struct {
 	double beta;     /* FL* offset; ignored otherwise */
 	double alpha;    /* in [0, 1], used when has_alpha */
 	int has_alpha;
+	const focal_weight *weight; /* FOCAL_CUSTOM, FOCAL_CUSTOM_GRAD: the weight
+	                               (not owned); ignored otherwise */
 } focal_loss;
 
 /*
@@ -184,7 +193,7 @@ typedef struct {
 /*
  * Validate a loss description.  FOCAL_EDOM when γ is negative, NaN or
  * infinite; when FL* has γ = 0; when β is not finite; when has_alpha and α
- * is outside [0, 1] or NaN.
+ * is outside [0, 1] or NaN; for custom and custom@grad without a weight.
  */
 int focal_loss_check(const focal_loss *loss);
 

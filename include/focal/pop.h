@@ -20,6 +20,7 @@
 
 #include "focal/anchors.h"
 #include "focal/focal.h"
+#include "focal/ghm.h"
 #include "focal/io.h"
 
 #ifdef __cplusplus
@@ -172,6 +173,8 @@ int focal_population_draw_p(focal_population *p, const focal_score_model *m, uin
 #define FOCAL_POP_FGL FOCAL_FGL         /* loss is the effective loss E_γ */
 #define FOCAL_POP_OHEM FOCAL_OHEM       /* CE on all positives + top negatives by loss */
 #define FOCAL_POP_SAMPLED FOCAL_SAMPLED /* CE on a 1:3 style random minibatch */
+#define FOCAL_POP_GHM FOCAL_GHM         /* GHM-C (focal/ghm.h): populations in
+                                           memory only (focal_pop_eval_arrays) */
 #define FOCAL_POP_NLOSS FOCAL_NLOSS     /* bound of the ids (not all are population losses) */
 
 enum {
@@ -198,6 +201,7 @@ typedef struct {
 	int nspecs;
 	double hard_pt;        /* hard negative: p_t below this (0.5) */
 	double ohem_ratio;     /* negatives per positive kept by OHEM (3) */
+	int ghm_bins;          /* GHM-C's bins M (FOCAL_GHM_DEFAULT_BINS) */
 	size_t batch;          /* sampled: minibatch size (256) */
 	double batch_pos_frac; /* sampled: at most this share positives (0.25) */
 	uint64_t seed;         /* for the sampled minibatch */
@@ -265,12 +269,19 @@ int focal_pop_eval_arrays(const int8_t *label, const double *logit, size_t n,
 /*
  * Evaluate n anchors drawn on the fly from a score model: each anchor is
  * positive with probability pos_frac.  Memory does not grow with n.
+ * FOCAL_EDOM for specs that need the anchors in memory
+ * (focal_pop_needs_arrays: GHM-C; draw them with focal_population_model
+ * and use focal_pop_eval_arrays).
  * OHEM's top negatives and the spread statistics come from log histograms
  * (docs/simulate.md, "Accuracy").
  */
 int focal_pop_eval_model(size_t n, double pos_frac, const focal_score_model *m,
 			 uint64_t model_seed, const focal_pop_opts *o,
 			 focal_pop_result *r);
+
+/* Whether o's specs need every anchor in memory (GHM-C's bin counts come
+ * before the pass): then focal_pop_eval_model refuses them. */
+int focal_pop_needs_arrays(const focal_pop_opts *o);
 
 /* Names used in reports: the registry name of a population loss ("ce",
  * "fl", ...; "?" otherwise); "pos", "neg", ... */
@@ -283,7 +294,8 @@ const char *focal_pop_group_name(int group);
  * The CDF of normalised loss (the focal loss paper's figure 4): for the
  * anchors of one group (pos or neg), losses sorted ascending and divided by
  * their sum; out[k] = cumulative normalised loss of the lowest fraction
- * k/(npoints-1) of anchors, k = 0..npoints-1.  spec picks the loss.
+ * k/(npoints-1) of anchors, k = 0..npoints-1.  spec picks the loss (not
+ * GHM-C, whose weights need its bins: FOCAL_EDOM).
  */
 int focal_pop_cdf(const int8_t *label, const double *logit, size_t n,
 		  const focal_pop_spec *spec, int group, double *out,

@@ -40,6 +40,12 @@ enum {
  * mask, not only one of them. */
 #define FOCAL_MATCH_ALL (1u << 31)
 
+/* In a mask of the lookups below: the caller can give the loss a runtime
+ * weight (focal_loss.weight, focal/weight.h).  The rows that need one
+ * (runtime_weight: custom, custom@grad) match only masks that say so, so a
+ * front end without --weight neither offers nor accepts them. */
+#define FOCAL_TAKES_WEIGHT (1u << 30)
+
 /* What a loss's target is. */
 enum focal_target {
 	FOCAL_TARGET_HARD = 0, /* y in {0, 1}: the loss is a function of p_t */
@@ -101,6 +107,9 @@ typedef struct {
 	unsigned population : 1;        /* needs the whole population at once */
 	unsigned stateful : 1;          /* carries state across training steps */
 	unsigned twin : 1;              /* the gradient twin of twin_of */
+	unsigned runtime_weight : 1;    /* w is given at run time (focal/weight.h):
+	                                   theta is focal_weight_theta(w), and
+	                                   focal_loss.weight must be set */
 	enum focal_trained_as trained_as;
 	focal_loss_id twin_of; /* for a twin: the weighted loss; else its own id */
 	/* closed-form effective loss E_w at a point for target y (as the

@@ -210,7 +210,15 @@ enum opt_type {
 	OPT_NAMES,     /* const char *: a comma list of names, checked */
 	OPT_FORMAT,    /* enum cli_format */
 	OPT_STRING,    /* const char *, as given (a grid: checked later) */
-	OPT_PATH       /* const char *, a file name */
+	OPT_PATH,      /* const char *, a file name */
+	OPT_STRINGS    /* struct slist: every value given, in order (repeatable) */
+};
+
+/* The values of a repeatable option (OPT_STRINGS), as given; the array is
+ * allocated (opt_free), the strings are argv's. */
+struct slist {
+	const char **v;
+	size_t n;
 };
 
 struct opt {
@@ -263,6 +271,11 @@ struct opt {
 	.lo = 20, .hi = 1000, .arg = "N", .help = (h)}
 #define OPT_ROW_ROWS(t, h) {.name = "rows", .has_arg = 1, .type = OPT_INT, .target = (t), \
 	.lo = 8, .hi = 1000, .arg = "N", .help = (h)}
+#define OPT_ROW_WEIGHT(t, h) {.name = "weight", .has_arg = 1, .type = OPT_STRING, .target = (t), \
+	.arg = "EXPR", .help = (h)}
+#define OPT_ROW_PARAM(t, h) {.name = "param", .has_arg = 1, .type = OPT_STRINGS, .target = (t), \
+	.needs = "weight", .why = "a parameter of the weight expression", \
+	.arg = "NAME=VALUE", .help = (h)}
 extern const char *const opt_y_names[], *const opt_format_names[];
 
 /* The shared rows as objects, for commands that still parse by hand and
@@ -334,6 +347,16 @@ void dlist_free(struct dlist *l);
  * Parse a strict double (whole string, no blanks).  On failure print
  * "invalid <what> '<s>': must be <rule>" and return -1.
  */
+/*
+ * The custom weight of --weight expr with --param NAME=VALUE values
+ * (focal/weight.h), or *out = NULL when expr is NULL.  On a bad one print
+ * the one-line message and return -1; the caller frees *out
+ * (focal_weight_free).
+ */
+struct focal_weight;
+int cli_weight(struct cli *c, const char *expr, const struct slist *params,
+	       struct focal_weight **out);
+
 int cli_parse_double(struct cli *c, const char *what, const char *rule,
 		     const char *s, double *out);
 

@@ -45,12 +45,13 @@ const char cmd_simulate_usage[] =
 	"  --seed N              random seed (default 1)\n"
 	"\n"
 	"Evaluation:\n"
-	"  --loss LIST           ce, fl, fgl, ohem, sampled (default all)\n"
+	"  --loss LIST           ce, fl, fgl, ohem, sampled, ghm (default all but ghm)\n"
 	"  --gamma LIST          gammas for fl and fgl, in [0, 100] (default 2)\n"
 	"  --alpha A             alpha in [0, 1] for fl, fgl and the balanced ce row (default:\n"
 	"                        fl and fgl unweighted, balanced ce with 0.25)\n"
 	"  --hard P              a negative is hard when p_t < P (default 0.5)\n"
 	"  --ohem-ratio R        OHEM keeps R negatives per positive (default 3)\n"
+	"  --ghm-bins M          GHM-C's gradient-norm bins in [1, 1000] (default 30)\n"
 	"  --batch B             sampled minibatch size, at most 1/4 positives (default 256)\n"
 	"  --threads N           worker threads in [1, 256] (default: all cores, at most 64 at\n"
 	"                        once; results do not depend on it)\n"
@@ -76,7 +77,7 @@ enum {
 	S_POSIOU, S_NEGIOU, S_LOWQ, S_ANCHORS, S_POSFRAC, S_SCORES, S_PRESET, S_STATE,
 	S_PRIOR, S_POSMEAN, S_POSSD, S_POSDIST, S_NEGMEAN, S_NEGSD, S_NEGSLOPE,
 	S_HARDSHARE, S_SEED, S_LOSS, S_GAMMA, S_ALPHA, S_HARD, S_OHEM, S_BATCH,
-	S_THREADS, S_TABLE, S_POINTS, S_BINS, S_FORMAT
+	S_THREADS, S_TABLE, S_POINTS, S_BINS, S_FORMAT, S_GHMBINS
 };
 
 const struct opt cmd_simulate_opts[] = {
@@ -93,7 +94,7 @@ const struct opt cmd_simulate_opts[] = {
 	OPT_ANY("alpha", 1, S_ALPHA), OPT_ANY("hard", 1, S_HARD), OPT_ANY("ohem-ratio", 1, S_OHEM),
 	OPT_ANY("batch", 1, S_BATCH), OPT_ANY("threads", 1, S_THREADS), OPT_ANY("table", 1, S_TABLE),
 	OPT_ANY("points", 1, S_POINTS), OPT_ANY("bins", 1, S_BINS), OPT_ANY("format", 1, S_FORMAT),
-	OPT_END};
+	OPT_ANY("ghm-bins", 1, S_GHMBINS), OPT_END};
 
 /* An in-memory population (labels, logits, IoUs) is a focal_population:
  * its sources and seed rule live in libfocal (include/focal/pop.h). */
@@ -110,7 +111,7 @@ struct simargs {
 	const char *pos_dist;
 	double pos_mean, pos_sd, neg_mean, neg_sd, neg_slope, hard_share; /* NaN = preset */
 	const char *loss, *gamma, *alpha;
-	double hard, ohem_ratio, batch, threads, points, bins;
+	double hard, ohem_ratio, batch, threads, points, bins, ghm_bins;
 	const char *table;
 	enum cli_format fmt;
 };
@@ -433,6 +434,7 @@ static int parse_simargs(struct cli *c, int argc, char **argv, struct simargs *a
 		case S_ALPHA: a->alpha = val; break;
 		case S_HARD: e = cli_parse_range(c, "hard threshold", val, 1e-12, 1 - 1e-12, 0, &a->hard); break;
 		case S_OHEM: e = cli_parse_range(c, "OHEM ratio", val, 1e-6, 1e6, 0, &a->ohem_ratio); break;
+		case S_GHMBINS: e = cli_parse_range(c, "GHM bins", val, 1, FOCAL_GHM_MAX_BINS, 1, &a->ghm_bins); break;
 		case S_BATCH: e = cli_parse_range(c, "batch size", val, 1, 1e9, 1, &a->batch); break;
 		case S_THREADS: e = opt_value(c, &opt_row_threads, val, &a->threads); break;
 		case S_TABLE:
@@ -548,13 +550,10 @@ static int load_population(struct cli *c, const struct simargs *a, int is_toy,
 
 /* One run of the simulation: what every state shares. */
 struct simrun {
-	const struct simargs *a;
-	const focal_pop_opts *o;
+	const struct simargs *a; const focal_pop_opts *o;
 	int fixed, nstates;
-	focal_population *p;
-	struct table *t;
-	struct cli_progress *pr;
-	const focal_progress *fp;
+	focal_population *p; struct table *t;
+	struct cli_progress *pr; const focal_progress *fp;
 	size_t ninf; /* the most anchors with an infinite loss in one state */
 };
 
@@ -576,8 +575,8 @@ static int run_state(struct cli *c, struct simrun *r, int si, const char *state)
 	 * --anchors draws its whole population below) */
 	if (!r->fixed && r->p->n > 0 && a->anchors == 0)
 		st = focal_population_draw_p(r->p, &m, seed, r->fp);
-	/* --anchors with a table that needs every anchor: materialise */
-	if (a->anchors > 0 && strcmp(a->table, "summary") != 0) {
+	/* --anchors with a table or a loss that needs every anchor: materialise */
+	if (a->anchors > 0 && (strcmp(a->table, "summary") != 0 || focal_pop_needs_arrays(r->o))) {
 		/* the anchors the summary streams, held in memory */
 		focal_population_free(r->p);
 		st = focal_population_model_p((size_t)a->anchors, a->pos_frac, &m, seed, r->p, r->fp);
@@ -592,7 +591,7 @@ static int run_state(struct cli *c, struct simrun *r, int si, const char *state)
 	if (st != FOCAL_OK) {
 		/* stopped while drawing: reported below */
 	} else if (!strcmp(a->table, "summary")) {
-		if (a->anchors > 0)
+		if (a->anchors > 0 && !focal_pop_needs_arrays(r->o))
 			st = focal_pop_eval_model((size_t)a->anchors, a->pos_frac, &m, seed, r->o, &res);
 		else
 			st = focal_pop_eval_arrays(r->p->label, r->p->logit, r->p->n, r->o, &res);
@@ -626,7 +625,7 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 		.prior = 0.01, .seed = 1, .pos_mean = NAN, .pos_sd = NAN, .neg_mean = NAN,
 		.neg_sd = NAN, .neg_slope = NAN, .hard_share = NAN,
 		.loss = "ce,fl,fgl,ohem,sampled", .gamma = "2", .hard = 0.5, .ohem_ratio = 3,
-		.batch = 256, .threads = 0, .points = 101, .bins = 20, .table = "summary"};
+		.batch = 256, .threads = 0, .points = 101, .bins = 20, .table = "summary", .ghm_bins = FOCAL_GHM_DEFAULT_BINS};
 	int help;
 	if (parse_simargs(c, argc, argv, &a, &help) != 0)
 		return CLI_USAGE;
@@ -642,6 +641,7 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 	focal_pop_opts_default(&o);
 	o.hard_pt = a.hard;
 	o.ohem_ratio = a.ohem_ratio;
+	o.ghm_bins = (int)a.ghm_bins;
 	o.batch = (size_t)a.batch;
 	o.seed = (uint64_t)a.seed;
 	o.threads = (int)a.threads;

@@ -178,6 +178,20 @@ int opt_value(struct cli *c, const struct opt *o, const char *s, void *dst)
 	return 0;
 }
 
+/* One more value of a repeatable row. */
+static int strings_add(struct cli *c, const struct opt *o, const char *val, void *args)
+{
+	struct slist *l = (struct slist *)(void *)((char *)args + o->target);
+	const char **v = realloc(l->v, (l->n + 1) * sizeof *v);
+	if (v == NULL) {
+		cli_error(c, "out of memory");
+		return -1;
+	}
+	v[l->n++] = val;
+	l->v = v;
+	return 0;
+}
+
 int opt_parse(struct cli *c, const char *cmd, const char *usage, const struct opt *rows,
 	      int argc, char **argv, void *args)
 {
@@ -200,6 +214,8 @@ int opt_parse(struct cli *c, const char *cmd, const char *usage, const struct op
 		}
 		given[row - rows] = 1;
 		raw[row - rows] = val;
+		if (row->type == OPT_STRINGS && strings_add(c, row, val, args) != 0)
+			return -1;
 	}
 	if (r < 0)
 		return -1;
@@ -210,7 +226,8 @@ int opt_parse(struct cli *c, const char *cmd, const char *usage, const struct op
 		int flag = o->type == OPT_FLAG || o->type == OPT_NOFLAG;
 		if (flag && given[k])
 			*(int *)(void *)((char *)args + o->target) = o->type == OPT_FLAG;
-		if (o->type == OPT_RAW || o->type == OPT_HELP || flag || s == NULL)
+		if (o->type == OPT_RAW || o->type == OPT_HELP || o->type == OPT_STRINGS || flag ||
+		    s == NULL)
 			continue;
 		if (opt_value(c, o, s, (char *)args + o->target) != 0)
 			return -1;
@@ -222,9 +239,15 @@ int opt_parse(struct cli *c, const char *cmd, const char *usage, const struct op
 
 void opt_free(const struct opt *rows, void *args)
 {
-	for (const struct opt *o = rows; o->name; o++)
+	for (const struct opt *o = rows; o->name; o++) {
 		if (o->type == OPT_DLIST)
 			dlist_free((struct dlist *)(void *)((char *)args + o->target));
+		if (o->type == OPT_STRINGS) {
+			struct slist *l = (struct slist *)(void *)((char *)args + o->target);
+			free(l->v);
+			*l = (struct slist){0};
+		}
+	}
 }
 
 void opt_help_line(const struct opt *o, int col, char *buf, size_t cap)

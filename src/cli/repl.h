@@ -170,8 +170,9 @@ extern const size_t repl_nparams;
  * after the commands' message on c->err. */
 int repl_param_check(struct cli *c, size_t p, const char *value);
 
-/* The losses 'set loss' takes and completes: eval's and simulate's. */
-#define REPL_LOSSES (FOCAL_HAS_VALUE | FOCAL_HAS_POP)
+/* The losses 'set loss' takes and completes: eval's (custom weights
+ * included: eval takes --weight on its line) and simulate's. */
+#define REPL_LOSSES (FOCAL_HAS_VALUE | FOCAL_HAS_POP | FOCAL_TAKES_WEIGHT)
 
 /* The words of the session's builtins (for help and completion). */
 extern const char *const repl_builtins[];

@@ -96,7 +96,8 @@ int repl_gives_excluded(const struct cmd *cmd, char *const *v, int n, const char
 
 /* The union of eval's and simulate's losses; each command checks its own
  * (the error then says which). */
-static const char *const loss_names[] = {"ce", "fl", "fgl", "flstar", "ohem", "sampled", NULL};
+static const char *const loss_names[] = {"ce", "fl", "fgl", "flstar", "ohem", "sampled",
+					 "custom", "custom@grad", "ghm", NULL};
 
 static const struct opt row_gamma = OPT_ROW_GAMMA(0, NULL, NULL);
 static const struct opt row_alpha = OPT_ROW_ALPHA(0, NULL);

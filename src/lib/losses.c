@@ -10,6 +10,7 @@
 #include "focal/focal.h"
 #include "focal/registry.h"
 #include "internal.h"
+#include "weight_internal.h"
 
 #include <math.h>
 
@@ -58,6 +59,8 @@ int focal_loss_check(const focal_loss *loss)
 	/* a population or training loss has no pointwise value: its row says so */
 	const focal_loss_desc *d = focal_loss_get(loss->kind);
 	if (d == NULL || !(d->has & FOCAL_HAS_VALUE))
+		return FOCAL_EDOM;
+	if (d->runtime_weight && loss->weight == NULL)
 		return FOCAL_EDOM;
 	if (loss->has_alpha && !(loss->alpha >= 0.0 && loss->alpha <= 1.0))
 		return FOCAL_EDOM;
@@ -288,6 +291,10 @@ int focal_loss_eval(const focal_loss *loss, const focal_point *pt, int y,
 		break;
 	case FOCAL_FLSTAR:
 		eval_flstar(pt, loss->gamma, loss->beta, out);
+		break;
+	case FOCAL_CUSTOM:
+	case FOCAL_CUSTOM_GRAD:
+		st = focal__custom_eval(loss->weight, loss->kind == FOCAL_CUSTOM_GRAD, pt, out);
 		break;
 	default: /* refused by focal_loss_check */
 		return FOCAL_EDOM;

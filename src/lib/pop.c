@@ -10,6 +10,7 @@
  * absolute per term (docs/simulate.md, "Accuracy").
  */
 #include "focal/pop.h"
+#include "focal/ghm.h"
 #include "focal/registry.h"
 #include "internal.h"
 #include "pop_internal.h"
@@ -28,6 +29,7 @@ void focal_pop_opts_default(focal_pop_opts *o)
 	memset(o, 0, sizeof *o);
 	o->hard_pt = 0.5;
 	o->ohem_ratio = 3.0;
+	o->ghm_bins = FOCAL_GHM_DEFAULT_BINS;
 	o->batch = 256;
 	o->batch_pos_frac = 0.25;
 	o->seed = 1;
@@ -217,7 +219,8 @@ static int check_opts(const focal_pop_opts *o)
 	if (o->nspecs < 1 || o->nspecs > FOCAL_POP_MAX_ROWS)
 		return FOCAL_EDOM;
 	if (!(o->hard_pt > 0.0 && o->hard_pt < 1.0) || !(o->ohem_ratio > 0.0) ||
-	    o->batch < 1 || !(o->batch_pos_frac > 0.0 && o->batch_pos_frac <= 1.0))
+	    o->batch < 1 || !(o->batch_pos_frac > 0.0 && o->batch_pos_frac <= 1.0) ||
+	    o->ghm_bins < 1 || o->ghm_bins > FOCAL_GHM_MAX_BINS)
 		return FOCAL_EDOM;
 	return FOCAL_OK;
 }
@@ -247,6 +250,38 @@ static int make_plans(struct job *j)
 	return FOCAL_OK;
 }
 
+static int has_loss(const focal_pop_opts *o, focal_loss_id loss)
+{
+	for (int s = 0; s < o->nspecs; s++)
+		if (o->specs[s].loss == loss)
+			return 1;
+	return 0;
+}
+
+int focal_pop_needs_arrays(const focal_pop_opts *o)
+{
+	return has_loss(o, FOCAL_POP_GHM);
+}
+
+/* GHM-C's bin factors over the population, before the pass. */
+static int ghm_prepare(struct job *j, const int8_t *label, const double *logit, size_t n)
+{
+	if (!has_loss(j->o, FOCAL_POP_GHM))
+		return FOCAL_OK;
+	uint64_t counts[FOCAL_GHM_MAX_BINS];
+	size_t nvalid;
+	focal_ghm g;
+	j->ectx.ghm_factor = calloc((size_t)j->o->ghm_bins, sizeof *j->ectx.ghm_factor);
+	if (j->ectx.ghm_factor == NULL)
+		return FOCAL_ENOMEM;
+	int st = focal_ghm_count(label, logit, n, j->o->ghm_bins, counts, &nvalid);
+	if (st == FOCAL_OK)
+		st = focal_ghm_init(&g, j->o->ghm_bins, 0.0);
+	if (st == FOCAL_OK)
+		focal_ghm_step(&g, counts, j->ectx.ghm_factor);
+	return st;
+}
+
 static void free_plans(struct job *j)
 {
 	if (j->etabs)
@@ -254,6 +289,7 @@ static void free_plans(struct job *j)
 			focal__etable_free(&j->etabs[s]);
 	free(j->etabs);
 	free(j->ectx.plans);
+	free(j->ectx.ghm_factor);
 }
 
 /* Sampled minibatch keep probabilities for npos positives, nneg negatives. */
@@ -427,6 +463,8 @@ int focal_pop_eval_arrays(const int8_t *label, const double *logit, size_t n,
 	uint8_t *keep = NULL;
 	if (st == FOCAL_OK)
 		st = count_labels(label, logit, n, &w, &npos, &nneg);
+	if (st == FOCAL_OK)
+		st = ghm_prepare(&j, label, logit, n);
 	if (st == FOCAL_OK && (keep = calloc(n ? n : 1, 1)) == NULL)
 		st = FOCAL_ENOMEM;
 	if (st == FOCAL_OK)
@@ -451,7 +489,7 @@ int focal_pop_eval_model(size_t n, double pos_frac, const focal_score_model *m,
 			 focal_pop_result *r)
 {
 	if (check_opts(o) != FOCAL_OK || focal_score_model_check(m) != FOCAL_OK ||
-	    !(pos_frac >= 0.0 && pos_frac <= 1.0))
+	    !(pos_frac >= 0.0 && pos_frac <= 1.0) || focal_pop_needs_arrays(o))
 		return FOCAL_EDOM;
 	focal__work w;
 	focal__work_init(&w, o->progress, o->progress_ctx, (double)n * o->nspecs);

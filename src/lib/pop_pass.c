@@ -5,6 +5,8 @@
  */
 #include "pop_pass.h"
 
+#include "focal/ghm.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +41,11 @@ void focal__pop_loss_grad(const struct evalctx *e, int s, const focal_point *pt,
 		l = 0.0 - pt->lp;
 		d = pt->q;
 		break;
+	}
+	if (sp->loss == FOCAL_POP_GHM) {
+		double f = e->ghm_factor[focal_ghm_bin(pt->q, e->o->ghm_bins)];
+		l *= f;
+		d *= f;
 	}
 	if (!isnan(sp->alpha)) {
 		double at = y ? sp->alpha : 1.0 - sp->alpha;
@@ -160,6 +167,14 @@ static void eval_block(struct job *j, struct tacc *t, struct blockbuf *b, size_t
 				focal__k_effective(&j->etabs[s], k, b->qg, n, b->l);
 				for (size_t i = 0; i < n; i++)
 					b->d[i] = b->qg[i] * k->q[i];
+			}
+			break;
+		case FOCAL_POP_GHM:
+			/* CE times its bin's factor (focal/ghm.h) */
+			for (size_t i = 0; i < n; i++) {
+				double f = j->ectx.ghm_factor[focal_ghm_bin(k->q[i], o->ghm_bins)];
+				b->l[i] = k->t[i] * f;
+				b->d[i] = k->q[i] * f;
 			}
 			break;
 		case FOCAL_POP_OHEM:

@@ -80,6 +80,7 @@ struct tacc {
 struct evalctx {
 	const focal_pop_opts *o;
 	focal_fgl_plan *plans; /* one per spec (used for FGL) */
+	double *ghm_factor;    /* GHM-C: f_b of each bin (focal/ghm.h), or NULL */
 };
 
 /* One pass over a population: its source, options and accumulators. */

@@ -185,7 +185,9 @@ int focal_pop_cdf_p(const int8_t *label, const double *logit, size_t n,
 		    const focal_pop_spec *spec, int group, double *out, size_t npoints,
 		    const focal_progress *pr)
 {
-	if ((group != FOCAL_GROUP_POS && group != FOCAL_GROUP_NEG) || npoints < 2 || !spec)
+	/* GHM-C's weights need its bins and the whole population: not here */
+	if ((group != FOCAL_GROUP_POS && group != FOCAL_GROUP_NEG) || npoints < 2 || !spec ||
+	    spec->loss == FOCAL_POP_GHM)
 		return FOCAL_EDOM;
 	focal_pop_opts o;
 	focal_pop_opts_default(&o);
@@ -194,7 +196,7 @@ int focal_pop_cdf_p(const int8_t *label, const double *logit, size_t n,
 	focal_fgl_plan plan;
 	if (spec->loss == FOCAL_POP_FGL)
 		focal_fgl_plan_init(&plan, spec->gamma);
-	struct evalctx e = {&o, &plan};
+	struct evalctx e = {&o, &plan, NULL};
 	int want = group == FOCAL_GROUP_POS;
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++)

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "focal/ghm.h"
 #include "focal/train.h"
+#include "weight_internal.h"
 
 
 /* ---- the factorisation L = w·B of the focal family (docs/math.md) ------- */
@@ -83,6 +85,8 @@ static int effective_ce(const focal_point *pt, double y, const double *th, focal
 
 #define FORM_CE {weight_one, weight_zero, base_ce, base_ce_dp}
 #define FORM_FOCAL {weight_focal, weight_focal_dp, base_ce, base_ce_dp}
+/* a runtime weight (weight_custom.c): theta is the weight itself */
+#define FORM_CUSTOM {focal__custom_w, focal__custom_dw, base_ce, base_ce_dp}
 
 /* ---- parameters --------------------------------------------------------- */
 
@@ -97,6 +101,11 @@ static int effective_ce(const focal_point *pt, double y, const double *th, focal
 		    "class weight of positives in the alpha-balanced CE"}
 #define P_OHEM_RATIO {"ratio", "ohem-ratio", FOCAL_TRAIN_DEFAULT_OHEM, 0.0, INFINITY, 1.0, 1, 1, \
 		      "negatives kept per positive"}
+
+#define P_GHM_BINS {"bins", "ghm-bins", FOCAL_GHM_DEFAULT_BINS, 1.0, FOCAL_GHM_MAX_BINS, 1.0, 0, 0, \
+		    "GHM-C's number of gradient-norm bins M"}
+#define P_GHM_MOMENTUM {"momentum", "ghm-momentum", FOCAL_GHM_DEFAULT_MOMENTUM, 0.0, 1.0, 0.05, 0, 1, \
+			"GHM-C's moving average of the bin counts across training steps"}
 
 #define PW (FOCAL_HAS_VALUE | FOCAL_HAS_DPT | FOCAL_HAS_DX | FOCAL_HAS_WEIGHT)
 
@@ -144,6 +153,27 @@ static const focal_loss_desc rows[] = {
 	 .summary = "CE on a random minibatch of fixed positive share",
 	 .has = FOCAL_HAS_POP, .population = 1,
 	 .twin_of = FOCAL_SAMPLED},
+	{.id = FOCAL_CUSTOM, .name = "custom", .label = "custom", .markup = "w·CE",
+	 .summary = "a weight expression times cross-entropy: -w(p, q, x) log p_t (--weight)",
+	 .nparams = 1, .params = {P_ALPHA},
+	 .pos = FORM_CUSTOM, .neg = FORM_CUSTOM,
+	 .has = PW | FOCAL_HAS_EFFECTIVE | FOCAL_HAS_RESIDUAL,
+	 .weight_continuous = 1, .runtime_weight = 1, .twin_of = FOCAL_CUSTOM,
+	 .effective_e = focal__custom_effective},
+	{.id = FOCAL_CUSTOM_GRAD, .name = "custom@grad", .label = "custom@grad",
+	 .markup = "w·CE@grad",
+	 .summary = "CE's gradient weighted by the weight expression; value E_w by quadrature",
+	 .nparams = 1, .params = {P_ALPHA},
+	 .pos = FORM_CUSTOM, .neg = FORM_CUSTOM,
+	 .has = PW | FOCAL_HAS_EFFECTIVE | FOCAL_HAS_RESIDUAL,
+	 .weight_continuous = 1, .runtime_weight = 1, .twin = 1,
+	 .trained_as = FOCAL_TRAINED_TWIN, .twin_of = FOCAL_CUSTOM,
+	 .effective_e = focal__custom_effective},
+	{.id = FOCAL_GHM, .name = "ghm", .label = "GHM-C", .markup = "GHM-C",
+	 .summary = "GHM-C: CE weighted by the inverse density of |p - y| over the population",
+	 .nparams = 2, .params = {P_GHM_BINS, P_GHM_MOMENTUM},
+	 .has = FOCAL_HAS_POP, .population = 1, .stateful = 1,
+	 .twin_of = FOCAL_GHM},
 };
 
 #define NROWS (sizeof rows / sizeof rows[0])
@@ -167,10 +197,13 @@ const focal_loss_desc *focal_loss_get(focal_loss_id id)
 }
 
 /* Whether a row has one of the flags of mask, or all of them with
- * FOCAL_MATCH_ALL (0: every row fits). */
+ * FOCAL_MATCH_ALL (0: every row fits but those that need a runtime
+ * weight, which fit only with FOCAL_TAKES_WEIGHT). */
 int focal_loss_fits(const focal_loss_desc *d, unsigned mask)
 {
-	unsigned want = mask & ~FOCAL_MATCH_ALL;
+	unsigned want = mask & ~(FOCAL_MATCH_ALL | FOCAL_TAKES_WEIGHT);
+	if (d->runtime_weight && !(mask & FOCAL_TAKES_WEIGHT))
+		return 0;
 	if (mask & FOCAL_MATCH_ALL)
 		return (d->has & want) == want;
 	return want == 0 || (d->has & want) != 0;

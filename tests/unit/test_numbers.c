@@ -35,7 +35,7 @@ static void eval_both(focal_kind k, double g, double beta, double alpha, int has
 	for (int s = 0; s < 2; s++) {
 		double sv = s ? -0.0 : 0.0;
 		focal_loss l = {k, g == 0.0 ? sv : g, beta == 0.0 ? sv : beta,
-				alpha == 0.0 ? sv : alpha, has_alpha};
+				alpha == 0.0 ? sv : alpha, has_alpha, NULL};
 		focal_point pt;
 		double in = v == 0.0 ? sv : v;
 		assert_int_equal(from_logit ? focal_point_from_logit(in, &pt)

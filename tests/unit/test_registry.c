@@ -53,7 +53,7 @@ static void test_ids_and_names(void **state)
 			assert_string_not_equal(d->name, focal_loss_at(j)->name);
 			assert_string_not_equal(d->label, focal_loss_at(j)->label);
 		}
-		assert_ptr_equal(focal_loss_find(d->name, strlen(d->name), 0), d);
+		assert_ptr_equal(focal_loss_find(d->name, strlen(d->name), FOCAL_TAKES_WEIGHT), d);
 		/* a twin names the loss it twins; others name themselves */
 		assert_non_null(focal_loss_get(d->twin_of));
 		assert_true(d->twin ? d->twin_of != d->id : d->twin_of == d->id);
@@ -160,7 +160,8 @@ static void test_forms_agree_with_point_functions(void **state)
 		const focal_loss_desc *d = focal_loss_at(i);
 		int pos = form_complete(&d->pos), neg = form_complete(&d->neg);
 		assert_int_equal(pos, neg); /* the family's forms are symmetric in p_t */
-		if (!pos || !(d->has & FOCAL_HAS_VALUE))
+		/* a runtime weight's rows: tests/unit/test_weight.c */
+		if (!pos || !(d->has & FOCAL_HAS_VALUE) || d->runtime_weight)
 			continue;
 		for (size_t k = 0; k < 4; k++) {
 			for (size_t g = 0; g < 4; g++) {
@@ -187,7 +188,9 @@ static void test_pointwise_refusal(void **state)
 		const focal_loss_desc *d = focal_loss_at(i);
 		focal_loss l = {.kind = d->id, .gamma = 2.0};
 		int st = focal_loss_eval(&l, &pt, 1, &o);
-		assert_int_equal(st, (d->has & FOCAL_HAS_VALUE) ? FOCAL_OK : FOCAL_EDOM);
+		/* a row that needs a runtime weight is refused without one */
+		int ok = (d->has & FOCAL_HAS_VALUE) && !d->runtime_weight;
+		assert_int_equal(st, ok ? FOCAL_OK : FOCAL_EDOM);
 		focal_pop_opts po;
 		focal_pop_opts_default(&po);
 		assert_int_equal(focal_pop_opts_add(&po, d->id, 2.0, NAN),
@@ -242,13 +245,25 @@ static void test_name_lists(void **state)
 	/* the lists of the "must be one of" messages, as documented */
 	assert_int_equal(focal_loss_names(FOCAL_HAS_VALUE, ", ", " or ", b, sizeof b), 4);
 	assert_string_equal(b, "ce, fl, fgl or flstar");
-	assert_int_equal(focal_loss_names(FOCAL_HAS_POP, ", ", ", ", b, sizeof b), 5);
-	assert_string_equal(b, "ce, fl, fgl, ohem, sampled");
+	assert_int_equal(focal_loss_names(FOCAL_HAS_POP, ", ", ", ", b, sizeof b), 6);
+	assert_string_equal(b, "ce, fl, fgl, ohem, sampled, ghm");
 	assert_int_equal(focal_loss_names(FOCAL_HAS_TRAIN, ", ", ", ", b, sizeof b), 5);
 	assert_string_equal(b, "ce, ce_alpha, fl, fgl, ohem");
-	assert_int_equal(focal_loss_names(FOCAL_HAS_VALUE | FOCAL_HAS_POP, " ", " ", b, sizeof b), 6);
-	assert_string_equal(b, "ce fl fgl flstar ohem sampled");
-	assert_int_equal(focal_loss_names(0, ",", ",", b, sizeof b), FOCAL_NLOSS);
+	assert_int_equal(focal_loss_names(FOCAL_HAS_VALUE | FOCAL_HAS_POP, " ", " ", b, sizeof b), 7);
+	assert_string_equal(b, "ce fl fgl flstar ohem sampled ghm");
+	assert_int_equal(focal_loss_names(FOCAL_TAKES_WEIGHT, ",", ",", b, sizeof b), FOCAL_NLOSS);
+	/* the rows of a runtime weight only where the caller can give one */
+	assert_int_equal(focal_loss_names(0, ",", ",", b, sizeof b), FOCAL_NLOSS - 2);
+	assert_int_equal(focal_loss_names(FOCAL_HAS_VALUE | FOCAL_TAKES_WEIGHT, ", ", " or ", b,
+					  sizeof b), 6);
+	assert_string_equal(b, "ce, fl, fgl, flstar, custom or custom@grad");
+	assert_null(focal_loss_find("custom", 6, FOCAL_HAS_VALUE));
+	assert_null(focal_loss_find("custom", 6, 0));
+	assert_int_equal(focal_loss_find("custom@grad", 11, FOCAL_HAS_VALUE | FOCAL_TAKES_WEIGHT)->id,
+			 FOCAL_CUSTOM_GRAD);
+	assert_null(focal_loss_suggest("custon", 6, FOCAL_HAS_VALUE));
+	assert_string_equal(focal_loss_suggest("custon", 6, FOCAL_HAS_VALUE | FOCAL_TAKES_WEIGHT),
+			    "custom");
 	/* every flag: the losses that train and have a value (spec minus=) */
 	const unsigned both = FOCAL_HAS_VALUE | FOCAL_HAS_TRAIN | FOCAL_MATCH_ALL;
 	assert_int_equal(focal_loss_names(both, ", ", " or ", b, sizeof b), 3);
@@ -278,7 +293,8 @@ static void test_lab_fields(void **state)
 	for (size_t i = 0; i < focal_loss_count(); i++) {
 		const focal_loss_desc *d = focal_loss_at(i);
 		assert_int_equal(d->target, FOCAL_TARGET_HARD);
-		assert_false(d->stateful);
+		/* only GHM-C carries state across steps (its moving average) */
+		assert_int_equal(d->stateful, d->id == FOCAL_GHM);
 		/* a population loss has no pointwise value */
 		assert_false(d->population && (d->has & FOCAL_HAS_VALUE));
 		/* an effective loss needs a factorisation */
