@@ -40,7 +40,7 @@ LAYERS   := lib fig plot cli
 B := build
 S := build/san
 
-.PHONY: check-dtoa-slow check-walls check-shape check-timed check-repl-run check-repl-tmux check-san-unit check-san-cli check-san-repl check-repl fuzz check-fuzz-replay check-valgrind check-fault golden fig-demo all check check-unit check-cli check-install check-san demo bench install uninstall clean deps deps-check refdata
+.PHONY: check-dtoa-slow check-torch check-walls check-shape check-timed check-repl-run check-repl-tmux check-san-unit check-san-cli check-san-repl check-repl fuzz check-fuzz-replay check-valgrind check-fault golden fig-demo all check check-unit check-cli check-install check-san demo bench install uninstall clean deps deps-check refdata
 
 all: $(B)/focal
 
@@ -141,6 +141,7 @@ TEST_INCS_test_matrix = $(TEST_INCS)
 TEST_INCS_test_pop    = $(TEST_INCS)
 TEST_INCS_test_reference = $(TEST_INCS)
 TEST_INCS_test_spec   = $(TEST_INCS)
+TEST_INCS_test_figstyle = $(TEST_INCS) -Isrc/fig
 TEST_INCS_test_train  = $(TEST_INCS)
 TEST_INCS_test_train_exp = $(TEST_INCS) -Isrc/lib
 TEST_INCS_test_train_stats = $(TEST_INCS)
@@ -222,7 +223,7 @@ check-walls:
 # docs/reliability.md budgets them).  A new suite is a check-NAME target
 # added to CHECK_SUITES, longest first: they start in that order.
 CHECK_JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
-CHECK_SUITES := san-unit san-cli san-repl cli unit repl-run fault repl-tmux fuzz-replay install walls shape
+CHECK_SUITES := san-unit san-cli san-repl cli unit repl-run fault repl-tmux fuzz-replay install walls shape torch
 CHECK_BINS    = $(B)/focal $(UNIT_BINS) $(FUZZERS:%=$(B)/replay/%) $(B)/failalloc.so \
 	$(B)/alloc_driver $(S)/focal $(SAN_BINS)
 TIMED         = tests/timed.sh $(B)/check
@@ -253,6 +254,10 @@ check-unit: $(UNIT_BINS)
 # runs 3*10^5 in test_dtoa; this takes about 40 CPU-s).
 check-dtoa-slow: $(B)/tests/test_dtoa
 	@FOCAL_DTOA_N=10000000 FOCAL_TEST_DATA=tests/data $(B)/tests/test_dtoa
+
+# The PyTorch reference against the golden values (skipped without torch).
+check-torch:
+	@tests/torch/run.sh
 
 check-cli: $(B)/focal
 	@tests/cli/run.sh $(B)/focal
@@ -293,7 +298,7 @@ valgrind-fuzz-replay:
 # FUZZ_TIME seconds on its corpus.  `make check` replays every corpus input
 # through the same harnesses built without libFuzzer.
 FUZZ_TIME ?= 60
-FUZZERS   := fuzz_scores fuzz_coco fuzz_spec fuzz_repl fuzz_args fuzz_lists
+FUZZERS   := fuzz_scores fuzz_coco fuzz_spec fuzz_repl fuzz_args fuzz_lists fuzz_runs
 IO_SRC    := $(wildcard src/lib/io*.c)
 FUZZ_SRC_fuzz_scores = $(IO_SRC)
 FUZZ_SRC_fuzz_coco   = $(IO_SRC)

@@ -12,6 +12,9 @@ set -u
 # LaTeX; without it pango falls back to Liberation/DejaVu Serif) and gnuplot
 # (to run the generated .gp scripts in the tests).  The reference-data
 # generator needs python3-mpmath (optional: the tables are committed).
+# python3-torch (optional, large) lets make check test the PyTorch reference
+# docs/torch_reference.py against tests/data/golden.tsv; without it that
+# suite is skipped with a message.  CI installs it (.ci/run).
 PKGS="gcc make pkg-config libgsl-dev libjansson-dev libcmocka-dev libcairo2-dev libpango1.0-dev libpng-dev libedit-dev libmatheval-dev fonts-cmu gnuplot-nox"
 
 missing=""

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "focal/anchors.h"
 #include "focal/focal.h"
@@ -85,6 +86,16 @@ int focal_scores_read(const char *path, focal_scores *out, focal_ioerr *err);
  * in stretches of a few thousand rows; FOCAL_ECANCELED when stopped. */
 int focal_scores_read_p(const char *path, focal_scores *out, focal_ioerr *err,
 			const focal_progress *pr);
+
+/*
+ * Write n scores as a .npy float64 array of shape (n, 2) holding [label,
+ * logit] (what focal_scores_read reads back, every double exactly), and a
+ * vector of n doubles as a .npy float64 array of shape (n,).  Format 1.0,
+ * little-endian, the data aligned to 64 bytes.  FOCAL_EIO when a write
+ * fails (errno says why), FOCAL_EDOM for a size beyond the header.
+ */
+int focal_scores_write_npy(FILE *f, const int8_t *label, const double *logit, size_t n);
+int focal_npy_write_vector(FILE *f, const double *v, size_t n);
 
 /* The same from memory (name used in messages; kind "csv" or "npy"). */
 int focal_scores_parse(const char *name, const char *kind, const void *data,

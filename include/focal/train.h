@@ -249,6 +249,7 @@ enum {
 #define FOCAL_TRAIN_MAX_SEEDS 10000          /* test seeds, and tuning seeds */
 #define FOCAL_TRAIN_MAX_SEED FOCAL_SEED_MAX /* 2^53 (focal.h): seeds are exact doubles */
 #define FOCAL_TRAIN_MAX_THREADS FOCAL_MAX_THREADS
+#define FOCAL_TRAIN_MAX_SHARDS FOCAL_TRAIN_MAX_SEEDS
 #define FOCAL_TRAIN_MAX_CURVE_POINTS 5e6     /* runs × points kept in memory */
 #define FOCAL_TRAIN_MAX_LRS 16               /* learning-rate grid */
 #define FOCAL_TRAIN_MAX_LR_STEPS 4           /* step schedule milestones */
@@ -275,6 +276,8 @@ enum {
 	                                   not improved for 10 curve points */
 	FOCAL_TRAIN_NPRESET
 };
+
+struct focal_train_dump;
 
 typedef struct {
 	focal_train_task task;
@@ -322,12 +325,36 @@ typedef struct {
 	                          data_seed (only initialisation and order vary) */
 	uint64_t data_seed;
 	int threads;           /* 0 = all cores, at most FOCAL_TRAIN_MAX_THREADS */
+	int shard, nshard;     /* nshard > 0: run only the test seeds of shard
+	                          `shard` (1..nshard), the seed indices k with
+	                          k mod nshard = shard - 1, every loss for each;
+	                          the other runs are marked skipped.  Needs one
+	                          rate for every loss (nlr = 0): tuning chooses
+	                          from every tuning run.  0 = every seed */
 	/* Called from the calling thread about every 50 ms with the fraction
 	 * of steps done, in [0, 1]; may be NULL.  A nonzero return cancels
 	 * (focal_train_experiment then returns FOCAL_ECANCELED). */
 	int (*progress)(double done, void *ctx);
 	void *progress_ctx;
+	/* Called from a worker thread as each test run ends (not diverged),
+	 * with its held-out scores and final parameters, to dump them; may be
+	 * NULL.  Calls for different runs may overlap.  A nonzero return (a
+	 * FOCAL_* status) stops the experiment with that status. */
+	int (*dump)(const struct focal_train_dump *d, void *ctx);
+	void *dump_ctx;
 } focal_train_opts;
+
+/* What focal_train_opts.dump gets: one test run's scores and parameters,
+ * valid only during the call. */
+struct focal_train_dump {
+	int l;                 /* the loss's index in opts.losses */
+	uint64_t seed;
+	const double *logit;   /* the held-out scores: the test split's (the
+	                          validation split's when there is none) */
+	const int8_t *label;
+	size_t n;
+	const focal_train_model *model; /* the final parameters (layout above) */
+};
 
 /* The defaults above, no losses: SGD, each loss's rate tuned on the grid. */
 void focal_train_opts_default(focal_train_opts *o);
@@ -412,6 +439,8 @@ typedef struct {
 	                          parameters or the held-out scores stopped
 	                          being finite */
 	size_t steps_done;     /* updates made (fewer with the plateau rule) */
+	int skipped;           /* another shard's run: not trained, every
+	                          measure NaN (focal_train_opts.nshard) */
 	size_t npoints;        /* curve points recorded (fewer if diverged or
 	                          stopped at a plateau) */
 } focal_train_run;

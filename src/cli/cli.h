@@ -93,6 +93,8 @@ extern const char cmd_eval_usage[], cmd_integrate_usage[],
 	cmd_figures_usage[], cmd_simulate_usage[], cmd_spread_usage[];
 int cmd_train(struct cli *c, int argc, char **argv);
 extern const char cmd_train_usage[];
+int cmd_runs(struct cli *c, int argc, char **argv);
+extern const char cmd_runs_usage[];
 int cmd_repl(struct cli *c, int argc, char **argv);
 extern const char cmd_repl_usage[];
 
@@ -276,12 +278,19 @@ struct opt {
 #define OPT_ROW_PARAM(t, h) {.name = "param", .has_arg = 1, .type = OPT_STRINGS, .target = (t), \
 	.needs = "weight", .why = "a parameter of the weight expression", \
 	.arg = "NAME=VALUE", .help = (h)}
+#define OPT_ROW_THEME(t, h) {.name = "theme", .has_arg = 1, .type = OPT_PATH, .target = (t), \
+	.what = "theme", .arg = "FILE", .help = (h)}
 extern const char *const opt_y_names[], *const opt_format_names[];
 
 /* The shared rows as objects, for commands that still parse by hand and
  * for the REPL (opt.c). */
 extern const struct opt opt_row_seed, opt_row_threads, opt_row_dpi, opt_row_cols,
-	opt_row_rows;
+	opt_row_rows, opt_row_theme;
+
+/* Read the theme file of --theme over t (docs/figures.md, "Themes"); -1
+ * after a message "focal: FILE:LINE: ..." (cmd_plot.c). */
+struct spec_theme;
+int cli_read_theme(struct cli *c, const char *path, struct spec_theme *t);
 
 /* The rule a row's value must satisfy, as messages say it ("must be an
  * integer in [1, 256]"). */
@@ -330,7 +339,7 @@ int cli_next_row(struct cli *c, const char *cmd, int argc, char **argv,
 extern const struct opt cmd_eval_opts[], cmd_integrate_opts[], cmd_compare_opts[],
 	cmd_check_opts[], cmd_plot_opts[], cmd_figures_opts[], cmd_simulate_opts[],
 	cmd_spread_opts[];
-extern const struct opt cmd_train_opts[];
+extern const struct opt cmd_train_opts[], cmd_runs_opts[];
 extern const struct opt cmd_repl_opts[];
 
 

@@ -23,7 +23,7 @@
 
 const char cmd_plot_usage[] =
 	"usage: focal plot SPEC|NAME [-o FILE [--output-format F]] [--gamma LIST] [--dpi N]\n"
-	"                  [--term [--cols N] [--rows N]] [--window]\n"
+	"                  [--theme FILE] [--term [--cols N] [--rows N]] [--window]\n"
 	"\n"
 	"Render one figure.  SPEC is a spec file ('-': standard input); NAME is a\n"
 	"figure of the set (plots/NAME.spec; 'focal figures --list' names them).\n"
@@ -37,6 +37,8 @@ const char cmd_plot_usage[] =
 	"                     /dev/stdout): pdf, svg, png, gp, rec or txt\n"
 	"  --gamma LIST       replace the gamma list of every curve (numbers in [0, 100])\n"
 	"  --dpi N            PNG resolution in [10, 2400] (default 300)\n"
+	"  --theme FILE       restyle: font, font size, line width, palette, width or a\n"
+	"                     one-column / two-column preset, one KEY = VALUE a line\n"
 	"  --term             draw the figure as text on standard output (the default\n"
 	"                     when no -o or --window is given)\n"
 	"  --cols N, --rows N size of the text drawing, [20, 1000] x [8, 1000] (default\n"
@@ -47,7 +49,8 @@ const char cmd_plot_usage[] =
 	"Spec search path for NAME: $FOCAL_PLOTS, ./plots, " FOCAL_DATADIR "/plots.\n";
 
 const char cmd_figures_usage[] =
-	"usage: focal figures [-o DIR] [--formats LIST] [--dpi N] [--jobs N] [--list]\n"
+	"usage: focal figures [-o DIR] [--formats LIST] [--dpi N] [--theme FILE] [--jobs N]\n"
+	"                     [--list]\n"
 	"\n"
 	"Render every figure spec of the set (every *.spec in the plots directory)\n"
 	"into DIR as NAME.FORMAT.\n"
@@ -55,6 +58,7 @@ const char cmd_figures_usage[] =
 	"  -o, --output DIR  where to write (default plots/out; created if missing)\n"
 	"  --formats LIST    comma list of pdf, svg, png, gp (default pdf,png,svg,gp)\n"
 	"  --dpi N           PNG resolution in [10, 2400] (default 300)\n"
+	"  --theme FILE      restyle every figure by a theme file (see focal plot)\n"
 	"  --jobs N          render N figures at a time in worker processes\n"
 	"                    (default: one per CPU, at most 8; 1 = in this process)\n"
 	"  --list            print the figure names and captions instead (tsv:\n"
@@ -158,17 +162,31 @@ static int show_window(struct cli *c, const fig_figure *f, const fig_render_opts
 }
 
 enum { P_POS, P_HELP, P_OUT, P_OUT_LONG, P_GAMMA, P_DPI, P_TERM, P_COLS, P_ROWS, P_WINDOW,
-       P_OFMT };
+       P_OFMT, P_THEME };
+
+int cli_read_theme(struct cli *c, const char *path, struct spec_theme *t)
+{
+	char err[SPEC_ERRLEN];
+	const char *p;
+	if (opt_value(c, &opt_row_theme, path, &p) != 0)
+		return -1;
+	if (spec_theme_read(p, t, err) != 0) {
+		cli_error(c, "%s", err);
+		return -1;
+	}
+	return 0;
+}
 
 const struct opt cmd_plot_opts[] = {
 	OPT_ANY("", 1, P_POS),       OPT_ANY("help", 0, P_HELP),   OPT_ANY("o", 1, P_OUT),
 	OPT_ANY("output", 1, P_OUT), OPT_ANY("gamma", 1, P_GAMMA), OPT_ANY("dpi", 1, P_DPI),
 	OPT_ANY("term", 0, P_TERM),  OPT_ANY("cols", 1, P_COLS),   OPT_ANY("rows", 1, P_ROWS),
-	OPT_ANY("window", 0, P_WINDOW), OPT_ANY("output-format", 1, P_OFMT), OPT_END};
+	OPT_ANY("window", 0, P_WINDOW), OPT_ANY("output-format", 1, P_OFMT),
+	OPT_ANY("theme", 1, P_THEME), OPT_END};
 
 int cmd_plot(struct cli *c, int argc, char **argv)
 {
-	const char *name = NULL, *out = NULL, *gamma_s = NULL, *ofmt = NULL;
+	const char *name = NULL, *out = NULL, *gamma_s = NULL, *ofmt = NULL, *theme = NULL;
 	int window = 0, pos = 1, id, r;
 	fig_render_opts ro = {0};
 	const char *val;
@@ -205,6 +223,7 @@ int cmd_plot(struct cli *c, int argc, char **argv)
 				return CLI_USAGE;
 			break;
 		case P_WINDOW: window = 1; break;
+		case P_THEME: theme = val; break;
 		case P_OFMT: ofmt = val; break;
 		}
 	}
@@ -244,6 +263,12 @@ int cmd_plot(struct cli *c, int argc, char **argv)
 	if (spec_parse(path, &s, err) != 0) {
 		cli_error(c, "%s", err);
 		return CLI_USAGE;
+	}
+	struct spec_theme th = {0};
+	if (theme) {
+		if (cli_read_theme(c, theme, &th) != 0)
+			return CLI_USAGE;
+		spec_theme_merge(&s.theme, &th);
 	}
 	if (gamma_s) {
 		if (cli_parse_list(c, "gamma", RULE_GAMMA, cli_check_gamma, gamma_s, &gammas) != 0)
@@ -356,12 +381,12 @@ static int make_dirs(const char *path)
 	return 0;
 }
 
-enum { F_HELP, F_OUT, F_FORMATS, F_DPI, F_LIST, F_JOBS };
+enum { F_HELP, F_OUT, F_FORMATS, F_DPI, F_LIST, F_JOBS, F_THEME };
 
 const struct opt cmd_figures_opts[] = {
 	OPT_ANY("help", 0, F_HELP), OPT_ANY("o", 1, F_OUT), OPT_ANY("output", 1, F_OUT),
 	OPT_ANY("formats", 1, F_FORMATS), OPT_ANY("dpi", 1, F_DPI), OPT_ANY("list", 0, F_LIST),
-	OPT_ANY("jobs", 1, F_JOBS), OPT_END};
+	OPT_ANY("jobs", 1, F_JOBS), OPT_ANY("theme", 1, F_THEME), OPT_END};
 
 /* --list: name, caption and the command that reproduces the numbers
  * (spec_command; empty for figures of pointwise curves). */
@@ -390,6 +415,7 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 	const char *outdir = "plots/out", *formats_s = "pdf,png,svg,gp";
 	int list = 0, pos = 1, id, r, status = CLI_USAGE, jobs = 0;
 	fig_render_opts ro = {0};
+	struct spec_theme theme = {0};
 	const char *val;
 
 	while ((r = cli_next_opt(c, "figures", argc, argv, cmd_figures_opts, &pos, &id, &val)) > 0) {
@@ -406,6 +432,10 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 					return CLI_USAGE;
 				ro.dpi = dpi;
 			}
+			break;
+		case F_THEME:
+			if (cli_read_theme(c, val, &theme) != 0)
+				return CLI_USAGE;
 			break;
 		case F_LIST: list = 1; break;
 		case F_JOBS:
@@ -471,6 +501,7 @@ int cmd_figures(struct cli *c, int argc, char **argv)
 			cli_error(c, "%s", err);
 			goto done;
 		}
+		spec_theme_merge(&specs[i].theme, &theme);
 	}
 	if (list) {
 		status = list_figures(c, specs, n);

@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sys/stat.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -10,7 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "focal/io.h"
 #include "focal/outfile.h"
+#include "focal/runs.h"
 #include "focal/train.h"
 #include "train_args.h"
 #include "train_out.h"
@@ -79,23 +83,21 @@ const char cmd_train_usage[] =
 	"                        depend on it)\n"
 	"  --eval-every K        a curve point every K steps (default steps/20)\n"
 	"  --curves FILE         write the test runs' training curves to FILE\n"
+	"  --runs-out FILE       write focal's per-run rows of the test runs to FILE, which\n"
+	"                        'focal runs' reads back (docs/train.md)\n"
+	"  --dump DIR            write each test run's held-out scores (LABEL.scores.npy,\n"
+	"                        [label, logit] rows: focal simulate --scores reads them)\n"
+	"                        and final parameters (LABEL.params.npy) into DIR\n"
+	"  --shard K/N           train only the test seeds of shard K of N (seed indices k\n"
+	"                        with k mod N = K - 1) and write their rows; 'focal runs'\n"
+	"                        merges the N files into the unsharded result (needs --lr)\n"
 	"  --table T             summary (default), seeds (one row per run), tuning or\n"
 	"                        reliability\n"
 	"  --format F            table, tsv, csv, json, npy\n"
 	"  --columns LIST        the columns to show, in order (any format)\n"
 	"  --no-pager            never page long output on a terminal\n"
 	"\n"
-	"Columns (summary): loss gamma alpha lr seeds diverged ap_mean ap_std ap_ci_low\n"
-	"  ap_ci_high p_value p_holm mdd margin tost_p verdict noise_mean noise_ci_low\n"
-	"  noise_ci_high loss_noise_mean loss_noise_ci_low loss_noise_ci_high fl_noise_mean\n"
-	"  fl_noise_ci_low fl_noise_ci_high var_ratio var_ratio_ci_low var_ratio_ci_high\n"
-	"  var_ratio_p ece_mean ece_ci_low ece_ci_high ece_top_mean ece_top_ci_low\n"
-	"  ece_top_ci_high ece_top_ts_mean ece_top_ts_ci_low ece_top_ts_ci_high\n"
-	"  temperature_mean temperature_ci_low temperature_ci_high conclusion\n"
-	"  (rows fgl-fl and ce_alpha-ce are paired differences by seed; the table format\n"
-	"  prints the conclusion under the table)\n"
-	"Columns (seeds): loss gamma alpha lr seed ap val_ap noise loss_noise fl_noise\n"
-	"  final_loss ece ece_top temperature ece_top_ts steps_done diverged_step\n"
+	TRAIN_SUMMARY_SEEDS_COLUMNS
 	"Columns (tuning): loss gamma alpha lr seeds diverged val_ap_mean val_ap_ci_low\n"
 	"  val_ap_ci_high chosen\n"
 	"Columns (reliability): loss gamma alpha bin seeds p_mean p_ci_low p_ci_high\n"
@@ -177,6 +179,10 @@ const struct opt cmd_train_opts[] = {
 	{.name = "eval-every", .has_arg = 1, .type = OPT_INT, .target = offsetof(struct trainargs, v[A_EVAL]),
 	 .lo = 1, .hi = FOCAL_TRAIN_MAX_STEPS, .what = "evaluation interval"},
 	{.name = "curves", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct trainargs, curves)},
+	{.name = "runs-out", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct trainargs, runs_out)},
+	{.name = "dump", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct trainargs, dump)},
+	{.name = "shard", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct trainargs, shard),
+	 .needs = "runs-out", .why = "a shard's runs are merged by focal runs from their rows"},
 	{.name = "table", .has_arg = 1, .type = OPT_ENUM, .target = offsetof(struct trainargs, table_k),
 	 .names = train_tables},
 	OPT_ROW_FORMAT(offsetof(struct trainargs, fmt), NULL),
@@ -240,6 +246,80 @@ static int curves_commit(struct cli *c, focal_out *of, const char *path,
 	return 0;
 }
 
+/* The curves and the per-run rows, where asked for; -1 after a message
+ * (then neither file is left half-written). */
+static int write_files(struct cli *c, const struct trainargs *a, const focal_train_result *r,
+		       focal_out *of, focal_out *rf)
+{
+	struct table ct, rt;
+	size_t nrun = (size_t)r->opts.nlosses * (size_t)r->opts.nseeds;
+	char(*label)[48] = calloc(nrun, sizeof *label);
+	table_init(&ct, curve_cols, 9);
+	table_init(&rt, focal_runs_columns, FOCAL_RUNS_NCOL);
+	int bad = label == NULL || (of->f && curves_table(&ct, r) != 0) ||
+		  (rf->f && train_runs_table(&rt, r, label) != 0);
+	if (bad) {
+		cli_oom(c);
+		focal_out_abort(of);
+		focal_out_abort(rf);
+	}
+	if (!bad && of->f && curves_commit(c, of, a->curves, &ct, a->fmt) != 0) {
+		focal_out_abort(rf);
+		bad = 1;
+	}
+	bad = bad || (rf->f && curves_commit(c, rf, a->runs_out, &rt, a->fmt) != 0);
+	table_free(&ct);
+	table_free(&rt);
+	free(label);
+	return bad ? -1 : 0;
+}
+
+/* --dump DIR: each test run's scores and parameters, written atomically
+ * from the worker threads (focal/outfile.h is safe there); the first
+ * failure is kept for the message. */
+struct dumper {
+	const char *dir;
+	const focal_train_opts *o;
+	pthread_mutex_t lock;
+	int err;
+	char path[4096];
+};
+
+static int dump_file(struct dumper *dp, const char *label, const char *what,
+		     const struct focal_train_dump *d)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s.%s.npy", dp->dir, label, what);
+	focal_out of = {.f = NULL, .slot = -1};
+	int st = focal_out_open(&of, path);
+	if (st == FOCAL_OK) {
+		const focal_train_model *m = d->model;
+		st = what[0] == 's' ? focal_scores_write_npy(of.f, d->label, d->logit, d->n)
+				    : focal_npy_write_vector(of.f, m->w, m->nparams);
+		if (st != FOCAL_OK)
+			of.err = errno;
+		st = st == FOCAL_OK ? focal_out_commit(&of) : (focal_out_abort(&of), st);
+	}
+	if (st != FOCAL_OK) {
+		pthread_mutex_lock(&dp->lock);
+		if (!dp->err) {
+			dp->err = of.err ? of.err : EIO;
+			snprintf(dp->path, sizeof dp->path, "%s", path);
+		}
+		pthread_mutex_unlock(&dp->lock);
+	}
+	return st;
+}
+
+static int dump_run(const struct focal_train_dump *d, void *ctx)
+{
+	struct dumper *dp = ctx;
+	char label[48];
+	train_run_label(label, sizeof label, &dp->o->losses[d->l], d->seed);
+	int st = dump_file(dp, label, "scores", d);
+	return st == FOCAL_OK ? dump_file(dp, label, "params", d) : st;
+}
+
 /* The selected table; the summary's conclusions under it in table format. */
 static int write_result(struct cli *c, const struct trainargs *a, const focal_train_result *r)
 {
@@ -297,10 +377,27 @@ int cmd_train(struct cli *c, int argc, char **argv)
 	if (train_build_opts(c, &a, &o) != 0)
 		return CLI_USAGE;
 
-	focal_out of = {.f = NULL, .slot = -1};
+	focal_out of = {.f = NULL, .slot = -1}, rf = {.f = NULL, .slot = -1};
 	if (a.curves && curves_open(c, &of, a.curves) != 0)
 		return CLI_USAGE;
+	if (a.runs_out && curves_open(c, &rf, a.runs_out) != 0) {
+		focal_out_abort(&of);
+		return CLI_USAGE;
+	}
 
+	struct dumper dp = {.dir = a.dump, .o = &o};
+	struct stat sb;
+	int bad_dir = !a.dump ? 0 : stat(a.dump, &sb) != 0 ? errno : !S_ISDIR(sb.st_mode) ? ENOTDIR : 0;
+	if (bad_dir) {
+		focal_out_abort(&of);
+		focal_out_abort(&rf);
+		return cli_write_error(c, a.dump, bad_dir);
+	}
+	if (a.dump) {
+		pthread_mutex_init(&dp.lock, NULL);
+		o.dump = dump_run;
+		o.dump_ctx = &dp;
+	}
 	struct cli_progress pr;
 	cli_progress_begin(&pr, 1);
 	o.progress = cli_progress_cb;
@@ -313,8 +410,13 @@ int cmd_train(struct cli *c, int argc, char **argv)
 	int st = focal_train_experiment(&o, &res);
 	cli_progress_end(&pr);
 	sigaction(SIGINT, &old, NULL);
+	if (a.dump)
+		pthread_mutex_destroy(&dp.lock);
 	if (st != FOCAL_OK) {
 		focal_out_abort(&of);
+		focal_out_abort(&rf);
+		if (dp.err)
+			return cli_write_error(c, dp.path, dp.err);
 		if (st == FOCAL_ECANCELED) {
 			cli_error(c, "interrupted");
 			return CLI_INTERRUPTED;
@@ -325,22 +427,7 @@ int cmd_train(struct cli *c, int argc, char **argv)
 		return CLI_USAGE;
 	}
 
-	int status = CLI_USAGE;
-	if (of.f) {
-		struct table ct;
-		table_init(&ct, curve_cols, 9);
-		int bad = curves_table(&ct, &res);
-		if (bad) {
-			cli_oom(c);
-			focal_out_abort(&of);
-		}
-		bad = bad || curves_commit(c, &of, a.curves, &ct, a.fmt) != 0;
-		table_free(&ct);
-		if (bad)
-			goto out;
-	}
-	status = write_result(c, &a, &res);
-out:
+	int status = write_files(c, &a, &res, &of, &rf) == 0 ? write_result(c, &a, &res) : CLI_USAGE;
 	focal_train_result_free(&res);
 	return status;
 }

@@ -68,6 +68,7 @@ const struct cmd cli_commands[] = {
 	{"simulate", cmd_simulate, "populations of anchors: who carries the loss and the gradient", cmd_simulate_usage, cmd_simulate_opts, simulate_excl, SIMULATE_COMPACT},
 	{"spread", cmd_spread, "focusing ratio and spread differential as functions of gamma", cmd_spread_usage, cmd_spread_opts, spread_excl, SPREAD_COMPACT},
 	{"train", cmd_train, "train with each loss over many seeds: AP with confidence intervals", cmd_train_usage, cmd_train_opts, NULL, TRAIN_COMPACT},
+	{"runs", cmd_runs, "focal train's statistics over per-run logs (focal's, Detectron2, mmdetection)", cmd_runs_usage, cmd_runs_opts, NULL, TRAIN_COMPACT},
 	{"plot", cmd_plot, "render one figure from a spec in plots/", cmd_plot_usage, cmd_plot_opts, plot_excl, NULL},
 	{"figures", cmd_figures, "render the whole figure set", cmd_figures_usage, cmd_figures_opts, figures_excl, NULL},
 	{"repl", cmd_repl, "interactive session with live plots (plain 'focal' on a terminal)", cmd_repl_usage, cmd_repl_opts, NULL, NULL},

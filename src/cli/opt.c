@@ -20,6 +20,7 @@ const struct opt opt_row_threads = OPT_ROW_THREADS(0, NULL);
 const struct opt opt_row_dpi = OPT_ROW_DPI(0, NULL);
 const struct opt opt_row_cols = OPT_ROW_COLS(0, NULL);
 const struct opt opt_row_rows = OPT_ROW_ROWS(0, NULL);
+const struct opt opt_row_theme = OPT_ROW_THEME(0, NULL);
 
 /* The most rows one command has (checked by opt_parse). */
 #define OPT_MAX_ROWS 96

@@ -254,12 +254,35 @@ static int run_opts(struct cli *c, const struct trainargs *a, focal_train_opts *
 	return 0;
 }
 
+/* --shard K/N: 1 <= K <= N <= FOCAL_TRAIN_MAX_SHARDS, one rate per loss. */
+static int shard_opts(struct cli *c, const struct trainargs *a, focal_train_opts *o)
+{
+	if (a->shard == NULL)
+		return 0;
+	unsigned long k, n;
+	char tail;
+	if (sscanf(a->shard, "%lu/%lu%c", &k, &n, &tail) != 2 || k < 1 || k > n ||
+	    n > FOCAL_TRAIN_MAX_SHARDS || strspn(a->shard, "0123456789/") != strlen(a->shard)) {
+		cli_error(c, "invalid shard '%s': must be K/N with 1 <= K <= N <= %d", a->shard,
+			  FOCAL_TRAIN_MAX_SHARDS);
+		return -1;
+	}
+	if (o->nlr > 0) {
+		cli_error(c, "--shard needs one rate for every loss (--lr): tuning chooses a rate "
+			  "from every tuning run");
+		return -1;
+	}
+	o->shard = (int)k;
+	o->nshard = (int)n;
+	return 0;
+}
+
 int train_build_opts(struct cli *c, const struct trainargs *a, focal_train_opts *o)
 {
 	focal_train_opts_default(o);
 	/* --sweep with --gamma is refused before (cli_run, commands.c) */
 	if (named_opts(c, a, o) != 0 || rate_opts(c, a, o) != 0 || task_opts(c, a, o) != 0 ||
-	    build_losses(c, a, o) != 0 || run_opts(c, a, o) != 0)
+	    build_losses(c, a, o) != 0 || run_opts(c, a, o) != 0 || shard_opts(c, a, o) != 0)
 		return -1;
 	if (focal_train_opts_check(o) != FOCAL_OK) {
 		cli_error(c, "invalid training options");

@@ -16,7 +16,7 @@ enum {
 };
 
 struct trainargs {
-	const char *loss, *gamma, *alpha, *curves, *table, *model, *optimizer, *preset;
+	const char *loss, *gamma, *alpha, *curves, *runs_out, *shard, *dump, *table, *model, *optimizer, *preset;
 	const char *normalizer, *lr_grid, *lr_steps, *imbalance_s;
 	int sweep, clip_per_tensor, table_k;
 	double v[A_NNUM];

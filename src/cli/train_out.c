@@ -7,6 +7,7 @@
  */
 #include "train_out.h"
 #include "focal/registry.h"
+#include "focal/runs.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -126,7 +127,9 @@ static void conclude(char *out, size_t cap, const focal_train_result *r, int a, 
 		"%s - %s (gamma %g) = %s test AP at %s (%s %g, %s %g), %zu seeds, Holm p = %.2g: %s; "
 		"%s +-%g; detectable difference %.3f. ",
 		focal_train_loss_name(o->losses[a].loss), focal_train_loss_name(o->losses[b].loss),
-		o->losses[a].gamma, ap, o->nlr > 0 ? "tuned rates" : "one shared rate",
+		o->losses[a].gamma, ap,
+		o->nlr > 0 ? "tuned rates" : isnan(r->chosen_lr[a]) || isnan(r->chosen_lr[b]) ?
+		"the runs' rates" : "one shared rate",
 		focal_train_loss_name(o->losses[a].loss), r->chosen_lr[a],
 		focal_train_loss_name(o->losses[b].loss), r->chosen_lr[b], ms->ap.n, p_holm,
 		direction(&ms->ap, "higher", "lower"), eq, rep->margin, ms->mdd);
@@ -204,8 +207,7 @@ static int find_loss(const focal_train_opts *o, focal_loss_id loss, double gamma
 	return -1;
 }
 
-/* The paired comparisons (a - b) the summary reports. */
-static int pairs_of(const focal_train_opts *o, int *pa, int *pb)
+int train_pairs(const focal_train_opts *o, int *pa, int *pb)
 {
 	int np = 0;
 	for (int i = 0; i < o->nlosses; i++) {
@@ -229,7 +231,7 @@ int train_summary_table(struct table *t, const focal_train_result *r, struct tra
 		if (summary_row(t, r, i, -1, focal_train_loss_name(o->losses[i].loss), NAN, rep) != 0)
 			return -1;
 	int pa[FOCAL_TRAIN_MAX_LOSSES], pb[FOCAL_TRAIN_MAX_LOSSES];
-	int np = pairs_of(o, pa, pb);
+	int np = train_pairs(o, pa, pb);
 	double p[FOCAL_TRAIN_MAX_LOSSES], adj[FOCAL_TRAIN_MAX_LOSSES];
 	for (int k = 0; k < np; k++) {
 		focal_train_stat s;
@@ -255,6 +257,8 @@ int train_seeds_table(struct table *t, const focal_train_result *r)
 		const focal_train_loss *l = &o->losses[i];
 		for (int k = 0; k < o->nseeds; k++) {
 			const focal_train_run *run = &r->runs[(size_t)i * (size_t)o->nseeds + (size_t)k];
+			if (run->skipped)
+				continue;
 			struct cell row[17] = {
 				STR(focal_train_loss_name(l->loss)), NUM(l->gamma), alpha_cell(l->alpha),
 				NUM(run->lr), NUM((double)run->seed), NUM(run->ap), NUM(run->val_ap),
@@ -345,4 +349,48 @@ void train_warn_diverged(struct cli *c, const focal_train_result *r)
 	const focal_train_opts *o = &r->opts;
 	for (int i = 0; i < o->nlosses; i++)
 		warn_runs(c, o, r->runs, o->nseeds, i, "");
+}
+
+void train_run_label(char *buf, size_t cap, const focal_train_loss *l, uint64_t seed)
+{
+	snprintf(buf, cap, "%s_g%g_s%llu", focal_train_loss_name(l->loss), l->gamma,
+		 (unsigned long long)seed);
+}
+
+/* focal's per-run rows (focal/runs.h): each test run's curve points, then
+ * a row at the step it ended with every measure. */
+int train_runs_table(struct table *t, const focal_train_result *r, char (*label)[48])
+{
+	const focal_train_opts *o = &r->opts;
+	const struct cell none = STR("none");
+	for (int i = 0; i < o->nlosses; i++) {
+		const focal_train_loss *l = &o->losses[i];
+		for (int k = 0; k < o->nseeds; k++) {
+			size_t slot = (size_t)i * (size_t)o->nseeds + (size_t)k;
+			const focal_train_run *run = &r->runs[slot];
+			const focal_train_point *p = focal_train_curve(r, i, k);
+			if (run->skipped) /* another shard's */
+				continue;
+			train_run_label(label[slot], 48, l, run->seed);
+			struct cell row[FOCAL_RUNS_NCOL] = {
+				STR(label[slot]), STR(focal_train_loss_name(l->loss)), NUM(l->gamma),
+				alpha_cell(l->alpha), NUM(run->lr), NUM(o->nlr > 0), NUM((double)run->seed)};
+			for (size_t j = 0; j <= run->npoints; j++) {
+				int last = j == run->npoints;
+				row[FOCAL_RUNS_C_STEP] = NUM((double)(last ? run->steps_done : p[j].step));
+				row[FOCAL_RUNS_C_LOSS_VALUE] = last ? none : NUM(p[j].loss);
+				row[FOCAL_RUNS_C_VAL_AP] = NUM(last ? run->val_ap : p[j].ap);
+				double m[] = {run->ap, run->noise, run->loss_noise, run->fl_noise,
+					      run->final_loss, run->ece, run->ece_top, run->temperature,
+					      run->ece_top_ts};
+				for (int c = FOCAL_RUNS_C_AP; c <= FOCAL_RUNS_C_ECE_TOP_TS; c++)
+					row[c] = last ? NUM(m[c - FOCAL_RUNS_C_AP]) : none;
+				row[FOCAL_RUNS_C_DIVERGED_STEP] = !last ? none : run->diverged_step < 0 ? none
+								  : NUM((double)run->diverged_step);
+				if (table_add(t, row) != 0)
+					return -1;
+			}
+		}
+	}
+	return 0;
 }

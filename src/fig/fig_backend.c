@@ -271,6 +271,12 @@ static int render_to(const fig_figure *f, const fig_backend *be, FILE *out,
 	int rc = check_figure(f);
 	if (rc != FIG_OK)
 		return rc;
+	fig_render_opts with_font;
+	if (!opts->font_family && f->font_family) { /* the figure's own fonts */
+		with_font = *opts;
+		with_font.font_family = f->font_family;
+		opts = &with_font;
+	}
 	fig_backend rb;
 	rc = fig_backend_resolve(be, &rb);
 	if (rc != FIG_OK)

@@ -142,43 +142,14 @@ static void draw_steps(walker *w, const fig_series *s, const fig_pen *pen)
 {
 	if (s->n < 1)
 		return;
-	size_t m = 2 * s->n;
-	double *x = malloc(m * sizeof *x), *y = malloc(m * sizeof *y);
+	double *x = malloc(3 * s->n * sizeof *x), *y = malloc(3 * s->n * sizeof *y);
 	if (!x || !y) {
 		free(x);
 		free(y);
 		w->rc = FIG_ENOMEM;
 		return;
 	}
-	size_t k = 0;
-	for (size_t i = 0; i < s->n; i++) {
-		if (i == 0) {
-			x[k] = s->x[0];
-			y[k++] = s->y[0];
-			continue;
-		}
-		switch (s->step) {
-		case FIG_STEP_PRE:
-			x[k] = s->x[i - 1];
-			y[k++] = s->y[i];
-			break;
-		case FIG_STEP_MID: {
-			double mx = 0.5 * (s->x[i - 1] + s->x[i]);
-			x[k] = mx;
-			y[k++] = s->y[i - 1];
-			x[k] = mx;
-			y[k++] = s->y[i];
-			break;
-		}
-		default:
-			x[k] = s->x[i];
-			y[k++] = s->y[i - 1];
-			break;
-		}
-		x[k] = s->x[i];
-		y[k++] = s->y[i];
-	}
-	draw_path(w, x, y, k, pen);
+	draw_path(w, x, y, fig_steps_expand(s, x, y), pen);
 	free(x);
 	free(y);
 }
@@ -303,6 +274,10 @@ static void draw_series(walker *w, const fig_series *s, int idx)
 	}
 	case FIG_STEPS:
 		draw_steps(w, s, &pb.pen);
+		break;
+	case FIG_BAND:
+		if (w->rc == FIG_OK)
+			w->rc = fig_band_draw(w->d, pl, s, &pb.pen);
 		break;
 	default:
 		break;
@@ -567,7 +542,8 @@ static void draw_legend(walker *w, const fig_panel *p)
 				  &pb.pen);
 			break;
 		}
-		case FIG_BARS: {
+		case FIG_BARS:
+		case FIG_BAND: {
 			fig_pen fill = pb.pen;
 			fill.alpha = s->style.fill_alpha > 0 && s->style.fill_alpha <= 1
 					     ? s->style.fill_alpha : 1.0;
@@ -604,12 +580,16 @@ static void draw_panel(walker *w, const fig_panel *p, int r, int c)
 	draw_spans(w, p);
 	draw_grid(w, p);
 	draw_refs(w, p, false);
-	for (size_t k = 0; k < p->nseries && w->rc == FIG_OK; k++) {
-		snprintf(note, sizeof note, "series %zu %s", k,
-			 fig_kind_name(p->series[k]->kind));
-		w->rc = d->be->note(d, note);
-		draw_series(w, p->series[k], (int)k);
-	}
+	/* bands first, beneath every line */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t k = 0; k < p->nseries && w->rc == FIG_OK; k++) {
+			if ((p->series[k]->kind == FIG_BAND) != (pass == 0))
+				continue;
+			snprintf(note, sizeof note, "series %zu %s", k,
+				 fig_kind_name(p->series[k]->kind));
+			w->rc = d->be->note(d, note);
+			draw_series(w, p->series[k], (int)k);
+		}
 	if (w->rc == FIG_OK)
 		w->rc = d->be->clip(d, NULL);
 	draw_axes(w, p);

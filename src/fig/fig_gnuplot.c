@@ -114,6 +114,20 @@ static int gp_point_type(enum fig_marker m, bool open)
 	}
 }
 
+/* The extent of focal's mark of diameter 1 (fig_backend.c's shapes: the
+ * square and the others have the circle's area), which gnuplot's mark of
+ * the same pointsize spans in both directions. */
+static double gp_point_extent(enum fig_marker m)
+{
+	switch (m) {
+	case FIG_MARK_SQUARE: return 0.886;
+	case FIG_MARK_TRIANGLE:
+	case FIG_MARK_TRIANGLE_DOWN: return 1.039;
+	case FIG_MARK_DIAMOND: return 1.15;
+	default: return 1.0;
+	}
+}
+
 /* gnuplot coordinate of an axis coordinate c (value space, negation
  * already applied). */
 static double gp_coord(const fig_axis_layout *a, double c)
@@ -136,8 +150,10 @@ static void axis_setup(FILE *o, const char *ax, const fig_axis *a,
 	fputc(':', o);
 	gp_num(o, gp_coord(al, al->hi));
 	fputs("]\n", o);
-	fprintf(o, "set %stics out nomirror scale 0.7,0.4 font \",%g\" (", ax,
-		L->font / L->unit * FIG_FONT_TICK);
+	/* gnuplot sets tick labels a character further out than focal's
+	 * layout, where they would run into the axis label: pull them in */
+	fprintf(o, "set %stics out nomirror scale 0.7,0.4 offset %s font \",%g\" (", ax,
+		ax[0] == 'y' ? "0.8,0" : "0,0.4", L->font / L->unit * FIG_FONT_TICK);
 	bool first = true;
 	for (size_t i = 0; i < al->ticks.n; i++) {
 		const fig_tick *t = &al->ticks.t[i];
@@ -175,17 +191,33 @@ static const char *key_place(enum fig_legend_pos p)
 	}
 }
 
-/* Write series data: "x y [base]" lines, a blank line at every gap. */
-static void write_block(FILE *o, const fig_panel_layout *pl,
-			const fig_series *s, int pi, size_t k)
+/* Write series data: "x y [base]" lines, a blank line at every gap; a
+ * staircase as its vertices (fig_steps_expand), so gnuplot draws the very
+ * steps the drawing backends do, the last level before a gap included. */
+static int write_block(FILE *o, const fig_panel_layout *pl,
+		       const fig_series *s, int pi, size_t k)
 {
+	const double *xs = s->x, *ys = s->y;
+	double *sx = NULL, *sy = NULL;
+	size_t m = s->n;
+	if (s->kind == FIG_STEPS && m > 0) {
+		sx = malloc(3 * m * sizeof *sx);
+		sy = malloc(3 * m * sizeof *sy);
+		if (!sx || !sy) {
+			free(sx);
+			free(sy);
+			return FIG_ENOMEM;
+		}
+		m = fig_steps_expand(s, sx, sy);
+		xs = sx;
+		ys = sy;
+	}
 	fprintf(o, "$p%ds%zu << EOD\n", pi, k);
 	bool gap = true;
-	size_t m = s->n;
 	for (size_t i = 0; i < m; i++) {
 		double cx, cy;
-		bool ok = fig_axis_coord(&pl->x, s->x[i], &cx) &&
-			  fig_axis_coord(&pl->y, s->y[i], &cy);
+		bool ok = fig_axis_coord(&pl->x, xs[i], &cx) &&
+			  fig_axis_coord(&pl->y, ys[i], &cy);
 		if (!ok) {
 			if (!gap)
 				fputc('\n', o);
@@ -196,7 +228,7 @@ static void write_block(FILE *o, const fig_panel_layout *pl,
 		gp_num(o, gp_coord(&pl->x, cx));
 		fputc(' ', o);
 		gp_num(o, gp_coord(&pl->y, cy));
-		if (s->kind == FIG_BARS || s->kind == FIG_STEMS) {
+		if (s->kind == FIG_BARS || s->kind == FIG_STEMS || s->kind == FIG_BAND) {
 			double cb;
 			if (!fig_axis_coord(&pl->y, s->base ? s->base[i] : 0, &cb))
 				cb = pl->y.lo;
@@ -206,10 +238,12 @@ static void write_block(FILE *o, const fig_panel_layout *pl,
 		fputc('\n', o);
 	}
 	fputs("EOD\n", o);
+	free(sx);
+	free(sy);
+	return FIG_OK;
 }
 
-static void plot_series(FILE *o, const fig_series *s, int pi, size_t k,
-			double ps_unit, bool *first)
+static void plot_series(FILE *o, const fig_series *s, int pi, size_t k, bool *first)
 {
 	const fig_style *st = &s->style;
 	double lw = st->width > 0 ? st->width : 1;
@@ -217,44 +251,53 @@ static void plot_series(FILE *o, const fig_series *s, int pi, size_t k,
 	snprintf(src, sizeof src, "$p%ds%zu", pi, k);
 	fputs(*first ? "plot " : ", \\\n     ", o);
 	*first = false;
-	/* point size 1 is about ps_unit pt across (measured per terminal) */
-	double ps = (st->marker_size > 0 ? st->marker_size : 4) / ps_unit;
+	/* marks in pt, through the terminal's _psu (script_header) */
+	/* gnuplot strokes a mark with the line width (lw 1 where the plot
+	 * has none), focal with 0.5 pt: the same outer size */
+	double ext = (st->marker_size > 0 ? st->marker_size : 4) * gp_point_extent(st->marker);
+	double ps = fmax(ext + 0.5 - (s->kind == FIG_LINE_MARKERS ? lw : 1.0), 0.25 * ext);
 	int pt = gp_point_type(st->marker, st->marker_open);
 	switch (s->kind) {
 	case FIG_LINE:
 	case FIG_LINE_MARKERS:
 	case FIG_STEPS:
+		/* a staircase's data are its vertices */
 		fprintf(o, "%s u 1:2 w %s lc ", src,
-			s->kind == FIG_LINE ? "lines"
-			: s->kind == FIG_LINE_MARKERS ? "linespoints"
-			: s->step == FIG_STEP_PRE ? "fsteps"
-			: s->step == FIG_STEP_MID ? "histeps" : "steps");
+			s->kind == FIG_LINE_MARKERS ? "linespoints" : "lines");
 		gp_color(o, st->color, st->alpha);
 		fprintf(o, " lw %.3f", lw);
 		gp_dash(o, st->dash);
 		if (s->kind == FIG_LINE_MARKERS) {
 			size_t every = st->mark_every > 0 ? (size_t)st->mark_every
 				       : (s->n <= 30 ? 1 : (s->n + 14) / 15);
-			fprintf(o, " pt %d ps %.2f pi %zu", pt, ps, every);
+			fprintf(o, " pt %d ps (%.3f/_psu) pi %zu", pt, ps, every);
 		}
 		break;
 	case FIG_MARKERS:
 		fprintf(o, "%s u 1:2 w points lc ", src);
 		gp_color(o, st->color, st->alpha);
-		fprintf(o, " pt %d ps %.2f", pt, ps);
+		fprintf(o, " pt %d ps (%.3f/_psu)", pt, ps);
 		break;
 	case FIG_STEMS:
 		fprintf(o, "%s u 1:3:(0):($2-$3) w vectors nohead lc ", src);
 		gp_color(o, st->color, st->alpha);
 		fprintf(o, " lw %.3f notitle, \\\n     %s u 1:2 w points lc ", lw, src);
 		gp_color(o, st->color, st->alpha);
-		fprintf(o, " pt %d ps %.2f", pt, ps);
+		fprintf(o, " pt %d ps (%.3f/_psu)", pt, ps);
 		break;
 	case FIG_BARS: {
 		double hw = fig_series_bar_width(s) / 2;
 		double a = st->fill_alpha > 0 && st->fill_alpha <= 1 ? st->fill_alpha : 1;
 		fprintf(o, "%s u 1:2:($1-%.10g):($1+%.10g):3:2 w boxxyerror "
 			"fs solid %.3f noborder lc ", src, hw, hw, a);
+		gp_color(o, st->color, 1);
+		break;
+	}
+	case FIG_BAND: {
+		/* translucent, so the lines beneath and across it stay visible */
+		double a = st->fill_alpha > 0 && st->fill_alpha <= 1 ? st->fill_alpha : 1;
+		fprintf(o, "%s u 1:3:2 w filledcurves fs transparent solid %.3f noborder lc ",
+			src, a);
 		gp_color(o, st->color, 1);
 		break;
 	}
@@ -313,15 +356,15 @@ static void script_header(FILE *o, const fig_device *d, const fig_figure *f, boo
 	      "# Run it with gnuplot 5.4 or later:\n", o);
 	fprintf(o, "#     gnuplot %s\n", d->path ? (strrchr(d->path, '/') ? strrchr(d->path, '/') + 1 : d->path) : "SCRIPT.gp");
 	fprintf(o, "# which writes %s beside this script.\n"
-		"# To change the output format, edit the 'set terminal' and "
-		"'set output' lines, e.g.\n"
+		"# To write a PDF instead, replace the 'set terminal' and 'set output' "
+		"lines by\n"
 		"#     set terminal pdfcairo size %.2fin,%.2fin enhanced font "
 		"\"%s,%g\" fontscale 0.75 linewidth 2 dashlength 2\n"
 		"#     set output _dir.'NAME.pdf'\n"
-		"# or for the screen: set terminal qt (and drop 'set output').\n"
-		"# Point sizes below suit the terminal this script was written "
-		"for (pngcairo);\n# with another terminal, marks may want "
-		"rescaling.\n"
+		"# Lines, dashes and marks keep their sizes in points: marks are "
+		"given through\n# _psu, which follows the terminal.  For a window, "
+		"use a terminal your gnuplot\n# has ('set terminal' lists them: wxt, "
+		"qt or x11 where installed) and drop\n# 'set output'.\n"
 		"# Ranges, ticks, margins and the legend position come from "
 		"focal's layout.\n", outname, wi, hi, fam, f->font_size);
 	if (f->provenance) {
@@ -353,7 +396,12 @@ static void script_header(FILE *o, const fig_device *d, const fig_figure *f, boo
 	      "_i = strlen(ARG0)\n"
 	      "while (_i > 0 && ARG0[_i:_i] ne \"/\") { _i = _i - 1 }\n"
 	      "_dir = (_i > 0) ? ARG0[1:_i] : \"\"\n", o);
-	fprintf(o, "set output _dir.'%s'\n\n", outname);
+	fprintf(o, "set output _dir.'%s'\n", outname);
+	/* gnuplot's cairo terminals draw a mark of pointsize 1 six device
+	 * units across: pixels on pngcairo, points on pdfcairo (measured) */
+	fprintf(o, "# marks are sized in pt: one unit of pointsize is _psu pt on this terminal\n"
+		"_dpi = %g\n"
+		"_psu = (GPVAL_TERM eq \"pngcairo\") ? 6.0 * 72 / _dpi : 6.0\n\n", dpi);
 }
 
 /* "set label TEXT at screen X, screen Y", then how (placement, options). */
@@ -533,7 +581,7 @@ static void panel_mults_legend(FILE *o, const fig_figure *f, const fig_layout *L
 
 /* Panel i: its frame and axes, decorations and plot command. */
 static void panel_script(FILE *o, fig_device *d, const fig_figure *f, const fig_layout *L,
-			 int i, bool pdf)
+			 int i)
 {
 	const fig_panel *p = &f->panels[i];
 	const fig_panel_layout *pl = &L->p[i];
@@ -555,10 +603,10 @@ static void panel_script(FILE *o, fig_device *d, const fig_figure *f, const fig_
 	panel_notes(o, f, p, pl);
 	panel_mults_legend(o, f, L, pl);
 	bool first = true;
-	for (size_t k = 0; k < p->nseries; k++)
-		if (p->series[k]->n > 0)
-			plot_series(o, p->series[k], i, k, pdf ? 10.0 : 2.5,
-				    &first);
+	for (int pass = 0; pass < 2; pass++) /* bands first, beneath the lines */
+		for (size_t k = 0; k < p->nseries; k++)
+			if (p->series[k]->n > 0 && (p->series[k]->kind == FIG_BAND) == (pass == 0))
+				plot_series(o, p->series[k], i, k, &first);
 	if (first) /* nothing to plot: draw the empty frame */
 		fputs("plot NaN notitle", o);
 	fputc('\n', o);
@@ -586,11 +634,12 @@ static int g_script(fig_device *d, const fig_figure *f, const fig_layout *L)
 	for (int i = 0; i < f->rows * f->cols; i++) {
 		const fig_panel *p = &f->panels[i];
 		for (size_t k = 0; k < p->nseries; k++)
-			write_block(o, &L->p[i], p->series[k], i, k);
+			if (write_block(o, &L->p[i], p->series[k], i, k) != FIG_OK)
+				return FIG_ENOMEM;
 	}
 	fputs("\nset multiplot\n", o);
 	for (int i = 0; i < f->rows * f->cols; i++)
-		panel_script(o, d, f, L, i, pdf);
+		panel_script(o, d, f, L, i);
 	fputs("\nunset multiplot\n", o);
 	return ferror(o) ? FIG_EIO : FIG_OK;
 }

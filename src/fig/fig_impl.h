@@ -331,6 +331,31 @@ bool fig_layout_point(const fig_panel_layout *pl, double x, double y,
  */
 bool fig_clip_segment(const fig_rect *r, fig_point *a, fig_point *b);
 
+/*
+ * fig_clip_polygon - clip the polygon in[0..n) to r (Sutherland-Hodgman;
+ * fig_geom.c).  out and tmp each hold room for 6 * n + 8 points; the
+ * clipped polygon is written to out.  Returns its number of vertices, or
+ * 0 when fewer than 3 are left (nothing visible).
+ */
+size_t fig_clip_polygon(const fig_rect *r, const fig_point *in, size_t n, fig_point *out,
+			fig_point *tmp);
+
+/*
+ * fig_steps_expand - the vertices of the staircase of a FIG_STEPS series
+ * (its step mode), into x and y (room for 3 * s->n each); returns their
+ * number.  A non-finite y makes a gap after the level before it ends.
+ */
+size_t fig_steps_expand(const fig_series *s, double *x, double *y);
+
+/*
+ * fig_band_draw - fill a FIG_BAND series s of panel layout pl on d with
+ * the colour of pen (opacity s->style.fill_alpha): one polygon per run of
+ * plottable points, clipped to the plot; on a cell device, slices one
+ * cell wide (cells fill boxes).  FIG_OK or the backend's status.
+ */
+int fig_band_draw(fig_device *d, const fig_panel_layout *pl, const fig_series *s,
+		  const fig_pen *pen);
+
 /* Bar width of a FIG_BARS series in data units: s->bar_width if > 0,
  * else 0.8 x the smallest positive gap between consecutive x (1 if none). */
 double fig_series_bar_width(const fig_series *s);

@@ -163,7 +163,7 @@ static void data_extents(const fig_panel *p, const fig_axis_layout *ax,
 			}
 			if (fig_axis_coord(ay, s->y[i], &c))
 				ext_add(ey, c);
-			if (s->kind == FIG_BARS || s->kind == FIG_STEMS) {
+			if (s->kind == FIG_BARS || s->kind == FIG_STEMS || s->kind == FIG_BAND) {
 				double b = s->base ? s->base[i] : 0;
 				if (fig_axis_coord(ay, b, &c)) {
 					ext_add(ey, c);

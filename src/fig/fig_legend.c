@@ -88,6 +88,31 @@ static bool rects_overlap(const fig_rect *a, const fig_rect *b)
 	return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
 }
 
+/* How many of a band's segments (the boxes around their quadrilaterals)
+ * a legend box at r would cover. */
+static double band_badness(const fig_series *s, const fig_panel_layout *pl, const fig_rect *r)
+{
+	double bad = 0;
+	for (size_t i = 0; i + 1 < s->n; i++) {
+		fig_point q[4];
+		bool ok = true;
+		for (int c = 0; c < 4 && ok; c++) {
+			size_t j = i + (size_t)(c / 2);
+			double v = c % 2 ? (s->base ? s->base[j] : 0) : s->y[j];
+			ok = fig_layout_point(pl, s->x[j], v, &q[c]);
+		}
+		if (!ok)
+			continue;
+		fig_rect br = {fmin(fmin(q[0].x, q[1].x), fmin(q[2].x, q[3].x)),
+			       fmin(fmin(q[0].y, q[1].y), fmin(q[2].y, q[3].y)),
+			       fmax(fmax(q[0].x, q[1].x), fmax(q[2].x, q[3].x)),
+			       fmax(fmax(q[0].y, q[1].y), fmax(q[2].y, q[3].y))};
+		if (rects_overlap(&br, r))
+			bad += 1;
+	}
+	return bad;
+}
+
 /* How much of the panel's content a legend box at r would cover:
  * data vertices inside plus segments crossing it (as matplotlib's "best"),
  * bars overlapped, and heavy penalties for notes and span labels. */
@@ -98,6 +123,10 @@ static double legend_badness(const fig_panel *p, const fig_panel_layout *pl,
 	double bad = 0;
 	for (size_t k = 0; k < p->nseries; k++) {
 		const fig_series *s = p->series[k];
+		if (s->kind == FIG_BAND) {
+			bad += band_badness(s, pl, r);
+			continue;
+		}
 		bool lines = s->kind == FIG_LINE || s->kind == FIG_LINE_MARKERS ||
 			     s->kind == FIG_STEPS;
 		double hw = s->kind == FIG_BARS ? fig_series_bar_width(s) / 2 : 0;

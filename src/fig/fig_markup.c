@@ -6,7 +6,8 @@
  *   x^2  x^{-1}   superscript, nestable up to FIG_SCRIPT_MAX levels
  *   {...}         grouping (no visible effect)
  *   \gamma ...    Greek letters and a few symbols; UTF-8 is accepted as is
- *   $...$         math mode: Latin letters and lowercase Greek italic,
+ *   $...$         math mode: Latin letters and lowercase Greek italic
+ *                 (but α ι ν ο υ, whose italics read as a i v o u),
  *                 '-' becomes the minus sign U+2212, and relations (= < >
  *                 \le ...) and binary operators (+ - \times ...) get
  *                 TeX-like spaces unless spaces are typed
@@ -221,10 +222,18 @@ static void emit_raw(parser *p, const style *st, uint8_t flags, uint32_t cp)
 	p->last = cp;
 }
 
+/* Lowercase Greek letters whose italic, in the text italic of the serif
+ * fonts focal uses (CMU Serif, Liberation Serif), reads as a Latin letter:
+ * α as a, ι as i, ν as v, ο as o, υ as u.  Math sets them upright. */
+static bool reads_latin_in_italic(uint32_t c)
+{
+	return c == 0x3B1 || c == 0x3B9 || c == 0x3BD || c == 0x3BF || c == 0x3C5;
+}
+
 static void emit_cp(parser *p, const style *st, uint32_t cp)
 {
 	uint8_t flags = st->flags;
-	if (st->math && !st->upright) {
+	if (st->math && !st->upright && !reads_latin_in_italic(cp)) {
 		if (is_latin(cp) || (cp >= 0x3B1 && cp <= 0x3C9) ||
 		    cp == 0x3D1 || cp == 0x3D5 || cp == 0x3D6 || cp == 0x3F1)
 			flags |= FIG_RUN_ITALIC;

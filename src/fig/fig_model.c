@@ -37,7 +37,7 @@ fig_style fig_style_auto(int i)
 	if (i < 0)
 		i = 0;
 	s.color = fig_palette[i % FIG_PALETTE_SIZE];
-	s.width = 1.25;
+	s.width = FIG_LINE_WIDTH;
 	s.dash = (enum fig_dash)(i % FIG_DASH_COUNT);
 	s.marker = (enum fig_marker)(1 + i % (FIG_MARK_COUNT - 1));
 	s.marker_size = 4.0;
@@ -167,6 +167,7 @@ void fig_free(fig_figure *f)
 		panel_free(&f->panels[i]);
 	free(f->panels);
 	free(f->provenance);
+	free(f->font_family);
 	free(f);
 }
 
@@ -179,6 +180,18 @@ int fig_set_provenance(fig_figure *f, const char *text)
 		return FIG_ENOMEM;
 	free(f->provenance);
 	f->provenance = d;
+	return FIG_OK;
+}
+
+int fig_set_font_family(fig_figure *f, const char *families)
+{
+	if (!f)
+		return FIG_EINVAL;
+	char *d = families ? dup_str(families) : NULL;
+	if (families && !d)
+		return FIG_ENOMEM;
+	free(f->font_family);
+	f->font_family = d;
 	return FIG_OK;
 }
 
@@ -310,6 +323,7 @@ int fig_series_add(fig_panel *p, enum fig_kind kind, const double *x,
 	case FIG_LINE:
 	case FIG_STEPS:
 	case FIG_BARS:
+	case FIG_BAND:
 		s->style.marker = FIG_MARK_NONE;
 		break;
 	case FIG_MARKERS:
@@ -322,8 +336,10 @@ int fig_series_add(fig_panel *p, enum fig_kind kind, const double *x,
 	}
 	if (kind == FIG_STEMS)
 		s->style.width = 0.9;
-	if (kind == FIG_BARS)
+	if (kind == FIG_BARS || kind == FIG_BAND)
 		s->style.dash = FIG_DASH_SOLID;
+	if (kind == FIG_BAND)
+		s->style.fill_alpha = FIG_BAND_ALPHA;
 	p->series[p->nseries++] = s;
 	if (out)
 		*out = s;
@@ -453,7 +469,7 @@ static const char *const role_names[FIG_ROLE_COUNT] = {
 	"data", "frame", "tick", "grid", "ref", "span", "legend", "sample",
 	"text"};
 static const char *const kind_names[FIG_KIND_COUNT] = {
-	"line", "line+markers", "markers", "stems", "bars", "steps"};
+	"line", "line+markers", "markers", "stems", "bars", "steps", "band"};
 
 const char *fig_marker_name(enum fig_marker m)
 {

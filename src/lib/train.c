@@ -353,6 +353,13 @@ static int run_test(struct runctx *c, uint64_t data_seed, focal_train_run *run)
 		run->diverged_step = (long)c->t_done;
 		return FOCAL_OK;
 	}
+	if (o->dump) {
+		struct focal_train_dump d = {(int)(c->tg->loss - o->losses), c->tg->seed, sc, lab, n,
+					     &c->m};
+		int st = o->dump(&d, o->dump_ctx);
+		if (st != FOCAL_OK)
+			return st;
+	}
 	size_t npos = 0;
 	for (size_t i = 0; i < n; i++) {
 		s->pairs[i] = (struct focal__scored){sc[i], lab[i]};
@@ -467,10 +474,26 @@ static void set_err(struct exp *e, int st)
 	focal__work_cancel(&e->w);
 }
 
+/* Is test seed index k another shard's?  (docs/train.md, "Sharding") */
+static int other_shard(const focal_train_opts *o, size_t k)
+{
+	return o->nshard > 0 && k % (size_t)o->nshard != (size_t)(o->shard - 1);
+}
+
 static int do_job(struct exp *e, struct scratch *s, size_t j)
 {
 	struct target tg;
 	job_target(e, j, &tg);
+	if (e->stage == 1 && other_shard(e->o, j / (size_t)e->o->nlosses)) {
+		*tg.run = (focal_train_run){.seed = tg.seed, .lr = tg.lr, .ap = NAN, .val_ap = NAN,
+					    .noise = NAN, .loss_noise = NAN, .fl_noise = NAN,
+					    .final_loss = NAN, .ece = NAN, .ece_top = NAN,
+					    .temperature = NAN, .ece_top_ts = NAN,
+					    .diverged_step = -1, .skipped = 1};
+		for (int b = 0; b < FOCAL_TRAIN_REL_BINS; b++)
+			tg.run->rel_p[b] = tg.run->rel_y[b] = NAN;
+		return FOCAL_OK;
+	}
 	return run_one(e, s, &tg);
 }
 
@@ -598,48 +621,6 @@ static void run_stage(struct exp *e, int stage, size_t njobs)
 	free(th);
 }
 
-/* Each loss's rate: the best mean validation AP over the tuning seeds
- * (a diverged run counts as AP 0; ties go to the smaller rate). */
-static void choose_rates(focal_train_result *r)
-{
-	const focal_train_opts *o = &r->opts;
-	for (int l = 0; l < o->nlosses; l++) {
-		double best = -1.0;
-		for (int j = 0; j < o->nlr; j++) {
-			double sum = 0.0;
-			for (int k = 0; k < o->ntune; k++) {
-				const focal_train_run *run = &r->tune[((size_t)l * (size_t)o->nlr + (size_t)j) * (size_t)o->ntune + (size_t)k];
-				sum += run->diverged_step < 0 && !isnan(run->ap) ? run->ap : 0.0;
-			}
-			double mean = sum / (double)o->ntune;
-			if (mean > best) {
-				best = mean;
-				r->chosen_lr[l] = o->lr_grid[j];
-			}
-		}
-	}
-}
-
-static int alloc_result(const focal_train_opts *o, size_t every, focal_train_result *r)
-{
-	r->opts = *o;
-	r->opts.eval_every = every;
-	r->npoints = o->steps / every + 1 + (o->steps % every != 0);
-	size_t nrun = (size_t)o->nlosses * (size_t)o->nseeds;
-	size_t ntune = (size_t)o->nlosses * (size_t)o->nlr * (size_t)o->ntune;
-	r->runs = calloc(nrun, sizeof *r->runs);
-	r->curves = calloc(nrun * r->npoints, sizeof *r->curves);
-	if (o->nlr > 0) {
-		r->tune = calloc(ntune, sizeof *r->tune);
-		r->tune_curves = calloc(ntune * r->npoints, sizeof *r->tune_curves);
-	}
-	for (int l = 0; l < o->nlosses; l++)
-		r->chosen_lr[l] = o->lr;
-	if (!r->runs || !r->curves || (o->nlr > 0 && (!r->tune || !r->tune_curves)))
-		return FOCAL_ENOMEM;
-	return FOCAL_OK;
-}
-
 int focal_train_experiment(const focal_train_opts *o, focal_train_result *r)
 {
 	memset(r, 0, sizeof *r);
@@ -652,8 +633,11 @@ int focal_train_experiment(const focal_train_opts *o, focal_train_result *r)
 	e.every = eval_every(o);
 	size_t ntest = (size_t)o->nlosses * (size_t)o->nseeds;
 	size_t ntune = (size_t)o->nlosses * (size_t)o->nlr * (size_t)o->ntune;
-	e.total_jobs = ntest + ntune;
-	if (alloc_result(o, e.every, r) != FOCAL_OK) {
+	size_t mine = (size_t)o->nseeds;
+	if (o->nshard > 0) /* the seed indices of this shard */
+		mine = ((size_t)o->nseeds + (size_t)o->nshard - (size_t)o->shard) / (size_t)o->nshard;
+	e.total_jobs = (size_t)o->nlosses * mine + ntune;
+	if (focal__train_alloc_result(o, e.every, r) != FOCAL_OK) {
 		focal_train_result_free(r);
 		return FOCAL_ENOMEM;
 	}
@@ -665,7 +649,7 @@ int focal_train_experiment(const focal_train_opts *o, focal_train_result *r)
 	if (ntune > 0) {
 		run_stage(&e, 0, ntune);
 		if (!e.err && !focal__work_stopped(&e.w))
-			choose_rates(r);
+			focal__train_choose_rates(r);
 	}
 	if (!e.err && !focal__work_stopped(&e.w))
 		run_stage(&e, 1, ntest);
@@ -681,18 +665,3 @@ int focal_train_experiment(const focal_train_opts *o, focal_train_result *r)
 	return st;
 }
 
-void focal_train_result_free(focal_train_result *r)
-{
-	free(r->runs);
-	free(r->curves);
-	free(r->tune);
-	free(r->tune_curves);
-	memset(r, 0, sizeof *r);
-}
-
-const focal_train_point *focal_train_curve(const focal_train_result *r, int l, int k)
-{
-	if (l < 0 || l >= r->opts.nlosses || k < 0 || k >= r->opts.nseeds || r->curves == NULL)
-		return NULL;
-	return r->curves + ((size_t)l * (size_t)r->opts.nseeds + (size_t)k) * r->npoints;
-}

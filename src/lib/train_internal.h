@@ -110,6 +110,13 @@ double focal__train_rate_at(const focal_train_opts *o, double lr, size_t t);
 int focal__train_update(const focal_train_opts *o, focal_train_model *m,
 			struct focal__optstate *os, double lr);
 
+/* The result's arrays for o, curve points every `every` steps
+ * (train_result.c); FOCAL_ENOMEM (then free r). */
+int focal__train_alloc_result(const focal_train_opts *o, size_t every, focal_train_result *r);
+/* Each loss's rate from its tuning runs: the best mean validation AP
+ * (a diverged run counts as AP 0; ties go to the smaller rate). */
+void focal__train_choose_rates(focal_train_result *r);
+
 /* Welford's running mean and variance (train_stats.c). */
 struct focal__welford {
 	size_t n;

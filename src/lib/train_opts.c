@@ -164,6 +164,9 @@ int focal_train_opts_check(const focal_train_opts *o)
 		return FOCAL_EDOM;
 	if (o->batch < 1 || o->batch > o->task.n_train || o->steps < 1)
 		return FOCAL_EDOM;
+	if (o->nshard < 0 || o->nshard > FOCAL_TRAIN_MAX_SHARDS ||
+	    (o->nshard > 0 && (o->shard < 1 || o->shard > o->nshard || o->nlr > 0)))
+		return FOCAL_EDOM;
 	if (o->nlosses < 1 || o->nlosses > FOCAL_TRAIN_MAX_LOSSES || o->nseeds < 1 ||
 	    o->nseeds > FOCAL_TRAIN_MAX_SEEDS || o->threads < 0)
 		return FOCAL_EDOM;

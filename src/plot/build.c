@@ -61,7 +61,7 @@ void spec_expand_label(const struct spec_curve *cv, double g, char *out, size_t 
 	out[n] = '\0';
 }
 
-static double *grid(double lo, double hi, int n, int logspace)
+double *spec_grid(double lo, double hi, int n, int logspace)
 {
 	double *v = malloc((size_t)n * sizeof *v);
 	if (v == NULL)
@@ -89,6 +89,8 @@ static double pointwise(const struct spec_curve *cv, enum spec_xvar xv, double x
 	focal_point pt;
 	if (xv == SPEC_X_XT)
 		focal_point_from_logit(x, &pt);
+	else if (xv == SPEC_X_QT) /* x = 1 - p_t: the logit log(p_t / (1 - p_t)) keeps it */
+		focal_point_from_logit(x > 0 && x <= 1 ? log1p(-x) - log(x) : x > 0 ? NAN : INFINITY, &pt);
 	else if (focal_point_from_p(x, &pt) != FOCAL_OK)
 		return NAN;
 	focal_loss l = {.kind = (focal_kind)cv->loss, .gamma = g, .beta = cv->beta,
@@ -218,9 +220,34 @@ static size_t coefficients(const struct spec_curve *cv, double g, double lo, dou
 	return n;
 }
 
-static int add_series(fig_panel *p, const struct spec_panel *pn, const struct spec_curve *cv,
-		      int curve_idx, int gamma_idx, double g, const double *xs, const double *ys,
-		      size_t n, char *err)
+/*
+ * A curve that is infinite at an end of its range (FL at p_t = 0, the
+ * residual for γ < 1) would stop at its last finite sample, inside the
+ * plot: move that end a hair inward, to the nearest point where the value
+ * is finite, so that the line runs off the axis as the function does.
+ */
+static void finite_ends(const struct spec_curve *cv, enum spec_xvar xv, double g, double *xs,
+			double *ys, size_t n)
+{
+	static const double hair[] = {1e-300, 1e-200, 1e-100, 1e-50, 1e-20, 1e-10, 1e-5, 1e-2};
+	for (int end = 0; end < 2 && n >= 2; end++) {
+		size_t i = end ? n - 1 : 0, nb = end ? n - 2 : 1;
+		if (isfinite(ys[i]) || !isfinite(ys[nb]))
+			continue;
+		for (size_t k = 0; k < sizeof hair / sizeof *hair; k++) {
+			double x = xs[i] + (xs[nb] - xs[i]) * hair[k];
+			double y = x != xs[i] ? pointwise(cv, xv, x, g) : NAN;
+			if (isfinite(y)) {
+				xs[i] = x;
+				ys[i] = y;
+				break;
+			}
+		}
+	}
+}
+
+int spec_add_series(fig_panel *p, const struct spec_panel *pn, const struct spec_curve *cv,
+		    double g, const double *xs, const double *ys, size_t n, char *err)
 {
 	char label[160];
 	fig_series *s;
@@ -230,217 +257,14 @@ static int add_series(fig_panel *p, const struct spec_panel *pn, const struct sp
 		snprintf(err, SPEC_ERRLEN, "curve at line %d: %s", cv->line, fig_strerror(st));
 		return -1;
 	}
-	/* One curve with many γ: colour and dash both follow γ.  Several
-	 * curves: colour follows γ, dash follows the curve, so "same γ, same
-	 * colour; same loss, same dash" reads at a glance. */
-	int ci = pn->ncurves == 1 ? gamma_idx : cv->ngammas > 1 ? gamma_idx : curve_idx;
-	fig_style st_auto = fig_style_auto(ci);
-	s->style.color = cv->color >= 0 ? fig_palette[cv->color] : st_auto.color;
-	if (cv->kind == FIG_LINE || cv->kind == FIG_LINE_MARKERS || cv->kind == FIG_STEPS) {
-		int dash = pn->ncurves == 1 ? gamma_idx % FIG_DASH_COUNT : curve_idx % FIG_DASH_COUNT;
-		s->style.dash = (enum fig_dash)(cv->dash >= 0 ? cv->dash : dash);
-	}
+	style_curve(pn, cv, g, &s->style);
+	if (cv->q == Q_GRADNORM && cv->color < 0)
+		s->style.color = style_group_color(cv->group);
 	if (cv->negate)
 		fig_series_negate(s);
 	return 0;
 }
 
-
-/* ---- population curves --------------------------------------------------- */
-
-focal_loss_id spec_pop_loss(focal_loss_id loss)
-{
-	const focal_loss_desc *d = focal_loss_get(loss);
-	return d != NULL && (d->has & FOCAL_HAS_POP) ? loss : FOCAL_FL;
-}
-
-/* The message of a build stopped through its progress callback. */
-static int stopped(char *err)
-{
-	snprintf(err, SPEC_ERRLEN, "interrupted");
-	return -1;
-}
-
-/* The score model of a panel's model population. */
-static int pop_model(const struct spec_population *pp, focal_score_model *m, char *err)
-{
-	if (focal_score_model_preset(pp->state, pp->prior, m) != FOCAL_OK) {
-		snprintf(err, SPEC_ERRLEN, "invalid population state '%s'", pp->state);
-		return -1;
-	}
-	return 0;
-}
-
-/* A panel's population in memory, from libfocal's sources under its seed
- * rule: the anchors `focal simulate` draws for the same settings. */
-static int population(const struct spec_population *pp, focal_population *d, char *err)
-{
-	int st;
-	if (pp->source == 1) {
-		st = focal_population_toy245(d);
-	} else {
-		focal_score_model m;
-		if (pop_model(pp, &m, err) != 0)
-			return -1;
-		st = focal_population_model((size_t)pp->anchors, pp->pos_frac, &m,
-					    (uint64_t)pp->seed, d);
-	}
-	if (st != FOCAL_OK) {
-		snprintf(err, SPEC_ERRLEN, "cannot build the population: %s", focal_strerror(st));
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * The shares of a panel's population, evaluated as `focal simulate`'s
- * summary does: a model population streams (focal_pop_eval_model: its
- * OHEM and minibatch statistics are the streaming ones), a preset is
- * evaluated in memory.
- */
-static int pop_shares_eval(const struct spec_population *pp, const focal_population *d,
-			   const focal_pop_opts *o, focal_pop_result *r, char *err)
-{
-	if (pp->source == 1)
-		return focal_pop_eval_arrays(d->label, d->logit, d->n, o, r);
-	focal_score_model m;
-	if (pop_model(pp, &m, err) != 0)
-		return FOCAL_EDOM;
-	return focal_pop_eval_model((size_t)pp->anchors, pp->pos_frac, &m, (uint64_t)pp->seed, o, r);
-}
-
-/* Shares: one stacked bar per loss, segments pos / hard / easy negatives. */
-static int shares_curve(fig_panel *p, const struct spec_panel *pn, const struct spec_curve *cv,
-			const focal_population *d, char *err, const focal_progress *pr)
-{
-	double g = cv->ngammas > 0 ? cv->gammas[0] : 2.0;
-	focal_pop_opts o;
-	focal_pop_opts_default(&o);
-	focal_pop_opts_add(&o, FOCAL_POP_CE, 0, NAN);
-	focal_pop_opts_add(&o, FOCAL_POP_CE, 0, pn->pop.alpha);
-	focal_pop_opts_add(&o, FOCAL_POP_FL, g, NAN);
-	focal_pop_opts_add(&o, FOCAL_POP_FGL, g, NAN);
-	focal_pop_opts_add(&o, FOCAL_POP_OHEM, 0, NAN);
-	focal_pop_opts_add(&o, FOCAL_POP_SAMPLED, 0, NAN);
-	o.seed = (uint64_t)pn->pop.seed;
-	o.histogram_only = 1; /* shares only: no need to sort for Gini */
-	if (pr) {
-		o.progress = pr->fn;
-		o.progress_ctx = pr->ctx;
-	}
-	focal_pop_result *r = malloc(sizeof *r);
-	int est = r ? pop_shares_eval(&pn->pop, d, &o, r, err) : FOCAL_ENOMEM;
-	if (est != FOCAL_OK) {
-		free(r);
-		if (est == FOCAL_ECANCELED)
-			return stopped(err);
-		snprintf(err, SPEC_ERRLEN, "curve at line %d: cannot evaluate the population", cv->line);
-		return -1;
-	}
-	char ga[32], gb[32], la[48], lb[48];
-	snprintf(ga, sizeof ga, "%g", g);
-	snprintf(gb, sizeof gb, "%g", pn->pop.alpha);
-	snprintf(la, sizeof la, "FL_{%s}", ga);
-	snprintf(lb, sizeof lb, "FGL_{%s}", ga);
-	char lc[48];
-	snprintf(lc, sizeof lc, "CE, $\\alpha = %s$", gb);
-	const char *cats[6] = {"CE", lc, la, lb, "OHEM", "1:3"};
-	int st = fig_axis_set_categories(&p->x, cats, 6);
-	static const int groups[3] = {FOCAL_GROUP_POS, FOCAL_GROUP_HARD_NEG, FOCAL_GROUP_EASY_NEG};
-	static const char *const names[3] = {"positives", "hard negatives", "easy negatives"};
-	double xs[6], ys[6], base[6] = {0};
-	for (int k = 0; k < 6; k++)
-		xs[k] = k + 1;
-	for (int gi = 0; gi < 3 && st == FIG_OK; gi++) {
-		for (int k = 0; k < 6; k++) {
-			const focal_pop_stats *x = &r->stats[k][groups[gi]];
-			double v = cv->what ? x->grad_share : x->loss_share;
-			ys[k] = base[k] + (isnan(v) ? 0.0 : v);
-		}
-		fig_series *s;
-		st = fig_series_add(p, FIG_BARS, xs, ys, 6, names[gi], &s);
-		if (st == FIG_OK) {
-			st = fig_series_set_base(s, base);
-			s->bar_width = 0.7;
-		}
-		for (int k = 0; k < 6; k++)
-			base[k] = ys[k];
-	}
-	free(r);
-	if (st != FIG_OK) {
-		snprintf(err, SPEC_ERRLEN, "curve at line %d: %s", cv->line, fig_strerror(st));
-		return -1;
-	}
-	return 0;
-}
-
-static int pop_curve(fig_panel *p, const struct spec_panel *pn, int ci,
-		     const focal_population *d, char *err, const focal_progress *pr)
-{
-	const struct spec_curve *cv = &pn->curves[ci];
-	if (cv->q == Q_CDF) {
-		size_t npts = pn->npoints ? (size_t)pn->npoints : 201;
-		double *xs = grid(0.0, 1.0, (int)npts, 0), *ys = malloc(npts * sizeof *ys);
-		int rc = 0;
-		if (!xs || !ys) {
-			snprintf(err, SPEC_ERRLEN, "out of memory");
-			rc = -1;
-		}
-		for (int gi = 0; rc == 0 && gi < cv->ngammas; gi++) {
-			focal_pop_spec sp = {spec_pop_loss(cv->loss), cv->gammas[gi], NAN};
-			int cst = focal_pop_cdf_p(d->label, d->logit, d->n, &sp, cv->group, ys, npts, pr);
-			if (cst == FOCAL_ECANCELED) {
-				free(xs);
-				free(ys);
-				return stopped(err);
-			}
-			if (cst != FOCAL_OK) {
-				snprintf(err, SPEC_ERRLEN, "curve at line %d: cannot compute the CDF", cv->line);
-				rc = -1;
-				break;
-			}
-			rc = add_series(p, pn, cv, ci, gi, cv->gammas[gi], xs, ys, npts, err);
-		}
-		free(xs);
-		free(ys);
-		return rc;
-	}
-	if (cv->q == Q_GRADNORM) {
-		size_t nb = (size_t)cv->bins;
-		uint64_t *cnt = calloc(3 * nb, sizeof *cnt);
-		/* bin edges 0, 1/nb, ..., 1 with the last value repeated: a
-		 * post-step staircase draws each bin over its own width */
-		double *xs = malloc((nb + 1) * sizeof *xs), *ys = malloc((nb + 1) * sizeof *ys);
-		int rc = -1;
-		int hst = cnt && xs && ys ? focal_pop_gradnorm_hist_p(d->label, d->logit, d->n, nb, cnt, pr)
-					  : FOCAL_ENOMEM;
-		if (hst == FOCAL_ECANCELED) {
-			free(cnt);
-			free(xs);
-			free(ys);
-			return stopped(err);
-		}
-		if (hst == FOCAL_OK) {
-			int g = cv->group == FOCAL_GROUP_POS ? 0 : cv->group == FOCAL_GROUP_NEG ? 1 : 2;
-			uint64_t tot = 0;
-			for (size_t b = 0; b < nb; b++)
-				tot += cnt[g * nb + b];
-			for (size_t b = 0; b <= nb; b++) {
-				size_t k = b < nb ? b : nb - 1;
-				xs[b] = (double)b / (double)nb;
-				ys[b] = tot ? (double)cnt[g * nb + k] / (double)tot : NAN;
-			}
-			rc = add_series(p, pn, cv, ci, 0, NAN, xs, ys, nb + 1, err);
-		} else {
-			snprintf(err, SPEC_ERRLEN, "out of memory");
-		}
-		free(cnt);
-		free(xs);
-		free(ys);
-		return rc;
-	}
-	return shares_curve(p, pn, cv, d, err, pr);
-}
 
 static int build_curve(fig_panel *p, const struct spec *sp, const struct spec_panel *pn,
 		       int ci, char *err)
@@ -449,7 +273,7 @@ static int build_curve(fig_panel *p, const struct spec *sp, const struct spec_pa
 	int npts = cv->npoints ? cv->npoints : pn->npoints ? pn->npoints : DEFAULT_POINTS;
 	int ng = cv->loss == FOCAL_CE || cv->q == Q_FOCUS ? 1 : cv->ngammas;
 	if (cv->q == Q_FOCUS) {
-		double *xs = grid(pn->xlo, pn->xhi, npts, pn->xlog);
+		double *xs = spec_grid(pn->xlo, pn->xhi, npts, pn->xlog);
 		double *ys = malloc((size_t)npts * sizeof *ys);
 		if (!xs || !ys) {
 			free(xs);
@@ -459,7 +283,7 @@ static int build_curve(fig_panel *p, const struct spec *sp, const struct spec_pa
 		}
 		for (int i = 0; i < npts; i++)
 			ys[i] = focal_focusing_ratio((focal_kind)cv->loss, xs[i], cv->hard, cv->easy);
-		int rc = add_series(p, pn, cv, ci, 0, NAN, xs, ys, (size_t)npts, err);
+		int rc = spec_add_series(p, pn, cv, NAN, xs, ys, (size_t)npts, err);
 		free(xs);
 		free(ys);
 		return rc;
@@ -480,17 +304,29 @@ static int build_curve(fig_panel *p, const struct spec *sp, const struct spec_pa
 				snprintf(err, SPEC_ERRLEN, "curve at line %d: %s", cv->line, what);
 				return -1;
 			}
+			for (size_t i = 0; pn->xvar == SPEC_X_QT && i < n / 2; i++) {
+				double t = xs[i]; /* at 1 - p, from the right: reversed */
+				xs[i] = xs[n - 1 - i];
+				xs[n - 1 - i] = t;
+				t = ys[i];
+				ys[i] = ys[n - 1 - i];
+				ys[n - 1 - i] = t;
+			}
+			for (size_t i = 0; pn->xvar == SPEC_X_QT && i < n; i++)
+				xs[i] = 1.0 - xs[i];
 		} else if (cv->q == Q_COEF) {
 			xs = malloc(256 * sizeof *xs);
 			ys = malloc(256 * sizeof *ys);
 			if (xs && ys)
 				n = coefficients(cv, g, pn->xlo, pn->xhi, xs, ys, 256);
 		} else {
-			xs = grid(pn->xlo, pn->xhi, npts, pn->xlog);
+			xs = spec_grid(pn->xlo, pn->xhi, npts, pn->xlog);
 			ys = malloc((size_t)npts * sizeof *ys);
 			if (xs && ys)
 				for (int i = 0; i < npts; i++)
 					ys[i] = pointwise(cv, pn->xvar, xs[i], g);
+			if (xs && ys)
+				finite_ends(cv, pn->xvar, g, xs, ys, (size_t)npts);
 			n = (size_t)npts;
 		}
 		if (!xs || !ys) {
@@ -499,7 +335,7 @@ static int build_curve(fig_panel *p, const struct spec *sp, const struct spec_pa
 			snprintf(err, SPEC_ERRLEN, "out of memory");
 			return -1;
 		}
-		int rc = add_series(p, pn, cv, ci, gi, g, xs, ys, n, err);
+		int rc = spec_add_series(p, pn, cv, g, xs, ys, n, err);
 		free(xs);
 		free(ys);
 		if (rc != 0)
@@ -508,22 +344,8 @@ static int build_curve(fig_panel *p, const struct spec *sp, const struct spec_pa
 	return 0;
 }
 
-/* Panels of one figure often share a population: keep the last one. */
-struct popcache {
-	struct spec_population key;
-	focal_population d;
-	int valid;
-};
-
-static int same_population(const struct spec_population *a, const struct spec_population *b)
-{
-	return a->source == b->source && strcmp(a->state, b->state) == 0 &&
-	       a->anchors == b->anchors && a->pos_frac == b->pos_frac &&
-	       a->prior == b->prior && a->seed == b->seed;
-}
-
 static int build_panel(fig_panel *p, const struct spec *sp, const struct spec_panel *pn,
-		       struct popcache *pc, const struct spec_train_cache *tc, char *err,
+		       struct spec_popcache *pc, const struct spec_train_cache *tc, char *err,
 		       const focal_progress *pr)
 {
 	int st = fig_axis_set_scale(&p->x, pn->xlog ? FIG_SCALE_LOG10 : FIG_SCALE_LINEAR);
@@ -535,8 +357,11 @@ static int build_panel(fig_panel *p, const struct spec *sp, const struct spec_pa
 	if (st == FIG_OK)
 		st = fig_axis_set_range(&p->y, pn->ylo, pn->yhi);
 	p->y.negate = pn->ynegate;
-	if (st == FIG_OK && pn->title[0])
-		st = fig_panel_set_title(p, pn->title);
+	if (st == FIG_OK && pn->title[0]) {
+		char title[512];
+		spec_panel_title(pn, title, sizeof title);
+		st = fig_panel_set_title(p, title);
+	}
 	if (st == FIG_OK && pn->xlabel[0])
 		st = fig_axis_set_label(&p->x, pn->xlabel);
 	if (st == FIG_OK && pn->ylabel[0])
@@ -564,15 +389,7 @@ static int build_panel(fig_panel *p, const struct spec *sp, const struct spec_pa
 		if (spec_is_training(q)) {
 			rc = spec_train_curve(p, pn, i, tc, err);
 		} else if (q == Q_CDF || q == Q_SHARES || q == Q_GRADNORM) {
-			if (!pc->valid || !same_population(&pc->key, &pn->pop)) {
-				focal_population_free(&pc->d);
-				pc->valid = 0;
-				if (population(&pn->pop, &pc->d, err) != 0)
-					return -1;
-				pc->key = pn->pop;
-				pc->valid = 1;
-			}
-			rc = pop_curve(p, pn, i, &pc->d, err, pr);
+			rc = spec_pop_curve(p, pn, i, pc, err, pr);
 		} else {
 			rc = build_curve(p, sp, pn, i, err);
 		}
@@ -635,19 +452,24 @@ int spec_build_p(const struct spec *s, fig_figure **out, char *err, const focal_
 		fig_free(f);
 		return locate(s, 0, err);
 	}
-	struct popcache pc;
+	struct spec_popcache pc;
 	memset(&pc, 0, sizeof pc);
 	for (int i = 0; i < s->npanels; i++) {
 		fig_panel *p = fig_panel_at(f, i / s->cols, i % s->cols);
 		if (build_panel(p, s, &s->panels[i], &pc, tc, err, pr) != 0) {
-			focal_population_free(&pc.d);
+			spec_popcache_free(&pc);
 			spec_train_cache_free(tc);
 			fig_free(f);
 			return locate(s, s->panels[i].line, err);
 		}
 	}
-	focal_population_free(&pc.d);
+	spec_popcache_free(&pc);
 	spec_train_cache_free(tc);
+	if (spec_theme_apply(&s->theme, f) != 0) {
+		fig_free(f);
+		snprintf(err, SPEC_ERRLEN, "out of memory");
+		return -1;
+	}
 	if (set_provenance(s, f, err) != 0) {
 		fig_free(f);
 		return -1;

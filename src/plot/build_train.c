@@ -12,14 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "focal/pop.h"
 #include "focal/train.h"
 #include "focal/registry.h"
 
 #define LEVEL 0.95
-/* A band is drawn as this many adjacent translucent bars between the
- * curve's first and last x, its ends interpolated linearly in between. */
-#define BAND_SLICES 80
-#define BAND_ALPHA 0.2
+#define BAND_ALPHA FIG_BAND_ALPHA
 /* Seeds held on the stack for a figure's AP against γ. */
 #define FOCAL_TRAIN_MAX_SEEDS_SHOWN 64
 
@@ -196,63 +194,47 @@ int spec_train_prepare(const struct spec *s, struct spec_train_cache **out, char
 
 /* ---- drawing -------------------------------------------------------------- */
 
-/* Linear interpolation of y at x over points sorted by x. */
-static double interp(const double *xs, const double *ys, size_t n, double x)
-{
-	if (n == 1)
-		return ys[0];
-	size_t k = 0;
-	while (k + 2 < n && xs[k + 1] < x)
-		k++;
-	double t = (x - xs[k]) / (xs[k + 1] - xs[k]);
-	return ys[k] + t * (ys[k + 1] - ys[k]);
-}
-
-/* A translucent band lo..hi over the points, out of the legend. */
+/* A translucent band lo..hi over the points, out of the legend: one
+ * polygon, drawn beneath the lines; a single point is an error bar. */
 static int add_band(fig_panel *p, const double *xs, const double *lo, const double *hi,
 		    size_t n, double xspan, fig_rgb color)
 {
-	double bx[BAND_SLICES], by[BAND_SLICES], bb[BAND_SLICES];
-	size_t m;
-	double w;
 	if (n == 0)
 		return FIG_OK;
-	if (n == 1 || xs[n - 1] <= xs[0]) {
-		m = 1; /* one point: an error bar */
-		w = 0.02 * xspan;
-		bx[0] = xs[0];
-		bb[0] = lo[0];
-		by[0] = hi[0];
-	} else {
-		m = BAND_SLICES;
-		w = (xs[n - 1] - xs[0]) / (double)m;
-		for (size_t k = 0; k < m; k++) {
-			bx[k] = xs[0] + ((double)k + 0.5) * w;
-			bb[k] = interp(xs, lo, n, bx[k]);
-			by[k] = interp(xs, hi, n, bx[k]);
-		}
-	}
 	fig_series *s;
-	int st = fig_series_add(p, FIG_BARS, bx, by, m, NULL, &s);
+	int one = n == 1 || xs[n - 1] <= xs[0];
+	int st = fig_series_add(p, one ? FIG_BARS : FIG_BAND, xs, hi, one ? 1 : n, NULL, &s);
 	if (st == FIG_OK)
-		st = fig_series_set_base(s, bb);
+		st = fig_series_set_base(s, lo);
 	if (st == FIG_OK) {
-		s->bar_width = w;
+		s->bar_width = one ? 0.02 * xspan : 0;
 		s->style.color = color;
 		s->style.fill_alpha = BAND_ALPHA;
 	}
 	return st;
 }
 
-/* The mean line over the band, in the legend. */
+/* The style of curve cv at γ = g: the set's (style.c). */
+static fig_style train_style(const struct spec_panel *pn, const struct spec_curve *cv, double g)
+{
+	fig_style st = fig_style_auto(0);
+	style_curve(pn, cv, g, &st);
+	st.dash = cv->dash >= 0 ? (enum fig_dash)cv->dash : style_loss_dash(cv->loss);
+	return st;
+}
+
+/* The mean line over the band, in the legend, in colour, dash and (line
+ * and markers) marker of sty. */
 static int add_mean(fig_panel *p, enum fig_kind kind, const double *xs, const double *ys,
-		    size_t n, const char *label, fig_rgb color, int dash)
+		    size_t n, const char *label, const fig_style *sty)
 {
 	fig_series *s;
 	int st = fig_series_add(p, kind, xs, ys, n, label, &s);
 	if (st == FIG_OK) {
-		s->style.color = color;
-		s->style.dash = (enum fig_dash)(dash % FIG_DASH_COUNT);
+		s->style.color = sty->color;
+		s->style.dash = sty->dash;
+		if (kind == FIG_LINE_MARKERS)
+			s->style.marker = sty->marker;
 	}
 	return st;
 }
@@ -303,7 +285,7 @@ static double point_value(const focal_train_point *p, int what)
 
 /* Mean ± band of a curve quantity over steps for loss l. */
 static int step_series(fig_panel *p, const struct spec_panel *pn, const focal_train_result *r,
-		       int l, int lm, int what, const char *label, fig_rgb color, int dash, char *err,
+		       int l, int lm, int what, const char *label, const fig_style *sty, char *err,
 		       int line)
 {
 	size_t np = r->npoints, ns = (size_t)r->opts.nseeds, every = r->opts.eval_every;
@@ -328,9 +310,9 @@ static int step_series(fig_panel *p, const struct spec_panel *pn, const focal_tr
 			}
 			over_seeds(v, ns, what != 0 && lm < 0, &m[j], &lo[j], &hi[j]);
 		}
-		st = add_band(p, xs, lo, hi, np, pn->xhi - pn->xlo, color);
+		st = add_band(p, xs, lo, hi, np, pn->xhi - pn->xlo, sty->color);
 		if (st == FIG_OK)
-			st = add_mean(p, FIG_LINE, xs, m, np, label, color, dash);
+			st = add_mean(p, FIG_LINE, xs, m, np, label, sty);
 	}
 	free(xs);
 	free(m);
@@ -375,10 +357,11 @@ static int lr_series(fig_panel *p, const struct spec_panel *pn, int ci, const fo
 	}
 	char label[192];
 	curve_label(cv, NAN, 0, label, sizeof label);
-	fig_rgb color = fig_palette[(cv->color >= 0 ? cv->color : ci) % FIG_PALETTE_SIZE];
-	int st = add_band(p, xs, lo, hi, nlr, pn->xhi - pn->xlo, color);
+	curve_loss(pn, cv, 0, &loss, &g, &a);
+	fig_style sty = train_style(pn, cv, g);
+	int st = add_band(p, xs, lo, hi, nlr, pn->xhi - pn->xlo, sty.color);
 	if (st == FIG_OK)
-		st = add_mean(p, FIG_LINE_MARKERS, xs, m, nlr, label, color, cv->dash >= 0 ? cv->dash : ci);
+		st = add_mean(p, FIG_LINE_MARKERS, xs, m, nlr, label, &sty);
 	if (st != FIG_OK) {
 		snprintf(err, SPEC_ERRLEN, "curve at line %d: %s", cv->line, fig_strerror(st));
 		return -1;
@@ -413,16 +396,16 @@ static int reliability_series(fig_panel *p, const struct spec_panel *pn, int ci,
 	int st = FIG_OK;
 	if (ci == 0) {
 		static const double diag[2] = {0.0, 1.0};
-		st = add_mean(p, FIG_LINE, diag, diag, 2, "calibrated", (fig_rgb){0.45, 0.45, 0.45}, 1);
+		fig_style grey = {.color = {0.45, 0.45, 0.45}, .dash = FIG_DASH_DASHED};
+		st = add_mean(p, FIG_LINE, diag, diag, 2, "calibrated", &grey);
 	}
 	char label[192];
 	curve_label(cv, NAN, 0, label, sizeof label);
-	fig_rgb color = fig_palette[(cv->color >= 0 ? cv->color : ci) % FIG_PALETTE_SIZE];
+	fig_style sty = train_style(pn, cv, g);
 	if (st == FIG_OK)
-		st = add_band(p, xs, lo, hi, FOCAL_TRAIN_REL_BINS, pn->xhi - pn->xlo, color);
+		st = add_band(p, xs, lo, hi, FOCAL_TRAIN_REL_BINS, pn->xhi - pn->xlo, sty.color);
 	if (st == FIG_OK)
-		st = add_mean(p, FIG_LINE_MARKERS, xs, m, FOCAL_TRAIN_REL_BINS, label, color,
-			      cv->dash >= 0 ? cv->dash : ci);
+		st = add_mean(p, FIG_LINE_MARKERS, xs, m, FOCAL_TRAIN_REL_BINS, label, &sty);
 	if (st != FIG_OK) {
 		snprintf(err, SPEC_ERRLEN, "curve at line %d: %s", cv->line, fig_strerror(st));
 		return -1;
@@ -479,12 +462,11 @@ static int gamma_series(fig_panel *p, const struct spec_panel *pn, int ci,
 		if (vv != v)
 			free(vv);
 	}
-	fig_rgb color = fig_palette[(cv->color >= 0 ? cv->color : ci) % FIG_PALETTE_SIZE];
+	fig_style sty = train_style(pn, cv, NAN);
 	curve_label(cv, NAN, 0, label, sizeof label);
-	int st = add_band(p, xs, lo, hi, (size_t)ng, pn->xhi - pn->xlo, color);
+	int st = add_band(p, xs, lo, hi, (size_t)ng, pn->xhi - pn->xlo, sty.color);
 	if (st == FIG_OK)
-		st = add_mean(p, FIG_LINE_MARKERS, xs, m, (size_t)ng, label, color,
-			      cv->dash >= 0 ? cv->dash : ci);
+		st = add_mean(p, FIG_LINE_MARKERS, xs, m, (size_t)ng, label, &sty);
 	if (st != FIG_OK) {
 		snprintf(err, SPEC_ERRLEN, "curve at line %d: %s", cv->line, fig_strerror(st));
 		return -1;
@@ -521,8 +503,7 @@ int spec_train_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 		int l = find_loss(&r->opts, loss, g, a);
 		curve_label(cv, g, ng > 1, label, sizeof label);
 		if (cv->q == Q_TRAIN_CURVE) {
-			int idx = ng > 1 ? gi : ci;
-			fig_rgb color = fig_palette[(cv->color >= 0 ? cv->color : idx) % FIG_PALETTE_SIZE];
+			fig_style sty = train_style(pn, cv, g);
 			int lm = -1;
 			if (cv->minus >= 0) {
 				int ml;
@@ -530,12 +511,13 @@ int spec_train_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 				minus_loss(pn, cv, gi, &ml, &mg, &ma);
 				lm = find_loss(&r->opts, ml, mg, ma);
 			}
-			if (step_series(p, pn, r, l, lm, cv->what, label, color, cv->dash >= 0 ? cv->dash : idx,
-					err, cv->line) != 0)
+			if (step_series(p, pn, r, l, lm, cv->what, label, &sty, err, cv->line) != 0)
 				return -1;
 			continue;
 		}
-		/* the race: one line per group, coloured by group, dashed by curve */
+		/* the race: one line per group, coloured by group, dashed by loss */
+		static const int gid[FOCAL_TRAIN_NGROUP] = {FOCAL_GROUP_POS, FOCAL_GROUP_HARD_NEG,
+							    FOCAL_GROUP_EASY_NEG};
 		static const char *const groups[FOCAL_TRAIN_NGROUP] = {"positives", "hard negatives",
 								      "easy negatives"};
 		for (int grp = 0; grp < FOCAL_TRAIN_NGROUP; grp++) {
@@ -544,8 +526,9 @@ int spec_train_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 				snprintf(gl, sizeof gl, "%s", groups[grp]);
 			else
 				snprintf(gl, sizeof gl, "%s: %s", label, groups[grp]);
-			int dash = cv->dash >= 0 ? cv->dash : ci * ng + gi;
-			if (step_series(p, pn, r, l, -1, 3 + grp, gl, fig_palette[grp], dash, err, cv->line) != 0)
+			fig_style sty = train_style(pn, cv, g);
+			sty.color = cv->color >= 0 ? sty.color : style_group_color(gid[grp]);
+			if (step_series(p, pn, r, l, -1, 3 + grp, gl, &sty, err, cv->line) != 0)
 				return -1;
 		}
 	}

@@ -9,6 +9,8 @@
 #include <stddef.h>
 
 #include "spec.h"
+#include "focal/pop.h"
+#include "focal/registry.h"
 
 struct spec_train_cache;
 
@@ -29,5 +31,61 @@ int spec_train_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 /* A curve's legend label: its label= template with {gamma} {beta}
  * {alpha} {loss} filled in, or the default "FL, γ = 2" style. */
 void spec_expand_label(const struct spec_curve *cv, double g, char *out, size_t cap);
+
+/* ---- shared by build.c and build_pop.c ---- */
+
+/* n points from lo to hi (log-spaced when logspace), malloc'd; NULL when
+ * out of memory or the range is invalid. */
+double *spec_grid(double lo, double hi, int n, int logspace);
+/* Add the series of curve cv at γ = g (labelled and styled as the set is)
+ * to p.  0, or -1 with a message in err. */
+int spec_add_series(fig_panel *p, const struct spec_panel *pn, const struct spec_curve *cv,
+		    double g, const double *xs, const double *ys, size_t n, char *err);
+
+/* Panels of one figure often share a population: the last one is kept,
+ * and the shares of the last shares panel with what they were made of (a
+ * panel of loss shares and one of gradient shares of the same population
+ * come from one evaluation).  Zero it before use. */
+struct spec_popcache {
+	struct spec_population key;
+	focal_population d;
+	int valid;
+	focal_pop_result *shares;
+	struct spec_population skey;
+	double sgamma;
+};
+/* Add the series of population curve ci of pn to p (build_pop.c). */
+int spec_pop_curve(fig_panel *p, const struct spec_panel *pn, int ci, struct spec_popcache *pc,
+		   char *err, const focal_progress *pr);
+void spec_popcache_free(struct spec_popcache *pc);
+
+/*
+ * The shares figure's groups: positives, hard negatives, easy negatives,
+ * and the negatives of a loss whose statistics do not split them (OHEM's
+ * streaming ones), in stacking order; a group empty in every bar is not
+ * drawn.  spec_share() is the share (loss, or grad != 0: gradient) that
+ * the bar of a loss with statistics st (indexed by FOCAL_GROUP_*) stacks
+ * for group: NAN for none, 0 for FOCAL_GROUP_NEG when hard and easy are
+ * split.
+ */
+extern const char *const spec_share_names[4];
+double spec_share(const focal_pop_stats *st, int group, int grad);
+
+/* ---- the one style of the set (style.c) ---- */
+
+/* The γ a curve's colour stands for at γ = g: g, 0 for a loss without γ
+ * (CE), NAN when γ is the x axis or the colour is a group's. */
+double style_curve_gamma(const struct spec_curve *cv, double g);
+/* The colour of γ = g in panel pn (NAN: black): fixed for the γ values of
+ * the set, a free colour of the panel for any other. */
+fig_rgb style_gamma_color(const struct spec_panel *pn, double g);
+/* The dash and the marker of a loss. */
+enum fig_dash style_loss_dash(focal_loss_id loss);
+enum fig_marker style_loss_marker(focal_loss_id loss);
+/* The colour of a group of anchors (FOCAL_GROUP_*, focal/pop.h). */
+fig_rgb style_group_color(int group);
+/* Style series st of curve cv at γ = g in panel pn: colour by γ, dash
+ * and marker by loss, unless the curve's color= or dash= says otherwise. */
+void style_curve(const struct spec_panel *pn, const struct spec_curve *cv, double g, fig_style *st);
 
 #endif

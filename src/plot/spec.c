@@ -189,12 +189,12 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 		return -1;
 	for (int i = 2; i < n; i++) {
 		char *eq = strchr(tok[i], '=');
-		if (strcmp(tok[i], "negate") == 0) {
-			cv->negate = 1;
+		if (strcmp(tok[i], "negate") == 0 || strcmp(tok[i], "fixed") == 0) {
+			*(tok[i][0] == 'n' ? &cv->negate : &cv->fixed) = 1;
 			continue;
 		}
 		if (eq == NULL)
-			return fail(c, "unexpected '%s' in curve (expected key=value or negate)", tok[i]);
+			return fail(c, "unexpected '%s' in curve (expected key=value, negate or fixed)", tok[i]);
 		*eq = '\0';
 		const char *k = tok[i], *v = eq + 1;
 		if (strcmp(k, "loss") == 0) {
@@ -536,6 +536,8 @@ static int parse_directive(struct ctx *c, struct spec *s, char tok[MAXTOK][TOKLE
 			return -1;
 		if (!(s->width >= 1.0 && s->width <= 20.0 && s->height >= 1.0 && s->height <= 20.0))
 			return fail(c, "invalid size %s x %s: width and height must be in [1, 20] inches", tok[1], tok[2]);
+	} else if (strcmp(kw, "theme") == 0) {
+		return spec_parse_theme(c, s, tok, n);
 	} else if (strcmp(kw, "layout") == 0) {
 		double r, co;
 		if (n != 3)
@@ -665,26 +667,4 @@ int spec_parse(const char *path, struct spec *s, char *err)
 	}
 	free(buf);
 	return rc;
-}
-
-void spec_override_gammas(struct spec *s, const double *g, int n)
-{
-	if (n > SPEC_MAX_GAMMAS)
-		n = SPEC_MAX_GAMMAS;
-	for (int i = 0; i < s->npanels; i++) {
-		struct spec_panel *pn = &s->panels[i];
-		if (pn->xvar == SPEC_X_GAMMA)
-			continue;
-		for (int j = 0; j < pn->ncurves; j++) {
-			struct spec_curve *cv = &pn->curves[j];
-			if (cv->loss == FOCAL_CE)
-				continue;
-			int k = 0;
-			for (int m = 0; m < n; m++)
-				if (!(cv->loss == FOCAL_FLSTAR && g[m] == 0.0))
-					cv->gammas[k++] = g[m];
-			if (k > 0)
-				cv->ngammas = k;
-		}
-	}
 }

@@ -4,14 +4,14 @@
 
 int spec_parse_x(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN], int n)
 {
-	static const struct named xv[] = {{"pt", SPEC_X_PT}, {"xt", SPEC_X_XT}, {"gamma", SPEC_X_GAMMA},
+	static const struct named xv[] = {{"pt", SPEC_X_PT}, {"qt", SPEC_X_QT}, {"xt", SPEC_X_XT}, {"gamma", SPEC_X_GAMMA},
 		  {"exponent", SPEC_X_EXPONENT}, {"fraction", SPEC_X_FRACTION},
 		  {"loss", SPEC_X_LOSS}, {"gradnorm", SPEC_X_GRADNORM}, {"step", SPEC_X_STEP},
 		  {"lr", SPEC_X_LR}};
 	int var;
 	if (n < 2 || !LOOKUP(xv, tok[1], &var))
-		return fail(c, n < 2 ? "x needs VARIABLE LO HI (VARIABLE is pt, xt, gamma, exponent, fraction, loss, gradnorm, step or lr)"
-				     : "unknown x variable '%s' (expected pt, xt, gamma, exponent, fraction, loss, gradnorm, step or lr)",
+		return fail(c, n < 2 ? "x needs VARIABLE LO HI (VARIABLE is pt, qt, xt, gamma, exponent, fraction, loss, gradnorm, step or lr)"
+				     : "unknown x variable '%s' (expected pt, qt, xt, gamma, exponent, fraction, loss, gradnorm, step or lr)",
 			    n < 2 ? "" : tok[1]);
 	pn->xvar = (enum spec_xvar)var;
 	if (var == SPEC_X_LOSS) {
@@ -23,7 +23,7 @@ int spec_parse_x(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN],
 		return 0;
 	}
 	if (n < 4)
-		return fail(c, "x needs VARIABLE LO HI (VARIABLE is pt, xt, gamma, exponent, fraction, loss, gradnorm, step or lr)");
+		return fail(c, "x needs VARIABLE LO HI (VARIABLE is pt, qt, xt, gamma, exponent, fraction, loss, gradnorm, step or lr)");
 	if (num(c, tok[2], "x range start", &pn->xlo) || num(c, tok[3], "x range end", &pn->xhi))
 		return -1;
 	for (int i = 4; i < n; i++) {
@@ -46,8 +46,9 @@ int spec_parse_x(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN],
 		return fail(c, "invalid x range %s..%s: expected finite LO < HI", tok[2], tok[3]);
 	if (pn->xlog && pn->xlo <= 0.0)
 		return fail(c, "invalid x range %s..%s: a log axis needs LO > 0", tok[2], tok[3]);
-	if (pn->xvar == SPEC_X_PT && (pn->xlo < 0.0 || pn->xhi > 1.0))
-		return fail(c, "invalid p_t range %s..%s: must lie in [0, 1]", tok[2], tok[3]);
+	if ((pn->xvar == SPEC_X_PT || pn->xvar == SPEC_X_QT) && (pn->xlo < 0.0 || pn->xhi > 1.0))
+		return fail(c, "invalid %s range %s..%s: must lie in [0, 1]",
+			    pn->xvar == SPEC_X_PT ? "p_t" : "1 - p_t", tok[2], tok[3]);
 	if (pn->xvar == SPEC_X_GAMMA && pn->xlo < 0.0)
 		return fail(c, "invalid gamma range %s..%s: gamma must be >= 0", tok[2], tok[3]);
 	if (pn->xvar == SPEC_X_STEP && pn->xlo < 0.0)

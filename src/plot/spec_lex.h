@@ -107,6 +107,8 @@ static inline int lookup(const struct named *t, size_t n, const char *s, int *ou
 
 /* The directives of one panel's axes and decorations (spec_axes.c). */
 int spec_parse_x(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN], int n);
+/* theme KEY=VALUE ... (theme.c) */
+int spec_parse_theme(struct ctx *c, struct spec *s, char tok[MAXTOK][TOKLEN], int n);
 int spec_parse_y(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN], int n);
 int spec_parse_decor(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN], int n);
 

@@ -323,6 +323,66 @@ if [ "$(head -1 "$tmp/c1.tsv")" = "$(printf 'loss\tgamma\tseed\tstep\tloss_value
 	[ "$(wc -l <"$tmp/c1.tsv")" -eq $((1 + 2 * 3 * 31)) ] &&
 	awk -F'\t' 'NR>1 && ($7+$8+$9 < 0.999999 || $7+$8+$9 > 1.000001) {exit 1}' "$tmp/c1.tsv"; then ok; else bad "train --curves: header, one row per loss, seed and step, shares add to 1" "$(head -3 "$tmp/c1.tsv")"; fi
 if [ -z "$(ls "$tmp" | grep '\.tmp$')" ]; then ok; else bad "train --curves leaves no temporary file" "$(ls "$tmp")"; fi
+# focal runs on focal train's per-run rows prints exactly what focal train
+# printed (summary with a tuned grid, seeds table; tsv, csv, json, table)
+rs="--train-anchors 4000 --test-anchors 3000 --imbalance 100 --steps 30 --batch 256 --seeds 3 --hidden 8 --final-anchors 5000 --loss ce,ce_alpha,fl,fgl --gamma 0,2"
+for f in tsv csv json table; do
+	# shellcheck disable=SC2086
+	"$focal" train $rs --lr-grid 0.01,0.05 --tune-seeds 2 --format $f --runs-out "$tmp/runs.$f" >"$tmp/tr.$f" 2>"$tmp/err"
+	"$focal" runs --format $f "$tmp/runs.$f" >"$tmp/ru.$f" 2>>"$tmp/err"
+	if [ -s "$tmp/tr.$f" ] && cmp -s "$tmp/tr.$f" "$tmp/ru.$f" && [ ! -s "$tmp/err" ]; then ok; else bad "runs reproduces train's $f summary" "$(diff "$tmp/tr.$f" "$tmp/ru.$f" | head -5) $(cat "$tmp/err")"; fi
+done
+# shellcheck disable=SC2086
+"$focal" train $rs --lr 0.01 --table seeds --format tsv --runs-out "$tmp/runs.tsv" >"$tmp/tr.tsv"
+"$focal" runs --table seeds --format tsv "$tmp/runs.tsv" >"$tmp/ru.tsv"
+if cmp -s "$tmp/tr.tsv" "$tmp/ru.tsv" && [ "$(head -1 "$tmp/runs.tsv")" = "$(printf 'run\tloss\tgamma\talpha\tlr\ttuned\tseed\tstep\tloss_value\tval_ap\tap\tnoise\tloss_noise\tfl_noise\tfinal_loss\tece\tece_top\ttemperature\tece_top_ts\tdiverged_step')" ]; then ok; else bad "runs reproduces train's seeds table; the rows' header" "$(head -1 "$tmp/runs.tsv")"; fi
+# without its noise column, the noise is computed from the val_ap curve by train's rule
+awk -F'\t' 'BEGIN {OFS = "\t"} NR > 1 {$12 = "none"} {print}' "$tmp/runs.tsv" >"$tmp/nonoise.tsv"
+"$focal" runs --table seeds --format tsv "$tmp/nonoise.tsv" >"$tmp/ru2.tsv"
+if cmp -s "$tmp/tr.tsv" "$tmp/ru2.tsv"; then ok; else bad "runs computes noise from the curve as train does" "$(diff "$tmp/tr.tsv" "$tmp/ru2.tsv" | head -3)"; fi
+# as JSON lines, one object a line
+"$focal" train $rs --lr 0.01 --format json --runs-out "$tmp/runs.json" >"$tmp/tr.json"
+sed -n 's/^  \({.*}\),\{0,1\}$/\1/p' "$tmp/runs.json" >"$tmp/runs.jsonl"
+"$focal" runs --format json "$tmp/runs.jsonl" >"$tmp/ru.json"
+if [ -s "$tmp/runs.jsonl" ] && cmp -s "$tmp/tr.json" "$tmp/ru.json"; then ok; else bad "runs reads focal's rows as JSON lines" "$(head -c 300 "$tmp/ru.json")"; fi
+# --shard K/N: 1, 2 and 3 shards (and 3 given in reverse) merge into the
+# unsharded summary and seeds table, bit for bit
+sh="$rs --seeds 5 --lr 0.01 --format tsv"
+# shellcheck disable=SC2086
+"$focal" train $sh >"$tmp/full.tsv"
+# shellcheck disable=SC2086
+"$focal" train $sh --table seeds >"$tmp/fulls.tsv"
+for n in 1 2 3 3r; do
+	files=""
+	for k in $(seq 1 "${n%r}"); do
+		# shellcheck disable=SC2086
+		"$focal" train $sh --shard "$k/${n%r}" --runs-out "$tmp/sh$k.$n.tsv" >/dev/null
+		case $n in *r) files="$tmp/sh$k.$n.tsv $files" ;; *) files="$files $tmp/sh$k.$n.tsv" ;; esac
+	done
+	# shellcheck disable=SC2086
+	"$focal" runs --format tsv $files >"$tmp/m.tsv"
+	# shellcheck disable=SC2086
+	"$focal" runs --format tsv --table seeds $files >"$tmp/ms.tsv"
+	if cmp -s "$tmp/full.tsv" "$tmp/m.tsv" && cmp -s "$tmp/fulls.tsv" "$tmp/ms.tsv"; then ok; else bad "train --shard: $n shards merge into the unsharded result" "$(diff "$tmp/full.tsv" "$tmp/m.tsv" | head -3)"; fi
+done
+if [ "$(awk -F'\t' 'NR > 1 && $11 != "none"' "$tmp/sh2.3.tsv" | wc -l)" -eq 12 ] && [ "$(cut -f7 "$tmp/sh2.3.tsv" | sort -u | tr '\n' ' ')" = "2 5 seed " ]; then ok; else bad "shard 2/3 trains seeds 2 and 5, every loss" "$(cut -f7 "$tmp/sh2.3.tsv" | sort -u)"; fi
+# --dump DIR: each test run's scores, which simulate --scores reads back,
+# and its parameters (dim 8, 8 hidden units: 81, after a 128-byte header)
+mkdir "$tmp/dump"
+# shellcheck disable=SC2086
+"$focal" train $rs --seeds 2 --lr 0.01 --dump "$tmp/dump" --format tsv >/dev/null 2>"$tmp/err"
+"$focal" simulate --scores "$tmp/dump/fgl_g2_s2.scores.npy" --loss ce --format tsv >"$tmp/out" 2>>"$tmp/err"
+if [ "$(ls "$tmp/dump" | wc -l)" -eq 24 ] && grep -q $'^file\tce\t0\tnone\tpos\t50\t' "$tmp/out" &&
+	[ "$(wc -c <"$tmp/dump/ce_alpha_g0_s1.params.npy")" -eq $((128 + 81 * 8)) ] &&
+	[ "$(wc -c <"$tmp/dump/fl_g0_s2.scores.npy")" -eq $((128 + 5000 * 16)) ] && [ ! -s "$tmp/err" ]; then ok; else bad "train --dump: scores simulate reads, parameters" "$(ls "$tmp/dump" | head -3) $(cat "$tmp/err")"; fi
+"$focal" train $rs --lr 0.01 --dump "$tmp/dump/fl_g0_s2.scores.npy" >"$tmp/out" 2>"$tmp/err"; rc=$?
+if [ $rc -eq 2 ] && [ ! -s "$tmp/out" ] && [ "$(cat "$tmp/err")" = "focal: cannot write '$tmp/dump/fl_g0_s2.scores.npy': Not a directory" ]; then ok; else bad "train --dump to a file" "rc=$rc $(cat "$tmp/err")"; fi
+cp "$top/tests/data/runs/detectron2/fl_seed1/metrics.json" "$tmp/metrics.json"
+"$focal" runs "$tmp/metrics.json" >"$tmp/out" 2>"$tmp/err"; rc=$?
+if [ $rc -eq 2 ] && [ ! -s "$tmp/out" ] && [ "$(cat "$tmp/err")" = "focal: $tmp/metrics.json: a detectron2 log does not say its loss and seed: name them with --run LOSS:SEED=PATH" ]; then ok; else bad "runs: a real log whose path does not name its run" "rc=$rc $(cat "$tmp/err")"; fi
+"$focal" train $rs --lr 0.01 --runs-out /nonexistent/dir/r.tsv >"$tmp/out" 2>"$tmp/err"; rc=$?
+if [ $rc -eq 2 ] && [ ! -s "$tmp/out" ] && grep -q "^focal: cannot write '/nonexistent/dir/r.tsv': " "$tmp/err"; then ok; else bad "train --runs-out to a missing directory" "rc=$rc $(cat "$tmp/err")"; fi
+
 # Ctrl-C: status 130, "interrupted", nothing on stdout, no curves file.
 # Job control on: a script's '&' would start the job with SIGINT ignored,
 # which focal respects.  The signal goes once a training thread runs.
@@ -392,6 +452,15 @@ elif command -v gnuplot >/dev/null 2>&1; then
 		n=$(basename "$f" .gp)
 		if (cd "$tmp/figs" && gnuplot "$n.gp" >/dev/null 2>"$tmp/gperr") && [ -s "$tmp/figs/$n.png" ] && [ ! -s "$tmp/gperr" ]; then ok; else bad "gnuplot runs $n.gp" "$(head -3 "$tmp/gperr")"; fi
 	done
+	# The header's advice for a PDF, followed to the letter, works, and
+	# marks keep their size in points (one pointsize unit: 6 px on
+	# pngcairo, 4.32 pt at these figures' 100 dpi; 6 pt on pdfcairo).
+	g=$tmp/figs/train_gamma.gp
+	term=$(sed -n 's/^#     \(set terminal pdfcairo .*\)$/\1/p' "$g")
+	sed -e "s|^set terminal pngcairo .*|$term|" -e "s|^set output _dir.'train_gamma.png'|set output _dir.'tg.pdf'|" "$g" >"$tmp/figs/tg.gp"
+	psu=$(cd "$tmp/figs" && printf 'print _psu\n' | gnuplot tg.gp - 2>&1)
+	psu_png=$(cd "$tmp/figs" && printf 'print _psu\n' | gnuplot train_gamma.gp - 2>&1)
+	if [ -n "$term" ] && [ -s "$tmp/figs/tg.pdf" ] && [ "$psu" = "6.0" ] && [ "$psu_png" = "4.32" ]; then ok; else bad "the .gp header's PDF advice works, marks in pt" "term='$term' psu='$psu' png='$psu_png'"; fi
 else
 	echo "SKIP: gnuplot not installed; the .gp scripts were not run"
 fi

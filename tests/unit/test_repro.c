@@ -199,40 +199,72 @@ static size_t check_hist(const struct spec_panel *pn, const struct spec_curve *c
 	return 1;
 }
 
-/* Three stacked series (positives, hard, easy negatives) over six bars. */
+/* The row of the command's output for a bar's loss and a group. */
+static size_t share_row(const struct spec_panel *pn, const char *const bar[3], const char *group,
+			const struct out *o)
+{
+	size_t r = 0, n = 0;
+	for (size_t i = 0; i < o->nrow; i++)
+		if (!strcmp(cell(o, i, "state"), state_of(pn)) && !strcmp(cell(o, i, "loss"), bar[0]) &&
+		    num_is(cell(o, i, "gamma"), strtod(bar[1], NULL)) &&
+		    !strcmp(cell(o, i, "alpha"), bar[2]) && !strcmp(cell(o, i, "group"), group))
+			r = i, n++;
+	assert_int_equal(n, 1);
+	return r;
+}
+
+/*
+ * The stacked series over six bars: positives, hard and easy negatives,
+ * and the negatives of a loss whose rows do not split them by hardness
+ * (OHEM's: hard_neg and easy_neg nan), in that order.  A group that is
+ * empty in every bar must not be drawn (no empty legend entry); navail
+ * series of the panel are left.
+ */
 static size_t check_shares(const struct spec_panel *pn, const struct spec_curve *cv,
-			   fig_series *const *series, const struct out *o)
+			   fig_series *const *series, size_t navail, const struct out *o)
 {
 	char g[40];
 	snprintf(g, sizeof g, "%.17g", cv->ngammas > 0 ? cv->gammas[0] : 2.0);
 	const char *bars[6][3] = {{"ce", "0", "none"}, {"ce", "0", "0.25"}, {"fl", g, "none"},
 				  {"fgl", g, "none"}, {"ohem", "0", "none"}, {"sampled", "0", "none"}};
-	static const char *const groups[3] = {"pos", "hard_neg", "easy_neg"};
+	static const char *const groups[4] = {"pos", "hard_neg", "easy_neg", "neg"};
+	static const char *const names[4] = {"positives", "hard negatives", "easy negatives",
+					     "negatives, not split"};
 	const char *what = cv->what ? "grad_share" : "loss_share";
 	double base[6] = {0};
-	for (int gi = 0; gi < 3; gi++) {
-		const fig_series *s = series[gi];
+	size_t used = 0;
+	for (int gi = 0; gi < 4; gi++) {
+		double v[6];
+		int any = 0;
+		for (int b = 0; b < 6; b++) {
+			v[b] = strtod(cell(o, share_row(pn, bars[b], groups[gi], o), what), NULL);
+			if (gi == 3) { /* only where hard and easy are not given */
+				double h = strtod(cell(o, share_row(pn, bars[b], "hard_neg", o), what), NULL);
+				double e = strtod(cell(o, share_row(pn, bars[b], "easy_neg", o), what), NULL);
+				if (!isnan(h) || !isnan(e))
+					v[b] = 0;
+			}
+			any |= !isnan(v[b]) && v[b] != 0;
+		}
+		int drawn = used < navail && series[used]->label &&
+			    !strcmp(series[used]->label, names[gi]);
+		if (any != drawn)
+			fail_msg("shares %s %s: %s in the figure, %s in the command", what, groups[gi],
+				 drawn ? "drawn" : "not drawn", any ? "not empty" : "empty");
+		if (!drawn)
+			continue;
+		const fig_series *s = series[used++];
 		assert_int_equal(s->n, 6);
 		for (int b = 0; b < 6; b++) {
-			size_t r = 0, n = 0;
-			for (size_t i = 0; i < o->nrow; i++)
-				if (!strcmp(cell(o, i, "state"), state_of(pn)) &&
-				    !strcmp(cell(o, i, "loss"), bars[b][0]) &&
-				    num_is(cell(o, i, "gamma"), strtod(bars[b][1], NULL)) &&
-				    !strcmp(cell(o, i, "alpha"), bars[b][2]) &&
-				    !strcmp(cell(o, i, "group"), groups[gi]))
-					r = i, n++;
-			assert_int_equal(n, 1);
-			double v = strtod(cell(o, r, what), NULL);
 			/* the figure stacks: each bar's top is the running sum */
-			double top = base[b] + (isnan(v) ? 0.0 : v);
+			double top = base[b] + (isnan(v[b]) ? 0.0 : v[b]);
 			if (!same(s->y[b], top))
 				fail_msg("shares %s %s bar %d: figure %.17g, command %.17g",
 					 what, groups[gi], b, s->y[b], top);
 			base[b] = top;
 		}
 	}
-	return 3;
+	return used;
 }
 
 /* ---- the figures ---------------------------------------------------------- */
@@ -275,7 +307,10 @@ static void check_figure(const struct spec *s, const fig_figure *f, const char *
 			else if (cv->q == Q_GRADNORM)
 				used = check_hist(pn, cv, series, &outs[2]);
 			else if (cv->q == Q_SHARES)
-				used = check_shares(pn, cv, series, &outs[0]);
+				used = check_shares(pn, cv, series,
+						    f->panels[p].nseries -
+							    (size_t)(series - f->panels[p].series),
+						    &outs[0]);
 			else
 				fail_msg("%s: a population figure with another quantity: "
 					 "extend this test", s->name);

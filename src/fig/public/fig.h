@@ -102,6 +102,9 @@ enum fig_marker {
 #define FIG_PALETTE_SIZE 8
 extern const fig_rgb fig_palette[FIG_PALETTE_SIZE];
 
+/* The width of a series' line unless it says otherwise, in points. */
+#define FIG_LINE_WIDTH 1.25
+
 typedef struct fig_style {
 	fig_rgb color;
 	double width;            /* line width in points (> 0) */
@@ -111,7 +114,7 @@ typedef struct fig_style {
 	bool marker_open;        /* hollow marker: white fill, coloured edge */
 	int mark_every;          /* line+markers: mark every k-th point; 0 = auto */
 	double alpha;            /* opacity of lines and markers, (0, 1] */
-	double fill_alpha;       /* opacity of bar fills, (0, 1] */
+	double fill_alpha;       /* opacity of bar and band fills, (0, 1] */
 } fig_style;
 
 /*
@@ -152,6 +155,10 @@ enum fig_kind {
 	FIG_STEMS,         /* vertical line from base to y, marker at y */
 	FIG_BARS,          /* filled rectangle [x - w/2, x + w/2] x [base, y] */
 	FIG_STEPS,         /* staircase; see enum fig_step */
+	FIG_BAND,          /* translucent area between base and y, linear
+	                      between the points (a confidence band): one
+	                      polygon per run of finite points, drawn beneath
+	                      every other series of the panel */
 	FIG_KIND_COUNT
 };
 
@@ -248,6 +255,9 @@ typedef struct fig_figure {
 	fig_panel *panels;     /* rows * cols, row-major */
 	char *provenance;      /* plain text, owned; NULL = none: what reproduces
 	                          the figure's numbers (a command per line) */
+	char *font_family;     /* owned; the figure's font family list in pango
+	                          syntax, NULL = FIG_FONT_FAMILIES; a render's
+	                          fig_render_opts.font_family wins over it */
 } fig_figure;
 
 /*
@@ -273,6 +283,12 @@ void fig_free(fig_figure *f);
  * backends ignore it.  Returns FIG_OK, FIG_EINVAL (f NULL) or FIG_ENOMEM.
  */
 int fig_set_provenance(fig_figure *f, const char *text);
+
+/*
+ * fig_set_font_family - set (copy) the figure's font family list ("A, B,
+ * serif"); NULL clears it.  FIG_EINVAL (f NULL), FIG_ENOMEM.
+ */
+int fig_set_font_family(fig_figure *f, const char *families);
 
 /*
  * fig_panel_at - the panel at (row, col), 0-based, row 0 on top.
@@ -324,8 +340,9 @@ int fig_axis_set_scale(fig_axis *a, enum fig_scale s);
  * for series coefficients).  label is legend markup (copied) or NULL to
  * leave the series out of the legend.  The style starts as
  * fig_style_auto(index of the series in p) with the marker dropped for
- * FIG_LINE/FIG_STEPS/FIG_BARS and the dash dropped for the marker-only
- * kinds.  Non-finite values are allowed (they make gaps).  n == 0 is
+ * FIG_LINE/FIG_STEPS/FIG_BARS/FIG_BAND and the dash dropped for the
+ * marker-only kinds and the filled ones; a band's fill_alpha starts at
+ * FIG_BAND_ALPHA.  Non-finite values are allowed (they make gaps).  n == 0 is
  * allowed (an empty series).  If out is not NULL it receives the new
  * series, owned by the figure.  Errors: FIG_EINVAL (NULL p, NULL y with
  * n > 0, bad kind), FIG_EMARKUP (label), FIG_ENOMEM.  On error p is
@@ -335,9 +352,11 @@ int fig_series_add(fig_panel *p, enum fig_kind kind, const double *x,
 		   const double *y, size_t n, const char *label,
 		   fig_series **out);
 
+#define FIG_BAND_ALPHA 0.2
+
 /*
  * fig_series_set_base - copy a per-point baseline (n = s->n values) for
- * bars and stems, e.g. the top of the bar below for stacked bars; NULL
+ * bars, stems and bands (a band's lower edge), e.g. the top of the bar below for stacked bars; NULL
  * resets it to 0.  FIG_EINVAL if s is NULL, FIG_ENOMEM.
  */
 int fig_series_set_base(fig_series *s, const double *base);

@@ -28,6 +28,7 @@ enum spec_xvar {
 	SPEC_X_XT,       /* target logit x_t */
 	SPEC_X_GAMMA,    /* the focusing parameter γ */
 	SPEC_X_EXPONENT, /* the power k of (1-p_t)^k in the series view */
+	SPEC_X_QT,       /* 1 - p_t: the region near p_t = 1 on a log axis */
 	SPEC_X_FRACTION, /* fraction of a group's anchors (loss CDFs) */
 	SPEC_X_LOSS,     /* categorical: one bar per loss (population shares) */
 	SPEC_X_GRADNORM, /* the gradient norm |p - y| (GHM histogram) */
@@ -72,6 +73,8 @@ struct spec_curve {
 	int dash;                 /* enum fig_dash, or -1 for automatic */
 	int color;                /* palette index, or -1 for automatic */
 	int negate;               /* plot -y (magnitudes on a log axis) */
+	int fixed;                /* its γ list is the figure's own: not
+	                             replaced by spec_override_gammas */
 	int npoints;              /* 0 = the panel's */
 	double hard, easy;        /* Q_FOCUS points */
 	char ref[256];            /* Q_RELERR_REF: reference table, relative to the spec */
@@ -140,6 +143,21 @@ struct spec_panel {
 	int line;                 /* its first line in the file, for messages */
 };
 
+/* One-column and two-column figure widths of the theme presets, inches. */
+#define SPEC_ONE_COLUMN 3.4
+#define SPEC_TWO_COLUMN 7.0
+
+/* A figure's theme: how it looks, never what it shows (docs/figures.md,
+ * "Themes").  Zero / empty fields keep the defaults. */
+struct spec_theme {
+	char font[256];           /* font family list, pango syntax */
+	double font_size;         /* pt, [4, 30] */
+	double line_width;        /* pt of a series line, [0.1, 10] */
+	double width;             /* inches, [1, 20]; the height follows */
+	fig_rgb palette[FIG_PALETTE_SIZE]; /* replaces the palette slot by slot */
+	int npalette;
+};
+
 struct spec {
 	char name[64];            /* from the file name, without .spec */
 	char path[4096];          /* the file as given, for messages */
@@ -149,7 +167,20 @@ struct spec {
 	int rows, cols;
 	struct spec_panel panels[SPEC_MAX_PANELS];
 	int npanels;
+	struct spec_theme theme;  /* the spec's theme directives */
 };
+
+/*
+ * Read a theme file (KEY = VALUE per line, '#' comments; the keys of the
+ * spec's theme directive) over t.  0, or -1 with "FILE:LINE: what" (or
+ * "cannot read theme ...") in err (SPEC_ERRLEN bytes).
+ */
+int spec_theme_read(const char *path, struct spec_theme *t, char *err);
+/* The set fields of over replace those of dst (--theme over the spec). */
+void spec_theme_merge(struct spec_theme *dst, const struct spec_theme *over);
+/* Restyle f by t (spec_build does it with the spec's theme).  0, or -1
+ * when out of memory. */
+int spec_theme_apply(const struct spec_theme *t, fig_figure *f);
 
 /*
  * Parse the spec file at path into *s.  Returns 0, or -1 with a one-line
@@ -163,8 +194,19 @@ int spec_parse(const char *path, struct spec *s, char *err);
 int spec_parse_text(const char *name, const char *text, struct spec *s,
 		    char *err);
 
-/* Replace the γ list of every curve whose x axis is not γ itself. */
+/*
+ * Replace the γ list of every curve whose x axis is not γ itself (focal
+ * plot --gamma, the REPL's set gamma), except the fixed curves, whose γ is
+ * the figure's own; a replaced list leaves out the γ that a fixed curve of
+ * the panel draws with the same quantity and loss (no curve twice).
+ * Panel titles follow through {gamma}, the list of the panel's first
+ * curve with one (spec_panel_title).
+ */
 void spec_override_gammas(struct spec *s, const double *g, int n);
+
+/* The panel's title with {gamma} replaced by its γ list ("1, 2, 3"), in
+ * out (cap bytes). */
+void spec_panel_title(const struct spec_panel *pn, char *out, size_t cap);
 
 /*
  * Compute every curve and build the figure.  Returns 0 and *out (owned by
