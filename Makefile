@@ -251,7 +251,7 @@ check-unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; FOCAL_TEST_DATA=tests/data $$t; done
 
 # The shortest-digits formatter on 10^7 random bit patterns (make check
-# runs 3*10^5 in test_dtoa; this takes about 40 CPU-s).
+# runs 10^5 in test_dtoa; this takes about 40 CPU-s).
 check-dtoa-slow: $(B)/tests/test_dtoa
 	@FOCAL_DTOA_N=10000000 FOCAL_TEST_DATA=tests/data $(B)/tests/test_dtoa
 

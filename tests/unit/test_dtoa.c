@@ -11,7 +11,7 @@
  *   - on every edge class: zeros, non-finite values, every power of two
  *     and its neighbours, subnormals, powers of ten, the largest and
  *     smallest, halfway cases, 17-digit cases, and the layout's bounds.
- * Random bit patterns: FOCAL_DTOA_N of them (default 300,000 in make
+ * Random bit patterns: FOCAL_DTOA_N of them (default 100,000 in make
  * check; `make check-dtoa-slow` runs 10^7).
  */
 #include <stdarg.h>
@@ -238,7 +238,7 @@ static void test_random(void **state)
 {
 	(void)state;
 	const char *env = getenv("FOCAL_DTOA_N");
-	long n = env ? atol(env) : 300000;
+	long n = env ? atol(env) : 100000;
 	uint64_t s = 15;
 	for (long i = 0; i < n; i++) {
 		uint64_t b = splitmix(&s);
