@@ -50,7 +50,7 @@ LAYERS   := lib fig plot cli
 B := build
 S := build/san
 
-.PHONY: check-torch all-build check-walls check-shape check-timed check-repl-run check-repl-tmux check-explore check-san-unit check-san-cli check-san-repl check-repl fuzz check-fuzz-replay check-valgrind check-fault golden fig-demo all check check-unit check-cli check-install check-san demo bench install uninstall clean deps deps-check refdata
+.PHONY: check-dtoa-slow check-torch all-build check-walls check-shape check-timed check-repl-run check-repl-tmux check-explore check-san-unit check-san-cli check-san-repl check-repl fuzz check-fuzz-replay check-valgrind check-fault golden fig-demo all check check-unit check-cli check-install check-san demo bench install uninstall clean deps deps-check refdata
 
 # Plain make checks the Debian packages first (scripts/deps.sh), so that a
 # missing one is named with its install line instead of a compiler error.
@@ -275,6 +275,11 @@ check-shape:
 check-unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; FOCAL_TEST_DATA=tests/data $$t; done
 
+# The shortest-digits formatter on 10^7 random bit patterns (make check
+# runs 10^5 in test_dtoa; this takes about 40 CPU-s).
+check-dtoa-slow: $(B)/tests/test_dtoa
+	@FOCAL_DTOA_N=10000000 FOCAL_TEST_DATA=tests/data $(B)/tests/test_dtoa
+
 # The PyTorch reference against the golden values (skipped without torch).
 check-torch:
 	@tests/torch/run.sh
@@ -303,7 +308,7 @@ check-valgrind: $(UNIT_BINS) $(B)/focal $(FUZZERS:%=$(B)/replay/%)
 
 valgrind-unit:
 	@$(VG_TIMED) unit sh -c 'set -e; for t in $(UNIT_BINS); do echo "== $$t (valgrind)"; \
-		FOCAL_TEST_DATA=tests/data $(VG) $$t; done'
+		FOCAL_TEST_DATA=tests/data FOCAL_DTOA_N=20000 $(VG) $$t; done'
 valgrind-cli:
 	@$(VG_TIMED) cli tests/cli/run.sh $(B)/focal-vg
 valgrind-repl-run:
@@ -421,6 +426,7 @@ $(B)/bench_pop: tests/bench/bench_pop.c $(B)/libfocal.a
 
 bench: $(B)/bench_focal $(B)/bench_pop $(B)/focal
 	@$(B)/bench_focal
+	@bash tests/bench/output.sh $(B)/focal
 	@sh tests/bench/pop.sh $(B)/bench_pop
 	@sh tests/bench/figures.sh $(B)/focal
 	@sh tests/bench/repl.sh $(B)/focal

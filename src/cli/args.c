@@ -326,18 +326,20 @@ shape:
 
 int cli_parse_format(struct cli *c, const char *s, enum cli_format *out)
 {
-	static const struct {
-		const char *name;
-		enum cli_format f;
-	} fm[] = {{"table", FMT_TABLE}, {"tsv", FMT_TSV}, {"csv", FMT_CSV},
-		  {"json", FMT_JSON}};
-	for (size_t i = 0; i < sizeof fm / sizeof fm[0]; i++) {
-		if (strcmp(s, fm[i].name) == 0) {
-			*out = fm[i].f;
+	char names[64] = "";
+	for (int i = 0; opt_format_names[i]; i++) {
+		if (strcmp(s, opt_format_names[i]) == 0) {
+			if (FMT_TABLE + i == FMT_NPY && c->out_is_tty) {
+				cli_error(c, "invalid format 'npy': it is binary, and the output is a terminal (redirect it to a file)");
+				return -1;
+			}
+			*out = (enum cli_format)(FMT_TABLE + i);
 			return 0;
 		}
+		snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+			 i == 0 ? "" : ", ", opt_format_names[i]);
 	}
-	cli_error(c, "invalid format '%s': must be one of table, tsv, csv, json", s);
+	cli_error(c, "invalid format '%s': must be one of %s", s, names);
 	return -1;
 }
 

@@ -23,7 +23,7 @@ enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 /* Upper bound on the points of one grid or list (documented in focal(1)). */
 #define CLI_MAX_POINTS 1000000
 
-enum cli_format { FMT_DEFAULT = 0, FMT_TABLE, FMT_TSV, FMT_CSV, FMT_JSON };
+enum cli_format { FMT_DEFAULT = 0, FMT_TABLE, FMT_TSV, FMT_CSV, FMT_JSON, FMT_NPY };
 
 /*
  * How result tables are shown, from the options every table command
@@ -538,6 +538,14 @@ struct cell {
 	double num;
 };
 
+/* What table_add learns of a column while its cells are at hand, for
+ * the npy writer (which otherwise would scan the table once more). */
+struct table_colinfo {
+	const char *last;         /* the last text seen (texts repeat) */
+	size_t width;             /* the longest text, in characters */
+	unsigned char text, num;  /* a text other than "none"; a number */
+};
+
 struct table {
 	size_t ncol;
 	const char *const *cols;
@@ -545,6 +553,7 @@ struct table {
 	size_t nrows, cap;
 	size_t expect;            /* rows announced by table_expect (0: none) */
 	struct cli_progress pr;
+	struct table_colinfo *info; /* ncol of them, from the first row */
 };
 
 void table_init(struct table *t, const char *const *cols, size_t ncol);
@@ -580,6 +589,13 @@ int table_finish(struct cli *c, const struct table *t, int rc, enum cli_format f
 
 /* Write in the given format (FMT_DEFAULT: table on a tty, else tsv). */
 int table_write(struct cli *c, const struct table *t, enum cli_format f);
+
+/* The columns sel[0..nsel) of t as a .npy structured array (table_npy.c);
+ * 0, or -1 when out of memory. */
+int table_write_npy(FILE *f, const struct table *t, const size_t *sel, size_t nsel);
+
+/* The characters of UTF-8 text s (a byte that is not UTF-8 counts one). */
+size_t table_text_chars(const char *s);
 
 /* Out-of-memory message and status. */
 int cli_oom(struct cli *c);

@@ -27,7 +27,7 @@ const char cmd_check_usage[] =
 	"                  by 0.05, 0.2385, 1 - 2^-k for k = 5, 10, ..., 40, and 1)\n"
 	"  --tol-scale F   multiply every tolerance by F in [0, 1e6] (default 1; below 1\n"
 	"                  shows which identities hold with room to spare)\n"
-	"  --format F      table, tsv, csv, json\n"
+	"  --format F      table, tsv, csv, json, npy\n"
 	"  --columns LIST  the columns to show, in order (any format)\n"
 	"  --no-pager      never page long output on a terminal\n"
 	"\n"
@@ -75,7 +75,7 @@ const struct opt cmd_check_opts[] = {
 	 .target = offsetof(struct checkargs, tol_scale), .lo = 0, .hi = 1e6,
 	 .what = "tolerance scale", .def = "1", .arg = "F",
 	 .help = "multiply every tolerance by F in [0, 1e6] (default 1; below 1"},
-	OPT_ROW_FORMAT(offsetof(struct checkargs, fmt), "table, tsv, csv, json"),
+	OPT_ROW_FORMAT(offsetof(struct checkargs, fmt), "table, tsv, csv, json, npy"),
 	OPT_ROW_GAMMA(offsetof(struct checkargs, gamma), "0,0.25,0.5,1,1.5,2,2.5,3,5,10,20,50",
 		      "gammas to check, numbers in [0, 100]"),
 	{.name = "p", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct checkargs, p_list),

@@ -16,7 +16,7 @@ const char cmd_compare_usage[] =
 	"                  (default --p-grid 0.05:0.95:19)\n"
 	"  --hard P        the hard point of the focusing ratio (default 0.1)\n"
 	"  --easy P        the easy point of the focusing ratio (default 0.9)\n"
-	"  --format F      table, tsv, csv, json\n"
+	"  --format F      table, tsv, csv, json, npy\n"
 	"  --columns LIST  the columns to show, in order (any format)\n"
 	"  --no-pager      never page long output on a terminal\n"
 	"\n"
@@ -42,7 +42,7 @@ struct cmpargs {
 /* In the order their values are checked. */
 const struct opt cmd_compare_opts[] = {
 	OPT_ROW_HELP,
-	OPT_ROW_FORMAT(offsetof(struct cmpargs, fmt), "table, tsv, csv, json"),
+	OPT_ROW_FORMAT(offsetof(struct cmpargs, fmt), "table, tsv, csv, json, npy"),
 	OPT_ROW_TARGET(offsetof(struct cmpargs, y), NULL),
 	OPT_ROW_FOCUS_POINT("hard", offsetof(struct cmpargs, hard), "0.1",
 			    "the hard point of the focusing ratio (default 0.1)"),

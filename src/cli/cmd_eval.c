@@ -12,7 +12,7 @@ const char cmd_eval_usage[] =
 	"usage: focal eval [--loss LIST] [--gamma LIST] [--alpha A] [--beta B] [PARAMETERS]\n"
 	"                  [--weight EXPR [--param NAME=VALUE]...]\n"
 	"                  (--p LIST | --p-grid START:STOP:N | --x LIST | --x-grid START:STOP:N)\n"
-	"                  [--y Y] [--log] [--format table|tsv|csv|json]\n"
+	"                  [--y Y] [--log] [--format table|tsv|csv|json|npy]\n"
 	"\n"
 	"Evaluate losses at points given as target probabilities p_t (--p, --p-grid)\n"
 	"or as logits x of the positive class (--x, --x-grid) with label --y (x_t = x\n"
@@ -40,7 +40,7 @@ const char cmd_eval_usage[] =
 	"  --y Y           label 0 or 1 (default 1): alpha_t and the sign of dx; for qfl and\n"
 	"                  vfl the soft target in [0, 1]\n"
 	"  --log           geometric spacing for grids (S and E > 0)\n"
-	"  --format F      table (default on a terminal), tsv (default otherwise), csv, json\n"
+	"  --format F      table (default on a terminal), tsv (default otherwise), csv, json, npy\n"
 	"  --columns LIST  the columns to show, in order (any format)\n"
 	"  --no-pager      never page long output on a terminal\n"
 	"\n"
@@ -77,7 +77,7 @@ struct evalargs {
 const struct opt cmd_eval_opts[] = {
 	OPT_ROW_HELP,
 	OPT_ROW_FORMAT(offsetof(struct evalargs, fmt),
-		       "table (default on a terminal), tsv (default otherwise), csv, json"),
+		       "table (default on a terminal), tsv (default otherwise), csv, json, npy"),
 	{.name = "loss", .has_arg = 1, .type = OPT_NAMES, .target = offsetof(struct evalargs, loss),
 	 .losses = EVAL_LOSSES, .def = "ce,fl,fgl", .arg = "LIST",
 	 .help = "losses: ce, fl, fgl, flstar, custom, custom@grad, poly1, poly1@grad, polyfl, "

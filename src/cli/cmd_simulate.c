@@ -58,7 +58,7 @@ const char cmd_simulate_usage[] =
 	"  --table T             summary (default), cdf (normalised loss CDF), hist\n"
 	"                        (gradient norm |p - y| histogram)\n"
 	"  --points N            cdf points (default 101);  --bins N  hist bins (default 20)\n"
-	"  --format F            table, tsv, csv, json\n"
+	"  --format F            table, tsv, csv, json, npy\n"
 	"  --columns LIST        the columns to show, in order (any format)\n"
 	"  --no-pager            never page long output on a terminal\n"
 	"\n"

@@ -18,7 +18,7 @@ const char cmd_spread_usage[] =
 	"  --gamma LIST          gammas in [0, 100] (default: --gamma-grid 0:5:11)\n"
 	"  --gamma-grid S:E:N    N gammas from S to E\n"
 	"  --hard P, --easy P    the points (default 0.1 and 0.9)\n"
-	"  --format F            table, tsv, csv, json\n"
+	"  --format F            table, tsv, csv, json, npy\n"
 	"  --columns LIST        the columns to show, in order (any format)\n"
 	"  --no-pager            never page long output on a terminal\n"
 	"\n"

@@ -93,7 +93,7 @@ const char cmd_train_usage[] =
 	"                        merges the N files into the unsharded result (needs --lr)\n"
 	"  --table T             summary (default), seeds (one row per run), tuning or\n"
 	"                        reliability\n"
-	"  --format F            table, tsv, csv, json\n"
+	"  --format F            table, tsv, csv, json, npy\n"
 	"  --columns LIST        the columns to show, in order (any format)\n"
 	"  --no-pager            never page long output on a terminal\n"
 	"\n"

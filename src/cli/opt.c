@@ -14,7 +14,8 @@
 #include "focal/registry.h"
 
 const char *const opt_y_names[] = {"0", "1", NULL};
-const char *const opt_format_names[] = {"table", "tsv", "csv", "json", NULL};
+/* In enum cli_format order, from FMT_TABLE. */
+const char *const opt_format_names[] = {"table", "tsv", "csv", "json", "npy", NULL};
 
 const struct opt opt_row_seed = OPT_ROW_SEED("seed", 0, "random seed");
 const struct opt opt_row_threads = OPT_ROW_THREADS(0, NULL);

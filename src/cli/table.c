@@ -1,7 +1,8 @@
 /*
  * Result tables and their formats (focal(1), "OUTPUT FORMATS").
  *
- * Machine formats print numbers with %.17g so that they round-trip, spell
+ * Machine formats print numbers in the shortest text that reads back as
+ * the same double (focal_dtoa, include/focal/fmt.h: Python's repr digits), spell
  * non-finite values inf, -inf and nan, and never print a negative zero.
  * JSON is strict (RFC 8259): a numeric column holds a number or null;
  * null for a value that is not finite (the row's "nonfinite" object then
@@ -10,9 +11,12 @@
  */
 #include "cli.h"
 
+#include "focal/fmt.h"
+
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -27,12 +31,21 @@ void table_init(struct table *t, const char *const *cols, size_t ncol)
 	t->nrows = 0;
 	t->cap = 0;
 	t->expect = 0;
+	t->info = NULL;
 	cli_progress_begin(&t->pr, 1);
 }
 
 void table_expect(struct table *t, size_t nrows)
 {
 	t->expect = nrows;
+	/* room for them at once: no copies while the table grows */
+	if (nrows > t->cap && t->ncol > 0 && nrows < SIZE_MAX / (t->ncol * sizeof *t->cells)) {
+		struct cell *n = realloc(t->cells, nrows * t->ncol * sizeof *n);
+		if (n) {
+			t->cells = n;
+			t->cap = nrows;
+		}
+	}
 	cli_progress_begin(&t->pr, 1);
 }
 
@@ -56,6 +69,8 @@ void table_free(struct table *t)
 {
 	cli_progress_end(&t->pr);
 	free(t->cells);
+	free(t->info);
+	t->info = NULL;
 	t->cells = NULL;
 	t->nrows = t->cap = 0;
 }
@@ -73,15 +88,31 @@ int table_add(struct table *t, const struct cell *row)
 		t->cells = n;
 		t->cap = nc;
 	}
+	if (t->info == NULL && (t->info = calloc(t->ncol + 1, sizeof *t->info)) == NULL)
+		return -1;
+	for (size_t j = 0; j < t->ncol; j++) {
+		struct table_colinfo *ci = &t->info[j];
+		if (row[j].str == NULL) {
+			ci->num = 1;
+		} else if (row[j].str != ci->last) {
+			size_t n = table_text_chars(row[j].str);
+			ci->last = row[j].str;
+			ci->text |= strcmp(row[j].str, "none") != 0;
+			ci->width = n > ci->width ? n : ci->width;
+		}
+	}
 	memcpy(t->cells + t->nrows * t->ncol, row, t->ncol * sizeof *row);
 	t->nrows++;
 	return 0;
 }
 
-/* Format one number: %.*g, with inf/-inf/nan spelled out and -0 as 0. */
+/* Format one number: the shortest round-trip text (digits 0) or %.*g,
+ * with inf/-inf/nan spelled out and -0 as 0. */
 static void fmt_num(char *buf, size_t n, double v, int digits)
 {
-	if (isnan(v))
+	if (digits == 0 && n >= FOCAL_DTOA_MAX)
+		focal_dtoa(buf, v + 0.0);
+	else if (isnan(v))
 		snprintf(buf, n, "nan");
 	else if (isinf(v))
 		snprintf(buf, n, v > 0 ? "inf" : "-inf");
@@ -103,24 +134,56 @@ struct shown {
 	size_t *sel, nsel;
 };
 
-static void write_sep(FILE *f, const struct table *t, const struct shown *sh, char sep)
+/* One tsv or csv row into line (grown as needed); its length, or 0 when
+ * out of memory.  Numbers are formatted in place (focal_dtoa). */
+static size_t sep_row(const struct table *t, size_t i, const struct shown *sh, char sep,
+		      char **line, size_t *cap)
 {
-	char buf[64];
+	const struct cell *row = t->cells + i * t->ncol;
+	size_t o = 0;
+	for (size_t k = 0; k < sh->nsel; k++) {
+		const struct cell *cl = &row[sh->sel[k]];
+		size_t need = (cl->str ? strlen(cl->str) : FOCAL_DTOA_MAX) + 2;
+		if (o + need > *cap) {
+			size_t nc = 2 * (o + need);
+			char *n = realloc(*line, nc);
+			if (n == NULL)
+				return 0;
+			*line = n;
+			*cap = nc;
+		}
+		if (k)
+			(*line)[o++] = sep;
+		if (cl->str) {
+			memcpy(*line + o, cl->str, need - 2);
+			o += need - 2;
+		} else {
+			o += focal_dtoa(*line + o, cl->num + 0.0);
+		}
+	}
+	(*line)[o++] = '\n';
+	return o;
+}
+
+/* 0, or -1 when out of memory. */
+static int write_sep(FILE *f, const struct table *t, const struct shown *sh, char sep)
+{
 	for (size_t k = 0; k < sh->nsel; k++) {
 		if (k)
 			fputc(sep, f);
 		fputs(t->cols[sh->sel[k]], f);
 	}
 	fputc('\n', f);
+	char *line = NULL;
+	size_t cap = 0;
 	for (size_t i = 0; i < t->nrows && !cli_interrupted(); i++) {
-		const struct cell *row = t->cells + i * t->ncol;
-		for (size_t k = 0; k < sh->nsel; k++) {
-			if (k)
-				fputc(sep, f);
-			fputs(cell_text(&row[sh->sel[k]], buf, sizeof buf, 17), f);
-		}
-		fputc('\n', f);
+		size_t n = sep_row(t, i, sh, sep, &line, &cap);
+		if (n == 0)
+			return free(line), -1;
+		fwrite(line, 1, n, f);
 	}
+	free(line);
+	return 0;
 }
 
 /* A JSON string literal: quotes, backslashes and control bytes escaped. */
@@ -150,7 +213,7 @@ static void json_cell(FILE *f, const struct cell *cl, char *buf, size_t n)
 	else if (!isfinite(cl->num))
 		fputs("null", f);
 	else
-		fputs(cell_text(cl, buf, n, 17), f);
+		fputs(cell_text(cl, buf, n, 0), f);
 }
 
 static void write_json(FILE *f, const struct table *t, const struct shown *sh)
@@ -179,7 +242,7 @@ static void write_json(FILE *f, const struct table *t, const struct shown *sh)
 				fputs(sep, f);
 				json_string(f, t->cols[j]);
 				fputs(": ", f);
-				json_string(f, cell_text(&row[j], buf, sizeof buf, 17));
+				json_string(f, cell_text(&row[j], buf, sizeof buf, 0));
 				sep = ", ";
 			}
 			fputc('}', f);
@@ -341,22 +404,23 @@ static int page(const char *text, size_t len)
 	return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 127 ? -1 : 0;
 }
 
-static void write_format(FILE *f, const struct table *t, enum cli_format fmt,
-			 const struct shown *sh, const size_t *w)
+/* 0, or -1 when out of memory. */
+static int write_format(FILE *f, const struct table *t, enum cli_format fmt,
+			const struct shown *sh, const size_t *w)
 {
 	switch (fmt) {
 	case FMT_TABLE:
 		write_table(f, t, sh, w);
-		break;
+		return 0;
 	case FMT_CSV:
-		write_sep(f, t, sh, ',');
-		break;
+		return write_sep(f, t, sh, ',');
 	case FMT_JSON:
 		write_json(f, t, sh);
-		break;
+		return 0;
+	case FMT_NPY:
+		return table_write_npy(f, t, sh->sel, sh->nsel);
 	default:
-		write_sep(f, t, sh, '\t');
-		break;
+		return write_sep(f, t, sh, '\t');
 	}
 }
 
@@ -374,7 +438,8 @@ int table_write(struct cli *c, const struct table *t, enum cli_format f)
 		free(w);
 		return cli_oom(c), -1;
 	}
-	table_widths(t, w);
+	if (f == FMT_TABLE) /* the only format that aligns, or cuts to fit */
+		table_widths(t, w);
 	int rc = choose_columns(c, t, f, w, &sh);
 	/* On a terminal, a table longer than the screen goes to the pager. */
 	int rows = c->view && c->view->page && c->out_is_tty ? cli_term_rows() : 0;
@@ -383,18 +448,20 @@ int table_write(struct cli *c, const struct table *t, enum cli_format f)
 		size_t len = 0;
 		FILE *m = open_memstream(&text, &len);
 		if (m) {
-			write_format(m, t, f, &sh, w);
+			rc = write_format(m, t, f, &sh, w);
 			fclose(m);
-			if (!cli_interrupted() && page(text, len) != 0)
+			if (rc == 0 && !cli_interrupted() && page(text, len) != 0)
 				fwrite(text, 1, len, c->out);
 		}
 		free(text);
-		rc = m ? 1 : 0;
+		rc = m ? rc == 0 ? 1 : -2 : 0;
 	}
 	if (rc == 0)
-		write_format(c->out, t, f, &sh, w);
+		rc = write_format(c->out, t, f, &sh, w) ? -2 : 0;
 	free(sh.sel);
 	free(w);
+	if (rc == -2)
+		return cli_oom(c), -1;
 	if (rc < 0)
 		return -1;
 	/* A Ctrl-C in the REPL stopped the rows: the caller reports it. */

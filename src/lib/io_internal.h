@@ -48,7 +48,7 @@ int focal__ioerr(focal_ioerr *err, int status, const char *fmt, ...)
  */
 char *focal__quote(char *dst, size_t cap, const char *s, size_t n);
 
-/* v in the fewest of 15, 16 or 17 significant digits that read back as v. */
+/* v in its shortest round-trip text (focal_dtoa), cut to cap bytes. */
 char *focal__fmt_double(char *dst, size_t cap, double v);
 
 /* A source of bytes: a FILE (f != NULL) or a buffer in memory.  head

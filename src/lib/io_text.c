@@ -10,6 +10,8 @@
  */
 #include "io_internal.h"
 
+#include "focal/fmt.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -52,11 +54,9 @@ char *focal__quote(char *dst, size_t cap, const char *s, size_t n)
 
 char *focal__fmt_double(char *dst, size_t cap, double v)
 {
-	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(dst, cap, "%.*g", prec, v);
-		if (isnan(v) || strtod(dst, NULL) == v)
-			break;
-	}
+	char t[FOCAL_DTOA_MAX];
+	focal_dtoa(t, v);
+	snprintf(dst, cap, "%s", t);
 	return dst;
 }
 

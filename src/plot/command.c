@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "focal/focal.h"
+#include "focal/fmt.h"
 #include "focal/pop.h"
 
 /* simulate's table for a population quantity, or NULL */
@@ -44,16 +45,6 @@ static int put(char *buf, size_t cap, size_t *len, const char *fmt, ...)
 		return -1;
 	*len += (size_t)k;
 	return 0;
-}
-
-/* The shortest of %.15g, %.16g, %.17g that reads back as v. */
-static void shortest(double v, char *out, size_t cap)
-{
-	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(out, cap, "%.*g", prec, v);
-		if (strtod(out, NULL) == v)
-			return;
-	}
 }
 
 static int same_source(const struct spec_population *a, const struct spec_population *b)
@@ -117,16 +108,16 @@ static int gather(struct want *w, const struct spec_panel *pn, const struct spec
 /* The source options: --preset toy-245, or the model's. */
 static int put_source(const struct want *w, char *buf, size_t cap, size_t *len)
 {
-	char num[40];
+	char num[FOCAL_DTOA_MAX];
 	if (w->pop->source == 1)
 		return put(buf, cap, len, " --preset toy-245 --seed %.0f", w->pop->seed);
 	int rc = put(buf, cap, len, " --anchors %.0f", w->pop->anchors);
 	if (w->pop->pos_frac != 1.0 / 1001.0) {
-		shortest(w->pop->pos_frac, num, sizeof num);
+		focal_dtoa(num, w->pop->pos_frac);
 		rc |= put(buf, cap, len, " --pos-frac %s", num);
 	}
 	if (w->pop->prior != 0.01) {
-		shortest(w->pop->prior, num, sizeof num);
+		focal_dtoa(num, w->pop->prior);
 		rc |= put(buf, cap, len, " --prior %s", num);
 	}
 	rc |= put(buf, cap, len, " --state");
@@ -138,7 +129,7 @@ static int put_source(const struct want *w, char *buf, size_t cap, size_t *len)
 static int put_command(const struct want *w, const char *table, char *buf, size_t cap,
 		       size_t *len)
 {
-	char num[40];
+	char num[FOCAL_DTOA_MAX];
 	int rc = put(buf, cap, len, "%sfocal simulate", *len ? "; " : "");
 	rc |= put_source(w, buf, cap, len);
 	if (strcmp(table, "cdf") == 0) {
@@ -152,7 +143,7 @@ static int put_command(const struct want *w, const char *table, char *buf, size_
 	if (w->ngammas > 0) {
 		rc |= put(buf, cap, len, " --gamma");
 		for (int i = 0; i < w->ngammas; i++) {
-			shortest(w->gammas[i], num, sizeof num);
+			focal_dtoa(num, w->gammas[i]);
 			rc |= put(buf, cap, len, "%c%s", i ? ',' : ' ', num);
 		}
 	}

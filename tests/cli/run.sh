@@ -202,7 +202,7 @@ else
 fi
 
 # Machine formats: a header, the same number of fields on every row, and
-# numbers that round-trip (re-reading them with %.17g gives the same text).
+# numbers that round-trip (formats.sh: the shortest text, as Python's repr).
 "$focal" eval --loss ce,fl,fgl,flstar --gamma 0.5,2 --x -745,-30,-1e-300,0,1.5,30,745 --format tsv >"$tmp/tsv"
 if awk -F'\t' 'NR==1{n=NF} NF!=n{exit 1} END{exit NR<2}' "$tmp/tsv"; then ok; else bad "tsv rows have the header's field count"; fi
 if awk -F'\t' 'NR>1{for(i=2;i<=NF;i++) if($i!~/^(-?[0-9.e+-]+|inf|-inf|nan|none)$/) exit 1}' "$tmp/tsv"; then ok; else bad "tsv cells are numbers, inf, -inf, nan or none"; fi
@@ -243,9 +243,8 @@ PY
 		if python3 "$tmp/strict.py" "$tmp/j" 2>"$tmp/err"; then ok; else bad "strict json: focal $args" "$(tail -1 "$tmp/err")"; fi
 	done
 fi
-# tsv numbers round-trip
-v=$("$focal" integrate --gamma 2.5 --p 0.3 --format tsv | awk -F'\t' 'NR==2{print $5}')
-if [ "$(printf '%.17g' "$v")" = "$v" ]; then ok; else bad "integrate value round-trips ($v)"; fi
+# tsv numbers are the shortest that round-trip; npy holds the same table
+. "$here/formats.sh"
 
 # The edge-value matrix through the CLI: no nan in any computed column
 # (x is nan for probability inputs, residual is nan for flstar by definition).
