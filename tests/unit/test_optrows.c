@@ -47,6 +47,7 @@ static const struct {
 	{"simulate", 0, {"--threads", "1"}},
 	{"train", 0, {NULL}},
 	{"runs", 0, {NULL}},
+	{"explore", 0, {NULL}},
 	{"figures", 0, {NULL}},
 	{"repl", 0, {NULL}},
 };
