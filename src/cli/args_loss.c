@@ -1,5 +1,6 @@
 /* A --loss list read against the loss registry (focal/registry.h). */
 #include "cli.h"
+#include "focal/fmt.h"
 
 #include <math.h>
 #include <string.h>
@@ -96,7 +97,9 @@ void cli_params_text(const focal_loss_desc *d, const double *th, char *buf, size
 		const char *n = d->params[k].name;
 		if (!strcmp(n, "gamma") || !strcmp(n, "alpha") || !strcmp(n, "beta"))
 			continue;
-		int w = snprintf(buf + used, cap - used, "%s%s=%.17g", used ? ";" : "", n, th[k]);
+		char num[FOCAL_DTOA_MAX];
+		focal_dtoa(num, th[k]); /* the shortest text that reads back, as every column */
+		int w = snprintf(buf + used, cap - used, "%s%s=%s", used ? ";" : "", n, num);
 		used += w > 0 ? (size_t)w : 0;
 	}
 	if (buf[0] == '\0')

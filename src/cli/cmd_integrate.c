@@ -212,6 +212,27 @@ static int integrate_losses(struct cli *c, struct table *t, const struct intargs
 	return st == -1 ? CLI_USAGE : st;
 }
 
+/* The columns of the FGL table into cols (room for 11): the base seven,
+ * diff and agree with both methods, harmonic and published with
+ * --published.  Returns their number. */
+static size_t fgl_columns(const char **cols, int both, int published)
+{
+	static const char *const base[] = {"gamma", "p", "qt", "method", "value",
+					   "abserr", "status"};
+	size_t nc = 0;
+	for (; nc < 7; nc++)
+		cols[nc] = base[nc];
+	if (both) {
+		cols[nc++] = "diff";
+		cols[nc++] = "agree";
+	}
+	if (published) {
+		cols[nc++] = "harmonic";
+		cols[nc++] = "published";
+	}
+	return nc;
+}
+
 int cmd_integrate(struct cli *c, int argc, char **argv)
 {
 	struct intargs args = {.fmt = FMT_DEFAULT, .lp = LOSS_PARAMS_UNSET};
@@ -242,20 +263,7 @@ int cmd_integrate(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 
-	static const char *const base[] = {"gamma", "p", "qt", "method", "value",
-					   "abserr", "status"};
-	size_t nc = 0;
-	for (; nc < 7; nc++)
-		cols[nc] = base[nc];
-	if (do_a && do_n) {
-		cols[nc++] = "diff";
-		cols[nc++] = "agree";
-	}
-	if (published) {
-		cols[nc++] = "harmonic";
-		cols[nc++] = "published";
-	}
-	table_init(&t, cols, nc);
+	table_init(&t, cols, fgl_columns(cols, do_a && do_n, published));
 	table_expect(&t, gammas.n * pts.v.n * (size_t)(do_a + do_n));
 
 	int trc = 0;

@@ -188,7 +188,7 @@ const struct opt cmd_simulate_opts[] = {
 	{.name = "bins", .has_arg = 1, .type = OPT_INT, SIM_T(bins), .lo = 1, .hi = 100000,
 	 .what = "histogram bins", .def = "20", .needs = "table=hist",
 	 .why = "the bins of the gradient-norm histogram"},
-	OPT_ROW_FORMAT(offsetof(struct simargs, fmt), "table, tsv, csv, json"),
+	OPT_ROW_FORMAT(offsetof(struct simargs, fmt), "table, tsv, csv, json, npy"),
 	OPT_END};
 
 static int parse_image(struct cli *c, const char *s, int *w, int *h)

@@ -35,7 +35,7 @@ struct spreadargs {
 /* In the order their values are checked. */
 const struct opt cmd_spread_opts[] = {
 	OPT_ROW_HELP,
-	OPT_ROW_FORMAT(offsetof(struct spreadargs, fmt), "table, tsv, csv, json"),
+	OPT_ROW_FORMAT(offsetof(struct spreadargs, fmt), "table, tsv, csv, json, npy"),
 	OPT_ROW_FOCUS_POINT("hard", offsetof(struct spreadargs, hard), "0.1", NULL),
 	OPT_ROW_FOCUS_POINT("easy", offsetof(struct spreadargs, easy), "0.9", NULL),
 	OPT_ROW_GAMMA(offsetof(struct spreadargs, gamma), NULL,

@@ -50,7 +50,13 @@ assert a.shape == (len(rows),), (a.shape, len(rows))
 for j, name in enumerate(head):
     kind = a.dtype[name].kind
     col = [r[j] for r in rows]
-    text = any(not (c in ("none", "inf", "-inf", "nan") or c[0] in "-0123456789") for c in col)
+    def number(c):
+        try:
+            float(c)
+            return True
+        except ValueError:
+            return c == "none"
+    text = not all(number(c) for c in col)
     assert kind == ("U" if text else "f"), (name, kind)
     for i, c in enumerate(col):
         v = a[name][i]
