@@ -13,7 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "focal/fmt.h"
 #include "focal/registry.h"
+#include "figpool.h"
 
 const char cmd_explore_usage[] =
 	"usage: focal explore [FIGURE] [--gamma LIST] [--alpha A] [--beta B]\n"
@@ -280,8 +282,25 @@ int explore_save(struct explore *e, const char *path)
 	fig_figure *f;
 	if (explore_figure(e, 0, &f) != 0)
 		return -1;
+	/* its provenance: the explore command that starts at this view */
+	char words[EXPLORE_MAX_PARAMS][2][64];
+	char *argv[2 + 2 * EXPLORE_MAX_PARAMS] = {"explore", (char *)e->name};
+	int argc = 2;
+	for (int i = 0; i < e->np && i < EXPLORE_MAX_PARAMS; i++) {
+		if (isnan(e->p[i].v))
+			continue;
+		snprintf(words[i][0], sizeof words[i][0], "--%s", e->p[i].name);
+		focal_dtoa(words[i][1], e->p[i].v);
+		argv[argc++] = words[i][0];
+		argv[argc++] = words[i][1];
+	}
+	char *cmdline = cli_command_line(argc, argv);
+	char *source = cmdline ? cli_fig_source(cmdline, e->cur, f) : NULL;
+	free(cmdline);
+	fig_render_opts ro = {.source = source};
 	errno = 0;
-	int st = fig_render(f, path, NULL, NULL);
+	int st = fig_render(f, path, NULL, &ro);
+	free(source);
 	fig_free(f);
 	if (st != FIG_OK) {
 		snprintf(e->status, sizeof e->status, "cannot write '%s': %s", path,

@@ -107,6 +107,25 @@ static const char *status_name(int st)
 	}
 }
 
+/* The cells a method's result shares in every integrate table, from row[k]:
+ * p, qt, method (m: 0 analytic, 1 numeric), value, abserr, status, and diff
+ * and agree when both methods ran.  Returns the next k. */
+static size_t method_cells(struct cell *row, size_t k, const focal_point *pt, int m,
+			   const focal_result *res, int st, int both, double diff, const char *agree)
+{
+	row[k++] = NUM(pt->p);
+	row[k++] = NUM(pt->q);
+	row[k++] = STR(m == 0 ? "analytic" : "numeric");
+	row[k++] = NUM(res->val);
+	row[k++] = NUM(res->err);
+	row[k++] = STR(status_name(st));
+	if (both) {
+		row[k++] = NUM(diff);
+		row[k++] = STR(agree);
+	}
+	return k;
+}
+
 /* The two tolerances together (each alone is its row's). */
 static int check_tolerances(struct cli *c, double epsrel, double epsabs)
 {
@@ -154,16 +173,7 @@ static int loss_rows(struct cli *c, struct table *t, const focal_loss_desc *d, c
 			size_t k = 0;
 			row[k++] = STR(d->name);
 			row[k++] = NUM(pg ? th[pg - d->params] : 0.0);
-			row[k++] = NUM(pt.p);
-			row[k++] = NUM(pt.q);
-			row[k++] = STR(m == 0 ? "analytic" : "numeric");
-			row[k++] = NUM(res->val);
-			row[k++] = NUM(res->err);
-			row[k++] = STR(status_name(m == 0 ? sa : sn));
-			if (do_a && do_n) {
-				row[k++] = NUM(diff);
-				row[k++] = STR(agree);
-			}
+			k = method_cells(row, k, &pt, m, res, m == 0 ? sa : sn, do_a && do_n, diff, agree);
 			row[k++] = STR(ptext);
 			int trc = table_add(t, row);
 			if (trc != 0)
@@ -298,16 +308,8 @@ int cmd_integrate(struct cli *c, int argc, char **argv)
 				struct cell row[11];
 				size_t k = 0;
 				row[k++] = NUM(gm);
-				row[k++] = NUM(pt.p);
-				row[k++] = NUM(pt.q);
-				row[k++] = STR(m == 0 ? "analytic" : "numeric");
-				row[k++] = NUM(res->val);
-				row[k++] = NUM(res->err);
-				row[k++] = STR(status_name(m == 0 ? sa : sn));
-				if (do_a && do_n) {
-					row[k++] = NUM(diff);
-					row[k++] = STR(agree);
-				}
+				k = method_cells(row, k, &pt, m, res, m == 0 ? sa : sn, do_a && do_n, diff,
+						 agree);
 				if (published) {
 					row[k++] = NUM(h.val);
 					row[k++] = NUM(res->val + h.val);
