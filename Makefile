@@ -50,7 +50,7 @@ LAYERS   := lib fig plot cli
 B := build
 S := build/san
 
-.PHONY: check-dtoa-slow check-torch all-build check-walls check-shape check-timed check-repl-run check-repl-tmux check-explore check-san-unit check-san-cli check-san-repl check-repl fuzz check-fuzz-replay check-valgrind check-fault golden fig-demo all check check-unit check-cli check-install check-san demo bench install uninstall clean deps deps-check refdata
+.PHONY: check-dtoa-slow check-san-slow check-torch all-build check-walls check-shape check-timed check-repl-run check-repl-tmux check-explore check-san-unit check-san-cli check-san-repl check-repl fuzz check-fuzz-replay check-valgrind check-fault golden fig-demo all check check-unit check-cli check-install check-san demo bench install uninstall clean deps deps-check refdata
 
 # Plain make checks the Debian packages first (scripts/deps.sh), so that a
 # missing one is named with its install line instead of a compiler error.
@@ -394,8 +394,17 @@ check-explore: $(B)/focal
 # programs over focal's files (check-cli runs those).
 check-san: check-san-unit check-san-cli check-san-repl
 
+# The sanitized unit tests of make check leave out the three that only
+# repeat long deterministic training and population runs (27 of the 51
+# CPU-s under ASan; make check stays within its 240 CPU-s budget):
+# check-san-slow runs them, and .ci/run runs it beside check-valgrind.
+SAN_SLOW := $(S)/tests/test_train $(S)/tests/test_repro $(S)/tests/test_fig_train
 check-san-unit: $(SAN_BINS)
-	@set -e; for t in $(SAN_BINS); do echo "== $$t (asan+ubsan)"; \
+	@set -e; for t in $(filter-out $(SAN_SLOW),$(SAN_BINS)); do echo "== $$t (asan+ubsan)"; \
+		FOCAL_TEST_DATA=tests/data $(SAN_ENV) $$t; done
+
+check-san-slow: $(SAN_SLOW)
+	@set -e; for t in $(SAN_SLOW); do echo "== $$t (asan+ubsan)"; \
 		FOCAL_TEST_DATA=tests/data $(SAN_ENV) $$t; done
 
 check-san-cli: $(S)/focal
