@@ -271,14 +271,11 @@ int focal_fgl_effective_e(const focal_point *pt, double gamma,
 
 /*
  * A plan for evaluating E_γ at many points with one γ: the γ-dependent
- * constants, series coefficients and Taylor pieces are computed once (2 µs
- * at γ = 2, about 100 µs at γ = 100), after
+ * constants and series coefficients are computed once (about 0.5 µs), after
  * which each point costs a few dozen multiply-adds in most of (0, 1).
  * The struct is plain data (about 4 KiB); the caller owns it.
  */
 #define FOCAL_PLAN_TERMS 256
-#define FOCAL_PLAN_PIECES 16  /* half-octaves of p below 1/2 */
-#define FOCAL_PLAN_ORDER 22   /* Taylor terms of K per piece */
 
 typedef struct {
 	double gamma;
@@ -289,13 +286,6 @@ typedef struct {
 	double p_small;              /* the small-p series is used up to here */
 	double series[FOCAL_PLAN_TERMS]; /* (-1)^(k+1) C(γ,k)/k, k = 1.. */
 	double tail[FOCAL_PLAN_TERMS];   /* 1/(γ+1+j), j = 0.. */
-	/* K(x) = a Σ_j x^j/(a+j), E = x^a K / a, as Taylor series in
-	 * t = q - x0 on half-octaves of p: piece i holds the p of bit index
-	 * piece_lo + i (2·exponent + [mantissa >= √2]), i < npieces */
-	int piece_lo, npieces;
-	double piece_x0[FOCAL_PLAN_PIECES];  /* 1 - centre, exact */
-	double piece_rel[FOCAL_PLAN_PIECES]; /* relative error bound of K there */
-	double piece_k[FOCAL_PLAN_PIECES][FOCAL_PLAN_ORDER];
 } focal_fgl_plan;
 
 /* Fill a plan for γ.  FOCAL_EDOM for γ negative, NaN or infinite. */
@@ -304,10 +294,8 @@ int focal_fgl_plan_init(focal_fgl_plan *pl, double gamma);
 /*
  * E_γ at a point with a plan: the same quantity and error contract as
  * focal_fgl_effective_e.  Regions: the small-p series up to pl->p_small,
- * then up to p = 1/2 the Taylor pieces of K (docs/math.md, "Evaluating
- * E_γ"), the tail series Σ_j (1-p)^(γ+1+j)/(γ+1+j) from the plan's table
- * for 1-p <= 0.85, and the continued fraction where none of these reach
- * (p below the lowest piece, which no γ <= FOCAL_GAMMA_MAX reaches).
+ * the tail series Σ_j (1-p)^(γ+1+j)/(γ+1+j) from the plan's table for
+ * 1-p <= 0.85, and the continued fraction between.
  */
 int focal_fgl_effective_plan_e(const focal_fgl_plan *pl, const focal_point *pt,
 			       focal_result *r);

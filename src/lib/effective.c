@@ -283,25 +283,6 @@ static int effective_tail(const focal_point *pt, const focal_fgl_plan *pl,
 	return FOCAL_OK;
 }
 
-/*
- * K from the plan's Taylor piece i (effective_taylor.c) at t = q - x0,
- * exact (both in [1/2, 1)): two Horner chains in t², even and odd terms,
- * so that the loop waits on half as many dependent steps.
- */
-static int effective_piece(const focal_point *pt, const focal_fgl_plan *pl, int i,
-			   double qg, focal_result *r)
-{
-	const double *k = pl->piece_k[i];
-	double t = pt->q - pl->piece_x0[i], t2 = t * t;
-	double e = k[FOCAL_PLAN_ORDER - 2], o = k[FOCAL_PLAN_ORDER - 1];
-	for (int n = FOCAL_PLAN_ORDER - 4; n >= 0; n -= 2) {
-		e = e * t2 + k[n];
-		o = o * t2 + k[n + 1];
-	}
-	effective_from_k(pt, pl->gamma, e + t * o, pl->piece_rel[i], qg, r);
-	return FOCAL_OK;
-}
-
 /* Shared edge cases; returns 1 when r is filled. */
 static int effective_edges(const focal_point *pt, double gamma, focal_result *r)
 {
@@ -351,7 +332,6 @@ int focal_fgl_plan_init(focal_fgl_plan *pl, double gamma)
 	 * alternating terms stay small); above, 1 is where it meets the
 	 * continued fraction's fast region.  See docs/math.md. */
 	pl->p_small = (gamma <= 3.0 ? 1.5 : 1.0) / (gamma + 3.0);
-	focal__plan_pieces(pl);
 	return FOCAL_OK;
 }
 
@@ -362,11 +342,6 @@ int focal__fgl_effective_plan_qg(const focal_fgl_plan *pl, const focal_point *pt
 		return FOCAL_OK;
 	if (pt->p <= pl->p_small)
 		return effective_small_p(pt, pl->gamma, pl, r);
-	if (pt->p < 0.5) {
-		int i = focal__piece_index(pt->p) - pl->piece_lo;
-		if (i >= 0 && i < pl->npieces)
-			return effective_piece(pt, pl, i, qg, r);
-	}
 	if (pt->q <= 0.85)
 		return effective_tail(pt, pl, qg, r);
 	return effective_cf(pt, pl->gamma, qg, r);

@@ -6,7 +6,6 @@
  * the ratios, not the absolute times.
  */
 #include <gsl/gsl_errno.h>
-#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,25 +47,18 @@ static void analytic(void)
 	sink = s;
 }
 
-/* The plans are built once (plans_init, timed on its own): a plan is
- * for many points at one γ. */
-static focal_fgl_plan plans[NG];
-
-static void plans_init(void)
-{
-	for (size_t g = 0; g < NG; g++)
-		focal_fgl_plan_init(&plans[g], gammas[g]);
-}
-
 static void planned(void)
 {
 	focal_result r;
 	double s = 0.0;
-	for (size_t g = 0; g < NG; g++)
+	for (size_t g = 0; g < NG; g++) {
+		focal_fgl_plan pl;
+		focal_fgl_plan_init(&pl, gammas[g]);
 		for (int i = 0; i < NP; i++) {
-			focal_fgl_effective_plan_e(&plans[g], &pts[i], &r);
+			focal_fgl_effective_plan_e(&pl, &pts[i], &r);
 			s += r.val;
 		}
+	}
 	sink = s;
 }
 
@@ -110,77 +102,6 @@ static void eval_fgl(void)
 	sink = s;
 }
 
-/*
- * The worst cell of a γ × p grid with a plan: γ from 0.1 to 50, logits
- * from -20 to 20 (p_t from 2e-9 to 1 - 2e-9) in steps of 0.5 plus the
- * band 1/(γ+3) <= p <= 0.2 at 24 points per γ, where the continued
- * fraction used to be slow.  Each cell is one point evaluated CELL_REPS
- * times, the least of five rounds of this thread's CPU time (a cell is
- * short: one preemption would be the whole of a wall-clock reading).
- */
-#define CELL_REPS 400
-static const double cell_gammas[] = {0.1, 0.5, 1, 2, 2.5, 3, 4, 5, 7, 10, 15, 20, 30, 40, 50};
-#define NCG (sizeof cell_gammas / sizeof cell_gammas[0])
-
-static double cpu_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-static double cell_ns(const focal_fgl_plan *pl, const focal_point *pt)
-{
-	double best = INFINITY;
-	focal_result r;
-	for (int k = 0; k < 5; k++) {
-		double s = 0.0, t0 = cpu_now();
-		for (int i = 0; i < CELL_REPS; i++) {
-			focal_fgl_effective_plan_e(pl, pt, &r);
-			s += r.val;
-		}
-		best = fmin(best, (cpu_now() - t0) / CELL_REPS * 1e9);
-		sink = s;
-	}
-	return best;
-}
-
-/* The worst cell, and (sub) the worst whose E is subnormal: there the
- * arithmetic itself is slow (microcode assists), whatever the method. */
-static void worst_cell(double *worst, double *wg, double *wp, double *mean, double *sub)
-{
-	size_t n = 0;
-	*worst = *mean = *sub = 0.0;
-	for (size_t g = 0; g < NCG; g++) {
-		focal_fgl_plan pl;
-		focal_fgl_plan_init(&pl, cell_gammas[g]);
-		for (int i = 0; i < 81 + 24; i++) {
-			focal_point pt;
-			if (i < 81) {
-				focal_point_from_logit(-20.0 + 0.5 * i, &pt);
-			} else {
-				double lo = 1.0 / (cell_gammas[g] + 3.0);
-				focal_point_from_p(lo + (0.2 - lo) * (i - 81) / 23.0, &pt);
-			}
-			double ns = cell_ns(&pl, &pt);
-			focal_result r;
-			focal_fgl_effective_plan_e(&pl, &pt, &r);
-			*mean += ns;
-			n++;
-			if (r.val != 0.0 && fabs(r.val) < DBL_MIN) {
-				*sub = fmax(*sub, ns);
-				continue;
-			}
-			if (ns > *worst) {
-				*worst = ns;
-				*wg = cell_gammas[g];
-				*wp = pt.p;
-			}
-		}
-	}
-	*mean /= (double)n;
-}
-
 struct job {
 	const char *name;
 	void (*fn)(void);
@@ -191,7 +112,6 @@ struct job {
 int main(void)
 {
 	gsl_set_error_handler_off();
-	plans_init();
 	/* logits from -20 to 20: p_t from 2e-9 to 1 - 2e-9, both tails */
 	for (int i = 0; i < NP; i++)
 		focal_point_from_logit(-20.0 + 40.0 * i / (NP - 1), &pts[i]);
@@ -199,7 +119,6 @@ int main(void)
 		{"E analytic (series / continued fraction)", analytic, 200, {0}},
 		{"E numeric (GSL QAGS)", numeric, 4, {0}},
 		{"E analytic with a per-gamma plan", planned, 200, {0}},
-		{"  (building the 8 plans, per point of 512)", plans_init, 20, {0}},
 		{"eval fl (value + derivatives)", eval_fl, 2000, {0}},
 		{"eval fgl (E + derivatives)", eval_fgl, 200, {0}},
 	};
@@ -222,11 +141,5 @@ int main(void)
 	}
 	printf("  ratio numeric / analytic: %.0fx per call, %.0fx with a plan (goal: at least 100x)\n",
 	       med[1] / med[0], med[1] / med[2]);
-	double worst, wg = 0.0, wp = 0.0, mean, sub;
-	worst_cell(&worst, &wg, &wp, &mean, &sub);
-	printf("  E with a plan over %zu gammas x 105 points: mean %.1f ns, worst cell %.1f ns "
-	       "at gamma %g, p %.6g (goal: at most 60 ns);\n"
-	       "    cells whose E is subnormal (below 2.2e-308): worst %.1f ns\n",
-	       NCG, mean, worst, wg, wp, sub);
 	return 0;
 }
