@@ -308,7 +308,7 @@ check-valgrind: $(UNIT_BINS) $(B)/focal $(FUZZERS:%=$(B)/replay/%)
 
 valgrind-unit:
 	@$(VG_TIMED) unit sh -c 'set -e; for t in $(UNIT_BINS); do echo "== $$t (valgrind)"; \
-		FOCAL_TEST_DATA=tests/data FOCAL_DTOA_N=20000 $(VG) $$t; done'
+		FOCAL_TEST_DATA=tests/data FOCAL_DTOA_N=20000 FOCAL_VALGRIND=1 $(VG) $$t; done'
 valgrind-cli:
 	@$(VG_TIMED) cli tests/cli/run.sh $(B)/focal-vg
 valgrind-repl-run:
@@ -394,11 +394,12 @@ check-explore: $(B)/focal
 # programs over focal's files (check-cli runs those).
 check-san: check-san-unit check-san-cli check-san-repl
 
-# The sanitized unit tests of make check leave out the three that only
-# repeat long deterministic training and population runs (27 of the 51
-# CPU-s under ASan; make check stays within its 240 CPU-s budget):
+# The sanitized unit tests of make check leave out the six longest, which
+# repeat long deterministic training, population and figure builds (39 of
+# the 51 CPU-s under ASan; make check stays within its 240 CPU-s budget):
 # check-san-slow runs them, and .ci/run runs it beside check-valgrind.
-SAN_SLOW := $(S)/tests/test_train $(S)/tests/test_repro $(S)/tests/test_fig_train
+SAN_SLOW := $(S)/tests/test_train $(S)/tests/test_repro $(S)/tests/test_fig_train \
+	$(S)/tests/test_spec $(S)/tests/test_pop $(S)/tests/test_figstyle
 check-san-unit: $(SAN_BINS)
 	@set -e; for t in $(filter-out $(SAN_SLOW),$(SAN_BINS)); do echo "== $$t (asan+ubsan)"; \
 		FOCAL_TEST_DATA=tests/data $(SAN_ENV) $$t; done
