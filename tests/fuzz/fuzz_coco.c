@@ -25,15 +25,6 @@
 
 #include "fuzz_replay.h"
 
-#define CHECK(c)                                                             \
-	do {                                                                 \
-		if (!(c)) {                                                  \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #c);                               \
-			abort();                                             \
-		}                                                            \
-	} while (0)
-
 static void check_boxes(int st, const focal_box *b, size_t n, int w, int h,
 			const focal_ioerr *e, const char *name)
 {

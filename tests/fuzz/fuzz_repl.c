@@ -43,15 +43,6 @@ int focal_cli_main(int argc, char **argv);
 
 #include "fuzz_replay.h"
 
-#define CHECK(c)                                                             \
-	do {                                                                 \
-		if (!(c)) {                                                  \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #c);                               \
-			abort();                                             \
-		}                                                            \
-	} while (0)
-
 /* START:STOP:N with N over limit, or any comma list over 64 values. */
 static int too_big(const char *w)
 {

@@ -8,6 +8,20 @@
 #ifndef FOCAL_FUZZ_REPLAY_H
 #define FOCAL_FUZZ_REPLAY_H
 
+#include <stdio.h>
+#include <stdlib.h>
+
+/* An invariant a harness checks: a message naming it, then abort(), which
+ * libFuzzer and the replay driver both report as a failure. */
+#define CHECK(c)                                                             \
+	do {                                                                 \
+		if (!(c)) {                                                  \
+			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
+				__LINE__, #c);                               \
+			abort();                                             \
+		}                                                            \
+	} while (0)
+
 #ifdef FOCAL_FUZZ_REPLAY
 
 #include <dirent.h>

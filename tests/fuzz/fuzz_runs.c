@@ -22,15 +22,6 @@
 
 #include "fuzz_replay.h"
 
-#define CHECK(c)                                                             \
-	do {                                                                 \
-		if (!(c)) {                                                  \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #c);                               \
-			abort();                                             \
-		}                                                            \
-	} while (0)
-
 static void check_curve(const focal_runs_point *p, size_t n)
 {
 	for (size_t i = 1; i < n; i++)

@@ -28,15 +28,6 @@
 
 #include "fuzz_replay.h"
 
-#define CHECK(c)                                                             \
-	do {                                                                 \
-		if (!(c)) {                                                  \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #c);                               \
-			abort();                                             \
-		}                                                            \
-	} while (0)
-
 /* A message is non-empty, terminated, and starts with the input's name. */
 static void check_msg(const focal_ioerr *e, const char *name)
 {
