@@ -22,7 +22,9 @@
 #define FOCAL_DTOA_MAX 32
 
 /* Write v's shortest round-trip text and a NUL into buf (at least
- * FOCAL_DTOA_MAX bytes); return its length.  Pure: no locale, no state. */
+ * FOCAL_DTOA_MAX bytes, all of which it may use as scratch: the bytes
+ * after the NUL are unspecified); return its length.  Pure: no locale,
+ * no state. */
 size_t focal_dtoa(char *buf, double v);
 
 #endif

@@ -538,23 +538,40 @@ struct cell {
 	double num;
 };
 
-/* What table_add learns of a column while its cells are at hand, for
- * the npy writer (which otherwise would scan the table once more). */
-struct table_colinfo {
+/*
+ * A table is stored by column: a column's numbers in one array and its
+ * texts in another, each made at the column's first cell of that kind, so
+ * a column of one kind (most are) costs 8 bytes a row, not a whole cell.
+ * Beside them, what table_add learns of the column while its cells are at
+ * hand, for the npy writer (which otherwise would scan the table again).
+ */
+struct table_col {
+	double *num;              /* NULL before the first number; then every
+				     row's (0 where the cell is text) */
+	const char **str;         /* NULL before the first text; then every
+				     row's (NULL where the cell is a number) */
 	const char *last;         /* the last text seen (texts repeat) */
 	size_t width;             /* the longest text, in characters */
-	unsigned char text, num;  /* a text other than "none"; a number */
+	unsigned char text, has_num; /* a text other than "none"; a number */
 };
 
 struct table {
 	size_t ncol;
 	const char *const *cols;
-	struct cell *cells;
+	struct table_col *col;    /* ncol of them, from the first row */
 	size_t nrows, cap;
 	size_t expect;            /* rows announced by table_expect (0: none) */
 	struct cli_progress pr;
-	struct table_colinfo *info; /* ncol of them, from the first row */
 };
+
+/* Cell j of row i (i < t->nrows, j < t->ncol). */
+static inline struct cell table_cell(const struct table *t, size_t i, size_t j)
+{
+	const struct table_col *c = &t->col[j];
+	if (c->str && c->str[i])
+		return (struct cell){c->str[i], 0.0};
+	return (struct cell){NULL, c->num[i]};
+}
 
 void table_init(struct table *t, const char *const *cols, size_t ncol);
 /* Erases the progress bar too. */

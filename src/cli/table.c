@@ -27,25 +27,48 @@ void table_init(struct table *t, const char *const *cols, size_t ncol)
 {
 	t->ncol = ncol;
 	t->cols = cols;
-	t->cells = NULL;
+	t->col = NULL;
 	t->nrows = 0;
 	t->cap = 0;
 	t->expect = 0;
-	t->info = NULL;
 	cli_progress_begin(&t->pr, 1);
+}
+
+/* Room for cap rows in every array a column has (the columns are made
+ * at the first row).  0, or -1 when out of memory (t unchanged but for
+ * the arrays already grown, which stay valid). */
+static int table_grow(struct table *t, size_t cap)
+{
+	if (cap > SIZE_MAX / sizeof(double))
+		return -1;
+	if (t->col == NULL && (t->col = calloc(t->ncol + 1, sizeof *t->col)) == NULL)
+		return -1;
+	for (size_t j = 0; j < t->ncol; j++) {
+		struct table_col *c = &t->col[j];
+		if (c->num) {
+			double *n = realloc(c->num, cap * sizeof *n);
+			if (n == NULL)
+				return -1;
+			c->num = n;
+		}
+		if (c->str) {
+			const char **n = realloc(c->str, cap * sizeof *n);
+			if (n == NULL)
+				return -1;
+			c->str = n;
+		}
+	}
+	t->cap = cap;
+	return 0;
 }
 
 void table_expect(struct table *t, size_t nrows)
 {
 	t->expect = nrows;
-	/* room for them at once: no copies while the table grows */
-	if (nrows > t->cap && t->ncol > 0 && nrows < SIZE_MAX / (t->ncol * sizeof *t->cells)) {
-		struct cell *n = realloc(t->cells, nrows * t->ncol * sizeof *n);
-		if (n) {
-			t->cells = n;
-			t->cap = nrows;
-		}
-	}
+	/* room for them at once: no copies while the table grows (the arrays
+	 * a column needs are made at the first row, with this room) */
+	if (nrows > t->cap && t->ncol > 0)
+		table_grow(t, nrows);
 	cli_progress_begin(&t->pr, 1);
 }
 
@@ -68,11 +91,44 @@ int table_finish(struct cli *c, const struct table *t, int rc, enum cli_format f
 void table_free(struct table *t)
 {
 	cli_progress_end(&t->pr);
-	free(t->cells);
-	free(t->info);
-	t->info = NULL;
-	t->cells = NULL;
+	for (size_t j = 0; t->col && j < t->ncol; j++) {
+		free(t->col[j].num);
+		free(t->col[j].str);
+	}
+	free(t->col);
+	t->col = NULL;
 	t->nrows = t->cap = 0;
+}
+
+/* Cell cl into row i of column c, making the array of its kind at the
+ * column's first cell of that kind.  0, or -1 when out of memory. */
+static int col_put(struct table_col *c, size_t cap, size_t i, const struct cell *cl)
+{
+	if (cl->str == NULL) {
+		if (c->num == NULL && (c->num = malloc(cap * sizeof *c->num)) == NULL)
+			return -1;
+		c->num[i] = cl->num;
+		c->has_num = 1;
+		if (c->str)
+			c->str[i] = NULL;
+		return 0;
+	}
+	if (c->str == NULL) {
+		if ((c->str = malloc(cap * sizeof *c->str)) == NULL)
+			return -1;
+		for (size_t k = 0; k < i; k++)
+			c->str[k] = NULL; /* the rows before were numbers */
+	}
+	c->str[i] = cl->str;
+	if (c->num)
+		c->num[i] = 0.0;
+	if (cl->str != c->last) {
+		size_t n = table_text_chars(cl->str);
+		c->last = cl->str;
+		c->text |= strcmp(cl->str, "none") != 0;
+		c->width = n > c->width ? n : c->width;
+	}
+	return 0;
 }
 
 int table_add(struct table *t, const struct cell *row)
@@ -80,28 +136,12 @@ int table_add(struct table *t, const struct cell *row)
 	double done = t->expect ? (double)t->nrows / (double)t->expect : 0.0;
 	if (cli_progress_cb(done, &t->pr))
 		return CLI_INTERRUPTED;
-	if (t->nrows == t->cap) {
-		size_t nc = t->cap ? 2 * t->cap : 64;
-		struct cell *n = realloc(t->cells, nc * t->ncol * sizeof *n);
-		if (n == NULL)
-			return -1;
-		t->cells = n;
-		t->cap = nc;
-	}
-	if (t->info == NULL && (t->info = calloc(t->ncol + 1, sizeof *t->info)) == NULL)
+	if ((t->col == NULL || t->nrows == t->cap) &&
+	    table_grow(t, t->nrows == t->cap ? (t->cap ? 2 * t->cap : 64) : t->cap) != 0)
 		return -1;
-	for (size_t j = 0; j < t->ncol; j++) {
-		struct table_colinfo *ci = &t->info[j];
-		if (row[j].str == NULL) {
-			ci->num = 1;
-		} else if (row[j].str != ci->last) {
-			size_t n = table_text_chars(row[j].str);
-			ci->last = row[j].str;
-			ci->text |= strcmp(row[j].str, "none") != 0;
-			ci->width = n > ci->width ? n : ci->width;
-		}
-	}
-	memcpy(t->cells + t->nrows * t->ncol, row, t->ncol * sizeof *row);
+	for (size_t j = 0; j < t->ncol; j++)
+		if (col_put(&t->col[j], t->cap, t->nrows, &row[j]) != 0)
+			return -1;
 	t->nrows++;
 	return 0;
 }
@@ -139,10 +179,9 @@ struct shown {
 static size_t sep_row(const struct table *t, size_t i, const struct shown *sh, char sep,
 		      char **line, size_t *cap)
 {
-	const struct cell *row = t->cells + i * t->ncol;
 	size_t o = 0;
 	for (size_t k = 0; k < sh->nsel; k++) {
-		const struct cell *cl = &row[sh->sel[k]];
+		const struct cell cell = table_cell(t, i, sh->sel[k]), *cl = &cell;
 		size_t need = (cl->str ? strlen(cl->str) : FOCAL_DTOA_MAX) + 2;
 		if (o + need > *cap) {
 			size_t nc = 2 * (o + need);
@@ -221,28 +260,27 @@ static void write_json(FILE *f, const struct table *t, const struct shown *sh)
 	char buf[64];
 	fputs("[\n", f);
 	for (size_t i = 0; i < t->nrows && !cli_interrupted(); i++) {
-		const struct cell *row = t->cells + i * t->ncol;
 		int nonfinite = 0;
 		fputs("  {", f);
 		for (size_t k = 0; k < sh->nsel; k++) {
-			size_t j = sh->sel[k];
+			const struct cell cl = table_cell(t, i, sh->sel[k]);
 			fputs(k ? ", " : "", f);
-			json_string(f, t->cols[j]);
+			json_string(f, t->cols[sh->sel[k]]);
 			fputs(": ", f);
-			json_cell(f, &row[j], buf, sizeof buf);
-			nonfinite |= row[j].str == NULL && !isfinite(row[j].num);
+			json_cell(f, &cl, buf, sizeof buf);
+			nonfinite |= cl.str == NULL && !isfinite(cl.num);
 		}
 		if (nonfinite) {
 			const char *sep = "";
 			fputs(", \"nonfinite\": {", f);
 			for (size_t k = 0; k < sh->nsel; k++) {
-				size_t j = sh->sel[k];
-				if (row[j].str || isfinite(row[j].num))
+				const struct cell cl = table_cell(t, i, sh->sel[k]);
+				if (cl.str || isfinite(cl.num))
 					continue;
 				fputs(sep, f);
-				json_string(f, t->cols[j]);
+				json_string(f, t->cols[sh->sel[k]]);
 				fputs(": ", f);
-				json_string(f, cell_text(&row[j], buf, sizeof buf, 0));
+				json_string(f, cell_text(&cl, buf, sizeof buf, 0));
 				sep = ", ";
 			}
 			fputc('}', f);
@@ -260,7 +298,8 @@ static void table_widths(const struct table *t, size_t *w)
 		w[j] = strlen(t->cols[j]);
 	for (size_t i = 0; i < t->nrows; i++) {
 		for (size_t j = 0; j < t->ncol; j++) {
-			size_t len = strlen(cell_text(&t->cells[i * t->ncol + j], buf, sizeof buf, 6));
+			const struct cell cl = table_cell(t, i, j);
+			size_t len = strlen(cell_text(&cl, buf, sizeof buf, 6));
 			if (len > w[j])
 				w[j] = len;
 		}
@@ -275,9 +314,9 @@ static void write_table(FILE *f, const struct table *t, const struct shown *sh, 
 	fputc('\n', f);
 	for (size_t i = 0; i < t->nrows && !cli_interrupted(); i++) {
 		for (size_t k = 0; k < sh->nsel; k++) {
-			const struct cell *cl = &t->cells[i * t->ncol + sh->sel[k]];
+			const struct cell cl = table_cell(t, i, sh->sel[k]);
 			fprintf(f, "%s%*s", k ? "  " : "", (int)w[sh->sel[k]],
-				cell_text(cl, buf, sizeof buf, 6));
+				cell_text(&cl, buf, sizeof buf, 6));
 		}
 		fputc('\n', f);
 	}

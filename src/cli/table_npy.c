@@ -61,23 +61,8 @@ size_t table_text_chars(const char *s)
 	return n;
 }
 
-/* The text of a cell of a text column. */
-static const char *cell_str(const struct cell *cl, char *buf)
-{
-	if (cl->str)
-		return cl->str;
-	focal_dtoa(buf, cl->num + 0.0);
-	return buf;
-}
-
-static void put_le64(unsigned char *d, uint64_t v)
-{
-	for (int k = 0; k < 8; k++)
-		d[k] = (unsigned char)(v >> (8 * k));
-}
-
 /* The fields: types, widths and offsets (what table_add saw of each
- * column: t->info); the row size.  Only a text column that also holds
+ * column: t->col); the row size.  Only a text column that also holds
  * numbers needs a pass over the rows, for their widths. */
 static size_t npy_fields(const struct table *t, const size_t *sel, size_t nsel,
 			 struct npy_col *col)
@@ -85,12 +70,11 @@ static size_t npy_fields(const struct table *t, const size_t *sel, size_t nsel,
 	char buf[FOCAL_DTOA_MAX];
 	size_t off = 0;
 	for (size_t k = 0; k < nsel; k++) {
-		const struct table_colinfo *ci = t->info ? &t->info[sel[k]] : NULL;
+		const struct table_col *ci = t->col ? &t->col[sel[k]] : NULL;
 		size_t w = ci && ci->text ? ci->width : 0;
-		for (size_t i = 0; ci && ci->text && ci->num && i < t->nrows; i++) {
-			const struct cell *cl = &t->cells[i * t->ncol + sel[k]];
-			if (cl->str == NULL) {
-				size_t n = focal_dtoa(buf, cl->num + 0.0);
+		for (size_t i = 0; ci && ci->text && ci->has_num && i < t->nrows; i++) {
+			if (ci->str[i] == NULL) {
+				size_t n = focal_dtoa(buf, ci->num[i] + 0.0);
 				w = n > w ? n : w;
 			}
 		}
@@ -134,31 +118,45 @@ static char *npy_header(const struct table *t, const struct npy_col *col, size_t
 	return p;
 }
 
-/* Row i into row; prev is row i-1's record when it is at hand (a text
- * field holding the same string is copied from it), else NULL. */
-static void npy_row(const struct table *t, size_t i, const struct npy_col *col, size_t nsel,
-		    unsigned char *row, const unsigned char *prev)
+/* One double into d, little-endian whatever the host's order. */
+static void put_f64(unsigned char *d, double v)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(d, &v, sizeof v);
+#else
+	uint64_t b;
+	memcpy(&b, &v, sizeof b);
+	for (int k = 0; k < 8; k++)
+		d[k] = (unsigned char)(b >> (8 * k));
+#endif
+}
+
+/* Field c of rows i..i+n into the records at blk (size bytes each),
+ * a column at a time: the column's array is read in order.  A text
+ * field holding the same string as the record before is copied from it. */
+static void npy_field(const struct table *t, const struct npy_col *c, size_t i, size_t n,
+		      unsigned char *blk, size_t size)
+{
+	const struct table_col *tc = &t->col[c->j];
+	unsigned char *d = blk + c->off;
+	if (c->width == 0) {
+		for (size_t r = 0; r < n; r++, d += size)
+			put_f64(d, (tc->str && tc->str[i + r]) || !tc->num ? NAN : tc->num[i + r] + 0.0);
+		return;
+	}
 	char buf[FOCAL_DTOA_MAX];
-	for (size_t k = 0; k < nsel; k++) {
-		const struct cell *cl = &t->cells[i * t->ncol + col[k].j];
-		unsigned char *d = row + col[k].off;
-		if (col[k].width == 0) {
-			double v = cl->str ? NAN : cl->num + 0.0;
-			uint64_t b;
-			memcpy(&b, &v, sizeof b);
-			put_le64(d, b);
+	for (size_t r = 0; r < n; r++, d += size) {
+		const char *str = tc->str ? tc->str[i + r] : NULL;
+		if (r > 0 && str && str == tc->str[i + r - 1]) {
+			memcpy(d, d - size, 4 * c->width);
 			continue;
 		}
-		if (prev && cl->str && cl->str == t->cells[(i - 1) * t->ncol + col[k].j].str) {
-			memcpy(d, prev + col[k].off, 4 * col[k].width);
-			continue;
-		}
-		const unsigned char *s = (const unsigned char *)cell_str(cl, buf);
-		for (size_t c = 0; c < col[k].width; c++) {
+		const unsigned char *s =
+			(const unsigned char *)(str ? str : (focal_dtoa(buf, tc->num[i + r] + 0.0), buf));
+		for (size_t k = 0; k < c->width; k++) {
 			uint32_t u = *s ? utf8_next(&s) : 0;
 			for (int b = 0; b < 4; b++)
-				d[4 * c + (size_t)b] = (unsigned char)(u >> (8 * b));
+				d[4 * k + (size_t)b] = (unsigned char)(u >> (8 * b));
 		}
 	}
 }
@@ -186,8 +184,8 @@ int table_write_npy(FILE *f, const struct table *t, const size_t *sel, size_t ns
 	fwrite(h, 1, hlen, f);
 	for (size_t i = 0; i < t->nrows && !cli_interrupted(); i += per) {
 		size_t n = t->nrows - i < per ? t->nrows - i : per;
-		for (size_t r = 0; r < n; r++)
-			npy_row(t, i + r, col, nsel, blk + r * size, r ? blk + (r - 1) * size : NULL);
+		for (size_t k = 0; k < nsel; k++)
+			npy_field(t, &col[k], i, n, blk, size);
 		fwrite(blk, size, n, f);
 	}
 	free(blk);

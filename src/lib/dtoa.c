@@ -161,57 +161,64 @@ static const char pairs[201] =
 /* The number of decimal digits of d < 10^17 (most have 15 to 17). */
 static int dec_len(uint64_t d)
 {
-	uint64_t p = UINT64_C(10000000000000000);
+	static const uint64_t p10[17] = {
+		UINT64_C(1), UINT64_C(10), UINT64_C(100), UINT64_C(1000), UINT64_C(10000),
+		UINT64_C(100000), UINT64_C(1000000), UINT64_C(10000000), UINT64_C(100000000),
+		UINT64_C(1000000000), UINT64_C(10000000000), UINT64_C(100000000000),
+		UINT64_C(1000000000000), UINT64_C(10000000000000), UINT64_C(100000000000000),
+		UINT64_C(1000000000000000), UINT64_C(10000000000000000)};
 	int n = 17;
-	while (n > 1 && d < p) {
-		p /= 10;
+	while (n > 1 && d < p10[n - 1])
 		n--;
-	}
 	return n;
 }
 
-/* The decimal digits of d (d < 10^17) into out, two at a time from the
- * right; their count. */
-static int put_digits(char *out, uint64_t d)
+/* Exactly eight digits of x < 10^8 at out: four pairs computed
+ * independently of each other (no chain of divisions by 100). */
+static void put8(char *out, uint32_t x)
 {
-	int n = dec_len(d);
-	char *p = out + n;
-	while (d >= 100) {
-		p -= 2;
-		memcpy(p, pairs + 2 * (d % 100), 2);
-		d /= 100;
-	}
-	if (d >= 10)
-		memcpy(p - 2, pairs + 2 * d, 2);
-	else
-		p[-1] = (char)('0' + d);
-	return n;
+	uint32_t hi = x / 10000, lo = x % 10000;
+	memcpy(out, pairs + 2 * (hi / 100), 2);
+	memcpy(out + 2, pairs + 2 * (hi % 100), 2);
+	memcpy(out + 4, pairs + 2 * (lo / 100), 2);
+	memcpy(out + 6, pairs + 2 * (lo % 100), 2);
 }
 
-/* Lay out digits (n of them) with first-digit exponent e as %g does. */
+/* All 17 digits of d < 10^17, leading zeros included, at out[0..17): the
+ * same work for every d, so no branch depends on its length. */
+static void put17(char *out, uint64_t d)
+{
+	uint64_t hi = d / 100000000;
+	out[0] = (char)('0' + hi / 100000000);
+	put8(out + 1, (uint32_t)(hi % 100000000));
+	put8(out + 9, (uint32_t)(d % 100000000));
+}
+
+/* Lay out the n digits at dg with first-digit exponent e as %g does.  dg
+ * is readable for 17 bytes and buf writable for FOCAL_DTOA_MAX - 1: the
+ * fixed-size copies below may write past the text's end. */
 static size_t layout(char *buf, const char *dg, int n, int e)
 {
-	size_t o = 0;
-	if (e >= -4 && e < 16) {
-		if (e < 0) {
-			buf[o++] = '0';
-			buf[o++] = '.';
-			for (int k = -1; k > e; k--)
-				buf[o++] = '0';
-			memcpy(buf + o, dg, (size_t)n);
-			return o + (size_t)n;
-		}
-		for (int k = 0; k <= e || k < n; k++) {
-			if (k == e + 1)
-				buf[o++] = '.';
-			buf[o++] = k < n ? dg[k] : '0';
-		}
-		return o;
+	if (e >= -4 && e < 0) { /* 0.000ddd */
+		memcpy(buf, "0.000", 5);
+		memcpy(buf + 1 - e, dg, 17);
+		return (size_t)(1 - e + n);
 	}
+	if (e >= 0 && e < 16) {
+		memcpy(buf, dg, 17);
+		if (n <= e + 1) { /* an integer: zeros up to the point */
+			memset(buf + n, '0', (size_t)(e + 1 - n));
+			return (size_t)e + 1;
+		}
+		memmove(buf + e + 2, buf + e + 1, (size_t)(n - e - 1));
+		buf[e + 1] = '.';
+		return (size_t)n + 1;
+	}
+	size_t o = 0;
 	buf[o++] = dg[0];
 	if (n > 1) {
 		buf[o++] = '.';
-		memcpy(buf + o, dg + 1, (size_t)n - 1);
+		memcpy(buf + o, dg + 1, 16);
 		o += (size_t)n - 1;
 	}
 	buf[o++] = 'e';
@@ -254,9 +261,10 @@ size_t focal_dtoa(char *buf, double v)
 		d.digits /= 10;
 		d.exp++;
 	}
-	char dg[24];
-	int n = put_digits(dg, d.digits);
-	o += layout(buf + o, dg, n, d.exp + n - 1);
+	char dg[40];
+	int n = dec_len(d.digits);
+	put17(dg, d.digits);
+	o += layout(buf + o, dg + 17 - n, n, d.exp + n - 1);
 	buf[o] = '\0';
 	return o;
 }
