@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -100,12 +101,35 @@ void table_free(struct table *t)
 	t->nrows = t->cap = 0;
 }
 
+/*
+ * Memory for a column's array of n bytes.  A large one (a table of
+ * 200,000 rows has 1.6 MB a column) is aligned to 2 MiB and offered to
+ * the kernel for transparent huge pages where it has them: one page
+ * fault a column instead of 400, which was a fifth of the time of
+ * `focal integrate --p-grid 1e-6:0.999:200000 --format npy`.  Freed with
+ * free(), grown with realloc() (which may give up the alignment).
+ */
+static void *col_alloc(size_t n)
+{
+	const size_t huge = (size_t)2 << 20;
+	void *p = NULL;
+	if (n < huge / 2 || n > SIZE_MAX - huge)
+		return malloc(n);
+	size_t m = (n + huge - 1) / huge * huge;
+	if (posix_memalign(&p, huge, m) != 0)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	madvise(p, m, MADV_HUGEPAGE); /* advice only: no huge pages is fine */
+#endif
+	return p;
+}
+
 /* Cell cl into row i of column c, making the array of its kind at the
  * column's first cell of that kind.  0, or -1 when out of memory. */
 static int col_put(struct table_col *c, size_t cap, size_t i, const struct cell *cl)
 {
 	if (cl->str == NULL) {
-		if (c->num == NULL && (c->num = malloc(cap * sizeof *c->num)) == NULL)
+		if (c->num == NULL && (c->num = col_alloc(cap * sizeof *c->num)) == NULL)
 			return -1;
 		c->num[i] = cl->num;
 		c->has_num = 1;
@@ -114,7 +138,7 @@ static int col_put(struct table_col *c, size_t cap, size_t i, const struct cell 
 		return 0;
 	}
 	if (c->str == NULL) {
-		if ((c->str = malloc(cap * sizeof *c->str)) == NULL)
+		if ((c->str = col_alloc(cap * sizeof *c->str)) == NULL)
 			return -1;
 		for (size_t k = 0; k < i; k++)
 			c->str[k] = NULL; /* the rows before were numbers */
@@ -174,15 +198,24 @@ struct shown {
 	size_t *sel, nsel;
 };
 
-/* One tsv or csv row into line (grown as needed); its length, or 0 when
- * out of memory.  Numbers are formatted in place (focal_dtoa). */
+/* The text of a column's last number: a column often repeats its value
+ * (a parameter's), and copying its text is cheaper than formatting it. */
+struct num_memo {
+	double v;
+	size_t len; /* 0: none yet */
+	char text[FOCAL_DTOA_MAX];
+};
+
+/* One tsv or csv row appended to line at o (grown as needed); the new
+ * length, or 0 when out of memory.  Numbers are formatted in place
+ * (focal_dtoa), or copied from the column's memo when the same bits came
+ * before. */
 static size_t sep_row(const struct table *t, size_t i, const struct shown *sh, char sep,
-		      char **line, size_t *cap)
+		      char **line, size_t *cap, size_t o, struct num_memo *memo)
 {
-	size_t o = 0;
 	for (size_t k = 0; k < sh->nsel; k++) {
-		const struct cell cell = table_cell(t, i, sh->sel[k]), *cl = &cell;
-		size_t need = (cl->str ? strlen(cl->str) : FOCAL_DTOA_MAX) + 2;
+		const struct cell cl = table_cell(t, i, sh->sel[k]);
+		size_t need = (cl.str ? strlen(cl.str) : FOCAL_DTOA_MAX) + 2;
 		if (o + need > *cap) {
 			size_t nc = 2 * (o + need);
 			char *n = realloc(*line, nc);
@@ -193,12 +226,19 @@ static size_t sep_row(const struct table *t, size_t i, const struct shown *sh, c
 		}
 		if (k)
 			(*line)[o++] = sep;
-		if (cl->str) {
-			memcpy(*line + o, cl->str, need - 2);
+		if (cl.str) {
+			memcpy(*line + o, cl.str, need - 2);
 			o += need - 2;
-		} else {
-			o += focal_dtoa(*line + o, cl->num + 0.0);
+			continue;
 		}
+		double v = cl.num + 0.0;
+		struct num_memo *m = &memo[k];
+		if (m->len == 0 || memcmp(&m->v, &v, sizeof v) != 0) {
+			m->v = v;
+			m->len = focal_dtoa(m->text, v);
+		}
+		memcpy(*line + o, m->text, m->len);
+		o += m->len;
 	}
 	(*line)[o++] = '\n';
 	return o;
@@ -215,13 +255,22 @@ static int write_sep(FILE *f, const struct table *t, const struct shown *sh, cha
 	fputc('\n', f);
 	char *line = NULL;
 	size_t cap = 0;
+	struct num_memo *memo = calloc(sh->nsel + 1, sizeof *memo);
+	if (memo == NULL)
+		return -1;
+	/* rows go out in blocks of about 64 KiB: fewer calls into stdio */
+	size_t n = 0;
 	for (size_t i = 0; i < t->nrows && !cli_interrupted(); i++) {
-		size_t n = sep_row(t, i, sh, sep, &line, &cap);
+		n = sep_row(t, i, sh, sep, &line, &cap, n, memo);
 		if (n == 0)
-			return free(line), -1;
-		fwrite(line, 1, n, f);
+			return free(line), free(memo), -1;
+		if (n >= 65536 || i + 1 == t->nrows) {
+			fwrite(line, 1, n, f);
+			n = 0;
+		}
 	}
 	free(line);
+	free(memo);
 	return 0;
 }
 
