@@ -33,6 +33,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 enum ckind { CK_PDF, CK_SVG, CK_PNG, CK_SVGT /* svg, the texts as <text> (fig_svg.c) */ };
@@ -40,6 +41,7 @@ enum ckind { CK_PDF, CK_SVG, CK_PNG, CK_SVGT /* svg, the texts as <text> (fig_sv
 typedef struct cstate {
 	enum ckind kind;
 	cairo_surface_t *surf;
+	unsigned char *pixels;   /* the PNG surface's memory (png_pixels) */
 	cairo_t *cr;
 	PangoLayout *layout;
 	PangoFontDescription *font;
@@ -93,6 +95,25 @@ static cairo_status_t write_buf(void *closure, const unsigned char *data,
 	memcpy(st->buf + st->len, data, length);
 	st->len += length;
 	return CAIRO_STATUS_SUCCESS;
+}
+
+/* The pixels of a PNG surface, n bytes (a figure at 300 dpi has 3 to 13
+ * MB): 2 MiB-aligned and offered for transparent huge pages where the
+ * kernel has them, so that touching them costs a few page faults, not
+ * thousands (a sixth of a PNG's time went to faults).  free() them. */
+static unsigned char *png_pixels(size_t n)
+{
+	const size_t huge = (size_t)2 << 20;
+	void *p = NULL;
+	if (n > SIZE_MAX - huge)
+		return NULL;
+	size_t m = (n + huge - 1) / huge * huge;
+	if (posix_memalign(&p, huge, m) != 0)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	madvise(p, m, MADV_HUGEPAGE); /* advice only */
+#endif
+	return p;
 }
 
 /* SOURCE_DATE_EPOCH as ISO 8601 UTC in out; false if unset or invalid. */
@@ -170,8 +191,11 @@ static int c_open(fig_device *d, double w, double h, enum ckind kind)
 		long pw = lrint(w * scale), ph = lrint(h * scale);
 		if (pw < 1 || ph < 1 || pw > 32767 || ph > 32767)
 			return FIG_EINVAL;
-		st->surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
-						      (int)pw, (int)ph);
+		int stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, (int)pw);
+		if (stride <= 0 || (st->pixels = png_pixels((size_t)stride * (size_t)ph)) == NULL)
+			return FIG_ENOMEM;
+		st->surf = cairo_image_surface_create_for_data(st->pixels, CAIRO_FORMAT_ARGB32,
+							       (int)pw, (int)ph, stride);
 		break;
 	}
 	}
@@ -335,6 +359,7 @@ static int c_close(fig_device *d, bool ok)
 			rc = st->werr ? FIG_EIO : FIG_EBACKEND;
 		cairo_surface_destroy(st->surf);
 	}
+	free(st->pixels);
 	if (st->tx && fclose(st->tx) != 0 && rc == FIG_OK)
 		rc = FIG_ENOMEM;
 	if (ok && rc == FIG_OK && (st->kind == CK_SVG || st->kind == CK_SVGT))

@@ -4,7 +4,8 @@
 Draws the same twelve figures as plots/*.spec (same curves, sizes, ranges,
 scales and number of samples; numpy for the losses, scipy.special.hyp2f1 for
 the effective FGL loss, scipy.integrate.quad for the accuracy panel) and
-writes each as PDF, PNG (300 dpi) and SVG into the directory given.  Only
+writes each as PDF, PNG (300 dpi) and SVG into the directory given (with
+"analytic" after it, only the nine analytic figures).  Only
 the comparison of rendering speed is its purpose; the figures themselves are
 not part of the project's output.
 """
@@ -20,6 +21,9 @@ import numpy as np  # noqa: E402
 from scipy import integrate, special  # noqa: E402
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else "build/bench-mpl"
+# "analytic" as the second argument: only the nine analytic figures (the
+# population ones need their experiment, which focal draws from a run file)
+ANALYTIC_ONLY = len(sys.argv) > 2 and sys.argv[2] == "analytic"
 FORMATS = ("pdf", "png", "svg")
 warnings.filterwarnings("ignore")
 os.makedirs(OUT, exist_ok=True)
@@ -145,6 +149,8 @@ def main():
             a.loglog(pl, np.maximum(abs(e - nq) / e, 1e-18), "o")
             b.loglog(pl, np.maximum(abs(e - nq) / e, 1e-18), "s")
         save(fig, "accuracy")
+        if ANALYTIC_ONLY:
+            return
 
         # populations: 100k anchors at 1:1000, converged and init states
         rng = np.random.default_rng(1)
