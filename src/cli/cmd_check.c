@@ -30,6 +30,8 @@ const char cmd_check_usage[] =
 	"  --format F      table, tsv, csv, json, npy\n"
 	"  --columns LIST  the columns to show, in order (any format)\n"
 	"  --no-pager      never page long output on a terminal\n"
+	"  --meta          with --format json: {\"meta\": {focal version, command line},\n"
+	"                  \"rows\": [...]} instead of the bare array of rows\n"
 	"\n"
 	"Identities (errors are relative unless the row says otherwise):\n"
 	"  analytic_vs_numeric     analytic E_gamma against GSL quadrature\n"

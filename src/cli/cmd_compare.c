@@ -19,6 +19,8 @@ const char cmd_compare_usage[] =
 	"  --format F      table, tsv, csv, json, npy\n"
 	"  --columns LIST  the columns to show, in order (any format)\n"
 	"  --no-pager      never page long output on a terminal\n"
+	"  --meta          with --format json: {\"meta\": {focal version, command line},\n"
+	"                  \"rows\": [...]} instead of the bare array of rows\n"
 	"\n"
 	"Columns: gamma pt fl fgl loss_diff loss_ratio fl_dpt fgl_dpt residual\n"
 	"         grad_ratio w_fl w_fgl focus_fl focus_fgl spread_diff fgl_le_fl\n"

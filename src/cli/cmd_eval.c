@@ -43,6 +43,8 @@ const char cmd_eval_usage[] =
 	"  --format F      table (default on a terminal), tsv (default otherwise), csv, json, npy\n"
 	"  --columns LIST  the columns to show, in order (any format)\n"
 	"  --no-pager      never page long output on a terminal\n"
+	"  --meta          with --format json: {\"meta\": {focal version, command line},\n"
+	"                  \"rows\": [...]} instead of the bare array of rows\n"
 	"\n"
 	"Columns: loss gamma alpha beta y x pt qt value dpt dxt dx weight residual value_err params\n"
 	"  value     L(p_t); for a twin NAME@grad (fgl = fl@grad) its effective loss\n"

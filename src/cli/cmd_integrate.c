@@ -41,6 +41,8 @@ const char cmd_integrate_usage[] =
 	"  --format F      table, tsv, csv, json, npy\n"
 	"  --columns LIST  the columns to show, in order (any format)\n"
 	"  --no-pager      never page long output on a terminal\n"
+	"  --meta          with --format json: {\"meta\": {focal version, command line},\n"
+	"                  \"rows\": [...]} instead of the bare array of rows\n"
 	"\n"
 	"Columns: gamma p qt method value abserr status\n"
 	"  with --method both:  diff (numeric - analytic) and agree (yes when |diff|\n"

@@ -41,6 +41,8 @@ const char cmd_runs_usage[] =
 	"  --format F            table, tsv, csv, json\n"
 	"  --columns LIST        the columns to show, in order (any format)\n"
 	"  --no-pager            never page long output on a terminal\n"
+	"  --meta                with --format json: {\"meta\": {focal version, command line},\n"
+	"                        \"rows\": [...]} instead of the bare array of rows\n"
 	"\n"
 	TRAIN_SUMMARY_SEEDS_COLUMNS;
 

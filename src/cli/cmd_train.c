@@ -96,6 +96,8 @@ const char cmd_train_usage[] =
 	"  --format F            table, tsv, csv, json, npy\n"
 	"  --columns LIST        the columns to show, in order (any format)\n"
 	"  --no-pager            never page long output on a terminal\n"
+	"  --meta                with --format json: {\"meta\": {focal version, command line},\n"
+	"                        \"rows\": [...]} instead of the bare array of rows\n"
 	"\n"
 	TRAIN_SUMMARY_SEEDS_COLUMNS
 	"Columns (tuning): loss gamma alpha lr seeds diverged val_ap_mean val_ap_ci_low\n"
