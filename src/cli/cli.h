@@ -614,4 +614,14 @@ int cli_write_error(struct cli *c, const char *path, int err);
  * memory.  Figure files and --meta's JSON record it. */
 char *cli_command_line(int argc, char **argv);
 
+/* The help lines of the table options every table command takes
+ * (commands.c, take_view), with option names padded to 16 or 24 columns. */
+#define CLI_TABLE_HELP_(PAD, CONT)                                                   \
+	"  --columns LIST" PAD "the columns to show, in order (any format)\n"          \
+	"  --no-pager    " PAD "never page long output on a terminal\n"                \
+	"  --meta        " PAD "with --format json: {\"meta\": {focal version, command line},\n" \
+	CONT "\"rows\": [...]} instead of the bare array of rows\n"
+#define CLI_TABLE_HELP16 CLI_TABLE_HELP_("  ", "                  ")
+#define CLI_TABLE_HELP24 CLI_TABLE_HELP_("        ", "                        ")
+
 #endif
