@@ -433,12 +433,17 @@ demo: deps-check
 	@$(B)/focal figures -o plots/out
 	@echo "   open plots/out/*.pdf; each figure's spec is plots/NAME.spec (docs/figures.md)"
 
+$(B)/bench_dtoa: tests/bench/bench_dtoa.c $(B)/libfocal.a
+	@echo '  LINK    $@'
+	@$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(B)/libfocal.a $(LIBS) $(LDFLAGS)
+
 $(B)/bench_pop: tests/bench/bench_pop.c $(B)/libfocal.a
 	@echo '  LINK    $@'
 	@$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(B)/libfocal.a $(LIBS) $(LDFLAGS)
 
-bench: $(B)/bench_focal $(B)/bench_pop $(B)/focal
+bench: $(B)/bench_focal $(B)/bench_pop $(B)/bench_dtoa $(B)/focal
 	@$(B)/bench_focal
+	@$(B)/bench_dtoa
 	@bash tests/bench/output.sh $(B)/focal
 	@sh tests/bench/pop.sh $(B)/bench_pop
 	@sh tests/bench/figures.sh $(B)/focal
