@@ -72,6 +72,10 @@ deps-check:
 # without FP traps selects vectorise on AVX2 and SSE2 as well as AVX-512.
 $(B)/lib/kernel.o: KFLAGS := -O3 -fno-math-errno -fno-trapping-math
 $(S)/lib/kernel.o: KFLAGS := -fno-math-errno -fno-trapping-math
+# The training passes (src/lib/train_kernel.c): no fused multiply-add in
+# any build, so every ISA and compiler gives the same bits.
+$(B)/lib/train_kernel.o: KFLAGS := -ffp-contract=off
+$(S)/lib/train_kernel.o: KFLAGS := -ffp-contract=off
 
 # $(call layer_rule,BUILD-DIR,LAYER,FLAGS,LABEL): compile src/LAYER/*.c
 # into BUILD-DIR/LAYER/*.o with LAYER's include path; -MMD -MP writes each
