@@ -252,27 +252,14 @@ static void linear_backward(const struct focal__train_ws *ws, size_t n, size_t d
 	}
 }
 
-int focal__train_batch_ws(const focal_train_model *m, const focal_train_loss *l,
-			  const focal_train_data *d, const size_t *idx, size_t n,
-			  double *grad, focal_train_batch_out *out,
-			  struct focal__train_ws *ws)
+/* The forward pass of a batch: its rows gathered into ws->xb (a random
+ * sample: fetched ahead) so the passes read them in order, then the logits
+ * into ws->logit and the hidden activations into ws->hid. */
+static int batch_forward(const focal_train_model *m, const focal_train_data *d,
+			 const size_t *idx, size_t n, struct focal__train_ws *ws)
 {
-	if (focal_train_loss_check(l) != FOCAL_OK || d->dim != m->dim || n > ws->cap ||
-	    (n > 0 && idx == NULL))
-		return FOCAL_EDOM;
-	for (size_t b = 0; b < n; b++)
-		if (idx[b] >= d->n)
-			return FOCAL_EDOM;
-	if (l->loss == FOCAL_TRAIN_FGL && !(ws->plan_gamma == l->gamma)) {
-		if (focal_fgl_plan_init(ws->plan, l->gamma) != FOCAL_OK)
-			return FOCAL_EDOM;
-		ws->plan_gamma = l->gamma;
-	}
 	size_t dim = (size_t)m->dim, h = (size_t)m->hidden;
 	int mlp = m->kind == FOCAL_TRAIN_MLP;
-
-	/* forward: gather the batch's rows (a random sample: fetch ahead), so
-	 * the passes read them in order; then logits and hidden activations */
 	for (size_t b = 0; b < n; b++) {
 		if (b % FOCAL__WORK_STRIDE == 0 && focal__work_stopped(ws->w))
 			return FOCAL_ECANCELED;
@@ -294,6 +281,30 @@ int focal__train_batch_ws(const focal_train_model *m, const focal_train_loss *l,
 		focal__train_forward(m, ws->xb + b * dim, len, ws->logit + b,
 				     mlp ? ws->hid + b * h : NULL);
 	}
+	return FOCAL_OK;
+}
+
+int focal__train_batch_ws(const focal_train_model *m, const focal_train_loss *l,
+			  const focal_train_data *d, const size_t *idx, size_t n,
+			  double *grad, focal_train_batch_out *out,
+			  struct focal__train_ws *ws)
+{
+	if (focal_train_loss_check(l) != FOCAL_OK || d->dim != m->dim || n > ws->cap ||
+	    (n > 0 && idx == NULL))
+		return FOCAL_EDOM;
+	for (size_t b = 0; b < n; b++)
+		if (idx[b] >= d->n)
+			return FOCAL_EDOM;
+	if (l->loss == FOCAL_TRAIN_FGL && !(ws->plan_gamma == l->gamma)) {
+		if (focal_fgl_plan_init(ws->plan, l->gamma) != FOCAL_OK)
+			return FOCAL_EDOM;
+		ws->plan_gamma = l->gamma;
+	}
+	size_t dim = (size_t)m->dim;
+	int mlp = m->kind == FOCAL_TRAIN_MLP;
+	int st = batch_forward(m, d, idx, n, ws);
+	if (st != FOCAL_OK)
+		return st;
 	size_t npos = 0, nneg = 0;
 	int finite = 1;
 	for (size_t b = 0; b < n; b++) {
