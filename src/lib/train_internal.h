@@ -36,6 +36,7 @@ struct focal__train_ws {
 	double *hid;       /* cap × hidden (mlp) */
 	double *xb;        /* cap × dim: the batch's feature rows, gathered */
 	double *sel;       /* cap: OHEM's negative logits */
+	int8_t *yb, *gb;   /* cap: the batch's labels and groups, gathered */
 	focal_fgl_plan *plan;
 	double plan_gamma; /* NaN: plan not filled */
 	struct focal__work *w; /* polled in the passes over the batch; may be NULL */

@@ -131,10 +131,12 @@ int focal__train_ws_init(struct focal__train_ws *ws, const focal_train_model *m,
 	ws->hid = malloc(c * h * sizeof *ws->hid);
 	ws->xb = malloc(c * (size_t)m->dim * sizeof *ws->xb);
 	ws->sel = malloc(c * sizeof *ws->sel);
+	ws->yb = malloc(c);
+	ws->gb = malloc(c);
 	ws->plan = malloc(sizeof *ws->plan);
 	ws->plan_gamma = NAN;
 	ws->cap = c;
-	if (!ws->logit || !ws->dlogit || !ws->hid || !ws->xb || !ws->sel || !ws->plan) {
+	if (!ws->logit || !ws->dlogit || !ws->hid || !ws->xb || !ws->sel || !ws->yb || !ws->gb || !ws->plan) {
 		focal__train_ws_free(ws);
 		return FOCAL_ENOMEM;
 	}
@@ -148,6 +150,8 @@ void focal__train_ws_free(struct focal__train_ws *ws)
 	free(ws->hid);
 	free(ws->xb);
 	free(ws->sel);
+	free(ws->yb);
+	free(ws->gb);
 	free(ws->plan);
 	memset(ws, 0, sizeof *ws);
 }
@@ -252,9 +256,10 @@ static void linear_backward(const struct focal__train_ws *ws, size_t n, size_t d
 	}
 }
 
-/* The forward pass of a batch: its rows gathered into ws->xb (a random
- * sample: fetched ahead) so the passes read them in order, then the logits
- * into ws->logit and the hidden activations into ws->hid. */
+/* The forward pass of a batch: its rows gathered into ws->xb, its labels
+ * into ws->yb and groups into ws->gb (a random sample: fetched ahead) so
+ * the passes read them in order, then the logits into ws->logit and the
+ * hidden activations into ws->hid. */
 static int batch_forward(const focal_train_model *m, const focal_train_data *d,
 			 const size_t *idx, size_t n, struct focal__train_ws *ws)
 {
@@ -268,11 +273,14 @@ static int batch_forward(const focal_train_model *m, const focal_train_data *d,
 			__builtin_prefetch(ahead);
 			__builtin_prefetch(ahead + dim - 1);
 			__builtin_prefetch(d->label + idx[b + 16]);
+			__builtin_prefetch(d->group + idx[b + 16]);
 		}
 		const double *from = d->x + idx[b] * dim;
 		double *to = ws->xb + b * dim;
 		for (size_t k = 0; k < dim; k++) /* rows are short: no memcpy call */
 			to[k] = from[k];
+		ws->yb[b] = d->label[idx[b]];
+		ws->gb[b] = d->group[idx[b]];
 	}
 	for (size_t b = 0; b < n; b += FOCAL__WORK_STRIDE) {
 		if (focal__work_stopped(ws->w))
@@ -309,7 +317,7 @@ int focal__train_batch_ws(const focal_train_model *m, const focal_train_loss *l,
 	int finite = 1;
 	for (size_t b = 0; b < n; b++) {
 		finite &= !isnan(ws->logit[b]);
-		if (d->label[idx[b]])
+		if (ws->yb[b])
 			npos++;
 		else
 			ws->sel[nneg++] = ws->logit[b];
@@ -329,8 +337,7 @@ int focal__train_batch_ws(const focal_train_model *m, const focal_train_loss *l,
 	/* per-anchor losses, in batch order (a fixed summation order) */
 	double sum = 0.0, sum_fl = 0.0, gs[FOCAL_TRAIN_NGROUP] = {0.0, 0.0, 0.0};
 	for (size_t b = 0; b < n; b++) {
-		size_t i = idx[b];
-		int y = d->label[i];
+		int y = ws->yb[b];
 		if (ohem && !y) {
 			double x = ws->logit[b];
 			int keep = x > thr || (x == thr && ties > 0);
@@ -346,7 +353,7 @@ int focal__train_batch_ws(const focal_train_model *m, const focal_train_loss *l,
 		sum += lv;
 		sum_fl += fv;
 		ws->dlogit[b] = dx;
-		gs[d->group[i]] += fabs(dx);
+		gs[ws->gb[b]] += fabs(dx);
 	}
 	double norm = 1.0 / (double)(npos > 0 ? npos : 1);
 
