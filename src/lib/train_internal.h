@@ -56,13 +56,13 @@ int focal__train_batch_ws(const focal_train_model *m, const focal_train_loss *l,
  * The passes of train_kernel.c (its comment says in which order each sum
  * is formed).  forward: the logits of the n feature rows x (n × dim) into
  * logit and, for mlp when hid is not NULL, the hidden activations into hid
- * (n × hidden).  backward (mlp): grad (zeroed by the caller) from the
- * hidden activations hid and dL/dlogit g of n anchors with feature rows
- * xb; overwrites hid and xb.
+ * (n × hidden).  backward (mlp): the whole of grad from the hidden
+ * activations hid and dL/dlogit g of n anchors with feature rows xb;
+ * overwrites g, hid and xb.
  */
 void focal__train_forward(const focal_train_model *m, const double *x, size_t n,
 			  double *logit, double *hid);
-void focal__train_backward(const focal_train_model *m, const double *g, size_t n,
+void focal__train_backward(const focal_train_model *m, double *g, size_t n,
 			   double *hid, double *xb, double *grad);
 
 /* Logits of every anchor of d (out: d->n values). */

@@ -51,6 +51,17 @@ static double keep1(double v, int cond)
 	return v;
 }
 
+/* ReLU of the 8 units from j0 in v8d a, stored to hid, and their
+ * w2_j a_j added to the 4 lanes of o: units j0..j0+3, then j0+4..j0+7. */
+#define RELU_OUT(a, j0) do { \
+		a = KEEP(v8d, v8l, a, a > 0.0); \
+		if (hid) \
+			ST(hid + (j0), a); \
+		v8d p_ = LD(v8d, w2 + (j0)) * a; \
+		o += (v4d){p_[0], p_[1], p_[2], p_[3]}; \
+		o += (v4d){p_[4], p_[5], p_[6], p_[7]}; \
+	} while (0)
+
 /* One anchor of the mlp: hidden activations into hid (if not NULL), and
  * the logit. */
 static inline __attribute__((always_inline)) double
@@ -60,16 +71,26 @@ mlp_one(const double *restrict w, size_t d, size_t h, const double *restrict x,
 	const double *b1 = w + d * h, *w2 = b1 + h;
 	v4d o = {0.0, 0.0, 0.0, 0.0};
 	size_t j = 0;
+	for (; j + 32 <= h; j += 32) { /* four independent sums a lane */
+		v8d a0 = LD(v8d, b1 + j), a1 = LD(v8d, b1 + j + 8);
+		v8d a2 = LD(v8d, b1 + j + 16), a3 = LD(v8d, b1 + j + 24);
+		for (size_t k = 0; k < d; k++) {
+			const double *r = w + k * h + j;
+			a0 += LD(v8d, r) * x[k];
+			a1 += LD(v8d, r + 8) * x[k];
+			a2 += LD(v8d, r + 16) * x[k];
+			a3 += LD(v8d, r + 24) * x[k];
+		}
+		RELU_OUT(a0, j);
+		RELU_OUT(a1, j + 8);
+		RELU_OUT(a2, j + 16);
+		RELU_OUT(a3, j + 24);
+	}
 	for (; j + 8 <= h; j += 8) {
 		v8d a = LD(v8d, b1 + j);
 		for (size_t k = 0; k < d; k++)
 			a += LD(v8d, w + k * h + j) * x[k];
-		a = KEEP(v8d, v8l, a, a > 0.0);
-		if (hid)
-			ST(hid + j, a);
-		v8d p = LD(v8d, w2 + j) * a;
-		o += (v4d){p[0], p[1], p[2], p[3]};
-		o += (v4d){p[4], p[5], p[6], p[7]};
+		RELU_OUT(a, j);
 	}
 	if (j + 4 <= h) {
 		v4d a = LD(v4d, b1 + j);
@@ -121,6 +142,30 @@ w1_grad(size_t d, size_t h, size_t r, const double *restrict xc, const double *r
 	size_t k = 0;
 	for (; k + 4 <= d; k += 4) {
 		size_t j = 0;
+		for (; j + 16 <= h; j += 16) { /* eight independent sums */
+			v8d s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0};
+			v8d t0 = {0}, t1 = {0}, t2 = {0}, t3 = {0};
+			for (size_t q = 0; q < r; q++) {
+				v8d cq = LD(v8d, c + q * h + j), cr = LD(v8d, c + q * h + j + 8);
+				const double *xq = xc + q * d + k;
+				s0 += xq[0] * cq;
+				t0 += xq[0] * cr;
+				s1 += xq[1] * cq;
+				t1 += xq[1] * cr;
+				s2 += xq[2] * cq;
+				t2 += xq[2] * cr;
+				s3 += xq[3] * cq;
+				t3 += xq[3] * cr;
+			}
+			ST(grad + k * h + j, s0);
+			ST(grad + (k + 1) * h + j, s1);
+			ST(grad + (k + 2) * h + j, s2);
+			ST(grad + (k + 3) * h + j, s3);
+			ST(grad + k * h + j + 8, t0);
+			ST(grad + (k + 1) * h + j + 8, t1);
+			ST(grad + (k + 2) * h + j + 8, t2);
+			ST(grad + (k + 3) * h + j + 8, t3);
+		}
 		for (; j + 8 <= h; j += 8) {
 			v8d s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0};
 			for (size_t q = 0; q < r; q++) {
@@ -161,48 +206,75 @@ w1_grad(size_t d, size_t h, size_t r, const double *restrict xc, const double *r
 	}
 }
 
+/* dL/dw2_j = Σ_q g_q a_qj and dL/db1_j = Σ_q c_qj over the r packed rows
+ * of hid, c_qj = g_q w2_j [a_qj > 0] written over a_qj; 16 units at a
+ * time with the sums in registers. */
+static inline __attribute__((always_inline)) void
+unit_grad(size_t h, size_t r, const double *restrict g, const double *restrict w2,
+	  double *restrict hid, double *restrict gw2, double *restrict gb1)
+{
+	size_t j = 0;
+	for (; j + 16 <= h; j += 16) {
+		v8d sw0 = {0}, sw1 = {0}, sb0 = {0}, sb1 = {0};
+		v8d w0 = LD(v8d, w2 + j), w1 = LD(v8d, w2 + j + 8);
+		for (size_t q = 0; q < r; q++) {
+			double *a = hid + q * h + j;
+			v8d a0 = LD(v8d, a), a1 = LD(v8d, a + 8);
+			v8d c0 = KEEP(v8d, v8l, g[q] * w0, a0 > 0.0);
+			v8d c1 = KEEP(v8d, v8l, g[q] * w1, a1 > 0.0);
+			sw0 += g[q] * a0;
+			sw1 += g[q] * a1;
+			sb0 += c0;
+			sb1 += c1;
+			ST(a, c0);
+			ST(a + 8, c1);
+		}
+		ST(gw2 + j, sw0);
+		ST(gw2 + j + 8, sw1);
+		ST(gb1 + j, sb0);
+		ST(gb1 + j + 8, sb1);
+	}
+	for (; j < h; j++) {
+		double sw = 0.0, sb = 0.0;
+		for (size_t q = 0; q < r; q++) {
+			double aj = hid[q * h + j], cj = keep1(g[q] * w2[j], aj > 0.0);
+			sw += g[q] * aj;
+			sb += cj;
+			hid[q * h + j] = cj;
+		}
+		gw2[j] = sw;
+		gb1[j] = sb;
+	}
+}
+
 /*
- * The mlp's gradient (grad zeroed by the caller) from g_b = dL/dlogit_b
- * (g[0..n-1]) and the hidden activations hid (n × h, overwritten).  With
- * c_bj = g_b w2_j [a_bj > 0]: dL/db2 = Σ g_b, dL/dw2_j = Σ g_b a_bj,
- * dL/db1_j = Σ c_bj, dL/dW1[k][j] = Σ_b x_bk c_bj.  Anchors with g_b = 0
- * are skipped: the others' c rows are packed over hid and their feature
- * rows over xb, in batch order.
+ * The mlp's gradient from g_b = dL/dlogit_b (g[0..n-1]) and the hidden
+ * activations hid (n × h).  With c_bj = g_b w2_j [a_bj > 0]:
+ * dL/db2 = Σ g_b, dL/dw2_j = Σ g_b a_bj, dL/db1_j = Σ c_bj,
+ * dL/dW1[k][j] = Σ_b x_bk c_bj.  Anchors with g_b = 0 (OHEM's dropped
+ * negatives) are skipped: the others' g, hidden rows and feature rows are
+ * first packed in place (g, hid and xb are overwritten), in batch order.
  */
-TKERNEL void focal__train_backward(const focal_train_model *m, const double *restrict g,
+TKERNEL void focal__train_backward(const focal_train_model *m, double *restrict g,
 				   size_t n, double *restrict hid, double *restrict xb,
 				   double *restrict grad)
 {
 	size_t d = (size_t)m->dim, h = (size_t)m->hidden;
 	const double *w2 = m->w + d * h + h;
-	double *gb1 = grad + d * h, *gw2 = gb1 + h;
+	double *gb1 = grad + d * h, *gw2 = gb1 + h, gb2 = 0.0;
 	size_t r = 0;
 	for (size_t b = 0; b < n; b++) {
-		double gb = g[b];
-		if (gb == 0.0)
+		if (g[b] == 0.0)
 			continue;
-		const double *a = hid + b * h;
-		double *cr = hid + r * h; /* r <= b: row b is read before row r is written */
-		size_t j = 0;
-		for (; j + 8 <= h; j += 8) {
-			v8d aj = LD(v8d, a + j);
-			v8d cj = KEEP(v8d, v8l, gb * LD(v8d, w2 + j), aj > 0.0);
-			ST(gw2 + j, LD(v8d, gw2 + j) + gb * aj);
-			ST(gb1 + j, LD(v8d, gb1 + j) + cj);
-			ST(cr + j, cj);
+		gb2 += g[b];
+		if (r != b) { /* r < b: row b moves down */
+			g[r] = g[b];
+			memcpy(hid + r * h, hid + b * h, h * sizeof *hid);
+			memcpy(xb + r * d, xb + b * d, d * sizeof *xb);
 		}
-		for (; j < h; j++) {
-			double aj = a[j];
-			double cj = keep1(gb * w2[j], aj > 0.0);
-			gw2[j] += gb * aj;
-			gb1[j] += cj;
-			cr[j] = cj;
-		}
-		gw2[h] += gb;
-		if (r != b)
-			for (size_t k = 0; k < d; k++)
-				xb[r * d + k] = xb[b * d + k];
 		r++;
 	}
+	gw2[h] = gb2;
+	unit_grad(h, r, g, w2, hid, gw2, gb1);
 	w1_grad(d, h, r, xb, hid, grad);
 }
