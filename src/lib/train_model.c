@@ -19,6 +19,9 @@
 /* RetinaNet initialises its classification head with N(0, 0.01²). */
 #define OUTPUT_INIT_SD 0.01
 
+/* How many rows ahead a batch's gather fetches. */
+#define AHEAD 48
+
 /* Largest hidden layer (FOCAL_TRAIN_MAX_HIDDEN). */
 #define MAX_HIDDEN 4096
 
@@ -268,12 +271,12 @@ static int batch_forward(const focal_train_model *m, const focal_train_data *d,
 	for (size_t b = 0; b < n; b++) {
 		if (b % FOCAL__WORK_STRIDE == 0 && focal__work_stopped(ws->w))
 			return FOCAL_ECANCELED;
-		if (b + 16 < n) {
-			const double *ahead = d->x + idx[b + 16] * dim;
+		if (b + AHEAD < n) {
+			const double *ahead = d->x + idx[b + AHEAD] * dim;
 			__builtin_prefetch(ahead);
 			__builtin_prefetch(ahead + dim - 1);
-			__builtin_prefetch(d->label + idx[b + 16]);
-			__builtin_prefetch(d->group + idx[b + 16]);
+			__builtin_prefetch(d->label + idx[b + AHEAD]);
+			__builtin_prefetch(d->group + idx[b + AHEAD]);
 		}
 		const double *from = d->x + idx[b] * dim;
 		double *to = ws->xb + b * dim;
