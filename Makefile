@@ -174,6 +174,7 @@ TEST_INCS_test_figstyle = $(TEST_INCS) -Isrc/fig
 TEST_INCS_test_train  = $(TEST_INCS)
 TEST_INCS_test_train_exp = $(TEST_INCS) -Isrc/lib
 TEST_INCS_test_train_stats = $(TEST_INCS)
+TEST_INCS_test_train_kernel = $(TEST_INCS) -Isrc/lib
 TEST_INCS_test_fig_train = $(TEST_INCS)
 # test_fig_train runs the focal beside it (build/focal for build/tests/...).
 $(B)/tests/test_fig_train: $(B)/focal
@@ -448,6 +449,7 @@ bench: $(B)/bench_focal $(B)/bench_pop $(B)/focal
 	@sh tests/bench/figures.sh $(B)/focal
 	@sh tests/bench/repl.sh $(B)/focal
 	@sh tests/bench/explore.sh $(B)/focal
+	@bash tests/bench/train.sh $(B)/focal
 
 # Regenerate the golden drawing logs of the figure set after an intended change.
 golden: $(B)/focal
