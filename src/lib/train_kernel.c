@@ -51,15 +51,16 @@ static double keep1(double v, int cond)
 	return v;
 }
 
-/* ReLU of the 8 units from j0 in v8d a, stored to hid, and their
- * w2_j a_j added to the 4 lanes of o: units j0..j0+3, then j0+4..j0+7. */
-#define RELU_OUT(a, j0) do { \
+/* ReLU of the 8 units from j0 in v8d a, stored to hrow (if not NULL), and
+ * their w2_j a_j added to the 4 lanes of acc: units j0..j0+3, then
+ * j0+4..j0+7. */
+#define RELU_OUT(a, j0, hrow, acc) do { \
 		a = KEEP(v8d, v8l, a, a > 0.0); \
-		if (hid) \
-			ST(hid + (j0), a); \
+		if (hrow) \
+			ST((hrow) + (j0), a); \
 		v8d p_ = LD(v8d, w2 + (j0)) * a; \
-		o += (v4d){p_[0], p_[1], p_[2], p_[3]}; \
-		o += (v4d){p_[4], p_[5], p_[6], p_[7]}; \
+		acc += (v4d){p_[0], p_[1], p_[2], p_[3]}; \
+		acc += (v4d){p_[4], p_[5], p_[6], p_[7]}; \
 	} while (0)
 
 /* One anchor of the mlp: hidden activations into hid (if not NULL), and
@@ -81,16 +82,16 @@ mlp_one(const double *restrict w, size_t d, size_t h, const double *restrict x,
 			a2 += LD(v8d, r + 16) * x[k];
 			a3 += LD(v8d, r + 24) * x[k];
 		}
-		RELU_OUT(a0, j);
-		RELU_OUT(a1, j + 8);
-		RELU_OUT(a2, j + 16);
-		RELU_OUT(a3, j + 24);
+		RELU_OUT(a0, j, hid, o);
+		RELU_OUT(a1, j + 8, hid, o);
+		RELU_OUT(a2, j + 16, hid, o);
+		RELU_OUT(a3, j + 24, hid, o);
 	}
 	for (; j + 8 <= h; j += 8) {
 		v8d a = LD(v8d, b1 + j);
 		for (size_t k = 0; k < d; k++)
 			a += LD(v8d, w + k * h + j) * x[k];
-		RELU_OUT(a, j);
+		RELU_OUT(a, j, hid, o);
 	}
 	if (j + 4 <= h) {
 		v4d a = LD(v4d, b1 + j);
@@ -115,6 +116,46 @@ mlp_one(const double *restrict w, size_t d, size_t h, const double *restrict x,
 	return w2[h] + ((o0 + o[1]) + (o[2] + o[3]));
 }
 
+/* Two anchors of an mlp whose hidden size is a multiple of 32, as two
+ * calls of mlp_one would compute them: each W1 row is loaded once for
+ * both. */
+static inline __attribute__((always_inline)) void
+mlp_two(const double *restrict w, size_t d, size_t h, const double *restrict x,
+	double *restrict hid, double *restrict logit)
+{
+	const double *b1 = w + d * h, *w2 = b1 + h, *y = x + d;
+	double *hid2 = hid ? hid + h : NULL;
+	v4d o = {0.0, 0.0, 0.0, 0.0}, ob = o;
+	for (size_t j = 0; j < h; j += 32) {
+		v8d a0 = LD(v8d, b1 + j), a1 = LD(v8d, b1 + j + 8);
+		v8d a2 = LD(v8d, b1 + j + 16), a3 = LD(v8d, b1 + j + 24);
+		v8d e0 = a0, e1 = a1, e2 = a2, e3 = a3;
+		for (size_t k = 0; k < d; k++) {
+			const double *r = w + k * h + j;
+			v8d r0 = LD(v8d, r), r1 = LD(v8d, r + 8);
+			v8d r2 = LD(v8d, r + 16), r3 = LD(v8d, r + 24);
+			a0 += r0 * x[k];
+			a1 += r1 * x[k];
+			a2 += r2 * x[k];
+			a3 += r3 * x[k];
+			e0 += r0 * y[k];
+			e1 += r1 * y[k];
+			e2 += r2 * y[k];
+			e3 += r3 * y[k];
+		}
+		RELU_OUT(a0, j, hid, o);
+		RELU_OUT(a1, j + 8, hid, o);
+		RELU_OUT(a2, j + 16, hid, o);
+		RELU_OUT(a3, j + 24, hid, o);
+		RELU_OUT(e0, j, hid2, ob);
+		RELU_OUT(e1, j + 8, hid2, ob);
+		RELU_OUT(e2, j + 16, hid2, ob);
+		RELU_OUT(e3, j + 24, hid2, ob);
+	}
+	logit[0] = w2[h] + ((o[0] + o[1]) + (o[2] + o[3]));
+	logit[1] = w2[h] + ((ob[0] + ob[1]) + (ob[2] + ob[3]));
+}
+
 TKERNEL void focal__train_forward(const focal_train_model *m, const double *restrict x,
 				  size_t n, double *restrict logit, double *restrict hid)
 {
@@ -129,7 +170,11 @@ TKERNEL void focal__train_forward(const focal_train_model *m, const double *rest
 		}
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
+	size_t i = 0;
+	if (h % 32 == 0)
+		for (; i + 2 <= n; i += 2)
+			mlp_two(w, d, h, x + i * d, hid ? hid + i * h : NULL, logit + i);
+	for (; i < n; i++)
 		logit[i] = mlp_one(w, d, h, x + i * d, hid ? hid + i * h : NULL);
 }
 
