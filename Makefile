@@ -72,6 +72,10 @@ deps-check:
 # without FP traps selects vectorise on AVX2 and SSE2 as well as AVX-512.
 $(B)/lib/kernel.o: KFLAGS := -O3 -fno-math-errno -fno-trapping-math
 $(S)/lib/kernel.o: KFLAGS := -fno-math-errno -fno-trapping-math
+# The training passes (src/lib/train_kernel.c): no fused multiply-add in
+# any build, so every ISA and compiler gives the same bits.
+$(B)/lib/train_kernel.o: KFLAGS := -ffp-contract=off
+$(S)/lib/train_kernel.o: KFLAGS := -ffp-contract=off
 
 # $(call layer_rule,BUILD-DIR,LAYER,FLAGS,LABEL): compile src/LAYER/*.c
 # into BUILD-DIR/LAYER/*.o with LAYER's include path; -MMD -MP writes each
@@ -170,6 +174,7 @@ TEST_INCS_test_figstyle = $(TEST_INCS) -Isrc/fig
 TEST_INCS_test_train  = $(TEST_INCS)
 TEST_INCS_test_train_exp = $(TEST_INCS) -Isrc/lib
 TEST_INCS_test_train_stats = $(TEST_INCS)
+TEST_INCS_test_train_kernel = $(TEST_INCS) -Isrc/lib
 TEST_INCS_test_fig_train = $(TEST_INCS)
 # test_fig_train runs the focal beside it (build/focal for build/tests/...).
 $(B)/tests/test_fig_train: $(B)/focal
@@ -449,6 +454,7 @@ bench: $(B)/bench_focal $(B)/bench_pop $(B)/bench_dtoa $(B)/focal
 	@sh tests/bench/figures.sh $(B)/focal
 	@sh tests/bench/repl.sh $(B)/focal
 	@sh tests/bench/explore.sh $(B)/focal
+	@bash tests/bench/train.sh $(B)/focal
 
 # Regenerate the golden drawing logs of the figure set after an intended change.
 golden: $(B)/focal

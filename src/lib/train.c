@@ -37,16 +37,16 @@ static size_t eval_every(const focal_train_opts *o)
 
 /*
  * What a worker thread owns: the data of one data seed, kept between runs,
- * and the training rows in the current epoch's order (epoch), so that a
- * minibatch is a contiguous slice: gathering random rows at every step
- * would spend most of the time waiting for memory.  The test split is
- * never held as features: its scores are drawn row by row (fscore).
+ * and the current epoch's order of the training rows (perm): a minibatch
+ * is a slice of it, whose rows focal__train_batch_ws gathers, fetching
+ * ahead.  The test split is never held as features: its scores are drawn
+ * row by row (fscore).
  */
 struct scratch {
-	focal_train_data train, test, epoch;
+	focal_train_data train, test;
 	uint64_t data_seed;
 	int have_data;
-	size_t *perm, *ident;
+	size_t *perm;
 	double *scores, *appos, *fscore;
 	int8_t *flabel;
 	struct focal__scored *pairs;
@@ -82,11 +82,7 @@ static void scratch_free(struct scratch *s)
 {
 	focal_train_data_free(&s->train);
 	focal_train_data_free(&s->test);
-	free(s->epoch.x);
-	free(s->epoch.label);
-	free(s->epoch.group);
 	free(s->perm);
-	free(s->ident);
 	free(s->scores);
 	free(s->appos);
 	free(s->fscore);
@@ -101,10 +97,6 @@ static int scratch_alloc(struct scratch *s, const focal_train_opts *o)
 	size_t n = o->task.n_train, nv = o->task.n_test, nf = o->task.n_final;
 	size_t nmax = nf > nv ? nf : nv;
 	s->perm = malloc(n * sizeof *s->perm);
-	s->ident = malloc(o->batch * sizeof *s->ident);
-	s->epoch.x = malloc(n * (size_t)o->task.dim * sizeof *s->epoch.x);
-	s->epoch.label = malloc(n);
-	s->epoch.group = malloc(n);
 	s->scores = malloc(nv * sizeof *s->scores);
 	s->appos = malloc(nmax * sizeof *s->appos);
 	s->apcnt = malloc((nmax + 1) * sizeof *s->apcnt);
@@ -113,11 +105,9 @@ static int scratch_alloc(struct scratch *s, const focal_train_opts *o)
 		s->fscore = malloc(nf * sizeof *s->fscore);
 		s->flabel = malloc(nf);
 	}
-	if (!s->perm || !s->ident || !s->epoch.x || !s->epoch.label || !s->epoch.group ||
-	    !s->scores || !s->appos || !s->apcnt || !s->pairs || (nf > 0 && (!s->fscore || !s->flabel)))
+	if (!s->perm || !s->scores || !s->appos || !s->apcnt || !s->pairs ||
+	    (nf > 0 && (!s->fscore || !s->flabel)))
 		return FOCAL_ENOMEM;
-	for (size_t b = 0; b < o->batch; b++)
-		s->ident[b] = b;
 	return FOCAL_OK;
 }
 
@@ -143,25 +133,27 @@ static int scratch_data(struct scratch *s, const focal_train_opts *o, uint64_t d
 	return FOCAL_OK;
 }
 
-/* A new epoch: shuffle the order (Fisher–Yates) and lay the rows out in it. */
-static void new_epoch(struct scratch *s, gsl_rng *rng, focal__work *w)
+/* A new epoch: shuffle the order (Fisher–Yates).  The swaps touch memory at
+ * random: each draw is made AHEAD swaps early (the draws keep their order,
+ * so the permutation is the same) and the entry it reaches fetched. */
+#define AHEAD 32
+static void new_epoch(struct scratch *s, gsl_rng *rng)
 {
-	size_t n = s->train.n, dim = (size_t)s->train.dim, *perm = s->perm;
-	for (size_t i = n - 1; i > 0; i--) {
-		size_t j = (size_t)gsl_rng_uniform_int(rng, (unsigned long)(i + 1));
+	size_t n = s->train.n, *perm = s->perm;
+	size_t ring[AHEAD];
+	for (size_t a = 0; a < AHEAD && a + 1 < n; a++) {
+		ring[a] = (size_t)gsl_rng_uniform_int(rng, (unsigned long)(n - a));
+		__builtin_prefetch(perm + ring[a], 1);
+	}
+	for (size_t i = n - 1, a = 0; i > 0; i--, a = (a + 1) % AHEAD) {
+		size_t j = ring[a];
+		if (i > AHEAD) { /* the draw for i - AHEAD */
+			ring[a] = (size_t)gsl_rng_uniform_int(rng, (unsigned long)(i - AHEAD + 1));
+			__builtin_prefetch(perm + ring[a], 1);
+		}
 		size_t t = perm[i];
 		perm[i] = perm[j];
 		perm[j] = t;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (i % FOCAL__WORK_STRIDE == 0 && focal__work_stopped(w))
-			return; /* the run stops at its next step */
-		const double *from = s->train.x + perm[i] * dim;
-		double *to = s->epoch.x + i * dim;
-		for (size_t k = 0; k < dim; k++) /* rows are short: no memcpy call */
-			to[k] = from[k];
-		s->epoch.label[i] = s->train.label[perm[i]];
-		s->epoch.group[i] = s->train.group[perm[i]];
 	}
 }
 
@@ -246,14 +238,13 @@ static int one_step(struct exp *e, struct runctx *c, size_t t, size_t *cursor)
 	struct scratch *s = c->s;
 	size_t n = o->task.n_train;
 	if (*cursor + o->batch > n) {
-		new_epoch(s, c->order, c->ws.w);
+		new_epoch(s, c->order);
 		*cursor = 0;
 	}
-	/* the minibatch: rows cursor .. cursor + batch - 1 of the epoch */
-	focal_train_data mb = {o->batch, o->task.dim, s->epoch.x + *cursor * (size_t)o->task.dim,
-			       s->epoch.label + *cursor, s->epoch.group + *cursor, 0, 0};
+	/* the minibatch: rows perm[cursor .. cursor + batch - 1] */
 	focal_train_batch_out bo;
-	int st = focal__train_batch_ws(&c->m, c->tg->loss, &mb, s->ident, o->batch, c->os.g, &bo, &c->ws);
+	int st = focal__train_batch_ws(&c->m, c->tg->loss, &s->train, s->perm + *cursor, o->batch,
+				       c->os.g, &bo, &c->ws);
 	if (st != FOCAL_OK)
 		return -st;
 	*cursor += o->batch;

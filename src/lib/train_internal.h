@@ -36,6 +36,7 @@ struct focal__train_ws {
 	double *hid;       /* cap × hidden (mlp) */
 	double *xb;        /* cap × dim: the batch's feature rows, gathered */
 	double *sel;       /* cap: OHEM's negative logits */
+	int8_t *yb, *gb;   /* cap: the batch's labels and groups, gathered */
 	focal_fgl_plan *plan;
 	double plan_gamma; /* NaN: plan not filled */
 	struct focal__work *w; /* polled in the passes over the batch; may be NULL */
@@ -50,6 +51,19 @@ int focal__train_batch_ws(const focal_train_model *m, const focal_train_loss *l,
 			  const focal_train_data *d, const size_t *idx, size_t n,
 			  double *grad, focal_train_batch_out *out,
 			  struct focal__train_ws *ws);
+
+/*
+ * The passes of train_kernel.c (its comment says in which order each sum
+ * is formed).  forward: the logits of the n feature rows x (n × dim) into
+ * logit and, for mlp when hid is not NULL, the hidden activations into hid
+ * (n × hidden).  backward (mlp): the whole of grad from the hidden
+ * activations hid and dL/dlogit g of n anchors with feature rows xb;
+ * overwrites g, hid and xb.
+ */
+void focal__train_forward(const focal_train_model *m, const double *x, size_t n,
+			  double *logit, double *hid);
+void focal__train_backward(const focal_train_model *m, double *g, size_t n,
+			   double *hid, double *xb, double *grad);
 
 /* Logits of every anchor of d (out: d->n values). */
 void focal__train_scores(const focal_train_model *m, const focal_train_data *d,

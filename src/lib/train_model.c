@@ -19,8 +19,10 @@
 /* RetinaNet initialises its classification head with N(0, 0.01²). */
 #define OUTPUT_INIT_SD 0.01
 
-/* Largest hidden layer; focal_train_model_logit keeps its activations on
- * the stack. */
+/* How many rows ahead a batch's gather fetches. */
+#define AHEAD 48
+
+/* Largest hidden layer (FOCAL_TRAIN_MAX_HIDDEN). */
 #define MAX_HIDDEN 4096
 
 int focal_train_model_init(focal_train_model *m, int kind, int dim, int hidden,
@@ -70,80 +72,11 @@ void focal_train_model_free(focal_train_model *m)
 	memset(m, 0, sizeof *m);
 }
 
-/*
- * v where cond holds, else +0, by masking the bits: whether a ReLU unit is
- * active is a coin toss that a branch predictor loses, and compilers turn
- * both a ?: and a product with a 0/1 factor back into a branch.
- */
-static double keep_if(double v, int cond)
-{
-	uint64_t u, keep = (uint64_t)0 - (uint64_t)(cond != 0);
-	memcpy(&u, &v, sizeof u);
-	u &= keep;
-	memcpy(&v, &u, sizeof v);
-	return v;
-}
-
-/* max(a, 0); NaN gives 0 (a model with NaN logits has non-finite
- * parameters, which the training loop reports as divergence). */
-static double relu(double a)
-{
-	return keep_if(a, a > 0.0);
-}
-
-/*
- * The logit of x.  For mlp, hid receives the hidden activations (hidden
- * values).  Each unit sums b1 + Σ_k W1[k][j] x_k in the order of k, and
- * the output sums units j ≡ 0, 1, 2, 3 (mod 4) separately; four units at a
- * time, so the additions do not wait on each other.
- */
-static double logit_of(const focal_train_model *m, const double *x, double *hid)
-{
-	size_t d = (size_t)m->dim;
-	const double *w = m->w;
-	if (m->kind == FOCAL_TRAIN_LOGISTIC) {
-		double s = w[d];
-		for (size_t k = 0; k < d; k++)
-			s += w[k] * x[k];
-		return s;
-	}
-	size_t h = (size_t)m->hidden;
-	const double *b1 = w + d * h, *w2 = b1 + h;
-	double o0 = 0.0, o1 = 0.0, o2 = 0.0, o3 = 0.0;
-	size_t j = 0;
-	for (; j + 4 <= h; j += 4) {
-		double a0 = b1[j], a1 = b1[j + 1], a2 = b1[j + 2], a3 = b1[j + 3];
-		for (size_t k = 0; k < d; k++) {
-			const double *r = w + k * h + j;
-			double xk = x[k];
-			a0 += r[0] * xk;
-			a1 += r[1] * xk;
-			a2 += r[2] * xk;
-			a3 += r[3] * xk;
-		}
-		hid[j] = a0 = relu(a0);
-		hid[j + 1] = a1 = relu(a1);
-		hid[j + 2] = a2 = relu(a2);
-		hid[j + 3] = a3 = relu(a3);
-		o0 += w2[j] * a0;
-		o1 += w2[j + 1] * a1;
-		o2 += w2[j + 2] * a2;
-		o3 += w2[j + 3] * a3;
-	}
-	for (; j < h; j++) {
-		double a = b1[j];
-		for (size_t k = 0; k < d; k++)
-			a += w[k * h + j] * x[k];
-		hid[j] = a = relu(a);
-		o0 += w2[j] * a;
-	}
-	return w2[h] + ((o0 + o1) + (o2 + o3));
-}
-
 double focal_train_model_logit(const focal_train_model *m, const double *x)
 {
-	double hid[MAX_HIDDEN];
-	return logit_of(m, x, hid);
+	double logit;
+	focal__train_forward(m, x, 1, &logit, NULL);
+	return logit;
 }
 
 void focal__train_scores(const focal_train_model *m, const focal_train_data *d,
@@ -155,12 +88,12 @@ void focal__train_scores(const focal_train_model *m, const focal_train_data *d,
 int focal__train_scores_w(const focal_train_model *m, const focal_train_data *d,
 			  double *out, focal__work *w)
 {
-	double hid[MAX_HIDDEN];
 	size_t dim = (size_t)d->dim;
-	for (size_t i = 0; i < d->n; i++) {
-		if (i % FOCAL__WORK_STRIDE == 0 && focal__work_stopped(w))
+	for (size_t i = 0; i < d->n; i += FOCAL__WORK_STRIDE) {
+		if (focal__work_stopped(w))
 			return FOCAL_ECANCELED;
-		out[i] = logit_of(m, d->x + i * dim, hid);
+		size_t len = d->n - i < FOCAL__WORK_STRIDE ? d->n - i : FOCAL__WORK_STRIDE;
+		focal__train_forward(m, d->x + i * dim, len, out + i, NULL);
 	}
 	return FOCAL_OK;
 }
@@ -201,10 +134,12 @@ int focal__train_ws_init(struct focal__train_ws *ws, const focal_train_model *m,
 	ws->hid = malloc(c * h * sizeof *ws->hid);
 	ws->xb = malloc(c * (size_t)m->dim * sizeof *ws->xb);
 	ws->sel = malloc(c * sizeof *ws->sel);
+	ws->yb = malloc(c);
+	ws->gb = malloc(c);
 	ws->plan = malloc(sizeof *ws->plan);
 	ws->plan_gamma = NAN;
 	ws->cap = c;
-	if (!ws->logit || !ws->dlogit || !ws->hid || !ws->xb || !ws->sel || !ws->plan) {
+	if (!ws->logit || !ws->dlogit || !ws->hid || !ws->xb || !ws->sel || !ws->yb || !ws->gb || !ws->plan) {
 		focal__train_ws_free(ws);
 		return FOCAL_ENOMEM;
 	}
@@ -218,6 +153,8 @@ void focal__train_ws_free(struct focal__train_ws *ws)
 	free(ws->hid);
 	free(ws->xb);
 	free(ws->sel);
+	free(ws->yb);
+	free(ws->gb);
 	free(ws->plan);
 	memset(ws, 0, sizeof *ws);
 }
@@ -274,90 +211,6 @@ static void anchor_loss(const focal_train_loss *l, const focal_fgl_plan *plan,
 	*dx = y ? dxt : -dxt;
 }
 
-/*
- * The network's gradient for the batch, given dℓ_b/dx_b in ws->dlogit and
- * the hidden activations in ws->hid.  With g_b = norm · dℓ_b/dx_b and
- * c_bj = g_b w2_j [a_bj > 0] (ReLU' taken as 0 at 0):
- *   dL/db2 = Σ g_b,  dL/dw2_j = Σ g_b a_bj,  dL/db1_j = Σ c_bj,
- *   dL/dW1[k][j] = Σ_b x_bk c_bj.
- * Anchors with g_b = 0 (OHEM's dropped negatives) are skipped; the others'
- * c rows are packed in place over ws->hid, so the last sum is a small
- * matrix product, computed 2 features × 4 units at a time with the sums in
- * registers.  Every sum runs over the anchors in batch order.
- */
-static void mlp_backward(const focal_train_model *m, struct focal__train_ws *ws, size_t n,
-			 double norm, double *grad)
-{
-	size_t dim = (size_t)m->dim, h = (size_t)m->hidden;
-	const double *w2 = m->w + dim * h + h;
-	double *gb1 = grad + dim * h, *gw2 = gb1 + h;
-	double *c = ws->hid, *xc = ws->xb;
-	size_t r = 0;
-	for (size_t b = 0; b < n; b++) {
-		double g = ws->dlogit[b] * norm;
-		if (g == 0.0)
-			continue;
-		const double *a = ws->hid + b * h;
-		double *cr = c + r * h; /* r <= b: row b is read before row r is written */
-		for (size_t j = 0; j < h; j++) {
-			double aj = a[j];
-			double cj = keep_if(g * w2[j], aj > 0.0);
-			gw2[j] += g * aj;
-			gb1[j] += cj;
-			cr[j] = cj;
-		}
-		gw2[h] += g;
-		if (r != b)
-			for (size_t k = 0; k < dim; k++)
-				xc[r * dim + k] = ws->xb[b * dim + k];
-		r++;
-	}
-	size_t k = 0;
-	for (; k + 2 <= dim; k += 2) {
-		size_t j = 0;
-		for (; j + 4 <= h; j += 4) {
-			double s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-			for (size_t q = 0; q < r; q++) {
-				const double *cq = c + q * h + j, *xq = xc + q * dim + k;
-				double x0 = xq[0], x1 = xq[1];
-				s00 += x0 * cq[0];
-				s01 += x0 * cq[1];
-				s02 += x0 * cq[2];
-				s03 += x0 * cq[3];
-				s10 += x1 * cq[0];
-				s11 += x1 * cq[1];
-				s12 += x1 * cq[2];
-				s13 += x1 * cq[3];
-			}
-			double *g0 = grad + k * h + j, *g1 = g0 + h;
-			g0[0] = s00;
-			g0[1] = s01;
-			g0[2] = s02;
-			g0[3] = s03;
-			g1[0] = s10;
-			g1[1] = s11;
-			g1[2] = s12;
-			g1[3] = s13;
-		}
-		for (; j < h; j++) {
-			double s0 = 0, s1 = 0;
-			for (size_t q = 0; q < r; q++) {
-				s0 += xc[q * dim + k] * c[q * h + j];
-				s1 += xc[q * dim + k + 1] * c[q * h + j];
-			}
-			grad[k * h + j] = s0;
-			grad[(k + 1) * h + j] = s1;
-		}
-	}
-	for (; k < dim; k++)
-		for (size_t j = 0; j < h; j++) {
-			double s0 = 0;
-			for (size_t q = 0; q < r; q++)
-				s0 += xc[q * dim + k] * c[q * h + j];
-			grad[k * h + j] = s0;
-		}
-}
-
 /* A batch whose logits are not all numbers: NaN gradient and loss. */
 static void batch_diverged(const focal_train_model *m, size_t npos, double *grad,
 			   focal_train_batch_out *out)
@@ -406,6 +259,42 @@ static void linear_backward(const struct focal__train_ws *ws, size_t n, size_t d
 	}
 }
 
+/* The forward pass of a batch: its rows gathered into ws->xb, its labels
+ * into ws->yb and groups into ws->gb (a random sample: fetched ahead) so
+ * the passes read them in order, then the logits into ws->logit and the
+ * hidden activations into ws->hid. */
+static int batch_forward(const focal_train_model *m, const focal_train_data *d,
+			 const size_t *idx, size_t n, struct focal__train_ws *ws)
+{
+	size_t dim = (size_t)m->dim, h = (size_t)m->hidden;
+	int mlp = m->kind == FOCAL_TRAIN_MLP;
+	for (size_t b = 0; b < n; b++) {
+		if (b % FOCAL__WORK_STRIDE == 0 && focal__work_stopped(ws->w))
+			return FOCAL_ECANCELED;
+		if (b + AHEAD < n) {
+			const double *ahead = d->x + idx[b + AHEAD] * dim;
+			__builtin_prefetch(ahead);
+			__builtin_prefetch(ahead + dim - 1);
+			__builtin_prefetch(d->label + idx[b + AHEAD]);
+			__builtin_prefetch(d->group + idx[b + AHEAD]);
+		}
+		const double *from = d->x + idx[b] * dim;
+		double *to = ws->xb + b * dim;
+		for (size_t k = 0; k < dim; k++) /* rows are short: no memcpy call */
+			to[k] = from[k];
+		ws->yb[b] = d->label[idx[b]];
+		ws->gb[b] = d->group[idx[b]];
+	}
+	for (size_t b = 0; b < n; b += FOCAL__WORK_STRIDE) {
+		if (focal__work_stopped(ws->w))
+			return FOCAL_ECANCELED;
+		size_t len = n - b < FOCAL__WORK_STRIDE ? n - b : FOCAL__WORK_STRIDE;
+		focal__train_forward(m, ws->xb + b * dim, len, ws->logit + b,
+				     mlp ? ws->hid + b * h : NULL);
+	}
+	return FOCAL_OK;
+}
+
 int focal__train_batch_ws(const focal_train_model *m, const focal_train_loss *l,
 			  const focal_train_data *d, const size_t *idx, size_t n,
 			  double *grad, focal_train_batch_out *out,
@@ -422,31 +311,16 @@ int focal__train_batch_ws(const focal_train_model *m, const focal_train_loss *l,
 			return FOCAL_EDOM;
 		ws->plan_gamma = l->gamma;
 	}
-	size_t dim = (size_t)m->dim, h = (size_t)m->hidden;
+	size_t dim = (size_t)m->dim;
 	int mlp = m->kind == FOCAL_TRAIN_MLP;
-
-	/* forward: logits (and hidden activations) of the batch */
+	int st = batch_forward(m, d, idx, n, ws);
+	if (st != FOCAL_OK)
+		return st;
 	size_t npos = 0, nneg = 0;
 	int finite = 1;
 	for (size_t b = 0; b < n; b++) {
-		if (b % FOCAL__WORK_STRIDE == 0 && focal__work_stopped(ws->w))
-			return FOCAL_ECANCELED;
-		size_t i = idx[b];
-		/* the batch is a random sample of rows: fetch ahead, and gather
-		 * the rows so the backward pass reads them in order */
-		if (b + 16 < n) {
-			const double *ahead = d->x + idx[b + 16] * dim;
-			__builtin_prefetch(ahead);
-			__builtin_prefetch(ahead + dim - 1);
-			__builtin_prefetch(d->label + idx[b + 16]);
-		}
-		const double *from = d->x + i * dim;
-		double *to = ws->xb + b * dim;
-		for (size_t k = 0; k < dim; k++) /* rows are short: no memcpy call */
-			to[k] = from[k];
-		ws->logit[b] = logit_of(m, ws->xb + b * dim, ws->hid + b * h);
 		finite &= !isnan(ws->logit[b]);
-		if (d->label[i])
+		if (ws->yb[b])
 			npos++;
 		else
 			ws->sel[nneg++] = ws->logit[b];
@@ -466,8 +340,7 @@ int focal__train_batch_ws(const focal_train_model *m, const focal_train_loss *l,
 	/* per-anchor losses, in batch order (a fixed summation order) */
 	double sum = 0.0, sum_fl = 0.0, gs[FOCAL_TRAIN_NGROUP] = {0.0, 0.0, 0.0};
 	for (size_t b = 0; b < n; b++) {
-		size_t i = idx[b];
-		int y = d->label[i];
+		int y = ws->yb[b];
 		if (ohem && !y) {
 			double x = ws->logit[b];
 			int keep = x > thr || (x == thr && ties > 0);
@@ -483,16 +356,19 @@ int focal__train_batch_ws(const focal_train_model *m, const focal_train_loss *l,
 		sum += lv;
 		sum_fl += fv;
 		ws->dlogit[b] = dx;
-		gs[d->group[i]] += fabs(dx);
+		gs[ws->gb[b]] += fabs(dx);
 	}
 	double norm = 1.0 / (double)(npos > 0 ? npos : 1);
 
 	/* backward: d(loss)/d(parameters) */
 	memset(grad, 0, m->nparams * sizeof *grad);
-	if (!mlp)
+	if (!mlp) {
 		linear_backward(ws, n, dim, norm, grad);
-	else
-		mlp_backward(m, ws, n, norm, grad);
+	} else {
+		for (size_t b = 0; b < n; b++)
+			ws->dlogit[b] *= norm;
+		focal__train_backward(m, ws->dlogit, n, ws->hid, ws->xb, grad);
+	}
 	out->loss = sum * norm;
 	out->loss_fl = sum_fl * norm;
 	out->npos = npos;
