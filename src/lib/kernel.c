@@ -66,6 +66,30 @@ KERNEL void focal__k_groups(const struct focal__kpts *restrict k, const int8_t *
 	}
 }
 
+/* x_t = x for positives, -x for negatives. */
+KERNEL void focal__k_flip(const int8_t *restrict y, const double *restrict x, size_t n,
+			  double *restrict xt)
+{
+	for (size_t i = 0; i < n; i++)
+		xt[i] = y[i] ? x[i] : -x[i];
+}
+
+/* FL's loss q^γ·t and |dL/dx| = q^γ·q·(1 + γ·pm) from qg = q^γ; with fl
+ * 0, FGL's gradient q^γ·q alone (its loss is k_effective's). */
+KERNEL void focal__k_fl(const struct focal__kpts *restrict k, const double *restrict qg,
+			const double *restrict pm, size_t n, double g, int fl,
+			double *restrict l, double *restrict d)
+{
+	if (fl)
+		for (size_t i = 0; i < n; i++) {
+			l[i] = qg[i] * k->t[i];
+			d[i] = qg[i] * k->q[i] * (1.0 + g * pm[i]);
+		}
+	else
+		for (size_t i = 0; i < n; i++)
+			d[i] = qg[i] * k->q[i];
+}
+
 /* Veltkamp's split of a double into two halves of 26 bits each. */
 #define SPLIT(x, hi, lo)                                      \
 	do {                                                  \
@@ -221,8 +245,28 @@ void focal__etable_free(focal__etable *tb)
 	tb->use = 0;
 }
 
-/* E_γ at every point from the table; qg = (1-p_t)^γ.  Clenshaw's
- * recurrence runs across the block, one coefficient at a time. */
+/* One point's F by Clenshaw's recurrence on the piece at c, u2 = 2u: the
+ * same operations, in the same order, as the block loops below. */
+static inline double clenshaw2(const double *c, double u2)
+{
+	double b1 = 0.0, b2 = 0.0;
+	for (int j = FOCAL__KDEG; j >= 1; j--) {
+		double b0 = c[j] + u2 * b1 - b2;
+		b2 = b1;
+		b1 = b0;
+	}
+	return c[0] + 0.5 * u2 * b1 - b2;
+}
+
+/*
+ * E_γ at every point from the table; qg = (1-p_t)^γ.  Clenshaw's
+ * recurrence runs across the block, one coefficient at a time.  Most
+ * anchors of a population are easy negatives whose t lies in the first
+ * piece or two, so when at most an eighth of the block is elsewhere the
+ * block is evaluated with the lowest piece's coefficients broadcast (no
+ * per-anchor gathers) and the others are redone on their own piece: the
+ * same operations on the same coefficients, so the same bits either way.
+ */
 KERNEL static void k_effective_table(const focal__etable *restrict tb,
 				     const struct focal__kpts *restrict k,
 				     const double *restrict qg, size_t n, double *restrict out)
@@ -232,24 +276,44 @@ KERNEL static void k_effective_table(const focal__etable *restrict tb,
 	int last = tb->nseg - 1;
 	int off[FOCAL__KBLOCK];
 	double u2[FOCAL__KBLOCK], b1[FOCAL__KBLOCK], b2[FOCAL__KBLOCK];
+	int omin = last * (FOCAL__KDEG + 1);
 	for (size_t i = 0; i < n; i++) {
 		double tc = k->t[i] < tmax ? k->t[i] * inv_h : 0.0;
 		int s = (int)tc;
 		s = s > last ? last : s;
 		u2[i] = 2.0 * ((tc - s) * 2.0 - 1.0);
 		off[i] = s * (FOCAL__KDEG + 1);
+		omin = off[i] < omin ? off[i] : omin;
 		b1[i] = b2[i] = 0.0;
 	}
-	for (int j = FOCAL__KDEG; j >= 1; j--)
-		for (size_t i = 0; i < n; i++) {
-			double b0 = c[off[i] + j] + u2[i] * b1[i] - b2[i];
-			b2[i] = b1[i];
-			b1[i] = b0;
-		}
+	size_t away = 0;
+	for (size_t i = 0; i < n; i++)
+		away += off[i] != omin;
+	int bcast = away * 8 <= n;
+	const double *cm = c + omin;
+	if (bcast)
+		for (int j = FOCAL__KDEG; j >= 1; j--)
+			for (size_t i = 0; i < n; i++) {
+				double b0 = cm[j] + u2[i] * b1[i] - b2[i];
+				b2[i] = b1[i];
+				b1[i] = b0;
+			}
+	else
+		for (int j = FOCAL__KDEG; j >= 1; j--)
+			for (size_t i = 0; i < n; i++) {
+				double b0 = c[off[i] + j] + u2[i] * b1[i] - b2[i];
+				b2[i] = b1[i];
+				b1[i] = b0;
+			}
 	for (size_t i = 0; i < n; i++) {
-		double f = c[off[i]] + 0.5 * u2[i] * b1[i] - b2[i];
+		double c0 = bcast ? cm[0] : c[off[i]];
+		double f = c0 + 0.5 * u2[i] * b1[i] - b2[i];
 		out[i] = k->t[i] < tmax ? qg[i] * k->q[i] * f : k->t[i] - harm;
 	}
+	if (bcast && away > 0)
+		for (size_t i = 0; i < n; i++)
+			if (off[i] != omin && k->t[i] < tmax)
+				out[i] = qg[i] * k->q[i] * clenshaw2(c + off[i], u2[i]);
 }
 
 /* E_γ at every point, by table when there is one, else exactly. */
@@ -409,8 +473,21 @@ KERNEL void focal__k_accumulate(const uint8_t *restrict fine, const uint8_t *res
 		gm[i] = 3.0;
 		lp[i] = dp[i] = 0.0;
 	}
+	/* groups present in each chunk of LANES anchors: a group's steps in a
+	 * chunk where it has no anchor would add +0 to every lane (s + 0 = s,
+	 * and the error term (s - s) + 0 = +0 leaves c as it is: s and c are
+	 * never -0), so skipping them gives the same bits */
+	uint8_t present[FOCAL__KBLOCK / LANES + 1];
+	for (size_t i = 0; i < nl; i += LANES) {
+		unsigned m = 0;
+		for (int k = 0; k < LANES; k++)
+			m |= 1u << (int)gm[i + k];
+		present[i / LANES] = (uint8_t)m;
+	}
 	for (size_t i = 0; i < nl; i += LANES)
-		for (int g = 0; g < 3; g++)
+		for (int g = 0; g < 3; g++) {
+			if (!(present[i / LANES] >> g & 1u))
+				continue;
 			for (int k = 0; k < LANES; k++) {
 				int on = gm[i + k] == (double)g;
 				double lv = on ? lp[i + k] : 0.0, dv = on ? dp[i + k] : 0.0;
@@ -421,6 +498,7 @@ KERNEL void focal__k_accumulate(const uint8_t *restrict fine, const uint8_t *res
 				NEUMAIER(s[g][2][k], c[g][2][k], db * db);
 				NEUMAIER(s[g][3][k], c[g][3][k], ds * ds);
 			}
+		}
 	for (size_t j = 0; j < n; j++) {
 		int in = inc == NULL || inc[j];
 		cnt[0] += in && fine[j] == 0;

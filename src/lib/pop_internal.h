@@ -82,6 +82,13 @@ void focal__k_effective(const focal__etable *tb, const struct focal__kpts *k,
 void focal__k_groups(const struct focal__kpts *k, const int8_t *y, size_t n, double hard_pt,
 		     uint8_t *fine, double *pm);
 
+/* x_t = y ? x : -x. */
+void focal__k_flip(const int8_t *y, const double *x, size_t n, double *xt);
+/* From qg = (1-p_t)^γ: with fl, FL's loss into l and |dL/dx| into d
+ * (pm from focal__k_groups); without, FGL's |dL/dx| = qg·q into d. */
+void focal__k_fl(const struct focal__kpts *k, const double *qg, const double *pm, size_t n,
+		 double g, int fl, double *l, double *d);
+
 /* Log histogram of gradient magnitudes: HIST_PER_OCT bins per octave (the
  * top 4 bits of the mantissa, so each bin is at most 6.25 % wide) over
  * [2^HIST_LO_OCT, 2^HIST_HI_OCT); bin 0 holds zero and anything below. */

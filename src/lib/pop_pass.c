@@ -133,8 +133,7 @@ static void eval_block(struct job *j, struct tacc *t, struct blockbuf *b, size_t
 {
 	const focal_pop_opts *o = j->o;
 	struct focal__kpts *k = &b->k;
-	for (size_t i = 0; i < n; i++)
-		b->xt[i] = b->y[i] ? b->x[i] : -b->x[i];
+	focal__k_flip(b->y, b->x, n, b->xt);
 	focal__k_points(b->xt, n, k);
 	focal__k_groups(k, b->y, n, o->hard_pt, b->fine, b->pm);
 	size_t npos = 0;
@@ -158,16 +157,9 @@ static void eval_block(struct job *j, struct tacc *t, struct blockbuf *b, size_t
 				focal__k_pow(k, n, g, b->qg);
 				last_g = g;
 			}
-			if (sp->loss == FOCAL_POP_FL) {
-				for (size_t i = 0; i < n; i++) {
-					b->l[i] = b->qg[i] * k->t[i];
-					b->d[i] = b->qg[i] * k->q[i] * (1.0 + g * b->pm[i]);
-				}
-			} else {
+			focal__k_fl(k, b->qg, b->pm, n, g, sp->loss == FOCAL_POP_FL, b->l, b->d);
+			if (sp->loss == FOCAL_POP_FGL)
 				focal__k_effective(&j->etabs[s], k, b->qg, n, b->l);
-				for (size_t i = 0; i < n; i++)
-					b->d[i] = b->qg[i] * k->q[i];
-			}
 			break;
 		case FOCAL_POP_GHM:
 			/* CE times its bin's factor (focal/ghm.h) */
