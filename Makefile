@@ -440,7 +440,7 @@ $(B)/bench_pop: tests/bench/bench_pop.c $(B)/libfocal.a
 bench: $(B)/bench_focal $(B)/bench_pop $(B)/focal
 	@$(B)/bench_focal
 	@bash tests/bench/output.sh $(B)/focal
-	@sh tests/bench/pop.sh $(B)/bench_pop
+	@bash tests/bench/pop.sh $(B)/bench_pop $(B)/focal
 	@sh tests/bench/figures.sh $(B)/focal
 	@sh tests/bench/repl.sh $(B)/focal
 	@sh tests/bench/explore.sh $(B)/focal

@@ -457,8 +457,6 @@ KERNEL void focal__k_accumulate(const uint8_t *restrict fine, const uint8_t *res
 	/* LANES interleaved compensated sums per group and quantity, combined
 	 * in a fixed order: the same operations whatever the vector width */
 	double s[3][4][LANES], c[3][4][LANES];
-	memset(s, 0, sizeof s);
-	memset(c, 0, sizeof c);
 	uint64_t cnt[3] = {0, 0, 0};
 	/* each anchor's group as a double, 3 (none) when not counted, padded
 	 * to whole lanes */
@@ -484,28 +482,39 @@ KERNEL void focal__k_accumulate(const uint8_t *restrict fine, const uint8_t *res
 			m |= 1u << (int)gm[i + k];
 		present[i / LANES] = (uint8_t)m;
 	}
-	for (size_t i = 0; i < nl; i += LANES)
-		for (int g = 0; g < 3; g++) {
+	/* one group at a time, its lanes' sums in locals the compiler can keep
+	 * in registers; each lane still sees its anchors in index order */
+	for (int g = 0; g < 3; g++) {
+		double s0[LANES], s1[LANES], s2[LANES], s3[LANES];
+		double c0[LANES], c1[LANES], c2[LANES], c3[LANES];
+		for (int k = 0; k < LANES; k++)
+			s0[k] = s1[k] = s2[k] = s3[k] = c0[k] = c1[k] = c2[k] = c3[k] = 0.0;
+		for (size_t i = 0; i < nl; i += LANES) {
 			if (!(present[i / LANES] >> g & 1u))
 				continue;
 			for (int k = 0; k < LANES; k++) {
 				int on = gm[i + k] == (double)g;
 				double lv = on ? lp[i + k] : 0.0, dv = on ? dp[i + k] : 0.0;
-				NEUMAIER(s[g][0][k], c[g][0][k], lv);
-				NEUMAIER(s[g][1][k], c[g][1][k], dv);
+				NEUMAIER(s0[k], c0[k], lv);
+				NEUMAIER(s1[k], c1[k], dv);
 				int tiny = dv < FOCAL__G2_SPLIT;
 				double db = tiny ? 0.0 : dv, ds = tiny ? dv * FOCAL__G2_SCALE : 0.0;
-				NEUMAIER(s[g][2][k], c[g][2][k], db * db);
-				NEUMAIER(s[g][3][k], c[g][3][k], ds * ds);
+				NEUMAIER(s2[k], c2[k], db * db);
+				NEUMAIER(s3[k], c3[k], ds * ds);
 			}
 		}
-	for (size_t j = 0; j < n; j++) {
-		int in = inc == NULL || inc[j];
-		cnt[0] += in && fine[j] == 0;
-		cnt[1] += in && fine[j] == 1;
-		cnt[2] += in && fine[j] == 2;
-		bin[j] = (uint16_t)hist_bin(d[j]);
+		for (int k = 0; k < LANES; k++) {
+			s[g][0][k] = s0[k], s[g][1][k] = s1[k], s[g][2][k] = s2[k], s[g][3][k] = s3[k];
+			c[g][0][k] = c0[k], c[g][1][k] = c1[k], c[g][2][k] = c2[k], c[g][3][k] = c3[k];
+		}
 	}
+	for (size_t j = 0; j < n; j++) {
+		cnt[0] += gm[j] == 0.0;
+		cnt[1] += gm[j] == 1.0;
+		cnt[2] += gm[j] == 2.0;
+	}
+	for (size_t j = 0; j < n; j++)
+		bin[j] = (uint16_t)hist_bin(d[j]);
 	for (int g = 0; g < 3; g++) {
 		count[g] = cnt[g];
 		for (int q = 0; q < 4; q++) {
