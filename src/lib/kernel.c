@@ -66,12 +66,25 @@ KERNEL void focal__k_groups(const struct focal__kpts *restrict k, const int8_t *
 	}
 }
 
-/* x_t = x for positives, -x for negatives. */
-KERNEL void focal__k_flip(const int8_t *restrict y, const double *restrict x, size_t n,
-			  double *restrict xt)
+/* x_t = x for positives, -x for negatives; the number of positives. */
+KERNEL size_t focal__k_flip(const int8_t *restrict y, const double *restrict x, size_t n,
+			    double *restrict xt)
 {
-	for (size_t i = 0; i < n; i++)
+	size_t npos = 0;
+	for (size_t i = 0; i < n; i++) {
 		xt[i] = y[i] ? x[i] : -x[i];
+		npos += y[i] != 0;
+	}
+	return npos;
+}
+
+/* How many of v are +inf. */
+KERNEL size_t focal__k_count_inf(const double *restrict v, size_t n)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		m += v[i] == INFINITY;
+	return m;
 }
 
 /* FL's loss q^γ·t and |dL/dx| = q^γ·q·(1 + γ·pm) from qg = q^γ; with fl

@@ -82,8 +82,10 @@ void focal__k_effective(const focal__etable *tb, const struct focal__kpts *k,
 void focal__k_groups(const struct focal__kpts *k, const int8_t *y, size_t n, double hard_pt,
 		     uint8_t *fine, double *pm);
 
-/* x_t = y ? x : -x. */
-void focal__k_flip(const int8_t *y, const double *x, size_t n, double *xt);
+/* x_t = y ? x : -x; returns the number of y != 0. */
+size_t focal__k_flip(const int8_t *y, const double *x, size_t n, double *xt);
+/* The number of +inf among v. */
+size_t focal__k_count_inf(const double *v, size_t n);
 /* From qg = (1-p_t)^γ: with fl, FL's loss into l and |dL/dx| into d
  * (pm from focal__k_groups); without, FGL's |dL/dx| = qg·q into d. */
 void focal__k_fl(const struct focal__kpts *k, const double *qg, const double *pm, size_t n,

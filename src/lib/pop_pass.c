@@ -85,12 +85,13 @@ static void acc_block(struct tacc *t, int s, struct blockbuf *b, size_t n, const
 	/* p_t = 0 (a logit of ∓inf, a probability of exactly 0 or 1) makes the
 	 * loss +inf: counted apart, so the sum reads inf instead of being
 	 * clamped, and left out of the finite sums */
-	for (size_t i = 0; i < n; i++)
-		if (b->l[i] == INFINITY) {
-			if (inc == NULL || inc[i])
-				t->cur[s][b->fine[i]].ninf++;
-			b->l[i] = 0.0;
-		}
+	if (focal__k_count_inf(b->l, n) > 0)
+		for (size_t i = 0; i < n; i++)
+			if (b->l[i] == INFINITY) {
+				if (inc == NULL || inc[i])
+					t->cur[s][b->fine[i]].ninf++;
+				b->l[i] = 0.0;
+			}
 	focal__k_accumulate(b->fine, inc, b->l, b->d, n, sum, count, b->bin);
 	for (int f = 0; f < NFINE; f++) {
 		struct pacc *p = &t->cur[s][f];
@@ -100,9 +101,16 @@ static void acc_block(struct tacc *t, int s, struct blockbuf *b, size_t n, const
 		psum_add(&p->grad2, sum[f][2]);
 		psum_add(&p->grad2s, sum[f][3]);
 	}
-	for (size_t i = 0; i < n; i++)
-		if (inc == NULL || inc[i])
-			t->a[s][fine_group[b->fine[i]]].hist[b->bin[i]]++;
+	uint64_t *h[NFINE];
+	for (int f = 0; f < NFINE; f++)
+		h[f] = t->a[s][fine_group[f]].hist;
+	if (inc == NULL)
+		for (size_t i = 0; i < n; i++)
+			h[b->fine[i]][b->bin[i]]++;
+	else
+		for (size_t i = 0; i < n; i++)
+			if (inc[i])
+				h[b->fine[i]][b->bin[i]]++;
 }
 
 /* End of a partition: move its sums into the exact accumulators. */
@@ -133,12 +141,9 @@ static void eval_block(struct job *j, struct tacc *t, struct blockbuf *b, size_t
 {
 	const focal_pop_opts *o = j->o;
 	struct focal__kpts *k = &b->k;
-	focal__k_flip(b->y, b->x, n, b->xt);
+	size_t npos = focal__k_flip(b->y, b->x, n, b->xt);
 	focal__k_points(b->xt, n, k);
 	focal__k_groups(k, b->y, n, o->hard_pt, b->fine, b->pm);
-	size_t npos = 0;
-	for (size_t i = 0; i < n; i++)
-		npos += b->y[i];
 	t->npos += npos;
 	t->nneg += n - npos;
 	if (srng)
