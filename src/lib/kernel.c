@@ -463,38 +463,52 @@ static inline int hist_bin(double g)
 
 #define LANES 8
 
-KERNEL void focal__k_accumulate(const uint8_t *restrict fine, const uint8_t *restrict inc,
-				const double *restrict l, const double *restrict d, size_t n,
-				double sum[3][4], uint64_t count[3], uint16_t *restrict bin)
+KERNEL void focal__k_groupmask(const uint8_t *restrict fine, const uint8_t *restrict inc,
+			       size_t n, struct focal__kgroups *restrict gr)
 {
-	/* LANES interleaved compensated sums per group and quantity, combined
-	 * in a fixed order: the same operations whatever the vector width */
-	double s[3][4][LANES], c[3][4][LANES];
-	uint64_t cnt[3] = {0, 0, 0};
 	/* each anchor's group as a double, 3 (none) when not counted, padded
 	 * to whole lanes */
-	double gm[FOCAL__KBLOCK + LANES], lp[FOCAL__KBLOCK + LANES], dp[FOCAL__KBLOCK + LANES];
 	size_t nl = (n + LANES - 1) / LANES * LANES;
-	for (size_t i = 0; i < n; i++) {
-		gm[i] = inc == NULL || inc[i] ? (double)fine[i] : 3.0;
-		lp[i] = l[i];
-		dp[i] = d[i];
-	}
-	for (size_t i = n; i < nl; i++) {
-		gm[i] = 3.0;
-		lp[i] = dp[i] = 0.0;
+	uint64_t cnt[3] = {0, 0, 0};
+	for (size_t i = 0; i < n; i++)
+		gr->gm[i] = inc == NULL || inc[i] ? (double)fine[i] : 3.0;
+	for (size_t i = n; i < nl; i++)
+		gr->gm[i] = 3.0;
+	for (size_t j = 0; j < n; j++) {
+		cnt[0] += gr->gm[j] == 0.0;
+		cnt[1] += gr->gm[j] == 1.0;
+		cnt[2] += gr->gm[j] == 2.0;
 	}
 	/* groups present in each chunk of LANES anchors: a group's steps in a
 	 * chunk where it has no anchor would add +0 to every lane (s + 0 = s,
 	 * and the error term (s - s) + 0 = +0 leaves c as it is: s and c are
-	 * never -0), so skipping them gives the same bits */
-	uint8_t present[FOCAL__KBLOCK / LANES + 1];
+	 * never -0), so focal__k_sums skips them and gets the same bits */
 	for (size_t i = 0; i < nl; i += LANES) {
 		unsigned m = 0;
-		for (int k = 0; k < LANES; k++)
-			m |= 1u << (int)gm[i + k];
-		present[i / LANES] = (uint8_t)m;
+		for (int k = 0; k < LANES; k++) {
+			size_t j = i + k;
+			m |= 1u << (j >= n ? 3 : inc == NULL || inc[j] ? fine[j] : 3);
+		}
+		gr->present[i / LANES] = (uint8_t)m;
 	}
+	memcpy(gr->count, cnt, sizeof cnt);
+	gr->n = n;
+}
+
+KERNEL void focal__k_sums(const struct focal__kgroups *restrict gr, const double *restrict l,
+			  const double *restrict d, double sum[3][4], uint16_t *restrict bin)
+{
+	/* LANES interleaved compensated sums per group and quantity, combined
+	 * in a fixed order: the same operations whatever the vector width */
+	double s[3][4][LANES], c[3][4][LANES];
+	const double *gm = gr->gm;
+	const uint8_t *present = gr->present;
+	size_t n = gr->n, nl = (n + LANES - 1) / LANES * LANES;
+	double lp[FOCAL__KBLOCK + LANES], dp[FOCAL__KBLOCK + LANES];
+	memcpy(lp, l, n * sizeof *lp);
+	memcpy(dp, d, n * sizeof *dp);
+	for (size_t i = n; i < nl; i++)
+		lp[i] = dp[i] = 0.0;
 	/* one group at a time, its lanes' sums in locals the compiler can keep
 	 * in registers; each lane still sees its anchors in index order */
 	for (int g = 0; g < 3; g++) {
@@ -521,15 +535,9 @@ KERNEL void focal__k_accumulate(const uint8_t *restrict fine, const uint8_t *res
 			c[g][0][k] = c0[k], c[g][1][k] = c1[k], c[g][2][k] = c2[k], c[g][3][k] = c3[k];
 		}
 	}
-	for (size_t j = 0; j < n; j++) {
-		cnt[0] += gm[j] == 0.0;
-		cnt[1] += gm[j] == 1.0;
-		cnt[2] += gm[j] == 2.0;
-	}
 	for (size_t j = 0; j < n; j++)
 		bin[j] = (uint16_t)hist_bin(d[j]);
 	for (int g = 0; g < 3; g++) {
-		count[g] = cnt[g];
 		for (int q = 0; q < 4; q++) {
 			double ts = 0.0, tc = 0.0;
 			for (int k = 0; k < 8; k++) {
@@ -541,4 +549,14 @@ KERNEL void focal__k_accumulate(const uint8_t *restrict fine, const uint8_t *res
 			sum[g][q] = ts + tc;
 		}
 	}
+}
+
+void focal__k_accumulate(const uint8_t *fine, const uint8_t *inc, const double *l,
+			 const double *d, size_t n, double sum[3][4], uint64_t count[3],
+			 uint16_t *bin)
+{
+	struct focal__kgroups gr;
+	focal__k_groupmask(fine, inc, n, &gr);
+	focal__k_sums(&gr, l, d, sum, bin);
+	memcpy(count, gr.count, sizeof gr.count);
 }

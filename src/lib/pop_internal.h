@@ -108,6 +108,21 @@ void focal__k_accumulate(const uint8_t *fine, const uint8_t *inc, const double *
 			 const double *d, size_t n, double sum[3][4], uint64_t count[3],
 			 uint16_t *bin);
 
+/* focal__k_accumulate in two steps, so that rows counting the same anchors
+ * share the first: which anchors count in which group (gm: the group as a
+ * double, 3 for none; present: a bit per group for each chunk of 8; count),
+ * then the sums and bins of one row's values over them. */
+struct focal__kgroups {
+	double gm[FOCAL__KBLOCK + 8];
+	uint8_t present[FOCAL__KBLOCK / 8 + 1];
+	uint64_t count[3];
+	size_t n;
+};
+void focal__k_groupmask(const uint8_t *fine, const uint8_t *inc, size_t n,
+			struct focal__kgroups *gr);
+void focal__k_sums(const struct focal__kgroups *gr, const double *l, const double *d,
+		   double sum[3][4], uint16_t *bin);
+
 /* The score model's constants, computed once. */
 struct focal__kmodel {
 	double pos_frac;            /* label draw (when no labels are given) */

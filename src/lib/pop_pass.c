@@ -74,6 +74,7 @@ struct blockbuf {
 	uint16_t bin[FOCAL__KBLOCK];
 	double pm[FOCAL__KBLOCK], qg[FOCAL__KBLOCK], l[FOCAL__KBLOCK], d[FOCAL__KBLOCK];
 	struct focal__kpts k;
+	struct focal__kgroups gall, gsel; /* every anchor; a row's selection */
 };
 
 /* A block's terms of spec s into the partition's sums (inc: which
@@ -81,7 +82,6 @@ struct blockbuf {
 static void acc_block(struct tacc *t, int s, struct blockbuf *b, size_t n, const uint8_t *inc)
 {
 	double sum[NFINE][4];
-	uint64_t count[NFINE];
 	/* p_t = 0 (a logit of ∓inf, a probability of exactly 0 or 1) makes the
 	 * loss +inf: counted apart, so the sum reads inf instead of being
 	 * clamped, and left out of the finite sums */
@@ -92,10 +92,15 @@ static void acc_block(struct tacc *t, int s, struct blockbuf *b, size_t n, const
 					t->cur[s][b->fine[i]].ninf++;
 				b->l[i] = 0.0;
 			}
-	focal__k_accumulate(b->fine, inc, b->l, b->d, n, sum, count, b->bin);
+	const struct focal__kgroups *gr = &b->gall;
+	if (inc != NULL) {
+		focal__k_groupmask(b->fine, inc, n, &b->gsel);
+		gr = &b->gsel;
+	}
+	focal__k_sums(gr, b->l, b->d, sum, b->bin);
 	for (int f = 0; f < NFINE; f++) {
 		struct pacc *p = &t->cur[s][f];
-		p->count += count[f];
+		p->count += gr->count[f];
 		psum_add(&p->loss, sum[f][0]);
 		psum_add(&p->grad, sum[f][1]);
 		psum_add(&p->grad2, sum[f][2]);
@@ -144,6 +149,7 @@ static void eval_block(struct job *j, struct tacc *t, struct blockbuf *b, size_t
 	size_t npos = focal__k_flip(b->y, b->x, n, b->xt);
 	focal__k_points(b->xt, n, k);
 	focal__k_groups(k, b->y, n, o->hard_pt, b->fine, b->pm);
+	focal__k_groupmask(b->fine, NULL, n, &b->gall);
 	t->npos += npos;
 	t->nneg += n - npos;
 	if (srng)
