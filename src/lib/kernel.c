@@ -28,7 +28,7 @@ double log(double) __attribute__((simd("notinbranch")));
 double log1p(double) __attribute__((simd("notinbranch")));
 double cos(double) __attribute__((simd("notinbranch")));
 #ifndef FOCAL_NO_CLONES /* one ISA only: what -m flags say (benchmarks) */
-#define KERNEL __attribute__((target_clones("avx512f", "avx2", "default")))
+#define KERNEL __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #endif
 #endif
 #ifndef KERNEL
