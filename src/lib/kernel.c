@@ -304,14 +304,27 @@ KERNEL static void k_effective_table(const focal__etable *restrict tb,
 		away += off[i] != omin;
 	int bcast = away * 8 <= n;
 	const double *cm = c + omin;
-	if (bcast)
-		for (int j = FOCAL__KDEG; j >= 1; j--)
-			for (size_t i = 0; i < n; i++) {
-				double b0 = cm[j] + u2[i] * b1[i] - b2[i];
-				b2[i] = b1[i];
-				b1[i] = b0;
-			}
-	else
+	if (bcast) {
+		/* CW anchors at a time (a vector), their recurrences in
+		 * registers rather than in b1 and b2 */
+		enum { CW = 8 };
+		size_t nw = (n + CW - 1) / CW * CW;
+		for (size_t i = n; i < nw; i++)
+			u2[i] = 0.0;
+		for (size_t i = 0; i < nw; i += CW) {
+			double r1[CW], r2[CW];
+			for (int l = 0; l < CW; l++)
+				r1[l] = r2[l] = 0.0;
+			for (int j = FOCAL__KDEG; j >= 1; j--)
+				for (int l = 0; l < CW; l++) {
+					double b0 = cm[j] + u2[i + l] * r1[l] - r2[l];
+					r2[l] = r1[l];
+					r1[l] = b0;
+				}
+			for (int l = 0; l < CW; l++)
+				b1[i + l] = r1[l], b2[i + l] = r2[l];
+		}
+	} else
 		for (int j = FOCAL__KDEG; j >= 1; j--)
 			for (size_t i = 0; i < n; i++) {
 				double b0 = c[off[i] + j] + u2[i] * b1[i] - b2[i];

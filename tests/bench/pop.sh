@@ -17,27 +17,33 @@ out=$("$bench") || { echo "$out"; echo "bench_pop: results differ between thread
 echo "$out"
 n=20000000
 args="simulate --anchors $n --state converged --loss fl,fgl --gamma 2.5 --format tsv"
-wall() { # command...: wall seconds of one run, output thrown away
-	local TIMEFORMAT='%R'
-	{ time "$@" >/dev/null 2>&1; } 2>&1
+times() { # command...: "wall cpu" seconds of one run (cpu = user + system), output thrown away
+	local TIMEFORMAT='%R %U %S'
+	{ time "$@" >/dev/null 2>&1; } 2>&1 | awk '{ printf "%s %.3f\n", $1, $2 + $3 }'
 }
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-f=$(mktemp) p=$(mktemp)
-trap 'rm -f "$f" "$p"' EXIT
+fw=$(mktemp) fc=$(mktemp) pw=$(mktemp) pc=$(mktemp)
+trap 'rm -f "$fw" "$fc" "$pw" "$pc"' EXIT
 have_np=0
 /usr/bin/python3 -c 'import numpy, scipy' 2>/dev/null && have_np=1
 echo "populations, whole process: focal $args ($(nproc) cores; load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
 for _ in 1 2 3; do
 	# shellcheck disable=SC2086
-	wall "$focal" $args | awk -v n=$n '{ printf "%.3f\n", $1 / n * 1e9 }' >>"$f"
-	[ $have_np = 1 ] && /usr/bin/python3 tests/bench/pop_numpy.py $n >>"$p"
+	times "$focal" $args | awk -v n=$n -v w="$fw" -v c="$fc" \
+		'{ printf "%.3f\n", $1 / n * 1e9 >>w; printf "%.3f\n", $2 / n * 1e9 >>c }'
+	if [ $have_np = 1 ]; then
+		TIMEFORMAT='%U %S'
+		{ time /usr/bin/python3 tests/bench/pop_numpy.py $n >>"$pw"; } 2>&1 |
+			awk -v n=$n '{ printf "%.3f\n", ($1 + $2) / n * 1e9 }' >>"$pc"
+	fi
 done
-fo=$(median <"$f")
-echo "  focal, all cores, whole process: $fo ns/anchor (median of 3; runs: $(tr '\n' ' ' <"$f"))"
+fo=$(median <"$fw") fcpu=$(median <"$fc")
+echo "  focal, all cores, whole process: $fo ns/anchor wall, $fcpu ns/anchor CPU (medians of 3; wall runs: $(tr '\n' ' ' <"$fw"))"
 if [ $have_np = 1 ]; then
-	np=$(median <"$p")
-	echo "  numpy + SciPy (hyp2f1), 1 thread, same per-anchor work: $np ns/anchor (median of 3; runs: $(tr '\n' ' ' <"$p"))"
-	awk -v a="$np" -v b="$fo" 'BEGIN { printf "  ratio numpy / focal: %.1fx (goal 25x)\n", a / b }'
+	np=$(median <"$pw") npc=$(median <"$pc")
+	echo "  numpy + SciPy (hyp2f1), 1 thread, same per-anchor work: $np ns/anchor wall, $npc ns/anchor CPU of the whole process (wall runs: $(tr '\n' ' ' <"$pw"))"
+	awk -v a="$np" -v b="$fo" -v c="$npc" -v d="$fcpu" 'BEGIN {
+		printf "  ratio numpy / focal: %.1fx wall (goal 25x); %.1fx in CPU time (the wall ratio on two free cores is at most twice this)\n", a / b, c / d }'
 else
 	echo "SKIP: python3-numpy or python3-scipy not installed; no numpy comparison"
 fi
