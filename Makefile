@@ -450,7 +450,7 @@ bench: $(B)/bench_focal $(B)/bench_pop $(B)/bench_dtoa $(B)/focal
 	@$(B)/bench_focal
 	@$(B)/bench_dtoa
 	@bash tests/bench/output.sh $(B)/focal
-	@sh tests/bench/pop.sh $(B)/bench_pop
+	@bash tests/bench/pop.sh $(B)/bench_pop $(B)/focal
 	@sh tests/bench/figures.sh $(B)/focal
 	@sh tests/bench/repl.sh $(B)/focal
 	@sh tests/bench/explore.sh $(B)/focal

@@ -28,7 +28,7 @@ double log(double) __attribute__((simd("notinbranch")));
 double log1p(double) __attribute__((simd("notinbranch")));
 double cos(double) __attribute__((simd("notinbranch")));
 #ifndef FOCAL_NO_CLONES /* one ISA only: what -m flags say (benchmarks) */
-#define KERNEL __attribute__((target_clones("avx512f", "avx2", "default")))
+#define KERNEL __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #endif
 #endif
 #ifndef KERNEL
@@ -64,6 +64,43 @@ KERNEL void focal__k_groups(const struct focal__kpts *restrict k, const int8_t *
 		double r = p * k->t[i] / (q > 0.0 ? q : 1.0);
 		pm[i] = p == 0.0 ? 0.0 : q == 0.0 ? 1.0 : r;
 	}
+}
+
+/* x_t = x for positives, -x for negatives; the number of positives. */
+KERNEL size_t focal__k_flip(const int8_t *restrict y, const double *restrict x, size_t n,
+			    double *restrict xt)
+{
+	size_t npos = 0;
+	for (size_t i = 0; i < n; i++) {
+		xt[i] = y[i] ? x[i] : -x[i];
+		npos += y[i] != 0;
+	}
+	return npos;
+}
+
+/* How many of v are +inf. */
+KERNEL size_t focal__k_count_inf(const double *restrict v, size_t n)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		m += v[i] == INFINITY;
+	return m;
+}
+
+/* FL's loss q^γ·t and |dL/dx| = q^γ·q·(1 + γ·pm) from qg = q^γ; with fl
+ * 0, FGL's gradient q^γ·q alone (its loss is k_effective's). */
+KERNEL void focal__k_fl(const struct focal__kpts *restrict k, const double *restrict qg,
+			const double *restrict pm, size_t n, double g, int fl,
+			double *restrict l, double *restrict d)
+{
+	if (fl)
+		for (size_t i = 0; i < n; i++) {
+			l[i] = qg[i] * k->t[i];
+			d[i] = qg[i] * k->q[i] * (1.0 + g * pm[i]);
+		}
+	else
+		for (size_t i = 0; i < n; i++)
+			d[i] = qg[i] * k->q[i];
 }
 
 /* Veltkamp's split of a double into two halves of 26 bits each. */
@@ -221,8 +258,28 @@ void focal__etable_free(focal__etable *tb)
 	tb->use = 0;
 }
 
-/* E_γ at every point from the table; qg = (1-p_t)^γ.  Clenshaw's
- * recurrence runs across the block, one coefficient at a time. */
+/* One point's F by Clenshaw's recurrence on the piece at c, u2 = 2u: the
+ * same operations, in the same order, as the block loops below. */
+static inline double clenshaw2(const double *c, double u2)
+{
+	double b1 = 0.0, b2 = 0.0;
+	for (int j = FOCAL__KDEG; j >= 1; j--) {
+		double b0 = c[j] + u2 * b1 - b2;
+		b2 = b1;
+		b1 = b0;
+	}
+	return c[0] + 0.5 * u2 * b1 - b2;
+}
+
+/*
+ * E_γ at every point from the table; qg = (1-p_t)^γ.  Clenshaw's
+ * recurrence runs across the block, one coefficient at a time.  Most
+ * anchors of a population are easy negatives whose t lies in the first
+ * piece or two, so when at most an eighth of the block is elsewhere the
+ * block is evaluated with the lowest piece's coefficients broadcast (no
+ * per-anchor gathers) and the others are redone on their own piece: the
+ * same operations on the same coefficients, so the same bits either way.
+ */
 KERNEL static void k_effective_table(const focal__etable *restrict tb,
 				     const struct focal__kpts *restrict k,
 				     const double *restrict qg, size_t n, double *restrict out)
@@ -232,24 +289,57 @@ KERNEL static void k_effective_table(const focal__etable *restrict tb,
 	int last = tb->nseg - 1;
 	int off[FOCAL__KBLOCK];
 	double u2[FOCAL__KBLOCK], b1[FOCAL__KBLOCK], b2[FOCAL__KBLOCK];
+	int omin = last * (FOCAL__KDEG + 1);
 	for (size_t i = 0; i < n; i++) {
 		double tc = k->t[i] < tmax ? k->t[i] * inv_h : 0.0;
 		int s = (int)tc;
 		s = s > last ? last : s;
 		u2[i] = 2.0 * ((tc - s) * 2.0 - 1.0);
 		off[i] = s * (FOCAL__KDEG + 1);
+		omin = off[i] < omin ? off[i] : omin;
 		b1[i] = b2[i] = 0.0;
 	}
-	for (int j = FOCAL__KDEG; j >= 1; j--)
-		for (size_t i = 0; i < n; i++) {
-			double b0 = c[off[i] + j] + u2[i] * b1[i] - b2[i];
-			b2[i] = b1[i];
-			b1[i] = b0;
+	size_t away = 0;
+	for (size_t i = 0; i < n; i++)
+		away += off[i] != omin;
+	int bcast = away * 8 <= n;
+	const double *cm = c + omin;
+	if (bcast) {
+		/* CW anchors at a time (a vector), their recurrences in
+		 * registers rather than in b1 and b2 */
+		enum { CW = 8 };
+		size_t nw = (n + CW - 1) / CW * CW;
+		for (size_t i = n; i < nw; i++)
+			u2[i] = 0.0;
+		for (size_t i = 0; i < nw; i += CW) {
+			double r1[CW], r2[CW];
+			for (int l = 0; l < CW; l++)
+				r1[l] = r2[l] = 0.0;
+			for (int j = FOCAL__KDEG; j >= 1; j--)
+				for (int l = 0; l < CW; l++) {
+					double b0 = cm[j] + u2[i + l] * r1[l] - r2[l];
+					r2[l] = r1[l];
+					r1[l] = b0;
+				}
+			for (int l = 0; l < CW; l++)
+				b1[i + l] = r1[l], b2[i + l] = r2[l];
 		}
+	} else
+		for (int j = FOCAL__KDEG; j >= 1; j--)
+			for (size_t i = 0; i < n; i++) {
+				double b0 = c[off[i] + j] + u2[i] * b1[i] - b2[i];
+				b2[i] = b1[i];
+				b1[i] = b0;
+			}
 	for (size_t i = 0; i < n; i++) {
-		double f = c[off[i]] + 0.5 * u2[i] * b1[i] - b2[i];
+		double c0 = bcast ? cm[0] : c[off[i]];
+		double f = c0 + 0.5 * u2[i] * b1[i] - b2[i];
 		out[i] = k->t[i] < tmax ? qg[i] * k->q[i] * f : k->t[i] - harm;
 	}
+	if (bcast && away > 0)
+		for (size_t i = 0; i < n; i++)
+			if (off[i] != omin && k->t[i] < tmax)
+				out[i] = qg[i] * k->q[i] * clenshaw2(c + off[i], u2[i]);
 }
 
 /* E_γ at every point, by table when there is one, else exactly. */
@@ -386,50 +476,81 @@ static inline int hist_bin(double g)
 
 #define LANES 8
 
-KERNEL void focal__k_accumulate(const uint8_t *restrict fine, const uint8_t *restrict inc,
-				const double *restrict l, const double *restrict d, size_t n,
-				double sum[3][4], uint64_t count[3], uint16_t *restrict bin)
+KERNEL void focal__k_groupmask(const uint8_t *restrict fine, const uint8_t *restrict inc,
+			       size_t n, struct focal__kgroups *restrict gr)
+{
+	/* each anchor's group as a double, 3 (none) when not counted, padded
+	 * to whole lanes */
+	size_t nl = (n + LANES - 1) / LANES * LANES;
+	uint64_t cnt[3] = {0, 0, 0};
+	for (size_t i = 0; i < n; i++)
+		gr->gm[i] = inc == NULL || inc[i] ? (double)fine[i] : 3.0;
+	for (size_t i = n; i < nl; i++)
+		gr->gm[i] = 3.0;
+	for (size_t j = 0; j < n; j++) {
+		cnt[0] += gr->gm[j] == 0.0;
+		cnt[1] += gr->gm[j] == 1.0;
+		cnt[2] += gr->gm[j] == 2.0;
+	}
+	/* groups present in each chunk of LANES anchors: a group's steps in a
+	 * chunk where it has no anchor would add +0 to every lane (s + 0 = s,
+	 * and the error term (s - s) + 0 = +0 leaves c as it is: s and c are
+	 * never -0), so focal__k_sums skips them and gets the same bits */
+	for (size_t i = 0; i < nl; i += LANES) {
+		unsigned m = 0;
+		for (int k = 0; k < LANES; k++) {
+			size_t j = i + k;
+			m |= 1u << (j >= n ? 3 : inc == NULL || inc[j] ? fine[j] : 3);
+		}
+		gr->present[i / LANES] = (uint8_t)m;
+	}
+	memcpy(gr->count, cnt, sizeof cnt);
+	gr->n = n;
+}
+
+KERNEL void focal__k_sums(const struct focal__kgroups *restrict gr, const double *restrict l,
+			  const double *restrict d, double sum[3][4], uint16_t *restrict bin)
 {
 	/* LANES interleaved compensated sums per group and quantity, combined
 	 * in a fixed order: the same operations whatever the vector width */
 	double s[3][4][LANES], c[3][4][LANES];
-	memset(s, 0, sizeof s);
-	memset(c, 0, sizeof c);
-	uint64_t cnt[3] = {0, 0, 0};
-	/* each anchor's group as a double, 3 (none) when not counted, padded
-	 * to whole lanes */
-	double gm[FOCAL__KBLOCK + LANES], lp[FOCAL__KBLOCK + LANES], dp[FOCAL__KBLOCK + LANES];
-	size_t nl = (n + LANES - 1) / LANES * LANES;
-	for (size_t i = 0; i < n; i++) {
-		gm[i] = inc == NULL || inc[i] ? (double)fine[i] : 3.0;
-		lp[i] = l[i];
-		dp[i] = d[i];
-	}
-	for (size_t i = n; i < nl; i++) {
-		gm[i] = 3.0;
+	const double *gm = gr->gm;
+	const uint8_t *present = gr->present;
+	size_t n = gr->n, nl = (n + LANES - 1) / LANES * LANES;
+	double lp[FOCAL__KBLOCK + LANES], dp[FOCAL__KBLOCK + LANES];
+	memcpy(lp, l, n * sizeof *lp);
+	memcpy(dp, d, n * sizeof *dp);
+	for (size_t i = n; i < nl; i++)
 		lp[i] = dp[i] = 0.0;
-	}
-	for (size_t i = 0; i < nl; i += LANES)
-		for (int g = 0; g < 3; g++)
+	/* one group at a time, its lanes' sums in locals the compiler can keep
+	 * in registers; each lane still sees its anchors in index order */
+	for (int g = 0; g < 3; g++) {
+		double s0[LANES], s1[LANES], s2[LANES], s3[LANES];
+		double c0[LANES], c1[LANES], c2[LANES], c3[LANES];
+		for (int k = 0; k < LANES; k++)
+			s0[k] = s1[k] = s2[k] = s3[k] = c0[k] = c1[k] = c2[k] = c3[k] = 0.0;
+		for (size_t i = 0; i < nl; i += LANES) {
+			if (!(present[i / LANES] >> g & 1u))
+				continue;
 			for (int k = 0; k < LANES; k++) {
 				int on = gm[i + k] == (double)g;
 				double lv = on ? lp[i + k] : 0.0, dv = on ? dp[i + k] : 0.0;
-				NEUMAIER(s[g][0][k], c[g][0][k], lv);
-				NEUMAIER(s[g][1][k], c[g][1][k], dv);
+				NEUMAIER(s0[k], c0[k], lv);
+				NEUMAIER(s1[k], c1[k], dv);
 				int tiny = dv < FOCAL__G2_SPLIT;
 				double db = tiny ? 0.0 : dv, ds = tiny ? dv * FOCAL__G2_SCALE : 0.0;
-				NEUMAIER(s[g][2][k], c[g][2][k], db * db);
-				NEUMAIER(s[g][3][k], c[g][3][k], ds * ds);
+				NEUMAIER(s2[k], c2[k], db * db);
+				NEUMAIER(s3[k], c3[k], ds * ds);
 			}
-	for (size_t j = 0; j < n; j++) {
-		int in = inc == NULL || inc[j];
-		cnt[0] += in && fine[j] == 0;
-		cnt[1] += in && fine[j] == 1;
-		cnt[2] += in && fine[j] == 2;
-		bin[j] = (uint16_t)hist_bin(d[j]);
+		}
+		for (int k = 0; k < LANES; k++) {
+			s[g][0][k] = s0[k], s[g][1][k] = s1[k], s[g][2][k] = s2[k], s[g][3][k] = s3[k];
+			c[g][0][k] = c0[k], c[g][1][k] = c1[k], c[g][2][k] = c2[k], c[g][3][k] = c3[k];
+		}
 	}
+	for (size_t j = 0; j < n; j++)
+		bin[j] = (uint16_t)hist_bin(d[j]);
 	for (int g = 0; g < 3; g++) {
-		count[g] = cnt[g];
 		for (int q = 0; q < 4; q++) {
 			double ts = 0.0, tc = 0.0;
 			for (int k = 0; k < 8; k++) {
@@ -441,4 +562,14 @@ KERNEL void focal__k_accumulate(const uint8_t *restrict fine, const uint8_t *res
 			sum[g][q] = ts + tc;
 		}
 	}
+}
+
+void focal__k_accumulate(const uint8_t *fine, const uint8_t *inc, const double *l,
+			 const double *d, size_t n, double sum[3][4], uint64_t count[3],
+			 uint16_t *bin)
+{
+	struct focal__kgroups gr;
+	focal__k_groupmask(fine, inc, n, &gr);
+	focal__k_sums(&gr, l, d, sum, bin);
+	memcpy(count, gr.count, sizeof gr.count);
 }

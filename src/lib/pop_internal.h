@@ -82,6 +82,15 @@ void focal__k_effective(const focal__etable *tb, const struct focal__kpts *k,
 void focal__k_groups(const struct focal__kpts *k, const int8_t *y, size_t n, double hard_pt,
 		     uint8_t *fine, double *pm);
 
+/* x_t = y ? x : -x; returns the number of y != 0. */
+size_t focal__k_flip(const int8_t *y, const double *x, size_t n, double *xt);
+/* The number of +inf among v. */
+size_t focal__k_count_inf(const double *v, size_t n);
+/* From qg = (1-p_t)^γ: with fl, FL's loss into l and |dL/dx| into d
+ * (pm from focal__k_groups); without, FGL's |dL/dx| = qg·q into d. */
+void focal__k_fl(const struct focal__kpts *k, const double *qg, const double *pm, size_t n,
+		 double g, int fl, double *l, double *d);
+
 /* Log histogram of gradient magnitudes: HIST_PER_OCT bins per octave (the
  * top 4 bits of the mantissa, so each bin is at most 6.25 % wide) over
  * [2^HIST_LO_OCT, 2^HIST_HI_OCT); bin 0 holds zero and anything below. */
@@ -98,6 +107,21 @@ void focal__k_groups(const struct focal__kpts *k, const int8_t *y, size_t n, dou
 void focal__k_accumulate(const uint8_t *fine, const uint8_t *inc, const double *l,
 			 const double *d, size_t n, double sum[3][4], uint64_t count[3],
 			 uint16_t *bin);
+
+/* focal__k_accumulate in two steps, so that rows counting the same anchors
+ * share the first: which anchors count in which group (gm: the group as a
+ * double, 3 for none; present: a bit per group for each chunk of 8; count),
+ * then the sums and bins of one row's values over them. */
+struct focal__kgroups {
+	double gm[FOCAL__KBLOCK + 8];
+	uint8_t present[FOCAL__KBLOCK / 8 + 1];
+	uint64_t count[3];
+	size_t n;
+};
+void focal__k_groupmask(const uint8_t *fine, const uint8_t *inc, size_t n,
+			struct focal__kgroups *gr);
+void focal__k_sums(const struct focal__kgroups *gr, const double *l, const double *d,
+		   double sum[3][4], uint16_t *bin);
 
 /* The score model's constants, computed once. */
 struct focal__kmodel {

@@ -74,6 +74,7 @@ struct blockbuf {
 	uint16_t bin[FOCAL__KBLOCK];
 	double pm[FOCAL__KBLOCK], qg[FOCAL__KBLOCK], l[FOCAL__KBLOCK], d[FOCAL__KBLOCK];
 	struct focal__kpts k;
+	struct focal__kgroups gall, gsel; /* every anchor; a row's selection */
 };
 
 /* A block's terms of spec s into the partition's sums (inc: which
@@ -81,28 +82,40 @@ struct blockbuf {
 static void acc_block(struct tacc *t, int s, struct blockbuf *b, size_t n, const uint8_t *inc)
 {
 	double sum[NFINE][4];
-	uint64_t count[NFINE];
 	/* p_t = 0 (a logit of ∓inf, a probability of exactly 0 or 1) makes the
 	 * loss +inf: counted apart, so the sum reads inf instead of being
 	 * clamped, and left out of the finite sums */
-	for (size_t i = 0; i < n; i++)
-		if (b->l[i] == INFINITY) {
-			if (inc == NULL || inc[i])
-				t->cur[s][b->fine[i]].ninf++;
-			b->l[i] = 0.0;
-		}
-	focal__k_accumulate(b->fine, inc, b->l, b->d, n, sum, count, b->bin);
+	if (focal__k_count_inf(b->l, n) > 0)
+		for (size_t i = 0; i < n; i++)
+			if (b->l[i] == INFINITY) {
+				if (inc == NULL || inc[i])
+					t->cur[s][b->fine[i]].ninf++;
+				b->l[i] = 0.0;
+			}
+	const struct focal__kgroups *gr = &b->gall;
+	if (inc != NULL) {
+		focal__k_groupmask(b->fine, inc, n, &b->gsel);
+		gr = &b->gsel;
+	}
+	focal__k_sums(gr, b->l, b->d, sum, b->bin);
 	for (int f = 0; f < NFINE; f++) {
 		struct pacc *p = &t->cur[s][f];
-		p->count += count[f];
+		p->count += gr->count[f];
 		psum_add(&p->loss, sum[f][0]);
 		psum_add(&p->grad, sum[f][1]);
 		psum_add(&p->grad2, sum[f][2]);
 		psum_add(&p->grad2s, sum[f][3]);
 	}
-	for (size_t i = 0; i < n; i++)
-		if (inc == NULL || inc[i])
-			t->a[s][fine_group[b->fine[i]]].hist[b->bin[i]]++;
+	uint64_t *h[NFINE];
+	for (int f = 0; f < NFINE; f++)
+		h[f] = t->a[s][fine_group[f]].hist;
+	if (inc == NULL)
+		for (size_t i = 0; i < n; i++)
+			h[b->fine[i]][b->bin[i]]++;
+	else
+		for (size_t i = 0; i < n; i++)
+			if (inc[i])
+				h[b->fine[i]][b->bin[i]]++;
 }
 
 /* End of a partition: move its sums into the exact accumulators. */
@@ -133,13 +146,10 @@ static void eval_block(struct job *j, struct tacc *t, struct blockbuf *b, size_t
 {
 	const focal_pop_opts *o = j->o;
 	struct focal__kpts *k = &b->k;
-	for (size_t i = 0; i < n; i++)
-		b->xt[i] = b->y[i] ? b->x[i] : -b->x[i];
+	size_t npos = focal__k_flip(b->y, b->x, n, b->xt);
 	focal__k_points(b->xt, n, k);
 	focal__k_groups(k, b->y, n, o->hard_pt, b->fine, b->pm);
-	size_t npos = 0;
-	for (size_t i = 0; i < n; i++)
-		npos += b->y[i];
+	focal__k_groupmask(b->fine, NULL, n, &b->gall);
 	t->npos += npos;
 	t->nneg += n - npos;
 	if (srng)
@@ -158,16 +168,9 @@ static void eval_block(struct job *j, struct tacc *t, struct blockbuf *b, size_t
 				focal__k_pow(k, n, g, b->qg);
 				last_g = g;
 			}
-			if (sp->loss == FOCAL_POP_FL) {
-				for (size_t i = 0; i < n; i++) {
-					b->l[i] = b->qg[i] * k->t[i];
-					b->d[i] = b->qg[i] * k->q[i] * (1.0 + g * b->pm[i]);
-				}
-			} else {
+			focal__k_fl(k, b->qg, b->pm, n, g, sp->loss == FOCAL_POP_FL, b->l, b->d);
+			if (sp->loss == FOCAL_POP_FGL)
 				focal__k_effective(&j->etabs[s], k, b->qg, n, b->l);
-				for (size_t i = 0; i < n; i++)
-					b->d[i] = b->qg[i] * k->q[i];
-			}
 			break;
 		case FOCAL_POP_GHM:
 			/* CE times its bin's factor (focal/ghm.h) */

@@ -128,6 +128,49 @@ static void test_effective(void **state)
 	assert_int_equal(w5.bad, 0);
 }
 
+/*
+ * The table's two block paths give the same bits: a block of easy
+ * negatives (t in the first piece) with a few anchors elsewhere takes the
+ * broadcast path and redoes those few; a block spread over many pieces
+ * takes the per-anchor gathers; a block of one anchor is its own piece.
+ * Every anchor's E_γ must be identical whichever block it is evaluated in.
+ */
+static void test_effective_paths(void **state)
+{
+	(void)state;
+	static struct focal__kpts k, k1;
+	double x[FOCAL__KBLOCK], qg[FOCAL__KBLOCK], e[FOCAL__KBLOCK], q1, e1;
+	const double gs[] = {0.5, 2.5, 7.3};
+	uint64_t r = 271828;
+	for (size_t g = 0; g < sizeof gs / sizeof *gs; g++) {
+		focal__etable tb;
+		assert_int_equal(focal__etable_init(&tb, gs[g]), FOCAL_OK);
+		assert_true(tb.use);
+		for (int spread = 1; spread <= FOCAL__KBLOCK / 2; spread *= 4) {
+			/* most anchors at x_t in [5, 12] (t < 0.007: the first
+			 * piece), `spread` of them anywhere in [-30, 30] */
+			for (size_t i = 0; i < FOCAL__KBLOCK; i++) {
+				double u = (double)(focal__splitmix64(&r) >> 11) * 0x1p-53;
+				x[i] = (int)i % (FOCAL__KBLOCK / spread) == 3 ? -30.0 + 60.0 * u
+									   : 5.0 + 7.0 * u;
+			}
+			focal__k_points(x, FOCAL__KBLOCK, &k);
+			focal__k_pow(&k, FOCAL__KBLOCK, gs[g], qg);
+			focal__k_effective(&tb, &k, qg, FOCAL__KBLOCK, e);
+			for (size_t i = 0; i < FOCAL__KBLOCK; i++) {
+				/* the same point alone (a block of one could take
+				 * scalar exp and log1p: copy the block's values) */
+				k1.xt[0] = k.xt[i], k1.t[0] = k.t[i], k1.p[0] = k.p[i];
+				k1.q[0] = k.q[i], k1.lqh[0] = k.lqh[i], k1.lql[0] = k.lql[i];
+				q1 = qg[i];
+				focal__k_effective(&tb, &k1, &q1, 1, &e1);
+				assert_memory_equal(&e[i], &e1, sizeof e1);
+			}
+		}
+		focal__etable_free(&tb);
+	}
+}
+
 /* A double-double running sum (Knuth's two-sum, Dekker's fast-two-sum):
  * a reference that keeps about 106 bits on every machine, valgrind
  * included (which runs long double at double precision). */
@@ -211,6 +254,71 @@ static void test_accumulate(void **state)
 	}
 	worst_print("block sums (double-double reference)", &w, 2);
 	assert_int_equal(w.bad, 0);
+}
+
+/*
+ * The block sums' order of operations, written out plainly: eight lanes
+ * (anchor i in lane i mod 8), every group's Neumaier step at every anchor
+ * (adding 0 where the anchor is not in the group), the lanes combined in
+ * order.  The kernel skips steps that add 0 and keeps its sums elsewhere;
+ * its results must be these, bit for bit (what makes the vector widths and
+ * the thread counts agree).
+ */
+static void plain_sums(const uint8_t *fine, const uint8_t *inc, const double *l,
+		       const double *d, size_t n, double sum[3][4])
+{
+	double s[3][4][8] = {{{0}}}, c[3][4][8] = {{{0}}};
+	for (size_t i = 0; i < (n + 7) / 8 * 8; i++)
+		for (int g = 0; g < 3; g++) {
+			int on = i < n && (inc == NULL || inc[i]) && fine[i] == g;
+			double dv = on ? d[i] : 0.0, tiny = dv < FOCAL__G2_SPLIT;
+			double v[4] = {on ? l[i] : 0.0, dv, tiny ? 0.0 : dv * dv,
+				       tiny ? dv * FOCAL__G2_SCALE * (dv * FOCAL__G2_SCALE) : 0.0};
+			for (int q = 0; q < 4; q++) {
+				double *ps = &s[g][q][i % 8], t = *ps + v[q];
+				c[g][q][i % 8] += fabs(*ps) >= fabs(v[q]) ? (*ps - t) + v[q] : (v[q] - t) + *ps;
+				*ps = t;
+			}
+		}
+	for (int g = 0; g < 3; g++)
+		for (int q = 0; q < 4; q++) {
+			double ts = 0.0, tc = 0.0;
+			for (int k = 0; k < 8; k++) {
+				double v = s[g][q][k], t = ts + v;
+				tc += fabs(ts) >= fabs(v) ? (ts - t) + v : (v - t) + ts;
+				ts = t;
+				tc += c[g][q][k];
+			}
+			sum[g][q] = ts + tc;
+		}
+}
+
+static void test_accumulate_order(void **state)
+{
+	(void)state;
+	uint8_t fine[FOCAL__KBLOCK], inc[FOCAL__KBLOCK];
+	double l[FOCAL__KBLOCK], d[FOCAL__KBLOCK], sum[3][4], want[3][4];
+	uint64_t count[3];
+	uint16_t bin[FOCAL__KBLOCK];
+	uint64_t s = 31415;
+	for (int rep = 0; rep < 300; rep++) {
+		size_t n = 1 + (size_t)(focal__splitmix64(&s) % FOCAL__KBLOCK);
+		/* mostly one group, as in a population: whole chunks without
+		 * the others */
+		int rare = 2 + rep % 60;
+		for (size_t i = 0; i < n; i++) {
+			uint64_t r = focal__splitmix64(&s);
+			fine[i] = (uint8_t)((int)(r % (uint64_t)rare) == 0 ? (r >> 20) % 2 : 2);
+			inc[i] = (uint8_t)((r >> 8) % 8 != 0);
+			l[i] = ldexp((double)(r >> 40) + 1.0, (int)((r >> 16) % 80) - 60);
+			d[i] = ldexp((double)(r >> 44) + 1.0,
+				     -(int)((r >> 24) % 70) - ((r >> 32) % 8 == 0 ? 1000 : 0));
+		}
+		const uint8_t *use = rep & 1 ? inc : NULL;
+		focal__k_accumulate(fine, use, l, d, n, sum, count, bin);
+		plain_sums(fine, use, l, d, n, want);
+		assert_memory_equal(sum, want, sizeof sum);
+	}
 }
 
 /* A whole population through focal_pop_eval_arrays (kernels, table) and
@@ -318,7 +426,9 @@ int main(void)
 		cmocka_unit_test(test_points),
 		cmocka_unit_test(test_pow),
 		cmocka_unit_test(test_effective),
+		cmocka_unit_test(test_effective_paths),
 		cmocka_unit_test(test_accumulate),
+		cmocka_unit_test(test_accumulate_order),
 		cmocka_unit_test(test_population),
 		cmocka_unit_test(test_model_stream),
 	};
