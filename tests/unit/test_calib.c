@@ -11,8 +11,10 @@
 #include <cmocka.h>
 #include <gsl/gsl_errno.h>
 
+#include "fig.h"
 #include "focal/calib.h"
 #include "focal/weight.h"
+#include "spec.h"
 #include "testutil.h"
 
 /* What the references ask of the solver, in units of ε·max(1, |x|): the
@@ -221,6 +223,69 @@ static void test_edges(void **state)
 	assert_string_equal(focal_calib_where_name((enum focal_calib_where)99), "?");
 }
 
+/* The figure `calibration` draws what its `focal calibrate` commands print:
+ * each command's loss, gammas and q grid, through the library the command
+ * calls, equal the q-axis panel's series bit for bit, in order. */
+static void test_figure_matches_commands(void **state)
+{
+	(void)state;
+	char path[1024], err[SPEC_ERRLEN], cmd[SPEC_CMDLEN];
+	const char *dir = getenv("FOCAL_PLOTS") ? getenv("FOCAL_PLOTS") : "plots";
+	snprintf(path, sizeof path, "%s/calibration.spec", dir);
+	static struct spec sp;
+	fig_figure *f;
+	if (spec_parse(path, &sp, err) != 0)
+		fail_msg("%s", err);
+	if (spec_build(&sp, &f, err) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(spec_command(&sp, cmd, sizeof cmd), 0);
+	assert_non_null(strstr(cmd, "focal calibrate --loss fl --gamma 1,2,5 --q-grid "));
+	const fig_panel *pn = &f->panels[0];
+	size_t si = 0, checked = 0;
+	for (char *c = cmd, *next; c != NULL; c = next) {
+		next = strstr(c, "; ");
+		if (next != NULL)
+			*next = '\0', next += 2;
+		char loss[32] = "", gam[64] = "", grid[128] = "";
+		const char *g = strstr(c, "--gamma ");
+		assert_int_equal(sscanf(c, "focal calibrate --loss %31s", loss), 1);
+		assert_int_equal(sscanf(strstr(c, "--q-grid "), "--q-grid %127s", grid), 1);
+		if (g != NULL)
+			sscanf(g, "--gamma %63s", gam);
+		double lo, hi, n;
+		assert_int_equal(sscanf(grid, "%lf:%lf:%lf", &lo, &hi, &n), 3);
+		const focal_loss_desc *d = focal_loss_find(loss, strlen(loss), 0);
+		assert_non_null(d);
+		for (char *gs = gam[0] ? gam : NULL, *gn; ; gs = gn) {
+			double th[FOCAL_MAX_PARAMS], gv = gs ? strtod(gs, &gn) : 0.0;
+			gn = gs && *gn == ',' ? gn + 1 : NULL;
+			focal_loss_defaults(d, th);
+			const focal_param *pg = focal_loss_param(d, "gamma");
+			if (pg != NULL)
+				th[pg - d->params] = gv;
+			assert_true(si < pn->nseries);
+			const fig_series *sr = pn->series[si++];
+			double *q = malloc((size_t)n * sizeof *q);
+			assert_int_equal(focal_grid(lo, hi, (size_t)n, 0, q), FOCAL_OK);
+			assert_int_equal(sr->n, (size_t)n);
+			for (size_t i = 0; i < sr->n; i++) {
+				focal_calib_out o;
+				focal_calib_point_e(d, th, NULL, q[i], &o);
+				if (!(sr->x[i] == q[i] && (sr->y[i] == o.p || (isnan(sr->y[i]) && isnan(o.p)))))
+					fail_msg("%s: point %zu of '%s' differs", loss, i, c);
+				checked++;
+			}
+			free(q);
+			if (gn == NULL)
+				break;
+		}
+	}
+	assert_int_equal(si, pn->nseries);
+	print_message("calibration figure: %zu series, %zu points equal to its commands\n", si,
+		      checked);
+	fig_free(f);
+}
+
 int main(void)
 {
 	gsl_set_error_handler_off();
@@ -229,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_solver_matches_closed_form),
 		cmocka_unit_test(test_custom_weight),
 		cmocka_unit_test(test_edges),
+		cmocka_unit_test(test_figure_matches_commands),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
