@@ -40,8 +40,7 @@ const char cmd_calibrate_usage[] =
 	"  --q-grid S:E:N  N frequencies from S to E inclusive, in (0, 1)\n"
 	"  --log           geometric spacing for --q-grid\n"
 	"  --format F      table (default on a terminal), tsv (default otherwise), csv, json, npy\n"
-	"  --columns LIST  the columns to show, in order (any format)\n"
-	"  --no-pager      never page long output on a terminal\n"
+	CLI_TABLE_HELP16
 	"\n"
 	"Columns: loss gamma alpha beta params q p logit logit_err p_err where method\n"
 	"  p, logit   the predicted probability training settles at, and its logit\n"
