@@ -159,7 +159,7 @@ static int grid(const focal_loss_desc *d, const double *th, double *xs)
 {
 	int n = 0;
 	double step = exp2(1.0 / GRID_STEPS_PER_OCTAVE);
-	for (double t = X_EDGE; t > 1.0 / 16; t = fmin(t, X_EDGE) / step) {
+	for (double t = X_EDGE; t > 1.0 / 16; t /= step) {
 		xs[n++] = -t;
 		xs[n++] = t;
 	}

@@ -48,12 +48,11 @@ static size_t load(struct ref *r, size_t cap)
 	return n;
 }
 
-static double theta_of(const focal_loss_desc *d, const struct ref *r, double *th)
+static void theta_of(const focal_loss_desc *d, const struct ref *r, double *th)
 {
 	focal_loss_defaults(d, th);
 	for (int k = 0; k < d->nparams; k++)
 		th[k] = r->th[k];
-	return 0.0;
 }
 
 /* Every reference: the same where, x and p within TOL_X (TOL_CLOSED for a
