@@ -93,6 +93,8 @@ int cmd_repl(struct cli *c, int argc, char **argv);
 int cmd_explore(struct cli *c, int argc, char **argv);
 extern const char cmd_explore_usage[];
 extern const char cmd_repl_usage[];
+int cmd_calibrate(struct cli *c, int argc, char **argv);
+extern const char cmd_calibrate_usage[];
 
 extern const size_t cli_ncommands;
 
@@ -372,6 +374,7 @@ extern const struct opt cmd_eval_opts[], cmd_integrate_opts[], cmd_compare_opts[
 extern const struct opt cmd_train_opts[], cmd_runs_opts[];
 extern const struct opt cmd_repl_opts[];
 extern const struct opt cmd_explore_opts[];
+extern const struct opt cmd_calibrate_opts[];
 
 
 /* ---- values ---- */

@@ -17,6 +17,7 @@
 #define SIMULATE_COMPACT "state loss gamma group count loss_share grad_share ess gini frac90 " \
 	"fraction cum_loss bin_lo bin_hi"
 #define SPREAD_COMPACT "gamma w_fl_hard w_fl_easy w_fgl_hard w_fgl_easy focus_fl focus_fgl spread_diff"
+#define CALIBRATE_COMPACT "loss gamma alpha params q p logit logit_err where"
 #define TRAIN_COMPACT "loss gamma alpha lr seeds ap_mean ap_ci_low ap_ci_high p_holm mdd verdict " \
 	"seed ap val_ap final_loss diverged_step val_ap_mean chosen bin p_mean freq_mean"
 
@@ -24,6 +25,7 @@ const struct cmd cli_commands[] = {
 	{"eval", cmd_eval, "losses, derivatives, weights and the residual at points", cmd_eval_usage, cmd_eval_opts, EVAL_COMPACT},
 	{"integrate", cmd_integrate, "the effective FGL loss E_gamma(p), analytic and numeric", cmd_integrate_usage, cmd_integrate_opts, INTEGRATE_COMPACT},
 	{"compare", cmd_compare, "FL against FGL side by side over a grid", cmd_compare_usage, cmd_compare_opts, COMPARE_COMPACT},
+	{"calibrate", cmd_calibrate, "the calibration map each loss implies: p against the true frequency q", cmd_calibrate_usage, cmd_calibrate_opts, CALIBRATE_COMPACT},
 	{"check", cmd_check, "run the mathematical identities; exit 1 if one fails", cmd_check_usage, cmd_check_opts, NULL},
 	{"simulate", cmd_simulate, "populations of anchors: who carries the loss and the gradient", cmd_simulate_usage, cmd_simulate_opts, SIMULATE_COMPACT},
 	{"spread", cmd_spread, "focusing ratio and spread differential as functions of gamma", cmd_spread_usage, cmd_spread_opts, SPREAD_COMPACT},

@@ -10,6 +10,7 @@
 #define FOCAL_FAMILY_H
 
 #include "focal/focal.h"
+#include "focal/registry.h"
 
 #define FAMILY_FN(name) double name(const focal_point *pt, double y, const double *th)
 #define FAMILY_E(name) int name(const focal_point *pt, double y, const double *th, focal_result *r)
@@ -62,5 +63,12 @@ FAMILY_FN(focal__w_flsd);
 FAMILY_FN(focal__dw_flsd);
 FAMILY_E(focal__e_flsd);
 double focal__kink_flsd(double y, const double *th);
+
+/* dL/dx_t of a row with forms at a point (twin.c): a twin's w·B'·p(1-p), a
+ * weighted loss's (w'·B + w·B')·p(1-p), each term at its limit at the ends
+ * and without the value (the calibration map's root finder needs only the
+ * gradient; a twin's value is a quadrature). */
+double focal__forms_dxt(const focal_loss_desc *d, const double *th, const focal_point *pt,
+			double y);
 
 #endif

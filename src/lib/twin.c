@@ -250,6 +250,25 @@ static int eval_classic(const focal_loss_desc *d, const double *th, const focal_
 	return focal_loss_eval(&l, pt, (int)y, o);
 }
 
+/* dL/dx_t = dL/dp_t · p(1-p) from the forms' values wb = {w, w', B, B'},
+ * each term at its limit at the ends (a twin's without the w'·B term). */
+static double forms_dxt(const focal_loss_desc *d, const focal_form *f, const double *th,
+			const focal_point *pt, double y, const double *wb)
+{
+	double bpq = pt->p == 0.0 || pt->q == 0.0 ? 0.0 : wb[2] * pt->p * pt->q;
+	double dbpq = d->target == FOCAL_TARGET_HARD ? hard_dbpq(f, pt, y, th, wb[3])
+						     : focal__soft_diff(pt, y);
+	return mul0(wb[0], dbpq) + (d->twin ? 0.0 : mul0(wb[1], bpq));
+}
+
+double focal__forms_dxt(const focal_loss_desc *d, const double *th, const focal_point *pt,
+			double y)
+{
+	const focal_form *f = side_form(d, y);
+	double wb[4] = {f->w(pt, y, th), f->dw(pt, y, th), f->b(pt, y, th), f->db(pt, y, th)};
+	return forms_dxt(d, f, th, pt, y, wb);
+}
+
 static int eval_family(const focal_loss_desc *d, const double *th, const focal_point *pt,
 		       double y, focal_eval_out *o)
 {
@@ -271,10 +290,7 @@ static int eval_family(const focal_loss_desc *d, const double *th, const focal_p
 		o->dpt = res + wdb;
 		o->residual = res;
 	}
-	/* dL/dx = dL/dp · p(1-p), each term at its limit at the ends */
-	double bpq = pt->p == 0.0 || pt->q == 0.0 ? 0.0 : b * pt->p * pt->q;
-	double dbpq = hard ? hard_dbpq(f, pt, y, th, db) : focal__soft_diff(pt, y);
-	o->dxt = mul0(w, dbpq) + (d->twin ? 0.0 : mul0(dw, bpq));
+	o->dxt = forms_dxt(d, f, th, pt, y, (double[4]){w, dw, b, db});
 	o->dx = hard && y == 0.0 ? -o->dxt : o->dxt;
 	if (hard)
 		o->weight = pt->p > 0.0 && isfinite(o->dpt) ? -pt->p * o->dpt : -o->dxt / pt->q;

@@ -88,7 +88,7 @@ int spec_is_pointwise(enum spec_quantity q)
 {
 	switch (q) {
 	case Q_VALUE: case Q_DPT: case Q_DXT: case Q_WEIGHT: case Q_RESIDUAL:
-	case Q_RESIDUAL_ID: case Q_PUBLISHED: case Q_RELERR_NUMERIC:
+	case Q_RESIDUAL_ID: case Q_PUBLISHED: case Q_RELERR_NUMERIC: case Q_CALIB:
 		return 1;
 	default:
 		return 0;
@@ -98,6 +98,8 @@ int spec_is_pointwise(enum spec_quantity q)
 double spec_pointwise(const struct spec_curve *cv, enum spec_xvar xv, double x, double g)
 {
 	focal_point pt;
+	if (cv->q == Q_CALIB) /* x is a frequency, not a point */
+		return spec_calib_at(cv, xv, x, g);
 	if (xv == SPEC_X_XT)
 		focal_point_from_logit(x, &pt);
 	else if (xv == SPEC_X_QT) /* x = 1 - p_t: the logit log(p_t / (1 - p_t)) keeps it */

@@ -182,5 +182,9 @@ int spec_command(const struct spec *s, char *buf, size_t cap)
 			return -1;
 		}
 	}
+	if (spec_calib_command(s, buf, cap, &len) != 0) {
+		buf[0] = '\0';
+		return -1;
+	}
 	return 0;
 }

@@ -32,6 +32,12 @@ int spec_train_curve(fig_panel *p, const struct spec_panel *pn, int ci,
 /* One y value of curve cv at x for a pointwise quantity (at x on the
  * axis xv: p_t or x_t) and focusing parameter g; what build.c draws. */
 double spec_pointwise(const struct spec_curve *cv, enum spec_xvar xv, double x, double g);
+/* The calibration map of curve cv at x (q on x pt, logit q on x xt: then
+ * the value is logit p) for γ g, or NaN (build_calib.c). */
+double spec_calib_at(const struct spec_curve *cv, enum spec_xvar xv, double x, double g);
+/* Append the `focal calibrate` commands of s's calibration curves to
+ * buf[*len..cap) ("; " between commands); -1 when cap is short. */
+int spec_calib_command(const struct spec *s, char *buf, size_t cap, size_t *len);
 /* 1 for the quantities spec_pointwise() computes. */
 int spec_is_pointwise(enum spec_quantity q);
 

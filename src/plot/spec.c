@@ -64,7 +64,8 @@ static int tokenize(struct ctx *c, const char *line, char tok[MAXTOK][TOKLEN])
 static const char *const quantity_names[Q_COUNT] = {
 	"value", "dpt", "dxt", "weight", "residual", "residual_identity",
 	"published", "focus", "coef", "relerr_numeric", "relerr_reference",
-	"cdf", "shares", "gradnorm", "ap_vs_gamma", "grad_race", "train_curve", "ap_vs_lr", "reliability"};
+	"cdf", "shares", "gradnorm", "ap_vs_gamma", "grad_race", "train_curve", "ap_vs_lr", "reliability",
+	"calibration"};
 
 
 static const struct named legend_names[] = {
@@ -510,6 +511,8 @@ static int check_spec(struct ctx *c, struct spec *s)
 			if (want_exp != (pn->xvar == SPEC_X_EXPONENT))
 				return fail(c, "quantity '%s' %s x exponent", quantity_names[cv->q],
 					    want_exp ? "needs" : "cannot be plotted against");
+			if (cv->q == Q_CALIB && pn->xvar != SPEC_X_PT && pn->xvar != SPEC_X_XT)
+				return fail(c, "quantity 'calibration' needs x pt (the frequency q) or x xt (logit q)");
 			if ((cv->q == Q_FOCUS) && cv->loss != FOCAL_FL && cv->loss != FOCAL_FGL)
 				return fail(c, "quantity 'focus' is defined for loss=fl and loss=fgl only");
 			if ((cv->q == Q_RESIDUAL_ID || cv->q == Q_PUBLISHED || cv->q == Q_RELERR_NUMERIC ||

@@ -42,6 +42,7 @@ static const struct {
 	{"compare", 1, {"--p", "0.5"}},
 	{"integrate", 1, {"--p", "0.5"}},
 	{"check", 1, {"--p", "0.5"}},
+	{"calibrate", 1, {"--q", "0.5"}},
 	{"spread", 1, {"--hard", "0.2"}},
 	{"plot", 1, {"loss", "--term"}},
 	{"simulate", 0, {"--threads", "1"}},

@@ -58,6 +58,8 @@ enum spec_quantity {
 	Q_AP_LR,          /* training: validation AP on the tuning seeds ± CI, x = lr */
 	Q_RELIABILITY,    /* training: share of positives against mean p in the
 	                     top scores' bins ± CI, x = p */
+	Q_CALIB,          /* the calibration map: p (logit p) against the true
+	                     frequency q (logit q) on x pt (x xt); focal/calib.h */
 	Q_COUNT
 };
 
@@ -256,6 +258,8 @@ int spec_build_p(const struct spec *s, fig_figure **out, char *err, const focal_
  * with alpha other than 0.25, differing points or bins) or cap is short.
  */
 #define SPEC_CMDLEN 4096
+/* A calibration curve's numbers come from `focal calibrate` (one command per
+ * curve on a q axis, appended to the population commands). */
 int spec_command(const struct spec *s, char *buf, size_t cap);
 
 /* The loss a population curve evaluates for a curve's loss: the loss
