@@ -96,7 +96,8 @@ int focal_train_opts_add(focal_train_opts *o, focal_loss_id loss, double gamma, 
 {
 	if (o->nlosses >= FOCAL_TRAIN_MAX_LOSSES)
 		return FOCAL_EDOM;
-	focal_train_loss l = {loss, gamma, alpha, FOCAL_TRAIN_DEFAULT_OHEM};
+	focal_train_loss l = {.loss = loss, .gamma = gamma, .alpha = alpha,
+			      .ohem_ratio = FOCAL_TRAIN_DEFAULT_OHEM};
 	if (focal_loss_param(focal_loss_get(loss), "gamma") == NULL)
 		l.gamma = 0.0; /* no focusing parameter */
 	if (loss == FOCAL_TRAIN_CE || loss == FOCAL_TRAIN_OHEM)
@@ -104,6 +105,14 @@ int focal_train_opts_add(focal_train_opts *o, focal_loss_id loss, double gamma, 
 	if (focal_train_loss_check(&l) != FOCAL_OK)
 		return FOCAL_EDOM;
 	o->losses[o->nlosses++] = l;
+	return FOCAL_OK;
+}
+
+int focal_train_opts_add_loss(focal_train_opts *o, const focal_train_loss *l)
+{
+	if (o->nlosses >= FOCAL_TRAIN_MAX_LOSSES || focal_train_loss_check(l) != FOCAL_OK)
+		return FOCAL_EDOM;
+	o->losses[o->nlosses++] = *l;
 	return FOCAL_OK;
 }
 
