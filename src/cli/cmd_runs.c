@@ -83,7 +83,8 @@ const struct opt cmd_runs_opts[] = {
 static int run_spec(struct cli *c, const char *s, focal_runs_id *id, const char **path)
 {
 	const char *colon = strchr(s, ':'), *eq = colon ? strchr(colon, '=') : NULL;
-	const focal_loss_desc *d = colon ? focal_loss_find(s, (size_t)(colon - s), FOCAL_HAS_TRAIN) : NULL;
+	const focal_loss_desc *d = colon ? focal_loss_find(s, (size_t)(colon - s),
+							    FOCAL_HAS_TRAIN | FOCAL_TAKES_WEIGHT) : NULL;
 	char seed[32];
 	size_t sl = eq ? (size_t)(eq - colon - 1) : 0;
 	double v;

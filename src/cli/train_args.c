@@ -30,10 +30,11 @@ static int classic(focal_loss_id id)
  * rows eval reads), α from --alpha, or else 0.25 where the row's own
  * default is none (polyfl, custom, as fl and fgl). */
 static int add_family(struct cli *c, const struct trainargs *a, focal_train_opts *o,
-		      const focal_loss_desc *d, double gamma, const focal_weight *wt)
+		      const focal_loss_desc *d, double gamma, double alpha, const focal_weight *wt)
 {
 	struct loss_params lp = a->lp;
 	const focal_param *pa = focal_loss_param(d, "alpha");
+	lp.alpha = alpha; /* --alpha's number, or NaN: the row's default */
 	if (a->alpha == NULL && pa != NULL && isnan(pa->def))
 		lp.alpha = FOCAL_TRAIN_DEFAULT_ALPHA;
 	double th[FOCAL_MAX_PARAMS];
@@ -56,7 +57,8 @@ static int add_family(struct cli *c, const struct trainargs *a, focal_train_opts
 /* The weighting lab's rows (every training row but the classic five), in
  * registry order, each at every gamma when it has one. */
 static int family_losses(struct cli *c, const struct trainargs *a, focal_train_opts *o,
-			 const int *want, const struct dlist *gs, const focal_weight *wt)
+			 const int *want, const struct dlist *gs, double alpha,
+			 const focal_weight *wt)
 {
 	for (size_t i = 0; i < focal_loss_count(); i++) {
 		const focal_loss_desc *d = focal_loss_at(i);
@@ -67,7 +69,7 @@ static int family_losses(struct cli *c, const struct trainargs *a, focal_train_o
 			int dup = 0;
 			for (size_t j = 0; j < g; j++)
 				dup |= gs->v[j] == gs->v[g];
-			if (!dup && add_family(c, a, o, d, has_gamma ? gs->v[g] : NAN, wt) != 0)
+			if (!dup && add_family(c, a, o, d, has_gamma ? gs->v[g] : NAN, alpha, wt) != 0)
 				return -1;
 		}
 	}
@@ -134,7 +136,7 @@ static int build_losses(struct cli *c, const struct trainargs *a, focal_train_op
 		cli_error(c, "too many losses and gammas: at most %d runs per seed", FOCAL_TRAIN_MAX_LOSSES);
 		return -1;
 	}
-	rc = family_losses(c, a, o, want, &gs, *wt);
+	rc = family_losses(c, a, o, want, &gs, a->alpha ? alpha : NAN, *wt);
 	dlist_free(&gs);
 	if (rc)
 		return -1;
