@@ -87,8 +87,9 @@ static int effective_ce(const focal_point *pt, double y, const double *th, focal
 
 #define PW (FOCAL_HAS_VALUE | FOCAL_HAS_DPT | FOCAL_HAS_DX | FOCAL_HAS_WEIGHT)
 #define PWE (PW | FOCAL_HAS_EFFECTIVE | FOCAL_HAS_RESIDUAL)
-/* the family trains through the registry (train_loss.c) */
-#define PWET (PWE | FOCAL_HAS_TRAIN)
+/* the family trains and is simulated through the registry (train_loss.c,
+ * pop_generic.c) */
+#define PWET (PWE | FOCAL_HAS_TRAIN | FOCAL_HAS_POP)
 
 /* The family's members: a weighted row and its gradient twin share the
  * forms, parameters and closed-form E_w (one macro each). */
@@ -101,7 +102,7 @@ static int effective_ce(const focal_point *pt, double y, const double *th, focal
 	.pos = FORM_FOCAL, .neg = FORM_ASL_NEG, .has = PWET, .weight_continuous = 1, \
 	.effective_e = focal__e_asl, .kink = focal__kink_asl, .trained_as = FOCAL_TRAINED_TWIN
 #define BODY_QFL .target = FOCAL_TARGET_SOFT, .nparams = 1, .params = {P_BETA_QFL}, \
-	.pos = FORM_QFL, .neg = FORM_QFL, .has = PWET, .weight_continuous = 1
+	.pos = FORM_QFL, .neg = FORM_QFL, .weight_continuous = 1
 #define BODY_VFL .target = FOCAL_TARGET_IOU, .nparams = 2, .params = {P_ALPHA_VFL, P_GAMMA}, \
 	.pos = FORM_VFL_POS, .neg = FORM_VFL_NEG, .has = PWET, .weight_continuous = 1, \
 	.effective_e = focal__e_vfl
@@ -196,10 +197,11 @@ static const focal_loss_desc rows[] = {
 	 BODY_ASL, .twin = 1, .twin_of = FOCAL_ASL},
 	{.id = FOCAL_QFL, .name = "qfl", .label = "QFL", .markup = "QFL",
 	 .summary = "quality focal loss: -|y-sigma|^beta ((1-y) log(1-sigma) + y log sigma)",
-	 BODY_QFL, .twin_of = FOCAL_QFL},
+	 BODY_QFL, .has = PWET, .twin_of = FOCAL_QFL},
 	{.id = FOCAL_QFL_GRAD, .name = "qfl@grad", .label = "QFL@grad", .markup = "QFL@grad",
 	 .summary = "QFL's gradient twin: effective loss anchored at sigma = y (quadrature)",
-	 BODY_QFL, TWIN(FOCAL_QFL)},
+	 /* no population form: E_w by quadrature per anchor is far too slow */
+	 BODY_QFL, .has = PWE | FOCAL_HAS_TRAIN, TWIN(FOCAL_QFL)},
 	{.id = FOCAL_VFL, .name = "vfl", .label = "VFL", .markup = "VFL",
 	 .summary = "varifocal loss: -q (q log p + (1-q) log(1-p)); -alpha p^gamma log(1-p) at q = 0",
 	 BODY_VFL, .twin_of = FOCAL_VFL},
