@@ -209,11 +209,12 @@ static int same_gamma(const focal_train_opts *o, int i, int j)
 	return !gi || !gj || o->losses[i].gamma == o->losses[j].gamma;
 }
 
-/* The first loss of row `loss` paired with loss i (same γ), or -1. */
+/* The first loss of row `loss` paired with loss i (same γ; i < 0: any),
+ * or -1. */
 static int find_mate(const focal_train_opts *o, focal_loss_id loss, int i)
 {
 	for (int j = 0; j < o->nlosses; j++)
-		if (j != i && o->losses[j].loss == loss && same_gamma(o, i, j))
+		if (j != i && o->losses[j].loss == loss && (i < 0 || same_gamma(o, i, j)))
 			return j;
 	return -1;
 }
