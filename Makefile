@@ -175,6 +175,8 @@ TEST_INCS_test_train  = $(TEST_INCS)
 TEST_INCS_test_train_exp = $(TEST_INCS) -Isrc/lib
 TEST_INCS_test_train_stats = $(TEST_INCS)
 TEST_INCS_test_train_kernel = $(TEST_INCS) -Isrc/lib
+TEST_INCS_test_train_family = $(TEST_INCS)
+TEST_INCS_test_pop_family = $(TEST_INCS)
 TEST_INCS_test_fig_train = $(TEST_INCS)
 # test_fig_train runs the focal beside it (build/focal for build/tests/...).
 $(B)/tests/test_fig_train: $(B)/focal

@@ -22,6 +22,7 @@
 #include "focal/focal.h"
 #include "focal/ghm.h"
 #include "focal/io.h"
+#include "focal/registry.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -213,6 +214,14 @@ typedef struct {
 	 * return cancels (the evaluation then returns FOCAL_ECANCELED). */
 	int (*progress)(double done, void *ctx);
 	void *progress_ctx;
+	/* The weighting lab's rows (poly1 ... flsd@grad: every pointwise row
+	 * with FOCAL_HAS_POP other than ce, fl and fgl) are evaluated per
+	 * anchor through the registry (focal_loss_eval_row; pop_generic.c)
+	 * with theta[s], the parameters of spec s in row order, when
+	 * theta_set[s]; else with the row's defaults and the spec's gamma and
+	 * alpha.  focal_pop_opts_add and focal_pop_opts_add_row fill them. */
+	double theta[FOCAL_POP_MAX_ROWS][FOCAL_MAX_PARAMS];
+	unsigned char theta_set[FOCAL_POP_MAX_ROWS];
 } focal_pop_opts;
 
 /* (FOCAL_ECANCELED is in focal/status.h.) */
@@ -224,6 +233,11 @@ void focal_pop_opts_default(focal_pop_opts *o);
  * loss has no population form (its registry row lacks FOCAL_HAS_POP) or
  * when gamma or alpha is out of range. */
 int focal_pop_opts_add(focal_pop_opts *o, focal_loss_id loss, double gamma, double alpha);
+
+/* Add a row block of any population row with its parameters theta (row
+ * order: gamma and alpha reported from theta's, where the row has them);
+ * FOCAL_EDOM as above, or for parameters outside the row's domains. */
+int focal_pop_opts_add_row(focal_pop_opts *o, focal_loss_id loss, const double *theta);
 
 /* ---- results ----------------------------------------------------------- */
 

@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "focal/focal.h"
+#include "focal/registry.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -161,22 +162,44 @@ double focal_train_model_logit(const focal_train_model *m, const double *x);
 #define FOCAL_TRAIN_OHEM FOCAL_OHEM         /* online hard example mining */
 #define FOCAL_TRAIN_NLOSS FOCAL_NLOSS       /* bound of the ids (not all train) */
 
-/* One loss to train with. */
+/* One loss to train with.  The five classic rows (ce, ce_alpha, fl, fgl,
+ * ohem) read gamma, alpha and ohem_ratio; every other training row (the
+ * weighting lab's family, their @grad twins, custom, ghm) reads theta,
+ * its parameters in the row's order, and is evaluated per anchor through
+ * the registry (focal_loss_eval_row; docs/train.md, "The family"). */
 typedef struct {
 	focal_loss_id loss;    /* a registry row with FOCAL_HAS_TRAIN */
-	double gamma;          /* FL, FGL: finite >= 0; ignored otherwise */
+	double gamma;          /* FL, FGL: finite >= 0; ignored otherwise (for
+	                          the other rows: theta's gamma, or 0, for reports) */
 	double alpha;          /* weight α of positives (1-α of negatives), in
 	                          [0, 1]; NaN = none.  Required for CE_ALPHA;
-	                          optional for FL and FGL; ignored otherwise */
+	                          optional for FL and FGL; ignored otherwise (for
+	                          the other rows: theta's alpha, or NaN, for reports) */
 	double ohem_ratio;     /* OHEM: negatives kept per positive (> 0) */
+	double theta[FOCAL_MAX_PARAMS]; /* the other rows: parameters in row
+	                          order, inside the row's domains (ghm's bins a
+	                          whole number); custom's theta[0] is its α (NaN:
+	                          none) */
+	const focal_weight *weight; /* custom, custom@grad: the weight (not
+	                          owned; it must outlive the experiment) */
 } focal_train_loss;
 
 /* FOCAL_EDOM for a loss that does not train (its registry row lacks
- * FOCAL_HAS_TRAIN), a bad γ or α, or a bad OHEM ratio. */
+ * FOCAL_HAS_TRAIN), a bad γ or α, a bad OHEM ratio, or (the other rows)
+ * parameters outside the row's domains or custom without a weight. */
 int focal_train_loss_check(const focal_train_loss *l);
 
+/*
+ * A training loss of any training row: the row's parameters theta (row
+ * order; NULL: the row's defaults) and, for custom and custom@grad, the
+ * weight; gamma and alpha mirror theta's for reports.  FOCAL_EDOM as
+ * focal_train_loss_check.
+ */
+int focal_train_loss_of(focal_loss_id loss, const double *theta, const focal_weight *weight,
+			focal_train_loss *out);
+
 /* Name used in reports: the registry name of a training loss ("ce",
- * "ce_alpha", "fl", "fgl", "ohem"; "?" otherwise). */
+ * "fgl", "asl@grad", ...; "?" for a row that does not train). */
 const char *focal_train_loss_name(focal_loss_id loss);
 
 /* What one minibatch gives. */
@@ -184,8 +207,10 @@ typedef struct {
 	double loss;           /* (1 / max(1, npos)) Σ ℓ_i over the kept anchors */
 	double loss_fl;        /* the same sum of the FL-valued loss
 	                          α_t (1-p_t)^γ (-log p_t): FL's own value,
-	                          and what a stop-gradient FGL logs; NaN for
-	                          the other losses */
+	                          and what a stop-gradient FGL logs; for the
+	                          family's rows and their twins (and custom)
+	                          the loss side's w·B, what a stop-gradient
+	                          twin logs; NaN for ce, ce_alpha, ohem, ghm */
 	size_t npos;           /* positives in the batch */
 	double grad_group[FOCAL_TRAIN_NGROUP]; /* Σ |dℓ_i/dx_i| per group, where
 	                          x_i is anchor i's logit (not normalised) */
@@ -385,6 +410,10 @@ int focal_train_default_grid(int optimizer, double *grid);
 int focal_train_opts_add(focal_train_opts *o, focal_loss_id loss, double gamma,
 			 double alpha);
 
+/* Add a loss made by focal_train_loss_of (any training row); FOCAL_EDOM
+ * when full or invalid. */
+int focal_train_opts_add_loss(focal_train_opts *o, const focal_train_loss *l);
+
 /* Validate everything (the task, sizes, optimiser, schedule, grid, that
  * tuning and test seeds are disjoint, losses); FOCAL_EDOM. */
 int focal_train_opts_check(const focal_train_opts *o);
@@ -420,7 +449,9 @@ typedef struct {
 	double fl_noise;       /* the same for the FL-valued forward loss (what
 	                          a stop-gradient implementation of FGL logs:
 	                          α_t (1-p_t)^γ (-log p_t)); for FL its own
-	                          loss; NaN for other losses */
+	                          loss; for the family and custom, the loss
+	                          side's w·B (focal_train_batch_out.loss_fl);
+	                          NaN for ce, ce_alpha, ohem and ghm */
 	double final_loss;     /* the last curve point's loss */
 	/* calibration on the test split (docs/train.md, "Calibration"): p =
 	 * σ(logit), equal-mass bins of the scores */

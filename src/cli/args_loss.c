@@ -56,7 +56,9 @@ static const struct {
 	{"clip", offsetof(struct loss_params, clip)},
 	{"gamma-below", offsetof(struct loss_params, gbelow)},
 	{"gamma-above", offsetof(struct loss_params, gabove)},
-	{"switch", offsetof(struct loss_params, sw)}};
+	{"switch", offsetof(struct loss_params, sw)},
+	{"ghm-bins", offsetof(struct loss_params, ghm_bins)},
+	{"ghm-momentum", offsetof(struct loss_params, ghm_momentum)}};
 
 /* The value given for a parameter's option, or NaN: none given. */
 static double given(const struct loss_params *lp, const char *option)

@@ -487,12 +487,20 @@ struct points {
  */
 struct loss_params {
 	double alpha, beta, eps, gpos, gneg, clip, gbelow, gabove, sw;
+	double ghm_bins, ghm_momentum; /* GHM-C (focal train) */
 };
-#define LOSS_PARAMS_UNSET {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN}
+#define LOSS_PARAMS_UNSET {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN}
 #define OPT_ROW_LOSS_PARAM(T, m, n, f, a, lo_, hi_, h) {.name = (n), .has_arg = 1, \
 	.type = OPT_DOUBLE, .target = offsetof(T, m.f), .lo = (lo_), .hi = (hi_), .arg = (a), \
 	.help = (h)}
 #define OPT_ROWS_LOSS_PARAMS(T, m) \
+	OPT_ROWS_LOSS_PARAMS_A(T, m), OPT_ROW_ASL_CLIP(T, m, "clip"), OPT_ROWS_LOSS_PARAMS_B(T, m)
+/* The same in three parts, for a command whose --clip means something
+ * else (focal train: --asl-clip). */
+#define OPT_ROW_ASL_CLIP(T, m, n) {.name = (n), .has_arg = 1, .type = OPT_DOUBLE, \
+	.target = offsetof(T, m.clip), .lo = 0, .hi = 1, .hi_open = 1, .arg = "M", \
+	.help = "ASL margin of negatives, 0 <= M < 1 (default 0.05)"}
+#define OPT_ROWS_LOSS_PARAMS_A(T, m) \
 	{.name = "beta", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(T, m.beta), \
 	 .lo = -INFINITY, .hi = INFINITY, .lo_open = 1, .hi_open = 1, .arg = "B", \
 	 .help = "FL* offset (default 0); QFL exponent in [0, 100] (default 2)"}, \
@@ -502,10 +510,8 @@ struct loss_params {
 	OPT_ROW_LOSS_PARAM(T, m, "gamma-pos", gpos, "G", 0, FOCAL_GAMMA_MAX, \
 			   "ASL focusing parameter of positives (default 0)"), \
 	OPT_ROW_LOSS_PARAM(T, m, "gamma-neg", gneg, "G", 0, FOCAL_GAMMA_MAX, \
-			   "ASL focusing parameter of negatives (default 4)"), \
-	{.name = "clip", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(T, m.clip), \
-	 .lo = 0, .hi = 1, .hi_open = 1, .arg = "M", \
-	 .help = "ASL margin of negatives, 0 <= M < 1 (default 0.05)"}, \
+			   "ASL focusing parameter of negatives (default 4)")
+#define OPT_ROWS_LOSS_PARAMS_B(T, m) \
 	OPT_ROW_LOSS_PARAM(T, m, "gamma-below", gbelow, "G", 0, FOCAL_GAMMA_MAX, \
 			   "FLSD focusing parameter below the switch (default 5)"), \
 	OPT_ROW_LOSS_PARAM(T, m, "gamma-above", gabove, "G", 0, FOCAL_GAMMA_MAX, \

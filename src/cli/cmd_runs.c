@@ -16,15 +16,16 @@ const char cmd_runs_usage[] =
 	"                  [--table T] [--format F] [OPTIONS]\n"
 	"\n"
 	"focal train's statistics over per-run logs: test AP per loss with 95% intervals,\n"
-	"the paired differences fgl - fl and ce_alpha - ce by seed with Holm's correction,\n"
+	"the paired differences (fgl - fl, ce_alpha - ce, X@grad - X, or --pair) by seed\n"
+	"with Holm's correction,\n"
 	"the smallest detectable difference, the equivalence test, the noise measures and\n"
 	"the conclusion, computed by the same functions as focal train's (docs/train.md).\n"
 	"A FILE holds focal's per-run rows (focal train --runs-out), or is a real log whose\n"
 	"path names its loss and seed (.../fgl_seed3/metrics.json); --run names them.\n"
 	"\n"
 	"Logs:\n"
-	"  --run LOSS:SEED=PATH  a real log of one run: its loss (ce, ce_alpha, fl, fgl,\n"
-	"                        ohem) and seed; repeat for every run\n"
+	"  --run LOSS:SEED=PATH  a real log of one run: its loss (a training loss of focal\n"
+	"                        train: fgl, asl@grad, ...) and seed; repeat for every run\n"
 	"  --log-format F        auto (default), focal, detectron2 (metrics.json), mmdet2\n"
 	"                        (*.log.json) or mmdet3 (vis_data JSON lines)\n"
 	"  --metric KEY          the validation metric (default bbox/AP, bbox_mAP,\n"
@@ -36,6 +37,8 @@ const char cmd_runs_usage[] =
 	"  --alpha A|none        their alpha (default 0.25)\n"
 	"\n"
 	"Output:\n"
+	"  --pair A,B            report the paired difference B - A (repeatable; default\n"
+	"                        fgl - fl, ce_alpha - ce and every X@grad - X present)\n"
 	"  --margin M            equivalence margin in AP (default 0.02)\n"
 	"  --table T             summary (default) or seeds (one row per run)\n"
 	"  --format F            table, tsv, csv, json\n"
@@ -49,6 +52,7 @@ struct runsargs {
 	double scale, margin;
 	struct dlist gamma;
 	enum cli_format fmt;
+	struct slist pair;
 };
 
 static const char *const runs_tables[] = {"summary", "seeds", NULL};
@@ -66,6 +70,7 @@ const struct opt cmd_runs_opts[] = {
 	 .lo = 0, .hi = INFINITY, .lo_open = 1, .hi_open = 1, .what = "scale"},
 	OPT_ROW_GAMMA(offsetof(struct runsargs, gamma), "2", NULL),
 	{.name = "alpha", .has_arg = 1, .type = OPT_STRING, .target = offsetof(struct runsargs, alpha)},
+	{.name = "pair", .has_arg = 1, .type = OPT_STRINGS, .target = offsetof(struct runsargs, pair)},
 	{.name = "margin", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(struct runsargs, margin),
 	 .lo = 1e-12, .hi = 1, .what = "margin", .def = "0.02"},
 	{.name = "table", .has_arg = 1, .type = OPT_ENUM, .target = offsetof(struct runsargs, table_k),
@@ -77,7 +82,8 @@ const struct opt cmd_runs_opts[] = {
 static int run_spec(struct cli *c, const char *s, focal_runs_id *id, const char **path)
 {
 	const char *colon = strchr(s, ':'), *eq = colon ? strchr(colon, '=') : NULL;
-	const focal_loss_desc *d = colon ? focal_loss_find(s, (size_t)(colon - s), FOCAL_HAS_TRAIN) : NULL;
+	const focal_loss_desc *d = colon ? focal_loss_find(s, (size_t)(colon - s),
+							    FOCAL_HAS_TRAIN | FOCAL_TAKES_WEIGHT) : NULL;
 	char seed[32];
 	size_t sl = eq ? (size_t)(eq - colon - 1) : 0;
 	double v;
@@ -182,18 +188,16 @@ static int read_logs(struct cli *c, int argc, char **argv, const struct runsargs
  * the differences tested, or q over a tenth of the margin.
  */
 static void warn_rounding(struct cli *c, const focal_runs_set *set, const focal_train_result *r,
-			  double margin)
+			  double margin, const struct train_pairs *pp)
 {
 	double q = 0.0;
 	const char *path = NULL;
 	for (size_t i = 0; i < set->n; i++)
 		if (set->v[i].resolution > q)
 			q = set->v[i].resolution, path = set->v[i].label;
-	int pa[FOCAL_TRAIN_MAX_LOSSES], pb[FOCAL_TRAIN_MAX_LOSSES];
-	int np = train_pairs(&r->opts, pa, pb);
-	for (int k = 0; q > 0.0 && k < np; k++) {
+	for (int k = 0; q > 0.0 && k < pp->n; k++) {
 		focal_train_stat s;
-		if (focal_train_paired(r, pa[k], pb[k], FOCAL_TRAIN_M_AP, FOCAL_TRAIN_LEVEL, &s) != FOCAL_OK)
+		if (focal_train_paired(r, pp->a[k], pp->b[k], FOCAL_TRAIN_M_AP, FOCAL_TRAIN_LEVEL, &s) != FOCAL_OK)
 			continue;
 		if (q > margin / 10.0 || !(q / sqrt(6.0) <= s.sd / 10.0)) {
 			fprintf(c->err, "focal: warning: the metric of '");
@@ -205,11 +209,17 @@ static void warn_rounding(struct cli *c, const focal_runs_set *set, const focal_
 	}
 }
 
-static int write_out(struct cli *c, const struct runsargs *a, const focal_train_result *r)
+static int write_out(struct cli *c, const struct runsargs *a, const focal_runs_set *set,
+		     const focal_train_result *r)
 {
 	struct train_report *rep = calloc(1, sizeof *rep);
 	if (rep == NULL)
 		return cli_oom(c);
+	if (train_pairs_resolve(c, &r->opts, &a->pair, &rep->pairs) != 0) {
+		free(rep);
+		return CLI_USAGE;
+	}
+	warn_rounding(c, set, r, a->margin, &rep->pairs);
 	rep->margin = a->margin;
 	rep->level = FOCAL_TRAIN_LEVEL;
 	int tty_table = a->fmt == FMT_TABLE || (a->fmt == FMT_DEFAULT && c->out_is_tty);
@@ -252,14 +262,15 @@ int cmd_runs(struct cli *c, int argc, char **argv)
 	focal_runs_id base;
 	focal_runs_id_default(&base);
 	base.gamma = a.gamma.v[0];
-	opt_free(cmd_runs_opts, &a);
 	base.metric = a.metric;
 	base.loss_key = a.loss_key;
 	base.scale = a.scale;
 	if (a.alpha && strcmp(a.alpha, "none") == 0)
 		base.alpha = NAN;
-	else if (a.alpha && cli_parse_range(c, "alpha", a.alpha, 0, 1, 0, &base.alpha) != 0)
+	else if (a.alpha && cli_parse_range(c, "alpha", a.alpha, 0, 1, 0, &base.alpha) != 0) {
+		opt_free(cmd_runs_opts, &a);
 		return CLI_USAGE;
+	}
 	focal_runs_set set = {0};
 	focal_train_result r;
 	memset(&r, 0, sizeof r);
@@ -271,11 +282,10 @@ int cmd_runs(struct cli *c, int argc, char **argv)
 			status = cli_oom(c);
 		else if (st != FOCAL_OK)
 			cli_error(c, "%s", err.msg);
-		else {
-			warn_rounding(c, &set, &r, a.margin);
-			status = write_out(c, &a, &r);
-		}
+		else
+			status = write_out(c, &a, &set, &r);
 	}
+	opt_free(cmd_runs_opts, &a);
 	focal_train_result_free(&r);
 	focal_runs_set_free(&set);
 	return status;

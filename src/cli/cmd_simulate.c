@@ -45,7 +45,7 @@ const char cmd_simulate_usage[] =
 	"  --seed N              random seed (default 1)\n"
 	"\n"
 	"Evaluation:\n"
-	"  --loss LIST           ce, fl, fgl, ohem, sampled, ghm (default all but ghm)\n"
+	"  --loss LIST           ce, fl, fgl, ohem, sampled, ghm, poly1, poly1@grad, polyfl, polyfl@grad, asl, asl@grad, qfl, vfl, vfl@grad, flsd, flsd@grad (default ce,fl,fgl,ohem,sampled)\n"
 	"  --gamma LIST          gammas for fl and fgl, in [0, 100] (default 2)\n"
 	"  --alpha A             alpha in [0, 1] for fl, fgl and the balanced ce row (default:\n"
 	"                        fl and fgl unweighted, balanced ce with 0.25)\n"
@@ -162,7 +162,7 @@ const struct opt cmd_simulate_opts[] = {
 	OPT_ROW_SEED("seed", offsetof(struct simargs, seed), "random seed (default 1)"),
 	{.name = "loss", .has_arg = 1, .type = OPT_NAMES, SIM_T(loss), .losses = FOCAL_HAS_POP,
 	 .def = "ce,fl,fgl,ohem,sampled", .arg = "LIST",
-	 .help = "ce, fl, fgl, ohem, sampled, ghm (default all but ghm)"},
+	 .help = "ce, fl, fgl, ohem, sampled, ghm, poly1, poly1@grad, polyfl, polyfl@grad, asl, asl@grad, qfl, vfl, vfl@grad, flsd, flsd@grad (default ce,fl,fgl,ohem,sampled)"},
 	OPT_ROW_GAMMA(offsetof(struct simargs, gamma), "2", "gammas for fl and fgl, in [0, 100] (default 2)"),
 	OPT_ROW_ALPHA(offsetof(struct simargs, alpha),
 		      "alpha in [0, 1] for fl, fgl and the balanced ce row (default:"),

@@ -16,6 +16,8 @@
 #include "focal/outfile.h"
 #include "focal/runs.h"
 #include "focal/train.h"
+#include "focal/ghm.h"
+#include "focal/weight.h"
 #include "train_args.h"
 #include "train_out.h"
 
@@ -32,12 +34,30 @@ const char cmd_train_usage[] =
 	"calibration, and a conclusion (docs/train.md).\n"
 	"\n"
 	"Losses:\n"
-	"  --loss LIST           ce, ce_alpha, fl, fgl, ohem (default fl,fgl)\n"
-	"  --gamma LIST          gammas for fl and fgl, in [0, 100] (default 2)\n"
+	"  --loss LIST           losses: ce, ce_alpha, fl, fgl, ohem, custom, custom@grad, ghm, poly1, poly1@grad, polyfl, polyfl@grad, asl, asl@grad, qfl, qfl@grad, vfl, vfl@grad, flsd, flsd@grad (default fl,fgl)\n"
+	"  --gamma LIST          gammas for fl, fgl, polyfl and vfl (and their twins), in\n"
+	"                        [0, 100] (default 2)\n"
 	"  --sweep               gammas 0,0.5,1,2,5 (the gamma sweep)\n"
-	"  --alpha A|none        class weight in [0, 1] of fl and fgl (default 0.25)\n"
+	"  --alpha A|none        class weight in [0, 1] of fl, fgl, polyfl and custom\n"
+	"                        (default 0.25); a number also sets vfl's alpha (default 0.75)\n"
 	"  --ce-alpha A          alpha of the alpha-balanced ce_alpha (default 0.75)\n"
 	"  --ohem-ratio R        OHEM keeps R negatives per positive (default 3)\n"
+	"  --beta B              FL* offset (default 0); QFL exponent in [0, 100] (default 2)\n"
+	"  --epsilon E           Poly-1 coefficient, >= -1 (default 2; -1 for polyfl)\n"
+	"  --gamma-pos G         ASL focusing parameter of positives (default 0)\n"
+	"  --gamma-neg G         ASL focusing parameter of negatives (default 4)\n"
+	"  --asl-clip M          ASL margin of negatives, 0 <= M < 1 (default 0.05)\n"
+	"  --gamma-below G       FLSD focusing parameter below the switch (default 5)\n"
+	"  --gamma-above G       FLSD focusing parameter at or above the switch (default 3)\n"
+	"  --switch S            FLSD switch point in p_t (default 0.2)\n"
+	"  --ghm-bins M          GHM-C's gradient-norm bins, a whole number in [1, 1000]\n"
+	"                        (default 30)\n"
+	"  --ghm-momentum M      GHM-C's moving average of the bin counts across steps,\n"
+	"                        0 <= M < 1 (default 0.75)\n"
+	"  --weight EXPR         the weight w of custom (w CE) and custom@grad, in p, q = 1-p_t, x = x_t\n"
+	"  --param NAME=VALUE    a parameter of the weight expression (repeatable)\n"
+	"  --pair A,B            report the paired difference B - A (repeatable; default\n"
+	"                        fgl - fl, ce_alpha - ce and every X@grad - X trained)\n"
 	"\n"
 	"Task (docs/train.md):\n"
 	"  --dim D               feature dimension (default 8)\n"
@@ -119,6 +139,19 @@ const struct opt cmd_train_opts[] = {
 	 .lo = 0, .hi = 1, .what = "ce alpha"},
 	{.name = "ohem-ratio", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(struct trainargs, v[A_OHEM]),
 	 .lo = 1e-6, .hi = 1e6, .what = "OHEM ratio"},
+	OPT_ROWS_LOSS_PARAMS_A(struct trainargs, lp),
+	OPT_ROW_ASL_CLIP(struct trainargs, lp, "asl-clip"),
+	OPT_ROWS_LOSS_PARAMS_B(struct trainargs, lp),
+	{.name = "ghm-bins", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(struct trainargs, lp.ghm_bins),
+	 .lo = 1, .hi = FOCAL_GHM_MAX_BINS, .what = "ghm-bins"},
+	{.name = "ghm-momentum", .has_arg = 1, .type = OPT_DOUBLE,
+	 .target = offsetof(struct trainargs, lp.ghm_momentum), .lo = 0, .hi = 1, .hi_open = 1,
+	 .what = "ghm-momentum"},
+	OPT_ROW_WEIGHT(offsetof(struct trainargs, weight),
+		       "the weight w of custom (w CE) and custom@grad, in p, q = 1-p_t, x = x_t"),
+	OPT_ROW_PARAM(offsetof(struct trainargs, param),
+		      "a parameter of the weight expression (repeatable)"),
+	{.name = "pair", .has_arg = 1, .type = OPT_STRINGS, .target = offsetof(struct trainargs, pair)},
 	{.name = "dim", .has_arg = 1, .type = OPT_INT, .target = offsetof(struct trainargs, v[A_DIM]),
 	 .lo = 2, .hi = FOCAL_TRAIN_MAX_DIM, .what = "dimension"},
 	{.name = "train-anchors", .has_arg = 1, .type = OPT_INT, .target = offsetof(struct trainargs, v[A_NTRAIN]),
@@ -320,11 +353,13 @@ static int dump_run(const struct focal_train_dump *d, void *ctx)
 }
 
 /* The selected table; the summary's conclusions under it in table format. */
-static int write_result(struct cli *c, const struct trainargs *a, const focal_train_result *r)
+static int write_result(struct cli *c, const struct trainargs *a, const focal_train_result *r,
+			const struct train_pairs *pairs)
 {
 	struct train_report *rep = calloc(1, sizeof *rep);
 	if (rep == NULL)
 		return cli_oom(c);
+	rep->pairs = *pairs;
 	rep->margin = isnan(a->v[A_MARGIN]) ? FOCAL_TRAIN_MARGIN : a->v[A_MARGIN];
 	rep->level = FOCAL_TRAIN_LEVEL;
 	enum cli_format fmt = a->fmt;
@@ -361,11 +396,16 @@ static int write_result(struct cli *c, const struct trainargs *a, const focal_tr
 	return status;
 }
 
+/* The experiment, its files and its tables, once the options are built. */
+static int train_run(struct cli *c, const struct trainargs *a, focal_train_opts *o,
+		     const struct train_pairs *pairs);
+
 int cmd_train(struct cli *c, int argc, char **argv)
 {
 	struct trainargs a;
 	memset(&a, 0, sizeof a);
 	a.loss = "fl,fgl";
+	a.lp = (struct loss_params)LOSS_PARAMS_UNSET;
 	for (int k = 0; k < A_NNUM; k++)
 		a.v[k] = NAN;
 	int r = opt_parse(c, "train", cmd_train_usage, cmd_train_opts, argc, argv, &a);
@@ -373,8 +413,25 @@ int cmd_train(struct cli *c, int argc, char **argv)
 		return r > 0 ? CLI_OK : CLI_USAGE;
 	a.table = train_tables[a.table_k];
 	focal_train_opts o;
-	if (train_build_opts(c, &a, &o) != 0)
-		return CLI_USAGE;
+	focal_weight *wt = NULL;
+	struct train_pairs *pairs = malloc(sizeof *pairs);
+	int status = CLI_USAGE;
+	if (pairs == NULL)
+		status = cli_oom(c);
+	else if (train_build_opts(c, &a, &o, &wt) == 0 &&
+		 train_pairs_resolve(c, &o, &a.pair, pairs) == 0)
+		status = train_run(c, &a, &o, pairs);
+	focal_weight_free(wt);
+	free(pairs);
+	opt_free(cmd_train_opts, &a);
+	return status;
+}
+
+static int train_run(struct cli *c, const struct trainargs *a_, focal_train_opts *o_,
+		     const struct train_pairs *pairs)
+{
+	const struct trainargs a = *a_;
+	focal_train_opts o = *o_;
 
 	focal_out of = {.f = NULL, .slot = -1}, rf = {.f = NULL, .slot = -1};
 	if (a.curves && curves_open(c, &of, a.curves) != 0)
@@ -426,7 +483,8 @@ int cmd_train(struct cli *c, int argc, char **argv)
 		return CLI_USAGE;
 	}
 
-	int status = write_files(c, &a, &res, &of, &rf) == 0 ? write_result(c, &a, &res) : CLI_USAGE;
+	int status = write_files(c, &a, &res, &of, &rf) == 0 ? write_result(c, &a, &res, pairs)
+							      : CLI_USAGE;
 	focal_train_result_free(&res);
 	return status;
 }

@@ -5,6 +5,7 @@
  */
 #include "train_args.h"
 #include "focal/registry.h"
+#include "focal/weight.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -18,12 +19,89 @@ static int check_positive(double v)
 	return v > 0.0 && !isinf(v);
 }
 
+/* The five rows with their own fast paths in libfocal's training loop. */
+static int classic(focal_loss_id id)
+{
+	return id == FOCAL_TRAIN_CE || id == FOCAL_TRAIN_CE_ALPHA || id == FOCAL_TRAIN_FL ||
+	       id == FOCAL_TRAIN_FGL || id == FOCAL_TRAIN_OHEM;
+}
+
+/* One loss of the other rows at gamma: θ from the parameter options (the
+ * rows eval reads), α from --alpha, or else 0.25 where the row's own
+ * default is none (polyfl, custom, as fl and fgl). */
+static int add_family(struct cli *c, const struct trainargs *a, focal_train_opts *o,
+		      const focal_loss_desc *d, double gamma, double alpha, const focal_weight *wt)
+{
+	struct loss_params lp = a->lp;
+	const focal_param *pa = focal_loss_param(d, "alpha");
+	lp.alpha = alpha; /* --alpha's number, or NaN: the row's default */
+	if (a->alpha == NULL && pa != NULL && isnan(pa->def))
+		lp.alpha = FOCAL_TRAIN_DEFAULT_ALPHA;
+	double th[FOCAL_MAX_PARAMS];
+	if (cli_loss_theta(c, d, &lp, gamma, th) != 0)
+		return -1;
+	const focal_param *bins = focal_loss_param(d, "bins");
+	if (bins != NULL && th[bins - d->params] != floor(th[bins - d->params])) {
+		cli_error(c, "invalid ghm-bins '%g': must be a whole number", th[bins - d->params]);
+		return -1;
+	}
+	focal_train_loss l;
+	if (focal_train_loss_of(d->id, th, wt, &l) != FOCAL_OK ||
+	    focal_train_opts_add_loss(o, &l) != FOCAL_OK) {
+		cli_error(c, "too many losses and gammas: at most %d runs per seed", FOCAL_TRAIN_MAX_LOSSES);
+		return -1;
+	}
+	return 0;
+}
+
+/* The weighting lab's rows (every training row but the classic five), in
+ * registry order, each at every gamma when it has one. */
+static int family_losses(struct cli *c, const struct trainargs *a, focal_train_opts *o,
+			 const int *want, const struct dlist *gs, double alpha,
+			 const focal_weight *wt)
+{
+	for (size_t i = 0; i < focal_loss_count(); i++) {
+		const focal_loss_desc *d = focal_loss_at(i);
+		if (!want[d->id] || classic(d->id))
+			continue;
+		int has_gamma = focal_loss_param(d, "gamma") != NULL;
+		for (size_t g = 0; g < (has_gamma ? gs->n : 1); g++) {
+			int dup = 0;
+			for (size_t j = 0; j < g; j++)
+				dup |= gs->v[j] == gs->v[g];
+			if (!dup && add_family(c, a, o, d, has_gamma ? gs->v[g] : NAN, alpha, wt) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* --weight goes with custom and custom@grad, and they need it. */
+static int train_weight(struct cli *c, const struct trainargs *a, const int *want,
+			focal_weight **wt)
+{
+	int custom = want[FOCAL_CUSTOM] || want[FOCAL_CUSTOM_GRAD];
+	*wt = NULL;
+	if (custom && a->weight == NULL) {
+		cli_error(c, "loss '%s' needs --weight EXPR",
+			  want[FOCAL_CUSTOM] ? "custom" : "custom@grad");
+		return -1;
+	}
+	if (!custom && a->weight != NULL) {
+		cli_error(c, "--weight needs --loss custom or custom@grad");
+		return -1;
+	}
+	return custom ? cli_weight(c, a->weight, &a->param, wt) : 0;
+}
+
 /* The loss list and gammas into o->losses: ce, ce_alpha, ohem, then fl and
- * fgl for each gamma. */
-static int build_losses(struct cli *c, const struct trainargs *a, focal_train_opts *o)
+ * fgl for each gamma, then the family's rows in registry order. */
+static int build_losses(struct cli *c, const struct trainargs *a, focal_train_opts *o,
+			focal_weight **wt)
 {
 	int want[FOCAL_NLOSS];
-	if (cli_parse_losses(c, a->loss, FOCAL_HAS_TRAIN, want, NULL, NULL) != 0)
+	if (cli_parse_losses(c, a->loss, FOCAL_HAS_TRAIN | FOCAL_TAKES_WEIGHT, want, NULL, NULL) != 0 ||
+	    train_weight(c, a, want, wt) != 0)
 		return -1;
 	double alpha = FOCAL_TRAIN_DEFAULT_ALPHA;
 	if (a->alpha && strcmp(a->alpha, "none") == 0)
@@ -53,11 +131,15 @@ static int build_losses(struct cli *c, const struct trainargs *a, focal_train_op
 		if (want[FOCAL_TRAIN_FGL])
 			rc |= focal_train_opts_add(o, FOCAL_TRAIN_FGL, gs.v[i], alpha);
 	}
-	dlist_free(&gs);
 	if (rc) {
+		dlist_free(&gs);
 		cli_error(c, "too many losses and gammas: at most %d runs per seed", FOCAL_TRAIN_MAX_LOSSES);
 		return -1;
 	}
+	rc = family_losses(c, a, o, want, &gs, a->alpha ? alpha : NAN, *wt);
+	dlist_free(&gs);
+	if (rc)
+		return -1;
 	if (!isnan(a->v[A_OHEM]))
 		for (int i = 0; i < o->nlosses; i++)
 			o->losses[i].ohem_ratio = a->v[A_OHEM];
@@ -277,17 +359,22 @@ static int shard_opts(struct cli *c, const struct trainargs *a, focal_train_opts
 	return 0;
 }
 
-int train_build_opts(struct cli *c, const struct trainargs *a, focal_train_opts *o)
+int train_build_opts(struct cli *c, const struct trainargs *a, focal_train_opts *o,
+		     focal_weight **wt)
 {
 	focal_train_opts_default(o);
+	*wt = NULL;
 	/* --sweep with --gamma is refused before (cli_run, commands.c) */
-	if (named_opts(c, a, o) != 0 || rate_opts(c, a, o) != 0 || task_opts(c, a, o) != 0 ||
-	    build_losses(c, a, o) != 0 || run_opts(c, a, o) != 0 || shard_opts(c, a, o) != 0)
-		return -1;
-	if (focal_train_opts_check(o) != FOCAL_OK) {
+	int bad = named_opts(c, a, o) != 0 || rate_opts(c, a, o) != 0 || task_opts(c, a, o) != 0 ||
+		  build_losses(c, a, o, wt) != 0 || run_opts(c, a, o) != 0 || shard_opts(c, a, o) != 0;
+	if (!bad && focal_train_opts_check(o) != FOCAL_OK) {
 		cli_error(c, "invalid training options");
-		return -1;
+		bad = 1;
 	}
-	return 0;
+	if (bad) {
+		focal_weight_free(*wt);
+		*wt = NULL;
+	}
+	return bad ? -1 : 0;
 }
 

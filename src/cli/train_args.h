@@ -21,12 +21,18 @@ struct trainargs {
 	int sweep, clip_per_tensor, table_k;
 	double v[A_NNUM];
 	enum cli_format fmt;
+	struct loss_params lp;      /* the family's parameters (eval's rows) */
+	const char *weight;         /* custom's weight expression */
+	struct slist param, pair;   /* --param NAME=VALUE, --pair A,B */
 };
 
 /*
  * The experiment's options: libfocal's defaults, then the preset, then
- * every option given.  -1 after a one-line error on a bad combination.
+ * every option given.  *wt gets custom's parsed weight (NULL when none;
+ * the caller frees it after the experiment).  -1 after a one-line error
+ * on a bad combination (then *wt is NULL).
  */
-int train_build_opts(struct cli *c, const struct trainargs *a, focal_train_opts *o);
+int train_build_opts(struct cli *c, const struct trainargs *a, focal_train_opts *o,
+		     focal_weight **wt);
 
 #endif

@@ -135,13 +135,17 @@ static void conclude(char *out, size_t cap, const focal_train_result *r, int a, 
 		direction(&ms->ap, "higher", "lower"), eq, rep->margin, ms->mdd);
 	if (n < 0 || (size_t)n >= cap)
 		return;
+	/* the forward value: FL's for fgl and fl, the loss side's w·B otherwise */
+	int fam = o->losses[a].loss != FOCAL_TRAIN_FGL && o->losses[a].loss != FOCAL_TRAIN_FL &&
+		  o->losses[a].loss != FOCAL_TRAIN_CE_ALPHA && o->losses[a].loss != FOCAL_TRAIN_CE &&
+		  o->losses[a].loss != FOCAL_TRAIN_OHEM;
 	const char *vr = isnan(ms->vr.ci_lo) ? "not measured" : ms->vr.ci_lo > 1.0 ? "more variable"
 					: ms->vr.ci_hi < 1.0 ? "less variable" : "no difference shown";
 	snprintf(out + n, cap - (size_t)n,
-		 "Noise: across-seed AP variance ratio %.2f [%.2f, %.2f] (%s); FL-valued loss "
+		 "Noise: across-seed AP variance ratio %.2f [%.2f, %.2f] (%s); %s loss "
 		 "roughness %s (%s); validation-AP roughness %s (%s). Calibration: top-score ECE "
 		 "%s (%s).",
-		 ms->vr.ratio, ms->vr.ci_lo, ms->vr.ci_hi, vr, fl,
+		 ms->vr.ratio, ms->vr.ci_lo, ms->vr.ci_hi, vr, fam ? "forward (w B)" : "FL-valued", fl,
 		 direction(&ms->m[2], "rougher", "smoother"), vn,
 		 direction(&ms->m[0], "rougher", "smoother"), ece,
 		 direction(&ms->cal[1], "worse", "better"));
@@ -197,30 +201,95 @@ static int summary_row(struct table *t, const focal_train_result *r, int a, int 
 	return table_add(t, row);
 }
 
-/* The run of a loss at gamma (any gamma for a loss whose row has none). */
-static int find_loss(const focal_train_opts *o, focal_loss_id loss, double gamma)
+/* Whether losses i and j are at the same γ (or either row has none). */
+static int same_gamma(const focal_train_opts *o, int i, int j)
 {
-	int any = focal_loss_param(focal_loss_get(loss), "gamma") == NULL;
-	for (int i = 0; i < o->nlosses; i++)
-		if (o->losses[i].loss == loss && (any || o->losses[i].gamma == gamma))
-			return i;
+	int gi = focal_loss_param(focal_loss_get(o->losses[i].loss), "gamma") != NULL;
+	int gj = focal_loss_param(focal_loss_get(o->losses[j].loss), "gamma") != NULL;
+	return !gi || !gj || o->losses[i].gamma == o->losses[j].gamma;
+}
+
+/* The first loss of row `loss` paired with loss i (same γ; i < 0: any),
+ * or -1. */
+static int find_mate(const focal_train_opts *o, focal_loss_id loss, int i)
+{
+	for (int j = 0; j < o->nlosses; j++)
+		if (j != i && o->losses[j].loss == loss && (i < 0 || same_gamma(o, i, j)))
+			return j;
 	return -1;
 }
 
-int train_pairs(const focal_train_opts *o, int *pa, int *pb)
+static void add_pair(struct train_pairs *p, int a, int b)
 {
-	int np = 0;
-	for (int i = 0; i < o->nlosses; i++) {
-		if (o->losses[i].loss != FOCAL_TRAIN_FGL)
-			continue;
-		int j = find_loss(o, FOCAL_TRAIN_FL, o->losses[i].gamma);
-		if (j >= 0)
-			pa[np] = i, pb[np++] = j;
+	for (int k = 0; k < p->n; k++)
+		if (p->a[k] == a && p->b[k] == b)
+			return;
+	if (p->n < FOCAL_TRAIN_MAX_LOSSES) {
+		p->a[p->n] = a;
+		p->b[p->n++] = b;
 	}
-	int ca = find_loss(o, FOCAL_TRAIN_CE_ALPHA, 0.0), ce = find_loss(o, FOCAL_TRAIN_CE, 0.0);
+}
+
+/* fgl - fl per γ and ce_alpha - ce (as before the family trained), then
+ * every other twin against its loss. */
+static void default_pairs(const focal_train_opts *o, struct train_pairs *p)
+{
+	for (int i = 0; i < o->nlosses; i++) {
+		int j = o->losses[i].loss == FOCAL_TRAIN_FGL ? find_mate(o, FOCAL_TRAIN_FL, i) : -1;
+		if (j >= 0)
+			add_pair(p, i, j);
+	}
+	int ca = find_mate(o, FOCAL_TRAIN_CE_ALPHA, -1), ce = find_mate(o, FOCAL_TRAIN_CE, -1);
 	if (ca >= 0 && ce >= 0)
-		pa[np] = ca, pb[np++] = ce;
-	return np;
+		add_pair(p, ca, ce);
+	for (int i = 0; i < o->nlosses; i++) {
+		const focal_loss_desc *d = focal_loss_get(o->losses[i].loss);
+		int j = d->twin && d->id != FOCAL_FGL ? find_mate(o, d->twin_of, i) : -1;
+		if (j >= 0)
+			add_pair(p, i, j);
+	}
+}
+
+/* One --pair "A,B": B - A at each γ of B. */
+static int given_pair(struct cli *c, const focal_train_opts *o, const char *s,
+		      struct train_pairs *p)
+{
+	const unsigned mask = FOCAL_HAS_TRAIN | FOCAL_TAKES_WEIGHT;
+	const char *comma = strchr(s, ',');
+	const focal_loss_desc *da = comma ? focal_loss_find(s, (size_t)(comma - s), mask) : NULL;
+	const focal_loss_desc *db = comma ? focal_loss_find(comma + 1, strlen(comma + 1), mask) : NULL;
+	if (da == NULL || db == NULL || da == db) {
+		cli_error(c, "invalid pair '%s': must be A,B with two different training losses", s);
+		return -1;
+	}
+	int found = 0;
+	for (int i = 0; i < o->nlosses; i++) {
+		int j = o->losses[i].loss == db->id ? find_mate(o, da->id, i) : -1;
+		if (j >= 0) {
+			add_pair(p, i, j);
+			found = 1;
+		}
+	}
+	if (!found) {
+		cli_error(c, "invalid pair '%s': %s and %s are not both among the runs%s", s,
+			  da->name, db->name, " (at a common gamma)");
+		return -1;
+	}
+	return 0;
+}
+
+int train_pairs_resolve(struct cli *c, const focal_train_opts *o, const struct slist *given,
+			struct train_pairs *p)
+{
+	p->n = 0;
+	if (given == NULL || given->n == 0) {
+		default_pairs(o, p);
+		return 0;
+	}
+	for (size_t k = 0; k < given->n; k++)
+		if (given_pair(c, o, given->v[k], p) != 0)
+			return -1;
+	return 0;
 }
 
 int train_summary_table(struct table *t, const focal_train_result *r, struct train_report *rep)
@@ -230,12 +299,12 @@ int train_summary_table(struct table *t, const focal_train_result *r, struct tra
 	for (int i = 0; i < o->nlosses; i++)
 		if (summary_row(t, r, i, -1, focal_train_loss_name(o->losses[i].loss), NAN, rep) != 0)
 			return -1;
-	int pa[FOCAL_TRAIN_MAX_LOSSES], pb[FOCAL_TRAIN_MAX_LOSSES];
-	int np = train_pairs(o, pa, pb);
+	struct train_pairs *pp = &rep->pairs;
+	int np = pp->n;
 	double p[FOCAL_TRAIN_MAX_LOSSES], adj[FOCAL_TRAIN_MAX_LOSSES];
 	for (int k = 0; k < np; k++) {
 		focal_train_stat s;
-		if (focal_train_paired(r, pa[k], pb[k], FOCAL_TRAIN_M_AP, rep->level, &s) != FOCAL_OK)
+		if (focal_train_paired(r, pp->a[k], pp->b[k], FOCAL_TRAIN_M_AP, rep->level, &s) != FOCAL_OK)
 			return -1;
 		p[k] = s.p_value;
 	}
@@ -243,8 +312,11 @@ int train_summary_table(struct table *t, const focal_train_result *r, struct tra
 	if (focal_train_holm(p, (size_t)np, adj) != FOCAL_OK)
 		return -1;
 	for (int k = 0; k < np; k++) {
-		int ce = o->losses[pa[k]].loss == FOCAL_TRAIN_CE_ALPHA;
-		if (summary_row(t, r, pa[k], pb[k], ce ? "ce_alpha-ce" : "fgl-fl", adj[k], rep) != 0)
+		char *name = pp->name[k];
+		snprintf(name, sizeof pp->name[k], "%s-%s",
+			 focal_train_loss_name(o->losses[pp->a[k]].loss),
+			 focal_train_loss_name(o->losses[pp->b[k]].loss));
+		if (summary_row(t, r, pp->a[k], pp->b[k], name, adj[k], rep) != 0)
 			return -1;
 	}
 	return 0;

@@ -15,13 +15,22 @@
 	"  var_ratio_p ece_mean ece_ci_low ece_ci_high ece_top_mean ece_top_ci_low\n" \
 	"  ece_top_ci_high ece_top_ts_mean ece_top_ts_ci_low ece_top_ts_ci_high\n" \
 	"  temperature_mean temperature_ci_low temperature_ci_high conclusion\n" \
-	"  (rows fgl-fl and ce_alpha-ce are paired differences by seed; the table format\n" \
-	"  prints the conclusion under the table)\n" \
+	"  (rows such as fgl-fl, ce_alpha-ce and asl@grad-asl are paired differences by\n" \
+	"  seed, B-A for --pair A,B; the table format prints the conclusion under the table)\n" \
 	"Columns (seeds): loss gamma alpha lr seed ap val_ap noise loss_noise fl_noise\n" \
 	"  final_loss ece ece_top temperature ece_top_ts steps_done diverged_step\n"
 
+/* The paired comparisons a report makes: row k is the difference
+ * losses[a[k]] - losses[b[k]], named "A-B" by the rows' names. */
+struct train_pairs {
+	int n;
+	int a[FOCAL_TRAIN_MAX_LOSSES], b[FOCAL_TRAIN_MAX_LOSSES];
+	char name[FOCAL_TRAIN_MAX_LOSSES][64]; /* "A-B", filled by the summary */
+};
+
 /* What the summary needs beyond the result. */
 struct train_report {
+	struct train_pairs pairs; /* the paired rows (train_pairs_resolve) */
 	double margin;         /* equivalence margin in AP */
 	double level;          /* confidence level */
 	int with_conclusion;   /* a conclusion column (machine formats) */
@@ -46,9 +55,17 @@ int train_seeds_table(struct table *t, const focal_train_result *r);
 int train_tuning_table(struct table *t, const focal_train_result *r, double level);
 int train_reliability_table(struct table *t, const focal_train_result *r, double level);
 
-/* The paired comparisons (a - b) the summary reports, fgl - fl per γ and
- * ce_alpha - ce: their count. */
-int train_pairs(const focal_train_opts *o, int *pa, int *pb);
+/*
+ * The paired comparisons the summary reports.  With no --pair given, the
+ * default: fgl - fl per γ, ce_alpha - ce, then every twin X@grad - X (at
+ * equal γ where both have one) in the order of the losses.  Each given
+ * "A,B" (--pair, repeatable) is the difference B - A, at every γ of B
+ * that A was trained at (any, when either row has no γ).  -1 after a
+ * one-line error (a name that is not a training loss, a loss not in the
+ * result, no common γ, too many pairs).
+ */
+int train_pairs_resolve(struct cli *c, const focal_train_opts *o, const struct slist *given,
+			struct train_pairs *p);
 
 /* A run's label, "fgl_g2_s3": the run column of the per-run rows and the
  * name of its dump files. */

@@ -22,6 +22,17 @@ double focal__point_logit(const focal_point *pt);
 int focal__fgl_effective_plan_qg(const focal_fgl_plan *pl, const focal_point *pt,
 				 double qg, focal_result *r);
 
+/*
+ * focal_loss_eval_row for training (twin.c): the same, except that a
+ * gradient twin without a closed-form E_w gets value NaN instead of a
+ * quadrature per point (the training loop logs its forward value w·B).
+ * Declared with the registry's row type; include focal/registry.h first.
+ */
+#ifdef FOCAL_REGISTRY_H
+int focal__loss_eval_row_fwd(const focal_loss_desc *d, const double *theta,
+			     const focal_point *pt, double y, focal_eval_out *out);
+#endif
+
 /* Euler's constant γ_E. */
 #define FOCAL_EULER 0.57721566490153286060651209008240243
 

@@ -46,6 +46,8 @@ int focal_pop_opts_add(focal_pop_opts *o, focal_loss_id loss, double gamma, doub
 		return FOCAL_EDOM;
 	if (focal_loss_param(d, "gamma") == NULL)
 		gamma = 0.0; /* CE, OHEM, sampled: no focusing parameter */
+	if (focal__pop_generic(loss)) /* the family: the row's parameters */
+		return focal__pop_theta_add(o, loss, gamma, alpha);
 	o->specs[o->nspecs++] = (focal_pop_spec){loss, gamma, alpha};
 	return FOCAL_OK;
 }

@@ -38,6 +38,11 @@ void focal__pop_loss_grad(const struct evalctx *e, int s, const focal_point *pt,
 		break;
 	}
 	default:
+		if (focal__pop_generic(sp->loss)) { /* α is in its θ */
+			double xt = focal__point_logit(pt);
+			focal__pop_generic_one(e->o, s, y ? xt : -xt, y, loss, grad);
+			return;
+		}
 		l = 0.0 - pt->lp;
 		d = pt->q;
 		break;
@@ -185,11 +190,15 @@ static void eval_block(struct job *j, struct tacc *t, struct blockbuf *b, size_t
 			keep = sp->loss == FOCAL_POP_OHEM ? b->inc : b->samp;
 			/* fall through */
 		default:
+			if (focal__pop_generic(sp->loss)) { /* α is in its θ */
+				focal__pop_generic_block(o, s, b->y, b->x, n, b->l, b->d);
+				break;
+			}
 			memcpy(b->l, k->t, n * sizeof *b->l);
 			memcpy(b->d, k->q, n * sizeof *b->d);
 			break;
 		}
-		if (!isnan(sp->alpha))
+		if (!isnan(sp->alpha) && !focal__pop_generic(sp->loss))
 			for (size_t i = 0; i < n; i++) {
 				double at = b->y[i] ? sp->alpha : 1.0 - sp->alpha;
 				b->l[i] *= at;

@@ -115,6 +115,17 @@ struct job {
 void focal__pop_loss_grad(const struct evalctx *e, int s, const focal_point *pt, int y,
 			  double *loss, double *grad);
 
+/* The weighting lab's rows in a population (pop_generic.c): whether a
+ * loss goes through the registry's evaluator; one anchor (logit x of the
+ * positive class, label y: ℓ and |dℓ/dx|); a block of them; and adding a
+ * spec from the defaults with gamma and alpha. */
+int focal__pop_generic(focal_loss_id loss);
+void focal__pop_generic_one(const focal_pop_opts *o, int s, double x, int y, double *loss,
+			    double *grad);
+void focal__pop_generic_block(const focal_pop_opts *o, int s, const int8_t *y, const double *x,
+			      size_t n, double *loss, double *grad);
+int focal__pop_theta_add(focal_pop_opts *o, focal_loss_id loss, double gamma, double alpha);
+
 /* The group of a negative by its p_t. */
 int focal__pop_neg_group(const focal_pop_opts *o, const focal_point *pt);
 

@@ -87,24 +87,27 @@ static int effective_ce(const focal_point *pt, double y, const double *th, focal
 
 #define PW (FOCAL_HAS_VALUE | FOCAL_HAS_DPT | FOCAL_HAS_DX | FOCAL_HAS_WEIGHT)
 #define PWE (PW | FOCAL_HAS_EFFECTIVE | FOCAL_HAS_RESIDUAL)
+/* the family trains and is simulated through the registry (train_loss.c,
+ * pop_generic.c) */
+#define PWET (PWE | FOCAL_HAS_TRAIN | FOCAL_HAS_POP)
 
 /* The family's members: a weighted row and its gradient twin share the
  * forms, parameters and closed-form E_w (one macro each). */
 #define BODY_POLY1 .nparams = 1, .params = {P_EPS_POLY1}, .pos = FORM_POLY1, .neg = FORM_POLY1, \
-	.has = PWE, .weight_continuous = 1, .effective_e = focal__e_poly1
+	.has = PWET, .weight_continuous = 1, .effective_e = focal__e_poly1
 #define BODY_POLYFL .nparams = 3, .params = {P_GAMMA, P_EPS_POLYFL, P_ALPHA}, \
-	.pos = FORM_POLYFL, .neg = FORM_POLYFL, .has = PWE, .weight_continuous = 1, \
+	.pos = FORM_POLYFL, .neg = FORM_POLYFL, .has = PWET, .weight_continuous = 1, \
 	.effective_e = focal__e_polyfl
 #define BODY_ASL .nparams = 3, .params = {P_GAMMA_POS, P_GAMMA_NEG, P_CLIP}, \
-	.pos = FORM_FOCAL, .neg = FORM_ASL_NEG, .has = PWE, .weight_continuous = 1, \
+	.pos = FORM_FOCAL, .neg = FORM_ASL_NEG, .has = PWET, .weight_continuous = 1, \
 	.effective_e = focal__e_asl, .kink = focal__kink_asl, .trained_as = FOCAL_TRAINED_TWIN
 #define BODY_QFL .target = FOCAL_TARGET_SOFT, .nparams = 1, .params = {P_BETA_QFL}, \
-	.pos = FORM_QFL, .neg = FORM_QFL, .has = PWE, .weight_continuous = 1
+	.pos = FORM_QFL, .neg = FORM_QFL, .weight_continuous = 1
 #define BODY_VFL .target = FOCAL_TARGET_IOU, .nparams = 2, .params = {P_ALPHA_VFL, P_GAMMA}, \
-	.pos = FORM_VFL_POS, .neg = FORM_VFL_NEG, .has = PWE, .weight_continuous = 1, \
+	.pos = FORM_VFL_POS, .neg = FORM_VFL_NEG, .has = PWET, .weight_continuous = 1, \
 	.effective_e = focal__e_vfl
 #define BODY_FLSD .nparams = 3, .params = {P_GAMMA_BELOW, P_GAMMA_ABOVE, P_SWITCH}, \
-	.pos = FORM_FLSD, .neg = FORM_FLSD, .has = PWE, .weight_continuous = 0, \
+	.pos = FORM_FLSD, .neg = FORM_FLSD, .has = PWET, .weight_continuous = 0, \
 	.effective_e = focal__e_flsd, .kink = focal__kink_flsd
 #define TWIN(of) .twin = 1, .trained_as = FOCAL_TRAINED_TWIN, .twin_of = of
 
@@ -156,7 +159,7 @@ static const focal_loss_desc rows[] = {
 	 .summary = "a weight expression times cross-entropy: -w(p, q, x) log p_t (--weight)",
 	 .nparams = 1, .params = {P_ALPHA},
 	 .pos = FORM_CUSTOM, .neg = FORM_CUSTOM,
-	 .has = PW | FOCAL_HAS_EFFECTIVE | FOCAL_HAS_RESIDUAL,
+	 .has = PW | FOCAL_HAS_EFFECTIVE | FOCAL_HAS_RESIDUAL | FOCAL_HAS_TRAIN,
 	 .weight_continuous = 1, .runtime_weight = 1, .twin_of = FOCAL_CUSTOM,
 	 .effective_e = focal__custom_effective},
 	{.id = FOCAL_CUSTOM_GRAD, .name = "custom@grad", .label = "custom@grad",
@@ -164,14 +167,14 @@ static const focal_loss_desc rows[] = {
 	 .summary = "CE's gradient weighted by the weight expression; value E_w by quadrature",
 	 .nparams = 1, .params = {P_ALPHA},
 	 .pos = FORM_CUSTOM, .neg = FORM_CUSTOM,
-	 .has = PW | FOCAL_HAS_EFFECTIVE | FOCAL_HAS_RESIDUAL,
+	 .has = PW | FOCAL_HAS_EFFECTIVE | FOCAL_HAS_RESIDUAL | FOCAL_HAS_TRAIN,
 	 .weight_continuous = 1, .runtime_weight = 1, .twin = 1,
 	 .trained_as = FOCAL_TRAINED_TWIN, .twin_of = FOCAL_CUSTOM,
 	 .effective_e = focal__custom_effective},
 	{.id = FOCAL_GHM, .name = "ghm", .label = "GHM-C", .markup = "GHM-C",
 	 .summary = "GHM-C: CE weighted by the inverse density of |p - y| over the population",
 	 .nparams = 2, .params = {P_GHM_BINS, P_GHM_MOMENTUM},
-	 .has = FOCAL_HAS_POP, .population = 1, .stateful = 1,
+	 .has = FOCAL_HAS_POP | FOCAL_HAS_TRAIN, .population = 1, .stateful = 1,
 	 .twin_of = FOCAL_GHM},
 	{.id = FOCAL_POLY1, .name = "poly1", .label = "Poly-1", .markup = "Poly-1",
 	 .summary = "PolyLoss Poly-1: -log p_t + epsilon (1-p_t)",
@@ -194,10 +197,11 @@ static const focal_loss_desc rows[] = {
 	 BODY_ASL, .twin = 1, .twin_of = FOCAL_ASL},
 	{.id = FOCAL_QFL, .name = "qfl", .label = "QFL", .markup = "QFL",
 	 .summary = "quality focal loss: -|y-sigma|^beta ((1-y) log(1-sigma) + y log sigma)",
-	 BODY_QFL, .twin_of = FOCAL_QFL},
+	 BODY_QFL, .has = PWET, .twin_of = FOCAL_QFL},
 	{.id = FOCAL_QFL_GRAD, .name = "qfl@grad", .label = "QFL@grad", .markup = "QFL@grad",
 	 .summary = "QFL's gradient twin: effective loss anchored at sigma = y (quadrature)",
-	 BODY_QFL, TWIN(FOCAL_QFL)},
+	 /* no population form: E_w by quadrature per anchor is far too slow */
+	 BODY_QFL, .has = PWE | FOCAL_HAS_TRAIN, TWIN(FOCAL_QFL)},
 	{.id = FOCAL_VFL, .name = "vfl", .label = "VFL", .markup = "VFL",
 	 .summary = "varifocal loss: -q (q log p + (1-q) log(1-p)); -alpha p^gamma log(1-p) at q = 0",
 	 BODY_VFL, .twin_of = FOCAL_VFL},

@@ -255,7 +255,8 @@ static int loss_index(focal_train_opts *o, const focal_runs_log *g)
 			return l;
 	if (o->nlosses >= FOCAL_TRAIN_MAX_LOSSES)
 		return -1;
-	o->losses[o->nlosses] = (focal_train_loss){g->loss, g->gamma, g->alpha, FOCAL_TRAIN_DEFAULT_OHEM};
+	o->losses[o->nlosses] = (focal_train_loss){.loss = g->loss, .gamma = g->gamma, .alpha = g->alpha,
+						   .ohem_ratio = FOCAL_TRAIN_DEFAULT_OHEM};
 	return o->nlosses++;
 }
 

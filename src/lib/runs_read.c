@@ -309,7 +309,8 @@ static int row_ident(const json_t *o, const focal_runs_id *id, struct ident *w, 
 	w->loss = id->loss;
 	if (ls && json_is_string(ls)) {
 		const focal_loss_desc *d = focal_loss_find(json_string_value(ls),
-							   strlen(json_string_value(ls)), FOCAL_HAS_TRAIN);
+							   strlen(json_string_value(ls)),
+							   FOCAL_HAS_TRAIN | FOCAL_TAKES_WEIGHT);
 		if (d == NULL) {
 			snprintf(why, cap, "'%.40s' is not a training loss", json_string_value(ls));
 			return -1;

@@ -374,7 +374,7 @@ static void run_summary(struct runctx *c, focal_train_run *run)
 	run->ap = run->val_ap;
 	run->final_loss = pts[np - 1].loss;
 	run->loss_noise = focal__welford_sd(&c->lnoise);
-	int fl_valued = c->tg->loss->loss == FOCAL_TRAIN_FL || c->tg->loss->loss == FOCAL_TRAIN_FGL;
+	int fl_valued = focal__train_has_forward(c->tg->loss->loss);
 	run->fl_noise = fl_valued ? focal__welford_sd(&c->fnoise) : NAN;
 	struct focal__welford an = {0, 0.0, 0.0};
 	for (size_t i = 1; i < np; i++)

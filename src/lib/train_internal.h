@@ -40,7 +40,32 @@ struct focal__train_ws {
 	focal_fgl_plan *plan;
 	double plan_gamma; /* NaN: plan not filled */
 	struct focal__work *w; /* polled in the passes over the batch; may be NULL */
+	struct focal__train_ghm *ghm; /* GHM-C's state across steps (train_loss.c);
+	                                 NULL until a ghm batch needs it */
 };
+
+/*
+ * The per-anchor losses of the rows other than the five classic ones
+ * (train_loss.c; docs/train.md, "The family"): every training row of the
+ * registry goes through focal_loss_eval_row (custom through its weight,
+ * ghm through its bins), so a new row trains without new code here.
+ */
+/* Whether l's row is one of those (not ce, ce_alpha, fl, fgl, ohem). */
+int focal__train_generic(focal_loss_id loss);
+/* Before a batch's per-anchor losses (its logits in ws->logit, all
+ * numbers): ghm counts the batch's anchors per bin and steps its moving
+ * average.  FOCAL_ENOMEM. */
+int focal__train_loss_prepare(const focal_train_loss *l, struct focal__train_ws *ws,
+			      const focal_train_data *d, const size_t *idx, size_t n);
+/* ℓ, dℓ/dx (x the positive class's logit) and the loss side's value w·B
+ * (NaN where none) of one anchor with label y. */
+void focal__train_anchor_row(const focal_train_loss *l, const struct focal__train_ws *ws,
+			     double x, int y, double *loss, double *dx, double *fwd);
+/* Whether a batch's loss_fl (the forward value) means something for the
+ * loss: FL's value for fl and fgl, w·B for the family and custom. */
+int focal__train_has_forward(focal_loss_id loss);
+/* Frees ws->ghm. */
+void focal__train_loss_free(struct focal__train_ws *ws);
 
 int focal__train_ws_init(struct focal__train_ws *ws, const focal_train_model *m,
 			 size_t cap);

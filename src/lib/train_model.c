@@ -100,29 +100,7 @@ int focal__train_scores_w(const focal_train_model *m, const focal_train_data *d,
 
 /* ---- losses -------------------------------------------------------------- */
 
-const char *focal_train_loss_name(focal_loss_id loss)
-{
-	const focal_loss_desc *d = focal_loss_get(loss);
-	return d != NULL && (d->has & FOCAL_HAS_TRAIN) ? d->name : "?";
-}
-
-int focal_train_loss_check(const focal_train_loss *l)
-{
-	const focal_loss_desc *d = focal_loss_get(l->loss);
-	if (d == NULL || !(d->has & FOCAL_HAS_TRAIN))
-		return FOCAL_EDOM;
-	if (focal_loss_param(d, "gamma") != NULL && !focal_gamma_ok(l->gamma))
-		return FOCAL_EDOM;
-	int uses_alpha = l->loss == FOCAL_TRAIN_CE_ALPHA || l->loss == FOCAL_TRAIN_FL ||
-			 l->loss == FOCAL_TRAIN_FGL;
-	if (l->loss == FOCAL_TRAIN_CE_ALPHA && isnan(l->alpha))
-		return FOCAL_EDOM;
-	if (uses_alpha && !isnan(l->alpha) && !(l->alpha >= 0.0 && l->alpha <= 1.0))
-		return FOCAL_EDOM;
-	if (l->loss == FOCAL_TRAIN_OHEM && (!(l->ohem_ratio > 0.0) || isinf(l->ohem_ratio)))
-		return FOCAL_EDOM;
-	return FOCAL_OK;
-}
+/* focal_train_loss_name, focal_train_loss_check: train_loss.c */
 
 int focal__train_ws_init(struct focal__train_ws *ws, const focal_train_model *m,
 			 size_t cap)
@@ -156,6 +134,7 @@ void focal__train_ws_free(struct focal__train_ws *ws)
 	free(ws->yb);
 	free(ws->gb);
 	free(ws->plan);
+	focal__train_loss_free(ws);
 	memset(ws, 0, sizeof *ws);
 }
 
@@ -168,11 +147,17 @@ static int cmp_desc(const void *a, const void *b)
 /*
  * ℓ and dℓ/dx (x the logit of the positive class) of one anchor.  The
  * target logit is x_t = x for y = 1 and -x for y = 0 (docs/math.md,
- * "Notation").
+ * "Notation").  The rows other than ce, ce_alpha, fl, fgl and ohem go
+ * through the registry (train_loss.c).
  */
-static void anchor_loss(const focal_train_loss *l, const focal_fgl_plan *plan,
+static void anchor_loss(const focal_train_loss *l, const struct focal__train_ws *ws,
 			double x, int y, double *loss, double *dx, double *loss_fl)
 {
+	if (focal__train_generic(l->loss)) {
+		focal__train_anchor_row(l, ws, x, y, loss, dx, loss_fl);
+		return;
+	}
+	const focal_fgl_plan *plan = ws->plan;
 	focal_point pt;
 	if (focal_point_from_logit(y ? x : -x, &pt) != FOCAL_OK) {
 		*loss = *dx = *loss_fl = NAN;
@@ -337,6 +322,9 @@ int focal__train_batch_ws(const focal_train_model *m, const focal_train_loss *l,
 	int ohem = l->loss == FOCAL_TRAIN_OHEM;
 	double thr = ohem ? ohem_threshold(l, ws->sel, npos, nneg, &ties) : -INFINITY;
 
+	if (focal__train_loss_prepare(l, ws, d, idx, n) != FOCAL_OK)
+		return FOCAL_ENOMEM;
+
 	/* per-anchor losses, in batch order (a fixed summation order) */
 	double sum = 0.0, sum_fl = 0.0, gs[FOCAL_TRAIN_NGROUP] = {0.0, 0.0, 0.0};
 	for (size_t b = 0; b < n; b++) {
@@ -352,7 +340,7 @@ int focal__train_batch_ws(const focal_train_model *m, const focal_train_loss *l,
 			}
 		}
 		double lv, dx, fv;
-		anchor_loss(l, ws->plan, ws->logit[b], y, &lv, &dx, &fv);
+		anchor_loss(l, ws, ws->logit[b], y, &lv, &dx, &fv);
 		sum += lv;
 		sum_fl += fv;
 		ws->dlogit[b] = dx;

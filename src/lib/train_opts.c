@@ -6,6 +6,7 @@
  */
 #include "focal/train.h"
 #include "focal/registry.h"
+#include "train_internal.h"
 
 #include <math.h>
 #include <string.h>
@@ -96,7 +97,23 @@ int focal_train_opts_add(focal_train_opts *o, focal_loss_id loss, double gamma, 
 {
 	if (o->nlosses >= FOCAL_TRAIN_MAX_LOSSES)
 		return FOCAL_EDOM;
-	focal_train_loss l = {loss, gamma, alpha, FOCAL_TRAIN_DEFAULT_OHEM};
+	focal_train_loss l = {.loss = loss, .gamma = gamma, .alpha = alpha,
+			      .ohem_ratio = FOCAL_TRAIN_DEFAULT_OHEM};
+	const focal_loss_desc *d = focal_loss_get(loss);
+	if (d != NULL && focal__train_generic(loss) && !d->runtime_weight) {
+		/* the other rows: their defaults, with this gamma and alpha */
+		double th[FOCAL_MAX_PARAMS];
+		focal_loss_defaults(d, th);
+		const focal_param *pg = focal_loss_param(d, "gamma"), *pa = focal_loss_param(d, "alpha");
+		if (pg != NULL)
+			th[pg - d->params] = gamma;
+		if (pa != NULL)
+			th[pa - d->params] = alpha;
+		if (focal_train_loss_of(loss, th, NULL, &l) != FOCAL_OK)
+			return FOCAL_EDOM;
+		o->losses[o->nlosses++] = l;
+		return FOCAL_OK;
+	}
 	if (focal_loss_param(focal_loss_get(loss), "gamma") == NULL)
 		l.gamma = 0.0; /* no focusing parameter */
 	if (loss == FOCAL_TRAIN_CE || loss == FOCAL_TRAIN_OHEM)
@@ -104,6 +121,14 @@ int focal_train_opts_add(focal_train_opts *o, focal_loss_id loss, double gamma, 
 	if (focal_train_loss_check(&l) != FOCAL_OK)
 		return FOCAL_EDOM;
 	o->losses[o->nlosses++] = l;
+	return FOCAL_OK;
+}
+
+int focal_train_opts_add_loss(focal_train_opts *o, const focal_train_loss *l)
+{
+	if (o->nlosses >= FOCAL_TRAIN_MAX_LOSSES || focal_train_loss_check(l) != FOCAL_OK)
+		return FOCAL_EDOM;
+	o->losses[o->nlosses++] = *l;
 	return FOCAL_OK;
 }
 

@@ -270,7 +270,7 @@ double focal__forms_dxt(const focal_loss_desc *d, const double *th, const focal_
 }
 
 static int eval_family(const focal_loss_desc *d, const double *th, const focal_point *pt,
-		       double y, focal_eval_out *o)
+		       double y, focal_eval_out *o, int quad)
 {
 	const focal_form *f = side_form(d, y);
 	int hard = d->target == FOCAL_TARGET_HARD, st = FOCAL_OK;
@@ -278,8 +278,9 @@ static int eval_family(const focal_loss_desc *d, const double *th, const focal_p
 	double b = f->b(pt, y, th), db = f->db(pt, y, th);
 	double res = mul0(dw, b), wdb = mul0(w, db);
 	if (d->twin) {
-		focal_result r;
-		st = focal_loss_effective_e(d, th, pt, y, &r);
+		focal_result r = {NAN, NAN};
+		if (quad || d->effective_e != NULL)
+			st = focal_loss_effective_e(d, th, pt, y, &r);
 		o->value = r.val;
 		o->value_err = r.err;
 		o->dpt = wdb;
@@ -311,5 +312,16 @@ int focal_loss_eval_row(const focal_loss_desc *d, const double *theta,
 		return FOCAL_EDOM;
 	if (d->id < FOCAL_POLY1)
 		return eval_classic(d, theta, pt, y, out);
-	return eval_family(d, theta, pt, y, out);
+	return eval_family(d, theta, pt, y, out, 1);
+}
+
+int focal__loss_eval_row_fwd(const focal_loss_desc *d, const double *theta,
+			     const focal_point *pt, double y, focal_eval_out *out)
+{
+	if (d == NULL || !(d->has & FOCAL_HAS_VALUE) || d->runtime_weight ||
+	    focal_loss_params_check(d, theta, NULL) != FOCAL_OK || !focal_loss_target_ok(d, y))
+		return FOCAL_EDOM;
+	if (d->id < FOCAL_POLY1)
+		return eval_classic(d, theta, pt, y, out);
+	return eval_family(d, theta, pt, y, out, 0);
 }

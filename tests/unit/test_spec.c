@@ -293,7 +293,7 @@ static void test_training(void **state)
 	rejects("x gamma 0 5\ncurve grad_race\n", "quantity 'grad_race' cannot be plotted against this x");
 	rejects("x step 0 5\ncurve value\n", "quantity 'value' cannot be plotted against this x");
 	rejects("x step -1 5\ncurve train_curve\n", "invalid step range -1..5");
-	rejects("x step 0 5\ncurve train_curve loss=flstar\n", "trains with loss=ce, fl or fgl");
+	rejects("x step 0 5\ncurve train_curve loss=flstar\n", "trains with loss=ce, fl, fgl, poly1, ");
 	rejects("x step 0 5\ncurve train_curve what=grad\n", "plots what=ap or what=loss");
 	rejects("x gamma 0 5\ncurve ap_vs_gamma loss=ce\n", "needs loss=fl or loss=fgl");
 	rejects("x loss\ncurve shares what=ap\n", "plots what=loss or what=grad");

@@ -271,11 +271,11 @@ static void test_gradients(void **state)
 	for (size_t b = 0; b < 96; b++)
 		idx[b] = (b * 37 + 5) % 300; /* distinct: 37 is prime to 300 */
 	const focal_train_loss losses[] = {
-		{FOCAL_TRAIN_CE, 0, NAN, 3},        {FOCAL_TRAIN_CE_ALPHA, 0, 0.75, 3},
-		{FOCAL_TRAIN_FL, 2, NAN, 3},        {FOCAL_TRAIN_FL, 0.5, 0.25, 3},
-		{FOCAL_TRAIN_FL, 5, NAN, 3},        {FOCAL_TRAIN_FGL, 2, NAN, 3},
-		{FOCAL_TRAIN_FGL, 0.5, 0.25, 3},    {FOCAL_TRAIN_FGL, 5, NAN, 3},
-		{FOCAL_TRAIN_OHEM, 0, NAN, 3}};
+		{FOCAL_TRAIN_CE, 0, NAN, 3, {0}, NULL},        {FOCAL_TRAIN_CE_ALPHA, 0, 0.75, 3, {0}, NULL},
+		{FOCAL_TRAIN_FL, 2, NAN, 3, {0}, NULL},        {FOCAL_TRAIN_FL, 0.5, 0.25, 3, {0}, NULL},
+		{FOCAL_TRAIN_FL, 5, NAN, 3, {0}, NULL},        {FOCAL_TRAIN_FGL, 2, NAN, 3, {0}, NULL},
+		{FOCAL_TRAIN_FGL, 0.5, 0.25, 3, {0}, NULL},    {FOCAL_TRAIN_FGL, 5, NAN, 3, {0}, NULL},
+		{FOCAL_TRAIN_OHEM, 0, NAN, 3, {0}, NULL}};
 	for (int kind = FOCAL_TRAIN_LOGISTIC; kind <= FOCAL_TRAIN_MLP; kind++) {
 		focal_train_model m;
 		assert_int_equal(focal_train_model_init(&m, kind, 5, 9, 0.2, 5), FOCAL_OK);
@@ -308,8 +308,8 @@ static void test_fgl_definition(void **state)
 		m.w[k] = 0.6 * cos(1.3 * (double)k);
 	double *gc = malloc(m.nparams * sizeof *gc), *gf = malloc(m.nparams * sizeof *gf);
 	double *gl = malloc(m.nparams * sizeof *gl);
-	focal_train_loss ce = {FOCAL_TRAIN_CE, 0, NAN, 3}, fgl = {FOCAL_TRAIN_FGL, 2.5, NAN, 3};
-	focal_train_loss fl = {FOCAL_TRAIN_FL, 2.5, NAN, 3};
+	focal_train_loss ce = {FOCAL_TRAIN_CE, 0, NAN, 3, {0}, NULL}, fgl = {FOCAL_TRAIN_FGL, 2.5, NAN, 3, {0}, NULL};
+	focal_train_loss fl = {FOCAL_TRAIN_FL, 2.5, NAN, 3, {0}, NULL};
 	for (size_t i = 0; i < 40; i++) {
 		/* one anchor: the parameter gradients are proportional */
 		double x = focal_train_model_logit(&m, d.x + i * 5);
@@ -356,7 +356,7 @@ static void test_ohem_and_shares(void **state)
 		idx[i] = i;
 	double *g = malloc(m.nparams * sizeof *g);
 	focal_train_batch_out ce, oh;
-	focal_train_loss lce = {FOCAL_TRAIN_CE, 0, NAN, 3}, loh = {FOCAL_TRAIN_OHEM, 0, NAN, 3};
+	focal_train_loss lce = {FOCAL_TRAIN_CE, 0, NAN, 3, {0}, NULL}, loh = {FOCAL_TRAIN_OHEM, 0, NAN, 3, {0}, NULL};
 	assert_int_equal(focal_train_batch(&m, &lce, &d, idx, 300, g, &ce), FOCAL_OK);
 	assert_int_equal(focal_train_batch(&m, &loh, &d, idx, 300, g, &oh), FOCAL_OK);
 	assert_int_equal(ce.npos, 50);

@@ -194,7 +194,7 @@ static void test_fl_valued_loss(void **state)
 	for (size_t i = 0; i < 200; i++)
 		idx[i] = i;
 	double grad[4], want = 0.0;
-	focal_train_loss fgl = {FOCAL_TRAIN_FGL, 2.0, 0.25, 3.0}, fl = fgl;
+	focal_train_loss fgl = {FOCAL_TRAIN_FGL, 2.0, 0.25, 3.0, {0}, NULL}, fl = fgl;
 	fl.loss = FOCAL_TRAIN_FL;
 	focal_train_batch_out a, b;
 	assert_int_equal(focal_train_batch(&m, &fgl, &d, idx, 200, grad, &a), FOCAL_OK);
@@ -208,7 +208,7 @@ static void test_fl_valued_loss(void **state)
 	assert_true(fabs(a.loss_fl - want) < 1e-13 * want);
 	assert_true(b.loss_fl == b.loss && fabs(b.loss - want) < 1e-13 * want);
 	assert_true(a.loss < a.loss_fl); /* E_γ <= FL */
-	focal_train_loss ce = {FOCAL_TRAIN_CE, 0.0, NAN, 3.0};
+	focal_train_loss ce = {FOCAL_TRAIN_CE, 0.0, NAN, 3.0, {0}, NULL};
 	assert_int_equal(focal_train_batch(&m, &ce, &d, idx, 200, grad, &a), FOCAL_OK);
 	assert_true(isnan(a.loss_fl));
 	focal_train_model_free(&m);

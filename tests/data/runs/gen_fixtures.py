@@ -14,7 +14,10 @@ iterations each) in the shape of each detector's log, with its quirks:
 
 The curves are functions of (loss, seed, iteration) only, so the three
 shapes hold the same runs: every reader must find the same final AP
-(mmdet2 to its 3 decimals).  Run from the top of the tree:
+(mmdet2 to its 3 decimals).  detectron2/asl_seedK and
+detectron2/asl@grad_seedK hold a family pair in the same shape (asl@grad
+curves as fgl's, asl's as fl's), for `focal runs` on any pair.  Run from
+the top of the tree:
     python3 tests/data/runs/gen_fixtures.py
 """
 import json
@@ -30,13 +33,15 @@ LOG_EVERY = 10
 
 def ap(loss, seed, it):
     """Validation AP (in [0, 1]) after `it` iterations."""
-    base = 0.30 + 0.02 * math.sin(1.7 * seed) + (0.004 + 0.01 * math.sin(3.1 * seed) if loss == "fgl" else 0.0)
+    twin = loss == "fgl" or loss.endswith("@grad")
+    base = 0.30 + 0.02 * math.sin(1.7 * seed) + (0.004 + 0.01 * math.sin(3.1 * seed) if twin else 0.0)
     return round(base + 0.05 * (1 - math.exp(-it / 80.0)) + 0.003 * math.cos(seed * it), 6)
 
 
 def loss_cls(loss, seed, it, resumed=False):
     v = 0.9 * math.exp(-it / 120.0) + 0.05 + 0.01 * math.sin(seed + 0.3 * it)
-    return round(v * (0.8 if loss == "fgl" else 1.0) + (0.002 if resumed else 0.0), 6)
+    twin = loss == "fgl" or loss.endswith("@grad")
+    return round(v * (0.8 if twin else 1.0) + (0.002 if resumed else 0.0), 6)
 
 
 def write(path, lines):
@@ -108,6 +113,10 @@ def main():
             write(os.path.join(TOP, "detectron2", d, "metrics.json"), detectron2(loss, s))
             write(os.path.join(TOP, "mmdet2", d, "20240101_000000.log.json"), mmdet2(loss, s))
             write(os.path.join(TOP, "mmdet3", d, "vis_data", "scalars.json"), mmdet3(loss, s))
+    for loss in ("asl", "asl@grad"):
+        for s in SEEDS:
+            d = "%s_seed%d" % (loss, s)
+            write(os.path.join(TOP, "detectron2", d, "metrics.json"), detectron2(loss, s))
     # what every reader must find: the final AP of each run (fgl 0: fl)
     with open(os.path.join(TOP, "final_ap.tsv"), "w") as f:
         f.write("fgl\tseed\tap\n")
