@@ -18,6 +18,12 @@ double focal__pow1m_relerr(const focal_point *pt, double a);
 /* The target logit x_t of a point, recovered from p when it came from one. */
 double focal__point_logit(const focal_point *pt);
 
+/* FL_γ (γ > 0) at pt: q^γ, p·m = p(-log p)/(1-p), the value and dFL/dx_t,
+ * the one formula focal_loss_eval and training's inner loop share (the
+ * latter without the checks, error bound and other outputs). */
+void focal__fl_core(const focal_point *pt, double g, double *qg, double *pm,
+		    double *value, double *dxt);
+
 /* focal_fgl_effective_plan_e with (1-p)^γ supplied (qg), or NaN to compute it. */
 int focal__fgl_effective_plan_qg(const focal_fgl_plan *pl, const focal_point *pt,
 				 double qg, focal_result *r);

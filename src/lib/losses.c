@@ -115,21 +115,28 @@ static void eval_ce(const focal_point *pt, focal_eval_out *o)
 	o->residual = 0.0;
 }
 
+void focal__fl_core(const focal_point *pt, double g, double *qg, double *pm,
+		    double *value, double *dxt)
+{
+	*qg = focal_pow1m(pt, g);
+	*pm = ratio_pm(pt);
+	*value = *qg * (0.0 - pt->lp);
+	/* dFL/dx_t = FL' · p q = -q^(γ+1) (1 + γ p m) */
+	*dxt = -(*qg * pt->q) * (1.0 + g * *pm);
+}
+
 static void eval_fl(const focal_point *pt, double g, focal_eval_out *o)
 {
 	if (g == 0.0) {
 		eval_ce(pt, o);
 		return;
 	}
-	double qg = focal_pow1m(pt, g);
+	double qg, pm;
+	focal__fl_core(pt, g, &qg, &pm, &o->value, &o->dxt);
 	double m = ratio_m(pt);
-	double pm = ratio_pm(pt);
-	o->value = qg * (0.0 - pt->lp);
 	o->value_err = fabs(o->value) * (focal__pow1m_relerr(pt, g) + DBL_EPSILON);
 	/* FL' = -q^γ/p + R = -q^γ (1/p + γ m) */
 	o->dpt = -qg * (1.0 / pt->p + g * m);
-	/* dFL/dx_t = FL' · p q = -q^(γ+1) (1 + γ p m) */
-	o->dxt = -(qg * pt->q) * (1.0 + g * pm);
 	o->weight = qg * (1.0 + g * pm);
 	o->residual = -g * qg * m;
 }

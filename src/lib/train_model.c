@@ -172,15 +172,18 @@ static void anchor_loss(const focal_train_loss *l, const struct focal__train_ws 
 		focal_result r;
 		focal_fgl_effective_plan_e(plan, &pt, &r);
 		lv = r.val;
-		dxt = -(focal_pow1m(&pt, l->gamma) * pt.q);
-		fv = focal_pow1m(&pt, l->gamma) * -pt.lp;
-	} else {
-		focal_loss fl = {.kind = l->loss == FOCAL_TRAIN_FL ? FOCAL_FL : FOCAL_CE,
-				 .gamma = l->loss == FOCAL_TRAIN_FL ? l->gamma : 0.0};
-		focal_eval_out o;
-		focal_loss_eval(&fl, &pt, y, &o);
-		lv = o.value;
-		dxt = o.dxt;
+		double qg = focal_pow1m(&pt, l->gamma);
+		dxt = -(qg * pt.q);
+		fv = qg * -pt.lp;
+	} else if (l->loss == FOCAL_TRAIN_FL && l->gamma != 0.0) {
+		/* focal_loss_eval's formula without its per-call checks (the
+		 * loss was checked once) or the outputs training does not use */
+		double qg, pm;
+		focal__fl_core(&pt, l->gamma, &qg, &pm, &lv, &dxt);
+		fv = lv;
+	} else { /* CE, and FL at γ = 0, which is CE */
+		lv = 0.0 - pt.lp;
+		dxt = -pt.q;
 		if (l->loss == FOCAL_TRAIN_FL)
 			fv = lv;
 	}
