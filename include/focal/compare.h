@@ -53,7 +53,8 @@ typedef struct {
 	                        weighted side (its own form); else NaN */
 	int twin_le;         /* a twin pair whose weighted row implies
 	                        E_w <= L (ew_le_l): 1 when it holds here, 0
-	                        when not; -1: not a twin pair or not implied */
+	                        when not; -1: not a twin pair, not implied,
+	                        or a value is NaN */
 } focal_pair_out;
 
 /*

@@ -120,11 +120,19 @@ int cli_loss_theta(struct cli *c, const focal_loss_desc *d, const struct loss_pa
 
 void cli_params_text(const focal_loss_desc *d, const double *th, char *buf, size_t cap)
 {
+	cli_params_text_but(d, th, "gamma alpha beta", buf, cap);
+}
+
+void cli_params_text_but(const focal_loss_desc *d, const double *th, const char *skip,
+			 char *buf, size_t cap)
+{
 	size_t used = 0;
 	buf[0] = '\0';
 	for (int k = 0; k < d->nparams && used < cap; k++) {
-		const char *n = d->params[k].name;
-		if (!strcmp(n, "gamma") || !strcmp(n, "alpha") || !strcmp(n, "beta"))
+		const char *n = d->params[k].name, *hit = strstr(skip, n);
+		size_t len = strlen(n);
+		if ((hit && (hit == skip || hit[-1] == ' ') && (hit[len] == ' ' || !hit[len])) ||
+		    isnan(th[k]))
 			continue;
 		char num[FOCAL_DTOA_MAX];
 		focal_dtoa(num, th[k]); /* the shortest text that reads back, as every column */

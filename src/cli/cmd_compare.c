@@ -60,7 +60,7 @@ const char cmd_compare_usage[] =
 	"  pt           the point: p_t, or sigma for qfl and vfl (as in 'focal eval')\n"
 	"  value_*      each loss's value (a twin NAME@grad: its effective loss E_w)\n"
 	"  loss_diff    value_a - value_b;  loss_ratio  value_b / value_a (from the\n"
-	"               stable forms for fgl,fl in either order)\n"
+	"               stable forms for fgl,fl in either order; nan where both are 0)\n"
 	"  dpt_*, dx_*  dL/dp_t (dL/dsigma for qfl, vfl) and dL/dx of each\n"
 	"  grad_ratio   dpt_a / dpt_b\n"
 	"  residual     when one loss is the other's twin (fl,fgl; asl,asl@grad; ...):\n"
@@ -71,7 +71,8 @@ const char cmd_compare_usage[] =
 	"  twin_le_loss yes or no: whether E_w <= L holds at the point, for a twin pair\n"
 	"               where the registry implies it; n/a for every other pair (flsd,\n"
 	"               custom, two losses that are not twins)\n"
-	"  params_*     each loss's other parameters, as eval's params column\n";
+	"  params_*     each loss's parameters but gamma, NAME=VALUE separated by ';'\n"
+	"               (- if none; alpha only when given)\n";
 
 /* The losses --loss takes: eval's. */
 #define COMPARE_LOSSES (FOCAL_HAS_VALUE | FOCAL_TAKES_WEIGHT)
@@ -184,7 +185,7 @@ static int pair_theta(struct cli *c, const struct cmpargs *a, struct pair *pr, d
 	for (int k = 0; k < 2; k++) {
 		if (cli_loss_theta(c, pr->d[k], &a->lp, g, pr->th[k]) != 0)
 			return -1;
-		cli_params_text(pr->d[k], pr->th[k], pr->text[k], sizeof pr->text[k]);
+		cli_params_text_but(pr->d[k], pr->th[k], "gamma", pr->text[k], sizeof pr->text[k]);
 		pr->s[k] = (focal_side){pr->d[k], pr->th[k], pr->d[k]->runtime_weight ? wt : NULL};
 	}
 	return 0;

@@ -201,6 +201,8 @@ static void pair_fl_fgl(const focal_side *a, const focal_point *pt, double y, fo
 int focal_pair_eval(const focal_side *a, const focal_side *b, const focal_point *pt, double y,
 		    focal_pair_out *o)
 {
+	*o = (focal_pair_out){.a.value = NAN}; /* no field left unset by a refused side */
+	o->b = o->a;
 	int sa = focal_side_eval(a, pt, y, &o->a);
 	int sb = focal_side_eval(b, pt, y, &o->b);
 	o->diff = o->a.value - o->b.value;
@@ -215,7 +217,7 @@ int focal_pair_eval(const focal_side *a, const focal_side *b, const focal_point 
 		const focal_eval_out *loss = tw > 0 ? &o->a : &o->b, *twin = tw > 0 ? &o->b : &o->a;
 		const focal_loss_desc *wd = tw > 0 ? a->d : b->d;
 		o->residual = loss->residual;
-		if (wd->ew_le_l)
+		if (wd->ew_le_l && !isnan(twin->value) && !isnan(loss->value))
 			o->twin_le = twin->value <= loss->value;
 	}
 	return sa != FOCAL_OK ? sa : sb;
