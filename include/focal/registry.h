@@ -107,6 +107,11 @@ typedef struct {
 	unsigned population : 1;        /* needs the whole population at once */
 	unsigned stateful : 1;          /* carries state across training steps */
 	unsigned twin : 1;              /* the gradient twin of twin_of */
+	unsigned ew_le_l : 1;           /* E_w <= L is implied (w >= 0, B >= 0, w
+	                                   non-increasing towards p*, L(p*) >= 0;
+	                                   not FLSD across its switch, not a
+	                                   runtime weight): focal check tests it,
+	                                   focal compare flags it */
 	unsigned runtime_weight : 1;    /* w is given at run time (focal/weight.h):
 	                                   theta is focal_weight_theta(w), and
 	                                   focal_loss.weight must be set */

@@ -7,9 +7,38 @@
 
 #include "focal/registry.h"
 
+/* s with each item that is a row's alias (fl@grad) written as the row's
+ * name (fgl), into buf; s itself when it has none or is too long (the
+ * name parser refuses it then). */
+static const char *unalias(const char *s, unsigned mask, char *buf, size_t cap)
+{
+	size_t used = 0;
+	int any = 0;
+	for (const char *p = s;;) {
+		size_t len = strcspn(p, ",");
+		const focal_loss_desc *d = focal_loss_find(p, len, mask);
+		int alias = d && d->alias && strlen(d->alias) == len && !strncmp(p, d->alias, len);
+		const char *w = alias ? d->name : p;
+		size_t wl = alias ? strlen(d->name) : len;
+		if (used + wl + 2 > cap)
+			return s;
+		memcpy(buf + used, w, wl);
+		used += wl;
+		any |= alias;
+		if (p[len] == '\0')
+			break;
+		buf[used++] = ',';
+		p += len + 1;
+	}
+	buf[used] = '\0';
+	return any ? buf : s;
+}
+
 int cli_parse_losses(struct cli *c, const char *s, unsigned mask, int *want,
 		     focal_loss_id *order, int *norder)
 {
+	char canon[256];
+	s = unalias(s, mask, canon, sizeof canon);
 	const char *names[FOCAL_NLOSS];
 	focal_loss_id ids[FOCAL_NLOSS];
 	int n = 0, got[FOCAL_NLOSS];
@@ -93,11 +122,19 @@ int cli_loss_theta(struct cli *c, const focal_loss_desc *d, const struct loss_pa
 
 void cli_params_text(const focal_loss_desc *d, const double *th, char *buf, size_t cap)
 {
+	cli_params_text_but(d, th, "gamma alpha beta", buf, cap);
+}
+
+void cli_params_text_but(const focal_loss_desc *d, const double *th, const char *skip,
+			 char *buf, size_t cap)
+{
 	size_t used = 0;
 	buf[0] = '\0';
 	for (int k = 0; k < d->nparams && used < cap; k++) {
-		const char *n = d->params[k].name;
-		if (!strcmp(n, "gamma") || !strcmp(n, "alpha") || !strcmp(n, "beta"))
+		const char *n = d->params[k].name, *hit = strstr(skip, n);
+		size_t len = strlen(n);
+		if ((hit && (hit == skip || hit[-1] == ' ') && (hit[len] == ' ' || !hit[len])) ||
+		    isnan(th[k]))
 			continue;
 		char num[FOCAL_DTOA_MAX];
 		focal_dtoa(num, th[k]); /* the shortest text that reads back, as every column */

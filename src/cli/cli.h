@@ -530,6 +530,10 @@ int cli_loss_theta(struct cli *c, const focal_loss_desc *d, const struct loss_pa
 /* "NAME=VALUE;..." of row d's parameters other than gamma, alpha and beta
  * (%.17g), or "-" when there are none. */
 void cli_params_text(const focal_loss_desc *d, const double *th, char *buf, size_t cap);
+/* The same of every parameter but those named in skip (space-separated)
+ * and those off (NaN: no alpha). */
+void cli_params_text_but(const focal_loss_desc *d, const double *th, const char *skip,
+			 char *buf, size_t cap);
 
 /* Whether row d takes the target y (0 or 1 for a hard target, [0, 1] for
  * qfl and vfl); else the one-line error and -1. */

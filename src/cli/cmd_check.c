@@ -195,7 +195,7 @@ static void check_member(struct ident *ids, const focal_loss_desc *d, const doub
 			double e = fabs(a.val - n.val);
 			record(&ids[16], e == 0.0 ? 0.0 : e / (a.err + n.err), g, p);
 		}
-		if (d->id != FOCAL_FLSD) {
+		if (d->ew_le_l) {
 			double e = o.value > 0.0 ? (ot.value - o.value) / o.value
 				   : ot.value > 0.0 ? INFINITY : 0.0;
 			record(&ids[17], e, g, p);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "focal/compare.h"
 #include "focal/registry.h"
 #include "focal/weight.h"
 
@@ -127,13 +128,9 @@ static int eval_rows(struct cli *c, struct table *t, const focal_loss_desc *d, c
 		} else {
 			focal_point_from_p(pts->v.v[i], &pt);
 		}
-		if (d->runtime_weight) { /* custom: the weight is the parsed expression */
-			focal_loss l = {.kind = d->id, .alpha = isnan(alpha) ? 0.0 : alpha,
-					.has_alpha = !isnan(alpha), .weight = wt};
-			focal_loss_eval(&l, &pt, (int)y, &o);
-		} else {
-			focal_loss_eval_row(d, th, &pt, y, &o);
-		}
+		/* custom's weight is the parsed expression */
+		focal_side side = {d, th, d->runtime_weight ? wt : NULL};
+		focal_side_eval(&side, &pt, y, &o);
 		struct cell row[NCOL] = {
 			STR(d->name), NUM(pg ? th[pg - d->params] : 0.0),
 			isnan(alpha) ? STR("none") : NUM(alpha),

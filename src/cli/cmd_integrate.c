@@ -48,11 +48,6 @@ const char cmd_integrate_usage[] =
 	"  with --loss:         loss first and params (the other parameters) last\n"
 	"  status is ok, roundoff (the quadrature hit rounding error) or noconv.\n";
 
-/* The rows with an effective loss (weighted losses and their twins). */
-static const char *const eff_names[] = {
-	"ce", "fl", "fgl", "poly1", "poly1@grad", "polyfl", "polyfl@grad", "asl", "asl@grad",
-	"qfl", "qfl@grad", "vfl", "vfl@grad", "flsd", "flsd@grad", NULL};
-
 static const char *const method_names[] = {"analytic", "numeric", "both", NULL};
 
 struct intargs {
@@ -83,7 +78,7 @@ const struct opt cmd_integrate_opts[] = {
 	 .lo = 0, .hi = INFINITY, .hi_open = 1, .def = "0", .needs = "method=numeric method=both",
 	 .why = QUAD_WHY, .arg = "A", .help = "absolute tolerance of the quadrature (default 0)"},
 	{.name = "loss", .has_arg = 1, .type = OPT_NAMES, .target = offsetof(struct intargs, loss),
-	 .names = eff_names, .arg = "LIST",
+	 .losses = FOCAL_HAS_EFFECTIVE, .arg = "LIST", /* the registry's rows with E_w */
 	 .help = "losses: ce, fl, fgl, poly1, poly1@grad, polyfl, polyfl@grad, asl, asl@grad, qfl, "
 		 "qfl@grad, vfl, vfl@grad, flsd, flsd@grad"},
 	OPT_ROW_GAMMA(offsetof(struct intargs, gamma), "2",

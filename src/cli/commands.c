@@ -13,7 +13,8 @@
  * --columns or a machine format shows the rest. */
 #define EVAL_COMPACT "loss gamma alpha pt value dpt dxt weight residual"
 #define INTEGRATE_COMPACT "gamma p method value abserr status diff agree published"
-#define COMPARE_COMPACT "gamma pt fl fgl loss_ratio grad_ratio w_fl w_fgl fgl_le_fl"
+#define COMPARE_COMPACT "gamma pt fl fgl loss_ratio grad_ratio w_fl w_fgl fgl_le_fl " \
+	"loss_a loss_b value_a value_b twin_le_loss" /* the second line: any other pair */
 #define SIMULATE_COMPACT "state loss gamma group count loss_share grad_share ess gini frac90 " \
 	"fraction cum_loss bin_lo bin_hi"
 #define SPREAD_COMPACT "gamma w_fl_hard w_fl_easy w_fgl_hard w_fgl_easy focus_fl focus_fgl spread_diff"
@@ -24,7 +25,7 @@
 const struct cmd cli_commands[] = {
 	{"eval", cmd_eval, "losses, derivatives, weights and the residual at points", cmd_eval_usage, cmd_eval_opts, EVAL_COMPACT},
 	{"integrate", cmd_integrate, "the effective FGL loss E_gamma(p), analytic and numeric", cmd_integrate_usage, cmd_integrate_opts, INTEGRATE_COMPACT},
-	{"compare", cmd_compare, "FL against FGL side by side over a grid", cmd_compare_usage, cmd_compare_opts, COMPARE_COMPACT},
+	{"compare", cmd_compare, "two losses side by side over a grid (FL against FGL by default)", cmd_compare_usage, cmd_compare_opts, COMPARE_COMPACT},
 	{"calibrate", cmd_calibrate, "the calibration map each loss implies: p against the true frequency q", cmd_calibrate_usage, cmd_calibrate_opts, CALIBRATE_COMPACT},
 	{"check", cmd_check, "run the mathematical identities; exit 1 if one fails", cmd_check_usage, cmd_check_opts, NULL},
 	{"simulate", cmd_simulate, "populations of anchors: who carries the loss and the gradient", cmd_simulate_usage, cmd_simulate_opts, SIMULATE_COMPACT},

@@ -114,6 +114,10 @@ size_t opt_names(const struct opt *o, const char **out, size_t cap)
 
 static int names_value(struct cli *c, const struct opt *o, const char *s)
 {
+	if (o->losses && !o->names) { /* the registry's rows, aliases (fl@grad) included */
+		int want[FOCAL_NLOSS];
+		return cli_parse_losses(c, s, o->losses, want, NULL, NULL);
+	}
 	const char *names[OPT_MAX_NAMES];
 	int want[OPT_MAX_NAMES];
 	size_t n = opt_names(o, names, OPT_MAX_NAMES);

@@ -166,6 +166,75 @@ static void on_end(int sig)
 	cli_interrupt_set();
 }
 
+/* The value of --name in the words v[0..n), or NULL. */
+static const char *given_value(char *const *v, int n, const char *name)
+{
+	size_t len = strlen(name);
+	const char *val = NULL;
+	for (int i = 0; i < n; i++) {
+		const char *a = v[i];
+		if (a[0] != '-' || a[1] != '-' || strncmp(a + 2, name, len) != 0)
+			continue;
+		if (a[2 + len] == '=')
+			val = a + 3 + len;
+		else if (a[2 + len] == '\0' && i + 1 < n)
+			val = v[++i];
+	}
+	return val;
+}
+
+/* The number of items of a comma list, and whether one is custom or
+ * custom@grad. */
+static size_t loss_items(const char *list, int *custom)
+{
+	size_t n = 0;
+	*custom = 0;
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, ",");
+		const focal_loss_desc *d = focal_loss_find(p, len, REPL_LOSSES);
+		*custom |= d && d->runtime_weight;
+		n++;
+		p += len + (p[len] == ',');
+	}
+	return n;
+}
+
+int repl_param_follows(const struct cmd *cmd, size_t p, const char *value)
+{
+	int custom;
+	if (!repl_param_applies(cmd, p))
+		return 0;
+	if (!strcmp(repl_params[p].row->name, "loss") && !strcmp(cmd->name, "compare"))
+		return loss_items(value, &custom) == 2;
+	return 1;
+}
+
+/*
+ * Whether the session gives its parameter p to cmd on the line argv: the
+ * weight and its parameters only when the losses the command reads (the
+ * line's, else the session's, else its default) include custom or
+ * custom@grad; the session's loss to compare only when it names two.
+ */
+static int session_gives(const struct repl_session *s, const struct cmd *cmd, size_t p,
+			 int argc, char **argv)
+{
+	const char *name = repl_params[p].row->name;
+	int lp = repl_param_index("loss"), custom;
+	const char *sl = lp >= 0 && repl_param_applies(cmd, (size_t)lp) ? s->param[lp] : NULL;
+	if (!repl_param_follows(cmd, p, s->param[p]))
+		return 0;
+	if (strcmp(name, "weight") != 0 && strcmp(name, "param") != 0)
+		return 1;
+	const char *list = given_value(argv + 1, argc - 1, "loss");
+	if (list == NULL && sl != NULL && session_gives(s, cmd, (size_t)lp, argc, argv))
+		list = sl;
+	const struct opt *o = repl_find_opt(cmd->opts, "loss", 4);
+	if (list == NULL && o != NULL)
+		list = o->def;
+	loss_items(list, &custom);
+	return custom;
+}
+
 /*
  * Run cmd on [argv0, extra..., session parameters..., argv[1..]]: extra
  * first so that a dangling option of the line cannot swallow it.  Messages
@@ -175,11 +244,19 @@ static void on_end(int sig)
 int repl_run(struct repl_session *s, const struct cmd *cmd, int argc, char **argv,
 	       int nextra, char **extra)
 {
-	int cap = argc + nextra + 2 * (int)repl_nparams + 1;
+	/* 'set param a=1,b=2' is --param a=1 --param b=2: its items, cut */
+	int pp = repl_param_index("param");
+	char *items = pp >= 0 && s->param[pp] ? strdup(s->param[pp]) : NULL;
+	int nitems = 0;
+	for (char *q = items; q && *q; q++)
+		nitems += *q == ',';
+	int cap = argc + nextra + 2 * (int)repl_nparams + 2 * nitems + 1;
 	char **v = malloc((size_t)cap * sizeof *v);
 	int added[REPL_MAX_PARAMS] = {0};
-	char dashes[REPL_MAX_PARAMS][16];
-	if (v == NULL) {
+	char dashes[REPL_MAX_PARAMS][24];
+	if (v == NULL || (pp >= 0 && s->param[pp] && items == NULL)) {
+		free(v);
+		free(items);
 		repl_error(s, "out of memory");
 		return CLI_USAGE;
 	}
@@ -189,13 +266,24 @@ int repl_run(struct repl_session *s, const struct cmd *cmd, int argc, char **arg
 		v[n++] = extra[i];
 	for (size_t p = 0; p < repl_nparams; p++) {
 		const char *name = repl_params[p].row->name;
-		if (s->param[p] && repl_takes(cmd, name) && !repl_gives(cmd, argc, argv, name) &&
+		if (s->param[p] && repl_param_applies(cmd, p) && !repl_gives(cmd, argc, argv, name) &&
 		    !repl_gives_excluded(cmd, argv + 1, argc - 1, name) &&
 		    !repl_gives_excluded(cmd, extra, nextra, name) &&
-		    !(nextra > 0 && repl_gives_in(cmd, extra, nextra, name))) {
+		    !(nextra > 0 && repl_gives_in(cmd, extra, nextra, name)) &&
+		    session_gives(s, cmd, p, argc, argv)) {
 			snprintf(dashes[p], sizeof dashes[p], "--%s", name);
-			v[n++] = dashes[p];
-			v[n++] = s->param[p];
+			for (char *q = (int)p == pp ? items : NULL; q;) {
+				char *comma = strchr(q, ',');
+				if (comma)
+					*comma = '\0';
+				v[n++] = dashes[p];
+				v[n++] = q;
+				q = comma ? comma + 1 : NULL;
+			}
+			if ((int)p != pp) {
+				v[n++] = dashes[p];
+				v[n++] = s->param[p];
+			}
 			added[p] = 1;
 		}
 	}
@@ -244,6 +332,7 @@ int repl_run(struct repl_session *s, const struct cmd *cmd, int argc, char **arg
 	}
 	free(msg);
 	free(v);
+	free(items);
 	if (stopped) {
 		if (st != CLI_INTERRUPTED)
 			repl_error(s, "interrupted");

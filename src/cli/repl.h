@@ -162,9 +162,23 @@ struct repl_param {
 	const char *example;
 	const char *note;            /* what it is for, in 'help set', or NULL */
 };
-extern const struct repl_param repl_params[];
-extern const size_t repl_nparams;
-#define REPL_MAX_PARAMS 16
+/* Built before main (repl_param.c): the session's own parameters, then
+ * one for each option of the loss registry's parameters that a command
+ * takes (its rule is that command's row). */
+extern struct repl_param repl_params[];
+extern size_t repl_nparams;
+#define REPL_MAX_PARAMS 32
+
+/* Is parameter p given to cmd: cmd takes --NAME VALUE, and a number there
+ * has the parameter's rule (train's --clip, a gradient norm, is not ASL's
+ * margin --clip)? */
+struct cmd;
+int repl_param_applies(const struct cmd *cmd, size_t p);
+/* Is the value of parameter p given to cmd: it applies, and compare takes
+ * the session's loss only when it names two losses (else its default
+ * pair)?  (The weight and its parameters go only with the custom losses:
+ * repl.c decides that from the line.) */
+int repl_param_follows(const struct cmd *cmd, size_t p, const char *value);
 
 /* Check value against parameter p's row, as the commands do: 0, or -1
  * after the commands' message on c->err. */

@@ -181,14 +181,19 @@ static const struct opt *option_of(const struct cmd *cmd, const char *word)
 	return NULL;
 }
 
-/* The names row o offers, each followed by a space, into vals: how many. */
+/* The names row o offers, each followed by a space, into vals: how many.
+ * A loss row's alias (fl@grad for fgl) is offered beside its name. */
 static size_t row_words(const struct opt *o, char *vals, size_t cap)
 {
 	const char *names[OPT_MAX_NAMES];
 	size_t n = opt_names(o, names, OPT_MAX_NAMES), used = 0;
 	vals[0] = '\0';
-	for (size_t k = 0; k < n && used < cap; k++)
-		used += (size_t)snprintf(vals + used, cap - used, "%s ", names[k]);
+	for (size_t k = 0; k < n && used < cap; k++) {
+		const focal_loss_desc *d =
+			o->losses ? focal_loss_find(names[k], strlen(names[k]), o->losses) : NULL;
+		used += (size_t)snprintf(vals + used, cap - used, "%s %s%s", names[k],
+					 d && d->alias ? d->alias : "", d && d->alias ? " " : "");
+	}
 	return n;
 }
 
@@ -200,7 +205,7 @@ static int offer_option_values(struct repl_completion *cm, const char *text,
 		cm->files = 1;
 		return 0;
 	}
-	char vals[256];
+	char vals[1024];
 	if (row_words(opt, vals, sizeof vals) > 0)
 		return offer_values(cm, text, vals, opt->type == OPT_NAMES);
 	for (size_t i = 0; i < sizeof option_values / sizeof option_values[0]; i++) {
@@ -241,7 +246,7 @@ static int complete_words(const struct repl_session *s, int argc, char **argv, i
 			size_t n = strcspn(w, "=");
 			for (size_t i = 0; i < repl_nparams; i++) {
 				const struct repl_param *p = &repl_params[i];
-				char vals[256];
+				char vals[1024];
 				if (strlen(p->row->name) == n && strncmp(p->row->name, w, n) == 0 &&
 				    row_words(p->row, vals, sizeof vals) > 0)
 					return offer_values(cm, text, vals, p->row->type == OPT_NAMES);
@@ -255,16 +260,9 @@ static int complete_words(const struct repl_session *s, int argc, char **argv, i
 			pn += 2;
 		for (size_t i = 0; i < repl_nparams; i++) {
 			const struct repl_param *p = &repl_params[i];
-			const char *values[OPT_MAX_NAMES];
-			if (strcmp(p->row->name, pn) != 0 || opt_names(p->row, values, OPT_MAX_NAMES) == 0)
-				continue;
-			for (size_t k = 0; values[k]; k++) {
-				int r = p->row->type == OPT_NAMES
-						? offer_values(cm, text, values[k], 1)
-						: offer_str(cm, text, values[k]);
-				if (r != 0)
-					return -1;
-			}
+			char vals[1024];
+			if (strcmp(p->row->name, pn) == 0 && row_words(p->row, vals, sizeof vals) > 0)
+				return offer_values(cm, text, vals, p->row->type == OPT_NAMES);
 		}
 		return 0;
 	}

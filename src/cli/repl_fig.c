@@ -86,7 +86,7 @@ void repl_follow(struct repl_session *s, const int *changed)
 	const struct cmd *plot = cli_find("plot");
 	for (size_t p = 0; p < repl_nparams; p++) {
 		const char *name = repl_params[p].row->name;
-		if (!changed[p] || !repl_takes(plot, name) || repl_gives(plot, s->fig.argc, s->fig.argv, name))
+		if (!changed[p] || !repl_param_applies(plot, p) || repl_gives(plot, s->fig.argc, s->fig.argv, name))
 			continue;
 		/* dpi only matters to PNG files, cols and rows to text */
 		if (strcmp(name, "dpi") == 0)

@@ -8,6 +8,10 @@
  */
 #include "repl.h"
 
+#include "focal/weight.h"
+
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,12 +115,16 @@ static const struct opt row_loss = {.name = "loss", .has_arg = 1, .type = OPT_NA
 				    .losses = REPL_LOSSES, .arg = "LIST"};
 static const struct opt row_format = OPT_ROW_FORMAT(0, NULL);
 static const struct opt row_y = OPT_ROW_TARGET(0, NULL);
+static const struct opt row_weight = OPT_ROW_WEIGHT(0, NULL);
+static const struct opt row_param = OPT_ROW_PARAM(0, NULL);
 
-const struct repl_param repl_params[] = {
+/* The parameters of the session's own; the loss parameters follow them
+ * (add_loss_params). */
+static const struct repl_param fixed[] = {
 	{&row_gamma, "0.5,1,2", NULL},
 	{&row_alpha, "0.25", NULL},
-	{&row_beta, "1", "(the FL* offset)"},
-	{&row_loss, "fl,fgl", NULL},
+	{&row_beta, "1", "(the FL* offset; the QFL exponent)"},
+	{&row_loss, "fl,fgl", "(compare follows it when it names two losses)"},
 	{&row_format, "tsv", NULL},
 	{&row_y, "0", "(the label, or a soft target for qfl and vfl)"},
 	{&opt_row_seed, "7", NULL},
@@ -124,11 +132,68 @@ const struct repl_param repl_params[] = {
 	{&opt_row_dpi, "150", "(PNG files)"},
 	{&opt_row_cols, "120", "(figures drawn as text)"},
 	{&opt_row_rows, "40", "(figures drawn as text)"},
+	{&row_weight, "'q^g'", "(the weight of custom and custom@grad, given to a command only\n"
+			      "          when its losses include them)"},
+	{&row_param, "g=2,a=0.5", "(NAME=VALUE,...: the weight's parameters, each a --param)"},
 };
-const size_t repl_nparams = sizeof repl_params / sizeof repl_params[0];
 
-_Static_assert(sizeof repl_params / sizeof repl_params[0] <= REPL_MAX_PARAMS,
-	       "raise REPL_MAX_PARAMS");
+struct repl_param repl_params[REPL_MAX_PARAMS];
+size_t repl_nparams;
+static char examples[REPL_MAX_PARAMS][32], notes[REPL_MAX_PARAMS][128];
+
+/* The typed row of a command named name: eval's first (it takes every
+ * loss parameter), else the first command's that has one. */
+static const struct opt *command_row(const char *name)
+{
+	const struct opt *o = repl_find_opt(cmd_eval_opts, name, strlen(name));
+	for (size_t i = 0; o == NULL && i < cli_ncommands; i++)
+		o = repl_find_opt(cli_commands[i].opts, name, strlen(name));
+	return o && (o->type == OPT_DOUBLE || o->type == OPT_INT) ? o : NULL;
+}
+
+/* A parameter for every option of the loss registry's parameter rows that
+ * a command takes (epsilon, gamma-pos, clip, switch, ghm-bins, ...), its
+ * rule the command's row, its example the registry's default. */
+static void add_loss_params(void)
+{
+	for (size_t i = 0; i < focal_loss_count(); i++) {
+		const focal_loss_desc *d = focal_loss_at(i);
+		for (int k = 0; k < d->nparams && repl_nparams < REPL_MAX_PARAMS; k++) {
+			const focal_param *fp = &d->params[k];
+			const struct opt *o = command_row(fp->option);
+			if (o == NULL || repl_param_index(fp->option) >= 0)
+				continue;
+			char *ex = examples[repl_nparams], *note = notes[repl_nparams];
+			snprintf(ex, sizeof examples[0], "%g", isnan(fp->def) ? fp->lo : fp->def);
+			snprintf(note, sizeof notes[0], "(%s)", fp->help);
+			repl_params[repl_nparams++] = (struct repl_param){o, ex, note};
+		}
+	}
+}
+
+/* The table, before main: a fixed part and the registry's parameters. */
+__attribute__((constructor)) static void build_params(void)
+{
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		repl_params[repl_nparams++] = fixed[i];
+	add_loss_params();
+}
+
+int repl_param_applies(const struct cmd *cmd, size_t p)
+{
+	const struct opt *pr = repl_params[p].row;
+	const struct opt *o = repl_find_opt(cmd->opts, pr->name, strlen(pr->name));
+	if (o == NULL || !o->has_arg)
+		return 0;
+	int num = (o->type == OPT_DOUBLE || o->type == OPT_INT) &&
+		  (pr->type == OPT_DOUBLE || pr->type == OPT_INT);
+	if (!num)
+		return 1;
+	char a[256], b[256];
+	opt_rule(o, a, sizeof a);
+	opt_rule(pr, b, sizeof b);
+	return strcmp(a, b) == 0;
+}
 
 int repl_param_check(struct cli *c, size_t p, const char *value)
 {
@@ -184,6 +249,70 @@ int repl_show(struct repl_session *s, int argc, char **argv)
 	return CLI_OK;
 }
 
+/* What a check reads. */
+struct check {
+	size_t p;
+	const char *value;
+	const char *weight, *params;
+};
+
+static int check_value(struct cli *c, const struct check *ck)
+{
+	return repl_param_check(c, ck->p, ck->value);
+}
+
+/* --weight EXPR with a --param for each item of params (commas). */
+static int check_weight(struct cli *c, const struct check *ck)
+{
+	const char *v[REPL_MAX_PARAMS * 2];
+	char buf[1024];
+	struct slist l = {v, 0};
+	snprintf(buf, sizeof buf, "%s", ck->params ? ck->params : "");
+	for (char *q = ck->params ? buf : NULL; q && l.n < sizeof v / sizeof v[0];) {
+		char *comma = strchr(q, ',');
+		if (comma)
+			*comma = '\0';
+		v[l.n++] = q;
+		q = comma ? comma + 1 : NULL;
+	}
+	focal_weight *w = NULL;
+	int r = cli_weight(c, ck->weight, &l, &w);
+	focal_weight_free(w);
+	return r;
+}
+
+/* Run a check with its messages relayed as the session's (line numbers):
+ * 0, or -1 when it failed. */
+static int checked(struct repl_session *s, int (*fn)(struct cli *, const struct check *),
+		   const struct check *ck)
+{
+	char *msg = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&msg, &len);
+	struct cli cc = {.out = s->c->out, .err = mem ? mem : s->c->err, .out_is_tty = s->c->out_is_tty,
+			 .out_name = s->c->out_name, .live = s->c->live, .live_ctx = s->c->live_ctx,
+			 .parse_only = s->c->parse_only};
+	int bad = fn(&cc, ck) != 0;
+	if (mem) {
+		fclose(mem);
+		repl_relay(s, msg, len);
+	}
+	free(msg);
+	return bad ? -1 : 0;
+}
+
+/* The value parameter name will have after the line's n pairs. */
+static const char *new_value(const struct repl_session *s, const char *name, const int *idx,
+			     const char *const *val, int n)
+{
+	int p = repl_param_index(name);
+	const char *v = p >= 0 ? s->param[p] : NULL;
+	for (int k = 0; k < n; k++)
+		if (idx[k] == p)
+			v = val[k];
+	return v;
+}
+
 int repl_set(struct repl_session *s, int argc, char **argv)
 {
 	if (argc == 1)
@@ -219,21 +348,15 @@ int repl_set(struct repl_session *s, int argc, char **argv)
 	}
 	/* Check everything before changing anything. */
 	for (int k = 0; k < n; k++) {
-		char *msg = NULL;
-		size_t len = 0;
-		FILE *mem = open_memstream(&msg, &len);
-		struct cli cc = {.out = s->c->out, .err = mem ? mem : s->c->err, .out_is_tty = s->c->out_is_tty,
-				.out_name = s->c->out_name, .live = s->c->live, .live_ctx = s->c->live_ctx,
-			  .parse_only = s->c->parse_only};
-		int bad = repl_param_check(&cc, (size_t)idx[k], val[k]) != 0;
-		if (mem) {
-			fclose(mem);
-			repl_relay(s, msg, len);
-		}
-		free(msg);
-		if (bad)
+		struct check ck = {.p = (size_t)idx[k], .value = val[k]};
+		if (checked(s, check_value, &ck) != 0)
 			return CLI_USAGE;
 	}
+	/* the weight with its parameters, as the commands will read them */
+	struct check ck = {.weight = new_value(s, "weight", idx, val, n),
+			   .params = new_value(s, "param", idx, val, n)};
+	if (ck.weight && checked(s, check_weight, &ck) != 0)
+		return CLI_USAGE;
 	int changed[REPL_MAX_PARAMS] = {0};
 	for (int k = 0; k < n; k++) {
 		char *copy = strdup(val[k]);
@@ -297,7 +420,8 @@ static void used_by(const char *name, char *buf, size_t cap)
 	size_t n = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < cli_ncommands; i++) {
-		if (strcmp(cli_commands[i].name, "repl") == 0 || !repl_takes(&cli_commands[i], name))
+		if (strcmp(cli_commands[i].name, "repl") == 0 ||
+		    !repl_param_applies(&cli_commands[i], (size_t)repl_param_index(name)))
 			continue;
 		int k = snprintf(buf + n, cap - n, "%s%s", n ? " " : "", cli_commands[i].name);
 		if (k < 0 || (size_t)k >= cap - n)

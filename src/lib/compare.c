@@ -1,10 +1,12 @@
 /*
- * FL against FGL at one point: the loss difference FL_γ - E_γ, the loss
+ * Two losses side by side (focal/compare.h), and FL against FGL at one
+ * point: the loss difference FL_γ - E_γ, the loss
  * ratio E_γ / FL_γ and the gradient ratio w_FL / w_FGL, in forms that
  * neither overflow, underflow to 0/0 nor cancel (docs/math.md, "Comparing
  * FL and FGL").
  */
 #include "focal/focal.h"
+#include "focal/compare.h"
 #include "internal.h"
 
 #include <math.h>
@@ -132,4 +134,91 @@ int focal_fl_minus_fgl_e(const focal_point *pt, double gamma, focal_result *r)
 	r->val = fl.value - e.val;
 	r->err = fl.value_err + e.err + DBL_EPSILON * fabs(r->val);
 	return st;
+}
+
+/* ---- any two registry rows side by side (focal/compare.h) -------------- */
+
+int focal_side_eval(const focal_side *s, const focal_point *pt, double y, focal_eval_out *o)
+{
+	if (!s->d->runtime_weight)
+		return focal_loss_eval_row(s->d, s->theta, pt, y, o);
+	const focal_param *pa = focal_loss_param(s->d, "alpha");
+	double alpha = pa ? s->theta[pa - s->d->params] : NAN;
+	focal_loss l = {.kind = s->d->id, .alpha = isnan(alpha) ? 0.0 : alpha,
+			.has_alpha = !isnan(alpha), .weight = s->weight};
+	return focal_loss_eval(&l, pt, (int)y, o);
+}
+
+double focal_side_focus(const focal_side *s, double y, double p_hard, double p_easy)
+{
+	if (s->d->target != FOCAL_TARGET_HARD || !(p_hard > 0.0 && p_hard < 1.0) ||
+	    !(p_easy > 0.0 && p_easy < 1.0))
+		return NAN;
+	if (s->d->id == FOCAL_FL || s->d->id == FOCAL_FGL)
+		return focal_focusing_ratio(s->d->id, s->theta[0], p_hard, p_easy);
+	focal_point h, e;
+	focal_eval_out oh, oe;
+	focal_point_from_p(p_hard, &h);
+	focal_point_from_p(p_easy, &e);
+	focal_side_eval(s, &h, y, &oh);
+	focal_side_eval(s, &e, y, &oe);
+	return oh.weight / oe.weight;
+}
+
+int focal_pair_twins(const focal_loss_desc *a, const focal_loss_desc *b)
+{
+	if (b->twin && b->twin_of == a->id && a->id != b->id)
+		return 1;
+	if (a->twin && a->twin_of == b->id && a->id != b->id)
+		return -1;
+	return 0;
+}
+
+/* FL and FGL at one γ and one α (θ = {γ, α}, α NaN: none)? */
+static int fl_fgl(const focal_side *a, const focal_side *b)
+{
+	focal_loss_id ia = a->d->id, ib = b->d->id;
+	if (!((ia == FOCAL_FL && ib == FOCAL_FGL) || (ia == FOCAL_FGL && ib == FOCAL_FL)))
+		return 0;
+	double ga = a->theta[0], gb = b->theta[0], aa = a->theta[1], ab = b->theta[1];
+	return ga == gb && ((isnan(aa) && isnan(ab)) || aa == ab);
+}
+
+/* The stable forms of FL (side a or b) against FGL at one point. */
+static void pair_fl_fgl(const focal_side *a, const focal_point *pt, double y, focal_pair_out *o)
+{
+	double g = a->theta[0], al = a->theta[1];
+	double at = isnan(al) ? 1.0 : y != 0.0 ? al : 1.0 - al;
+	focal_result d;
+	focal_fl_minus_fgl_e(pt, g, &d);
+	double ratio = focal_fgl_over_fl(pt, g), wr = focal_weight_ratio(pt, g);
+	int fl_first = a->d->id == FOCAL_FL;
+	o->diff = (fl_first ? at : -at) * d.val;
+	o->ratio = fl_first ? ratio : 1.0 / ratio;
+	o->grad_ratio = fl_first ? wr : 1.0 / wr;
+}
+
+int focal_pair_eval(const focal_side *a, const focal_side *b, const focal_point *pt, double y,
+		    focal_pair_out *o)
+{
+	*o = (focal_pair_out){.a.value = NAN}; /* no field left unset by a refused side */
+	o->b = o->a;
+	int sa = focal_side_eval(a, pt, y, &o->a);
+	int sb = focal_side_eval(b, pt, y, &o->b);
+	o->diff = o->a.value - o->b.value;
+	o->ratio = o->b.value / o->a.value;
+	o->grad_ratio = o->a.dpt / o->b.dpt;
+	if (fl_fgl(a, b))
+		pair_fl_fgl(a, pt, y, o);
+	o->residual = NAN;
+	o->twin_le = -1;
+	int tw = focal_pair_twins(a->d, b->d);
+	if (tw != 0) {
+		const focal_eval_out *loss = tw > 0 ? &o->a : &o->b, *twin = tw > 0 ? &o->b : &o->a;
+		const focal_loss_desc *wd = tw > 0 ? a->d : b->d;
+		o->residual = loss->residual;
+		if (wd->ew_le_l && !isnan(twin->value) && !isnan(loss->value))
+			o->twin_le = twin->value <= loss->value;
+	}
+	return sa != FOCAL_OK ? sa : sb;
 }

@@ -94,17 +94,17 @@ static int effective_ce(const focal_point *pt, double y, const double *th, focal
 /* The family's members: a weighted row and its gradient twin share the
  * forms, parameters and closed-form E_w (one macro each). */
 #define BODY_POLY1 .nparams = 1, .params = {P_EPS_POLY1}, .pos = FORM_POLY1, .neg = FORM_POLY1, \
-	.has = PWET, .weight_continuous = 1, .effective_e = focal__e_poly1
+	.has = PWET, .weight_continuous = 1, .ew_le_l = 1, .effective_e = focal__e_poly1
 #define BODY_POLYFL .nparams = 3, .params = {P_GAMMA, P_EPS_POLYFL, P_ALPHA}, \
-	.pos = FORM_POLYFL, .neg = FORM_POLYFL, .has = PWET, .weight_continuous = 1, \
+	.pos = FORM_POLYFL, .neg = FORM_POLYFL, .has = PWET, .weight_continuous = 1, .ew_le_l = 1, \
 	.effective_e = focal__e_polyfl
 #define BODY_ASL .nparams = 3, .params = {P_GAMMA_POS, P_GAMMA_NEG, P_CLIP}, \
-	.pos = FORM_FOCAL, .neg = FORM_ASL_NEG, .has = PWET, .weight_continuous = 1, \
+	.pos = FORM_FOCAL, .neg = FORM_ASL_NEG, .has = PWET, .weight_continuous = 1, .ew_le_l = 1, \
 	.effective_e = focal__e_asl, .kink = focal__kink_asl, .trained_as = FOCAL_TRAINED_TWIN
 #define BODY_QFL .target = FOCAL_TARGET_SOFT, .nparams = 1, .params = {P_BETA_QFL}, \
-	.pos = FORM_QFL, .neg = FORM_QFL, .weight_continuous = 1
+	.pos = FORM_QFL, .neg = FORM_QFL, .weight_continuous = 1, .ew_le_l = 1
 #define BODY_VFL .target = FOCAL_TARGET_IOU, .nparams = 2, .params = {P_ALPHA_VFL, P_GAMMA}, \
-	.pos = FORM_VFL_POS, .neg = FORM_VFL_NEG, .has = PWET, .weight_continuous = 1, \
+	.pos = FORM_VFL_POS, .neg = FORM_VFL_NEG, .has = PWET, .weight_continuous = 1, .ew_le_l = 1, \
 	.effective_e = focal__e_vfl
 #define BODY_FLSD .nparams = 3, .params = {P_GAMMA_BELOW, P_GAMMA_ABOVE, P_SWITCH}, \
 	.pos = FORM_FLSD, .neg = FORM_FLSD, .has = PWET, .weight_continuous = 0, \
@@ -122,7 +122,7 @@ static const focal_loss_desc rows[] = {
 	 .nparams = 1, .params = {P_ALPHA},
 	 .pos = FORM_CE, .neg = FORM_CE,
 	 .has = PW | FOCAL_HAS_EFFECTIVE | FOCAL_HAS_RESIDUAL | FOCAL_HAS_POP | FOCAL_HAS_TRAIN,
-	 .weight_continuous = 1, .twin_of = FOCAL_CE, .effective_e = effective_ce},
+	 .weight_continuous = 1, .ew_le_l = 1, .twin_of = FOCAL_CE, .effective_e = effective_ce},
 	{.id = FOCAL_CE_ALPHA, .name = "ce_alpha", .label = "CE (alpha)", .markup = "CE_{α}",
 	 .summary = "alpha-balanced cross-entropy, trained as a loss of its own",
 	 .nparams = 1, .params = {P_CE_ALPHA},
@@ -134,14 +134,14 @@ static const focal_loss_desc rows[] = {
 	 .nparams = 2, .params = {P_GAMMA, P_ALPHA},
 	 .pos = FORM_FOCAL, .neg = FORM_FOCAL,
 	 .has = PW | FOCAL_HAS_EFFECTIVE | FOCAL_HAS_RESIDUAL | FOCAL_HAS_POP | FOCAL_HAS_TRAIN,
-	 .weight_continuous = 1, .twin_of = FOCAL_FL, .effective_e = effective_focal},
+	 .weight_continuous = 1, .ew_le_l = 1, .twin_of = FOCAL_FL, .effective_e = effective_focal},
 	{.id = FOCAL_FGL, .name = "fgl", .alias = "fl@grad", .label = "FGL", .markup = "FGL",
 	 .summary = "focal gradient loss: CE's gradient weighted by (1-p_t)^gamma; value E_gamma",
 	 .nparams = 2, .params = {P_GAMMA, P_ALPHA},
 	 .pos = FORM_FOCAL, .neg = FORM_FOCAL,
 	 .has = PW | FOCAL_HAS_EFFECTIVE | FOCAL_HAS_RESIDUAL | FOCAL_HAS_POP | FOCAL_HAS_TRAIN,
-	 .weight_continuous = 1, .twin = 1, .trained_as = FOCAL_TRAINED_TWIN,
-	 .twin_of = FOCAL_FL, .effective_e = effective_focal},
+	 .weight_continuous = 1, .ew_le_l = 1, .twin = 1,
+	 .trained_as = FOCAL_TRAINED_TWIN, .twin_of = FOCAL_FL, .effective_e = effective_focal},
 	{.id = FOCAL_FLSTAR, .name = "flstar", .label = "FL*", .markup = "FL*",
 	 .summary = "FL* -log sigmoid(gamma x_t + beta) / gamma",
 	 .nparams = 3, .params = {P_GAMMA_FLSTAR, P_BETA, P_ALPHA},

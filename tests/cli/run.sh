@@ -47,6 +47,20 @@ while IFS= read -r line; do
 	if [ ${#why[@]} -eq 0 ]; then ok; else bad "$name: focal $args" "${why[@]}"; fi
 done <"$here/cases.txt"
 
+# compare's pair fl,fgl (the default) prints what it printed before any
+# pair could be compared, byte for byte (tests/data/compare/*.tsv, written
+# by the binary before --loss), under each of its names.
+while IFS='|' read -r golden args; do
+	for loss in "" "--loss fl,fgl" "--loss fl,fl@grad"; do
+		# shellcheck disable=SC2086
+		if "$focal" $args $loss | cmp -s - "$top/tests/data/compare/$golden"; then ok; else bad "compare $args $loss differs from tests/data/compare/$golden"; fi
+	done
+done <<'EOF'
+default.tsv|compare --format tsv
+logits_y0.tsv|compare --x-grid -800:800:33 --gamma 0,0.5,2,7.5,100 --y 0 --format tsv
+tails.tsv|compare --p 0,5e-324,1e-300,1e-10,0.5,0.999999,1 --gamma 0.25,3 --hard 0.01 --easy 0.99 --format tsv
+EOF
+
 # The man page as text, with roff's \- hyphens made plain.
 sed 's/\\-/-/g' "$top/man/focal.1" >"$tmp/man.txt"
 

@@ -187,6 +187,11 @@ static void try_value(const struct cmd *cmd, const struct opt *o, const char *v)
 	char line[512], pre[300], q[256];
 	via_cli(cmd, o->name, v, extra, &cli);
 	int p = param_of(o->name);
+	/* a parameter the session does not give this command with this value
+	 * (train's --clip is a gradient norm, not ASL's margin; compare takes
+	 * the session's loss only when it names two) is the command's alone */
+	if (p >= 0 && !repl_param_follows(cmd, (size_t)p, v))
+		p = -1;
 	if (p >= 0) {
 		repl_quote(v, q, sizeof q);
 		snprintf(pre, sizeof pre, "set %s %s", o->name, q);
