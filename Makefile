@@ -419,7 +419,7 @@ check-san-slow: $(SAN_SLOW)
 		FOCAL_TEST_DATA=tests/data $(SAN_ENV) $$t; done
 
 check-san-cli: $(S)/focal
-	@$(SAN_ENV) FOCAL_TEST_TOOLS=0 tests/cli/run.sh $(S)/focal
+	@$(SAN_ENV) FOCAL_TEST_TOOLS=0 FOCAL_TEST_SAN=1 tests/cli/run.sh $(S)/focal
 
 check-san-repl: $(S)/focal
 	@$(SAN_ENV) tests/repl/run.sh $(S)/focal
