@@ -49,10 +49,9 @@ int spec_value_at(const struct spec *s, int panel, int curve, int gi, double x, 
 	if (curve < 0 || curve >= pn->ncurves)
 		return -1;
 	const struct spec_curve *cv = &pn->curves[curve];
-	int ng = cv->loss == FOCAL_CE || cv->q == Q_FOCUS ? 1 : cv->ngammas;
-	if (gi < 0 || gi >= ng)
+	if (gi < 0 || gi >= spec_curve_nseries(cv))
 		return -1;
-	double g = cv->loss == FOCAL_CE ? 0.0 : cv->gammas[gi];
+	double g = spec_curve_gamma(cv, gi);
 	if (cv->q == Q_FOCUS && pn->xvar == SPEC_X_GAMMA) {
 		*y = focal_focusing_ratio((focal_kind)cv->loss, x, cv->hard, cv->easy);
 		return 0;
