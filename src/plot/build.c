@@ -14,7 +14,7 @@
 #include "focal/pop.h"
 #include "focal/registry.h"
 
-#define DEFAULT_POINTS 400
+#define DEFAULT_POINTS SPEC_DEFAULT_POINTS
 /* Errors below this are drawn at it on log axes (exact results). */
 #define RELERR_FLOOR 1e-18
 

@@ -69,6 +69,19 @@ double spec_eval_at(const struct spec_curve *cv, const struct spec_eval *e, enum
 /* The point of x on axis xv (p_t, 1 - p_t or x_t); FOCAL_EDOM outside. */
 int spec_point(enum spec_xvar xv, double x, focal_point *pt);
 
+/* The points of a curve whose panel and curve say none. */
+#define SPEC_DEFAULT_POINTS 400
+
+/*
+ * The `focal eval` commands that print the numbers of a figure made only
+ * of pointwise curves (value, dpt, dxt, weight, residual, effective)
+ * against p_t or x_t, "; "-separated, in buf (command_eval.c): each
+ * prints, to the last bit, the values the figure draws at its grid points
+ * (the ends of a curve infinite there are moved a hair inward in the
+ * figure).  "" for other figures; -1 when they do not fit in cap.
+ */
+int spec_eval_command(const struct spec *s, char *buf, size_t cap);
+
 /* ---- shared by build.c and build_pop.c ---- */
 
 /* n points from lo to hi (log-spaced when logspace), malloc'd; NULL when
