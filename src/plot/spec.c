@@ -209,7 +209,7 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 			/* a curve plots a loss with a pointwise value */
 			if (curve_loss(c, v, "", FOCAL_HAS_VALUE | FOCAL_TAKES_WEIGHT, &cv->loss) != 0)
 				return -1;
-			loss_given = 1;
+			loss_given |= 1;
 		} else if (strcmp(k, "minus") == 0) {
 			/* the paired loss: one that both trains and has a value */
 			if (curve_loss(c, v, " for minus", FOCAL_HAS_VALUE | FOCAL_HAS_TRAIN | FOCAL_MATCH_ALL,
@@ -218,6 +218,7 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 		} else if (strcmp(k, "gamma") == 0) {
 			if (parse_gammas(c, v, cv) != 0)
 				return -1;
+			loss_given |= 2;
 		} else if (strcmp(k, "alpha") == 0) {
 			if (num(c, v, "alpha", &cv->alpha) != 0)
 				return -1;

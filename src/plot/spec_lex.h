@@ -115,7 +115,8 @@ int spec_parse_decor(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKL
  * y= or a parameter of the row by its name; 1 when taken, -1 (message
  * set) otherwise.  The check once the line is read: the row has the
  * named parameters (in their domains) and the quantity; weight= alone
- * makes the loss custom unless loss_given. */
+ * makes the loss custom unless loss= was given (given & 1); gamma= on a
+ * family row without γ is an error (given & 2). */
 /* A quantity's name in specs ("value", "effective"; spec.c). */
 const char *spec_quantity_name(enum spec_quantity q);
 int spec_curve_loss_key(struct ctx *c, struct spec_curve *cv, const char *k, const char *v);

@@ -129,8 +129,9 @@ static int check_params(struct ctx *c, const struct spec_curve *cv, const focal_
 	return 0;
 }
 
-int spec_curve_loss_check(struct ctx *c, struct spec_curve *cv, int loss_given)
+int spec_curve_loss_check(struct ctx *c, struct spec_curve *cv, int given)
 {
+	int loss_given = given & 1;
 	int custom = cv->loss == FOCAL_CUSTOM || cv->loss == FOCAL_CUSTOM_GRAD;
 	if (cv->weight[0] != '\0' && !custom) {
 		if (loss_given)
@@ -158,6 +159,12 @@ int spec_curve_loss_check(struct ctx *c, struct spec_curve *cv, int loss_given)
 			return fail(c, "quantity '%s' is not defined for loss=%s", spec_quantity_name(cv->q),
 				    d->name);
 		return 0;
+	}
+	if ((given & 2) && cv->loss >= FOCAL_CUSTOM && focal_loss_param(d, "gamma") == NULL) {
+		char names[160];
+		param_list(d, names, sizeof names);
+		return fail(c, "loss=%s has no gamma (its parameters: %s)", d->name,
+			    d->nparams ? names : "none");
 	}
 	if (!(d->has & need))
 		return fail(c, "quantity '%s' is not defined for loss=%s", spec_quantity_name(cv->q), d->name);
