@@ -143,6 +143,21 @@ static void test_build(void **state)
 	assert_non_null(strstr(cmd, "--weight 'q^a' --param a=1.5"));
 }
 
+/* focal explore / the REPL turn a parameter of the family by its name. */
+static void test_set_param(void **state)
+{
+	(void)state;
+	parses("curve value loss=poly1\ncurve value loss=polyfl gamma=2 epsilon=1\ncurve value loss=fl\n");
+	double before = at(0, 0.5);
+	assert_int_equal(spec_set_param(&s, "epsilon", 0.5), 0);
+	assert_true(relerr(at(0, 0.5), -log(0.5) + 0.5 * 0.5) < 8 * DBL_EPSILON);
+	assert_true(at(0, 0.5) != before);
+	assert_int_equal(s.panels[0].curves[1].nparams, 1);
+	assert_true(s.panels[0].curves[1].params[0].v == 0.5);
+	assert_int_equal(s.panels[0].curves[2].nparams, 0); /* fl has no epsilon */
+	assert_int_equal(spec_set_param(&s, "clip", 0.1), -1);
+}
+
 static void test_malformed(void **state)
 {
 	(void)state;
@@ -175,6 +190,7 @@ int main(void)
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_build),
+		cmocka_unit_test(test_set_param),
 		cmocka_unit_test(test_malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -240,7 +240,10 @@ void spec_expand_label(const struct spec_curve *cv, double g, char *out, size_t 
  * registry) to v in every curve whose loss row has it, as the figure's
  * options would: "gamma" replaces the γ list by the one value
  * (spec_override_gammas), "alpha" and "beta" set the curves' α (NAN: none)
- * and β.  -1 for a parameter the spec's curves do not carry.
+ * and β, any other name (epsilon, gamma_neg, ...) the curve's key of that
+ * name.  -1 for a parameter other than these three that no curve's row
+ * has.  The value is not checked against the row's domain (the caller's
+ * option row does that).
  */
 int spec_set_param(struct spec *s, const char *name, double v);
 
