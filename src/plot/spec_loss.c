@@ -116,7 +116,6 @@ static int check_params(struct ctx *c, const struct spec_curve *cv, const focal_
 	}
 	double theta[FOCAL_MAX_PARAMS];
 	int bad = 0;
-	spec_curve_theta(cv, d, cv->ngammas > 0 ? cv->gammas[0] : 2.0, theta);
 	if (cv->loss != FOCAL_CUSTOM && cv->loss != FOCAL_CUSTOM_GRAD) {
 		/* each γ of the list, the rest as given */
 		for (int gi = 0; gi < (cv->ngammas > 0 ? cv->ngammas : 1); gi++) {
