@@ -170,6 +170,7 @@ TEST_INCS_test_matrix = $(TEST_INCS)
 TEST_INCS_test_pop    = $(TEST_INCS)
 TEST_INCS_test_reference = $(TEST_INCS)
 TEST_INCS_test_spec   = $(TEST_INCS)
+TEST_INCS_test_spec_loss = $(TEST_INCS)
 TEST_INCS_test_figstyle = $(TEST_INCS) -Isrc/fig
 TEST_INCS_test_train  = $(TEST_INCS)
 TEST_INCS_test_train_exp = $(TEST_INCS) -Isrc/lib

@@ -453,8 +453,9 @@ const struct opt cmd_figures_opts[] = {
 	 .help = "print the figure names and captions instead (tsv:"},
 	OPT_END};
 
-/* --list: name, caption and the command that reproduces the numbers
- * (spec_command; empty for figures of pointwise curves). */
+/* --list: name, caption and the commands that reproduce the numbers
+ * (spec_command: focal simulate, or focal eval for a figure of pointwise
+ * curves; train_commands: focal train; empty when there are none). */
 static int list_figures(struct cli *c, const struct spec *specs, size_t n)
 {
 	static const char *const cols[] = {"name", "caption", "command"};

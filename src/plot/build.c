@@ -14,9 +14,28 @@
 #include "focal/pop.h"
 #include "focal/registry.h"
 
-#define DEFAULT_POINTS 400
+#define DEFAULT_POINTS SPEC_DEFAULT_POINTS
 /* Errors below this are drawn at it on log axes (exact results). */
 #define RELERR_FLOOR 1e-18
+
+/* {NAME} for a parameter NAME of the curve's row: its value in val and
+ * the length of {NAME}, or 0 (then the text is kept as it is). */
+static size_t label_param(const struct spec_curve *cv, double g, const char *t, char *val,
+			  size_t cap)
+{
+	const focal_loss_desc *d = focal_loss_get(cv->loss);
+	size_t len = strcspn(t + 1, "}");
+	if (d == NULL || t[1 + len] != '}')
+		return 0;
+	double theta[FOCAL_MAX_PARAMS];
+	spec_curve_theta(cv, d, g, theta);
+	for (int i = 0; i < d->nparams; i++)
+		if (strlen(d->params[i].name) == len && strncmp(d->params[i].name, t + 1, len) == 0) {
+			snprintf(val, cap, "%g", theta[i]);
+			return len + 2;
+		}
+	return 0;
+}
 
 void spec_expand_label(const struct spec_curve *cv, double g, char *out, size_t cap)
 {
@@ -50,6 +69,8 @@ void spec_expand_label(const struct spec_curve *cv, double g, char *out, size_t 
 		} else if (strncmp(t, "{loss}", 6) == 0) {
 			snprintf(val, sizeof val, "%s", focal_loss_get(cv->loss)->markup);
 			skip = 6;
+		} else if (*t == '{') {
+			skip = label_param(cv, g, t, val, sizeof val);
 		}
 		if (skip) {
 			for (const char *v = val; *v && n + 1 < cap; v++)
@@ -89,6 +110,7 @@ int spec_is_pointwise(enum spec_quantity q)
 	switch (q) {
 	case Q_VALUE: case Q_DPT: case Q_DXT: case Q_WEIGHT: case Q_RESIDUAL:
 	case Q_RESIDUAL_ID: case Q_PUBLISHED: case Q_RELERR_NUMERIC: case Q_CALIB:
+	case Q_EFFECTIVE:
 		return 1;
 	default:
 		return 0;
@@ -97,6 +119,15 @@ int spec_is_pointwise(enum spec_quantity q)
 
 double spec_pointwise(const struct spec_curve *cv, enum spec_xvar xv, double x, double g)
 {
+	if (spec_curve_is_row(cv)) {
+		struct spec_eval e;
+		char err[SPEC_ERRLEN];
+		if (spec_eval_open(cv, g, &e, err) != 0)
+			return NAN;
+		double y = spec_eval_at(cv, &e, xv, x);
+		spec_eval_close(&e);
+		return y;
+	}
 	focal_point pt;
 	if (cv->q == Q_CALIB) /* x is a frequency, not a point */
 		return spec_calib_at(cv, xv, x, g);
@@ -257,8 +288,8 @@ static size_t coefficients(const struct spec_curve *cv, double g, double lo, dou
  * plot: move that end a hair inward, to the nearest point where the value
  * is finite, so that the line runs off the axis as the function does.
  */
-static void finite_ends(const struct spec_curve *cv, enum spec_xvar xv, double g, double *xs,
-			double *ys, size_t n)
+static void finite_ends(const struct spec_curve *cv, const struct spec_eval *e, enum spec_xvar xv,
+			double g, double *xs, double *ys, size_t n)
 {
 	static const double hair[] = {1e-300, 1e-200, 1e-100, 1e-50, 1e-20, 1e-10, 1e-5, 1e-2};
 	for (int end = 0; end < 2 && n >= 2; end++) {
@@ -267,7 +298,7 @@ static void finite_ends(const struct spec_curve *cv, enum spec_xvar xv, double g
 			continue;
 		for (size_t k = 0; k < sizeof hair / sizeof *hair; k++) {
 			double x = xs[i] + (xs[nb] - xs[i]) * hair[k];
-			double y = x != xs[i] ? spec_pointwise(cv, xv, x, g) : NAN;
+			double y = x == xs[i] ? NAN : e ? spec_eval_at(cv, e, xv, x) : spec_pointwise(cv, xv, x, g);
 			if (isfinite(y)) {
 				xs[i] = x;
 				ys[i] = y;
@@ -302,7 +333,7 @@ static int build_curve(fig_panel *p, const struct spec *sp, const struct spec_pa
 {
 	const struct spec_curve *cv = &pn->curves[ci];
 	int npts = cv->npoints ? cv->npoints : pn->npoints ? pn->npoints : DEFAULT_POINTS;
-	int ng = cv->loss == FOCAL_CE || cv->q == Q_FOCUS ? 1 : cv->ngammas;
+	int ng = spec_curve_nseries(cv);
 	if (cv->q == Q_FOCUS) {
 		double *xs = spec_grid(pn->xlo, pn->xhi, npts, pn->xlog);
 		double *ys = malloc((size_t)npts * sizeof *ys);
@@ -320,7 +351,7 @@ static int build_curve(fig_panel *p, const struct spec *sp, const struct spec_pa
 		return rc;
 	}
 	for (int gi = 0; gi < ng; gi++) {
-		double g = cv->loss == FOCAL_CE ? 0.0 : cv->gammas[gi];
+		double g = spec_curve_gamma(cv, gi);
 		double *xs = NULL, *ys = NULL;
 		size_t n = 0;
 		if (cv->q == Q_RELERR_REF) {
@@ -347,6 +378,18 @@ static int build_curve(fig_panel *p, const struct spec *sp, const struct spec_pa
 			ys = malloc(256 * sizeof *ys);
 			if (xs && ys)
 				n = coefficients(cv, g, pn->xlo, pn->xhi, xs, ys, 256);
+		} else if (spec_curve_is_row(cv)) {
+			struct spec_eval e;
+			if (spec_eval_open(cv, g, &e, err) != 0)
+				return -1;
+			xs = spec_grid(pn->xlo, pn->xhi, npts, pn->xlog);
+			ys = malloc((size_t)npts * sizeof *ys);
+			for (int i = 0; xs && ys && i < npts; i++)
+				ys[i] = spec_eval_at(cv, &e, pn->xvar, xs[i]);
+			if (xs && ys)
+				finite_ends(cv, &e, pn->xvar, g, xs, ys, (size_t)npts);
+			spec_eval_close(&e);
+			n = (size_t)npts;
 		} else {
 			xs = spec_grid(pn->xlo, pn->xhi, npts, pn->xlog);
 			ys = malloc((size_t)npts * sizeof *ys);
@@ -354,7 +397,7 @@ static int build_curve(fig_panel *p, const struct spec *sp, const struct spec_pa
 				for (int i = 0; i < npts; i++)
 					ys[i] = spec_pointwise(cv, pn->xvar, xs[i], g);
 			if (xs && ys)
-				finite_ends(cv, pn->xvar, g, xs, ys, (size_t)npts);
+				finite_ends(cv, NULL, pn->xvar, g, xs, ys, (size_t)npts);
 			n = (size_t)npts;
 		}
 		if (!xs || !ys) {

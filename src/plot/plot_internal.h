@@ -41,6 +41,53 @@ int spec_calib_command(const struct spec *s, char *buf, size_t cap, size_t *len)
 /* 1 for the quantities spec_pointwise() computes. */
 int spec_is_pointwise(enum spec_quantity q);
 
+/* ---- any loss of the registry (spec_loss.c, curve_eval.c) ---- */
+
+/* The number of series a curve draws (one per γ of its list, one for a
+ * row without γ or a focusing-ratio curve) and the γ of series gi (0
+ * for a row without γ). */
+int spec_curve_nseries(const struct spec_curve *cv);
+double spec_curve_gamma(const struct spec_curve *cv, int gi);
+/* The parameters theta (FOCAL_MAX_PARAMS) of curve cv's row d at γ = g:
+ * the row's defaults, then gamma = g, the curve's alpha and beta, then
+ * its named parameters. */
+void spec_curve_theta(const struct spec_curve *cv, const focal_loss_desc *d, double g,
+		      double *theta);
+/* Whether a pointwise curve goes through spec_eval (a family row, a
+ * custom weight, y = 0 or the effective quantity) rather than through
+ * spec_pointwise's own cases. */
+int spec_curve_is_row(const struct spec_curve *cv);
+/* What one series of a curve evaluates, resolved once: the row, its
+ * parameters at one γ and, for custom rows, the parsed weight. */
+struct spec_eval {
+	const focal_loss_desc *d;
+	double theta[FOCAL_MAX_PARAMS];
+	focal_weight *w;
+	double g;
+};
+/* 0, or -1 with a message in err (SPEC_ERRLEN) for a weight that no
+ * longer parses or no memory.  Close with spec_eval_close. */
+int spec_eval_open(const struct spec_curve *cv, double g, struct spec_eval *e, char *err);
+void spec_eval_close(struct spec_eval *e);
+/* The y value of curve cv at x on axis xv through e (NAN where undefined). */
+double spec_eval_at(const struct spec_curve *cv, const struct spec_eval *e, enum spec_xvar xv,
+		    double x);
+/* The point of x on axis xv (p_t, 1 - p_t or x_t); FOCAL_EDOM outside. */
+int spec_point(enum spec_xvar xv, double x, focal_point *pt);
+
+/* The points of a curve whose panel and curve say none. */
+#define SPEC_DEFAULT_POINTS 400
+
+/*
+ * The `focal eval` commands that print the numbers of a figure made only
+ * of pointwise curves (value, dpt, dxt, weight, residual, effective)
+ * against p_t or x_t, "; "-separated, in buf (command_eval.c): each
+ * prints, to the last bit, the values the figure draws at its grid points
+ * (the ends of a curve infinite there are moved a hair inward in the
+ * figure).  "" for other figures; -1 when they do not fit in cap.
+ */
+int spec_eval_command(const struct spec *s, char *buf, size_t cap);
+
 /* ---- shared by build.c and build_pop.c ---- */
 
 /* n points from lo to hi (log-spaced when logspace), malloc'd; NULL when

@@ -65,7 +65,12 @@ static const char *const quantity_names[Q_COUNT] = {
 	"value", "dpt", "dxt", "weight", "residual", "residual_identity",
 	"published", "focus", "coef", "relerr_numeric", "relerr_reference",
 	"cdf", "shares", "gradnorm", "ap_vs_gamma", "grad_race", "train_curve", "ap_vs_lr", "reliability",
-	"calibration"};
+	"calibration", "effective"};
+
+const char *spec_quantity_name(enum spec_quantity q)
+{
+	return (int)q >= 0 && q < Q_COUNT ? quantity_names[q] : "?";
+}
 
 
 static const struct named legend_names[] = {
@@ -138,14 +143,15 @@ static int curve_start(struct ctx *c, struct spec_curve *cv, char tok[MAXTOK][TO
 	cv->group = FOCAL_GROUP_NEG;
 	cv->bins = 20;
 	cv->minus = FOCAL_LOSS_NONE;
+	cv->y = 1.0;
 	if (n < 2)
-		return fail(c, "curve needs a quantity (value, dpt, dxt, weight, residual, residual_identity, published, focus, coef, relerr_numeric, relerr_reference, cdf, shares, gradnorm, ap_vs_gamma, grad_race, train_curve, ap_vs_lr, reliability)");
+		return fail(c, "curve needs a quantity (value, dpt, dxt, weight, residual, residual_identity, published, focus, coef, relerr_numeric, relerr_reference, cdf, shares, gradnorm, ap_vs_gamma, grad_race, train_curve, ap_vs_lr, reliability, effective)");
 	int q = -1;
 	for (int i = 0; i < Q_COUNT; i++)
 		if (strcmp(tok[1], quantity_names[i]) == 0)
 			q = i;
 	if (q < 0)
-		return fail(c, "unknown quantity '%s' (expected value, dpt, dxt, weight, residual, residual_identity, published, focus, coef, relerr_numeric, relerr_reference, cdf, shares, gradnorm, ap_vs_gamma, grad_race, train_curve, ap_vs_lr or reliability)", tok[1]);
+		return fail(c, "unknown quantity '%s' (expected value, dpt, dxt, weight, residual, residual_identity, published, focus, coef, relerr_numeric, relerr_reference, cdf, shares, gradnorm, ap_vs_gamma, grad_race, train_curve, ap_vs_lr, reliability or effective)", tok[1]);
 	cv->q = (enum spec_quantity)q;
 	if (cv->q == Q_TRAIN_CURVE)
 		cv->what = 2; /* held-out AP unless what=loss */
@@ -153,7 +159,7 @@ static int curve_start(struct ctx *c, struct spec_curve *cv, char tok[MAXTOK][TO
 }
 
 /* What a curve needs once all its options are read. */
-static int curve_check(struct ctx *c, const struct spec_curve *cv)
+static int curve_check(struct ctx *c, struct spec_curve *cv, int loss_given)
 {
 	if (cv->loss == FOCAL_FLSTAR) {
 		for (int j = 0; j < cv->ngammas; j++)
@@ -164,7 +170,7 @@ static int curve_check(struct ctx *c, const struct spec_curve *cv)
 		return fail(c, "minus= needs a training quantity (ap_vs_gamma, train_curve or ap_vs_lr)");
 	if (cv->q == Q_RELERR_REF && cv->ref[0] == '\0')
 		return fail(c, "relerr_reference needs ref=PATH (a table with columns gamma, p, E)");
-	return 0;
+	return spec_curve_loss_check(c, cv, loss_given);
 }
 
 /* The registry row named v among those with the capabilities of mask. */
@@ -188,6 +194,7 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 	struct spec_curve *cv = &pn->curves[pn->ncurves];
 	if (curve_start(c, cv, tok, n) != 0)
 		return -1;
+	int loss_given = 0;
 	for (int i = 2; i < n; i++) {
 		char *eq = strchr(tok[i], '=');
 		if (strcmp(tok[i], "negate") == 0 || strcmp(tok[i], "fixed") == 0) {
@@ -200,8 +207,9 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 		const char *k = tok[i], *v = eq + 1;
 		if (strcmp(k, "loss") == 0) {
 			/* a curve plots a loss with a pointwise value */
-			if (curve_loss(c, v, "", FOCAL_HAS_VALUE, &cv->loss) != 0)
+			if (curve_loss(c, v, "", FOCAL_HAS_VALUE | FOCAL_TAKES_WEIGHT, &cv->loss) != 0)
 				return -1;
+			loss_given |= 1;
 		} else if (strcmp(k, "minus") == 0) {
 			/* the paired loss: one that both trains and has a value */
 			if (curve_loss(c, v, " for minus", FOCAL_HAS_VALUE | FOCAL_HAS_TRAIN | FOCAL_MATCH_ALL,
@@ -210,6 +218,7 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 		} else if (strcmp(k, "gamma") == 0) {
 			if (parse_gammas(c, v, cv) != 0)
 				return -1;
+			loss_given |= 2;
 		} else if (strcmp(k, "alpha") == 0) {
 			if (num(c, v, "alpha", &cv->alpha) != 0)
 				return -1;
@@ -218,6 +227,7 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 		} else if (strcmp(k, "beta") == 0) {
 			if (num(c, v, "beta", &cv->beta) != 0)
 				return -1;
+			cv->beta_set = 1;
 		} else if (strcmp(k, "label") == 0) {
 			if (copy_markup(c, cv->label, sizeof cv->label, v, "label") != 0)
 				return -1;
@@ -263,11 +273,11 @@ static int parse_curve(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TO
 		} else if (strcmp(k, "ref") == 0) {
 			if (copy_text(c, cv->ref, sizeof cv->ref, v) != 0)
 				return -1;
-		} else {
-			return fail(c, "unknown curve option '%s' (expected loss, minus, gamma, alpha, beta, label, kind, dash, color, points, hard, easy, group, what, bins, ref or negate)", k);
+		} else if (spec_curve_loss_key(c, cv, k, v) < 0) {
+			return -1; /* weight=, param=, y= or the row's own names */
 		}
 	}
-	if (curve_check(c, cv) != 0)
+	if (curve_check(c, cv, loss_given) != 0)
 		return -1;
 	pn->ncurves++;
 	return 0;

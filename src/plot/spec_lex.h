@@ -111,5 +111,15 @@ int spec_parse_x(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN],
 int spec_parse_theme(struct ctx *c, struct spec *s, char tok[MAXTOK][TOKLEN], int n);
 int spec_parse_y(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN], int n);
 int spec_parse_decor(struct ctx *c, struct spec_panel *pn, char tok[MAXTOK][TOKLEN], int n);
+/* A curve key k=v beyond spec.c's own (spec_loss.c): weight=, param=,
+ * y= or a parameter of the row by its name; 1 when taken, -1 (message
+ * set) otherwise.  The check once the line is read: the row has the
+ * named parameters (in their domains) and the quantity; weight= alone
+ * makes the loss custom unless loss= was given (given & 1); gamma= on a
+ * family row without γ is an error (given & 2). */
+/* A quantity's name in specs ("value", "effective"; spec.c). */
+const char *spec_quantity_name(enum spec_quantity q);
+int spec_curve_loss_key(struct ctx *c, struct spec_curve *cv, const char *k, const char *v);
+int spec_curve_loss_check(struct ctx *c, struct spec_curve *cv, int loss_given);
 
 #endif

@@ -38,6 +38,12 @@ static const struct {
 	{FOCAL_CE_ALPHA, FIG_DASH_DOTTED, FIG_MARK_TRIANGLE_DOWN},
 	{FOCAL_OHEM, FIG_DASH_LONG, FIG_MARK_PLUS},
 	{FOCAL_SAMPLED, FIG_DASH_DASHDOTDOT, FIG_MARK_CROSS},
+	/* the family (docs/family.md); their gradient twins are dashed, as
+	 * FGL is: style_loss_dash */
+	{FOCAL_POLY1, FIG_DASH_LONG, FIG_MARK_PLUS},
+	{FOCAL_POLYFL, FIG_DASH_DASHDOT, FIG_MARK_TRIANGLE},
+	{FOCAL_ASL, FIG_DASH_DASHDOTDOT, FIG_MARK_CROSS},
+	{FOCAL_FLSD, FIG_DASH_DOTTED, FIG_MARK_TRIANGLE_DOWN},
 };
 #define NLOSS_STYLES (int)(sizeof loss_styles / sizeof *loss_styles)
 
@@ -46,7 +52,8 @@ enum fig_dash style_loss_dash(focal_loss_id loss)
 	for (int i = 0; i < NLOSS_STYLES; i++)
 		if (loss_styles[i].loss == loss)
 			return loss_styles[i].dash;
-	return FIG_DASH_DOTTED;
+	const focal_loss_desc *d = focal_loss_get(loss);
+	return d != NULL && d->twin ? FIG_DASH_DASHED : FIG_DASH_DOTTED;
 }
 
 enum fig_marker style_loss_marker(focal_loss_id loss)

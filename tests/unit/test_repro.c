@@ -1,7 +1,8 @@
 /*
  * Every population figure names the `focal simulate` command that prints
  * its numbers (spec_command; `focal figures --list`, the .gp comment), and
- * running that command gives the figure's numbers to the last bit.
+ * running that command gives the figure's numbers to the last bit; so does
+ * every figure of pointwise curves with its `focal eval` commands.
  *
  * For each spec in plots/ with a population quantity this builds the figure
  * (spec_build), runs each named command in process through the CLI's
@@ -24,6 +25,7 @@
 
 #include "cli.h"
 #include "focal/pop.h"
+#include "focal/registry.h"
 #include "spec.h"
 
 /* ---- the command's output as a table of strings --------------------------- */
@@ -394,11 +396,127 @@ static void test_other_populations(void **state)
 	assert_string_equal(cmd, "");
 }
 
+/* ---- figures of pointwise curves: focal eval ------------------------------ */
+
+/* The row eval prints for curve cv: the twin of a weighted loss for its
+ * effective loss E_w (what command_eval.c names). */
+static const focal_loss_desc *eval_row(const struct spec_curve *cv)
+{
+	const focal_loss_desc *d = focal_loss_get(cv->loss);
+	for (size_t i = 0; cv->q == Q_EFFECTIVE && !d->twin && i < focal_loss_count(); i++)
+		if (focal_loss_at(i)->twin && focal_loss_at(i)->twin_of == d->id)
+			return focal_loss_at(i);
+	return d;
+}
+
+/* Series k.. of curve cv against the rows of every command's output with
+ * its loss, γ and y, point by point: the same x (x_t = -x for y = 0 on
+ * an x_t axis) and the same y value, to the last bit.  An end the figure
+ * moved inward (finite_ends: the curve is infinite there) is skipped. */
+static size_t check_pointwise(const struct spec_panel *pn, const struct spec_curve *cv,
+			      fig_series *const *series, const struct out *outs, int nout,
+			      size_t *points)
+{
+	static const char *const cols[Q_COUNT] = {[Q_VALUE] = "value", [Q_EFFECTIVE] = "value",
+		[Q_DPT] = "dpt", [Q_DXT] = "dxt", [Q_WEIGHT] = "weight", [Q_RESIDUAL] = "residual"};
+	const focal_loss_desc *d = eval_row(cv);
+	int has_gamma = focal_loss_param(focal_loss_get(cv->loss), "gamma") != NULL;
+	int xt = pn->xvar == SPEC_X_XT;
+	double sx = xt && cv->y == 0.0 ? -1.0 : 1.0;
+	size_t k = 0;
+	for (int gi = 0; gi < (has_gamma ? cv->ngammas : 1); gi++, k++) {
+		const fig_series *s = series[k];
+		double g = has_gamma ? cv->gammas[gi] : 0.0;
+		size_t i = 0;
+		for (int c = 0; c < nout; c++)
+			for (size_t r = 0; r < outs[c].nrow; r++) {
+				const struct out *o = &outs[c];
+				if (strcmp(cell(o, r, "loss"), d->name) != 0 || !num_is(cell(o, r, "gamma"), g) ||
+				    !num_is(cell(o, r, "y"), cv->y) || isnan(strtod(cell(o, r, "x"), NULL)) == xt)
+					continue;
+				assert_true(i < s->n);
+				double x = sx * strtod(cell(o, r, xt ? "x" : "pt"), NULL);
+				double y = strtod(cell(o, r, cols[cv->q]), NULL) * (cv->negate ? -1.0 : 1.0);
+				if (s->x[i] != x && (i == 0 || i + 1 == s->n)) {
+					i++; /* an end moved inward */
+					continue;
+				}
+				if (s->x[i] != x || !same(s->y[i], y))
+					fail_msg("%s (%s) point %zu: figure (%.17g, %.17g), command (%.17g, %s)",
+						 d->name, cols[cv->q], i, s->x[i], s->y[i], x,
+						 cell(o, r, cols[cv->q]));
+				i++;
+				(*points)++;
+			}
+		if (i != s->n)
+			fail_msg("%s (%s): the figure draws %zu points, the commands print %zu", d->name,
+				 cols[cv->q], s->n, i);
+	}
+	return k;
+}
+
+/* Every figure in plots/ whose numbers focal eval prints, against its commands. */
+static void test_eval_figures(void **state)
+{
+	(void)state;
+	const char *dir = getenv("FOCAL_PLOTS") ? getenv("FOCAL_PLOTS") : "plots";
+	static struct spec s;
+	DIR *dd = opendir(dir);
+	assert_non_null(dd);
+	int figures = 0, family = 0;
+	for (struct dirent *e; (e = readdir(dd)) != NULL;) {
+		size_t nlen = strlen(e->d_name);
+		if (nlen < 6 || strcmp(e->d_name + nlen - 5, ".spec") != 0)
+			continue;
+		char path[1024], err[SPEC_ERRLEN], cmd[SPEC_CMDLEN];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (spec_parse(path, &s, err) != 0)
+			fail_msg("%s", err);
+		assert_int_equal(spec_command(&s, cmd, sizeof cmd), 0);
+		if (strncmp(cmd, "focal eval ", 11) != 0)
+			continue;
+		figures++;
+		family += !strcmp(s.name, "family") || !strcmp(s.name, "twins");
+		struct out outs[32];
+		int nout = 0;
+		for (char *c = cmd, *next; c; c = next) {
+			next = strstr(c, "; ");
+			if (next)
+				*next = '\0', next += 2;
+			assert_true(nout < 32);
+			/* --columns is main's (the output layer): every column here */
+			char *cut = strstr(c, " --columns ");
+			assert_non_null(cut);
+			*cut = '\0';
+			run(c, &outs[nout++]);
+		}
+		fig_figure *f;
+		if (spec_build(&s, &f, err) != 0)
+			fail_msg("%s", err);
+		size_t points = 0;
+		for (int p = 0; p < s.npanels; p++) {
+			fig_series *const *series = f->panels[p].series;
+			for (int k = 0; k < s.panels[p].ncurves; k++)
+				series += check_pointwise(&s.panels[p], &s.panels[p].curves[k], series, outs,
+							  nout, &points);
+		}
+		printf("  %-14s %zu points equal to %d focal eval commands\n", s.name, points, nout);
+		fig_free(f);
+		for (int i = 0; i < nout; i++)
+			out_free(&outs[i]);
+	}
+	closedir(dd);
+	/* family and twins, and the pointwise figures of FL and FGL */
+	assert_int_equal(family, 2);
+	assert_true(figures >= 6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_population_figures),
 		cmocka_unit_test(test_other_populations),
+		cmocka_unit_test(test_eval_figures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,6 +19,9 @@
 #define SPEC_MAX_CURVES 32
 #define SPEC_MAX_DECOR 16
 #define SPEC_MAX_GAMMAS 16
+/* A curve's named loss parameters (epsilon=2) and a custom weight's
+ * parameters (param=NAME=VALUE). */
+#define SPEC_MAX_PARAMS 8
 /* Room for a path of PATH_MAX (4096) bytes and the explanation after it. */
 #define SPEC_ERRLEN 6144
 
@@ -60,6 +63,8 @@ enum spec_quantity {
 	                     top scores' bins ± CI, x = p */
 	Q_CALIB,          /* the calibration map: p (logit p) against the true
 	                     frequency q (logit q) on x pt (x xt); focal/calib.h */
+	Q_EFFECTIVE,      /* E_w(p_t): the effective loss of the loss's gradient
+	                     twin (its own value for a twin) */
 	Q_COUNT
 };
 
@@ -89,6 +94,20 @@ struct spec_curve {
 	                             loss minus this loss at the same γ;
 	                             FOCAL_LOSS_NONE = none */
 	int line;                 /* source line, for messages */
+	/* the registry row's parameters by their names (epsilon=2,
+	 * gamma_pos=0), beyond gamma, alpha and beta (docs/figures.md,
+	 * "Any loss of the registry") */
+	struct spec_param {
+		char name[32];
+		double v;
+	} params[SPEC_MAX_PARAMS];
+	int nparams;
+	int beta_set;             /* beta= given (else the row's default) */
+	double y;                 /* the label (0, 1) of a hard-target loss, the
+	                             target in [0, 1] of a soft one; default 1 */
+	char weight[256];         /* custom, custom@grad: the weight expression */
+	struct spec_param wparams[SPEC_MAX_PARAMS]; /* its param=NAME=VALUE */
+	int nwparams;
 };
 
 struct spec_decor {
@@ -223,7 +242,10 @@ void spec_expand_label(const struct spec_curve *cv, double g, char *out, size_t 
  * registry) to v in every curve whose loss row has it, as the figure's
  * options would: "gamma" replaces the γ list by the one value
  * (spec_override_gammas), "alpha" and "beta" set the curves' α (NAN: none)
- * and β.  -1 for a parameter the spec's curves do not carry.
+ * and β, any other name (epsilon, gamma_neg, ...) the curve's key of that
+ * name.  -1 for a parameter other than these three that no curve's row
+ * has.  The value is not checked against the row's domain (the caller's
+ * option row does that).
  */
 int spec_set_param(struct spec *s, const char *name, double v);
 
