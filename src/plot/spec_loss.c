@@ -154,7 +154,10 @@ int spec_curve_loss_check(struct ctx *c, struct spec_curve *cv, int given)
 		if (extra)
 			return fail(c, "quantity '%s' takes no loss parameters, weight= or y= (they apply to value, dpt, dxt, weight, residual and effective)",
 				    spec_quantity_name(cv->q));
-		if (cv->loss >= FOCAL_CUSTOM && !spec_is_training(cv->q))
+		/* the calibration map takes every row with a gradient, at its
+		 * registry defaults (build_calib.c) */
+		int calib = cv->q == Q_CALIB && (d->has & FOCAL_HAS_DX) && !custom;
+		if (cv->loss >= FOCAL_CUSTOM && !spec_is_training(cv->q) && !calib)
 			return fail(c, "quantity '%s' is not defined for loss=%s", spec_quantity_name(cv->q),
 				    d->name);
 		return 0;
