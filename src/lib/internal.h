@@ -22,6 +22,13 @@ double focal__point_logit(const focal_point *pt);
 int focal__fgl_effective_plan_qg(const focal_fgl_plan *pl, const focal_point *pt,
 				 double qg, focal_result *r);
 
+/* Fill pl's Taylor pieces of K (effective_taylor.c); pl->gamma and
+ * pl->p_small must be set. */
+void focal__plan_pieces(focal_fgl_plan *pl);
+
+/* The half-octave index of a positive p: 2·exponent + [mantissa >= √2]. */
+int focal__piece_index(double p);
+
 /* Euler's constant γ_E. */
 #define FOCAL_EULER 0.57721566490153286060651209008240243
 
