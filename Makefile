@@ -468,7 +468,7 @@ I_DATA = $(DESTDIR)$(PREFIX)/share/focal
 I_COMP = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 
 install: all-build $(B)/libfocal.a
-	install -d $(I_BIN) $(I_LIB)/pkgconfig $(I_INC) $(I_MAN) $(I_DATA)/plots $(I_DATA)/data $(I_COMP)
+	install -d $(I_BIN) $(I_LIB)/pkgconfig $(I_INC) $(I_MAN) $(I_DATA)/plots/themes $(I_DATA)/data $(I_COMP)
 	install -m 755 $(B)/focal $(I_BIN)/focal
 	install -m 644 $(B)/libfocal.a $(I_LIB)/libfocal.a
 	install -m 755 $(SHLIB) $(I_LIB)/$(notdir $(SHLIB))
@@ -479,6 +479,7 @@ install: all-build $(B)/libfocal.a
 	install -m 644 include/focal/*.h $(I_INC)/
 	install -m 644 man/focal.1 $(I_MAN)/focal.1
 	install -m 644 plots/*.spec $(I_DATA)/plots/
+	install -m 644 plots/themes/*.theme $(I_DATA)/plots/themes/
 	install -m 644 tests/data/effective_ref.tsv $(I_DATA)/data/
 	install -m 644 scripts/focal.bash $(I_COMP)/focal
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ] && command -v ldconfig >/dev/null; then ldconfig; fi

@@ -37,6 +37,8 @@ struct cli_view {
 	const char *columns;   /* --columns LIST, or NULL */
 	const char *compact;   /* the command's compact set, or NULL */
 	int page;              /* 1: page on a terminal (not --no-pager) */
+	const char *meta;      /* --meta: the command line that JSON output
+	                          records beside its rows; NULL: a bare array */
 };
 
 /* Where a command writes.  err gets one-line "focal: ..." messages. */
@@ -606,5 +608,20 @@ int cli_oom(struct cli *c);
  * reports through this one function.
  */
 int cli_write_error(struct cli *c, const char *path, int err);
+
+/* What made an output (provenance.c): "focal" and argv's words, quoted
+ * for the shell where they need it; a malloc'd string, NULL when out of
+ * memory.  Figure files and --meta's JSON record it. */
+char *cli_command_line(int argc, char **argv);
+
+/* The help lines of the table options every table command takes
+ * (commands.c, take_view), with option names padded to 16 or 24 columns. */
+#define CLI_TABLE_HELP_(PAD, CONT)                                                   \
+	"  --columns LIST" PAD "the columns to show, in order (any format)\n"          \
+	"  --no-pager    " PAD "never page long output on a terminal\n"                \
+	"  --meta        " PAD "with --format json: {\"meta\": {focal version, command line},\n" \
+	CONT "\"rows\": [...]} instead of the bare array of rows\n"
+#define CLI_TABLE_HELP16 CLI_TABLE_HELP_("  ", "                  ")
+#define CLI_TABLE_HELP24 CLI_TABLE_HELP_("        ", "                        ")
 
 #endif

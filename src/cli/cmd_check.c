@@ -28,8 +28,7 @@ const char cmd_check_usage[] =
 	"  --tol-scale F   multiply every tolerance by F in [0, 1e6] (default 1; below 1\n"
 	"                  shows which identities hold with room to spare)\n"
 	"  --format F      table, tsv, csv, json, npy\n"
-	"  --columns LIST  the columns to show, in order (any format)\n"
-	"  --no-pager      never page long output on a terminal\n"
+	CLI_TABLE_HELP16
 	"\n"
 	"Identities (errors are relative unless the row says otherwise):\n"
 	"  analytic_vs_numeric     analytic E_gamma against GSL quadrature\n"

@@ -17,8 +17,7 @@ const char cmd_compare_usage[] =
 	"  --hard P        the hard point of the focusing ratio (default 0.1)\n"
 	"  --easy P        the easy point of the focusing ratio (default 0.9)\n"
 	"  --format F      table, tsv, csv, json, npy\n"
-	"  --columns LIST  the columns to show, in order (any format)\n"
-	"  --no-pager      never page long output on a terminal\n"
+	CLI_TABLE_HELP16
 	"\n"
 	"Columns: gamma pt fl fgl loss_diff loss_ratio fl_dpt fgl_dpt residual\n"
 	"         grad_ratio w_fl w_fgl focus_fl focus_fgl spread_diff fgl_le_fl\n"

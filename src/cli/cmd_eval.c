@@ -41,8 +41,7 @@ const char cmd_eval_usage[] =
 	"                  vfl the soft target in [0, 1]\n"
 	"  --log           geometric spacing for grids (S and E > 0)\n"
 	"  --format F      table (default on a terminal), tsv (default otherwise), csv, json, npy\n"
-	"  --columns LIST  the columns to show, in order (any format)\n"
-	"  --no-pager      never page long output on a terminal\n"
+	CLI_TABLE_HELP16
 	"\n"
 	"Columns: loss gamma alpha beta y x pt qt value dpt dxt dx weight residual value_err params\n"
 	"  value     L(p_t); for a twin NAME@grad (fgl = fl@grad) its effective loss\n"

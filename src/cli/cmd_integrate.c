@@ -39,8 +39,7 @@ const char cmd_integrate_usage[] =
 	"  --published     add the constant H_gamma and the published integer formula\n"
 	"                  -log p - sum_i C(gamma,i) (-p)^i / i, which equals E + H_gamma\n"
 	"  --format F      table, tsv, csv, json, npy\n"
-	"  --columns LIST  the columns to show, in order (any format)\n"
-	"  --no-pager      never page long output on a terminal\n"
+	CLI_TABLE_HELP16
 	"\n"
 	"Columns: gamma p qt method value abserr status\n"
 	"  with --method both:  diff (numeric - analytic) and agree (yes when |diff|\n"

@@ -39,8 +39,7 @@ const char cmd_runs_usage[] =
 	"  --margin M            equivalence margin in AP (default 0.02)\n"
 	"  --table T             summary (default) or seeds (one row per run)\n"
 	"  --format F            table, tsv, csv, json\n"
-	"  --columns LIST        the columns to show, in order (any format)\n"
-	"  --no-pager            never page long output on a terminal\n"
+	CLI_TABLE_HELP24
 	"\n"
 	TRAIN_SUMMARY_SEEDS_COLUMNS;
 

@@ -59,8 +59,7 @@ const char cmd_simulate_usage[] =
 	"                        (gradient norm |p - y| histogram)\n"
 	"  --points N            cdf points (default 101);  --bins N  hist bins (default 20)\n"
 	"  --format F            table, tsv, csv, json, npy\n"
-	"  --columns LIST        the columns to show, in order (any format)\n"
-	"  --no-pager            never page long output on a terminal\n"
+	CLI_TABLE_HELP24
 	"\n"
 	"Columns (summary): state loss gamma alpha group count loss_sum loss_share\n"
 	"  grad_sum grad_share loss_per_pos ess gini frac50 frac90 exact\n"

@@ -19,8 +19,7 @@ const char cmd_spread_usage[] =
 	"  --gamma-grid S:E:N    N gammas from S to E\n"
 	"  --hard P, --easy P    the points (default 0.1 and 0.9)\n"
 	"  --format F            table, tsv, csv, json, npy\n"
-	"  --columns LIST        the columns to show, in order (any format)\n"
-	"  --no-pager            never page long output on a terminal\n"
+	CLI_TABLE_HELP24
 	"\n"
 	"Columns: gamma hard easy w_fl_hard w_fl_easy w_fgl_hard w_fgl_easy focus_fl\n"
 	"         focus_fgl spread_diff\n";

@@ -94,8 +94,7 @@ const char cmd_train_usage[] =
 	"  --table T             summary (default), seeds (one row per run), tuning or\n"
 	"                        reliability\n"
 	"  --format F            table, tsv, csv, json, npy\n"
-	"  --columns LIST        the columns to show, in order (any format)\n"
-	"  --no-pager            never page long output on a terminal\n"
+	CLI_TABLE_HELP24
 	"\n"
 	TRAIN_SUMMARY_SEEDS_COLUMNS
 	"Columns (tuning): loss gamma alpha lr seeds diverged val_ap_mean val_ap_ci_low\n"

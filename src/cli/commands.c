@@ -186,11 +186,28 @@ static int writes_tables(const struct cmd *cmd)
 	return 0;
 }
 
+/* --meta is for JSON only: 0, or -1 with a message (before any work). */
+static int meta_ok(struct cli *c, int argc, char **argv)
+{
+	const char *fmt = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
+			fmt = argv[++i];
+		else if (strncmp(argv[i], "--format=", 9) == 0)
+			fmt = argv[i] + 9;
+	}
+	if (fmt != NULL && strcmp(fmt, "json") == 0)
+		return 0;
+	cli_error(c, "--meta needs --format json (the other formats have no place for it)");
+	return -1;
+}
+
 /*
- * Take the table options (--columns LIST, --no-pager) out of argv into
- * *view; the other words keep their order in *out (argc returned, or -1
- * with a message).  Values of the command's own options are skipped, so
- * '--gamma --columns' stays the command's to refuse.
+ * Take the table options (--columns LIST, --no-pager, --meta) out of argv
+ * into *view; the other words keep their order in *out (argc returned, or
+ * -1 with a message).  Values of the command's own options are skipped, so
+ * '--gamma --columns' stays the command's to refuse.  --meta sets
+ * view->meta to a non-NULL mark; cli_run puts the command line there.
  */
 static int take_view(struct cli *c, const struct cmd *cmd, int argc, char **argv,
 		     char **out, struct cli_view *view)
@@ -200,6 +217,10 @@ static int take_view(struct cli *c, const struct cmd *cmd, int argc, char **argv
 		const char *a = argv[i];
 		if (i > 0 && strcmp(a, "--no-pager") == 0) {
 			view->page = 0;
+			continue;
+		}
+		if (i > 0 && strcmp(a, "--meta") == 0) {
+			view->meta = "";
 			continue;
 		}
 		if (i > 0 && (strcmp(a, "--columns") == 0 || strncmp(a, "--columns=", 10) == 0)) {
@@ -222,6 +243,8 @@ static int take_view(struct cli *c, const struct cmd *cmd, int argc, char **argv
 			}
 	}
 	out[n] = NULL;
+	if (view->meta && meta_ok(c, n, out) != 0)
+		return -1;
 	/* A name that no Columns line of --help has is refused before the
 	 * work; table_write checks the exact set of the table written. */
 	for (const char *p = view->columns; p;) {
@@ -242,9 +265,9 @@ int cli_run(struct cli *c, const struct cmd *cmd, int argc, char **argv)
 	while (cmd->opts && cmd->opts[n].name)
 		n++;
 	/* paging only where the caller allows it (the CLI, not the REPL) */
-	struct cli_view view = {NULL, cmd->compact, c->out_is_tty && c->view && c->view->page};
+	struct cli_view view = {NULL, cmd->compact, c->out_is_tty && c->view && c->view->page, NULL};
 	struct cli cv = *c;
-	char **v = NULL;
+	char **v = NULL, *cmdline = NULL;
 	if (writes_tables(cmd)) {
 		v = malloc(((size_t)argc + 1) * sizeof *v);
 		if (v == NULL)
@@ -253,6 +276,11 @@ int cli_run(struct cli *c, const struct cmd *cmd, int argc, char **argv)
 		if (m < 0) {
 			free(v);
 			return CLI_USAGE;
+		}
+		/* the whole command line, --meta included, as typed */
+		if (view.meta && (view.meta = cmdline = cli_command_line(argc, argv)) == NULL) {
+			free(v);
+			return cli_oom(c);
 		}
 		argc = m;
 		argv = v;
@@ -263,6 +291,7 @@ int cli_run(struct cli *c, const struct cmd *cmd, int argc, char **argv)
 		int *seen = calloc(n, sizeof *seen);
 		if (seen == NULL) {
 			free(v);
+			free(cmdline);
 			return cli_oom(c);
 		}
 		int bad = 0;
@@ -271,10 +300,12 @@ int cli_run(struct cli *c, const struct cmd *cmd, int argc, char **argv)
 		free(seen);
 		if (bad) {
 			free(v);
+			free(cmdline);
 			return CLI_USAGE;
 		}
 	}
 	st = cmd->fn(&cv, argc, argv);
 	free(v);
+	free(cmdline);
 	return st;
 }

@@ -28,15 +28,13 @@ struct figjob {
 int figpool_render(struct cli *c, const struct figjob *fj, int jobs, size_t *files);
 
 /*
- * Provenance (provenance.c).  cli_command_line: "focal" and argv's words,
- * quoted for the shell where they need it.  cli_fig_source: the text of
+ * Provenance (provenance.c; cli_command_line is in cli.h).  cli_fig_source: the text of
  * fig_render_opts.source for a figure of spec s built as f: "focal
  * VERSION", "command: CMDLINE", "spec: PATH", "numbers: " and the
  * commands that print its numbers (when it has some), "spec text:" and
- * the spec file's text.  Both return a malloc'd string, NULL when out of
+ * the spec file's text.  It returns a malloc'd string, NULL when out of
  * memory.
  */
-char *cli_command_line(int argc, char **argv);
 char *cli_fig_source(const char *cmdline, const struct spec *s, const fig_figure *f);
 
 /* Print why rendering to path failed (st: a FIG_* code); returns CLI_USAGE. */

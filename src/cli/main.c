@@ -104,7 +104,7 @@ static int complete(struct cli *c, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	/* the command line may page long tables on a terminal */
-	static const struct cli_view may_page = {NULL, NULL, 1};
+	static const struct cli_view may_page = {NULL, NULL, 1, NULL};
 	struct cli c = {.out = stdout, .err = stderr, .out_is_tty = isatty(STDOUT_FILENO), .view = &may_page};
 	/* The user's character set, so that the line editor reads and writes
 	 * UTF-8 ('save café.pdf').  Only LC_CTYPE: numbers are parsed and

@@ -404,9 +404,20 @@ static int page(const char *text, size_t len)
 	return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 127 ? -1 : 0;
 }
 
-/* 0, or -1 when out of memory. */
+/* The opening of --meta's JSON object: what made the rows, then "rows". */
+static void write_meta(FILE *f, const char *cmdline)
+{
+	fputs("{\"meta\": {\"focal\": ", f);
+	json_string(f, FOCAL_VERSION);
+	fputs(", \"command\": ", f);
+	json_string(f, cmdline);
+	fputs("},\n\"rows\": ", f);
+}
+
+/* 0, or -1 when out of memory.  meta: the command line to record beside
+ * JSON rows (--meta), or NULL. */
 static int write_format(FILE *f, const struct table *t, enum cli_format fmt,
-			const struct shown *sh, const size_t *w)
+			const struct shown *sh, const size_t *w, const char *meta)
 {
 	switch (fmt) {
 	case FMT_TABLE:
@@ -415,7 +426,11 @@ static int write_format(FILE *f, const struct table *t, enum cli_format fmt,
 	case FMT_CSV:
 		return write_sep(f, t, sh, ',');
 	case FMT_JSON:
+		if (meta)
+			write_meta(f, meta);
 		write_json(f, t, sh);
+		if (meta)
+			fputs("}\n", f);
 		return 0;
 	case FMT_NPY:
 		return table_write_npy(f, t, sh->sel, sh->nsel);
@@ -448,7 +463,7 @@ int table_write(struct cli *c, const struct table *t, enum cli_format f)
 		size_t len = 0;
 		FILE *m = open_memstream(&text, &len);
 		if (m) {
-			rc = write_format(m, t, f, &sh, w);
+			rc = write_format(m, t, f, &sh, w, c->view ? c->view->meta : NULL);
 			fclose(m);
 			if (rc == 0 && !cli_interrupted() && page(text, len) != 0)
 				fwrite(text, 1, len, c->out);
@@ -457,7 +472,7 @@ int table_write(struct cli *c, const struct table *t, enum cli_format f)
 		rc = m ? rc == 0 ? 1 : -2 : 0;
 	}
 	if (rc == 0)
-		rc = write_format(c->out, t, f, &sh, w) ? -2 : 0;
+		rc = write_format(c->out, t, f, &sh, w, c->view ? c->view->meta : NULL) ? -2 : 0;
 	free(sh.sel);
 	free(w);
 	if (rc == -2)

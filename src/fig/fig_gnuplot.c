@@ -586,7 +586,7 @@ static void panel_mults_legend(FILE *o, const fig_figure *f, const fig_layout *L
 		} else {
 			fputs(key_place(lg->pos), o);
 		}
-		fprintf(o, " reverse Left samplen 2 spacing 1.1 box lc rgb "
+		fprintf(o, " reverse Left samplen 2 spacing 1.1 width 1 box lc rgb "
 			"'#cccccc' lw 0.6 opaque font \",%g\"\n",
 			f->font_size * FIG_FONT_LEGEND);
 	} else {

@@ -40,6 +40,7 @@ ver=$("$top/build/focal" --version | sed 's/^focal //')
 major=${ver%%.*}
 for f in bin/focal lib/libfocal.a "lib/libfocal.so.$ver" lib/pkgconfig/focal.pc include/focal/focal.h \
 	share/man/man1/focal.1 share/focal/plots/loss.spec share/focal/data/effective_ref.tsv \
+	share/focal/plots/themes/one-column.theme share/focal/plots/themes/two-column.theme \
 	share/bash-completion/completions/focal; do
 	check "installed $f" test -f "$root/$f"
 done
@@ -72,6 +73,11 @@ if cmp -s acc.rec "$top/tests/fig/golden/specs/accuracy.rec"; then ok; else bad 
 cp "$root/share/focal/plots/accuracy.spec" mine.spec
 "$focal" plot mine.spec -o mine.rec 2>"$tmp/err"
 if [ -s mine.rec ] && cmp -s <(sed 1d mine.rec) <(sed 1d acc.rec); then ok; else bad "a copied accuracy.spec renders" "$(head -3 "$tmp/err")"; fi
+
+# the installed themes restyle as the checkout's do
+"$focal" plot loss --theme "$root/share/focal/plots/themes/two-column.theme" -o th.rec 2>"$tmp/err"
+"$top/build/focal" plot "$top/plots/loss.spec" --theme "$top/plots/themes/two-column.theme" -o th_top.rec 2>>"$tmp/err"
+if [ -s th.rec ] && cmp -s <(sed 1d th.rec) <(sed 1d th_top.rec); then ok; else bad "an installed theme restyles 'loss' as the checkout's" "$(head -3 "$tmp/err")"; fi
 
 # provenance: each figure file names the version and the command
 if grep -aq "focal $ver" out/loss.svg && grep -q "^#     command: focal figures -o out --formats pdf,png,svg,gp$" out/loss.gp; then
