@@ -309,7 +309,7 @@ int focal_fgl_plan_init(focal_fgl_plan *pl, double gamma);
  * fraction (up to 1,300 ns a point for large γ).  Same error contract
  * either way; the last bits may differ between the two.
  */
-#define FOCAL_PLAN_MIN_POINTS 64
+#define FOCAL_PLAN_MIN_POINTS 256
 int focal_fgl_plan_init_n(focal_fgl_plan *pl, double gamma, size_t npoints);
 
 /*

@@ -357,8 +357,8 @@ int focal_fgl_plan_init_n(focal_fgl_plan *pl, double gamma, size_t npoints)
 	/* The pieces cost 4-11 µs (docs/performance.md): where they replace
 	 * the continued fraction (p_small < 0.15, where the tail series
 	 * starts; γ > 11/3) a dozen points in that band pay for them, but a
-	 * caller's points may all lie outside it, so they are built from 64
-	 * points; where they save only tens of ns a point, from 512. */
+	 * caller's points may all lie outside it, so they are built from 256
+	 * points; where they save only tens of ns a point, from 2,048. */
 	if (npoints < (pl->p_small < 0.15 ? FOCAL_PLAN_MIN_POINTS : 8 * FOCAL_PLAN_MIN_POINTS))
 		return FOCAL_OK;
 	/* With pieces the series serves p (γ+3) <= 1 up to 1/8: above, it

@@ -6,8 +6,9 @@
  *
  * a power series with positive coefficients, radius 1.  Around x0 = 1-c
  * its Taylor coefficients k_n = K^(n)(x0)/n! are positive, and
- * u_n = k_n c^(n+1) lies in (0, a/(a+n)].  A plan cuts p in [2^-7, 1/2)
- * into half-octaves [2^e, 2^e √2) and [2^e √2, 2^(e+1)), each with a centre
+ * u_n = k_n c^(n+1) lies in (0, a/(a+n)].  A plan cuts p, from the
+ * half-octave holding pl->p_small (2^-7 at γ = 100) to 1/2, into
+ * half-octaves [2^e, 2^e √2) and [2^e √2, 2^(e+1)), each with a centre
  * c of 9 significant bits (so x0 = 1-c and t = q - x0 are exact) and
  * half-width h < 0.1734 c: FOCAL_PLAN_ORDER = 22 terms in t leave less
  * than 0.1734^22 / (1 - 0.1734) < 2.2e-17 of c K, and all terms are
@@ -20,10 +21,12 @@
  * u_0 reaches the sum over a piece as δ (1 - h/x0)^-a, up to 10^6.  So it
  * runs in double-double arithmetic (dd.h: 2^-104, fma-based, the same on
  * every platform), and only the finished coefficients are rounded to
- * double.  K(x0) itself is summed directly (positive terms, ~95 of them)
+ * double.  K(x0) itself is summed directly (positive terms, ~135 of them)
  * at the top piece, c = 0.4268, and carried down, piece by piece, through
- * CARRY terms of the series to the next centre (0.293 c away): carrying
- * towards p = 0 shrinks an error in K, by (1 + 0.293 c/x0)^-a.
+ * CARRY terms of the series to the next centre (0.293 c away): carried
+ * towards p = 0 an error in K shrinks, by (1 + 0.293 c/x0)^-a, though the
+ * truncated sum of the recurrence's own rounding can reach 10^9 of it at
+ * γ = 100 (docs/math.md): far inside double-double's margin.
  */
 #include "internal.h"
 #include "dd.h"
