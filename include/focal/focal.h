@@ -271,11 +271,14 @@ int focal_fgl_effective_e(const focal_point *pt, double gamma,
 
 /*
  * A plan for evaluating E_γ at many points with one γ: the γ-dependent
- * constants and series coefficients are computed once (about 0.5 µs), after
- * which each point costs a few dozen multiply-adds in most of (0, 1).
- * The struct is plain data (about 4 KiB); the caller owns it.
+ * constants, series coefficients and Taylor pieces are computed once
+ * (docs/performance.md gives the cost: a few µs), after which each point
+ * costs a few dozen multiply-adds anywhere in (0, 1).  The struct is
+ * plain data (about 6 KiB); the caller owns it.
  */
 #define FOCAL_PLAN_TERMS 256
+#define FOCAL_PLAN_PIECES 12 /* half-octaves of p from 2^-7 to 1/2 */
+#define FOCAL_PLAN_ORDER 22  /* Taylor terms of K per piece */
 
 typedef struct {
 	double gamma;
@@ -286,16 +289,37 @@ typedef struct {
 	double p_small;              /* the small-p series is used up to here */
 	double series[FOCAL_PLAN_TERMS]; /* (-1)^(k+1) C(γ,k)/k, k = 1.. */
 	double tail[FOCAL_PLAN_TERMS];   /* 1/(γ+1+j), j = 0.. */
+	/* K(x) = a Σ_j x^j/(a+j), E = x^a K / a, as Taylor series in
+	 * t = q - x0 on half-octaves of p: piece i holds the p whose index
+	 * 2·exponent + [mantissa >= √2] is piece_lo + i, i < npieces */
+	int piece_lo, npieces;
+	double piece_x0[FOCAL_PLAN_PIECES];  /* 1 - centre, exact */
+	double piece_rel[FOCAL_PLAN_PIECES]; /* relative error bound of K there */
+	double piece_k[FOCAL_PLAN_PIECES][FOCAL_PLAN_ORDER];
 } focal_fgl_plan;
 
 /* Fill a plan for γ.  FOCAL_EDOM for γ negative, NaN or infinite. */
 int focal_fgl_plan_init(focal_fgl_plan *pl, double gamma);
 
 /*
+ * The same for about npoints points: below FOCAL_PLAN_MIN_POINTS (8 times
+ * that for γ <= 11/3, where the pieces save only tens of ns a point) the
+ * Taylor pieces are left out, the plan costs about 0.6 µs instead of
+ * 4-11, and p between the series and 1-p <= 0.85 goes to the continued
+ * fraction (up to 1,300 ns a point for large γ).  Same error contract
+ * either way; the last bits may differ between the two.
+ */
+#define FOCAL_PLAN_MIN_POINTS 256
+int focal_fgl_plan_init_n(focal_fgl_plan *pl, double gamma, size_t npoints);
+
+/*
  * E_γ at a point with a plan: the same quantity and error contract as
- * focal_fgl_effective_e.  Regions: the small-p series up to pl->p_small,
- * the tail series Σ_j (1-p)^(γ+1+j)/(γ+1+j) from the plan's table for
- * 1-p <= 0.85, and the continued fraction between.
+ * focal_fgl_effective_e.  Regions: the small-p series up to pl->p_small
+ * (1/(γ+3), at most 1/16), then up to p = 1/2 the Taylor pieces of K
+ * (docs/math.md, "Evaluating E_γ"), and above the tail series
+ * Σ_j (1-p)^(γ+1+j)/(γ+1+j) from the plan's table.  (The continued
+ * fraction remains for p below the lowest piece, which no
+ * γ <= FOCAL_GAMMA_MAX reaches.)
  */
 int focal_fgl_effective_plan_e(const focal_fgl_plan *pl, const focal_point *pt,
 			       focal_result *r);

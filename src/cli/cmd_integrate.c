@@ -276,9 +276,11 @@ int cmd_integrate(struct cli *c, int argc, char **argv)
 		focal_result h = {NAN, NAN};
 		focal_harmonic_e(gm, &h);
 		/* one plan per γ: the same contract as focal_fgl_effective_e,
-		 * a few dozen multiply-adds a point (docs/performance.md) */
+		 * a few dozen multiply-adds a point (docs/performance.md);
+		 * sized for the points, so that a sweep over many γ with few
+		 * points each does not pay for pieces it will not use */
 		focal_fgl_plan plan;
-		focal_fgl_plan_init(&plan, gm);
+		focal_fgl_plan_init_n(&plan, gm, pts.v.n);
 		for (size_t i = 0; trc == 0 && i < pts.v.n; i++) {
 			focal_point pt;
 			if (pts.is_logit)

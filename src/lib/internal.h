@@ -39,6 +39,13 @@ int focal__loss_eval_row_fwd(const focal_loss_desc *d, const double *theta,
 			     const focal_point *pt, double y, focal_eval_out *out);
 #endif
 
+/* Fill pl's Taylor pieces of K (effective_taylor.c); pl->gamma and
+ * pl->p_small must be set. */
+void focal__plan_pieces(focal_fgl_plan *pl);
+
+/* The half-octave index of a positive p: 2·exponent + [mantissa >= √2]. */
+int focal__piece_index(double p);
+
 /* Euler's constant γ_E. */
 #define FOCAL_EULER 0.57721566490153286060651209008240243
 

@@ -33,11 +33,16 @@ static int bound_covers(double got, double err, double want)
 	return fabs(got - want) <= err + 0.5 * DBL_EPSILON * fabs(want) + DBL_TRUE_MIN;
 }
 
-/* Both analytic entry points: per call, and with a per-gamma plan. */
-static void effective_analytic(int use_plan)
+/* How E is evaluated: per call, with a full plan (Taylor pieces), and
+ * with a plan for few points (no pieces: the continued fraction). */
+enum how { PER_CALL, PLAN, PLAN_FEW };
+
+static void effective_analytic(enum how how, const char *file)
 {
+	static const char *const label[] = {"E analytic (from p)", "E analytic with plan (from p)",
+					    "E with a plan for 1 point"};
 	struct tsv t;
-	tsv_load(&t, "effective_ref.tsv");
+	tsv_load(&t, file);
 	int cg = tsv_col(&t, "gamma"), cp = tsv_col(&t, "p"), ce = tsv_col(&t, "E");
 	struct worst w = {0};
 	size_t uncovered = 0;
@@ -48,9 +53,12 @@ static void effective_analytic(int use_plan)
 		focal_point pt;
 		focal_result r;
 		assert_int_equal(focal_point_from_p(p, &pt), FOCAL_OK);
-		if (use_plan) {
-			if (!(pl.gamma == g))
-				assert_int_equal(focal_fgl_plan_init(&pl, g), FOCAL_OK);
+		if (how != PER_CALL) {
+			if (!(pl.gamma == g)) {
+				assert_int_equal(focal_fgl_plan_init_n(&pl, g, how == PLAN ? SIZE_MAX : 1),
+						 FOCAL_OK);
+				assert_true(how == PLAN ? pl.npieces > 0 : pl.npieces == 0);
+			}
 			assert_int_equal(focal_fgl_effective_plan_e(&pl, &pt, &r), FOCAL_OK);
 		} else {
 			assert_int_equal(focal_fgl_effective_e(&pt, g, &r), FOCAL_OK);
@@ -62,8 +70,8 @@ static void effective_analytic(int use_plan)
 			       g, p, r.val, r.err, want);
 		}
 	}
-	worst_print(use_plan ? "E analytic with plan (from p)" : "E analytic (from p)", &w,
-		    TOL_ANALYTIC);
+	worst_print(label[how], &w, TOL_ANALYTIC);
+	printf("    (%s)\n", file);
 	assert_int_equal(w.bad, 0);
 	assert_int_equal(uncovered, 0);
 	tsv_free(&t);
@@ -72,13 +80,19 @@ static void effective_analytic(int use_plan)
 static void test_effective_analytic(void **state)
 {
 	(void)state;
-	effective_analytic(0);
+	effective_analytic(PER_CALL, "effective_ref.tsv");
+	effective_analytic(PER_CALL, "effective_band_ref.tsv");
 }
 
 static void test_effective_plan(void **state)
 {
 	(void)state;
-	effective_analytic(1);
+	effective_analytic(PLAN, "effective_ref.tsv");
+	/* where the plan's Taylor pieces of K serve: every piece's ends and
+	 * centre, γ up to FOCAL_GAMMA_MAX (gen_band_ref.py) */
+	effective_analytic(PLAN, "effective_band_ref.tsv");
+	effective_analytic(PLAN_FEW, "effective_ref.tsv");
+	effective_analytic(PLAN_FEW, "effective_band_ref.tsv");
 }
 
 static void test_effective_numeric(void **state)
