@@ -222,6 +222,14 @@ typedef struct {
 	 * alpha.  focal_pop_opts_add and focal_pop_opts_add_row fill them. */
 	double theta[FOCAL_POP_MAX_ROWS][FOCAL_MAX_PARAMS];
 	unsigned char theta_set[FOCAL_POP_MAX_ROWS];
+	/* The weight of the rows custom (ℓ = α_t w·CE) and custom@grad (ℓ =
+	 * α_t E_w, |dℓ/dx_t| = α_t w q; focal/weight.h), which their specs
+	 * need (FOCAL_EDOM without it); NULL otherwise.  The caller keeps it
+	 * alive; each worker thread evaluates a copy of its own
+	 * (focal_weight_copy).  custom@grad's E_w is a GSL quadrature per
+	 * anchor (focal_weight_effective_e): some 100 times slower than fl
+	 * (docs/simulate.md, "Custom weights"). */
+	const focal_weight *weight;
 } focal_pop_opts;
 
 /* (FOCAL_ECANCELED is in focal/status.h.) */
@@ -317,6 +325,13 @@ int focal_pop_cdf(const int8_t *label, const double *logit, size_t n,
 int focal_pop_cdf_p(const int8_t *label, const double *logit, size_t n,
 		    const focal_pop_spec *spec, int group, double *out,
 		    size_t npoints, const focal_progress *pr);
+
+/* The same for spec s of opts, with its parameters (opts->theta[s]) and
+ * opts->weight (custom): FOCAL_EDOM as above, and for s out of range or
+ * custom without a weight. */
+int focal_pop_cdf_row_p(const int8_t *label, const double *logit, size_t n,
+			const focal_pop_opts *opts, int s, int group, double *out,
+			size_t npoints, const focal_progress *pr);
 
 /*
  * Histogram of the gradient norm |p - y| (the GHM paper's view) over

@@ -59,6 +59,14 @@ extern "C" {
 int focal_weight_parse(const char *expr, const char *const *names, const double *values,
 		       int n, focal_weight **out, char *err, size_t cap);
 
+/*
+ * A copy of w (its expression and parameters parsed again), for another
+ * thread: one focal_weight must not be evaluated from two threads at once.
+ * The parser's rule holds: call it from one thread at a time.  FOCAL_OK
+ * and *out (free with focal_weight_free), or FOCAL_ENOMEM.
+ */
+int focal_weight_copy(const focal_weight *w, focal_weight **out);
+
 /* Release a weight (NULL is fine). */
 void focal_weight_free(focal_weight *w);
 

@@ -47,3 +47,20 @@ int cli_weight(struct cli *c, const char *expr, const struct slist *params, foca
 		cli_error(c, "%s", err);
 	return st == FOCAL_OK ? 0 : -1;
 }
+
+int cli_loss_weight(struct cli *c, const int *want, const char *expr,
+		    const struct slist *params, focal_weight **out)
+{
+	int custom = want[FOCAL_CUSTOM] || want[FOCAL_CUSTOM_GRAD];
+	*out = NULL;
+	if (custom && expr == NULL) {
+		cli_error(c, "loss '%s' needs --weight EXPR",
+			  want[FOCAL_CUSTOM] ? "custom" : "custom@grad");
+		return -1;
+	}
+	if (!custom && expr != NULL) {
+		cli_error(c, "--weight needs --loss custom or custom@grad");
+		return -1;
+	}
+	return custom ? cli_weight(c, expr, params, out) : 0;
+}

@@ -399,6 +399,10 @@ void dlist_free(struct dlist *l);
 struct focal_weight;
 int cli_weight(struct cli *c, const char *expr, const struct slist *params,
 	       struct focal_weight **out);
+/* The same for a --loss list (want[], by focal_loss_id): --weight goes
+ * with custom and custom@grad, and they need it (one-line errors, -1). */
+int cli_loss_weight(struct cli *c, const int *want, const char *expr,
+		    const struct slist *params, struct focal_weight **out);
 
 int cli_parse_double(struct cli *c, const char *what, const char *rule,
 		     const char *s, double *out);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "focal/registry.h"
+#include "focal/weight.h"
 
 const char cmd_simulate_usage[] =
 	"usage: focal simulate [SOURCE] [MODEL] [--loss LIST] [--gamma LIST] [--alpha A]\n"
@@ -62,6 +63,9 @@ const char cmd_simulate_usage[] =
 static const char *const preset_names[] = {"toy-245", "retinanet", NULL};
 static const char *const dist_names[] = {"normal", "logistic", NULL};
 static const char *const table_names[] = {"summary", "cdf", "hist", NULL};
+
+/* The losses simulate takes: the population rows, custom's with --weight. */
+#define SIM_LOSSES (FOCAL_HAS_POP | FOCAL_TAKES_WEIGHT)
 
 /* simulate: where the anchors come from (one source), and the options
  * that only a source's own population reads. */
@@ -127,12 +131,17 @@ const struct opt cmd_simulate_opts[] = {
 	SIM_NUM("neg-iou-slope", neg_slope, -1000, 1000, 0, "negative IoU slope"),
 	SIM_NUM("hard-share", hard_share, 0, 1, 0, "hard share"),
 	OPT_ROW_SEED("seed", offsetof(struct simargs, seed), "random seed (default 1)"),
-	{.name = "loss", .has_arg = 1, .type = OPT_NAMES, SIM_T(loss), .losses = FOCAL_HAS_POP,
+	{.name = "loss", .has_arg = 1, .type = OPT_NAMES, SIM_T(loss), .losses = SIM_LOSSES,
 	 .def = "ce,fl,fgl,ohem,sampled", .arg = "LIST",
 	 .help = "ce, fl, fgl, ohem, sampled, ghm, poly1, poly1@grad, polyfl, polyfl@grad, asl, asl@grad, qfl, vfl, vfl@grad, flsd, flsd@grad (default ce,fl,fgl,ohem,sampled)"},
 	OPT_ROW_GAMMA(offsetof(struct simargs, gamma), "2", "gammas for fl and fgl, in [0, 100] (default 2)"),
 	OPT_ROW_ALPHA(offsetof(struct simargs, alpha),
 		      "alpha in [0, 1] for fl, fgl and the balanced ce row (default:"),
+	OPT_ROWS_LOSS_PARAMS(struct simargs, lp),
+	OPT_ROW_WEIGHT(offsetof(struct simargs, weight),
+		       "the weight w of custom (w CE) and custom@grad, in p, q = 1-p_t, x = x_t"),
+	OPT_ROW_PARAM(offsetof(struct simargs, param),
+		      "a parameter of the weight expression (repeatable)"),
 	{.name = "hard", .has_arg = 1, .type = OPT_DOUBLE, SIM_T(hard), .lo = 1e-12, .hi = 1 - 1e-12,
 	 .what = "hard threshold", .def = "0.5", .arg = "P",
 	 .help = "a negative is hard when p_t < P (default 0.5)"},
@@ -157,38 +166,52 @@ const struct opt cmd_simulate_opts[] = {
 	OPT_ROW_FORMAT(offsetof(struct simargs, fmt), "table, tsv, csv, json, npy"),
 	OPT_END};
 
-/* Parse "ce,fl,..." and the gammas into evaluation specs. */
+static int too_many(struct cli *c)
+{
+	cli_error(c, "too many losses and gammas: at most %d rows of losses", FOCAL_POP_MAX_ROWS);
+	return -1;
+}
+
+/* One row block of d at gamma, its parameters from the options; -1 after
+ * a message. */
+static int add_row(struct cli *c, focal_pop_opts *o, const focal_loss_desc *d,
+		   const struct loss_params *lp, double gamma)
+{
+	double th[FOCAL_MAX_PARAMS];
+	if (cli_loss_theta(c, d, lp, gamma, th) != 0)
+		return -1;
+	return focal_pop_opts_add_row(o, d->id, th) == FOCAL_OK ? 0 : too_many(c);
+}
+
 int sim_build_specs(struct cli *c, const struct simargs *a, focal_pop_opts *o)
 {
 	int want[FOCAL_NLOSS];
-	if (cli_parse_losses(c, a->loss, FOCAL_HAS_POP, want, NULL, NULL) != 0)
+	if (cli_parse_losses(c, a->loss, SIM_LOSSES, want, NULL, NULL) != 0)
 		return -1;
 	const struct dlist gs = a->gamma;
-	double alpha = a->alpha;
+	struct loss_params lp = a->lp;
+	lp.alpha = a->alpha; /* NaN: each row's default */
 	/* rows in registry order: a loss with gamma once per gamma; CE twice,
 	 * unweighted and alpha-balanced (--alpha, default 0.25); the rest once */
-	int rc = 0;
 	for (size_t r = 0; r < focal_loss_count(); r++) {
 		const focal_loss_desc *d = focal_loss_at(r);
-		if (!(d->has & FOCAL_HAS_POP) || !want[d->id])
+		if (!focal_loss_fits(d, SIM_LOSSES) || !want[d->id])
 			continue;
-		if (focal_loss_param(d, "gamma") != NULL) {
-			for (size_t i = 0; i < gs.n; i++)
-				rc |= focal_pop_opts_add(o, d->id, gs.v[i], alpha);
-		} else if (d->id == FOCAL_CE) {
-			rc |= focal_pop_opts_add(o, d->id, 0.0, NAN);
-			rc |= focal_pop_opts_add(o, d->id, 0.0, isnan(alpha) ? 0.25 : alpha);
-		} else {
-			rc |= focal_pop_opts_add(o, d->id, 0.0, NAN);
+		int has_gamma = focal_loss_param(d, "gamma") != NULL;
+		if (d->id == FOCAL_CE) {
+			double bal = isnan(lp.alpha) ? 0.25 : lp.alpha;
+			if (focal_pop_opts_add(o, d->id, 0.0, NAN) != FOCAL_OK ||
+			    focal_pop_opts_add(o, d->id, 0.0, bal) != FOCAL_OK)
+				return too_many(c);
+			continue;
 		}
+		for (size_t i = 0; i < (has_gamma ? gs.n : 1); i++)
+			if (add_row(c, o, d, &lp, has_gamma ? gs.v[i] : 0.0) != 0)
+				return -1;
 	}
-	if (rc) {
-		cli_error(c, "too many losses and gammas: at most %d rows of losses", FOCAL_POP_MAX_ROWS);
-		return -1;
-	}
+	o->weight = a->wt;
 	return 0;
 }
-
 
 int cmd_simulate(struct cli *c, int argc, char **argv)
 {
@@ -196,15 +219,22 @@ int cmd_simulate(struct cli *c, int argc, char **argv)
 		.preset = -1, .pos_dist = -1, .nboxes = 7, .box_min = 32, .box_max = 512,
 		.box_aspect = 3, .pos_iou = 0.5, .neg_iou = 0.4, .pos_frac = 1.0 / 1001.0, .seed = 1,
 		.pos_mean = NAN, .pos_sd = NAN, .neg_mean = NAN, .neg_sd = NAN, .neg_slope = NAN,
-		.hard_share = NAN, .alpha = NAN};
+		.hard_share = NAN, .alpha = NAN, .lp = LOSS_PARAMS_UNSET};
 	int r = opt_parse(c, "simulate", cmd_simulate_usage, cmd_simulate_opts, argc, argv, &a);
 	if (r == 0 && sim_parse_box_size(c, &a) != 0)
+		r = -1;
+	int want[FOCAL_NLOSS];
+	focal_weight *wt = NULL;
+	if (r == 0 && (cli_parse_losses(c, a.loss, SIM_LOSSES, want, NULL, NULL) != 0 ||
+		       cli_loss_weight(c, want, a.weight, &a.param, &wt) != 0))
 		r = -1;
 	if (r != 0) {
 		opt_free(cmd_simulate_opts, &a);
 		return r > 0 ? CLI_OK : CLI_USAGE;
 	}
+	a.wt = wt;
 	int status = sim_run(c, a);
+	focal_weight_free(wt);
 	opt_free(cmd_simulate_opts, &a);
 	return status;
 }

@@ -33,6 +33,10 @@ struct simargs {
 	const char *loss;
 	struct dlist gamma;
 	double alpha;
+	struct loss_params lp;       /* the family's parameters (NaN: row default) */
+	const char *weight;          /* --weight EXPR of custom, custom@grad */
+	struct slist param;
+	const struct focal_weight *wt; /* parsed (cmd_simulate owns it) */
 	double hard, ohem_ratio, batch, threads, points, bins, ghm_bins;
 	enum cli_format fmt;
 };

@@ -67,7 +67,8 @@ static int add_cdf(struct table *t, const char *state, const focal_population *p
 			/* each call's [0, 1] is its share of this state's stage */
 			pr->base = base + span * (2 * s + g - FOCAL_GROUP_POS) / (2.0 * o->nspecs);
 			pr->span = span / (2.0 * o->nspecs);
-			int rc = lib_rc(focal_pop_cdf_p(p->label, p->logit, p->n, sp, g, v, npoints, &fp));
+			int rc = lib_rc(focal_pop_cdf_row_p(p->label, p->logit, p->n, o, s, g, v, npoints,
+								   &fp));
 			if (rc != 0) {
 				free(v);
 				return rc;

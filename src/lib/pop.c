@@ -224,6 +224,9 @@ static int check_opts(const focal_pop_opts *o)
 	    o->batch < 1 || !(o->batch_pos_frac > 0.0 && o->batch_pos_frac <= 1.0) ||
 	    o->ghm_bins < 1 || o->ghm_bins > FOCAL_GHM_MAX_BINS)
 		return FOCAL_EDOM;
+	for (int s = 0; s < o->nspecs; s++)
+		if (focal__pop_custom(o->specs[s].loss) && o->weight == NULL)
+			return FOCAL_EDOM; /* custom's w is the caller's */
 	return FOCAL_OK;
 }
 

@@ -10,6 +10,7 @@
  * Hard labels y ∈ {0, 1} are the targets of qfl and vfl.
  */
 #include "pop_pass.h"
+#include "weight_internal.h"
 
 #include <math.h>
 #include <string.h>
@@ -88,4 +89,38 @@ void focal__pop_generic_block(const focal_pop_opts *o, int s, const int8_t *y, c
 {
 	for (size_t i = 0; i < n; i++)
 		focal__pop_generic_one(o, s, x[i], y[i], &loss[i], &grad[i]);
+}
+
+/* custom or (twin) custom@grad at one anchor of p_t point pt (docs/math.md,
+ * "Custom weights"): custom ℓ = w·CE and |dℓ/dx_t| = |w'·p_t·q·CE - w·q|,
+ * a zero factor winning over an infinite one at the ends (q^0.5 has
+ * w' = -inf at p_t = 1); custom@grad ℓ = E_w by quadrature (its best
+ * estimate when GSL reports a failure; the tolerance is
+ * FOCAL_WEIGHT_EPSREL) and |dℓ/dx_t| = w·q.  The caller applies α_t as
+ * for CE. */
+void focal__pop_custom_one(const focal_weight *w, int twin, const focal_point *pt, double *loss,
+			   double *grad)
+{
+	double wv, dw, b = 0.0 - pt->lp;
+	focal_weight_at(w, pt, &wv, &dw);
+	if (twin) {
+		focal_result r;
+		focal_weight_effective_e(w, pt, FOCAL_WEIGHT_EPSREL, &r);
+		*loss = r.val;
+		*grad = focal__mul0(wv, pt->q);
+		return;
+	}
+	double res = focal__mul0(focal__mul0(dw, pt->q), focal__mul0(pt->p, b));
+	*loss = focal__mul0(wv, b);
+	*grad = fabs(res - focal__mul0(wv, pt->q));
+}
+
+void focal__pop_custom_block(const focal_weight *w, int twin, const double *xt, size_t n,
+			     double *loss, double *grad)
+{
+	for (size_t i = 0; i < n; i++) {
+		focal_point pt;
+		focal_point_from_logit(xt[i], &pt);
+		focal__pop_custom_one(w, twin, &pt, &loss[i], &grad[i]);
+	}
 }

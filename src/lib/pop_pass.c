@@ -6,6 +6,7 @@
 #include "pop_pass.h"
 
 #include "focal/ghm.h"
+#include "focal/weight.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -37,6 +38,10 @@ void focal__pop_loss_grad(const struct evalctx *e, int s, const focal_point *pt,
 		d = focal_pow1m(pt, g) * pt->q;
 		break;
 	}
+	case FOCAL_CUSTOM: /* single-threaded callers: the caller's weight */
+	case FOCAL_CUSTOM_GRAD:
+		focal__pop_custom_one(e->o->weight, sp->loss == FOCAL_CUSTOM_GRAD, pt, &l, &d);
+		break;
 	default:
 		if (focal__pop_generic(sp->loss)) { /* α is in its θ */
 			double xt = focal__point_logit(pt);
@@ -185,6 +190,11 @@ static void eval_block(struct job *j, struct tacc *t, struct blockbuf *b, size_t
 				b->d[i] = k->q[i] * f;
 			}
 			break;
+		case FOCAL_CUSTOM:
+		case FOCAL_CUSTOM_GRAD:
+			focal__pop_custom_block(t->wt ? t->wt : o->weight, sp->loss == FOCAL_CUSTOM_GRAD,
+						b->xt, n, b->l, b->d);
+			break;
 		case FOCAL_POP_OHEM:
 		case FOCAL_POP_SAMPLED:
 			keep = sp->loss == FOCAL_POP_OHEM ? b->inc : b->samp;
@@ -323,6 +333,12 @@ int focal__pop_run_job(struct job *j, struct tacc *sum, int streaming)
 			st = FOCAL_ENOMEM;
 			goto out;
 		}
+		/* a weight's tree holds the point it is evaluated at: one per thread */
+		if (i > 0 && j->o->weight != NULL &&
+		    focal_weight_copy(j->o->weight, &accs[i]->wt) != FOCAL_OK) {
+			st = FOCAL_ENOMEM;
+			goto out;
+		}
 	}
 	j->accs = accs;
 	j->nthreads = nt;
@@ -376,6 +392,7 @@ out:
 	if (accs)
 		for (int i = 0; i < nt; i++)
 			if (accs[i]) {
+				focal_weight_free(accs[i]->wt);
 				free(accs[i]->ohem);
 				free(accs[i]);
 			}

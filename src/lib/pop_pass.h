@@ -74,6 +74,8 @@ struct tacc {
 	struct pacc cur[FOCAL_POP_MAX_ROWS][NFINE];
 	struct ohem_bins *ohem;   /* streaming mode only */
 	uint64_t npos, nneg;
+	focal_weight *wt;         /* this thread's copy of o->weight (NULL:
+	                             the caller's thread, which uses o->weight) */
 };
 
 /* Loss and |dL/dx| of one spec at one anchor; CE for OHEM and sampled. */
@@ -125,6 +127,18 @@ void focal__pop_generic_one(const focal_pop_opts *o, int s, double x, int y, dou
 void focal__pop_generic_block(const focal_pop_opts *o, int s, const int8_t *y, const double *x,
 			      size_t n, double *loss, double *grad);
 int focal__pop_theta_add(focal_pop_opts *o, focal_loss_id loss, double gamma, double alpha);
+
+/* custom (twin 0) and custom@grad (twin 1) in a population
+ * (pop_generic.c): ℓ and |dℓ/dx_t| at one anchor, and at a block of
+ * target logits xt; α_t is the caller's. */
+void focal__pop_custom_one(const focal_weight *w, int twin, const focal_point *pt, double *loss,
+			   double *grad);
+void focal__pop_custom_block(const focal_weight *w, int twin, const double *xt, size_t n,
+			     double *loss, double *grad);
+static inline int focal__pop_custom(focal_loss_id loss)
+{
+	return loss == FOCAL_CUSTOM || loss == FOCAL_CUSTOM_GRAD;
+}
 
 /* The group of a negative by its p_t. */
 int focal__pop_neg_group(const focal_pop_opts *o, const focal_point *pt);

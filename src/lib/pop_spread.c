@@ -185,14 +185,33 @@ int focal_pop_cdf_p(const int8_t *label, const double *logit, size_t n,
 		    const focal_pop_spec *spec, int group, double *out, size_t npoints,
 		    const focal_progress *pr)
 {
-	/* GHM-C's weights need its bins and the whole population: not here */
-	if ((group != FOCAL_GROUP_POS && group != FOCAL_GROUP_NEG) || npoints < 2 || !spec ||
-	    spec->loss == FOCAL_POP_GHM)
+	if (spec == NULL)
 		return FOCAL_EDOM;
 	focal_pop_opts o;
 	focal_pop_opts_default(&o);
 	o.specs[0] = *spec;
 	o.nspecs = 1;
+	return focal_pop_cdf_row_p(label, logit, n, &o, 0, group, out, npoints, pr);
+}
+
+int focal_pop_cdf_row_p(const int8_t *label, const double *logit, size_t n,
+			const focal_pop_opts *opts, int s, int group, double *out,
+			size_t npoints, const focal_progress *pr)
+{
+	/* GHM-C's weights need its bins and the whole population: not here */
+	if ((group != FOCAL_GROUP_POS && group != FOCAL_GROUP_NEG) || npoints < 2 || !opts ||
+	    s < 0 || s >= opts->nspecs || opts->specs[s].loss == FOCAL_POP_GHM ||
+	    (focal__pop_custom(opts->specs[s].loss) && opts->weight == NULL))
+		return FOCAL_EDOM;
+	/* spec s alone, with its parameters and the weight */
+	const focal_pop_spec *spec = &opts->specs[s];
+	focal_pop_opts o;
+	focal_pop_opts_default(&o);
+	o.specs[0] = *spec;
+	o.nspecs = 1;
+	memcpy(o.theta[0], opts->theta[s], sizeof o.theta[0]);
+	o.theta_set[0] = opts->theta_set[s];
+	o.weight = opts->weight;
 	focal_fgl_plan plan;
 	if (spec->loss == FOCAL_POP_FGL)
 		focal_fgl_plan_init(&plan, spec->gamma);

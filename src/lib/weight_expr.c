@@ -311,6 +311,17 @@ int focal_weight_parse(const char *expr, const char *const *names, const double 
 	return FOCAL_OK;
 }
 
+int focal_weight_copy(const focal_weight *w, focal_weight **out)
+{
+	const char *names[FOCAL_WEIGHT_MAX_PARAMS];
+	char err[64];
+	for (int i = 0; i < w->nparams; i++)
+		names[i] = w->names[i];
+	/* w parsed and passed its checks, so only memory can fail here */
+	int st = focal_weight_parse(w->text, names, w->theta, w->nparams, out, err, sizeof err);
+	return st == FOCAL_OK ? FOCAL_OK : FOCAL_ENOMEM;
+}
+
 void focal_weight_free(focal_weight *w)
 {
 	if (w == NULL)
