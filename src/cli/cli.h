@@ -505,9 +505,14 @@ struct loss_params {
 	.target = offsetof(T, m.clip), .lo = 0, .hi = 1, .hi_open = 1, .arg = "M", \
 	.help = "ASL margin of negatives, 0 <= M < 1 (default 0.05)"}
 #define OPT_ROWS_LOSS_PARAMS_A(T, m) \
-	{.name = "beta", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(T, m.beta), \
-	 .lo = -INFINITY, .hi = INFINITY, .lo_open = 1, .hi_open = 1, .arg = "B", \
-	 .help = "FL* offset (default 0); QFL exponent in [0, 100] (default 2)"}, \
+	OPT_ROW_LOSS_BETA(T, m, "FL* offset (default 0); QFL exponent in [0, 100] (default 2)"), \
+	OPT_ROWS_LOSS_PARAMS_EA(T, m)
+/* beta alone with a command's own help (simulate has no FL*), and the
+ * rest of part A. */
+#define OPT_ROW_LOSS_BETA(T, m, h) {.name = "beta", .has_arg = 1, .type = OPT_DOUBLE, \
+	.target = offsetof(T, m.beta), .lo = -INFINITY, .hi = INFINITY, .lo_open = 1, \
+	.hi_open = 1, .arg = "B", .help = (h)}
+#define OPT_ROWS_LOSS_PARAMS_EA(T, m) \
 	{.name = "epsilon", .has_arg = 1, .type = OPT_DOUBLE, .target = offsetof(T, m.eps), \
 	 .lo = -1, .hi = INFINITY, .hi_open = 1, .arg = "E", \
 	 .help = "Poly-1 coefficient, >= -1 (default 2; -1 for polyfl)"}, \

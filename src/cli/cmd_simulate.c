@@ -9,6 +9,7 @@
 
 const char cmd_simulate_usage[] =
 	"usage: focal simulate [SOURCE] [MODEL] [--loss LIST] [--gamma LIST] [--alpha A]\n"
+	"                      [PARAMETERS] [--weight EXPR [--param NAME=VALUE]...]\n"
 	"                      [--table summary|cdf|hist] [--format F] [--threads N]\n"
 	"\n"
 	"Build a population of anchors and report, per loss, gamma and group of\n"
@@ -39,10 +40,24 @@ const char cmd_simulate_usage[] =
 	"  --seed N              random seed (default 1)\n"
 	"\n"
 	"Evaluation:\n"
-	"  --loss LIST           ce, fl, fgl, ohem, sampled, ghm, poly1, poly1@grad, polyfl, polyfl@grad, asl, asl@grad, qfl, vfl, vfl@grad, flsd, flsd@grad (default ce,fl,fgl,ohem,sampled)\n"
+	"  --loss LIST           ce, fl, fgl, ohem, sampled, custom, custom@grad, ghm, poly1, poly1@grad, polyfl, polyfl@grad, asl, asl@grad, qfl, vfl, vfl@grad, flsd, flsd@grad (default ce,fl,fgl,ohem,sampled)\n"
 	"  --gamma LIST          gammas for fl and fgl, in [0, 100] (default 2)\n"
 	"  --alpha A             alpha in [0, 1] for fl, fgl and the balanced ce row (default:\n"
 	"                        fl and fgl unweighted, balanced ce with 0.25)\n"
+	"  --beta B              QFL exponent in [0, 100] (default 2)\n"
+	"  --epsilon E           Poly-1 coefficient, >= -1 (default 2; -1 for polyfl)\n"
+	"  --gamma-pos G         ASL focusing parameter of positives (default 0)\n"
+	"  --gamma-neg G         ASL focusing parameter of negatives (default 4)\n"
+	"  --clip M              ASL margin of negatives, 0 <= M < 1 (default 0.05)\n"
+	"  --gamma-below G       FLSD focusing parameter below the switch (default 5)\n"
+	"  --gamma-above G       FLSD focusing parameter at or above the switch (default 3)\n"
+	"  --switch S            FLSD switch point in p_t (default 0.2)\n"
+	"                        (each parameter of the losses that have it; the rest\n"
+	"                        keep their defaults)\n"
+	"  --weight EXPR         the weight w of custom (w CE) and custom@grad, in p, q = 1-p_t, x = x_t\n"
+	"  --param NAME=VALUE    a parameter of the weight expression (repeatable)\n"
+	"                        (custom@grad's E_w is a quadrature per anchor: about\n"
+	"                        200 times slower than fgl)\n"
 	"  --hard P              a negative is hard when p_t < P (default 0.5)\n"
 	"  --ohem-ratio R        OHEM keeps R negatives per positive (default 3)\n"
 	"  --ghm-bins M          GHM-C's gradient-norm bins in [1, 1000] (default 30)\n"
@@ -133,11 +148,13 @@ const struct opt cmd_simulate_opts[] = {
 	OPT_ROW_SEED("seed", offsetof(struct simargs, seed), "random seed (default 1)"),
 	{.name = "loss", .has_arg = 1, .type = OPT_NAMES, SIM_T(loss), .losses = SIM_LOSSES,
 	 .def = "ce,fl,fgl,ohem,sampled", .arg = "LIST",
-	 .help = "ce, fl, fgl, ohem, sampled, ghm, poly1, poly1@grad, polyfl, polyfl@grad, asl, asl@grad, qfl, vfl, vfl@grad, flsd, flsd@grad (default ce,fl,fgl,ohem,sampled)"},
+	 .help = "ce, fl, fgl, ohem, sampled, custom, custom@grad, ghm, poly1, poly1@grad, polyfl, polyfl@grad, asl, asl@grad, qfl, vfl, vfl@grad, flsd, flsd@grad (default ce,fl,fgl,ohem,sampled)"},
 	OPT_ROW_GAMMA(offsetof(struct simargs, gamma), "2", "gammas for fl and fgl, in [0, 100] (default 2)"),
 	OPT_ROW_ALPHA(offsetof(struct simargs, alpha),
 		      "alpha in [0, 1] for fl, fgl and the balanced ce row (default:"),
-	OPT_ROWS_LOSS_PARAMS(struct simargs, lp),
+	OPT_ROW_LOSS_BETA(struct simargs, lp, "QFL exponent in [0, 100] (default 2)"),
+	OPT_ROWS_LOSS_PARAMS_EA(struct simargs, lp), OPT_ROW_ASL_CLIP(struct simargs, lp, "clip"),
+	OPT_ROWS_LOSS_PARAMS_B(struct simargs, lp),
 	OPT_ROW_WEIGHT(offsetof(struct simargs, weight),
 		       "the weight w of custom (w CE) and custom@grad, in p, q = 1-p_t, x = x_t"),
 	OPT_ROW_PARAM(offsetof(struct simargs, param),

@@ -295,7 +295,8 @@ static void test_loss_lists_agree(void **state)
 	(void)state;
 	static const unsigned caps[] = {FOCAL_HAS_VALUE, FOCAL_HAS_POP, FOCAL_HAS_TRAIN,
 					FOCAL_HAS_EFFECTIVE, FOCAL_HAS_VALUE | FOCAL_TAKES_WEIGHT,
-					FOCAL_HAS_TRAIN | FOCAL_TAKES_WEIGHT};
+					FOCAL_HAS_TRAIN | FOCAL_TAKES_WEIGHT,
+					FOCAL_HAS_POP | FOCAL_TAKES_WEIGHT};
 	char names[512];
 	int seen = 0;
 	*disagreements() = 0;
