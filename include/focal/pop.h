@@ -227,7 +227,7 @@ typedef struct {
 	 * need (FOCAL_EDOM without it); NULL otherwise.  The caller keeps it
 	 * alive; each worker thread evaluates a copy of its own
 	 * (focal_weight_copy).  custom@grad's E_w is a GSL quadrature per
-	 * anchor (focal_weight_effective_e): some 100 times slower than fl
+	 * anchor (focal_weight_effective_e): about 20 µs an anchor
 	 * (docs/simulate.md, "Custom weights"). */
 	const focal_weight *weight;
 } focal_pop_opts;
