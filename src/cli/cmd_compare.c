@@ -151,16 +151,8 @@ static int pair_losses(struct cli *c, const struct cmpargs *a, struct pair *pr,
 		cli_error(c, "invalid loss '%s': compare takes two different losses A,B", a->loss);
 		return -1;
 	}
-	int custom = want[FOCAL_CUSTOM] || want[FOCAL_CUSTOM_GRAD];
-	if (custom && a->weight == NULL) {
-		cli_error(c, "loss '%s' needs --weight EXPR",
-			  want[FOCAL_CUSTOM] ? "custom" : "custom@grad");
+	if (cli_loss_weight(c, want, a->weight, &a->param, wt) != 0)
 		return -1;
-	}
-	if (!custom && a->weight != NULL) {
-		cli_error(c, "--weight needs --loss custom or custom@grad");
-		return -1;
-	}
 	for (int k = 0; k < 2; k++) {
 		pr->d[k] = focal_loss_get(kinds[k]);
 		if (cli_loss_target(c, pr->d[k], a->y) != 0)
@@ -174,7 +166,7 @@ static int pair_losses(struct cli *c, const struct cmpargs *a, struct pair *pr,
 	}
 	pr->legacy = kinds[0] == FOCAL_FL && kinds[1] == FOCAL_FGL;
 	pr->any_gamma = has_gamma(pr->d[0]) || has_gamma(pr->d[1]);
-	return cli_weight(c, a->weight, &a->param, wt);
+	return 0;
 }
 
 /* θ of both losses at gamma g, checked against their rows. */

@@ -149,17 +149,7 @@ static int eval_rows(struct cli *c, struct table *t, const focal_loss_desc *d, c
 static int eval_weight(struct cli *c, const struct evalargs *a, const int *want,
 		       focal_weight **wt)
 {
-	int custom = want[FOCAL_CUSTOM] || want[FOCAL_CUSTOM_GRAD];
-	if (custom && a->weight == NULL) {
-		cli_error(c, "loss '%s' needs --weight EXPR",
-			  want[FOCAL_CUSTOM] ? "custom" : "custom@grad");
-		return -1;
-	}
-	if (!custom && a->weight != NULL) {
-		cli_error(c, "--weight needs --loss custom or custom@grad");
-		return -1;
-	}
-	return cli_weight(c, a->weight, &a->param, wt);
+	return cli_loss_weight(c, want, a->weight, &a->param, wt);
 }
 
 int cmd_eval(struct cli *c, int argc, char **argv)

@@ -80,18 +80,7 @@ static int family_losses(struct cli *c, const struct trainargs *a, focal_train_o
 static int train_weight(struct cli *c, const struct trainargs *a, const int *want,
 			focal_weight **wt)
 {
-	int custom = want[FOCAL_CUSTOM] || want[FOCAL_CUSTOM_GRAD];
-	*wt = NULL;
-	if (custom && a->weight == NULL) {
-		cli_error(c, "loss '%s' needs --weight EXPR",
-			  want[FOCAL_CUSTOM] ? "custom" : "custom@grad");
-		return -1;
-	}
-	if (!custom && a->weight != NULL) {
-		cli_error(c, "--weight needs --loss custom or custom@grad");
-		return -1;
-	}
-	return custom ? cli_weight(c, a->weight, &a->param, wt) : 0;
+	return cli_loss_weight(c, want, a->weight, &a->param, wt);
 }
 
 /* The loss list and gammas into o->losses: ce, ce_alpha, ohem, then fl and
