@@ -1,7 +1,9 @@
-"""Focal loss and focal gradient loss in PyTorch: a short reference to
+"""Focal loss and focal gradient loss in PyTorch, and below them every
+member of the weighting lab with its gradient twin: a short reference to
 check an implementation against focal's golden values (docs/golden.md,
 tests/data/golden.tsv).  Elementwise over logits x of the positive class
-and labels y (0. or 1., the same shape); reduce as your detector does.
+and labels y (0. or 1., the same shape; the family's qfl and vfl take a
+target in [0, 1]); reduce as your detector does.
 
 Two habits keep it exact to a few ulps in double precision:
   - 1 - p_t comes from whichever of sigmoid(x_t), sigmoid(-x_t) is below
