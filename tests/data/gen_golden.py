@@ -16,12 +16,12 @@ parameter gamma and class weight alpha (none: alpha_t = 1):
   effective  the loss whose gradient that is: the value for a loss trained
              as itself; for a twin alpha_t E_w(p_t) = alpha_t int_{p_t}^1
              w(u) (-B'(u)) du (docs/math.md), what `focal eval` reports
-
   params     every parameter of the row, NAME=VALUE joined by commas in the
              registry's order (alpha=none: no class weight)
 
 Two tables.  LOSSES: FL and FGL, weight w(q) of q = 1 - p_t, B = -log p_t,
-with the gamma and alpha columns.  FAMILY: the weighting lab's members
+with the gamma and alpha columns.  CASES of gen_golden_family.py (imported,
+about 50 s): the weighting lab's members
 (poly1, polyfl, asl, qfl, vfl, flsd; docs/family.md, docs/math.md "The focal
 family") and each one's twin NAME@grad, their gamma and alpha columns '-'
 and every parameter in params.  A member is its weight w and base loss B as
@@ -32,7 +32,8 @@ E_w is mpmath's tanh-sinh quadrature of w (-dB/dz) from z to the base
 loss's minimiser, checked against the closed forms of docs/math.md where
 it gives one (E_gamma as q^(g+1)/(g+1) 2F1(g+1, 1; g+2; q)).  Inputs are
 the doubles their decimal strings read as (0.05 is 0.05000000000000000277).
-Reference values at 50 digits (mpmath; 70 inside the family's quadrature),
+Reference values at 50 digits (mpmath; the family's at 70, which keeps 50
+through the cancellations of |x| <= 30),
 printed as the nearest double (%.17g).  Run from the top of the tree with
 the Debian interpreter:  /usr/bin/python3 tests/data/gen_golden.py
 """
