@@ -113,7 +113,8 @@ def fmt(v):
 def main():
     top = os.path.dirname(os.path.abspath(__file__))
     out = os.path.join(top, "golden.tsv")
-    with open(out, "w") as f:
+    # written beside it and renamed: a failed assertion leaves the old file
+    with open(out + ".tmp", "w") as f:
         f.write("loss\tgamma\talpha\ty\tx\tvalue\tgrad\teffective\tparams\n")
         for name, w, trained in LOSSES:
             for gs in GAMMAS:
@@ -129,6 +130,7 @@ def main():
                                                fmt(v), fmt(d), fmt(e), params]) + "\n")
         for line in fam.rows(XS):
             f.write("\t".join(line) + "\n")
+    os.replace(out + ".tmp", out)
 
 
 if __name__ == "__main__":
