@@ -16,16 +16,34 @@ parameter gamma and class weight alpha (none: alpha_t = 1):
   effective  the loss whose gradient that is: the value for a loss trained
              as itself; for a twin alpha_t E_w(p_t) = alpha_t int_{p_t}^1
              w(u) (-B'(u)) du (docs/math.md), what `focal eval` reports
+  params     every parameter of the row, NAME=VALUE joined by commas in the
+             registry's order (alpha=none: no class weight)
 
-Table-driven: a loss is one row of LOSSES, its weight w(q) of q = 1 - p_t
-(B = -log p_t for every row here) and how it trains; the weighting lab's
-NAME@grad twins are one row each.  Reference values at 40 digits (mpmath),
+Two tables.  LOSSES: FL and FGL, weight w(q) of q = 1 - p_t, B = -log p_t,
+with the gamma and alpha columns.  CASES of gen_golden_family.py (imported,
+about 50 s): the weighting lab's members
+(poly1, polyfl, asl, qfl, vfl, flsd; docs/family.md, docs/math.md "The focal
+family") and each one's twin NAME@grad, their gamma and alpha columns '-'
+and every parameter in params.  A member is its weight w and base loss B as
+functions of the logit z of its axis (z = x_t for a hard label, z = x for
+the soft target of qfl and the IoU target of vfl), with dw/dz and dB/dz
+written out and checked against mpmath's numerical derivative at every row;
+E_w is mpmath's tanh-sinh quadrature of w (-dB/dz) from z to the base
+loss's minimiser, checked against the closed forms of docs/math.md where
+it gives one (E_gamma as q^(g+1)/(g+1) 2F1(g+1, 1; g+2; q)).  Inputs are
+the doubles their decimal strings read as (0.05 is 0.05000000000000000277).
+Reference values at 50 digits (mpmath; the family's at 70, which keeps 50
+through the cancellations of |x| <= 30),
 printed as the nearest double (%.17g).  Run from the top of the tree with
 the Debian interpreter:  /usr/bin/python3 tests/data/gen_golden.py
 """
 import os
+import sys
 
 import mpmath as mp
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gen_golden_family as fam  # noqa: E402
 
 mp.mp.dps = 50
 
@@ -95,8 +113,9 @@ def fmt(v):
 def main():
     top = os.path.dirname(os.path.abspath(__file__))
     out = os.path.join(top, "golden.tsv")
-    with open(out, "w") as f:
-        f.write("loss\tgamma\talpha\ty\tx\tvalue\tgrad\teffective\n")
+    # written beside it and renamed: a failed assertion leaves the old file
+    with open(out + ".tmp", "w") as f:
+        f.write("loss\tgamma\talpha\ty\tx\tvalue\tgrad\teffective\tparams\n")
         for name, w, trained in LOSSES:
             for gs in GAMMAS:
                 g = mp.mpf(gs)
@@ -106,8 +125,12 @@ def main():
                         for xs in XS:
                             x = mp.mpf(xs)
                             v, d, e, _ = row(name, w, trained, g, a, y, x)
+                            params = "gamma=%s,alpha=%s" % (gs, a_s or "none")
                             f.write("\t".join([name, gs, a_s or "none", str(y), xs,
-                                               fmt(v), fmt(d), fmt(e)]) + "\n")
+                                               fmt(v), fmt(d), fmt(e), params]) + "\n")
+        for line in fam.rows(XS):
+            f.write("\t".join(line) + "\n")
+    os.replace(out + ".tmp", out)
 
 
 if __name__ == "__main__":
