@@ -9,6 +9,7 @@
  * ran it, and when, cannot change a bit of the output.
  */
 #include "focal/train.h"
+#include "focal/weight.h"
 #include "pop_internal.h"
 #include "train_internal.h"
 #include "work.h"
@@ -55,7 +56,9 @@ struct scratch {
 
 /* One run to do: a loss at a rate on a seed, and where its results go. */
 struct target {
-	const focal_train_loss *loss;
+	const focal_train_loss *loss; /* o->losses[index], or the run's own copy
+	                                 of it with its own weight (run_one) */
+	int index;
 	uint64_t seed;
 	double lr;
 	int final;             /* a test-seed run: score the test split */
@@ -345,7 +348,7 @@ static int run_test(struct runctx *c, uint64_t data_seed, focal_train_run *run)
 		return FOCAL_OK;
 	}
 	if (o->dump) {
-		struct focal_train_dump d = {(int)(c->tg->loss - o->losses), c->tg->seed, sc, lab, n,
+		struct focal_train_dump d = {c->tg->index, c->tg->seed, sc, lab, n,
 					     &c->m};
 		int st = o->dump(&d, o->dump_ctx);
 		if (st != FOCAL_OK)
@@ -447,12 +450,12 @@ static void job_target(const struct exp *e, size_t j, struct target *tg)
 	if (e->stage == 0) {
 		size_t nlr = (size_t)o->nlr, k = j / (nl * nlr), l = j / nlr % nl, lr = j % nlr;
 		size_t slot = (l * nlr + lr) * (size_t)o->ntune + k;
-		*tg = (struct target){&o->losses[l], o->tune_seed + k, o->lr_grid[lr], 0,
+		*tg = (struct target){&o->losses[l], (int)l, o->tune_seed + k, o->lr_grid[lr], 0,
 				      &r->tune[slot], r->tune_curves + slot * r->npoints};
 		return;
 	}
 	size_t k = j / nl, l = j % nl, slot = l * (size_t)o->nseeds + k;
-	*tg = (struct target){&o->losses[l], o->seed + k, r->chosen_lr[l], 1, &r->runs[slot],
+	*tg = (struct target){&o->losses[l], (int)l, o->seed + k, r->chosen_lr[l], 1, &r->runs[slot],
 			      r->curves + slot * r->npoints};
 }
 
@@ -485,7 +488,20 @@ static int do_job(struct exp *e, struct scratch *s, size_t j)
 			tg.run->rel_p[b] = tg.run->rel_y[b] = NAN;
 		return FOCAL_OK;
 	}
-	return run_one(e, s, &tg);
+	/* A weight expression keeps the point it is evaluated at in its tree,
+	 * so runs on other threads must not share one: each run has a copy. */
+	if (tg.loss->weight == NULL)
+		return run_one(e, s, &tg);
+	focal_train_loss own = *tg.loss;
+	focal_weight *w = NULL;
+	int st = focal_weight_copy(tg.loss->weight, &w);
+	if (st != FOCAL_OK)
+		return st;
+	own.weight = w;
+	tg.loss = &own;
+	st = run_one(e, s, &tg);
+	focal_weight_free(w);
+	return st;
 }
 
 /* Take jobs until none is left. */

@@ -342,6 +342,14 @@ small="--train-anchors 4000 --test-anchors 3000 --imbalance 100 --steps 30 --bat
 # shellcheck disable=SC2086
 "$focal" train $small --threads 3 --curves "$tmp/c3.tsv" >"$tmp/t3" 2>>"$tmp/err"
 if [ -s "$tmp/t1" ] && cmp -s "$tmp/t1" "$tmp/t3" && cmp -s "$tmp/c1.tsv" "$tmp/c3.tsv" && [ ! -s "$tmp/err" ]; then ok; else bad "train: the same numbers for 1 and 3 threads" "$(cat "$tmp/err")"; fi
+# a weight expression keeps the point it is at in its tree: runs on other
+# threads each evaluate their own copy (one shared tree gave them each
+# other's points)
+# shellcheck disable=SC2086
+"$focal" train $small --loss custom,custom@grad --weight 'q^g' --param g=2 --threads 1 >"$tmp/w1" 2>"$tmp/err"
+# shellcheck disable=SC2086
+"$focal" train $small --loss custom,custom@grad --weight 'q^g' --param g=2 --threads 3 >"$tmp/w3" 2>>"$tmp/err"
+if [ -s "$tmp/w1" ] && cmp -s "$tmp/w1" "$tmp/w3" && [ ! -s "$tmp/err" ]; then ok; else bad "train: a custom weight gives the same numbers for 1 and 3 threads" "$(cat "$tmp/err")"; fi
 if [ "$(head -1 "$tmp/c1.tsv")" = "$(printf 'loss\tgamma\tseed\tstep\tloss_value\tap\tgrad_share_pos\tgrad_share_hard_neg\tgrad_share_easy_neg')" ] &&
 	[ "$(wc -l <"$tmp/c1.tsv")" -eq $((1 + 2 * 3 * 31)) ] &&
 	awk -F'\t' 'NR>1 && ($7+$8+$9 < 0.999999 || $7+$8+$9 > 1.000001) {exit 1}' "$tmp/c1.tsv"; then ok; else bad "train --curves: header, one row per loss, seed and step, shares add to 1" "$(head -3 "$tmp/c1.tsv")"; fi
