@@ -497,7 +497,7 @@ int cmd_explore(struct cli *c, int argc, char **argv)
 	}
 	if (cli_resolve_spec(c, a.figure, path, sizeof path) != 0)
 		goto done;
-	if (spec_parse(path, e.base, err) != 0) {
+	if (cli_parse_spec(path, e.base, err) != 0) {
 		cli_error(c, "%s", err);
 		goto done;
 	}
