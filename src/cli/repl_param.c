@@ -355,8 +355,11 @@ int repl_set(struct repl_session *s, int argc, char **argv)
 	/* the weight with its parameters, as the commands will read them */
 	struct check ck = {.weight = new_value(s, "weight", idx, val, n),
 			   .params = new_value(s, "param", idx, val, n)};
-	if (ck.weight && checked(s, check_weight, &ck) != 0)
+	if (ck.weight && checked(s, check_weight, &ck) != 0) {
+		if (ck.params == NULL)
+			repl_error(s, "note: a weight's parameters come first or on the same line: set weight EXPR param NAME=VALUE,...");
 		return CLI_USAGE;
+	}
 	int changed[REPL_MAX_PARAMS] = {0};
 	for (int k = 0; k < n; k++) {
 		char *copy = strdup(val[k]);
