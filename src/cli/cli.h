@@ -142,6 +142,9 @@ const char *cli_data_dir(char *buf, size_t cap);
 /* The spec file of a figure given as NAME (plots/NAME.spec on the search
  * path) or as a path: 0, or -1 after the message (cmd_plot.c). */
 int cli_resolve_spec(struct cli *c, const char *name, char *path, size_t cap);
+struct spec;
+/* spec_parse, with the data directory of the spec's bare ref= names (cli_data_dir). */
+int cli_parse_spec(const char *path, struct spec *s, char *err);
 
 /* 1 when the locale's character set (LC_CTYPE) is UTF-8: text renderings
  * then use Unicode (γ, pₜ, braille), otherwise ASCII only (tty.c). */

@@ -117,7 +117,7 @@ const char *cli_data_dir(char *buf, size_t cap)
 }
 
 /* spec_parse, with the data directory of the spec's bare ref= names. */
-static int parse_spec(const char *path, struct spec *s, char *err)
+int cli_parse_spec(const char *path, struct spec *s, char *err)
 {
 	if (spec_parse(path, s, err) != 0)
 		return -1;
@@ -267,7 +267,7 @@ static int plot_spec(struct cli *c, const struct plotargs *a, struct spec *s)
 	char path[1024], err[SPEC_ERRLEN];
 	if (cli_resolve_spec(c, a->name, path, sizeof path) != 0)
 		return -1;
-	if (parse_spec(path, s, err) != 0) {
+	if (cli_parse_spec(path, s, err) != 0) {
 		cli_error(c, "%s", err);
 		return -1;
 	}
@@ -511,7 +511,7 @@ static size_t load_specs(struct cli *c, struct spec *specs, const struct spec_th
 		if (snprintf(path, sizeof path, "%s/%s.spec", dir, names[i]) >= (int)sizeof path) {
 			cli_error(c, "plots directory name too long: '%s'", dir);
 			n = 0;
-		} else if (parse_spec(path, &specs[i], err) != 0) {
+		} else if (cli_parse_spec(path, &specs[i], err) != 0) {
 			cli_error(c, "%s", err);
 			n = 0;
 		} else {

@@ -16,14 +16,15 @@
 /* The crosshair moves in this many steps across the first panel's x axis. */
 #define EXPLORE_XSTEPS 100
 
-/* One parameter on the keys: a registry parameter (focal_param) of a loss
- * on screen, with its bounds narrowed by its option row's. */
+/* One parameter on the keys: a registry parameter (focal_param) of the
+ * losses on screen.  Each curve keeps its own value (or γ list): the key
+ * moves every one of them by k steps, within the bounds of the curve's
+ * row narrowed by its option row's (docs/explore.md). */
 struct explore_param {
 	const char *name;     /* the registry's name: "gamma" */
-	double v, start;      /* now, and at the start (r); NAN: off */
-	double lo, hi, step;
-	int lo_open, hi_open;
-	int can_off;          /* its default is NAN (off): ← below lo turns it off */
+	const char *option;   /* its option row's name: "gamma-neg" */
+	int k, k0;            /* steps from the figure's values: now, at the start (r) */
+	double step;
 };
 
 struct explore {
@@ -37,6 +38,8 @@ struct explore {
 	int ascii;            /* the locale is not UTF-8 */
 	int color;            /* colours wanted (no NO_COLOR) */
 	char status[512];     /* the last message, shown in the footer */
+	char **argv;          /* the command's words but --shift, for provenance */
+	int argc;
 };
 
 /* Change the selected parameter by dir steps (±1): 0, or -1 at a bound. */

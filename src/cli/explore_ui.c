@@ -217,7 +217,7 @@ static int on_key(struct explore *e, int ch)
 	case 's': save_prompt(e); break;
 	case 'r':
 		for (int i = 0; i < e->np; i++)
-			e->p[i].v = e->p[i].start;
+			e->p[i].k = e->p[i].k0;
 		e->xk = e->xk0;
 		explore_apply(e);
 		break;

@@ -54,7 +54,7 @@ tty_state() { printf '%s %s\n' "$($T display -p -t x '#{alternate_on} #{cursor_f
 run() {
 	local loc=$1 g=$2 pt=$3 v0 v1 want
 	start_shell "$loc"
-	$T send-keys -t x "stty -g > before; $focal explore loss; echo \"[exit \$?]\"; stty -g > after" Enter
+	$T send-keys -t x "stty -g > before; $focal explore loss --gamma 2; echo \"[exit \$?]\"; stty -g > after" Enter
 	if wait_for "^focal explore loss .*$g = 2 " && wait_for "^$pt = 0.5 \| $g = 2: "; then ok; else bad "$loc: explore shows the header and readout" "$(screen | head -3)" "$(screen | tail -3)"; fi
 	v0=$(readout "$g = 2" "$pt")
 	want=$(printf '%.6g' "$("$focal" eval --loss fl --gamma 2 --p 0.5 --format tsv --columns value | tail -1)")
@@ -103,6 +103,50 @@ if poll [ "$(screen | grep -c '')" -le 45 ] && wait_for '^.{100,148}\|$'; then o
 $T send-keys -t x C-c
 if wait_for '^\[exit 0\]' && poll exists "$tmp/after" && cmp -s "$tmp/before" "$tmp/after"; then ok; else bad "Ctrl-C leaves and restores the terminal" "$(screen | tail -3)"; fi
 
+# The first frame is the figure as focal plot draws it, for every figure of
+# pointwise curves (s before any key, in .gp: the cheapest format; the same
+# file name in two folders, since the script names its .png)
+start_shell C.UTF-8
+mkdir -p "$tmp/first" "$tmp/plot" "$tmp/moved" "$tmp/again"
+for spec in "$top"/plots/*.spec; do
+	n=$(basename "$spec" .spec)
+	case $n in pop_* | train_*) continue ;; esac
+	$T send-keys -t x "clear; $focal explore $n; echo \"done-$n\"" Enter
+	if ! wait_for "^focal explore $n "; then bad "explore $n starts" "$(screen | head -2)"; continue; fi
+	$T send-keys -t x s
+	wait_for 'save as' && $T send-keys -t x "$tmp/first/$n.gp" Enter
+	wait_for "saved $tmp/first/$n.gp" && $T send-keys -t x q
+	wait_for "^done-$n"
+	"$focal" plot "$n" -o "$tmp/plot/$n.gp"
+	if python3 "$top/tests/cli/drawing.py" "$tmp/first/$n.gp" "$tmp/plot/$n.gp"; then ok; else bad "explore $n starts at focal plot $n's drawing"; fi
+done
+
+# Curves that disagree (family: poly1's epsilon 2, polyfl's -1): the header
+# says so, a key moves each from its own value, a step past one curve's bound
+# is refused, and a saved file names the command that reproduces the view
+$T send-keys -t x "clear; $focal explore family; echo \"done-fam\"" Enter
+if wait_for '^focal explore family .* ε: 2 \(poly1\), -1 \(polyfl\) '; then ok; else bad "the header lists each curve's epsilon" "$(screen | head -1)"; fi
+$T send-keys -t x Down Down Right
+if wait_for '^focal explore family .* ε: 2.5 \(poly1\), -0.5 \(polyfl\) '; then ok; else bad "Right moves each epsilon from its own" "$(screen | head -1)"; fi
+$T send-keys -t x Left Left
+if wait_for '^focal explore family .* ε: 2 \(poly1\), -1 \(polyfl\) ' && wait_for '^at the lower bound'; then ok; else bad "a step below polyfl's epsilon -1 is refused" "$(screen | head -1)" "$(screen | tail -1)"; fi
+$T send-keys -t x Right Right
+want=$(printf '%.6g' "$("$focal" eval --loss polyfl --gamma 2 --epsilon 0 --p 0.5 --format tsv --columns value | tail -1)")
+if wait_for "^pₜ = 0.5 \\| .*Poly-1 FL, ε = 0: $want "; then ok; else bad "the readout is focal eval's polyfl at epsilon 0 ($want)" "$(screen | grep '^pₜ')"; fi
+$T send-keys -t x s
+wait_for 'save as' && $T send-keys -t x "$tmp/moved/family.gp" Enter
+wait_for "saved $tmp/moved/family.gp" && $T send-keys -t x q
+wait_for '^done-fam'
+cmd=$(sed -n 's/^#     command: focal //p' "$tmp/moved/family.gp")
+if [ "$cmd" = "explore family --shift epsilon=2" ]; then ok; else bad "the saved file records the explore command of its view" "got '$cmd'"; fi
+$T send-keys -t x "clear; $focal $cmd; echo \"done-again\"" Enter
+if wait_for '^focal explore family .* ε: 3 \(poly1\), 0 \(polyfl\) '; then ok; else bad "the recorded command starts at that view" "$(screen | head -1)"; fi
+$T send-keys -t x s
+wait_for 'save as' && $T send-keys -t x "$tmp/again/family.gp" Enter
+wait_for "saved $tmp/again/family.gp" && $T send-keys -t x q
+wait_for '^done-again'
+if python3 "$top/tests/cli/drawing.py" "$tmp/moved/family.gp" "$tmp/again/family.gp" && ! python3 "$top/tests/cli/drawing.py" "$tmp/moved/family.gp" "$tmp/plot/family.gp"; then ok; else bad "the recorded command redraws the saved view (and it is not the spec's)"; fi
+
 # from a session: it starts from the session's gamma, and q is back at the prompt
 $T kill-session -t x
 $T new-session -d -s x -x 200 -y 60 -c "$top" \
@@ -110,7 +154,7 @@ $T new-session -d -s x -x 200 -y 60 -c "$top" \
 	set-option -t x remain-on-exit on
 wait_for '^focal>' || bad "the session starts"
 $T send-keys -t x "set gamma 1,3" Enter "explore" Enter
-if wait_for '^focal explore loss .*γ = 1 '; then ok; else bad "explore in a session starts from its gamma" "$(screen | head -1)"; fi
+if wait_for '^focal explore loss .*γ = 1, 3 '; then ok; else bad "explore in a session starts from its gamma list" "$(screen | head -1)"; fi
 $T send-keys -t x Right q
 $T send-keys -t x "show gamma" Enter
 if wait_for '^focal> show gamma' && wait_for '^gamma +1,3$'; then ok; else bad "q returns to the prompt; the session's gamma is its own" "$(screen | tail -4)"; fi

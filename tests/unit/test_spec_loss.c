@@ -158,6 +158,39 @@ static void test_set_param(void **state)
 	assert_int_equal(spec_set_param(&s, "clip", 0.1), -1);
 }
 
+/* focal explore reads each curve's own values and moves them one curve at
+ * a time: the row's default where the spec gives none, a γ list whole. */
+static void test_curve_param(void **state)
+{
+	(void)state;
+	parses("curve value loss=poly1\ncurve value loss=polyfl gamma=1,3 epsilon=-1\n"
+	       "curve value loss=fl gamma=2 fixed\n");
+	const struct spec_panel *pn = &s.panels[0];
+	double v[4];
+	assert_int_equal(spec_curve_param(pn, &pn->curves[0], "epsilon", v, 4), 1);
+	assert_true(v[0] == 2.0); /* poly1's default */
+	assert_int_equal(spec_curve_param(pn, &pn->curves[1], "epsilon", v, 4), 1);
+	assert_true(v[0] == -1.0);
+	assert_int_equal(spec_curve_param(pn, &pn->curves[1], "gamma", v, 4), 2);
+	assert_true(v[0] == 1.0 && v[1] == 3.0);
+	assert_int_equal(spec_curve_param(pn, &pn->curves[2], "gamma", v, 4), 0); /* fixed */
+	assert_int_equal(spec_curve_param(pn, &pn->curves[2], "epsilon", v, 4), 0);
+	assert_int_equal(spec_curve_param(pn, &pn->curves[1], "alpha", v, 4), 1);
+	assert_true(isnan(v[0])); /* off */
+	double e = 0.5, g[2] = {1.5, 3.5};
+	spec_curve_set_param(&s.panels[0].curves[1], "epsilon", &e, 1);
+	spec_curve_set_param(&s.panels[0].curves[1], "gamma", g, 2);
+	assert_int_equal(spec_curve_param(pn, &pn->curves[1], "gamma", v, 4), 2);
+	assert_true(v[0] == 1.5 && v[1] == 3.5);
+	assert_true(relerr(at(0, 0.5), -log(0.5) + 1.0) < 8 * DBL_EPSILON); /* poly1 at ε = 2 */
+	/* polyfl at γ = 1.5, ε = 0.5: FL_γ + ε (1 − p)^{γ+1} */
+	assert_true(relerr(at(1, 0.5), -pow(0.5, 1.5) * log(0.5) + 0.5 * pow(0.5, 2.5)) < 16 * DBL_EPSILON);
+	spec_curve_param(pn, &pn->curves[0], "epsilon", v, 4);
+	assert_true(v[0] == 2.0); /* the other curve keeps its own */
+	spec_curve_param(pn, &pn->curves[1], "epsilon", v, 4);
+	assert_true(v[0] == 0.5);
+}
+
 static void test_malformed(void **state)
 {
 	(void)state;
@@ -191,6 +224,7 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_build),
 		cmocka_unit_test(test_set_param),
+		cmocka_unit_test(test_curve_param),
 		cmocka_unit_test(test_malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -250,6 +250,20 @@ void spec_expand_label(const struct spec_curve *cv, double g, char *out, size_t 
 int spec_set_param(struct spec *s, const char *name, double v);
 
 /*
+ * The values of the loss parameter called name that curve cv of panel pn
+ * is drawn with, as focal explore turns them: its γ list (none for a
+ * fixed curve or on a panel whose x axis is γ: focal plot --gamma leaves
+ * those), or its one value (the curve's key, else its row's default; NAN:
+ * α off).  The number of values written to v (at most cap), 0 when the
+ * curve's row has no such parameter.
+ */
+int spec_curve_param(const struct spec_panel *pn, const struct spec_curve *cv, const char *name,
+		     double *v, int cap);
+/* Set cv's parameter name to the n values v (n > 1 only for gamma), as
+ * the curve's keys would. */
+void spec_curve_set_param(struct spec_curve *cv, const char *name, const double *v, int n);
+
+/*
  * The y value that spec_build draws for curve `curve` of panel `panel`, at
  * its gi-th γ (0 for CE and focusing ratios), at x on the panel's x axis:
  * the same computation, not an interpolation (negated for a negated
