@@ -14,6 +14,7 @@
 
 #include <ctype.h>
 #include <locale.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -238,6 +239,9 @@ static int take_variables(focal_weight *w, char *err, size_t cap)
 	return FOCAL_OK;
 }
 
+/* The one lock of libfocal: libmatheval's parser is not reentrant. */
+static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
+
 /* Fold, parse and differentiate in the C locale: libmatheval reads numbers
  * with strtod, and the folded values are printed with snprintf. */
 static int build(focal_weight *w, const char *const *names, const double *values, int n,
@@ -298,7 +302,11 @@ int focal_weight_parse(const char *expr, const char *const *names, const double 
 		return FOCAL_ENOMEM;
 	}
 	locale_t old = uselocale(c);
+	/* libmatheval's parser keeps its state in globals: one parse at a
+	 * time, whatever thread asks (focal_weight_copy in worker threads) */
+	pthread_mutex_lock(&parse_lock);
 	st = build(w, names, values, n, err, cap);
+	pthread_mutex_unlock(&parse_lock);
 	uselocale(old);
 	freelocale(c);
 	if (st == FOCAL_OK)
