@@ -13,7 +13,8 @@
  * first member, so a row reaches its runtime weight without global state.
  *
  * Threads: parsing goes through libmatheval's parser, which keeps global
- * state: call focal_weight_parse from one thread at a time.  Evaluating a
+ * state; libfocal takes a lock around it, so focal_weight_parse and
+ * focal_weight_copy may be called from any thread.  Evaluating a
  * weight stores the point in the expression tree: one focal_weight must
  * not be evaluated from two threads at once (parse one per thread).
  */
@@ -62,7 +63,7 @@ int focal_weight_parse(const char *expr, const char *const *names, const double 
 /*
  * A copy of w (its expression and parameters parsed again), for another
  * thread: one focal_weight must not be evaluated from two threads at once.
- * The parser's rule holds: call it from one thread at a time.  FOCAL_OK
+ * Safe to call from any thread (the parser is locked).  FOCAL_OK
  * and *out (free with focal_weight_free), or FOCAL_ENOMEM.
  */
 int focal_weight_copy(const focal_weight *w, focal_weight **out);
