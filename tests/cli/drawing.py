@@ -7,7 +7,11 @@ fig_render_opts.source writes and which differs between commands).
         info dictionary after every page object)
   .svg  without the <metadata id="focal-provenance"> element
   .gp   without the "# Made by (provenance):" comment block
-Anything else is compared byte for byte.  Usage: drawing.py A B"""
+Anything else is compared byte for byte.  Usage: drawing.py A B, or
+drawing.py --dirs DIR1 DIR2: every file of DIR1 against the file of the
+same name in DIR2 (one process for a whole figure set), naming each that
+differs or is missing."""
+import os
 import re
 import struct
 import sys
@@ -34,4 +38,16 @@ def drawing(path):
     return data
 
 
+def same_dirs(a, b):
+    ok = True
+    for name in sorted(os.listdir(a)):
+        other = os.path.join(b, name)
+        if not os.path.exists(other) or drawing(os.path.join(a, name)) != drawing(other):
+            print('%s: the drawing differs from %s' % (name, b))
+            ok = False
+    return ok
+
+
+if sys.argv[1] == '--dirs':
+    sys.exit(0 if same_dirs(sys.argv[2], sys.argv[3]) else 1)
 sys.exit(0 if drawing(sys.argv[1]) == drawing(sys.argv[2]) else 1)

@@ -463,8 +463,8 @@ if [ "$(ls "$tmp/figs" | wc -l)" -eq $((4 * nspec)) ]; then ok; else bad "figure
 # tests/cli/drawing.py compares the files without it)
 "$focal" figures --jobs 1 -o "$tmp/figs1" --formats pdf,svg,png,gp --dpi 100 >/dev/null 2>"$tmp/err"
 same=1
-for f in "$tmp"/figs1/*; do python3 "$top/tests/cli/drawing.py" "$f" "$tmp/figs/$(basename "$f")" || same=0; done
-if [ $same -eq 1 ] && [ "$(ls "$tmp/figs1" | wc -l)" -eq $((4 * nspec)) ] && [ ! -s "$tmp/err" ]; then ok; else bad "figures --jobs 1 and --jobs 3 write the same files" "$(cat "$tmp/err")"; fi
+python3 "$top/tests/cli/drawing.py" --dirs "$tmp/figs1" "$tmp/figs" >"$tmp/diff" || same=0
+if [ $same -eq 1 ] && [ "$(ls "$tmp/figs1" | wc -l)" -eq $((4 * nspec)) ] && [ ! -s "$tmp/err" ]; then ok; else bad "figures --jobs 1 and --jobs 3 write the same files" "$(cat "$tmp/err" "$tmp/diff")"; fi
 # a figure that fails to build in a worker: one line naming it, exit 2,
 # the other files complete and no temporary file left
 mkdir -p "$tmp/badset"
