@@ -256,7 +256,7 @@ check-walls:
 # docs/reliability.md budgets them).  A new suite is a check-NAME target
 # added to CHECK_SUITES, longest first: they start in that order.
 CHECK_JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
-CHECK_SUITES := san-unit san-cli san-repl cli unit repl-run fault repl-tmux explore fuzz-replay install walls shape torch
+CHECK_SUITES := san-unit san-cli cli unit repl-run fault repl-tmux explore fuzz-replay install walls shape torch
 CHECK_BINS    = $(B)/focal $(SHLIB) $(UNIT_BINS) $(FUZZERS:%=$(B)/replay/%) $(B)/failalloc.so \
 	$(B)/alloc_driver $(S)/focal $(SAN_QUICK)
 TIMED         = tests/timed.sh $(B)/check
@@ -422,6 +422,7 @@ check-san-slow: $(SAN_SLOW) $(S)/focal
 	@set -e; for t in $(SAN_SLOW); do echo "== $$t (asan+ubsan)"; \
 		FOCAL_TEST_DATA=tests/data $(SAN_ENV) $$t; done
 	@$(SAN_ENV) FOCAL_TEST_TOOLS=0 FOCAL_TEST_SAN=1 tests/cli/run.sh $(S)/focal
+	@$(SAN_ENV) tests/repl/run.sh $(S)/focal
 
 # make check runs the table of CLI cases sanitized (every command, option
 # and error message); the rest of the CLI suite (figure sets, training
