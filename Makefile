@@ -326,7 +326,9 @@ valgrind-repl-run:
 	@$(VG_TIMED) repl-run tests/repl/run.sh $(B)/focal-vg
 valgrind-repl-tmux:
 	@$(VG_TIMED) repl-tmux tests/repl/tmux.sh $(B)/focal-vg
-valgrind-explore:
+valgrind-explore: $(B)/focal
+	@printf '#!/bin/sh\nexec $(VG) $(CURDIR)/$(B)/focal "$$@"\n' > $(B)/focal-vg && chmod +x $(B)/focal-vg
+	@mkdir -p $(B)/check-vg
 	@$(VG_TIMED) explore tests/repl/explore.sh $(B)/focal-vg
 valgrind-fuzz-replay:
 	@$(VG_TIMED) fuzz-replay sh -c 'set -e; for f in $(FUZZERS); do echo "== replay $$f (valgrind)"; \
